@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Re-derive the transcribed reference tables areas.csv, population.csv and ethnicity.csv.
+
+Why this exists: the three files are copied from the real public data under ``shared/data``
+(ONS Census 2021 and 2011 figures and the LAD lookups described in its PROVENANCE.md). The
+copy is mechanical but easy to get subtly wrong, so this script writes it down. A maintainer
+can rerun it after a source file changes, or to check that the shipped files still match
+their sources; it reproduces the shipped files byte for byte.
+
+maracs.csv, marac_areas.csv and safelives_ranges.csv are hand-maintained and are not
+touched here. The only hand-kept data in this script is the BCU / policing-division table.
+
+Usage (from the repository root):
+    python data/reference/derive.py [--shared ../shared/data] [--out data/reference]
+
+Standard library only (csv); output is UTF-8, LF line endings, header row, sorted by the
+first column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data"
+DEFAULT_OUT = Path(__file__).resolve().parent
+
+CENSUS2021_BASE = "census2021"
+CENSUS2021_DATE = "2021-03-21"
+ETHNICITY_ALL = "Ethnic Group: All categories: Ethnic group; measures: Value"
+ETHNICITY_WHITE_BRITISH = (
+    "Ethnic Group: White: English/Welsh/Scottish/Northern Irish/British; measures: Value"
+)
+
+# Metropolitan Police Borough Command Units (Pan-London MARAC Review 2021, appendix 5;
+# docs/domain.md section 1). City of London (E09000001) is a separate force: no BCU.
+_MET_BCUS: dict[str, list[str]] = {
+    "Central East": ["E09000012", "E09000030"],  # Hackney, Tower Hamlets
+    "Central North": ["E09000007", "E09000019"],  # Camden, Islington
+    "Central South": ["E09000022", "E09000028"],  # Lambeth, Southwark
+    # Hammersmith & Fulham, Kensington & Chelsea, Westminster
+    "Central West": ["E09000013", "E09000020", "E09000033"],
+    "East": ["E09000016", "E09000002", "E09000026"],  # Havering, Barking & Dagenham, Redbridge
+    "North": ["E09000010", "E09000014"],  # Enfield, Haringey
+    "North East": ["E09000025", "E09000031"],  # Newham, Waltham Forest
+    "North West": ["E09000003", "E09000005", "E09000015"],  # Barnet, Brent, Harrow
+    "South East": ["E09000004", "E09000011", "E09000023"],  # Bexley, Greenwich, Lewisham
+    "South": ["E09000006", "E09000008", "E09000029"],  # Bromley, Croydon, Sutton
+    # Kingston upon Thames, Merton, Richmond upon Thames, Wandsworth
+    "South West": ["E09000021", "E09000024", "E09000027", "E09000032"],
+    "West": ["E09000009", "E09000017", "E09000018"],  # Ealing, Hillingdon, Hounslow
+}
+
+# Lancashire Constabulary policing divisions. ASSUMED (see README.md): not in our sources.
+_LANCASHIRE_DIVISIONS: dict[str, list[str]] = {
+    # Blackpool, Fylde, Wyre, Lancaster
+    "Lancashire West": ["E06000009", "E07000119", "E07000128", "E07000121"],
+    # Preston, Chorley, South Ribble, West Lancashire
+    "Lancashire South": ["E07000123", "E07000118", "E07000126", "E07000127"],
+    # Blackburn with Darwen, Burnley, Hyndburn, Pendle, Ribble Valley, Rossendale
+    "Lancashire East": [
+        "E06000008", "E07000117", "E07000120", "E07000122", "E07000124", "E07000125",
+    ],
+}
+
+BCU_BY_LAD: dict[str, str] = {
+    lad: bcu
+    for table in (_MET_BCUS, _LANCASHIRE_DIVISIONS)
+    for bcu, lads in table.items()
+    for lad in lads
+}
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Read a CSV file (BOM tolerated) into a list of dicts."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Write a header and rows sorted by the first column: UTF-8, LF, minimal quoting."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(sorted(rows, key=lambda r: r[0]))
+
+
+def region_name(code: str, name: str) -> str:
+    """Region name as published, except Wales ("WALES" in the source) in title case."""
+    return "Wales" if code == "W92000004" else name
+
+
+def derive_areas(shared: Path) -> list[list[str]]:
+    """One row per Census 2021 LAD: region, country, police force area and BCU."""
+    regions = read_rows(shared / "lookups" / "lad21_to_region_census2021.csv")
+    pfas = {r["lad21cd"]: r for r in read_rows(shared / "lookups" / "lad21_to_pfa_derived.csv")}
+    if set(pfas) != {r["lad21cd"] for r in regions}:
+        raise SystemExit("region and PFA lookups hold different LAD code sets")
+    unknown = set(BCU_BY_LAD) - set(pfas)
+    if unknown:
+        raise SystemExit(f"BCU table names LADs not in the lookups: {sorted(unknown)}")
+    return [
+        [
+            r["lad21cd"],
+            r["lad21nm"],
+            r["rgn21cd"],
+            region_name(r["rgn21cd"], r["rgn21nm"]),
+            r["ctry21nm"],
+            pfas[r["lad21cd"]]["pfa_cd"],
+            pfas[r["lad21cd"]]["pfa_nm_ons"],
+            BCU_BY_LAD.get(r["lad21cd"], ""),
+        ]
+        for r in regions
+    ]
+
+
+def derive_population(shared: Path) -> list[list[str]]:
+    """Census 2021 female 16+ / 18+ and total persons per LAD, copied as published."""
+    rows = read_rows(shared / "population" / "census2021_female_16plus_by_lad.csv")
+    out: list[list[str]] = []
+    for r in rows:
+        if r["census_date"] != CENSUS2021_DATE:
+            raise SystemExit(f"unexpected census_date {r['census_date']} for {r['lad21cd']}")
+        out.append([
+            r["lad21cd"],
+            CENSUS2021_BASE,
+            CENSUS2021_DATE,
+            str(int(r["females_16plus"])),
+            str(int(r["females_18plus"])),
+            str(int(r["persons_total"])),
+        ])
+    return out
+
+
+def derive_ethnicity(shared: Path, lad_codes: set[str]) -> list[list[str]]:
+    """Census 2011 QS201EW share not White British, for 2011 codes still in the 2021 LAD set."""
+    rows = read_rows(shared / "ethnicity" / "census2011_qs201ew_ethnic_group_by_la.csv")
+    out: list[list[str]] = []
+    for r in rows:
+        if r["geography code"] not in lad_codes:
+            continue  # district abolished or merged since 2011
+        persons = int(r[ETHNICITY_ALL])
+        white_british = int(r[ETHNICITY_WHITE_BRITISH])
+        share = 1 - white_british / persons
+        out.append([
+            r["geography code"],
+            r["geography"],
+            r["date"],
+            str(persons),
+            str(white_british),
+            f"{share:.6f}",
+        ])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                        help=f"shared data directory (default: {DEFAULT_SHARED})")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"output directory (default: {DEFAULT_OUT})")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    areas = derive_areas(args.shared)
+    write_rows(args.out / "areas.csv",
+               ["lad_code", "lad_name", "region_code", "region_name", "country_name",
+                "pfa_code", "pfa_name", "bcu"], areas)
+    write_rows(args.out / "population.csv",
+               ["lad_code", "base", "reference_date", "females_16plus", "females_18plus",
+                "persons_total"], derive_population(args.shared))
+    write_rows(args.out / "ethnicity.csv",
+               ["lad_code", "lad_name", "census_year", "persons", "persons_white_british",
+                "share_not_white_british"],
+               derive_ethnicity(args.shared, {a[0] for a in areas}))
+
+
+if __name__ == "__main__":
+    main()

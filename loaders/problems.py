@@ -1,0 +1,112 @@
+"""Problems found in an input file, as data.
+
+Every interface (CLI, upload page, tests) renders the same `Problem` objects, so a
+coordinator sees the same wording wherever they meet an error. Codes are stable slugs
+that tests and the UI can rely on; the catalogue below gives each one a title.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the file is refused
+    WARNING = "warning"  # the file loads, but the coordinator should look
+
+
+#: code -> (severity, title). Messages are built per problem; titles describe the kind.
+CATALOGUE: dict[str, tuple[Severity, str]] = {
+    "not-a-spreadsheet": (Severity.ERROR, "File is not a CSV or XLSX return"),
+    "unreadable-file": (Severity.ERROR, "File could not be read"),
+    "no-header-row": (Severity.ERROR, "No header row with the return's columns"),
+    "missing-column": (Severity.ERROR, "Required column missing"),
+    "duplicate-column": (Severity.ERROR, "Column given twice"),
+    "no-rows": (Severity.ERROR, "No meeting rows"),
+    "missing-value": (Severity.ERROR, "Required value missing"),
+    "unknown-marac": (Severity.ERROR, "MARAC code not in the registry"),
+    "bad-date": (Severity.ERROR, "Date not recognised"),
+    "impossible-date": (Severity.ERROR, "Date does not exist"),
+    "future-date": (Severity.ERROR, "Meeting date in the future"),
+    "non-numeric-count": (Severity.ERROR, "Count is not a number"),
+    "negative-count": (Severity.ERROR, "Count is negative"),
+    "not-whole-number": (Severity.ERROR, "Count must be a whole number"),
+    "repeat-exceeds-cases": (Severity.ERROR, "More repeat cases than cases discussed"),
+    "victims-exceed-cases": (Severity.ERROR, "More victims in a group than cases discussed"),
+    "referrals-exceed-cases": (Severity.ERROR, "Referrals add up to more than cases discussed"),
+    "referrals-below-cases": (Severity.WARNING, "Referrals add up to fewer than cases discussed"),
+    "duplicate-meeting-date": (Severity.WARNING, "Same MARAC and meeting date on two rows"),
+}
+
+
+class Problem(BaseModel):
+    """One thing wrong with one place in a file."""
+
+    code: str
+    severity: Severity
+    file: str
+    sheet: str | None = None
+    row: int | None = None  # spreadsheet row, header = row 1
+    column: str | None = None  # the header as written in the file
+    value: str | None = None
+    message: str
+    expected: str | None = None
+
+    @property
+    def title(self) -> str:
+        return CATALOGUE[self.code][1]
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f'sheet "{self.sheet}"')
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f'column "{self.column}"')
+        return ", ".join(parts)
+
+    def line(self) -> str:
+        """One line naming file, sheet, row, column, value and what was expected."""
+        text = f"{self.severity.value.upper()} {self.location()}: {self.message}"
+        if self.value is not None:
+            text += f' (value "{self.value}")'
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return f"{text} [{self.code}]"
+
+
+def problem(code: str, file: str, message: str, **where: object) -> Problem:
+    """Build a problem with the catalogue's severity for its code."""
+    severity, _ = CATALOGUE[code]
+    return Problem(code=code, severity=severity, file=file, message=message, **where)
+
+
+class ValidationReport(BaseModel):
+    """Everything found in one file; the file loads only if `valid`."""
+
+    file: str
+    sha256: str | None = None
+    rows: int = 0
+    problems: list[Problem] = []
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def flatten(self, fields: list[str]) -> list[list[object]]:
+        """Compact table for tests and listings, e.g. ["row", "column", "code"]."""
+        return [[getattr(p, f) for f in fields] for p in self.problems]
+
+    def text(self) -> str:
+        return "\n".join(p.line() for p in self.problems)

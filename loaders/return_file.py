@@ -1,0 +1,133 @@
+"""Reading a return file (CSV or XLSX) into a header and cell rows, before any validation.
+
+Kept apart from validation so the same reader serves the CLI loader and, later, the
+upload page: it opens the bytes with the real parser (never trusting the extension),
+finds the header row, and remembers each cell's true spreadsheet row for messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from loaders.problems import Problem, problem
+from loaders.return_layout import match_header
+
+Cell = str | int | float | date | datetime | None
+
+
+@dataclass
+class RawTable:
+    """Cells of one sheet, keyed by canonical field, each row with its spreadsheet row number."""
+
+    file: str
+    sheet: str | None
+    header_row: int
+    headers: dict[str, str]  # canonical field -> header as written
+    rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)
+
+
+def _blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _header_of(values: list[Cell]) -> dict[int, str] | None:
+    """Column index -> canonical field, if this row looks like our header (2+ known columns)."""
+    found: dict[int, str] = {}
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            name = match_header(value)
+            if name:
+                found[i] = name
+    return found if len(found) >= 2 else None
+
+
+def _table_from_rows(file: str, sheet: str | None, rows: list[tuple[int, list[Cell]]]) -> tuple[RawTable | None, list[Problem]]:
+    problems: list[Problem] = []
+    for pos, (row_number, values) in enumerate(rows):
+        if all(_blank(v) for v in values):
+            continue
+        columns = _header_of(values)
+        if columns is None:
+            continue
+        headers: dict[str, str] = {}
+        for i, name in columns.items():
+            written = str(values[i]).strip()
+            if name in headers:
+                problems.append(problem("duplicate-column", file, f'"{written}" and "{headers[name]}" are the same column', sheet=sheet, row=row_number, column=written, expected="each column once"))
+            else:
+                headers[name] = written
+        table = RawTable(file=file, sheet=sheet, header_row=row_number, headers=headers)
+        for data_row, data in rows[pos + 1 :]:
+            if all(_blank(v) for v in data):
+                continue
+            cells = {name: (data[i] if i < len(data) else None) for i, name in columns.items()}
+            table.rows.append((data_row, cells))
+        return table, problems
+    return None, problems
+
+
+def _read_csv(file: str, content: bytes) -> tuple[RawTable | None, list[Problem]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        return None, [problem("not-a-spreadsheet", file, "the file holds binary data, not comma-separated text", expected="a CSV or XLSX return")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = [(n, list(r)) for n, r in enumerate(reader, start=1)]
+    table, problems = _table_from_rows(file, None, rows)
+    if table is None and not problems:
+        problems.append(problem("no-header-row", file, "no row names the return's columns (such as marac_code, meeting_date, cases_discussed)", expected="a header row with the return's columns"))
+    return table, problems
+
+
+def _read_xlsx(file: str, content: bytes) -> tuple[RawTable | None, list[Problem]]:
+    import openpyxl  # imported here: CSV-only runs should not pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        return None, [problem("unreadable-file", file, f"the workbook could not be opened ({type(exc).__name__}: {exc})", expected="an .xlsx workbook saved by Excel or LibreOffice")]
+    try:
+        for sheet in book.worksheets:
+            rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            table, problems = _table_from_rows(file, sheet.title, rows)
+            if table is not None or problems:
+                return table, problems
+        names = ", ".join(f'"{s.title}"' for s in book.worksheets)
+        return None, [problem("no-header-row", file, f"no sheet ({names}) has a row naming the return's columns", expected="a header row with the return's columns")]
+    finally:
+        book.close()
+
+
+def read_table(path: Path | str, content: bytes | None = None) -> tuple[RawTable | None, list[Problem]]:
+    """Open a return by its content: XLSX if it is an Office zip, CSV if it is text."""
+    path = Path(path)
+    file = path.name
+    if content is None:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            return None, [problem("unreadable-file", file, f"the file could not be read ({exc.strerror})", expected="a readable CSV or XLSX file")]
+    suffix = path.suffix.lower()
+    if content[:4] == b"PK\x03\x04":
+        if not _is_xlsx(content):
+            return None, [problem("not-a-spreadsheet", file, "the file is a zip archive but not an Excel workbook", expected="a CSV or XLSX return")]
+        return _read_xlsx(file, content)
+    if suffix in (".xls", ".xlsb", ".ods", ".pdf", ".doc", ".docx") or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        kind = suffix or "binary"
+        return None, [problem("not-a-spreadsheet", file, f"{kind} files are not read", expected="a CSV or XLSX return (save as .xlsx or .csv)")]
+    return _read_csv(file, content)
+
+
+def _is_xlsx(content: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return False

@@ -1,0 +1,247 @@
+"""Validation of a quarterly return: one pydantic model per meeting row, then checks across fields.
+
+Cell-level rules live in the model's validators, which raise errors carrying our problem
+codes; rules that compare fields (repeats against cases, referral totals) and rows
+(duplicate meetings) run afterwards over the rows that parsed, so a file reports every
+problem at once rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from loaders.problems import Problem, ValidationReport, problem
+from loaders.return_file import Cell, RawTable
+from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS, Kind
+
+_WHOLE = "a whole number 0 or more"
+_SHARE = "a number 0 or more (halves allowed where a case was referred by two agencies)"
+_DATE = "a date as dd/mm/yyyy or yyyy-mm-dd"
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+
+
+def _err(code: str, message: str, expected: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message, {"expected": expected})
+
+
+def _number(value: Cell, expected: str) -> float:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _err("missing-value", "the cell is empty", f"{expected} (enter 0 if none)")
+    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+        raise _err("non-numeric-count", "the cell is not a number", expected)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = value.strip().replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise _err("non-numeric-count", "the cell is not a number", expected) from None
+    if not math.isfinite(number):
+        raise _err("non-numeric-count", "the cell is not a finite number", expected)
+    if number < 0:
+        raise _err("negative-count", "a count cannot be negative", expected)
+    return number
+
+
+def _whole(value: Cell) -> int:
+    number = _number(value, _WHOLE)
+    if number != int(number):
+        raise _err("not-whole-number", "this count must be a whole number", _WHOLE)
+    return int(number)
+
+
+def _share(value: Cell) -> float:
+    return _number(value, _SHARE)
+
+
+def _meeting_date(value: Cell) -> date:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _err("missing-value", "the cell is empty", _DATE)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise _err("bad-date", "the cell is not a date", _DATE)
+    text = value.strip()
+    uk, iso = _UK_DATE.match(text), _ISO_DATE.match(text)
+    if uk:
+        day, month, year = (int(g) for g in uk.groups())
+    elif iso:
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        raise _err("bad-date", "the date is not in a recognised form", _DATE)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _err("impossible-date", "there is no such day", "a real calendar date") from None
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+Share = Annotated[float, BeforeValidator(_share)]
+
+
+class MeetingRow(BaseModel):
+    """One MARAC meeting as the return reports it."""
+
+    marac_code: str
+    meeting_date: Annotated[date, BeforeValidator(_meeting_date)]
+    cases_discussed: Whole
+    repeat_cases: Whole
+    children_in_household: Whole
+    referrals_police: Share
+    referrals_idva: Share
+    referrals_childrens_social_care: Share
+    referrals_adult_social_care: Share
+    referrals_primary_care: Share
+    referrals_secondary_care: Share
+    referrals_mental_health: Share
+    referrals_substance_misuse: Share
+    referrals_probation: Share
+    referrals_voluntary_sector: Share
+    referrals_mash: Share
+    referrals_education: Share
+    referrals_housing: Share
+    referrals_other: Share
+    victims_racially_minoritised: Whole
+    victims_lgbt: Whole
+    victims_disabled: Whole
+    victims_male: Whole
+    victims_aged_16_17: Whole
+    perpetrators_under_18: Whole
+
+    @field_validator("marac_code", mode="before")
+    @classmethod
+    def _known_marac(cls, value: Any, info: ValidationInfo) -> str:
+        if value is None or not str(value).strip():
+            raise _err("missing-value", "the cell is empty", "a MARAC code from the registry")
+        code = str(value).strip().upper()
+        known: set[str] = (info.context or {}).get("maracs", set())
+        if known and code not in known:
+            raise _err("unknown-marac", "this MARAC code is not in the registry", "a MARAC code from the registry (e.g. E09000012 for Hackney)")
+        return code
+
+    @field_validator("meeting_date")
+    @classmethod
+    def _not_future(cls, value: date, info: ValidationInfo) -> date:
+        today: date = (info.context or {}).get("today", date.today())
+        if value > today:
+            raise _err("future-date", "the meeting date is after today", f"a date on or before {today.isoformat()}")
+        return value
+
+    @property
+    def referral_total(self) -> float:
+        return sum(getattr(self, f) for f in REFERRAL_FIELDS)
+
+
+@dataclass
+class ParsedReturn:
+    report: ValidationReport
+    rows: list[tuple[int, MeetingRow]]
+
+
+def _shown(value: Cell) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def validate_table(table: RawTable, known_maracs: set[str], today: date | None = None) -> ParsedReturn:
+    """Every problem in the table, and the rows that parsed (usable only if the report is valid)."""
+    report = ValidationReport(file=table.file)
+    where = {"sheet": table.sheet}
+    for name in FIELD_NAMES:
+        if name not in table.headers:
+            report.problems.append(problem("missing-column", table.file, f'the column "{name}" is missing', column=BY_NAME[name].header, expected=f'a column headed "{name}" or "{BY_NAME[name].header}"', row=table.header_row, **where))
+    if report.errors:
+        return ParsedReturn(report, [])
+    if not table.rows:
+        report.problems.append(problem("no-rows", table.file, "the return has a header but no meeting rows", expected="one row per MARAC meeting", **where))
+        return ParsedReturn(report, [])
+
+    context = {"maracs": known_maracs, "today": today or date.today()}
+    parsed: list[tuple[int, MeetingRow]] = []
+    for row_number, cells in table.rows:
+        try:
+            parsed.append((row_number, MeetingRow.model_validate(cells, context=context)))
+        except ValidationError as exc:
+            for e in exc.errors():
+                name = str(e["loc"][0])
+                report.problems.append(problem(
+                    e["type"], table.file, e["msg"], row=row_number, column=table.headers[name],
+                    value=_shown(cells.get(name)), expected=(e.get("ctx") or {}).get("expected"), **where,
+                ))
+    report.rows = len(table.rows)
+    report.problems.extend(_cross_checks(table))
+    report.problems.sort(key=lambda p: (p.row or 0, FIELD_NAMES.index(_canonical(table, p.column)) if _canonical(table, p.column) else 99))
+    return ParsedReturn(report, parsed)
+
+
+def _canonical(table: RawTable, column: str | None) -> str | None:
+    for name, header in table.headers.items():
+        if header == column:
+            return name
+    return None
+
+
+def _parsed_or_none(parse: Callable[[Cell], float], cell: Cell) -> float | None:
+    try:
+        return parse(cell)
+    except PydanticCustomError:
+        return None
+
+
+def _cross_checks(table: RawTable) -> list[Problem]:
+    """Rules across fields and rows, applied to whichever cells of a row could be read.
+
+    Cells are re-read one by one so a row with one bad cell still has its other rules checked.
+    """
+    found: list[Problem] = []
+    where = {"sheet": table.sheet}
+    seen: dict[tuple[str, date], int] = {}
+    for row_number, cells in table.rows:
+        cases_value = _parsed_or_none(_whole, cells.get("cases_discussed"))
+        if cases_value is not None:
+            cases = int(cases_value)
+            repeats = _parsed_or_none(_whole, cells.get("repeat_cases"))
+            if repeats is not None and repeats > cases:
+                found.append(problem("repeat-exceeds-cases", table.file, f"{int(repeats)} repeat cases but only {cases} cases discussed", row=row_number, column=table.headers["repeat_cases"], value=str(int(repeats)), expected=f"at most {cases} (the cases discussed)", **where))
+            for name in VICTIM_FIELDS:
+                count = _parsed_or_none(_whole, cells.get(name))
+                if count is not None and count > cases:
+                    found.append(problem("victims-exceed-cases", table.file, f"{int(count)} victims/survivors in this group but only {cases} cases discussed", row=row_number, column=table.headers[name], value=str(int(count)), expected=f"at most {cases} (the cases discussed)", **where))
+            referrals = [_parsed_or_none(_share, cells.get(name)) for name in REFERRAL_FIELDS]
+            if all(r is not None for r in referrals):
+                total = sum(r for r in referrals if r is not None)
+                column = "referrals (total of the 14 referral columns)"
+                if total > cases + 1e-9:
+                    found.append(problem("referrals-exceed-cases", table.file, f"referrals add up to {_fmt(total)} but only {cases} cases were discussed", row=row_number, column=column, value=_fmt(total), expected=f"a total of at most {cases}", **where))
+                elif total < cases - 1e-9:
+                    found.append(problem("referrals-below-cases", table.file, f"referrals add up to {_fmt(total)} for {cases} cases discussed: {_fmt(cases - total)} case(s) have no referring agency recorded", row=row_number, column=column, value=_fmt(total), expected=f"a total of {cases}", **where))
+        try:
+            key = (str(cells.get("marac_code") or "").strip().upper(), _meeting_date(cells.get("meeting_date")))
+        except PydanticCustomError:
+            continue
+        if key in seen:
+            found.append(problem("duplicate-meeting-date", table.file, f"{key[0]} already has a meeting on {key[1].isoformat()} at row {seen[key]}", row=row_number, column=table.headers["meeting_date"], value=key[1].isoformat(), expected="one row per meeting (add the cases together if it was one meeting)", **where))
+        else:
+            seen[key] = row_number
+    return found

@@ -1,0 +1,294 @@
+"""The DuckDB database: schema, the write path (copy, load, swap) and the read path.
+
+DuckDB lets one process write a file or many read it, never both. So that a load from the
+CLI never locks out (or half-shows to) a dashboard that is open, writers never touch the
+live file: they copy it, load each return in its own transaction in the copy, then swap
+the copy in with an atomic `os.replace`. Readers open read-only, read everything they
+need into memory, close, and re-read when the file's identity (its data version) changes.
+A lock file serialises writers so two loads cannot both copy the same old state.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import getpass
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from loaders import reference
+from loaders.problems import Problem, ValidationReport
+from loaders.return_file import read_table
+from loaders.return_layout import COUNT_FIELDS, REFERRAL_FIELDS
+from loaders.return_model import MeetingRow, validate_table
+
+_COUNT_COLUMNS = ",\n".join(
+    f"    {name} {'DOUBLE' if name in REFERRAL_FIELDS else 'INTEGER'} NOT NULL" for name in COUNT_FIELDS
+)
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS load_id_seq START 1;
+CREATE TABLE IF NOT EXISTS load_log (
+    load_id BIGINT PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR,
+    rows INTEGER,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL,  -- loaded | unchanged | refused | reference
+    message VARCHAR,
+    problems VARCHAR,          -- JSON list of problems (errors and warnings)
+    loaded_by VARCHAR,
+    maracs VARCHAR,
+    quarters VARCHAR,
+    rows_superseded INTEGER
+);
+-- One row per meeting, referral counts wide: the return is wide, the 14 agencies are
+-- fixed by SafeLives, and group figures are plain column sums. Rows replaced by a later
+-- return are kept, marked with the load that superseded them.
+CREATE TABLE IF NOT EXISTS meeting (
+    load_id BIGINT NOT NULL,
+    source_row INTEGER NOT NULL,
+    marac_code VARCHAR NOT NULL,
+    quarter_start DATE NOT NULL,
+    meeting_date DATE NOT NULL,
+{_COUNT_COLUMNS},
+    superseded_by BIGINT
+);
+CREATE OR REPLACE VIEW meeting_current AS SELECT * FROM meeting WHERE superseded_by IS NULL;
+"""
+
+_META_DEFAULTS = {"synthetic": "false", "population_base": "census2021"}
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def data_version(db_path: Path | str) -> str | None:
+    """Changes whenever a writer swaps in a new file; None when there is no database."""
+    try:
+        st = os.stat(db_path)
+    except FileNotFoundError:
+        return None
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def _ensure_reference(conn: duckdb.DuckDBPyConnection, directory: Path) -> bool:
+    """Bring reference tables in line with the shipped files; True if they changed."""
+    hashes = reference.file_hashes(directory)
+    held = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'reference:%'").fetchall())
+    if all(held.get(f"reference:{f}") == h for f, h in hashes.items()):
+        return False
+    started = _now()
+    conn.begin()
+    for table, frame in reference.read_reference(directory).items():
+        conn.register("incoming_reference", frame)
+        conn.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming_reference")
+        conn.unregister("incoming_reference")
+    for file, digest in hashes.items():
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"reference:{file}", digest])
+    conn.execute(
+        "INSERT INTO load_log (load_id, file_name, started_at, finished_at, outcome, message, loaded_by) "
+        "VALUES (nextval('load_id_seq'), ?, ?, ?, 'reference', ?, ?)",
+        ["data/reference", started, _now(), "reference tables refreshed: " + ", ".join(sorted(hashes)), getpass.getuser()],
+    )
+    conn.commit()
+    return True
+
+
+def initialise(conn: duckdb.DuckDBPyConnection, reference_dir: Path = reference.REFERENCE_DIR) -> None:
+    conn.execute(SCHEMA)
+    for key, value in _META_DEFAULTS.items():
+        conn.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", [key, value])
+    _ensure_reference(conn, reference_dir)
+
+
+@contextmanager
+def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the database, swapped in only if the block succeeds."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        work = db_path.with_name(f".{db_path.name}.{os.getpid()}.loading")
+        for leftover in (work, work.with_name(work.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        if db_path.exists():
+            shutil.copyfile(db_path, work)
+        conn = duckdb.connect(str(work))
+        try:
+            initialise(conn, reference_dir)
+            yield conn
+            conn.execute("CHECKPOINT")
+            conn.close()
+            os.replace(work, db_path)
+        except BaseException:
+            conn.close()
+            work.unlink(missing_ok=True)
+            work.with_name(work.name + ".wal").unlink(missing_ok=True)
+            raise
+
+
+@dataclass
+class LoadResult:
+    file: str
+    outcome: str  # loaded | unchanged | refused
+    report: ValidationReport
+    load_id: int | None = None
+    rows_superseded: int = 0
+    quarters: list[tuple[str, date]] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refused"
+
+
+def _log(conn: duckdb.DuckDBPyConnection, *, load_id: int, report: ValidationReport, started: datetime, outcome: str,
+         message: str, who: str, quarters: list[tuple[str, date]], superseded: int = 0) -> None:
+    conn.execute(
+        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id, report.file, report.sha256, report.rows, started, _now(), outcome, message,
+            json.dumps([p.model_dump(mode="json") for p in report.problems]), who,
+            ",".join(sorted({m for m, _ in quarters})), ",".join(sorted({q.isoformat() for _, q in quarters})), superseded,
+        ],
+    )
+
+
+def _next_id(conn: duckdb.DuckDBPyConnection) -> int:
+    return int(conn.execute("SELECT nextval('load_id_seq')").fetchone()[0])
+
+
+def _frame(load_id: int, rows: list[tuple[int, MeetingRow]]) -> pl.DataFrame:
+    records = []
+    for source_row, row in rows:
+        record = row.model_dump()
+        records.append({"load_id": load_id, "source_row": source_row, "marac_code": record.pop("marac_code"),
+                        "quarter_start": quarter_start(row.meeting_date), "meeting_date": record.pop("meeting_date"), **record})
+    return pl.DataFrame(records, schema_overrides={c: pl.Float64 for c in REFERRAL_FIELDS})
+
+
+def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | None = None,
+              today: date | None = None, content: bytes | None = None) -> LoadResult:
+    """Validate one return and, if it has no errors, load it in one transaction.
+
+    Rows for a MARAC and quarter already held are superseded (kept as history); a file
+    whose rows are already the current ones changes nothing.
+    """
+    path = Path(path)
+    who = who or getpass.getuser()
+    started = _now()
+    report = ValidationReport(file=path.name)
+    if content is None:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            content = None
+    if content is not None:
+        report.sha256 = hashlib.sha256(content).hexdigest()
+    table, problems = read_table(path, content)
+    rows: list[tuple[int, MeetingRow]] = []
+    if table is not None and not problems:
+        known = {r[0] for r in conn.execute("SELECT marac_code FROM marac").fetchall()}
+        parsed = validate_table(table, known, today=today)
+        report.rows, report.problems, rows = parsed.report.rows, parsed.report.problems, parsed.rows
+    else:
+        report.problems = problems
+
+    quarters = sorted({(row.marac_code, quarter_start(row.meeting_date)) for _, row in rows})
+    if not report.valid:
+        load_id = _next_id(conn)
+        errors = report.errors
+        message = f"refused: {len(errors)} error(s); first: {errors[0].line()}"
+        _log(conn, load_id=load_id, report=report, started=started, outcome="refused", message=message, who=who, quarters=[])
+        return LoadResult(path.name, "refused", report, load_id)
+
+    if _already_current(conn, report.sha256, quarters):
+        load_id = _next_id(conn)
+        _log(conn, load_id=load_id, report=report, started=started, outcome="unchanged",
+             message="identical to the rows already held; nothing changed", who=who, quarters=quarters)
+        return LoadResult(path.name, "unchanged", report, load_id, quarters=quarters)
+
+    conn.begin()
+    try:
+        load_id = _next_id(conn)
+        keys = pl.DataFrame({"marac_code": [m for m, _ in quarters], "quarter_start": [q for _, q in quarters]})
+        conn.register("incoming_keys", keys)
+        superseded = conn.execute(
+            "UPDATE meeting SET superseded_by = ? WHERE superseded_by IS NULL AND (marac_code, quarter_start) IN "
+            "(SELECT (marac_code, quarter_start) FROM incoming_keys)", [load_id]
+        ).fetchone()[0]
+        conn.unregister("incoming_keys")
+        incoming = _frame(load_id, rows)
+        conn.register("incoming_rows", incoming)
+        columns = ", ".join(incoming.columns)
+        conn.execute(f"INSERT INTO meeting ({columns}) SELECT {columns} FROM incoming_rows")
+        conn.unregister("incoming_rows")
+        held = ", ".join(f"{m} {q.isoformat()}" for m, q in quarters)
+        message = f"loaded {report.rows} meeting row(s) for {held}"
+        if superseded:
+            message += f"; replaced {superseded} earlier row(s), kept as history"
+        if report.warnings:
+            message += f"; {len(report.warnings)} warning(s)"
+        _log(conn, load_id=load_id, report=report, started=started, outcome="loaded", message=message, who=who,
+             quarters=quarters, superseded=int(superseded))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return LoadResult(path.name, "loaded", report, load_id, int(superseded), quarters)
+
+
+def _already_current(conn: duckdb.DuckDBPyConnection, sha256: str | None, quarters: list[tuple[str, date]]) -> bool:
+    """True when every MARAC-quarter in the file is currently held from a file with the same bytes."""
+    if not sha256 or not quarters:
+        return False
+    keys = pl.DataFrame({"marac_code": [m for m, _ in quarters], "quarter_start": [q for _, q in quarters]})
+    conn.register("incoming_keys", keys)
+    try:
+        held = conn.execute(
+            "SELECT k.marac_code, k.quarter_start, list_distinct(list(l.sha256)) FROM incoming_keys k "
+            "LEFT JOIN meeting_current m USING (marac_code, quarter_start) LEFT JOIN load_log l USING (load_id) "
+            "GROUP BY ALL"
+        ).fetchall()
+    finally:
+        conn.unregister("incoming_keys")
+    return all(shas == [sha256] for _, _, shas in held)
+
+
+def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
+    """Everything the metrics need, read in one short read-only session and then released."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`")
+    conn = duckdb.connect(str(db_path), read_only=True)
+    try:
+        tables = {name: conn.sql(f"SELECT * FROM {name}").pl() for name in (*reference.TABLES, "meta")}
+        tables["meeting"] = conn.sql("SELECT * EXCLUDE (superseded_by) FROM meeting_current").pl()
+        tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
+    finally:
+        conn.close()
+    return tables
+
+
+def problems_from_json(text: str | None) -> list[Problem]:
+    return [Problem.model_validate(p) for p in json.loads(text or "[]")]
