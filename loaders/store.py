@@ -28,7 +28,7 @@ import polars as pl
 from loaders import reference
 from loaders.problems import Problem, ValidationReport
 from loaders.return_file import read_table
-from loaders.return_layout import COUNT_FIELDS, REFERRAL_FIELDS
+from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
 from loaders.return_model import MeetingRow, validate_table
 
 _COUNT_COLUMNS = ",\n".join(
@@ -171,7 +171,7 @@ def _log(conn: duckdb.DuckDBPyConnection, *, load_id: int, report: ValidationRep
 
 
 def _next_id(conn: duckdb.DuckDBPyConnection) -> int:
-    return int(conn.execute("SELECT nextval('load_id_seq')").fetchone()[0])
+    return int(conn.execute("SELECT nextval('load_id_seq')").fetchall()[0][0])
 
 
 def _frame(load_id: int, rows: list[tuple[int, MeetingRow]]) -> pl.DataFrame:
@@ -232,7 +232,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         superseded = conn.execute(
             "UPDATE meeting SET superseded_by = ? WHERE superseded_by IS NULL AND (marac_code, quarter_start) IN "
             "(SELECT (marac_code, quarter_start) FROM incoming_keys)", [load_id]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         conn.unregister("incoming_keys")
         incoming = _frame(load_id, rows)
         conn.register("incoming_rows", incoming)
@@ -287,6 +287,7 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
     finally:
         conn.close()
+    tables["agency"] = pl.DataFrame({"agency": list(AGENCY_LABELS), "label": list(AGENCY_LABELS.values())})
     return tables
 
 

@@ -1,0 +1,256 @@
+"""Synthetic demo returns: deterministic files that go through the real loader.
+
+Nothing here is real data about anyone. The figures are drawn to be plausible against the
+Pan-London MARAC Review and the Lancashire MARRAC evaluation (London near 119% of the
+recommended volume in 2020-21 after a ~22% rise, repeat rates averaging ~26%, police the
+top referrer in most boroughs at 9–46% with IDVAs top elsewhere, ~40% of London victims
+racially minoritised; Lancashire ~73% police referrals and ~4% racially minoritised), and
+spread so that every verdict appears for every indicator. Every profile is drawn from a
+`random.Random` seeded with the MARAC code, so the same seed always writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from loaders.return_layout import BY_NAME, FIELD_NAMES
+
+FIRST_QUARTER = date(2018, 4, 1)  # 2018-19 Q1
+LAST_QUARTER = date(2025, 7, 1)  # 2025-26 Q2
+SEED = 42
+
+#: volume relative to 2020-21, by financial year starting
+_YEAR_FACTOR = {2018: 0.80, 2019: 0.82, 2020: 1.0, 2021: 1.03, 2022: 1.05, 2023: 1.06, 2024: 1.08, 2025: 1.09}
+_SEASON = {4: 1.0, 7: 1.03, 10: 0.98, 1: 0.99}
+#: how the remaining referrals split between partner agencies (before a little jitter)
+_PARTNER_WEIGHTS = {
+    "childrens_social_care": 12, "adult_social_care": 4, "primary_care": 3, "secondary_care": 5, "mental_health": 5,
+    "substance_misuse": 2, "probation": 4, "voluntary_sector": 8, "mash": 8, "education": 2, "housing": 5, "other": 4,
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one synthetic MARAC behaves."""
+
+    code: str
+    population: float  # adult females, for the volume target
+    pct_2020_21: float  # share of recommended volume in 2020-21
+    repeat_rate: float
+    referral_mix: dict[str, float]
+    racially_minoritised: float
+    lgbt: float
+    disabled: float
+    male: float
+    aged_16_17: float
+    weekday: int
+    every_days: int
+
+
+def _tiers(rng: random.Random, codes: list[str], tiers: list[tuple[int, float, float]]) -> dict[str, float]:
+    """Give each code a value from a tier (count, low, high), in a seeded shuffled order."""
+    order = sorted(codes)
+    rng.shuffle(order)
+    out: dict[str, float] = {}
+    for count, low, high in tiers:
+        for code in order[len(out): len(out) + count]:
+            out[code] = rng.uniform(low, high)
+    for code in order[len(out):]:  # any left take the last tier
+        out[code] = rng.uniform(tiers[-1][1], tiers[-1][2])
+    return out
+
+
+def _mix(rng: random.Random, police: float, idva: float) -> dict[str, float]:
+    rest = 1 - police - idva
+    weights = {a: w * rng.uniform(0.6, 1.4) for a, w in _PARTNER_WEIGHTS.items()}
+    total = sum(weights.values())
+    return {"police": police, "idva": idva, **{a: rest * w / total for a, w in weights.items()}}
+
+
+def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
+    """One profile per MARAC in the registry frame (needs marac_code, region, population, local share)."""
+    rng = random.Random(seed)
+    london = [r for r in maracs.iter_rows(named=True) if r["region"] == "London"]
+    others = [r for r in maracs.iter_rows(named=True) if r["region"] != "London"]
+    lc, oc = [r["marac_code"] for r in london], [r["marac_code"] for r in others]
+    volume = _tiers(rng, lc, [(3, 0.62, 0.76), (5, 0.84, 0.97), (24, 1.08, 1.60)]) | _tiers(rng, oc, [(2, 0.66, 0.77), (3, 0.83, 0.97), (5, 1.04, 1.35)])
+    repeat = _tiers(rng, lc, [(20, 0.15, 0.25), (9, 0.29, 0.39), (3, 0.41, 0.46)]) | _tiers(rng, oc, [(4, 0.20, 0.27), (5, 0.29, 0.38), (1, 0.42, 0.44)])
+    idva_top = set(sorted(lc, key=lambda c: rng.random())[:8])
+    police_lancs = _tiers(rng, oc, [(1, 0.52, 0.58), (6, 0.64, 0.74), (3, 0.76, 0.82)])
+    lgbt = _tiers(rng, lc, [(16, 0.008, 0.022), (16, 0.027, 0.05)]) | _tiers(rng, oc, [(8, 0.006, 0.02), (2, 0.026, 0.032)])
+    disabled = _tiers(rng, lc, [(1, 0.20, 0.23), (31, 0.05, 0.15)]) | _tiers(rng, oc, [(1, 0.20, 0.22), (9, 0.06, 0.16)])
+    male = _tiers(rng, lc, [(3, 0.03, 0.045), (5, 0.11, 0.14), (24, 0.055, 0.095)]) | _tiers(rng, oc, [(1, 0.035, 0.045), (1, 0.105, 0.12), (8, 0.055, 0.08)])
+    out: list[Profile] = []
+    for row in london + others:
+        code = row["marac_code"]
+        r = random.Random(f"{seed}-{code}")
+        local = row["local_share_not_white_british"] or 0.1
+        if row["region"] == "London":
+            if code in idva_top:
+                idva = r.uniform(0.31, 0.47)
+                police = r.uniform(0.09, min(0.28, idva - 0.03))
+            else:
+                police = r.uniform(0.28, 0.46)
+                idva = r.uniform(0.12, police - 0.05)
+            # Boroughs with a smaller minoritised population tend to be in line; most others fall short.
+            minoritised = local * (r.uniform(1.0, 1.15) if local < 0.37 or r.random() < 0.12 else r.uniform(0.5, 0.78))
+        else:
+            police = police_lancs[code]
+            idva = r.uniform(0.05, 0.10)
+            minoritised = local * r.uniform(1.02, 1.2) if local < 0.05 else local * r.uniform(0.15, 0.35)
+        out.append(Profile(
+            code=code, population=row["adult_female_population"], pct_2020_21=volume[code], repeat_rate=repeat[code],
+            referral_mix=_mix(r, police, idva), racially_minoritised=min(minoritised, 0.95), lgbt=lgbt[code],
+            disabled=disabled[code], male=male[code], aged_16_17=r.uniform(0.008, 0.022),
+            weekday=r.randrange(0, 5), every_days=14 if row["region"] == "London" else r.choice((7, 14)),
+        ))
+    return out
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    if lam > 40:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _binomial(rng: random.Random, n: int, p: float) -> int:
+    return sum(1 for _ in range(n) if rng.random() < p)
+
+
+def quarters(first: date = FIRST_QUARTER, last: date = LAST_QUARTER) -> Iterator[date]:
+    q = first
+    while q <= last:
+        yield q
+        q = date(q.year + (q.month + 3 > 12), (q.month + 2) % 12 + 1, 1)
+
+
+def _meeting_dates(profile: Profile, quarter: date) -> list[date]:
+    end = date(quarter.year + (quarter.month + 3 > 12), (quarter.month + 2) % 12 + 1, 1) - timedelta(days=1)
+    anchor = date(2018, 1, 1) + timedelta(days=profile.weekday)  # a Monday plus the weekday
+    day = anchor + timedelta(days=((quarter - anchor).days // profile.every_days + 1) * profile.every_days)
+    out = []
+    while day <= end:
+        if day >= quarter:
+            out.append(day)
+        day += timedelta(days=profile.every_days)
+    return out
+
+
+def quarter_rows(profile: Profile, quarter: date, seed: int = SEED) -> list[dict[str, object]]:
+    """The meeting rows of one synthetic quarterly return."""
+    rng = random.Random(f"{seed}-{profile.code}-{quarter.isoformat()}")
+    fy = quarter.year if quarter.month >= 4 else quarter.year - 1
+    expected = profile.pct_2020_21 * 40 * profile.population / 10_000 / 4 * _YEAR_FACTOR[fy] * _SEASON[quarter.month]
+    dates = _meeting_dates(profile, quarter)
+    agencies = list(profile.referral_mix)
+    weights = list(profile.referral_mix.values())
+    rows = []
+    for day in dates:
+        cases = _poisson(rng, expected / len(dates))
+        referrals = dict.fromkeys(agencies, 0.0)
+        for _ in range(cases):
+            first = rng.choices(agencies, weights)[0]
+            if rng.random() < 0.06:  # referred jointly by two agencies: half each
+                second = rng.choices(agencies, weights)[0]
+                referrals[first] += 0.5
+                referrals[second] += 0.5
+            else:
+                referrals[first] += 1
+        if cases and rng.random() < 0.015:  # now and then one case's referrer went unrecorded
+            top = max(referrals, key=referrals.get)
+            referrals[top] -= 1 if referrals[top] >= 1 else referrals[top]
+        rows.append({
+            "marac_code": profile.code,
+            "meeting_date": day,
+            "cases_discussed": cases,
+            "repeat_cases": _binomial(rng, cases, profile.repeat_rate),
+            "children_in_household": _poisson(rng, cases * 1.3),
+            **{f"referrals_{a}": referrals[a] for a in agencies},
+            "victims_racially_minoritised": _binomial(rng, cases, profile.racially_minoritised),
+            "victims_lgbt": _binomial(rng, cases, profile.lgbt),
+            "victims_disabled": _binomial(rng, cases, profile.disabled),
+            "victims_male": _binomial(rng, cases, profile.male),
+            "victims_aged_16_17": _binomial(rng, cases, profile.aged_16_17),
+            "perpetrators_under_18": _binomial(rng, cases, 0.008),
+        })
+    return rows
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return value
+
+
+def write_return(path: Path, rows: list[dict[str, object]], *, human: bool = False, uk_dates: bool = False) -> Path:
+    """Write one return as CSV or XLSX (by suffix), with canonical or human headers."""
+    headers = [BY_NAME[n].header if human else n for n in FIELD_NAMES]
+    body = [[(r[n].strftime("%d/%m/%Y") if uk_dates and n == "meeting_date" else _cell(r[n])) for n in FIELD_NAMES] for r in rows]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Return"
+        sheet.append(headers)
+        for line in body:
+            sheet.append(line)
+        notes = book.create_sheet("About")
+        notes.append(["SYNTHETIC DEMO DATA: not real MARAC figures."])
+        book.save(path)
+    else:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            writer.writerows(body)
+    return path
+
+
+def write_demo_returns(maracs: pl.DataFrame, out_dir: Path, seed: int = SEED) -> list[Path]:
+    """Every MARAC's return for every quarter, plus one resubmission that replaces an earlier file.
+
+    London boroughs' newest quarter comes as XLSX with human headers, and Lancashire files
+    use human headers and UK dates, so the demo exercises every path a real return takes.
+    """
+    paths: list[Path] = []
+    all_quarters = list(quarters())
+    for profile in profiles(maracs, seed):
+        london = profile.code.startswith("E09")
+        for quarter in all_quarters:
+            label = _file_label(quarter)
+            rows = quarter_rows(profile, quarter, seed)
+            if london and quarter == all_quarters[-1]:
+                paths.append(write_return(out_dir / f"{profile.code}_{label}.xlsx", rows, human=True))
+            else:
+                paths.append(write_return(out_dir / f"{profile.code}_{label}.csv", rows, human=not london, uk_dates=not london))
+    # Hackney first sent 2025-26 Q1 with a meeting missing, then resubmitted it in full.
+    hackney = next((p for p in profiles(maracs, seed) if p.code == "E09000012"), None)
+    if hackney is not None:
+        full = quarter_rows(hackney, all_quarters[-2], seed)
+        first = write_return(out_dir / "resubmissions" / f"E09000012_{_file_label(all_quarters[-2])}_first.csv", full[:-1])
+        index = paths.index(out_dir / f"E09000012_{_file_label(all_quarters[-2])}.csv")
+        paths.insert(index, first)
+    return paths
+
+
+def _file_label(quarter: date) -> str:
+    fy = quarter.year if quarter.month >= 4 else quarter.year - 1
+    number = ((quarter.month - 4) % 12) // 3 + 1
+    return f"{fy}-{(fy + 1) % 100:02d}_Q{number}"
+

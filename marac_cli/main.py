@@ -1,0 +1,180 @@
+"""The `marac` command: load returns, build the demo, print metrics, serve the dashboard.
+
+Each subcommand is a thin shell over the same functions the dashboard uses, so a figure
+printed here is the figure on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from loaders import store
+from loaders.demo import write_demo_returns
+from metrics.dataset import Dataset
+from metrics.indicators import compute, scoped, value_columns
+from metrics.periods import PeriodError, period
+
+app = typer.Typer(help="MARAC performance dashboard: load quarterly returns and compare MARACs with the SafeLives ranges.",
+                  no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+DEFAULT_DB = Path("data/demo.duckdb")
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file", dir_okay=False)]
+
+
+class Window(StrEnum):
+    twelve = "12m"
+    fy = "fy"
+    quarter = "quarter"
+
+
+class Group(StrEnum):
+    marac = "marac"
+    bcu = "bcu"
+    region = "region"
+    pfa = "pfa"
+    all = "all"
+
+
+class Format(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=False, disable=not err.is_terminal and os.environ.get("MARAC_PROGRESS") != "1")
+
+
+def load_paths(db: Path, files: list[Path], who: str | None = None, *, quiet: bool = False,
+               synthetic: bool | None = None, description: str = "Loading returns") -> list[store.LoadResult]:
+    """Load files one transaction each, with a progress bar, and report each refusal and warning."""
+    results: list[store.LoadResult] = []
+    with store.writing(db) as conn, _progress() as bar:
+        task = bar.add_task(description, total=len(files))
+        for path in files:
+            result = store.load_file(conn, path, who=who)
+            results.append(result)
+            if result.refused or (result.report.warnings and not quiet):
+                for p in result.report.problems:
+                    err.print(p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False)
+            bar.advance(task)
+        if synthetic is not None:
+            store.set_meta(conn, "synthetic", "true" if synthetic else "false")
+    return results
+
+
+def _summarise(results: list[store.LoadResult]) -> None:
+    counts = {k: sum(1 for r in results if r.outcome == k) for k in ("loaded", "unchanged", "refused")}
+    replaced = sum(1 for r in results if r.rows_superseded)
+    warnings = sum(len(r.report.warnings) for r in results)
+    err.print(f"{counts['loaded']} loaded ({replaced} replacing earlier returns, kept as history), "
+              f"{counts['unchanged']} unchanged, {counts['refused']} refused, {warnings} warning(s).", highlight=False)
+
+
+@app.command()
+def load(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX)")], db: DbOption,
+         who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None) -> None:
+    """Validate and load quarterly returns; each file is all-or-nothing. Exit 1 if any file is refused."""
+    results = load_paths(db, files, who)
+    _summarise(results)
+    if any(r.refused for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(db: DbOption = DEFAULT_DB,
+         out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the synthetic return files")] = None,
+         seed: int = 42) -> None:
+    """Write synthetic returns for every London and Lancashire MARAC and load them through the loader."""
+    if db.exists() and not Dataset.from_tables(store.read_tables(db)).synthetic:
+        err.print(f"{db} holds real returns; the demo only writes to a new or demo database. Choose another --db.")
+        raise typer.Exit(2)
+    with store.writing(db) as conn:
+        store.set_meta(conn, "synthetic", "true")
+    dataset = Dataset.from_tables(store.read_tables(db))
+    target = out_dir or db.parent / "demo_returns"
+    with _progress() as bar:
+        task = bar.add_task("Writing synthetic returns", total=None)
+        paths = write_demo_returns(dataset.maracs, target, seed)
+        bar.update(task, total=len(paths), completed=len(paths))
+    results = load_paths(db, paths, "demo", quiet=True, synthetic=True, description="Loading synthetic returns")
+    _summarise(results)
+    err.print(f"Synthetic demo data (not real MARAC figures) is in {db}; return files in {target}.")
+    if any(r.refused for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def metrics(db: DbOption,
+            period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
+            window: Window = Window.twelve, group: Group = Group.marac, format: Format = Format.csv,
+            region: Annotated[str | None, typer.Option(help="Only MARACs in this region")] = None,
+            population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus") -> None:
+    """Print the SafeLives indicators, one row per group, as CSV or JSON."""
+    try:
+        end = date.fromisoformat(period_end)
+        chosen = period(end, window.value)
+    except ValueError as exc:
+        err.print(f"--period-end {period_end}: {exc}" if not isinstance(exc, PeriodError) else str(exc))
+        raise typer.Exit(2) from None
+    try:
+        dataset = Dataset.from_tables(store.read_tables(db), population_measure=population)
+    except (FileNotFoundError, ValueError) as exc:
+        err.print(str(exc))
+        raise typer.Exit(2) from None
+    if region:
+        dataset = scoped(dataset, region=region)
+    frame = compute(dataset, chosen, group.value)
+    columns = [c for c in value_columns(dataset) if c in frame.columns]
+    frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])
+    if dataset.synthetic:
+        err.print("Synthetic demo data: not real MARAC figures.")
+    if format is Format.csv:
+        sys.stdout.write(frame.write_csv())
+    else:
+        sys.stdout.write(frame.write_json() + "\n")
+
+
+@app.command(name="log")
+def load_log(db: DbOption, last: int = 20) -> None:
+    """Show the most recent load attempts: file, outcome, rows and message."""
+    log = store.read_tables(db)["load_log"].tail(last)
+    table = Table("id", "when (UTC)", "file", "outcome", "rows", "by", "message")
+    for row in log.iter_rows(named=True):
+        table.add_row(str(row["load_id"]), str(row["finished_at"])[:19], row["file_name"], row["outcome"],
+                      str(row["rows"] or ""), row["loaded_by"] or "", row["message"] or "")
+    out.print(table)
+
+
+@app.command()
+def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1",
+          build_demo: Annotated[bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")] = False) -> None:
+    """Open the dashboard on a database (default address 127.0.0.1)."""
+    if not db.exists():
+        if not build_demo:
+            err.print(f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first, or add --demo.")
+            raise typer.Exit(2)
+        demo(db=db, out_dir=None, seed=42)
+    app_path = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+    env = {**os.environ, "MARAC_DB": str(db.resolve())}
+    command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,
+               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    err.print(f"Dashboard at http://{address}:{port}  (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,93 @@
+"""Everything the metrics need, as in-memory frames, built from the database's tables.
+
+MARAC populations are derived here, once: a MARAC's adult female population is the sum,
+over the local authorities it covers, of each authority's population times the share the
+MARAC covers; its local share not White British is weighted the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from metrics.ranges import Ranges
+
+#: population measures a user can choose, with the words shown beside every rate
+POPULATION_MEASURES: dict[str, str] = {
+    "females_16plus": "females aged 16+",
+    "females_18plus": "females aged 18+",
+}
+BASE_LABELS: dict[str, str] = {"census2021": "Census 2021"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    meetings: pl.DataFrame  # current meeting rows (one per meeting)
+    maracs: pl.DataFrame  # one row per MARAC with geography and population
+    ranges: Ranges
+    population_base: str = "census2021"
+    population_measure: str = "females_16plus"
+    ethnicity_year: int | None = None
+    synthetic: bool = False
+    agency_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_label(self) -> str:
+        """Which population a rate uses, e.g. 'Census 2021, females aged 16+'."""
+        return f"{BASE_LABELS.get(self.population_base, self.population_base)}, {POPULATION_MEASURES[self.population_measure]}"
+
+    @property
+    def agencies(self) -> list[str]:
+        return [c.removeprefix("referrals_") for c in self.meetings.columns if c.startswith("referrals_")]
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pl.DataFrame], *, agency_labels: dict[str, str] | None = None,
+                    population_base: str | None = None, population_measure: str = "females_16plus") -> Dataset:
+        meta = dict(tables["meta"].iter_rows()) if "meta" in tables else {}
+        base = population_base or meta.get("population_base", "census2021")
+        if population_measure not in POPULATION_MEASURES:
+            raise ValueError(f"population measure {population_measure!r} is not one of {', '.join(POPULATION_MEASURES)}")
+        population = tables["population"].filter(pl.col("base") == base)
+        if population.is_empty():
+            raise ValueError(f"population base {base!r} is not in the reference data")
+        ethnicity = tables["ethnicity"]
+        areas = (
+            tables["marac_area"]
+            .join(tables["area"], on="lad_code", how="left")
+            .join(population.select("lad_code", pl.col(population_measure).alias("adult_pop")), on="lad_code", how="left")
+            .join(ethnicity.select("lad_code", "persons", "persons_white_british"), on="lad_code", how="left")
+        )
+        per_marac = areas.group_by("marac_code").agg(
+            pl.col("bcu").drop_nulls().first().alias("bcu"),
+            pl.col("region_name").first().alias("region"),
+            pl.col("pfa_name").first().alias("police_force_area_ons"),
+            (pl.col("adult_pop") * pl.col("share")).sum().alias("adult_female_population"),
+            pl.col("adult_pop").is_null().any().alias("population_missing"),
+            (pl.col("persons") * pl.col("share")).sum().alias("ethnicity_persons"),
+            ((pl.col("persons") - pl.col("persons_white_british")) * pl.col("share")).sum().alias("ethnicity_not_white_british"),
+            pl.col("persons").is_null().any().alias("ethnicity_missing"),
+        )
+        maracs = (
+            tables["marac"]
+            .join(per_marac, on="marac_code", how="left")
+            .with_columns(
+                pl.when(pl.col("population_missing")).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
+                pl.when(pl.col("ethnicity_missing")).then(None).otherwise(pl.col("ethnicity_persons")).alias("ethnicity_persons"),
+                pl.when(pl.col("ethnicity_missing")).then(None).otherwise(pl.col("ethnicity_not_white_british")).alias("ethnicity_not_white_british"),
+            )
+            .with_columns((pl.col("ethnicity_not_white_british") / pl.col("ethnicity_persons")).alias("local_share_not_white_british"))
+            .drop("population_missing", "ethnicity_missing", "police_force_area_ons")
+            .sort("marac_code")
+        )
+        years = ethnicity["census_year"].unique().to_list() if "census_year" in ethnicity.columns else []
+        return cls(
+            meetings=tables["meeting"],
+            maracs=maracs,
+            ranges=Ranges.from_frame(tables["safelives_range"]),
+            population_base=base,
+            population_measure=population_measure,
+            ethnicity_year=int(years[0]) if len(years) == 1 else None,
+            synthetic=meta.get("synthetic", "false") == "true",
+            agency_labels=agency_labels or (dict(tables["agency"].iter_rows()) if "agency" in tables else {}),
+        )

@@ -1,0 +1,216 @@
+"""The SafeLives indicators for a period and a grouping, with verdicts against the ranges.
+
+Groups (BCU, region, police force area, all) are built by summing counts and populations
+over their MARACs and only then dividing, never by averaging MARAC rates. A MARAC with
+no meetings in the period contributes neither cases nor population to its group, and
+the coverage columns say how complete each figure is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from metrics.dataset import Dataset
+from metrics.periods import Period, quarter_end
+from metrics.ranges import verdict
+
+Grouping = Literal["marac", "bcu", "region", "pfa", "all"]
+GROUPINGS: dict[str, str] = {"marac": "MARAC", "bcu": "Borough Command Unit", "region": "region", "pfa": "police force area", "all": "all MARACs"}
+_GROUP_COLUMN = {"bcu": "bcu", "region": "region", "pfa": "police_force_area"}
+#: columns carried onto each group row so pages can filter and label without recomputing
+_PARENTS = {"marac": ["bcu", "region", "police_force_area"], "bcu": ["region", "police_force_area"], "pfa": ["region"]}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator as pages and exports list it; the figures come from `compute`."""
+
+    key: str
+    label: str
+    value: str  # column holding the figure
+    verdict: str | None  # column holding the verdict
+    range_key: str | None  # row of the ranges reference table
+    unit: Literal["share", "rate", "count"]
+    numerator: str
+    denominator: str
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("volume", "Cases as % of recommended volume", "pct_of_recommended", "volume_verdict", "volume", "share", "cases", "recommended_cases"),
+    Indicator("repeat_rate", "Repeat cases", "repeat_rate", "repeat_verdict", "repeat_rate", "share", "repeat_cases", "cases"),
+    Indicator("police_share", "Referrals from the police", "police_share", "police_verdict", "police_share", "share", "referrals_police", "referrals_total"),
+    Indicator("racially_minoritised", "Victims/survivors racially minoritised", "share_racially_minoritised", "racially_minoritised_verdict", "racially_minoritised", "share", "victims_racially_minoritised", "cases"),
+    Indicator("lgbt", "Victims/survivors LGBT+", "share_lgbt", "lgbt_verdict", "lgbt", "share", "victims_lgbt", "cases"),
+    Indicator("disabled", "Victims/survivors disabled", "share_disabled", "disabled_verdict", "disabled", "share", "victims_disabled", "cases"),
+    Indicator("male", "Victims/survivors male", "share_male", "male_verdict", "male", "share", "victims_male", "cases"),
+    Indicator("aged_16_17", "Victims/survivors aged 16–17", "share_aged_16_17", None, "aged_16_17", "share", "victims_aged_16_17", "cases"),
+)
+
+
+def _count_columns(dataset: Dataset) -> list[str]:
+    skip = {"load_id", "source_row", "marac_code", "quarter_start", "meeting_date"}
+    return [c for c in dataset.meetings.columns if c not in skip]
+
+
+def _per_marac(dataset: Dataset, start, end, by_quarter: bool) -> pl.DataFrame:
+    keys = ["marac_code", "quarter_start"] if by_quarter else ["marac_code"]
+    counts = _count_columns(dataset)
+    return (
+        dataset.meetings.lazy()
+        .filter(pl.col("meeting_date").is_between(start, end))
+        .group_by(keys)
+        .agg(
+            *(pl.col(c).sum() for c in counts),
+            pl.len().alias("meetings"),
+            pl.col("quarter_start").n_unique().alias("quarters_with_data"),
+        )
+        .collect()
+    )
+
+
+def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str, years: float,
+               quarters_in_period: int, extra_keys: list[str]) -> pl.DataFrame:
+    counts = _count_columns(dataset)
+    maracs = dataset.maracs
+    if grouping == "marac":
+        maracs = maracs.with_columns(pl.col("marac_code").alias("group_code"), pl.col("marac_name").alias("group_name"))
+    elif grouping == "all":
+        maracs = maracs.with_columns(pl.lit("ALL").alias("group_code"), pl.lit("All MARACs").alias("group_name"))
+    else:
+        col = _GROUP_COLUMN[grouping]
+        name = pl.col(col).fill_null(f"(no {GROUPINGS[grouping]})")
+        maracs = maracs.with_columns(name.alias("group_code"), name.alias("group_name"))
+
+    if extra_keys:  # one row per MARAC and extra key, so MARACs without data still appear
+        frame = maracs.join(per_marac.select(extra_keys).unique(), how="cross").join(per_marac, on=["marac_code", *extra_keys], how="left")
+    else:
+        frame = maracs.join(per_marac, on="marac_code", how="left")
+    reporting = pl.col("quarters_with_data").fill_null(0) > 0
+    parents = _PARENTS.get(grouping, [])
+    grouped = frame.group_by(["group_code", "group_name", *extra_keys], maintain_order=True).agg(
+        *(pl.col(p).drop_nulls().first() for p in parents),
+        *(pl.col(c).filter(reporting).sum() for c in counts),
+        pl.col("meetings").fill_null(0).sum(),
+        pl.len().alias("maracs_in_group"),
+        reporting.sum().alias("maracs_reporting"),
+        pl.col("quarters_with_data").fill_null(0).sum(),
+        pl.col("adult_female_population").filter(reporting).sum().alias("adult_female_population"),
+        pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
+        pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
+    )
+    return _indicators(dataset, grouped, years, quarters_in_period)
+
+
+def _share(num: str, den: str) -> pl.Expr:
+    return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).otherwise(None)
+
+
+def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_in_period: int) -> pl.DataFrame:
+    ranges = dataset.ranges
+    per_10k = ranges.value("recommended_cases_per_10k")
+    agencies = dataset.agencies
+    referral_cols = [f"referrals_{a}" for a in agencies]
+    no_data = pl.col("maracs_reporting") == 0
+    frame = grouped.with_columns(
+        pl.col("cases_discussed").alias("cases"),
+        pl.sum_horizontal(referral_cols).alias("referrals_total"),
+        (pl.col("quarters_with_data") / (pl.col("maracs_in_group") * quarters_in_period)).alias("coverage"),
+        pl.when(pl.col("_eth_persons") > 0).then(pl.col("_eth_not_wb") / pl.col("_eth_persons")).alias("local_share_not_white_british"),
+    ).with_columns(
+        pl.when(no_data).then(None).otherwise(pl.col("cases")).alias("cases"),
+        pl.when(no_data).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
+        (pl.col("cases") / years).alias("annualised_cases"),
+        (per_10k * pl.col("adult_female_population") / 10_000 * years).alias("recommended_cases"),
+    ).with_columns(
+        pl.when(pl.col("adult_female_population") > 0).then(pl.col("annualised_cases") / pl.col("adult_female_population") * 10_000).alias("cases_per_10k"),
+        _share("cases", "recommended_cases").alias("pct_of_recommended"),
+        _share("repeat_cases", "cases").alias("repeat_rate"),
+        *(_share(f"referrals_{a}", "referrals_total").alias(f"share_referrals_{a}") for a in agencies),
+        _share("victims_racially_minoritised", "cases").alias("share_racially_minoritised"),
+        _share("victims_lgbt", "cases").alias("share_lgbt"),
+        _share("victims_disabled", "cases").alias("share_disabled"),
+        _share("victims_male", "cases").alias("share_male"),
+        _share("victims_aged_16_17", "cases").alias("share_aged_16_17"),
+    ).with_columns(
+        pl.col("share_referrals_police").alias("police_share"),
+        (1 - pl.col("share_referrals_police")).alias("partner_agency_share"),
+    ).with_columns(
+        verdict(pl.col("pct_of_recommended"), ranges["volume"]).alias("volume_verdict"),
+        verdict(pl.col("repeat_rate"), ranges["repeat_rate"]).alias("repeat_verdict"),
+        verdict(pl.col("police_share"), ranges["police_share"]).alias("police_verdict"),
+        verdict(pl.col("share_racially_minoritised"), ranges["racially_minoritised"], pl.col("local_share_not_white_british")).alias("racially_minoritised_verdict"),
+        verdict(pl.col("share_lgbt"), ranges["lgbt"]).alias("lgbt_verdict"),
+        verdict(pl.col("share_disabled"), ranges["disabled"]).alias("disabled_verdict"),
+        verdict(pl.col("share_male"), ranges["male"]).alias("male_verdict"),
+        pl.lit(dataset.base_label).alias("population_base"),
+        pl.lit(ranges.edition).alias("range_edition"),
+    )
+    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed")
+
+
+def _top_referrers(frame: pl.DataFrame, agencies: list[str]) -> pl.DataFrame:
+    """Codes of the three agencies with the largest referral counts (ties keep SafeLives' order)."""
+    tops: list[list[str | None]] = [[], [], []]
+    values = frame.select(f"referrals_{a}" for a in agencies).rows()
+    for row in values:
+        ranked = sorted(((v, -i) for i, v in enumerate(row) if v), reverse=True)[:3]
+        names = [agencies[-i] for _, i in ranked] + [None] * 3
+        for k in range(3):
+            tops[k].append(names[k])
+    return pl.DataFrame({f"top_referrer_{k + 1}": tops[k] for k in range(3)}, schema={f"top_referrer_{k + 1}": pl.String for k in range(3)})
+
+
+def scoped(dataset: Dataset, **where: str | None) -> Dataset:
+    """The dataset restricted to MARACs whose bcu/region/police_force_area/marac_code match."""
+    maracs = dataset.maracs
+    for column, value in where.items():
+        if value is not None:
+            maracs = maracs.filter(pl.col(column) == value)
+    codes = maracs["marac_code"]
+    return Dataset(dataset.meetings.filter(pl.col("marac_code").is_in(codes.implode())), maracs, dataset.ranges,
+                   dataset.population_base, dataset.population_measure, dataset.ethnicity_year, dataset.synthetic, dataset.agency_labels)
+
+
+def compute(dataset: Dataset, period: Period, grouping: str = "marac") -> pl.DataFrame:
+    """One row per group with counts, population, indicators and verdicts for the period."""
+    if grouping not in GROUPINGS:
+        raise ValueError(f'grouping "{grouping}" is not one of {", ".join(GROUPINGS)}')
+    per_marac = _per_marac(dataset, period.start, period.end, by_quarter=False)
+    out = _summarise(dataset, per_marac, grouping, period.years, len(period.quarters), [])
+    return out.with_columns(
+        pl.lit(period.start).alias("period_start"), pl.lit(period.end).alias("period_end"), pl.lit(period.window).alias("window"),
+    ).sort("group_code" if grouping != "marac" else "group_name")
+
+
+def quarterly(dataset: Dataset, grouping: str = "marac", first: object = None, last: object = None) -> pl.DataFrame:
+    """Each quarter's figures (annualised) per group: the trend view."""
+    meetings = dataset.meetings
+    if meetings.is_empty():
+        return pl.DataFrame()
+    start = first or meetings["quarter_start"].min()
+    end = last or quarter_end(meetings["quarter_start"].max())
+    per = _per_marac(dataset, start, end, by_quarter=True)
+    out = _summarise(dataset, per, grouping, 0.25, 1, ["quarter_start"])
+    return out.sort("group_code", "quarter_start")
+
+
+def value_columns(dataset: Dataset) -> list[str]:
+    """The documented output columns, in order, for CLI and export."""
+    agencies = dataset.agencies
+    return [
+        "group_code", "group_name", "period_start", "period_end", "window",
+        "maracs_in_group", "maracs_reporting", "meetings", "quarters_with_data", "coverage",
+        "cases", "repeat_cases", "children_in_household", "adult_female_population", "population_base",
+        "annualised_cases", "cases_per_10k", "recommended_cases", "pct_of_recommended", "volume_verdict",
+        "repeat_rate", "repeat_verdict",
+        "referrals_total", "police_share", "police_verdict", "partner_agency_share",
+        "top_referrer_1", "top_referrer_2", "top_referrer_3",
+        *(f"share_referrals_{a}" for a in agencies),
+        "share_racially_minoritised", "local_share_not_white_british", "racially_minoritised_verdict",
+        "share_lgbt", "lgbt_verdict", "share_disabled", "disabled_verdict", "share_male", "male_verdict",
+        "share_aged_16_17", "victims_racially_minoritised", "victims_lgbt", "victims_disabled", "victims_male",
+        "victims_aged_16_17", "perpetrators_under_18", *(f"referrals_{a}" for a in agencies), "range_edition",
+    ]
