@@ -1,0 +1,35 @@
+"""Streamlit entry point: page set-up, the synthetic-data banner, and navigation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
+
+from dashboard import data  # noqa: E402
+from dashboard.theme import SYNTHETIC_NOTE  # noqa: E402
+
+st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide")
+
+PAGES = Path(__file__).parent / "pages"
+navigation = st.navigation([
+    st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional", default=True),
+    st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="profile"),
+])
+
+loaded = data.current()
+if loaded is None:
+    st.title("MARAC performance dashboard")
+    st.error(f"No database at {data.db_path()}. Build the demo with `marac demo --db {data.db_path()}` "
+             f"or load returns with `marac load FILE --db {data.db_path()}`.")
+    st.stop()
+if loaded[0].synthetic:
+    st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
+if loaded[0].meetings.is_empty():
+    st.info("The database holds no returns yet. Load some with `marac load FILE --db PATH`.")
+    st.stop()
+
+navigation.run()

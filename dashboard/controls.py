@@ -1,0 +1,36 @@
+"""Filter widgets shared by pages, with keys bound to the URL so a view can be shared as a link."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import data as store_data
+from metrics.dataset import Dataset
+from metrics.periods import WINDOWS, Period
+
+
+def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
+    """Window and period end; a financial year can only end on 31 March."""
+    ends = store_data.period_ends(dataset)
+    with columns[0]:
+        window = st.selectbox("Period", list(WINDOWS), format_func=lambda w: WINDOWS[w].capitalize(), key="window",
+                              bind="query-params")
+    if window == "fy":
+        ends = [e for e in ends if e.month == 3]
+    with columns[1]:
+        end = st.selectbox("Ending", ends, format_func=lambda d: d.strftime("%d %b %Y"), key="period_end",
+                           bind="query-params")
+    return end, window
+
+
+def region_control(dataset: Dataset, column) -> str:
+    with column:
+        return st.selectbox("Region", store_data.regions(dataset), key="region", bind="query-params")
+
+
+def period_caption(chosen: Period, dataset: Dataset) -> str:
+    return (f"{chosen.label} ({chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}). "
+            f"Rates per 10,000 {dataset.base_label.split(', ')[1]} ({dataset.base_label}). "
+            f"Ranges: {dataset.ranges.edition}.")

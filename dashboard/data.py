@@ -1,0 +1,76 @@
+"""Where pages get their figures: cached calls into `metrics`, keyed on small values.
+
+The dataset is read once per database version (the file identity changes whenever a
+loader swaps in a new file), so a CLI load while the dashboard is open shows up on the
+next interaction, and nothing ever holds the database open between runs. Caches are
+keyed on the path, the version and the filters, never on frames.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from loaders import store
+from metrics.dataset import Dataset
+from metrics.indicators import compute, quarterly, scoped
+from metrics.periods import Period, is_quarter_end, period, quarter_end
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("MARAC_DB", "data/demo.duckdb"))
+
+
+def version(path: Path) -> str | None:
+    return store.data_version(path)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the database…")
+def dataset(path: str, data_version: str, measure: str = "females_16plus") -> Dataset:
+    return Dataset.from_tables(store.read_tables(path), population_measure=measure)
+
+
+def current(measure: str = "females_16plus") -> tuple[Dataset, str] | None:
+    """The dataset for the configured database, or None if there is none yet."""
+    path = db_path()
+    v = version(path)
+    if v is None:
+        return None
+    return dataset(str(path), v, measure), v
+
+
+def period_ends(data: Dataset) -> list[date]:
+    """Quarter ends for which returns are held, newest first."""
+    if data.meetings.is_empty():
+        return []
+    quarters = sorted(data.meetings["quarter_start"].unique().to_list(), reverse=True)
+    return [quarter_end(q) for q in quarters if is_quarter_end(quarter_end(q))]
+
+
+def regions(data: Dataset) -> list[str]:
+    return sorted(data.maracs["region"].drop_nulls().unique().to_list(), key=lambda r: (r != "London", r))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def figures(path: str, data_version: str, measure: str, end: date, window: str, grouping: str,
+            region: str | None = None) -> pl.DataFrame:
+    data = dataset(path, data_version, measure)
+    if region:
+        data = scoped(data, region=region)
+    return compute(data, period(end, window), grouping)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def trend(path: str, data_version: str, measure: str, grouping: str, region: str | None = None) -> pl.DataFrame:
+    data = dataset(path, data_version, measure)
+    if region:
+        data = scoped(data, region=region)
+    return quarterly(data, grouping)
+
+
+def chosen_period(end: date, window: str) -> Period:
+    return period(end, window)

@@ -1,0 +1,68 @@
+"""Borough profile: one MARAC's indicators against the ranges and its BCU, region and all MARACs, and its trend."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, controls, data, tables
+from dashboard.theme import verdict_words
+from metrics.indicators import INDICATORS
+
+dataset, version = data.current()
+path, measure = str(data.db_path()), dataset.population_measure
+names = dict(dataset.maracs.select("marac_code", "marac_name").iter_rows())
+codes = sorted(names, key=lambda c: (not c.startswith("E09"), names[c]))
+
+st.title("Borough profile")
+row = st.columns([1, 1, 1])
+with row[0]:
+    code = st.selectbox("MARAC", codes, format_func=lambda c: names[c], key="marac", bind="query-params")
+end, window = controls.period_controls(dataset, row[1:])
+chosen = data.chosen_period(end, window)
+info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)
+region, bcu = info["region"], info["bcu"]
+
+maracs = data.figures(path, version, measure, end, window, "marac", region)
+own = maracs.filter(maracs["group_code"] == code)
+bcu_rows = data.figures(path, version, measure, end, window, "bcu", region)
+comparators = {
+    names[code]: own,
+    f"BCU: {bcu}": bcu_rows.filter(bcu_rows["group_code"] == bcu) if bcu else bcu_rows.clear(),
+    f"Region: {region}": data.figures(path, version, measure, end, window, "region", region),
+    "All MARACs": data.figures(path, version, measure, end, window, "all"),
+}
+
+figures = own.row(0, named=True)
+st.markdown(f"**{names[code]}** · BCU {bcu or '–'} · {region} · {info['police_force_area']} police force area")
+st.caption(controls.period_caption(chosen, dataset))
+if info["grouping_status"] == "assumed":
+    st.caption(f"The local authorities this MARAC covers are an assumption: {info['note']}")
+if figures["cases"] is None:
+    st.info(f"{names[code]} has no returns for this period.")
+    st.stop()
+
+tiles = st.columns(4)
+tiles[0].metric("Cases discussed", f"{figures['cases']:,}")
+tiles[0].caption(f"{figures['meetings']} meetings; {figures['quarters_with_data']} of {len(chosen.quarters)} quarters returned")
+tiles[1].metric("Adult female population", f"{figures['adult_female_population']:,.0f}")
+tiles[1].caption(dataset.base_label)
+tiles[2].metric("Recommended cases", f"{figures['recommended_cases']:,.0f}")
+tiles[2].caption("40 a year per 10,000 adult females")
+tiles[3].metric("% of recommended volume", f"{figures['pct_of_recommended']:.0%}")
+tiles[3].caption(verdict_words(figures["volume_verdict"]))
+
+st.subheader("Indicators against the SafeLives ranges")
+st.dataframe(tables.styled_profile(tables.profile_frame(comparators, dataset.ranges)), hide_index=True)
+top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
+st.caption(f"Top referrers: {', '.join(top)}. Partner-agency (non-police) referrals: {figures['partner_agency_share']:.0%}.")
+
+st.subheader("Quarterly trend")
+choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator")
+marac_trend = data.trend(path, version, measure, "marac", region)
+region_trend = data.trend(path, version, measure, "region", region)
+series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), f"Region: {region}": region_trend}
+figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
+                            subtitle="Each quarter, annualised where a volume",
+                            source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic)
+st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
+                                       f"with {region} for comparison and the expected range shaded.")

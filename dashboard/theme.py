@@ -1,0 +1,60 @@
+"""House style: palette, verdict words and symbols, and the Plotly template every figure uses.
+
+Streamlit swaps Plotly's default template for one whose colours only its browser code fills
+in, so figures exported from the app come out black. Every builder therefore sets the
+`marac` template explicitly and pages render with `theme=None`: screen equals export.
+A verdict is never shown by colour alone: each has a symbol and words too.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+INK = "#0b0c0c"
+MUTED = "#505a5f"
+GRID = "#d9dcde"
+RANGE_FILL = "rgba(0, 112, 60, 0.12)"  # the expected range band
+#: Okabe-Ito, colour-blind safe
+SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+VERDICT_STYLE: dict[str | None, dict[str, str]] = {
+    "below": {"symbol": "▼", "words": "below the expected range", "short": "below", "colour": "#0072B2", "fill": "#d6e8f5"},
+    "within": {"symbol": "●", "words": "within the expected range", "short": "within", "colour": "#00703c", "fill": "#dcefe3"},
+    "above": {"symbol": "▲", "words": "above the expected range", "short": "above", "colour": "#b35900", "fill": "#fbe7d3"},
+    None: {"symbol": "–", "words": "no data for this period", "short": "no data", "colour": MUTED, "fill": "#f3f2f1"},
+}
+NO_RANGE = {"symbol": "", "words": "no expected range (comparator only)", "short": "no range", "colour": MUTED, "fill": "#ffffff"}
+SYNTHETIC_NOTE = "Synthetic demo data: not real MARAC figures"
+
+
+def verdict_label(verdict: str | None) -> str:
+    """Symbol and short words, e.g. '▲ above'."""
+    style = VERDICT_STYLE.get(verdict, VERDICT_STYLE[None])
+    return f"{style['symbol']} {style['short']}".strip()
+
+
+def verdict_words(verdict: str | None) -> str:
+    return VERDICT_STYLE.get(verdict, VERDICT_STYLE[None])["words"]
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout=go.Layout(
+            font=dict(family=FONT, size=14, color=INK),
+            title=dict(font=dict(size=18), x=0, xanchor="left"),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            colorway=SERIES,
+            xaxis=dict(gridcolor=GRID, linecolor=MUTED, ticks="outside", zeroline=False),
+            yaxis=dict(gridcolor=GRID, linecolor=MUTED, ticks="outside", zeroline=False),
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+            margin=dict(l=60, r=20, t=80, b=60),
+            hoverlabel=dict(font=dict(family=FONT)),
+        )
+    )
+
+
+pio.templates["marac"] = _template()
+TEMPLATE = "marac"
