@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from loaders import reference
 from loaders.problems import Problem, ValidationReport
@@ -64,6 +65,14 @@ CREATE TABLE IF NOT EXISTS meeting (
     meeting_date DATE NOT NULL,
 {_COUNT_COLUMNS},
     superseded_by BIGINT
+);
+-- Which load holds each MARAC-quarter now: a small table so replacement and "unchanged"
+-- checks need not scan every meeting.
+CREATE TABLE IF NOT EXISTS held_quarter (
+    marac_code VARCHAR NOT NULL,
+    quarter_start DATE NOT NULL,
+    load_id BIGINT NOT NULL,
+    PRIMARY KEY (marac_code, quarter_start)
 );
 CREATE OR REPLACE VIEW meeting_current AS SELECT * FROM meeting WHERE superseded_by IS NULL;
 """
@@ -174,17 +183,17 @@ def _next_id(conn: duckdb.DuckDBPyConnection) -> int:
     return int(conn.execute("SELECT nextval('load_id_seq')").fetchall()[0][0])
 
 
-def _frame(load_id: int, rows: list[tuple[int, MeetingRow]]) -> pl.DataFrame:
-    records = []
-    for source_row, row in rows:
-        record = row.model_dump()
-        records.append({"load_id": load_id, "source_row": source_row, "marac_code": record.pop("marac_code"),
-                        "quarter_start": quarter_start(row.meeting_date), "meeting_date": record.pop("meeting_date"), **record})
-    return pl.DataFrame(records, schema_overrides={c: pl.Float64 for c in REFERRAL_FIELDS})
+_MEETING_COLUMNS = ("load_id", "source_row", "marac_code", "quarter_start", "meeting_date", *COUNT_FIELDS)
+
+
+def _values(rows: list[tuple[object, ...]]) -> str:
+    """Placeholders for a multi-row VALUES list; one statement beats registering a frame for a few rows."""
+    one = "(" + ", ".join("?" * len(rows[0])) + ")"
+    return ", ".join([one] * len(rows))
 
 
 def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | None = None,
-              today: date | None = None, content: bytes | None = None) -> LoadResult:
+              today: date | None = None, content: bytes | None = None, registry: set[str] | None = None) -> LoadResult:
     """Validate one return and, if it has no errors, load it in one transaction.
 
     Rows for a MARAC and quarter already held are superseded (kept as history); a file
@@ -204,7 +213,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
     table, problems = read_table(path, content)
     rows: list[tuple[int, MeetingRow]] = []
     if table is not None and not problems:
-        known = {r[0] for r in conn.execute("SELECT marac_code FROM marac").fetchall()}
+        known = registry if registry is not None else marac_codes(conn)
         parsed = validate_table(table, known, today=today)
         report.rows, report.problems, rows = parsed.report.rows, parsed.report.problems, parsed.rows
     else:
@@ -227,17 +236,27 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
     conn.begin()
     try:
         load_id = _next_id(conn)
-        keys = pl.DataFrame({"marac_code": [m for m, _ in quarters], "quarter_start": [q for _, q in quarters]})
-        conn.register("incoming_keys", keys)
-        superseded = conn.execute(
-            "UPDATE meeting SET superseded_by = ? WHERE superseded_by IS NULL AND (marac_code, quarter_start) IN "
-            "(SELECT (marac_code, quarter_start) FROM incoming_keys)", [load_id]
-        ).fetchall()[0][0]
-        conn.unregister("incoming_keys")
-        incoming = _frame(load_id, rows)
+        key_values = [(m, q) for m, q in quarters]
+        key_list = f"(VALUES {_values(key_values)}) AS k(marac_code, quarter_start)"
+        flat_keys = [v for pair in key_values for v in pair]
+        earlier = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT h.load_id FROM held_quarter h JOIN {key_list} USING (marac_code, quarter_start)", flat_keys).fetchall()]
+        superseded = 0
+        if earlier:
+            superseded = conn.execute(
+                f"UPDATE meeting SET superseded_by = ? WHERE superseded_by IS NULL AND load_id IN (SELECT unnest(?)) "
+                f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
+                [load_id, earlier, *flat_keys],
+            ).fetchall()[0][0]
+        conn.execute(f"INSERT OR REPLACE INTO held_quarter SELECT marac_code, quarter_start, ? FROM {key_list}", [load_id, *flat_keys])
+        records = []
+        for source_row, row in rows:
+            values = row.model_dump()
+            values.update(load_id=load_id, source_row=source_row, quarter_start=quarter_start(row.meeting_date))
+            records.append(tuple(values[c] for c in _MEETING_COLUMNS))
+        incoming = pa.table(list(zip(*records, strict=True)), names=list(_MEETING_COLUMNS))
         conn.register("incoming_rows", incoming)
-        columns = ", ".join(incoming.columns)
-        conn.execute(f"INSERT INTO meeting ({columns}) SELECT {columns} FROM incoming_rows")
+        conn.execute(f"INSERT INTO meeting ({', '.join(_MEETING_COLUMNS)}) SELECT * FROM incoming_rows")
         conn.unregister("incoming_rows")
         held = ", ".join(f"{m} {q.isoformat()}" for m, q in quarters)
         message = f"loaded {report.rows} meeting row(s) for {held}"
@@ -258,17 +277,14 @@ def _already_current(conn: duckdb.DuckDBPyConnection, sha256: str | None, quarte
     """True when every MARAC-quarter in the file is currently held from a file with the same bytes."""
     if not sha256 or not quarters:
         return False
-    keys = pl.DataFrame({"marac_code": [m for m, _ in quarters], "quarter_start": [q for _, q in quarters]})
-    conn.register("incoming_keys", keys)
-    try:
-        held = conn.execute(
-            "SELECT k.marac_code, k.quarter_start, list_distinct(list(l.sha256)) FROM incoming_keys k "
-            "LEFT JOIN meeting_current m USING (marac_code, quarter_start) LEFT JOIN load_log l USING (load_id) "
-            "GROUP BY ALL"
-        ).fetchall()
-    finally:
-        conn.unregister("incoming_keys")
-    return all(shas == [sha256] for _, _, shas in held)
+    holders = conn.execute(
+        "SELECT h.marac_code, h.quarter_start FROM held_quarter h JOIN load_log l USING (load_id) WHERE l.sha256 = ?", [sha256]
+    ).fetchall()
+    return set(quarters) <= {(m, q) for m, q in holders}
+
+
+def marac_codes(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT marac_code FROM marac").fetchall()}
 
 
 def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

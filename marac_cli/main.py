@@ -64,8 +64,9 @@ def load_paths(db: Path, files: list[Path], who: str | None = None, *, quiet: bo
     results: list[store.LoadResult] = []
     with store.writing(db) as conn, _progress() as bar:
         task = bar.add_task(description, total=len(files))
+        registry = store.marac_codes(conn)
         for path in files:
-            result = store.load_file(conn, path, who=who)
+            result = store.load_file(conn, path, who=who, registry=registry)
             results.append(result)
             if result.refused or (result.report.warnings and not quiet):
                 for p in result.report.problems:

@@ -1,0 +1,88 @@
+"""Each page runs under AppTest and shows the hand-computed figures of the fixture database (see conftest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("MARAC_DB", str(fixture_db))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def metrics_of(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> None:
+    at = app.run()
+    assert not at.exception
+    assert at.title[0].value == "Regional overview"
+    assert metrics_of(at) == {
+        "Cases discussed": "1,000",
+        "% of recommended volume": "105%",  # 1000 / 948.336
+        "Repeat cases": "30%",
+        "Referrals from the police": "62%",  # 620 / 1000
+        "Victims/survivors racially minoritised": "66%",
+    }
+    captions = " ".join(c.value for c in at.caption)
+    assert "above the expected range" in captions and "below the expected range" in captions
+    assert "2 of 32 MARACs sent returns" in captions
+
+    table = at.dataframe[0].value
+    rows = table.set_index("MARAC")
+    assert len(rows) == 32  # every London MARAC is listed, reporting or not
+    hackney, tower = rows.loc["Hackney"], rows.loc["Tower Hamlets"]
+    assert hackney["Cases"] == 400 and tower["Cases"] == 600
+    assert hackney["% of recommended volume"] == pytest.approx(90.3)  # 400 / 443.12
+    assert hackney["Volume verdict"] == "● within"
+    assert tower["% of recommended volume"] == pytest.approx(118.8)  # 600 / 505.216
+    assert tower["Volume verdict"] == "▲ above"
+    assert hackney["Police verdict"] == "▼ below" and tower["Police verdict"] == "● within"
+    assert hackney["Racially minoritised verdict"] == "▼ below" and tower["Racially minoritised verdict"] == "● within"
+    assert tower["Male verdict"] == "▲ above" and hackney["Male verdict"] == "● within"
+    assert rows.loc["Camden"]["Volume verdict"] == "– no data"
+
+    totals = at.dataframe[1].value.set_index("Area")
+    assert totals.loc["Central East"]["Cases"] == 1000
+    assert totals.loc["London"]["% of recommended volume"] == pytest.approx(105.4)
+
+
+def test_synthetic_banner_only_for_demo_data(app: AppTest) -> None:
+    at = app.run()
+    assert not any("Synthetic demo data" in w.value for w in at.warning)
+
+
+def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
+    at = app.run()
+    at.switch_page("pages/borough_profile.py").run()
+    at.selectbox(key="marac").select("E09000012").run()
+    assert not at.exception
+    assert at.title[0].value == "Borough profile"
+    assert metrics_of(at) == {
+        "Cases discussed": "400",
+        "Adult female population": "110,780",
+        "Recommended cases": "443",
+        "% of recommended volume": "90%",
+    }
+    profile = at.dataframe[0].value.set_index("Indicator")
+    assert profile.loc["Repeat cases", "Value"] == "30.0%"
+    assert profile.loc["Referrals from the police", "Verdict"] == "▼ below"
+    assert profile.loc["Referrals from the police", "BCU: Central East"] == "62.0%"
+    assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
+    assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"
+    assert profile.loc["Victims/survivors racially minoritised", "Expected range"].startswith("at least 63.8%")
+    assert "Top referrers: Police, IDVA, Children's Social Care" in " ".join(c.value for c in at.caption)
+
+
+def test_no_database_gives_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARAC_DB", str(tmp_path / "missing.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "No database at" in at.error[0].value and "marac demo" in at.error[0].value
