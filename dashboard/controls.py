@@ -32,5 +32,5 @@ def region_control(dataset: Dataset, column) -> str:
 
 def period_caption(chosen: Period, dataset: Dataset) -> str:
     return (f"{chosen.label} ({chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}). "
-            f"Rates per 10,000 {dataset.base_label.split(', ')[1]} ({dataset.base_label}). "
+            f"Population base for rates: {dataset.base_label}. "
             f"Ranges: {dataset.ranges.edition}.")

@@ -38,6 +38,13 @@ def overview_frame(frame: pl.DataFrame, *, name_header: str = "MARAC") -> pd.Dat
     return pd.DataFrame(columns)
 
 
+def pinned(column: str) -> dict[str, object]:
+    """Keep the name column in view while the table scrolls sideways."""
+    import streamlit as st  # display config only; the builders above stay free of Streamlit
+
+    return {column: st.column_config.TextColumn(column, pinned=True, width="medium")}
+
+
 def totals_frame(groups: pl.DataFrame, total: pl.DataFrame) -> pd.DataFrame:
     """BCU rows followed by the region's own row, in the overview's columns."""
     return pd.concat([overview_frame(groups.drop("bcu", strict=False), name_header="Area"),

@@ -95,6 +95,7 @@ def _read_xlsx(file: str, content: bytes) -> tuple[RawTable | None, list[Problem
         return None, [problem("unreadable-file", file, f"the workbook could not be opened ({type(exc).__name__}: {exc})", expected="an .xlsx workbook saved by Excel or LibreOffice")]
     try:
         for sheet in book.worksheets:
+            sheet.reset_dimensions()  # some writers understate the used range; read every row there is
             rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
             table, problems = _table_from_rows(file, sheet.title, rows)
             if table is not None or problems:
@@ -114,14 +115,14 @@ def read_table(path: Path | str, content: bytes | None = None) -> tuple[RawTable
             content = path.read_bytes()
         except OSError as exc:
             return None, [problem("unreadable-file", file, f"the file could not be read ({exc.strerror})", expected="a readable CSV or XLSX file")]
-    suffix = path.suffix.lower()
     if content[:4] == b"PK\x03\x04":
         if not _is_xlsx(content):
-            return None, [problem("not-a-spreadsheet", file, "the file is a zip archive but not an Excel workbook", expected="a CSV or XLSX return")]
+            return None, [problem("not-a-spreadsheet", file, "the file is a zip archive (perhaps a Word or ODS file), not an Excel workbook", expected="a CSV or XLSX return")]
         return _read_xlsx(file, content)
-    if suffix in (".xls", ".xlsb", ".ods", ".pdf", ".doc", ".docx") or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        kind = suffix or "binary"
-        return None, [problem("not-a-spreadsheet", file, f"{kind} files are not read", expected="a CSV or XLSX return (save as .xlsx or .csv)")]
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return None, [problem("not-a-spreadsheet", file, "the file is an old-style Excel (.xls) workbook, which is not read", expected="a CSV or XLSX return (save it as .xlsx or .csv)")]
+    if content[:5] == b"%PDF-":
+        return None, [problem("not-a-spreadsheet", file, "the file is a PDF, not a spreadsheet", expected="a CSV or XLSX return")]
     return _read_csv(file, content)
 
 

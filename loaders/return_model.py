@@ -25,7 +25,8 @@ from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_
 _WHOLE = "a whole number 0 or more"
 _SHARE = "a number 0 or more (halves allowed where a case was referred by two agencies)"
 _DATE = "a date as dd/mm/yyyy or yyyy-mm-dd"
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: 00:00(?::00)?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 
 
@@ -41,7 +42,11 @@ def _number(value: Cell, expected: str) -> float:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = value.strip().replace(",", "")
+        text = value.strip()
+        if _THOUSANDS.match(text):  # 1,234 -> 1234; a comma anywhere else is not ours to guess
+            text = text.replace(",", "")
+        elif "," in text:
+            raise _err("non-numeric-count", "the cell has a comma that is not a thousands separator", f"{expected}, with a point for decimals (0.5)")
         try:
             number = float(text)
         except ValueError:

@@ -29,7 +29,7 @@ from metrics.periods import PeriodError, period
 app = typer.Typer(help="MARAC performance dashboard: load quarterly returns and compare MARACs with the SafeLives ranges.",
                   no_args_is_help=True, add_completion=False)
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # problem lines stay whole, so they can be grepped
 DEFAULT_DB = Path("data/demo.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file", dir_okay=False)]
 

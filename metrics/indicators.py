@@ -89,6 +89,7 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str, years: 
     else:
         frame = maracs.join(per_marac, on="marac_code", how="left")
     reporting = pl.col("quarters_with_data").fill_null(0) > 0
+    with_population = pl.col("adult_female_population").is_not_null()
     parents = _PARENTS.get(grouping, [])
     grouped = frame.group_by(["group_code", "group_name", *extra_keys], maintain_order=True).agg(
         *(pl.col(p).drop_nulls().first() for p in parents),
@@ -97,7 +98,10 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str, years: 
         pl.len().alias("maracs_in_group"),
         reporting.sum().alias("maracs_reporting"),
         pl.col("quarters_with_data").fill_null(0).sum(),
-        pl.col("adult_female_population").filter(reporting).sum().alias("adult_female_population"),
+        # Volume compares cases with population, so both come only from MARACs that have both.
+        pl.col("adult_female_population").filter(reporting & with_population).sum().alias("adult_female_population"),
+        pl.col("cases_discussed").filter(reporting & with_population).sum().alias("_volume_cases"),
+        (reporting & with_population).sum().alias("_maracs_with_population"),
         pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
         pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
     )
@@ -121,12 +125,13 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_
         pl.when(pl.col("_eth_persons") > 0).then(pl.col("_eth_not_wb") / pl.col("_eth_persons")).alias("local_share_not_white_british"),
     ).with_columns(
         pl.when(no_data).then(None).otherwise(pl.col("cases")).alias("cases"),
-        pl.when(no_data).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
+        pl.when(pl.col("_maracs_with_population") == 0).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
+    ).with_columns(
         (pl.col("cases") / years).alias("annualised_cases"),
         (per_10k * pl.col("adult_female_population") / 10_000 * years).alias("recommended_cases"),
     ).with_columns(
-        pl.when(pl.col("adult_female_population") > 0).then(pl.col("annualised_cases") / pl.col("adult_female_population") * 10_000).alias("cases_per_10k"),
-        _share("cases", "recommended_cases").alias("pct_of_recommended"),
+        pl.when(pl.col("adult_female_population") > 0).then(pl.col("_volume_cases") / years / pl.col("adult_female_population") * 10_000).alias("cases_per_10k"),
+        _share("_volume_cases", "recommended_cases").alias("pct_of_recommended"),
         _share("repeat_cases", "cases").alias("repeat_rate"),
         *(_share(f"referrals_{a}", "referrals_total").alias(f"share_referrals_{a}") for a in agencies),
         _share("victims_racially_minoritised", "cases").alias("share_racially_minoritised"),
@@ -148,7 +153,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_
         pl.lit(dataset.base_label).alias("population_base"),
         pl.lit(ranges.edition).alias("range_edition"),
     )
-    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed")
+    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_maracs_with_population")
 
 
 def _top_referrers(frame: pl.DataFrame, agencies: list[str]) -> pl.DataFrame:

@@ -1,0 +1,103 @@
+"""National-scale benchmark: 300 MARACs x 30 quarters x ~6 meetings a quarter.
+
+Prints figures; asserts nothing (targets: 300 files loaded < 30 s, all metrics < 0.5 s,
+a page run < 1 s). Run: `python benchmarks/national_scale.py`. Results go in
+docs/performance.md by hand, with the machine they were measured on.
+
+The registry is built in a temporary reference folder: every one of the first 300
+England and Wales local authorities becomes a synthetic MARAC, each sending one file with
+its whole history (30 quarters), so loading 300 files writes about 54,000 meetings.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from loaders import reference, store  # noqa: E402
+from loaders.demo import profiles, quarter_rows, quarters, write_return  # noqa: E402
+from metrics.dataset import Dataset  # noqa: E402
+from metrics.indicators import GROUPINGS, compute  # noqa: E402
+from metrics.periods import period  # noqa: E402
+
+N_MARACS = 300
+
+
+def national_reference(target: Path) -> None:
+    shutil.copytree(reference.REFERENCE_DIR, target, dirs_exist_ok=True)
+    areas = pl.read_csv(target / "areas.csv", infer_schema_length=0).sort("lad_code").head(N_MARACS)
+    pl.DataFrame({
+        "marac_code": areas["lad_code"], "marac_name": areas["lad_name"], "police_force_area": areas["pfa_name"],
+        "grouping_status": "synthetic", "note": "benchmark: one MARAC per local authority",
+    }).write_csv(target / "maracs.csv")
+    pl.DataFrame({"marac_code": areas["lad_code"], "lad_code": areas["lad_code"], "share": 1.0}).write_csv(target / "marac_areas.csv")
+
+
+def timed(label: str, fn, repeat: int = 1) -> object:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    best, median = min(times), statistics.median(times)
+    print(f"{label:<48} best {best:8.3f} s   median {median:8.3f} s   ({repeat} run{'s' if repeat > 1 else ''})")
+    return result
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="marac-bench-"))
+    ref_dir, files_dir, db = work / "reference", work / "returns", work / "national.duckdb"
+    national_reference(ref_dir)
+    with store.writing(db, ref_dir) as conn:
+        store.set_meta(conn, "synthetic", "true")
+    maracs = Dataset.from_tables(store.read_tables(db)).maracs
+
+    def write_files() -> list[Path]:
+        all_quarters = list(quarters())
+        return [write_return(files_dir / f"{p.code}.csv", [r for q in all_quarters for r in quarter_rows(p, q)])
+                for p in profiles(maracs)]
+
+    paths = timed(f"write {N_MARACS} synthetic return files", write_files)
+
+    def load() -> int:
+        with store.writing(db, ref_dir) as conn:
+            registry = store.marac_codes(conn)
+            return sum(store.load_file(conn, p, who="bench", registry=registry).report.rows for p in paths)
+
+    rows = timed(f"load {len(paths)} files (one transaction each)", load)
+    print(f"  meetings loaded: {rows:,}; database size {db.stat().st_size / 1e6:.1f} MB")
+    timed(f"reload the same {len(paths)} files (all unchanged)", load)
+
+    tables = timed("read database into memory (dashboard cold start)", lambda: store.read_tables(db), repeat=5)
+    dataset = timed("build dataset (populations per MARAC)", lambda: Dataset.from_tables(tables), repeat=5)
+    chosen = period(max(dataset.meetings["meeting_date"]).replace(day=30, month=9), "12m")
+    for grouping in GROUPINGS:
+        timed(f"metrics, 12 months, grouping={grouping}", lambda g=grouping: compute(dataset, chosen, g), repeat=7)
+    timed("metrics, all five groupings together", lambda: [compute(dataset, chosen, g) for g in GROUPINGS], repeat=7)
+
+    os.environ["MARAC_DB"] = str(db)
+    from streamlit.testing.v1 import AppTest
+
+    app = str(ROOT / "dashboard" / "app.py")
+    for page in ("pages/regional_overview.py", "pages/borough_profile.py"):
+        at = AppTest.from_file(app, default_timeout=120)
+        timed(f"first run of the app (cold caches): {page.split('/')[-1]}", at.run)
+        if page.endswith("borough_profile.py"):
+            at.switch_page(page).run()
+        timed(f"page script run (AppTest, warm caches): {page.split('/')[-1]}", at.run, repeat=5)
+        assert not at.exception, at.exception
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

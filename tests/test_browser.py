@@ -1,0 +1,87 @@
+"""A real dashboard in headless Chromium while `marac load` writes to its database.
+
+The architecture promises that a CLI load neither fails nor breaks an open dashboard
+(DuckDB lets one process write or many read, never both): this drives both at once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from loaders.demo import write_return
+from tests.conftest import HACKNEY, meeting
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(fixture_db: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(fixture_db, db)
+    port = _free_port()
+    log = open(tmp_path / "server.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "marac_cli.main", "serve", "--db", str(db), "--port", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("dashboard did not start:\n" + (tmp_path / "server.log").read_text())
+        yield url, db
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def _settled(page) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Path) -> None:
+    url, db = server
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        _settled(page)
+        assert page.get_by_text("2 of 32 MARACs sent returns").is_visible()
+
+        camden = write_return(tmp_path / "camden.csv", [meeting("E09000007", date(2021, 2, 9), **HACKNEY)])
+        done = subprocess.run([sys.executable, "-m", "marac_cli.main", "load", str(camden), "--db", str(db)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "1 loaded" in done.stderr
+
+        page.reload()
+        _settled(page)
+        assert page.get_by_text("3 of 32 MARACs sent returns").is_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
+        # 1,000 fixture cases plus Camden's 100
+        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "1,100"
+        browser.close()
