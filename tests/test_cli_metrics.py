@@ -1,0 +1,82 @@
+"""`marac metrics` prints the documented columns with the fixture's hand-computed figures (see conftest)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from loaders import store
+from metrics.dataset import Dataset
+from metrics.indicators import value_columns
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def marac(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "marac_cli.main", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_csv_by_marac(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--region", "London")
+    assert done.returncode == 0, done.stderr
+    frame = pl.read_csv(io.StringIO(done.stdout))
+    assert frame.columns[:4] == ["group_code", "group_name", "period_start", "period_end"]
+    assert frame.height == 32
+    hackney = frame.filter(pl.col("group_code") == "E09000012").row(0, named=True)
+    assert hackney["cases"] == 400 and hackney["repeat_cases"] == 120
+    assert hackney["adult_female_population"] == 110780
+    assert hackney["recommended_cases"] == pytest.approx(443.12)
+    assert hackney["pct_of_recommended"] == pytest.approx(400 / 443.12)
+    assert hackney["volume_verdict"] == "within"
+    assert hackney["share_referrals_childrens_social_care"] == pytest.approx(78 / 400)  # 19.5 x 4
+    assert hackney["share_referrals_housing"] == pytest.approx(2 / 400)  # 0.5 x 4
+    assert hackney["police_verdict"] == "below"
+    assert hackney["population_base"] == "Census 2021, females aged 16+"
+    camden = frame.filter(pl.col("group_code") == "E09000007").row(0, named=True)
+    assert camden["cases"] is None and camden["volume_verdict"] is None and camden["maracs_reporting"] == 0
+
+
+def test_json_by_bcu_quarter_window(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--window", "quarter", "--group", "bcu", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = {r["group_code"]: r for r in json.loads(done.stdout)}
+    central_east = rows["Central East"]
+    # one quarter: 100 + 150 cases, annualised x4 = 1,000 on 237,084 females
+    assert central_east["cases"] == 250
+    assert central_east["annualised_cases"] == 1000
+    assert central_east["cases_per_10k"] == pytest.approx(1000 / 237084 * 10_000)
+    assert central_east["period_start"] == "2021-01-01"
+    assert rows["North West"]["cases"] is None
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--period-end", "2021-02-28"], "period end 2021-02-28 is not a quarter end; expected 31 March, 30 June, 30 September or 31 December"),
+    (["--period-end", "2020-12-31", "--window", "fy"], "a financial year ends on 31 March, not 2020-12-31"),
+    (["--period-end", "31/03/2021"], "--period-end 31/03/2021: Invalid isoformat string"),
+])
+def test_bad_period_is_refused_clearly(fixture_db: Path, args: list[str], message: str) -> None:
+    done = marac("metrics", "--db", str(fixture_db), *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+
+
+def test_missing_database(tmp_path: Path) -> None:
+    done = marac("metrics", "--db", str(tmp_path / "none.duckdb"), "--period-end", "2021-03-31")
+    assert done.returncode == 2
+    assert f"no database at {tmp_path / 'none.duckdb'}" in done.stderr
+
+
+def test_every_output_column_is_documented(fixture_db: Path) -> None:
+    dataset = Dataset.from_tables(store.read_tables(fixture_db))
+    documented = set(re.findall(r"`([a-z0-9_]+)`", README.read_text()))
+    expanded = {c for c in value_columns(dataset) if not c.startswith(("share_referrals_", "referrals_", "victims_"))}
+    missing = sorted(c for c in expanded if c not in documented)
+    assert missing == []
+    assert all(a in documented for a in dataset.agencies)
