@@ -88,12 +88,12 @@ def main() -> None:
     os.environ["MARAC_DB"] = str(db)
     from streamlit.testing.v1 import AppTest
 
-    app = str(ROOT / "dashboard" / "app.py")
+    app = str(ROOT / "dashboard" / "launch" / "streamlit_app.py")
     for page in ("pages/regional_overview.py", "pages/borough_profile.py"):
         at = AppTest.from_file(app, default_timeout=120)
         timed(f"first run of the app (cold caches): {page.split('/')[-1]}", at.run)
         if page.endswith("borough_profile.py"):
-            at.switch_page(page).run()
+            at.switch_page("../" + page).run()
         timed(f"page script run (AppTest, warm caches): {page.split('/')[-1]}", at.run, repeat=5)
         assert not at.exception, at.exception
     shutil.rmtree(work)

@@ -16,8 +16,8 @@ st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", l
 
 PAGES = Path(__file__).parent / "pages"
 navigation = st.navigation([
-    st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional", default=True),
-    st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="profile"),
+    st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional_overview", default=True),
+    st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="borough_profile"),
 ])
 
 loaded = data.current()

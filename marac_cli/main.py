@@ -169,7 +169,7 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
             err.print(f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first, or add --demo.")
             raise typer.Exit(2)
         demo(db=db, out_dir=None, seed=42)
-    app_path = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+    app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py"
     env = {**os.environ, "MARAC_DB": str(db.resolve())}
     command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]

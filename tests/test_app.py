@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py")  
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_synthetic_banner_only_for_demo_data(app: AppTest) -> None:
 
 def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
     at = app.run()
-    at.switch_page("pages/borough_profile.py").run()
+    at.switch_page("../pages/borough_profile.py").run()
     at.selectbox(key="marac").select("E09000012").run()
     assert not at.exception
     assert at.title[0].value == "Borough profile"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from loaders import store
 from loaders.demo import write_return
 from tests.conftest import HACKNEY, meeting
 
@@ -84,4 +85,22 @@ def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Pa
         assert page.locator("[data-testid='stException']").count() == 0
         # 1,000 fixture cases plus Camden's 100
         assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "1,100"
+        browser.close()
+
+
+def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) -> None:
+    """A shared link to a page must still show the synthetic-data banner and the chosen MARAC."""
+    url, db = server
+    with store.writing(db) as conn:
+        store.set_meta(conn, "synthetic", "true")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/borough_profile?marac=Tower+Hamlets&period_end=2021-03-31")
+        _settled(page)
+        assert page.get_by_text("Synthetic demo data: not real MARAC figures.").is_visible()
+        assert page.get_by_role("heading", name="Borough profile").is_visible()
+        assert page.get_by_text("Tower Hamlets · BCU Central East").is_visible()
+        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "600"
+        assert page.locator("[data-testid='stException']").count() == 0
         browser.close()
