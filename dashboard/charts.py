@@ -17,11 +17,13 @@ from metrics.ranges import Range
 
 def _frame_text(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool) -> go.Figure:
     fig.update_layout(template=TEMPLATE, title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.12, showarrow=False,
-                       xanchor="left", yanchor="top", font=dict(size=11, color=MUTED))
+    bottom = fig.layout.margin.b or 60
+    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 18), showarrow=False,
+                       xanchor="left", yanchor="bottom", font=dict(size=11, color=MUTED))
     if synthetic:
-        fig.add_annotation(text=SYNTHETIC_NOTE.upper(), xref="paper", yref="paper", x=1, y=1.08, showarrow=False,
-                           xanchor="right", font=dict(size=12, color="#b10e1e"), bordercolor="#b10e1e", borderwidth=1)
+        fig.add_annotation(text=SYNTHETIC_NOTE.upper(), xref="paper", yref="paper", x=1, y=1, yshift=58, showarrow=False,
+                           xanchor="right", yanchor="bottom", font=dict(size=12, color="#b10e1e"),
+                           bordercolor="#b10e1e", borderwidth=1)
     return fig
 
 
@@ -54,15 +56,17 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     ))
     low, high = _band_bounds(item)
     if low is not None:
-        fig.add_vrect(x0=low, x1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL,
-                      line_width=0, annotation_text=f"expected: {item.describe()}", annotation_position="top left")
+        fig.add_vrect(x0=low, x1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL, layer="below",
+                      line_width=0)
+        fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
+                           yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
     if indicator.key == "racially_minoritised" and "local_share_not_white_british" in data.columns:
         fig.add_trace(go.Scatter(x=data["local_share_not_white_british"].to_list(), y=names, mode="markers",
                                  marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
                                  name="local share not White British", hovertemplate="%{y}: local share %{x:.1%}<extra></extra>"))
     fig.update_xaxes(tickformat=".0%", title=indicator.label)
-    fig.update_layout(height=max(360, 26 * len(names) + 160), showlegend=indicator.key == "racially_minoritised",
-                      margin=dict(l=200, r=80))
+    fig.update_layout(height=max(360, 26 * len(names) + 200), showlegend=indicator.key == "racially_minoritised",
+                      margin=dict(l=200, r=90, t=120, b=100))
     return _frame_text(fig, indicator.label, subtitle, source, synthetic)
 
 
@@ -80,9 +84,10 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
         ))
     low, high = _band_bounds(item)
     if low is not None:
-        fig.add_hrect(y0=low, y1=high if high is not None else low * 2.5, fillcolor=RANGE_FILL, line_width=0,
-                      annotation_text=f"expected: {item.describe()}", annotation_position="top left")
+        fig.add_hrect(y0=low, y1=high if high is not None else low * 2.5, fillcolor=RANGE_FILL, line_width=0, layer="below")
+        fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
+                           yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
     fig.update_yaxes(tickformat=".0%", title=indicator.label, rangemode="tozero")
-    fig.update_xaxes(title="quarter (annualised where a volume)", tickangle=-45, nticks=12)
-    fig.update_layout(height=440)
+    fig.update_xaxes(tickangle=-45, nticks=12)
+    fig.update_layout(height=480, margin=dict(t=120, b=130))
     return _frame_text(fig, title, subtitle, source, synthetic)

@@ -38,6 +38,11 @@ def overview_frame(frame: pl.DataFrame, *, name_header: str = "MARAC") -> pd.Dat
     return pd.DataFrame(columns)
 
 
+def fit_height(rows: int) -> int:
+    """Pixel height that shows every row (Streamlit rows are 35 px, plus the header) up to a screenful."""
+    return min(35 * rows + 38, 1200)
+
+
 def pinned(column: str) -> dict[str, object]:
     """Keep the name column in view while the table scrolls sideways."""
     import streamlit as st  # display config only; the builders above stay free of Streamlit

@@ -49,8 +49,8 @@ def _template() -> go.layout.Template:
             colorway=SERIES,
             xaxis=dict(gridcolor=GRID, linecolor=MUTED, ticks="outside", zeroline=False),
             yaxis=dict(gridcolor=GRID, linecolor=MUTED, ticks="outside", zeroline=False),
-            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-            margin=dict(l=60, r=20, t=80, b=60),
+            legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+            margin=dict(l=70, r=20, t=120, b=90),
             hoverlabel=dict(font=dict(family=FONT)),
         )
     )

@@ -48,12 +48,13 @@ st.subheader(f"MARACs in {region}")
 st.caption("Each indicator's value sits beside its verdict against the SafeLives expected range "
            f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')}). "
            "A higher volume is not a failure. Click a column header to sort.")
-st.dataframe(tables.styled(tables.overview_frame(maracs)), hide_index=True, height=min(38 * maracs.height + 40, 1240),
+st.dataframe(tables.styled(tables.overview_frame(maracs)), hide_index=True, height=tables.fit_height(maracs.height),
              column_config=tables.pinned("MARAC"))
 
 st.subheader("Borough Command Unit and region totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates.")
-st.dataframe(tables.styled(tables.totals_frame(bcus, total)), hide_index=True, column_config=tables.pinned("Area"))
+st.dataframe(tables.styled(tables.totals_frame(bcus, total)), hide_index=True, column_config=tables.pinned("Area"),
+             height=tables.fit_height(bcus.height + total.height))
 
 st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox("Indicator", [i for i in INDICATORS], format_func=lambda i: i.label, key="overview_indicator")
