@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` 
 
 from dashboard import data  # noqa: E402
 from dashboard.theme import SYNTHETIC_NOTE  # noqa: E402
+from metrics.dataset import POPULATION_MEASURES  # noqa: E402
 
 st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide")
 
@@ -19,6 +20,12 @@ navigation = st.navigation([
     st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional_overview", default=True),
     st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="borough_profile"),
 ])
+
+with st.sidebar:
+    st.radio("Population base for rates", list(POPULATION_MEASURES), key="population_measure",
+             format_func=lambda m: f"Census 2021, {POPULATION_MEASURES[m]}",
+             help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
+                  "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.")
 
 loaded = data.current()
 if loaded is None:

@@ -34,8 +34,12 @@ def dataset(path: str, data_version: str, measure: str = "females_16plus") -> Da
     return Dataset.from_tables(store.read_tables(path), population_measure=measure)
 
 
-def current(measure: str = "females_16plus") -> tuple[Dataset, str] | None:
-    """The dataset for the configured database, or None if there is none yet."""
+def current(measure: str | None = None) -> tuple[Dataset, str] | None:
+    """The dataset for the configured database, or None if there is none yet.
+
+    The population measure is the one chosen in the sidebar (kept in session state).
+    """
+    measure = measure or st.session_state.get("population_measure", "females_16plus")
     path = db_path()
     v = version(path)
     if v is None:

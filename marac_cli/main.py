@@ -172,7 +172,8 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
     app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py"
     env = {**os.environ, "MARAC_DB": str(db.resolve())}
     command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none"]
     err.print(f"Dashboard at http://{address}:{port}  (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(command, env=env))
 

@@ -29,7 +29,7 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
         "% of recommended volume": "105%",  # 1000 / 948.336
         "Repeat cases": "30%",
         "Referrals from the police": "62%",  # 620 / 1000
-        "Victims/survivors racially minoritised": "66%",
+        "Racially minoritised": "66%",
     }
     captions = " ".join(c.value for c in at.caption)
     assert "above the expected range" in captions and "below the expected range" in captions
@@ -86,3 +86,12 @@ def test_no_database_gives_clear_message(tmp_path: Path, monkeypatch: pytest.Mon
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "No database at" in at.error[0].value and "marac demo" in at.error[0].value
+
+
+def test_population_base_can_be_changed(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="population_measure").set_value("females_18plus").run()
+    assert not at.exception
+    # females 18+: Hackney 107,952 + Tower Hamlets 122,921 = 230,873 -> recommended 923.492 -> 1000 / 923.492 = 108%
+    assert metrics_of(at)["% of recommended volume"] == "108%"
+    assert "Census 2021, females aged 18+" in " ".join(c.value for c in at.caption)

@@ -33,8 +33,8 @@ tile_specs = [
     ("% of recommended volume", f"{headline['pct_of_recommended']:.0%}", verdict_words(headline["volume_verdict"])),
     ("Repeat cases", f"{headline['repeat_rate']:.0%}", verdict_words(headline["repeat_verdict"])),
     ("Referrals from the police", f"{headline['police_share']:.0%}", verdict_words(headline["police_verdict"])),
-    ("Victims/survivors racially minoritised", f"{headline['share_racially_minoritised']:.0%}",
-     verdict_words(headline["racially_minoritised_verdict"])),
+    ("Racially minoritised", f"{headline['share_racially_minoritised']:.0%}",
+     f"of victims/survivors; {verdict_words(headline['racially_minoritised_verdict'])}"),
 ]
 for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
     column.metric(label, value)
