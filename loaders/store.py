@@ -210,6 +210,13 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
             content = None
     if content is not None:
         report.sha256 = hashlib.sha256(content).hexdigest()
+    held = _held_by_same_bytes(conn, report.sha256)
+    if held is not None:  # these exact bytes are what is held now: no need even to parse them
+        held_id, report.rows, quarters = held
+        load_id = _next_id(conn)
+        _log(conn, load_id=load_id, report=report, started=started, outcome="unchanged",
+             message=f"identical to load {held_id}, whose rows are still current; nothing changed", who=who, quarters=quarters)
+        return LoadResult(path.name, "unchanged", report, load_id, quarters=quarters)
     table, problems = read_table(path, content)
     rows: list[tuple[int, MeetingRow]] = []
     if table is not None and not problems:
@@ -226,12 +233,6 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         message = f"refused: {len(errors)} error(s); first: {errors[0].line()}"
         _log(conn, load_id=load_id, report=report, started=started, outcome="refused", message=message, who=who, quarters=[])
         return LoadResult(path.name, "refused", report, load_id)
-
-    if _already_current(conn, report.sha256, quarters):
-        load_id = _next_id(conn)
-        _log(conn, load_id=load_id, report=report, started=started, outcome="unchanged",
-             message="identical to the rows already held; nothing changed", who=who, quarters=quarters)
-        return LoadResult(path.name, "unchanged", report, load_id, quarters=quarters)
 
     conn.begin()
     try:
@@ -273,14 +274,18 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
     return LoadResult(path.name, "loaded", report, load_id, int(superseded), quarters)
 
 
-def _already_current(conn: duckdb.DuckDBPyConnection, sha256: str | None, quarters: list[tuple[str, date]]) -> bool:
-    """True when every MARAC-quarter in the file is currently held from a file with the same bytes."""
-    if not sha256 or not quarters:
-        return False
-    holders = conn.execute(
-        "SELECT h.marac_code, h.quarter_start FROM held_quarter h JOIN load_log l USING (load_id) WHERE l.sha256 = ?", [sha256]
-    ).fetchall()
-    return set(quarters) <= {(m, q) for m, q in holders}
+def _held_by_same_bytes(conn: duckdb.DuckDBPyConnection, sha256: str | None) -> tuple[int, int, list[tuple[str, date]]] | None:
+    """The earlier load of identical bytes whose MARAC-quarters are all still held from it, if any."""
+    if not sha256:
+        return None
+    for load_id, rows in conn.execute(
+        "SELECT load_id, rows FROM load_log WHERE sha256 = ? AND outcome = 'loaded' ORDER BY load_id DESC", [sha256]
+    ).fetchall():
+        held = {(m, q) for m, q in conn.execute("SELECT marac_code, quarter_start FROM held_quarter WHERE load_id = ?", [load_id]).fetchall()}
+        loaded = {(m, q) for m, q in conn.execute("SELECT DISTINCT marac_code, quarter_start FROM meeting WHERE load_id = ?", [load_id]).fetchall()}
+        if held and held == loaded:
+            return load_id, rows, sorted(held)
+    return None
 
 
 def marac_codes(conn: duckdb.DuckDBPyConnection) -> set[str]:

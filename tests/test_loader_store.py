@@ -130,7 +130,8 @@ def test_same_file_twice_is_unchanged(tmp_path):
     entries = log(db)
     assert [(e["file_name"], e["outcome"]) for e in entries] == [
         ("hackney-2021q1.csv", "loaded"), ("hackney-2021q1.csv", "unchanged")]
-    assert entries[1]["message"] == "identical to the rows already held; nothing changed"
+    assert entries[1]["message"] == f"identical to load {first.load_id}, whose rows are still current; nothing changed"
+    assert entries[1]["rows"] == 2 and entries[1]["sha256"] == entries[0]["sha256"]
     assert history(db) == [
         (first.load_id, HACKNEY, date(2021, 1, 14), 4, None),
         (first.load_id, HACKNEY, date(2021, 2, 11), 3, None),
