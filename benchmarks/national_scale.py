@@ -12,6 +12,7 @@ its whole history (30 quarters), so loading 300 files writes about 54,000 meetin
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -96,6 +97,8 @@ def main() -> None:
             at.switch_page("../" + page).run()
         timed(f"page script run (AppTest, warm caches): {page.split('/')[-1]}", at.run, repeat=5)
         assert not at.exception, at.exception
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process: {peak:.0f} MB")
     shutil.rmtree(work)
 
 
