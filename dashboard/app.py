@@ -39,4 +39,7 @@ if loaded[0].meetings.is_empty():
     st.info("The database holds no returns yet. Load some with `marac load FILE --db PATH`.")
     st.stop()
 
+with st.sidebar:
+    st.caption(data.status_line(loaded[0]))
+
 navigation.run()

@@ -18,7 +18,7 @@ import streamlit as st
 from loaders import store
 from metrics.dataset import Dataset
 from metrics.indicators import compute, quarterly, scoped
-from metrics.periods import Period, is_quarter_end, period, quarter_end
+from metrics.periods import Period, is_quarter_end, period, quarter_end, quarter_label, quarter_of
 
 
 def db_path() -> Path:
@@ -53,6 +53,15 @@ def period_ends(data: Dataset) -> list[date]:
         return []
     quarters = sorted(data.meetings["quarter_start"].unique().to_list(), reverse=True)
     return [quarter_end(q) for q in quarters if is_quarter_end(quarter_end(q))]
+
+
+def status_line(data: Dataset) -> str:
+    """What the figures rest on, for the sidebar: newest quarter held and when data last went in."""
+    ends = period_ends(data)
+    parts = [f"Returns held to {quarter_label(quarter_of(ends[0]))} ({len(data.maracs)} MARACs in the registry)"] if ends else []
+    if data.last_loaded is not None:
+        parts.append(f"last loaded {data.last_loaded.strftime('%d %b %Y %H:%M')} UTC")
+    return "; ".join(parts) + "."
 
 
 def regions(data: Dataset) -> list[str]:

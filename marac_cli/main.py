@@ -85,10 +85,25 @@ def _summarise(results: list[store.LoadResult]) -> None:
               f"{counts['unchanged']} unchanged, {counts['refused']} refused, {warnings} warning(s).", highlight=False)
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the CSV and XLSX files directly inside it, in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith((".", "~$"))))
+        else:
+            out.append(path)
+    return out
+
+
 @app.command()
-def load(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX)")], db: DbOption,
+def load(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")], db: DbOption,
          who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None) -> None:
     """Validate and load quarterly returns; each file is all-or-nothing. Exit 1 if any file is refused."""
+    files = expand(files)
+    if not files:
+        err.print("No CSV or XLSX files to load.")
+        raise typer.Exit(2)
     results = load_paths(db, files, who)
     _summarise(results)
     if any(r.refused for r in results):

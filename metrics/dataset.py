@@ -8,6 +8,7 @@ MARAC covers; its local share not White British is weighted the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import polars as pl
 
@@ -31,6 +32,7 @@ class Dataset:
     ethnicity_year: int | None = None
     synthetic: bool = False
     agency_labels: dict[str, str] = field(default_factory=dict)
+    last_loaded: datetime | None = None  # when the newest return went in (UTC)
 
     @property
     def base_label(self) -> str:
@@ -80,6 +82,8 @@ class Dataset:
             .drop("population_missing", "ethnicity_missing", "police_force_area_ons")
             .sort("marac_code")
         )
+        log = tables.get("load_log")
+        loaded = log.filter(pl.col("outcome") == "loaded")["finished_at"] if log is not None and log.height else None
         years = ethnicity["census_year"].unique().to_list() if "census_year" in ethnicity.columns else []
         return cls(
             meetings=tables["meeting"],
@@ -90,4 +94,5 @@ class Dataset:
             ethnicity_year=int(years[0]) if len(years) == 1 else None,
             synthetic=meta.get("synthetic", "false") == "true",
             agency_labels=agency_labels or (dict(tables["agency"].iter_rows()) if "agency" in tables else {}),
+            last_loaded=loaded.max() if loaded is not None and loaded.len() else None,
         )

@@ -8,7 +8,7 @@ the coverage columns say how complete each figure is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import polars as pl
@@ -175,8 +175,7 @@ def scoped(dataset: Dataset, **where: str | None) -> Dataset:
         if value is not None:
             maracs = maracs.filter(pl.col(column) == value)
     codes = maracs["marac_code"]
-    return Dataset(dataset.meetings.filter(pl.col("marac_code").is_in(codes.implode())), maracs, dataset.ranges,
-                   dataset.population_base, dataset.population_measure, dataset.ethnicity_year, dataset.synthetic, dataset.agency_labels)
+    return replace(dataset, meetings=dataset.meetings.filter(pl.col("marac_code").is_in(codes.implode())), maracs=maracs)
 
 
 def compute(dataset: Dataset, period: Period, grouping: str = "marac") -> pl.DataFrame:

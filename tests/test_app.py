@@ -95,3 +95,9 @@ def test_population_base_can_be_changed(app: AppTest) -> None:
     # females 18+: Hackney 107,952 + Tower Hamlets 122,921 = 230,873 -> recommended 923.492 -> 1000 / 923.492 = 108%
     assert metrics_of(at)["% of recommended volume"] == "108%"
     assert "Census 2021, females aged 18+" in " ".join(c.value for c in at.caption)
+
+
+def test_sidebar_says_what_data_is_held(app: AppTest) -> None:
+    at = app.run()
+    status = " ".join(c.value for c in at.sidebar.caption)
+    assert "Returns held to 2020-21 Q4 (42 MARACs in the registry); last loaded" in status

@@ -360,3 +360,24 @@ def test_cli_prints_each_problem_as_one_line(tmp_path):
     done = _cli(tmp_path, bad, "--db", db)
     assert done.returncode == 1
     assert set(_expected_lines(bad)) <= set(done.stderr.splitlines())
+
+
+def test_cli_loads_every_return_in_a_folder(tmp_path):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for source in (V1, TH):
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / "notes.txt").write_text("not a return")  # only .csv and .xlsx are picked up
+    db = tmp_path / "marac.duckdb"
+    done = _cli(tmp_path, folder, "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert [e["file_name"] for e in log(db)] == sorted([V1.name, TH.name])
+    assert current(db)["cases_discussed"].sum() == 9
+
+
+def test_cli_empty_folder_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = _cli(tmp_path, tmp_path / "empty", "--db", tmp_path / "marac.duckdb")
+    assert done.returncode == 2
+    assert "No CSV or XLSX files to load." in done.stderr
+    assert not (tmp_path / "marac.duckdb").exists()
