@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` 
 
 from dashboard import data  # noqa: E402
 from dashboard.theme import SYNTHETIC_NOTE  # noqa: E402
-from metrics.dataset import POPULATION_MEASURES  # noqa: E402
+from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402
 
 st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide")
 
@@ -22,8 +22,11 @@ navigation = st.navigation([
 ])
 
 with st.sidebar:
-    st.radio("Population base for rates", list(POPULATION_MEASURES), key="population_measure",
-             format_func=lambda m: f"Census 2021, {POPULATION_MEASURES[m]}",
+    st.markdown("**Population base for rates**")
+    st.radio("Source", list(BASE_LABELS), key="population_base", format_func=BASE_LABELS.get,
+             help="Census 2021 covers every local authority. ONS mid-2023 estimates are transcribed for the "
+                  "London and Lancashire authorities only; MARACs without them are left out of volume figures.")
+    st.radio("Adult females", list(POPULATION_MEASURES), key="population_measure", format_func=POPULATION_MEASURES.get,
              help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
                   "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.")
 

@@ -29,22 +29,27 @@ def version(path: Path) -> str | None:
     return store.data_version(path)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Reading the database…")
-def dataset(path: str, data_version: str, measure: str = "females_16plus") -> Dataset:
-    return Dataset.from_tables(store.read_tables(path), population_measure=measure)
+DEFAULT_POPULATION = "census2021:females_16plus"
 
 
-def current(measure: str | None = None) -> tuple[Dataset, str] | None:
+@st.cache_resource(max_entries=8, show_spinner="Reading the database…")
+def dataset(path: str, data_version: str, population: str = DEFAULT_POPULATION) -> Dataset:
+    """`population` is 'base:measure', e.g. 'mye2023:females_18plus'."""
+    base, measure = population.split(":")
+    return Dataset.from_tables(store.read_tables(path), population_base=base, population_measure=measure)
+
+
+def current() -> tuple[Dataset, str] | None:
     """The dataset for the configured database, or None if there is none yet.
 
-    The population measure is the one chosen in the sidebar (kept in session state).
+    The population base and measure are the ones chosen in the sidebar (kept in session state).
     """
-    measure = measure or st.session_state.get("population_measure", "females_16plus")
     path = db_path()
     v = version(path)
     if v is None:
         return None
-    return dataset(str(path), v, measure), v
+    population = f"{st.session_state.get('population_base', 'census2021')}:{st.session_state.get('population_measure', 'females_16plus')}"
+    return dataset(str(path), v, population), v
 
 
 def period_ends(data: Dataset) -> list[date]:
@@ -69,17 +74,17 @@ def regions(data: Dataset) -> list[str]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def figures(path: str, data_version: str, measure: str, end: date, window: str, grouping: str,
+def figures(path: str, data_version: str, population: str, end: date, window: str, grouping: str,
             region: str | None = None) -> pl.DataFrame:
-    data = dataset(path, data_version, measure)
+    data = dataset(path, data_version, population)
     if region:
         data = scoped(data, region=region)
     return compute(data, period(end, window), grouping)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def trend(path: str, data_version: str, measure: str, grouping: str, region: str | None = None) -> pl.DataFrame:
-    data = dataset(path, data_version, measure)
+def trend(path: str, data_version: str, population: str, grouping: str, region: str | None = None) -> pl.DataFrame:
+    data = dataset(path, data_version, population)
     if region:
         data = scoped(data, region=region)
     return quarterly(data, grouping)

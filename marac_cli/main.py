@@ -138,7 +138,8 @@ def metrics(db: DbOption,
             period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
             window: Window = Window.twelve, group: Group = Group.marac, format: Format = Format.csv,
             region: Annotated[str | None, typer.Option(help="Only MARACs in this region")] = None,
-            population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus") -> None:
+            population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus",
+            base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023 (ONS mid-2023 estimates)")] = "census2021") -> None:
     """Print the SafeLives indicators, one row per group, as CSV or JSON."""
     try:
         end = date.fromisoformat(period_end)
@@ -147,7 +148,7 @@ def metrics(db: DbOption,
         err.print(f"--period-end {period_end}: {exc}" if not isinstance(exc, PeriodError) else str(exc))
         raise typer.Exit(2) from None
     try:
-        dataset = Dataset.from_tables(store.read_tables(db), population_measure=population)
+        dataset = Dataset.from_tables(store.read_tables(db), population_measure=population, population_base=base)
     except (FileNotFoundError, ValueError) as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None

@@ -19,7 +19,7 @@ POPULATION_MEASURES: dict[str, str] = {
     "females_16plus": "females aged 16+",
     "females_18plus": "females aged 18+",
 }
-BASE_LABELS: dict[str, str] = {"census2021": "Census 2021"}
+BASE_LABELS: dict[str, str] = {"census2021": "Census 2021", "mye2023": "ONS mid-2023 estimates"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,12 @@ class Dataset:
     synthetic: bool = False
     agency_labels: dict[str, str] = field(default_factory=dict)
     last_loaded: datetime | None = None  # when the newest return went in (UTC)
+    available_bases: tuple[str, ...] = ("census2021",)
+
+    @property
+    def population_key(self) -> str:
+        """Base and measure in one short string, e.g. 'census2021:females_16plus' (a cache key)."""
+        return f"{self.population_base}:{self.population_measure}"
 
     @property
     def base_label(self) -> str:
@@ -95,4 +101,5 @@ class Dataset:
             synthetic=meta.get("synthetic", "false") == "true",
             agency_labels=agency_labels or (dict(tables["agency"].iter_rows()) if "agency" in tables else {}),
             last_loaded=loaded.max() if loaded is not None and loaded.len() else None,
+            available_bases=tuple(sorted(tables["population"]["base"].unique().to_list())),
         )

@@ -101,3 +101,15 @@ def test_sidebar_says_what_data_is_held(app: AppTest) -> None:
     at = app.run()
     status = " ".join(c.value for c in at.sidebar.caption)
     assert "Returns held to 2020-21 Q4 (42 MARACs in the registry); last loaded" in status
+
+
+def test_mid_2023_estimates_as_base(app: AppTest) -> None:
+    at = app.run()
+    at.radio(key="population_base").set_value("mye2023").run()
+    assert not at.exception
+    # ONS mid-2023 females 16+: Hackney 113,799 + Tower Hamlets 136,091 = 249,890 -> recommended 999.56;
+    # 1,000 / 999.56 = 100.04%: shown as 100% but just above the range's top
+    assert metrics_of(at)["% of recommended volume"] == "100%"
+    captions = " ".join(c.value for c in at.caption)
+    assert "ONS mid-2023 estimates, females aged 16+" in captions
+    assert "above the expected range" in captions

@@ -80,3 +80,18 @@ def test_every_output_column_is_documented(fixture_db: Path) -> None:
     missing = sorted(c for c in expanded if c not in documented)
     assert missing == []
     assert all(a in documented for a in dataset.agencies)
+
+
+def test_mid_2023_base(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--group", "region", "--base", "mye2023")
+    assert done.returncode == 0, done.stderr
+    london = pl.read_csv(io.StringIO(done.stdout)).filter(pl.col("group_code") == "London").row(0, named=True)
+    assert london["adult_female_population"] == 249_890  # 113,799 + 136,091
+    assert london["population_base"] == "ONS mid-2023 estimates, females aged 16+"
+    assert london["volume_verdict"] == "above"  # 1,000 / 999.56
+
+
+def test_unknown_base_is_refused(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--base", "mye2031")
+    assert done.returncode == 2
+    assert "population base 'mye2031' is not in the reference data" in done.stderr

@@ -9,7 +9,7 @@ from dashboard.theme import verdict_words
 from metrics.indicators import INDICATORS
 
 dataset, version = data.current()
-path, measure = str(data.db_path()), dataset.population_measure
+path, population = str(data.db_path()), dataset.population_key
 names = dict(dataset.maracs.select("marac_code", "marac_name").iter_rows())
 codes = sorted(names, key=lambda c: (not c.startswith("E09"), names[c]))
 
@@ -22,14 +22,14 @@ chosen = data.chosen_period(end, window)
 info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)
 region, bcu = info["region"], info["bcu"]
 
-maracs = data.figures(path, version, measure, end, window, "marac", region)
+maracs = data.figures(path, version, population, end, window, "marac", region)
 own = maracs.filter(maracs["group_code"] == code)
-bcu_rows = data.figures(path, version, measure, end, window, "bcu", region)
+bcu_rows = data.figures(path, version, population, end, window, "bcu", region)
 comparators = {
     names[code]: own,
     f"BCU: {bcu}": bcu_rows.filter(bcu_rows["group_code"] == bcu) if bcu else bcu_rows.clear(),
-    f"Region: {region}": data.figures(path, version, measure, end, window, "region", region),
-    "All MARACs": data.figures(path, version, measure, end, window, "all"),
+    f"Region: {region}": data.figures(path, version, population, end, window, "region", region),
+    "All MARACs": data.figures(path, version, population, end, window, "all"),
 }
 
 figures = own.row(0, named=True)
@@ -58,8 +58,8 @@ st.caption(f"Top referrers: {', '.join(top)}. Partner-agency (non-police) referr
 
 st.subheader("Quarterly trend")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator")
-marac_trend = data.trend(path, version, measure, "marac", region)
-region_trend = data.trend(path, version, measure, "region", region)
+marac_trend = data.trend(path, version, population, "marac", region)
+region_trend = data.trend(path, version, population, "region", region)
 series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), f"Region: {region}": region_trend}
 figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
                             subtitle="Each quarter, annualised where a volume",

@@ -9,7 +9,7 @@ from dashboard.theme import verdict_label, verdict_words
 from metrics.indicators import INDICATORS
 
 dataset, version = data.current()
-path, measure = str(data.db_path()), dataset.population_measure
+path, population = str(data.db_path()), dataset.population_key
 
 st.title("Regional overview")
 row = st.columns([1, 1, 1])
@@ -18,9 +18,9 @@ end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 st.caption(controls.period_caption(chosen, dataset))
 
-maracs = data.figures(path, version, measure, end, window, "marac", region)
-bcus = data.figures(path, version, measure, end, window, "bcu", region)
-total = data.figures(path, version, measure, end, window, "region", region)
+maracs = data.figures(path, version, population, end, window, "marac", region)
+bcus = data.figures(path, version, population, end, window, "bcu", region)
+total = data.figures(path, version, population, end, window, "region", region)
 
 headline = total.row(0, named=True) if total.height else None
 if headline is None or headline["cases"] is None:
