@@ -38,6 +38,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "referrals-exceed-cases": (Severity.ERROR, "Referrals add up to more than cases discussed"),
     "referrals-below-cases": (Severity.WARNING, "Referrals add up to fewer than cases discussed"),
     "duplicate-meeting-date": (Severity.WARNING, "Same MARAC and meeting date on two rows"),
+    "count-too-large": (Severity.ERROR, "Count too large for one meeting"),
+    "return-on-several-sheets": (Severity.ERROR, "Meeting rows on more than one sheet"),
+    "already-replaced": (Severity.WARNING, "An older version of a return sent again"),
+    "fewer-meetings-than-held": (Severity.WARNING, "Replaces a quarter held with more meetings"),
+    "load-failed": (Severity.ERROR, "The file could not be stored"),
 }
 
 

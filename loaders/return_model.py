@@ -25,6 +25,8 @@ from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_
 _WHOLE = "a whole number 0 or more"
 _SHARE = "a number 0 or more (halves allowed where a case was referred by two agencies)"
 _DATE = "a date as dd/mm/yyyy or yyyy-mm-dd"
+#: no MARAC meeting discusses anywhere near this many cases; a larger figure is a typing or export slip
+MAX_PER_MEETING = 10_000
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: 00:00(?::00)?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
@@ -55,6 +57,8 @@ def _number(value: Cell, expected: str) -> float:
         raise _err("non-numeric-count", "the cell is not a finite number", expected)
     if number < 0:
         raise _err("negative-count", "a count cannot be negative", expected)
+    if number > MAX_PER_MEETING:
+        raise _err("count-too-large", f"more than {MAX_PER_MEETING:,} in one meeting", f"{expected}, at most {MAX_PER_MEETING:,} for one meeting")
     return number
 
 

@@ -27,7 +27,7 @@ import polars as pl
 import pyarrow as pa
 
 from loaders import reference
-from loaders.problems import Problem, ValidationReport
+from loaders.problems import Problem, ValidationReport, problem
 from loaders.return_file import read_table
 from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
 from loaders.return_model import MeetingRow, validate_table
@@ -193,7 +193,8 @@ def _values(rows: list[tuple[object, ...]]) -> str:
 
 
 def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | None = None,
-              today: date | None = None, content: bytes | None = None, registry: set[str] | None = None) -> LoadResult:
+              today: date | None = None, content: bytes | None = None, registry: set[str] | None = None,
+              reinstate: bool = False) -> LoadResult:
     """Validate one return and, if it has no errors, load it in one transaction.
 
     Rows for a MARAC and quarter already held are superseded (kept as history); a file
@@ -210,13 +211,21 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
             content = None
     if content is not None:
         report.sha256 = hashlib.sha256(content).hexdigest()
-    held = _held_by_same_bytes(conn, report.sha256)
-    if held is not None:  # these exact bytes are what is held now: no need even to parse them
-        held_id, report.rows, quarters = held
+    earlier = _earlier_load_of(conn, report.sha256)
+    if earlier is not None and (earlier.current or not reinstate):
+        # These exact bytes went in before: loading them again changes nothing, even if a later
+        # return has since replaced them (re-sending an old file must not undo a correction).
+        report.rows = earlier.rows
+        if earlier.current:
+            message = f"identical to load {earlier.load_id}, whose rows are still current; nothing changed"
+        else:
+            message = (f"identical to load {earlier.load_id}, which later returns have replaced; nothing changed "
+                       "(to make this older version current again, load it with --reinstate)")
+            report.problems.append(problem("already-replaced", path.name, message))
         load_id = _next_id(conn)
-        _log(conn, load_id=load_id, report=report, started=started, outcome="unchanged",
-             message=f"identical to load {held_id}, whose rows are still current; nothing changed", who=who, quarters=quarters)
-        return LoadResult(path.name, "unchanged", report, load_id, quarters=quarters)
+        _log(conn, load_id=load_id, report=report, started=started, outcome="unchanged", message=message, who=who,
+             quarters=earlier.quarters)
+        return LoadResult(path.name, "unchanged", report, load_id, quarters=earlier.quarters)
     table, problems = read_table(path, content)
     rows: list[tuple[int, MeetingRow]] = []
     if table is not None and not problems:
@@ -244,6 +253,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
             f"SELECT DISTINCT h.load_id FROM held_quarter h JOIN {key_list} USING (marac_code, quarter_start)", flat_keys).fetchall()]
         superseded = 0
         if earlier:
+            report.problems.extend(_shrinking_quarters(conn, path.name, earlier, key_list, flat_keys, rows))
             superseded = conn.execute(
                 f"UPDATE meeting SET superseded_by = ? WHERE superseded_by IS NULL AND load_id IN (SELECT unnest(?)) "
                 f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
@@ -268,24 +278,62 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         _log(conn, load_id=load_id, report=report, started=started, outcome="loaded", message=message, who=who,
              quarters=quarters, superseded=int(superseded))
         conn.commit()
+    except Exception as exc:  # a bug or a storage fault: record it, keep the other files going
+        conn.rollback()
+        report.problems.append(problem("load-failed", path.name, f"the file passed every check but could not be stored "
+                                       f"({type(exc).__name__}: {exc}); nothing from it was loaded",
+                                       expected="a successful load; please report this"))
+        load_id = _next_id(conn)
+        _log(conn, load_id=load_id, report=report, started=started, outcome="refused",
+             message=f"refused: {report.errors[-1].line()}", who=who, quarters=[])
+        return LoadResult(path.name, "refused", report, load_id)
     except BaseException:
         conn.rollback()
         raise
     return LoadResult(path.name, "loaded", report, load_id, int(superseded), quarters)
 
 
-def _held_by_same_bytes(conn: duckdb.DuckDBPyConnection, sha256: str | None) -> tuple[int, int, list[tuple[str, date]]] | None:
-    """The earlier load of identical bytes whose MARAC-quarters are all still held from it, if any."""
+def _shrinking_quarters(conn: duckdb.DuckDBPyConnection, file: str, earlier: list[int], key_list: str,
+                        flat_keys: list[object], rows: list[tuple[int, MeetingRow]]) -> list[Problem]:
+    """Warn where a file replaces a quarter with fewer meetings than are held (often a stray row)."""
+    held = conn.execute(
+        f"SELECT m.marac_code, m.quarter_start, count(*) FROM meeting m JOIN {key_list} USING (marac_code, quarter_start) "
+        "WHERE m.superseded_by IS NULL AND m.load_id IN (SELECT unnest(?)) GROUP BY ALL", [*flat_keys, earlier]
+    ).fetchall()
+    incoming: dict[tuple[str, date], int] = {}
+    for _, row in rows:
+        key = (row.marac_code, quarter_start(row.meeting_date))
+        incoming[key] = incoming.get(key, 0) + 1
+    return [
+        problem("fewer-meetings-than-held", file,
+                f"replaces the {count} meeting(s) held for {code} in the quarter starting {quarter.isoformat()} "
+                f"with {incoming[(code, quarter)]}",
+                expected="a complete return for every quarter the file touches")
+        for code, quarter, count in sorted(held) if incoming.get((code, quarter), 0) < count
+    ]
+
+
+@dataclass
+class _EarlierLoad:
+    load_id: int
+    rows: int
+    quarters: list[tuple[str, date]]
+    current: bool  # every MARAC-quarter it loaded is still held from it
+
+
+def _earlier_load_of(conn: duckdb.DuckDBPyConnection, sha256: str | None) -> _EarlierLoad | None:
+    """The latest earlier load of identical bytes, and whether its rows are still the current ones."""
     if not sha256:
         return None
-    for load_id, rows in conn.execute(
-        "SELECT load_id, rows FROM load_log WHERE sha256 = ? AND outcome = 'loaded' ORDER BY load_id DESC", [sha256]
-    ).fetchall():
-        held = {(m, q) for m, q in conn.execute("SELECT marac_code, quarter_start FROM held_quarter WHERE load_id = ?", [load_id]).fetchall()}
-        loaded = {(m, q) for m, q in conn.execute("SELECT DISTINCT marac_code, quarter_start FROM meeting WHERE load_id = ?", [load_id]).fetchall()}
-        if held and held == loaded:
-            return load_id, rows, sorted(held)
-    return None
+    found = conn.execute(
+        "SELECT load_id, rows FROM load_log WHERE sha256 = ? AND outcome = 'loaded' ORDER BY load_id DESC LIMIT 1", [sha256]
+    ).fetchall()
+    if not found:
+        return None
+    load_id, rows = found[0]
+    loaded = {(m, q) for m, q in conn.execute("SELECT DISTINCT marac_code, quarter_start FROM meeting WHERE load_id = ?", [load_id]).fetchall()}
+    held = {(m, q) for m, q in conn.execute("SELECT marac_code, quarter_start FROM held_quarter WHERE load_id = ?", [load_id]).fetchall()}
+    return _EarlierLoad(load_id, rows, sorted(loaded), bool(loaded) and held == loaded)
 
 
 def marac_codes(conn: duckdb.DuckDBPyConnection) -> set[str]:

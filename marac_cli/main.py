@@ -59,14 +59,14 @@ def _progress() -> Progress:
 
 
 def load_paths(db: Path, files: list[Path], who: str | None = None, *, quiet: bool = False,
-               synthetic: bool | None = None, description: str = "Loading returns") -> list[store.LoadResult]:
+               synthetic: bool | None = None, description: str = "Loading returns", reinstate: bool = False) -> list[store.LoadResult]:
     """Load files one transaction each, with a progress bar, and report each refusal and warning."""
     results: list[store.LoadResult] = []
     with store.writing(db) as conn, _progress() as bar:
         task = bar.add_task(description, total=len(files))
         registry = store.marac_codes(conn)
         for path in files:
-            result = store.load_file(conn, path, who=who, registry=registry)
+            result = store.load_file(conn, path, who=who, registry=registry, reinstate=reinstate)
             results.append(result)
             if result.refused or (result.report.warnings and not quiet):
                 for p in result.report.problems:
@@ -98,13 +98,14 @@ def expand(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def load(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")], db: DbOption,
-         who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None) -> None:
+         who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None,
+         reinstate: Annotated[bool, typer.Option(help="Make an older return current again if it was loaded before and later replaced")] = False) -> None:
     """Validate and load quarterly returns; each file is all-or-nothing. Exit 1 if any file is refused."""
     files = expand(files)
     if not files:
         err.print("No CSV or XLSX files to load.")
         raise typer.Exit(2)
-    results = load_paths(db, files, who)
+    results = load_paths(db, files, who, reinstate=reinstate)
     _summarise(results)
     if any(r.refused for r in results):
         raise typer.Exit(1)

@@ -170,7 +170,10 @@ def test_new_file_for_same_quarter_supersedes_and_keeps_history(tmp_path):
         "hackney-2021q1-revised.csv", "loaded", 1, 2)
     assert (entry["maracs"], entry["quarters"]) == (HACKNEY, "2021-01-01")
     assert entry["message"] == (
-        "loaded 1 meeting row(s) for E09000012 2021-01-01; replaced 2 earlier row(s), kept as history")
+        "loaded 1 meeting row(s) for E09000012 2021-01-01; replaced 2 earlier row(s), kept as history; 1 warning(s)")
+    # v1 held 2 meetings for the quarter and v2 has 1: loaded, but the coordinator is told
+    assert v2.report.flatten(["code"]) == [["fewer-meetings-than-held"]]
+    assert v2.report.problems[0].message == "replaces the 2 meeting(s) held for E09000012 in the quarter starting 2021-01-01 with 1"
 
 
 def test_file_for_another_quarter_leaves_the_first_alone(tmp_path):
@@ -188,13 +191,32 @@ def test_file_for_another_quarter_leaves_the_first_alone(tmp_path):
     assert totals.rows() == [(Q1, 7), (Q2, 3)]
 
 
-def test_reloading_the_first_version_makes_it_current_again(tmp_path):
+def test_resending_a_replaced_version_changes_nothing_and_warns(tmp_path):
+    # a coordinator corrects Q1 (v2), then sends the old v1 again by mistake: the correction must stand
     db = tmp_path / "marac.duckdb"
     v1 = load(db, V1)
     v2 = load(db, V2)
+    before = history(db)
     again = load(db, V1)
 
-    assert again.outcome == "loaded"  # not "unchanged": v2's bytes are what is current
+    assert again.outcome == "unchanged"
+    assert history(db) == before
+    assert current_summary(db) == [(HACKNEY, Q1, date(2021, 1, 14), 5)]  # v2's single row
+    assert again.report.flatten(["code", "severity"]) == [["already-replaced", "warning"]]
+    assert again.report.problems[0].message == (
+        f"identical to load {v1.load_id}, which later returns have replaced; nothing changed "
+        "(to make this older version current again, load it with --reinstate)")
+    assert log(db)[-1]["outcome"] == "unchanged"
+    assert v2.rows_superseded == 2
+
+
+def test_reinstating_the_first_version_makes_it_current_again(tmp_path):
+    db = tmp_path / "marac.duckdb"
+    v1 = load(db, V1)
+    v2 = load(db, V2)
+    again = load(db, V1, reinstate=True)
+
+    assert again.outcome == "loaded"
     assert again.rows_superseded == 1  # v2's single row
     assert history(db) == [
         (v1.load_id, HACKNEY, date(2021, 1, 14), 4, v2.load_id),
@@ -204,8 +226,9 @@ def test_reloading_the_first_version_makes_it_current_again(tmp_path):
         (again.load_id, HACKNEY, date(2021, 2, 11), 3, None),
     ]
     assert current_summary(db) == [(HACKNEY, Q1, date(2021, 1, 14), 4), (HACKNEY, Q1, date(2021, 2, 11), 3)]
-    # and a further reload of the same file is now unchanged
-    assert load(db, V1).outcome == "unchanged"
+    # and a further reload of the same file is now unchanged, with no warning
+    last = load(db, V1)
+    assert last.outcome == "unchanged" and last.report.problems == []
 
 
 # --------------------------------------------------------------------------- atomic swap
@@ -381,3 +404,27 @@ def test_cli_empty_folder_is_an_error(tmp_path):
     assert done.returncode == 2
     assert "No CSV or XLSX files to load." in done.stderr
     assert not (tmp_path / "marac.duckdb").exists()
+
+
+def test_a_storage_failure_is_recorded_and_the_other_files_still_load(tmp_path, monkeypatch):
+    db = tmp_path / "marac.duckdb"
+    real_frame = store.pa.table
+    calls = {"n": 0}
+
+    def fail_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("disk full (simulated)")
+        return real_frame(*args, **kwargs)
+
+    monkeypatch.setattr(store.pa, "table", fail_once)
+    with store.writing(db) as conn:
+        first = store.load_file(conn, V1, today=TODAY)
+        second = store.load_file(conn, TH, today=TODAY)
+    assert (first.outcome, second.outcome) == ("refused", "loaded")
+    assert first.report.flatten(["code"]) == [["load-failed"]]
+    assert first.report.problems[0].message == (
+        "the file passed every check but could not be stored (OSError: disk full (simulated)); nothing from it was loaded")
+    # nothing of the failed file is held, not even its held-quarter bookkeeping
+    assert current_summary(db) == [(TOWER_HAMLETS, Q1, date(2021, 2, 4), 2)]
+    assert [(e["file_name"], e["outcome"]) for e in log(db)] == [(V1.name, "refused"), (TH.name, "loaded")]

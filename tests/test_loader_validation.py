@@ -488,3 +488,17 @@ def test_thousands_separator_in_a_whole_count_is_accepted(tmp_path):
     result = store.load_file(conn, path, today=TODAY)
     assert result.report.flatten(FLAT) == []
     assert conn.execute("SELECT children_in_household FROM meeting_current").fetchone() == (1004,)
+
+
+def test_count_too_large_for_one_meeting(tmp_path):
+    # 99,999,999,999 cases would overflow storage; anything over 10,000 at one meeting is a slip
+    path = write_csv(tmp_path / "big.csv", [meeting(cases_discussed="99999999999", children_in_household="10001")])
+    report = check(path)
+    assert report.flatten(["row", "column", "code"]) == [
+        [2, "cases_discussed", "count-too-large"],
+        [2, "children_in_household", "count-too-large"],
+    ]
+    assert report.problems[0].line() == (
+        'ERROR big.csv, row 2, column "cases_discussed": more than 10,000 in one meeting (value "99999999999"); '
+        "expected a whole number 0 or more, at most 10,000 for one meeting [count-too-large]"
+    )
