@@ -19,6 +19,9 @@ def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
                               bind="query-params")
     if window == "fy":
         ends = [e for e in ends if e.month == 3]
+    if not ends:
+        st.info("No complete financial year (ending 31 March) is held yet: choose another period.")
+        st.stop()
     with columns[1]:
         end = st.selectbox("Ending", ends, format_func=lambda d: d.strftime("%d %b %Y"), key="period_end",
                            bind="query-params")

@@ -17,6 +17,15 @@ from metrics.ranges import Ranges
 _FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
 
 
+def percent(value: float | None, decimals: int = 0) -> str:
+    """A share as a percent for screen text; a dash where there is nothing to divide by."""
+    return "–" if value is None else f"{value:.{decimals}%}"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{decimals}f}"
+
+
 def _pct(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 

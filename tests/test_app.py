@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.conftest import HACKNEY, meeting
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py")  
 
@@ -113,3 +116,36 @@ def test_mid_2023_estimates_as_base(app: AppTest) -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "ONS mid-2023 estimates, females aged 16+" in captions
     assert "above the expected range" in captions
+
+
+def _small_db(tmp_path: Path, rows: list[dict[str, object]]) -> Path:
+    from loaders import store
+    from loaders.demo import write_return
+
+    db = tmp_path / "small.duckdb"
+    with store.writing(db) as conn:
+        result = store.load_file(conn, write_return(tmp_path / "r.csv", rows), today=date(2026, 1, 1))
+        assert result.outcome == "loaded", result.report.text()
+    return db
+
+
+def test_pages_survive_a_period_with_no_referrals_or_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # one Hackney meeting with 4 cases and no referring agency recorded (a warning, so it loads),
+    # and one Tower Hamlets meeting with no cases at all
+    rows = [meeting("E09000012", date(2021, 2, 9), cases_discussed=4), meeting("E09000030", date(2021, 2, 9))]
+    monkeypatch.setenv("MARAC_DB", str(_small_db(tmp_path, rows)))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert metrics_of(at)["Referrals from the police"] == "–"
+    at.switch_page("../pages/borough_profile.py").run()
+    at.selectbox(key="marac").select("E09000012").run()
+    assert not at.exception
+    assert "No referring agencies recorded." in " ".join(c.value for c in at.caption)
+
+
+def test_financial_year_with_no_31_march_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARAC_DB", str(_small_db(tmp_path, [meeting("E09000012", date(2021, 5, 14), **HACKNEY)])))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="window").select("fy").run()
+    assert not at.exception
+    assert "No complete financial year (ending 31 March) is held yet" in at.info[0].value

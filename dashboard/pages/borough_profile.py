@@ -42,19 +42,20 @@ if figures["cases"] is None:
     st.stop()
 
 tiles = st.columns(4)
-tiles[0].metric("Cases discussed", f"{figures['cases']:,}")
+tiles[0].metric("Cases discussed", tables.number(figures['cases']))
 tiles[0].caption(f"{figures['meetings']} meetings; {figures['quarters_with_data']} of {len(chosen.quarters)} quarters returned")
-tiles[1].metric("Adult female population", f"{figures['adult_female_population']:,.0f}")
+tiles[1].metric("Adult female population", tables.number(figures['adult_female_population']))
 tiles[1].caption(dataset.base_label)
-tiles[2].metric("Recommended cases", f"{figures['recommended_cases']:,.0f}")
+tiles[2].metric("Recommended cases", tables.number(figures['recommended_cases']))
 tiles[2].caption("40 a year per 10,000 adult females")
-tiles[3].metric("% of recommended volume", f"{figures['pct_of_recommended']:.0%}")
+tiles[3].metric("% of recommended volume", tables.percent(figures['pct_of_recommended']))
 tiles[3].caption(verdict_words(figures["volume_verdict"]))
 
 st.subheader("Indicators against the SafeLives ranges")
 st.dataframe(tables.styled_profile(tables.profile_frame(comparators, dataset.ranges)), hide_index=True)
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
-st.caption(f"Top referrers: {', '.join(top)}. Partner-agency (non-police) referrals: {figures['partner_agency_share']:.0%}.")
+st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
+           + f"Partner-agency (non-police) referrals: {tables.percent(figures['partner_agency_share'])}.")
 
 st.subheader("Quarterly trend")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator")

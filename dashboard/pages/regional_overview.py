@@ -29,11 +29,11 @@ if headline is None or headline["cases"] is None:
 
 tiles = st.columns(5)
 tile_specs = [
-    ("Cases discussed", f"{headline['cases']:,}", f"{headline['cases_per_10k']:.1f} per 10,000 adult females a year"),
-    ("% of recommended volume", f"{headline['pct_of_recommended']:.0%}", verdict_words(headline["volume_verdict"])),
-    ("Repeat cases", f"{headline['repeat_rate']:.0%}", verdict_words(headline["repeat_verdict"])),
-    ("Referrals from the police", f"{headline['police_share']:.0%}", verdict_words(headline["police_verdict"])),
-    ("Racially minoritised", f"{headline['share_racially_minoritised']:.0%}",
+    ("Cases discussed", tables.number(headline['cases']), f"{tables.number(headline['cases_per_10k'], 1)} per 10,000 adult females a year"),
+    ("% of recommended volume", tables.percent(headline['pct_of_recommended']), verdict_words(headline["volume_verdict"])),
+    ("Repeat cases", tables.percent(headline['repeat_rate']), verdict_words(headline["repeat_verdict"])),
+    ("Referrals from the police", tables.percent(headline['police_share']), verdict_words(headline["police_verdict"])),
+    ("Racially minoritised", tables.percent(headline['share_racially_minoritised']),
      f"of victims/survivors; {verdict_words(headline['racially_minoritised_verdict'])}"),
 ]
 for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
@@ -41,7 +41,7 @@ for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
     column.caption(note)
 reporting = f"{headline['maracs_reporting']} of {headline['maracs_in_group']} MARACs sent returns for this period"
 if headline["coverage"] is not None and headline["coverage"] < 1:
-    reporting += f"; {headline['coverage']:.0%} of expected quarterly returns are held, so totals may be low"
+    reporting += f"; {tables.percent(headline['coverage'])} of expected quarterly returns are held, so totals may be low"
 st.caption(reporting + ".")
 
 st.subheader(f"MARACs in {region}")
