@@ -1,9 +1,10 @@
 """The SafeLives indicators for a period and a grouping, with verdicts against the ranges.
 
 Groups (BCU, region, police force area, all) are built by summing counts and populations
-over their MARACs and only then dividing, never by averaging MARAC rates. A MARAC with
-no meetings in the period contributes neither cases nor population to its group, and
-the coverage columns say how complete each figure is.
+over their MARACs and only then dividing, never by averaging MARAC rates. Volume is set
+against population-time: a MARAC's population counts for the quarters it sent returns for,
+so missing returns lower neither its rate nor its group's, and the coverage columns say
+how complete each figure is.
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str, years: 
         # Volume compares cases with population, so both come only from MARACs that have both.
         pl.col("adult_female_population").filter(reporting & with_population).sum().alias("adult_female_population"),
         pl.col("cases_discussed").filter(reporting & with_population).sum().alias("_volume_cases"),
+        # Person-time: a MARAC that sent two of four quarters is set against half a year of its
+        # population, so a missing return lowers neither its rate nor its verdict.
+        (pl.col("adult_female_population") * pl.col("quarters_with_data").fill_null(0) * 0.25)
+        .filter(reporting & with_population).sum().alias("_population_years"),
         (reporting & with_population).sum().alias("_maracs_with_population"),
         pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
         pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
@@ -127,10 +132,11 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_
         pl.when(no_data).then(None).otherwise(pl.col("cases")).alias("cases"),
         pl.when(pl.col("_maracs_with_population") == 0).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
     ).with_columns(
-        (pl.col("cases") / years).alias("annualised_cases"),
-        (per_10k * pl.col("adult_female_population") / 10_000 * years).alias("recommended_cases"),
+        (per_10k * pl.col("_population_years") / 10_000).alias("recommended_cases"),
+        pl.when(pl.col("_population_years") > 0).then(pl.col("_volume_cases") / pl.col("_population_years") * 10_000).alias("cases_per_10k"),
     ).with_columns(
-        pl.when(pl.col("adult_female_population") > 0).then(pl.col("_volume_cases") / years / pl.col("adult_female_population") * 10_000).alias("cases_per_10k"),
+        pl.when(pl.col("_maracs_with_population") == 0).then(None).otherwise(pl.col("recommended_cases")).alias("recommended_cases"),
+        (pl.col("cases_per_10k") * pl.col("adult_female_population") / 10_000).alias("annualised_cases"),
         _share("_volume_cases", "recommended_cases").alias("pct_of_recommended"),
         _share("repeat_cases", "cases").alias("repeat_rate"),
         *(_share(f"referrals_{a}", "referrals_total").alias(f"share_referrals_{a}") for a in agencies),
@@ -153,7 +159,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_
         pl.lit(dataset.base_label).alias("population_base"),
         pl.lit(ranges.edition).alias("range_edition"),
     )
-    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_maracs_with_population")
+    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_maracs_with_population", "_population_years")
 
 
 def _top_referrers(frame: pl.DataFrame, agencies: list[str]) -> pl.DataFrame:

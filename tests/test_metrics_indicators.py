@@ -119,7 +119,9 @@ def test_boundary_from_the_other_side(data):
     assert out["MD"]["cases"] == 10  # Delta's only meeting in the window, 1 April 2021
     assert out["MD"]["quarters_with_data"] == 1
     assert out["MD"]["coverage"] == pytest.approx(0.25)  # 1 of 4 quarters
-    assert out["MD"]["pct_of_recommended"] == pytest.approx(0.25)  # 10 / 40
+    # volume is set against the quarters returned: 40 x 10,000 / 10,000 x 1/4 = 10 recommended; 10 / 10
+    assert out["MD"]["recommended_cases"] == pytest.approx(10.0)
+    assert out["MD"]["pct_of_recommended"] == pytest.approx(1.0)
 
 
 def test_volume_alpha_exactly_at_100_percent_is_within(by_marac):
@@ -133,14 +135,26 @@ def test_volume_alpha_exactly_at_100_percent_is_within(by_marac):
     assert a["volume_verdict"] == "within"  # 1.0 is the inclusive upper bound
 
 
-def test_volume_beta_exactly_at_80_percent_is_within(by_marac):
+def test_volume_exactly_at_80_percent_is_within(data):
+    # Alpha in July-September 2020: 8 cases; 40 x 10,000 / 10,000 x 1/4 = 10 recommended; 8 / 10 = 0.8
+    a = rows(compute(data, period(date(2020, 9, 30), "quarter"), "marac"))["MA"]
+    assert a["cases"] == 8
+    assert a["recommended_cases"] == pytest.approx(10.0)
+    assert a["cases_per_10k"] == pytest.approx(32.0)  # 8 x 4 / 10,000 x 10,000
+    assert a["pct_of_recommended"] == pytest.approx(0.8)
+    assert a["volume_verdict"] == "within"  # 0.8 is the inclusive lower bound
+
+
+def test_volume_beta_judged_on_the_quarters_it_returned(by_marac):
+    # Beta sent returns for 3 of 4 quarters: its 20,000 females count for three quarters of a year
     b = by_marac["MB"]
     assert b["cases"] == 64
     assert b["adult_female_population"] == pytest.approx(20_000)  # LA2 15,000 + LA3 5,000
-    assert b["cases_per_10k"] == pytest.approx(32.0)  # 64 / 20,000 x 10,000
-    assert b["recommended_cases"] == pytest.approx(80.0)  # 40 x 2
-    assert b["pct_of_recommended"] == pytest.approx(0.8)  # 64 / 80
-    assert b["volume_verdict"] == "within"  # 0.8 is the inclusive lower bound
+    assert b["recommended_cases"] == pytest.approx(60.0)  # 40 x 2 x 3/4
+    assert b["cases_per_10k"] == pytest.approx(64 / 15_000 * 10_000)  # 42.67 a year
+    assert b["annualised_cases"] == pytest.approx(64 / 0.75)  # 85.33
+    assert b["pct_of_recommended"] == pytest.approx(64 / 60)  # 1.067, not 64 / 80 = 0.8
+    assert b["volume_verdict"] == "above"
 
 
 def test_volume_gamma_above(by_marac):
@@ -154,7 +168,7 @@ def test_volume_gamma_above(by_marac):
 
 def test_volume_below_with_18plus_denominator():
     # females 18+: Alpha 9,000 -> recommended 36, 40 / 36 = 1.111 above;
-    # Beta 14,000 + 4,000 = 18,000 -> recommended 72, 64 / 72 = 0.889 within
+    # Beta 14,000 + 4,000 = 18,000 for 3 of 4 quarters -> recommended 40 x 1.8 x 0.75 = 54, 64 / 54 = 1.185
     d = fx.dataset(population_measure="females_18plus")
     assert d.base_label == "Census 2021, females aged 18+"
     out = rows(compute(d, YEAR, "marac"))
@@ -164,20 +178,25 @@ def test_volume_below_with_18plus_denominator():
     assert out["MA"]["pct_of_recommended"] == pytest.approx(40 / 36)
     assert out["MA"]["volume_verdict"] == "above"
     assert out["MB"]["adult_female_population"] == pytest.approx(18_000)
-    assert out["MB"]["pct_of_recommended"] == pytest.approx(64 / 72)
+    assert out["MB"]["pct_of_recommended"] == pytest.approx(64 / 54)
     assert out["MC"]["pct_of_recommended"] == pytest.approx(100 / 76)  # 19,000 -> 76 recommended
     assert out["MA"]["population_base"] == "Census 2021, females aged 18+"
     everyone = rows(compute(d, YEAR, "all"))["ALL"]
-    # 9,000 + 18,000 + 19,000 (Delta has no data) = 46,000 -> recommended 184; 204 / 184 = 1.1087
+    # 9,000 + 18,000 + 19,000 (Delta has no data) = 46,000 females; person-years 9,000 + 13,500 + 19,000
+    # = 41,500 -> recommended 166; 204 / 166 = 1.229
     assert everyone["adult_female_population"] == pytest.approx(46_000)
-    assert everyone["pct_of_recommended"] == pytest.approx(204 / 184)
+    assert everyone["recommended_cases"] == pytest.approx(166.0)
+    assert everyone["pct_of_recommended"] == pytest.approx(204 / 166)
 
 
 def test_volume_below_80_percent():
-    # 12 months to 30 June 2021: Beta has Q2 (20) + Q4 (12 + 12) = 44 cases of 80 recommended = 0.55
-    out = rows(compute(fx.dataset(), period(date(2021, 6, 30), "12m"), "marac"))
+    # 12 months to 30 June 2021: Beta has Q2 (20) + Q4 (12 + 12) = 44 cases in 2 returned quarters.
+    # On the fixture's second base (7 x the females: 140,000) that is 40 x 14 x 2/4 = 280 recommended; 44 / 280 = 0.157
+    out = rows(compute(fx.dataset(population_base="mye2022"), period(date(2021, 6, 30), "12m"), "marac"))
     assert out["MB"]["cases"] == 44
-    assert out["MB"]["pct_of_recommended"] == pytest.approx(0.55)
+    assert out["MB"]["quarters_with_data"] == 2
+    assert out["MB"]["recommended_cases"] == pytest.approx(280.0)
+    assert out["MB"]["pct_of_recommended"] == pytest.approx(44 / 280)
     assert out["MB"]["volume_verdict"] == "below"
 
 
@@ -399,14 +418,15 @@ def test_bcu_sums_counts_and_populations(data):
     out = rows(compute(data, YEAR, "bcu"))
     assert list(out) == ["BCU-N1", "BCU-S1"]
     n = out["BCU-N1"]
-    # Alpha + Beta: 40 + 64 = 104 cases; 10,000 + 20,000 = 30,000 females; 40 + 80 = 120 recommended
+    # Alpha + Beta: 40 + 64 = 104 cases; 10,000 + 20,000 = 30,000 females; recommended 40 (Alpha, 4 quarters)
+    # + 60 (Beta, 3 of 4 quarters) = 100
     assert (n["region"], n["police_force_area"]) == ("North", "Northshire")
     assert n["cases"] == 104 and n["repeat_cases"] == 28
     assert n["adult_female_population"] == pytest.approx(30_000)
-    assert n["recommended_cases"] == pytest.approx(120.0)
-    assert n["cases_per_10k"] == pytest.approx(104 / 3)  # 104 / 30,000 x 10,000
-    assert n["pct_of_recommended"] == pytest.approx(104 / 120)  # 104 / 120
-    assert n["volume_verdict"] == "within"
+    assert n["recommended_cases"] == pytest.approx(100.0)
+    assert n["cases_per_10k"] == pytest.approx(41.6)  # 104 / (10,000 + 15,000 person-years) x 10,000
+    assert n["pct_of_recommended"] == pytest.approx(1.04)  # 104 / 100
+    assert n["volume_verdict"] == "above"
     assert n["repeat_rate"] == pytest.approx(28 / 104)  # 28 / 104
     assert n["repeat_verdict"] == "below"
     assert n["referrals_total"] == pytest.approx(104.0)
@@ -446,12 +466,12 @@ def test_group_rates_are_ratios_of_sums_not_means_of_rates(data):
     assert group["repeat_rate"] == pytest.approx((a["repeat_cases"] + b["repeat_cases"]) / (a["cases"] + b["cases"]))
     assert group["repeat_rate"] == pytest.approx(28 / 104)
     assert group["repeat_rate"] != pytest.approx(mean_repeat)
-    # volume: mean of (1.0, 0.8) = 0.9; summed 104 / (40 + 80) = 0.8667
+    # volume: mean of (1.0, 1.0667) = 1.0333; summed 104 / (40 + 60) = 1.04
     mean_pct = (a["pct_of_recommended"] + b["pct_of_recommended"]) / 2
-    assert mean_pct == pytest.approx(0.9)
+    assert mean_pct == pytest.approx((1 + 64 / 60) / 2)
     assert group["pct_of_recommended"] == pytest.approx(
         (a["cases"] + b["cases"]) / (a["recommended_cases"] + b["recommended_cases"]))
-    assert group["pct_of_recommended"] == pytest.approx(104 / 120)
+    assert group["pct_of_recommended"] == pytest.approx(1.04)
     assert group["pct_of_recommended"] != pytest.approx(mean_pct)
     # police share: mean of (0.6625, 0.5547) = 0.6086 would be "within"; summed 62 / 104 = 0.5962 is "below"
     mean_police = (a["police_share"] + b["police_share"]) / 2
@@ -465,7 +485,7 @@ def test_region_grouping(data):
     assert list(out) == ["North", "South"]
     assert out["North"]["cases"] == 104
     assert out["North"]["adult_female_population"] == pytest.approx(30_000)
-    assert out["North"]["pct_of_recommended"] == pytest.approx(104 / 120)
+    assert out["North"]["pct_of_recommended"] == pytest.approx(104 / 100)
     assert out["South"]["cases"] == 100
     assert out["South"]["adult_female_population"] == pytest.approx(20_000)  # Delta adds nothing
     assert (out["South"]["maracs_in_group"], out["South"]["maracs_reporting"]) == (2, 1)
@@ -489,9 +509,10 @@ def test_all_maracs(data):
     # 40 + 64 + 100 = 204 cases; 10,000 + 20,000 + 20,000 = 50,000 (Delta excluded); 200 recommended
     assert t["cases"] == 204 and t["repeat_cases"] == 73
     assert t["adult_female_population"] == pytest.approx(50_000)
-    assert t["recommended_cases"] == pytest.approx(200.0)
-    assert t["cases_per_10k"] == pytest.approx(40.8)  # 204 / 50,000 x 10,000
-    assert t["pct_of_recommended"] == pytest.approx(1.02)  # 204 / 200 (mean of MARAC figures would be 1.0167)
+    # person-years 10,000 + 15,000 (Beta, 3 quarters) + 20,000 = 45,000 -> 180 recommended
+    assert t["recommended_cases"] == pytest.approx(180.0)
+    assert t["cases_per_10k"] == pytest.approx(204 / 4.5)  # 204 / 45,000 x 10,000 = 45.33
+    assert t["pct_of_recommended"] == pytest.approx(204 / 180)  # 1.133 (mean of MARAC figures would be 1.106)
     assert t["volume_verdict"] == "above"
     assert t["repeat_rate"] == pytest.approx(73 / 204)  # 0.3578
     assert t["repeat_verdict"] == "within"
@@ -532,8 +553,8 @@ def test_group_volume_uses_the_same_maracs_above_and_below_the_line():
     d = Dataset.from_tables(t)
     assert d.maracs.filter(pl.col("marac_code") == "MC")["adult_female_population"].to_list() == [None]
     everyone = rows(compute(d, YEAR, "all"))["ALL"]
-    # Alpha + Beta: 104 cases against 120 recommended (0.8667), or no figure at all; never 204 / 120
-    assert everyone["pct_of_recommended"] == pytest.approx(104 / 120)
+    # Alpha + Beta: 104 cases against 40 + 60 = 100 recommended; never 204 / 100
+    assert everyone["pct_of_recommended"] == pytest.approx(104 / 100)
 
 
 # --------------------------------------------------------------------------- scoped and quarterly
