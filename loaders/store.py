@@ -10,7 +10,6 @@ A lock file serialises writers so two loads cannot both copy the same old state.
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import hashlib
 import json
@@ -127,27 +126,71 @@ def initialise(conn: duckdb.DuckDBPyConnection, reference_dir: Path = reference.
     _ensure_reference(conn, reference_dir)
 
 
+class StoreError(Exception):
+    """The database file cannot be used (not ours, damaged, or in use); the message says which and why."""
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a small side file so only one writer works on a database at a time."""
+    with open(lock_path, "a+b") as handle:
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _settle_wal(db_path: Path) -> None:
+    """Fold a write-ahead log left by another program into the file before copying it.
+
+    A copy taken without its `.wal` would lose those changes and, once swapped in beside the
+    stale log, could not be opened at all.
+    """
+    wal = db_path.with_name(db_path.name + ".wal")
+    if not wal.exists():
+        return
+    try:
+        conn = duckdb.connect(str(db_path))
+        conn.execute("CHECKPOINT")
+        conn.close()
+    except duckdb.Error as exc:
+        raise StoreError(f"{db_path} has unfinished changes from another program (its .wal file) that could not be "
+                         f"applied: {exc}. Close any program using it and try again.") from None
+
+
 @contextmanager
 def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the database, swapped in only if the block succeeds."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        work = db_path.with_name(f".{db_path.name}.{os.getpid()}.loading")
-        for leftover in (work, work.with_name(work.name + ".wal")):
+    with _exclusive(db_path.with_name(db_path.name + ".lock")):
+        # Copies left by writers that were killed: safe to clear, as no other writer can be running.
+        for leftover in db_path.parent.glob(f".{db_path.name}.*.loading*"):
             leftover.unlink(missing_ok=True)
-        if db_path.exists():
-            shutil.copyfile(db_path, work)
-        conn = duckdb.connect(str(work))
+        work = db_path.with_name(f".{db_path.name}.{os.getpid()}.loading")
+        conn = None
         try:
-            initialise(conn, reference_dir)
+            if db_path.exists():
+                _settle_wal(db_path)
+                shutil.copyfile(db_path, work)
+            try:
+                conn = duckdb.connect(str(work))
+                initialise(conn, reference_dir)
+            except duckdb.Error as exc:
+                detail = str(exc).replace(str(work), str(db_path))
+                raise StoreError(f"{db_path} is not a MARAC dashboard database ({type(exc).__name__}: {detail})") from None
             yield conn
             conn.execute("CHECKPOINT")
             conn.close()
             os.replace(work, db_path)
         except BaseException:
-            conn.close()
+            if conn is not None:
+                conn.close()
             work.unlink(missing_ok=True)
             work.with_name(work.name + ".wal").unlink(missing_ok=True)
             raise
@@ -349,11 +392,16 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`")
-    conn = duckdb.connect(str(db_path), read_only=True)
+    try:
+        conn = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"{db_path} could not be opened ({type(exc).__name__}: {exc})") from None
     try:
         tables = {name: conn.sql(f"SELECT * FROM {name}").pl() for name in (*reference.TABLES, "meta")}
         tables["meeting"] = conn.sql("SELECT * EXCLUDE (superseded_by) FROM meeting_current").pl()
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
+    except duckdb.CatalogException:
+        raise StoreError(f"{db_path} is a DuckDB file but not a MARAC dashboard database (its tables are missing)") from None
     finally:
         conn.close()
     tables["agency"] = pl.DataFrame({"agency": list(AGENCY_LABELS), "label": list(AGENCY_LABELS.values())})

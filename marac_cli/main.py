@@ -195,5 +195,14 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
     raise typer.Exit(subprocess.call(command, env=env))
 
 
+def run() -> None:
+    """Console entry: a database that cannot be used is a message and exit code 2, not a traceback."""
+    try:
+        app(standalone_mode=True)
+    except (store.StoreError, FileNotFoundError) as exc:
+        err.print(str(exc), highlight=False)
+        sys.exit(2)
+
+
 if __name__ == "__main__":
-    app()
+    run()
