@@ -72,17 +72,25 @@ def _table_from_rows(file: str, sheet: str | None, rows: list[tuple[int, list[Ce
 
 
 def _read_csv(file: str, content: bytes) -> tuple[RawTable | None, list[Problem]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
+        text = content.decode("utf-16")
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = content.decode("cp1252", errors="replace")
     if "\x00" in text:
         return None, [problem("not-a-spreadsheet", file, "the file holds binary data, not comma-separated text", expected="a CSV or XLSX return")]
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = [(n, list(r)) for n, r in enumerate(reader, start=1)]
     table, problems = _table_from_rows(file, None, rows)
     if table is None and not problems:
-        problems.append(problem("no-header-row", file, "no row names the return's columns (such as marac_code, meeting_date, cases_discussed)", expected="a header row with the return's columns"))
+        message = "no row names the return's columns (such as marac_code, meeting_date, cases_discussed)"
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        for mark, name in ((";", "semicolons"), ("\t", "tabs")):
+            if first.count(mark) >= 2 and first.count(",") < 2:
+                message += f"; the values seem to be separated by {name}, not commas: save the file as comma-separated CSV"
+        problems.append(problem("no-header-row", file, message, expected="a header row with the return's columns"))
     return table, problems
 
 
@@ -94,12 +102,20 @@ def _read_xlsx(file: str, content: bytes) -> tuple[RawTable | None, list[Problem
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         return None, [problem("unreadable-file", file, f"the workbook could not be opened ({type(exc).__name__}: {exc})", expected="an .xlsx workbook saved by Excel or LibreOffice")]
     try:
+        found: list[tuple[RawTable | None, list[Problem]]] = []
         for sheet in book.worksheets:
             sheet.reset_dimensions()  # some writers understate the used range; read every row there is
             rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
             table, problems = _table_from_rows(file, sheet.title, rows)
             if table is not None or problems:
-                return table, problems
+                found.append((table, problems))
+        with_rows = [t for t, _ in found if t is not None and t.rows]
+        if len(with_rows) > 1:  # reading one and skipping the rest would lose meetings silently
+            names = " and ".join(f'"{t.sheet}"' for t in with_rows)
+            return None, [problem("return-on-several-sheets", file, f"meeting rows are on more than one sheet ({names})",
+                                  expected="every meeting on one sheet (copy them onto the first)")]
+        if found:
+            return next((f for f in found if f[0] is not None and f[0].rows), found[0])
         names = ", ".join(f'"{s.title}"' for s in book.worksheets)
         return None, [problem("no-header-row", file, f"no sheet ({names}) has a row naming the return's columns", expected="a header row with the return's columns")]
     finally:

@@ -25,6 +25,8 @@ from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_
 _WHOLE = "a whole number 0 or more"
 _SHARE = "a number 0 or more (halves allowed where a case was referred by two agencies)"
 _DATE = "a date as dd/mm/yyyy or yyyy-mm-dd"
+#: the first MARACs met in Cardiff in 2003; allow a little margin
+EARLIEST_MEETING = date(2000, 1, 1)
 #: no MARAC meeting discusses anywhere near this many cases; a larger figure is a typing or export slip
 MAX_PER_MEETING = 10_000
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -77,9 +79,11 @@ def _meeting_date(value: Cell) -> date:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _err("missing-value", "the cell is empty", _DATE)
     if isinstance(value, datetime):
-        return value.date()
+        return _plausible(value.date())
     if isinstance(value, date):
-        return value
+        return _plausible(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise _err("bad-date", f"the cell holds the number {value:g}, not a date (perhaps a date cell formatted as a number)", f"{_DATE}, or the column formatted as a date")
     if not isinstance(value, str):
         raise _err("bad-date", "the cell is not a date", _DATE)
     text = value.strip()
@@ -91,9 +95,17 @@ def _meeting_date(value: Cell) -> date:
     else:
         raise _err("bad-date", "the date is not in a recognised form", _DATE)
     try:
-        return date(year, month, day)
+        day_value = date(year, month, day)
     except ValueError:
         raise _err("impossible-date", "there is no such day", "a real calendar date") from None
+    return _plausible(day_value)
+
+
+def _plausible(day: date) -> date:
+    """MARACs began in 2003; an earlier date is a typing slip (or Excel's zero date, 1899-12-30)."""
+    if day < EARLIEST_MEETING:
+        raise _err("impossible-date", f"MARACs did not meet before {EARLIEST_MEETING.year}", f"a date from {EARLIEST_MEETING.strftime('%d/%m/%Y')} onwards")
+    return day
 
 
 Whole = Annotated[int, BeforeValidator(_whole)]

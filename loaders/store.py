@@ -271,10 +271,10 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         return LoadResult(path.name, "unchanged", report, load_id, quarters=earlier.quarters)
     table, problems = read_table(path, content)
     rows: list[tuple[int, MeetingRow]] = []
-    if table is not None and not problems:
+    if table is not None:  # a table with a repeated column is still checked, so every problem shows at once
         known = registry if registry is not None else marac_codes(conn)
         parsed = validate_table(table, known, today=today)
-        report.rows, report.problems, rows = parsed.report.rows, parsed.report.problems, parsed.rows
+        report.rows, report.problems, rows = parsed.report.rows, [*problems, *parsed.report.problems], parsed.rows
     else:
         report.problems = problems
 

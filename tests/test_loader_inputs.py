@@ -1,0 +1,70 @@
+"""Awkward but real-world input files: each is read correctly or refused with a reason, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.loader_helpers import COLUMNS, check, meeting, write_csv, write_xlsx
+
+
+def test_meetings_on_two_sheets_are_refused_not_half_read(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "two.xlsx", {
+        "January": [COLUMNS, meeting(meeting_date="14/01/2021")],
+        "February": [COLUMNS, meeting(meeting_date="11/02/2021")],
+        "Notes": [["Synthetic test file"]],
+    })
+    report = check(path)
+    assert report.flatten(["code"]) == [["return-on-several-sheets"]]
+    assert report.problems[0].line() == (
+        'ERROR two.xlsx: meeting rows are on more than one sheet ("January" and "February"); '
+        "expected every meeting on one sheet (copy them onto the first) [return-on-several-sheets]")
+
+
+def test_a_header_only_sheet_before_the_data_sheet_is_passed_over(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "template_then_data.xlsx", {"Blank template": [COLUMNS], "Return": [COLUMNS, meeting()]})
+    report = check(path)
+    assert report.valid and report.rows == 1
+
+
+def test_semicolon_separated_csv_gets_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_text(";".join(COLUMNS) + "\n" + ";".join(str(c) for c in meeting()) + "\n")
+    report = check(path)
+    assert report.flatten(["code"]) == [["no-header-row"]]
+    assert report.problems[0].message.endswith(
+        "the values seem to be separated by semicolons, not commas: save the file as comma-separated CSV")
+
+
+def test_utf16_unicode_text_export_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.csv"
+    text = ",".join(COLUMNS) + "\r\n" + ",".join(str(c) for c in meeting()) + "\r\n"
+    path.write_bytes(text.encode("utf-16"))  # with its byte-order mark, as Excel writes it
+    report = check(path)
+    assert report.valid and report.rows == 1
+
+
+def test_excel_date_serial_number_is_explained(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "serial.xlsx", {"Return": [COLUMNS, meeting(meeting_date=44210)]})
+    report = check(path)
+    assert report.flatten(["row", "column", "code"]) == [[2, "meeting_date", "bad-date"]]
+    assert report.problems[0].message == "the cell holds the number 44210, not a date (perhaps a date cell formatted as a number)"
+
+
+def test_dates_before_marac_existed_are_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "old.csv", [meeting(meeting_date="01/01/0001"), meeting(meeting_date="1899-12-30")])
+    report = check(path)
+    assert report.flatten(["row", "column", "code"]) == [[2, "meeting_date", "impossible-date"], [3, "meeting_date", "impossible-date"]]
+    assert report.problems[0].line() == (
+        'ERROR old.csv, row 2, column "meeting_date": MARACs did not meet before 2000 (value "01/01/0001"); '
+        "expected a date from 01/01/2000 onwards [impossible-date]")
+
+
+def test_a_repeated_column_does_not_hide_the_other_problems(tmp_path: Path) -> None:
+    headers = [*COLUMNS, "Number of cases discussed"]
+    path = write_csv(tmp_path / "dup.csv", [[*meeting(marac_code="XYZ", repeat_cases=-1), 4]], headers=headers)
+    report = check(path)
+    assert report.flatten(["row", "column", "code"]) == [
+        [1, "Number of cases discussed", "duplicate-column"],
+        [2, "marac_code", "unknown-marac"],
+        [2, "repeat_cases", "negative-count"],
+    ]
