@@ -123,9 +123,12 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_
     agencies = dataset.agencies
     referral_cols = [f"referrals_{a}" for a in agencies]
     no_data = pl.col("maracs_reporting") == 0
+    counts = [c for c in _count_columns(dataset) if c != "cases_discussed"]
     frame = grouped.with_columns(
         pl.col("cases_discussed").alias("cases"),
-        pl.sum_horizontal(referral_cols).alias("referrals_total"),
+        pl.when(no_data).then(None).otherwise(pl.sum_horizontal(referral_cols)).alias("referrals_total"),
+        # a group with no returns has no counts at all, not zeros
+        *(pl.when(no_data).then(None).otherwise(pl.col(c)).alias(c) for c in counts),
         (pl.col("quarters_with_data") / (pl.col("maracs_in_group") * quarters_in_period)).alias("coverage"),
         pl.when(pl.col("_eth_persons") > 0).then(pl.col("_eth_not_wb") / pl.col("_eth_persons")).alias("local_share_not_white_british"),
     ).with_columns(

@@ -40,6 +40,9 @@ class Ranges(dict[str, Range]):
     @classmethod
     def from_frame(cls, frame: pl.DataFrame) -> Ranges:
         ranges = cls()
+        repeated = frame.group_by("indicator").len().filter(pl.col("len") > 1)["indicator"].to_list()
+        if repeated:
+            raise ValueError(f"the ranges table lists {', '.join(sorted(repeated))} more than once; keep one edition at a time")
         for row in frame.iter_rows(named=True):
             ranges[row["indicator"]] = Range(row["indicator"], row["rule"], row["lower"], row["upper"],
                                              row["wording"], row["source"], row["edition"])

@@ -41,6 +41,8 @@ def test_csv_by_marac(fixture_db: Path) -> None:
     assert hackney["population_base"] == "Census 2021, females aged 16+"
     camden = frame.filter(pl.col("group_code") == "E09000007").row(0, named=True)
     assert camden["cases"] is None and camden["volume_verdict"] is None and camden["maracs_reporting"] == 0
+    # no returns means no counts, not zeros
+    assert [camden[c] for c in ("repeat_cases", "referrals_police", "referrals_total", "victims_lgbt", "recommended_cases")] == [None] * 5
 
 
 def test_json_by_bcu_quarter_window(fixture_db: Path) -> None:

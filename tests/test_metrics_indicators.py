@@ -648,3 +648,10 @@ def test_quarterly_groups_leave_out_maracs_without_data(data):
 def test_quarterly_on_an_empty_dataset(data):
     empty = Dataset(data.meetings.clear(), data.maracs, data.ranges)
     assert quarterly(empty, "marac").is_empty()
+
+
+def test_ranges_table_with_two_editions_is_refused():
+    t = fx.tables()
+    t["safelives_range"] = pl.concat([t["safelives_range"], t["safelives_range"].filter(pl.col("indicator") == "male")])
+    with pytest.raises(ValueError, match="the ranges table lists male more than once; keep one edition at a time"):
+        Dataset.from_tables(t)
