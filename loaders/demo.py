@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import math
 import random
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -214,12 +216,32 @@ def write_return(path: Path, rows: list[dict[str, object]], *, human: bool = Fal
         notes = book.create_sheet("About")
         notes.append(["SYNTHETIC DEMO DATA: not real MARAC figures."])
         book.save(path)
+        _fix_timestamps(path)
     else:
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(headers)
             writer.writerows(body)
     return path
+
+
+_FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+def _fix_timestamps(path: Path) -> None:
+    """Give a saved workbook fixed timestamps so the same figures always give the same bytes.
+
+    openpyxl stamps the save time into docProps/core.xml and every zip entry; without this a
+    re-run of the demo would look like a new version of each workbook to the loader.
+    """
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    stamp = "2025-01-01T00:00:00Z"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", lambda m: m.group(1) + stamp.encode(), data)
+            target.writestr(zipfile.ZipInfo(name, date_time=_FIXED_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def write_demo_returns(maracs: pl.DataFrame, out_dir: Path, seed: int = SEED) -> list[Path]:
