@@ -28,12 +28,15 @@ def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
     return end, window
 
 
-def region_control(dataset: Dataset, column) -> str:
+def area_control(dataset: Dataset, column) -> str:
+    """A region or police force area, as 'kind:name'."""
     with column:
-        return st.selectbox("Region", store_data.regions(dataset), key="region", bind="query-params")
+        return st.selectbox("Area", store_data.areas(dataset), format_func=store_data.area_label, key="area",
+                            bind="query-params")
 
 
 def period_caption(chosen: Period, dataset: Dataset) -> str:
+    local = f" Local share not White British: Census {dataset.ethnicity_year}." if dataset.ethnicity_year else ""
     return (f"{chosen.label} ({chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}). "
             f"Population base for rates: {dataset.base_label}. "
-            f"Ranges: {dataset.ranges.edition}.")
+            f"Ranges: {dataset.ranges.edition}.{local}")

@@ -69,25 +69,81 @@ def status_line(data: Dataset) -> str:
     return "; ".join(parts) + "."
 
 
-def regions(data: Dataset) -> list[str]:
-    return sorted(data.maracs["region"].drop_nulls().unique().to_list(), key=lambda r: (r != "London", r))
+#: area kinds a steering group may look at, with the metrics grouping that totals one
+AREA_KINDS = {"region": ("region", "region"), "pfa": ("police_force_area", "police force area")}
+
+
+def areas(data: Dataset) -> list[str]:
+    """Areas to compare MARACs within, as 'kind:name' (regions first, London leading)."""
+    out = []
+    for kind, (column, _) in AREA_KINDS.items():
+        names = sorted(data.maracs[column].drop_nulls().unique().to_list(), key=lambda r: (r != "London", r))
+        out.extend(f"{kind}:{name}" for name in names)
+    return out
+
+
+def area_label(area: str) -> str:
+    kind, name = area.split(":", 1)
+    return f"{name} ({AREA_KINDS[kind][1]})"
+
+
+def area_name(area: str) -> str:
+    return area.split(":", 1)[1]
+
+
+def area_grouping(area: str) -> str:
+    """The metrics grouping whose row is this area's total."""
+    return area.split(":", 1)[0]
+
+
+def _scope(data: Dataset, area: str | None) -> Dataset:
+    if not area:
+        return data
+    kind, name = area.split(":", 1)
+    return scoped(data, **{AREA_KINDS[kind][0]: name})
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def figures(path: str, data_version: str, population: str, end: date, window: str, grouping: str,
-            region: str | None = None) -> pl.DataFrame:
-    data = dataset(path, data_version, population)
-    if region:
-        data = scoped(data, region=region)
+            area: str | None = None) -> pl.DataFrame:
+    """Figures for one grouping, within an area given as 'region:London' or 'pfa:Lancashire'."""
+    data = _scope(dataset(path, data_version, population), area)
     return compute(data, period(end, window), grouping)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def trend(path: str, data_version: str, population: str, grouping: str, region: str | None = None) -> pl.DataFrame:
-    data = dataset(path, data_version, population)
-    if region:
-        data = scoped(data, region=region)
+def trend(path: str, data_version: str, population: str, grouping: str, area: str | None = None) -> pl.DataFrame:
+    data = _scope(dataset(path, data_version, population), area)
     return quarterly(data, grouping)
+
+
+def comparators(path: str, data_version: str, population: str, end: date, window: str, code: str) -> dict[str, pl.DataFrame]:
+    """One MARAC's own row, then its BCU, region, force area (where it differs) and all MARACs.
+
+    Each label counts the MARACs behind it, so "Region: North West (10 MARACs)" says plainly
+    that only the MARACs held are summed, not the whole region.
+    """
+    data = dataset(path, data_version, population)
+    info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
+    region_area, force_area = f"region:{info['region']}", f"pfa:{info['police_force_area']}"
+    own = figures(path, data_version, population, end, window, "marac", region_area).filter(pl.col("group_code") == code)
+    out = {info["marac_name"]: own}
+
+    def labelled(kind: str, name: str, frame: pl.DataFrame) -> None:
+        if frame.height:
+            count = frame["maracs_in_group"][0]
+            out[f"{kind}: {name} ({count} MARAC{'s' if count != 1 else ''})"] = frame
+
+    if info["bcu"]:
+        bcus = figures(path, data_version, population, end, window, "bcu", region_area)
+        labelled("BCU", info["bcu"], bcus.filter(pl.col("group_code") == info["bcu"]))
+    labelled("Region", info["region"], figures(path, data_version, population, end, window, "region", region_area))
+    in_region = set(_scope(data, region_area).maracs["marac_code"])
+    if set(_scope(data, force_area).maracs["marac_code"]) != in_region:
+        labelled("Force area", info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area))
+    everyone = figures(path, data_version, population, end, window, "all")
+    out[f"All MARACs held ({everyone['maracs_in_group'][0]})"] = everyone
+    return out
 
 
 def chosen_period(end: date, window: str) -> Period:

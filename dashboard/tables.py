@@ -101,7 +101,7 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame
         verdict = own[ind.verdict][0] if ind.verdict and own.height else None
         out["Verdict"].append(verdict_label(verdict) if ind.verdict else NO_RANGE["short"])
         if ind.key == "racially_minoritised" and own.height and own["local_share_not_white_british"][0] is not None:
-            out["Expected range"].append(f"at least {own['local_share_not_white_british'][0]:.1%} (local share)")
+            out["Expected range"].append(f"at least {own['local_share_not_white_british'][0]:.1%} (local share, {own['local_share_source'][0]})")
         else:
             out["Expected range"].append(item.describe() if item else "")
         for name in names[1:]:

@@ -252,6 +252,10 @@ def write_demo_returns(maracs: pl.DataFrame, out_dir: Path, seed: int = SEED) ->
     """
     paths: list[Path] = []
     all_quarters = list(quarters())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "README.txt").write_text(
+        "SYNTHETIC DEMO DATA: every return file in this folder was made up by `marac demo` to show how the\n"
+        "MARAC performance dashboard works. None of it describes real people or real MARACs.\n", encoding="utf-8")
     for profile in profiles(maracs, seed):
         london = profile.code.startswith("E09")
         for quarter in all_quarters:

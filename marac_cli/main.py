@@ -105,6 +105,10 @@ def load(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or 
     if not files:
         err.print("No CSV or XLSX files to load.")
         raise typer.Exit(2)
+    if db.exists() and Dataset.from_tables(store.read_tables(db)).synthetic:
+        err.print(f"{db} holds synthetic demo data; real returns loaded there would be mixed with made-up figures. "
+                  "Load them into their own database, e.g. --db data/returns.duckdb.", highlight=False)
+        raise typer.Exit(2)
     results = load_paths(db, files, who, reinstate=reinstate)
     _summarise(results)
     if any(r.refused for r in results):
@@ -155,7 +159,7 @@ def metrics(db: DbOption,
         raise typer.Exit(2) from None
     if region:
         dataset = scoped(dataset, region=region)
-    frame = compute(dataset, chosen, group.value)
+    frame = compute(dataset, chosen, group.value).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
     columns = [c for c in value_columns(dataset) if c in frame.columns]
     frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])
     if dataset.synthetic:

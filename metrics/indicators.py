@@ -160,6 +160,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_
         verdict(pl.col("share_disabled"), ranges["disabled"]).alias("disabled_verdict"),
         verdict(pl.col("share_male"), ranges["male"]).alias("male_verdict"),
         pl.lit(dataset.base_label).alias("population_base"),
+        pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias("local_share_source"),
         pl.lit(ranges.edition).alias("range_edition"),
     )
     return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_maracs_with_population", "_population_years")
@@ -222,7 +223,7 @@ def value_columns(dataset: Dataset) -> list[str]:
         "referrals_total", "police_share", "police_verdict", "partner_agency_share",
         "top_referrer_1", "top_referrer_2", "top_referrer_3",
         *(f"share_referrals_{a}" for a in agencies),
-        "share_racially_minoritised", "local_share_not_white_british", "racially_minoritised_verdict",
+        "share_racially_minoritised", "local_share_not_white_british", "local_share_source", "racially_minoritised_verdict",
         "share_lgbt", "lgbt_verdict", "share_disabled", "disabled_verdict", "share_male", "male_verdict",
         "share_aged_16_17", "victims_racially_minoritised", "victims_lgbt", "victims_disabled", "victims_male",
         "victims_aged_16_17", "perpetrators_under_18", *(f"referrals_{a}" for a in agencies), "range_edition",

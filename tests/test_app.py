@@ -36,7 +36,7 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     }
     captions = " ".join(c.value for c in at.caption)
     assert "above the expected range" in captions and "below the expected range" in captions
-    assert "2 of 32 MARACs sent returns" in captions
+    assert "2 of the 32 London MARACs in the registry sent returns" in captions
 
     table = at.dataframe[0].value
     rows = table.set_index("MARAC")
@@ -77,10 +77,11 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
     profile = at.dataframe[0].value.set_index("Indicator")
     assert profile.loc["Repeat cases", "Value"] == "30.0%"
     assert profile.loc["Referrals from the police", "Verdict"] == "▼ below"
-    assert profile.loc["Referrals from the police", "BCU: Central East"] == "62.0%"
+    assert list(profile.columns)[3:] == ["BCU: Central East (2 MARACs)", "Region: London (32 MARACs)", "All MARACs held (42)"]
+    assert profile.loc["Referrals from the police", "BCU: Central East (2 MARACs)"] == "62.0%"
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
     assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"
-    assert profile.loc["Victims/survivors racially minoritised", "Expected range"].startswith("at least 63.8%")
+    assert profile.loc["Victims/survivors racially minoritised", "Expected range"] == "at least 63.8% (local share, Census 2011)"
     assert "Top referrers: Police, IDVA, Children's Social Care" in " ".join(c.value for c in at.caption)
 
 
@@ -149,3 +150,15 @@ def test_financial_year_with_no_31_march_held(tmp_path: Path, monkeypatch: pytes
     at.selectbox(key="window").select("fy").run()
     assert not at.exception
     assert "No complete financial year (ending 31 March) is held yet" in at.info[0].value
+
+
+def test_area_can_be_a_police_force_area(app: AppTest) -> None:
+    at = app.run()
+    options = at.selectbox(key="area").options
+    assert options[:2] == ["London (region)", "North West (region)"]
+    assert "Lancashire (police force area)" in options and "Metropolitan Police (police force area)" in options
+    at.selectbox(key="area").select("pfa:Metropolitan Police").run()
+    assert not at.exception
+    assert metrics_of(at)["Cases discussed"] == "1,000"  # the same two boroughs report
+    at.selectbox(key="area").select("pfa:Lancashire").run()
+    assert "No returns are held for Lancashire in this period." in at.info[0].value

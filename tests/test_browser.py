@@ -71,7 +71,7 @@ def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Pa
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
         _settled(page)
-        assert page.get_by_text("2 of 32 MARACs sent returns").is_visible()
+        assert page.get_by_text("2 of the 32 London MARACs in the registry sent returns").is_visible()
 
         camden = write_return(tmp_path / "camden.csv", [meeting("E09000007", date(2021, 2, 9), **HACKNEY)])
         done = subprocess.run([sys.executable, "-m", "marac_cli.main", "load", str(camden), "--db", str(db)],
@@ -81,7 +81,7 @@ def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Pa
 
         page.reload()
         _settled(page)
-        assert page.get_by_text("3 of 32 MARACs sent returns").is_visible()
+        assert page.get_by_text("3 of the 32 London MARACs in the registry sent returns").is_visible()
         assert page.locator("[data-testid='stException']").count() == 0
         # 1,000 fixture cases plus Camden's 100
         assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "1,100"

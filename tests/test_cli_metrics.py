@@ -97,3 +97,20 @@ def test_unknown_base_is_refused(fixture_db: Path) -> None:
     done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--base", "mye2031")
     assert done.returncode == 2
     assert "population base 'mye2031' is not in the reference data" in done.stderr
+
+
+def test_real_returns_are_not_mixed_into_the_demo(tmp_path: Path, fixture_db: Path) -> None:
+    from loaders import store as st
+
+    demo = tmp_path / "demo.duckdb"
+    demo.write_bytes(fixture_db.read_bytes())
+    with st.writing(demo) as conn:
+        st.set_meta(conn, "synthetic", "true")
+    before = demo.read_bytes()
+    good = Path(__file__).parent / "data" / "good" / "hackney-2021q1.csv"
+    done = subprocess.run([sys.executable, "-m", "marac_cli.main", "load", str(good), "--db", str(demo)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "holds synthetic demo data; real returns loaded there would be mixed with made-up figures" in done.stderr
+    assert demo.read_bytes() == before
+    printed = marac("metrics", "--db", str(demo), "--period-end", "2021-03-31", "--group", "all")
+    assert pl.read_csv(io.StringIO(printed.stdout))["synthetic"].to_list() == [True]

@@ -22,16 +22,8 @@ chosen = data.chosen_period(end, window)
 info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)
 region, bcu = info["region"], info["bcu"]
 
-maracs = data.figures(path, version, population, end, window, "marac", region)
-own = maracs.filter(maracs["group_code"] == code)
-bcu_rows = data.figures(path, version, population, end, window, "bcu", region)
-comparators = {
-    names[code]: own,
-    f"BCU: {bcu}": bcu_rows.filter(bcu_rows["group_code"] == bcu) if bcu else bcu_rows.clear(),
-    f"Region: {region}": data.figures(path, version, population, end, window, "region", region),
-    "All MARACs": data.figures(path, version, population, end, window, "all"),
-}
-
+comparators = data.comparators(path, version, population, end, window, code)
+own = comparators[names[code]]
 figures = own.row(0, named=True)
 st.markdown(f"**{names[code]}** · BCU {bcu or '–'} · {region} · {info['police_force_area']} police force area")
 st.caption(controls.period_caption(chosen, dataset))
@@ -59,8 +51,8 @@ st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agenc
 
 st.subheader("Quarterly trend")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator")
-marac_trend = data.trend(path, version, population, "marac", region)
-region_trend = data.trend(path, version, population, "region", region)
+marac_trend = data.trend(path, version, population, "marac", f"region:{region}")
+region_trend = data.trend(path, version, population, "region", f"region:{region}")
 series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), f"Region: {region}": region_trend}
 figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
                             subtitle="Each quarter, annualised where a volume",

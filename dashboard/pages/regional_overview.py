@@ -1,4 +1,4 @@
-"""Regional overview: every MARAC in a region against the SafeLives ranges, with BCU and region totals."""
+"""Regional overview: every MARAC in a region or force area against the SafeLives ranges, with BCU and area totals."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ path, population = str(data.db_path()), dataset.population_key
 
 st.title("Regional overview")
 row = st.columns([1, 1, 1])
-region = controls.region_control(dataset, row[0])
+area = controls.area_control(dataset, row[0])
+region = data.area_name(area)
 end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 st.caption(controls.period_caption(chosen, dataset))
 
-maracs = data.figures(path, version, population, end, window, "marac", region)
-bcus = data.figures(path, version, population, end, window, "bcu", region)
-total = data.figures(path, version, population, end, window, "region", region)
+maracs = data.figures(path, version, population, end, window, "marac", area)
+bcus = data.figures(path, version, population, end, window, "bcu", area)
+total = data.figures(path, version, population, end, window, data.area_grouping(area), area)
 
 headline = total.row(0, named=True) if total.height else None
 if headline is None or headline["cases"] is None:
@@ -39,7 +40,8 @@ tile_specs = [
 for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
     column.metric(label, value)
     column.caption(note)
-reporting = f"{headline['maracs_reporting']} of {headline['maracs_in_group']} MARACs sent returns for this period"
+reporting = (f"{headline['maracs_reporting']} of the {headline['maracs_in_group']} {region} MARACs in the registry "
+             "sent returns for this period")
 if headline["coverage"] is not None and headline["coverage"] < 1:
     reporting += f"; {tables.percent(headline['coverage'])} of expected quarterly returns are held, so totals may be low"
 st.caption(reporting + ".")
@@ -51,7 +53,7 @@ st.caption("Each indicator's value sits beside its verdict against the SafeLives
 st.dataframe(tables.styled(tables.overview_frame(maracs)), hide_index=True, height=tables.fit_height(maracs.height),
              column_config=tables.pinned("MARAC"))
 
-st.subheader("Borough Command Unit and region totals")
+st.subheader(f"Borough Command Unit and {region} totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates.")
 st.dataframe(tables.styled(tables.totals_frame(bcus, total)), hide_index=True, column_config=tables.pinned("Area"),
              height=tables.fit_height(bcus.height + total.height))
