@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from loaders.problems import Problem, ValidationReport, problem
 from loaders.return_file import Cell, RawTable
-from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS, Kind
+from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
 
 _WHOLE = "a whole number 0 or more"
 _SHARE = "a number 0 or more (halves allowed where a case was referred by two agencies)"
@@ -41,7 +41,7 @@ def _err(code: str, message: str, expected: str) -> PydanticCustomError:
 def _number(value: Cell, expected: str) -> float:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _err("missing-value", "the cell is empty", f"{expected} (enter 0 if none)")
-    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+    if isinstance(value, bool | date | datetime):
         raise _err("non-numeric-count", "the cell is not a number", expected)
     if isinstance(value, (int, float)):
         number = float(value)

@@ -72,7 +72,7 @@ def _per_marac(dataset: Dataset, start, end, by_quarter: bool) -> pl.DataFrame:
     )
 
 
-def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str, years: float,
+def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str,
                quarters_in_period: int, extra_keys: list[str]) -> pl.DataFrame:
     counts = _count_columns(dataset)
     maracs = dataset.maracs
@@ -110,14 +110,14 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str, years: 
         pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
         pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
     )
-    return _indicators(dataset, grouped, years, quarters_in_period)
+    return _indicators(dataset, grouped, quarters_in_period)
 
 
 def _share(num: str, den: str) -> pl.Expr:
     return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).otherwise(None)
 
 
-def _indicators(dataset: Dataset, grouped: pl.DataFrame, years: float, quarters_in_period: int) -> pl.DataFrame:
+def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int) -> pl.DataFrame:
     ranges = dataset.ranges
     per_10k = ranges.value("recommended_cases_per_10k")
     agencies = dataset.agencies
@@ -193,7 +193,7 @@ def compute(dataset: Dataset, period: Period, grouping: str = "marac") -> pl.Dat
     if grouping not in GROUPINGS:
         raise ValueError(f'grouping "{grouping}" is not one of {", ".join(GROUPINGS)}')
     per_marac = _per_marac(dataset, period.start, period.end, by_quarter=False)
-    out = _summarise(dataset, per_marac, grouping, period.years, len(period.quarters), [])
+    out = _summarise(dataset, per_marac, grouping, len(period.quarters), [])
     return out.with_columns(
         pl.lit(period.start).alias("period_start"), pl.lit(period.end).alias("period_end"), pl.lit(period.window).alias("window"),
     ).sort("group_code" if grouping != "marac" else "group_name")
@@ -207,7 +207,7 @@ def quarterly(dataset: Dataset, grouping: str = "marac", first: object = None, l
     start = first or meetings["quarter_start"].min()
     end = last or quarter_end(meetings["quarter_start"].max())
     per = _per_marac(dataset, start, end, by_quarter=True)
-    out = _summarise(dataset, per, grouping, 0.25, 1, ["quarter_start"])
+    out = _summarise(dataset, per, grouping, 1, ["quarter_start"])
     return out.sort("group_code", "quarter_start")
 
 

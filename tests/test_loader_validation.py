@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date, datetime
-from pathlib import Path
 
-import pytest
 
 from loaders import store
 from loaders.return_file import read_table
