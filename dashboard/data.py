@@ -73,13 +73,27 @@ def status_line(data: Dataset) -> str:
 AREA_KINDS = {"region": ("region", "region"), "pfa": ("police_force_area", "police force area")}
 
 
+#: an area's totals are shown only if the registry's MARACs cover this share of its local
+#: authorities: London's 32 boroughs of 33 (the City is outside London's MARAC figures) pass;
+#: "North West" when only Lancashire's MARACs are held does not, as it would read as the region
+COMPLETE_AREA = 0.9
+
+
 def areas(data: Dataset) -> list[str]:
-    """Areas to compare MARACs within, as 'kind:name' (regions first, London leading)."""
-    out = []
+    """Areas whose totals mean what their names say, as 'kind:name' (regions first, London leading).
+
+    Two areas holding the same MARACs (London and the Metropolitan Police) are offered once.
+    """
+    out, seen = [], []
+    coverage = {(r["kind"], r["name"]): r["coverage"] for r in data.area_coverage.iter_rows(named=True)}
     for kind, (column, _) in AREA_KINDS.items():
         names = sorted(data.maracs[column].drop_nulls().unique().to_list(), key=lambda r: (r != "London", r))
-        out.extend(f"{kind}:{name}" for name in names)
-    return out
+        for name in names:
+            members = set(data.maracs.filter(pl.col(column) == name)["marac_code"])
+            if coverage.get((kind, name), 1.0) >= COMPLETE_AREA and members not in seen:
+                out.append(f"{kind}:{name}")
+                seen.append(members)
+    return out or [f"region:{r}" for r in sorted(data.maracs["region"].drop_nulls().unique())]
 
 
 def area_label(area: str) -> str:
@@ -117,6 +131,16 @@ def trend(path: str, data_version: str, population: str, grouping: str, area: st
     return quarterly(data, grouping)
 
 
+def home_area(data: Dataset, code: str) -> str:
+    """The first offered area (region or force area) that holds this MARAC: its natural comparator."""
+    info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
+    for area in areas(data):
+        kind, name = area.split(":", 1)
+        if info[AREA_KINDS[kind][0]] == name:
+            return area
+    return f"region:{info['region']}"
+
+
 def comparators(path: str, data_version: str, population: str, end: date, window: str, code: str) -> dict[str, pl.DataFrame]:
     """One MARAC's own row, then its BCU, region, force area (where it differs) and all MARACs.
 
@@ -137,9 +161,10 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     if info["bcu"]:
         bcus = figures(path, data_version, population, end, window, "bcu", region_area)
         labelled("BCU", info["bcu"], bcus.filter(pl.col("group_code") == info["bcu"]))
-    labelled("Region", info["region"], figures(path, data_version, population, end, window, "region", region_area))
-    in_region = set(_scope(data, region_area).maracs["marac_code"])
-    if set(_scope(data, force_area).maracs["marac_code"]) != in_region:
+    offered = areas(data)
+    if region_area in offered:
+        labelled("Region", info["region"], figures(path, data_version, population, end, window, "region", region_area))
+    if force_area in offered:
         labelled("Force area", info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area))
     everyone = figures(path, data_version, population, end, window, "all")
     out[f"All MARACs held ({everyone['maracs_in_group'][0]})"] = everyone

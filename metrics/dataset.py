@@ -34,6 +34,8 @@ class Dataset:
     agency_labels: dict[str, str] = field(default_factory=dict)
     last_loaded: datetime | None = None  # when the newest return went in (UTC)
     available_bases: tuple[str, ...] = ("census2021",)
+    #: per region and police force area: local authorities in it and how many the registry's MARACs cover
+    area_coverage: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def population_key(self) -> str:
@@ -88,6 +90,13 @@ class Dataset:
             .drop("population_missing", "ethnicity_missing", "police_force_area_ons")
             .sort("marac_code")
         )
+        covered = tables["marac_area"]["lad_code"].unique().implode()
+        area_coverage = pl.concat([
+            tables["area"].group_by(pl.col(column).alias("name")).agg(
+                pl.len().alias("lads_total"), pl.col("lad_code").is_in(covered).sum().alias("lads_covered"),
+            ).with_columns(pl.lit(kind).alias("kind"))
+            for kind, column in (("region", "region_name"), ("pfa", "pfa_name"))
+        ]).select("kind", "name", "lads_total", "lads_covered", (pl.col("lads_covered") / pl.col("lads_total")).alias("coverage"))
         log = tables.get("load_log")
         loaded = log.filter(pl.col("outcome") == "loaded")["finished_at"] if log is not None and log.height else None
         years = ethnicity["census_year"].unique().to_list() if "census_year" in ethnicity.columns else []
@@ -102,4 +111,5 @@ class Dataset:
             agency_labels=agency_labels or (dict(tables["agency"].iter_rows()) if "agency" in tables else {}),
             last_loaded=loaded.max() if loaded is not None and loaded.len() else None,
             available_bases=tuple(sorted(tables["population"]["base"].unique().to_list())),
+            area_coverage=area_coverage,
         )

@@ -51,11 +51,12 @@ st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agenc
 
 st.subheader("Quarterly trend")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator")
-marac_trend = data.trend(path, version, population, "marac", f"region:{region}")
-region_trend = data.trend(path, version, population, "region", f"region:{region}")
-series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), f"Region: {region}": region_trend}
+home = data.home_area(dataset, code)
+marac_trend = data.trend(path, version, population, "marac", home)
+area_trend = data.trend(path, version, population, data.area_grouping(home), home)
+series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
 figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
                             subtitle="Each quarter, annualised where a volume",
                             source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic)
 st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
-                                       f"with {region} for comparison and the expected range shaded.")
+                                       f"with {data.area_name(home)} for comparison and the expected range shaded.")
