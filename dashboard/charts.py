@@ -6,9 +6,12 @@ synthetic mark, so a chart pasted into a board paper still says what it is.
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard.display import percent_beside_verdict
 from dashboard.theme import MUTED, RANGE_FILL, SERIES, SYNTHETIC_NOTE, TEMPLATE, VERDICT_STYLE, verdict_label
 from metrics.indicators import Indicator
 from metrics.periods import quarter_label
@@ -39,45 +42,70 @@ def _band_bounds(item: Range) -> tuple[float | None, float | None]:
     return None, None
 
 
+def _tick_format(values: list[float | None]) -> str:
+    """Whole percents, or one decimal when every value is small (aged 16-17, LGBT+), so ticks don't repeat."""
+    present = [v for v in values if v is not None]
+    return ".1%" if present and max(present) < 0.1 else ".0%"
+
+
 def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
                 synthetic: bool = False, highlight: str | None = None) -> go.Figure:
-    """Groups ranked by one indicator, coloured and labelled by verdict, with the expected range shaded."""
+    """Groups ranked by one indicator, coloured and labelled by verdict, with the expected range shaded.
+
+    Labels carry just enough decimals to sit on the verdict's side of the range, and are
+    placed beyond both the bar and any local-share mark so the two never overlap.
+    """
     data = frame.filter(pl.col(indicator.value).is_not_null()).sort(indicator.value)
     values = data[indicator.value].to_list()
     names = data["group_name"].to_list()
     verdicts = data[indicator.verdict].to_list() if indicator.verdict else [None] * len(values)
+    local = indicator.key == "racially_minoritised" and "local_share_not_white_british" in data.columns
+    locals_ = data["local_share_not_white_british"].to_list() if local else [None] * len(values)
     colours = [VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts]
     widths = [3 if code == highlight else 0 for code in data["group_code"].to_list()]
-    text = [f"{v:.0%} {verdict_label(d) if indicator.verdict else ''}".strip() for v, d in zip(values, verdicts, strict=True)]
+    least = 1 if _tick_format(values) == ".1%" else 0
+    text = [f"{percent_beside_verdict(v, d, item, loc, least)} {verdict_label(d) if indicator.verdict else ''}".strip()
+            for v, d, loc in zip(values, verdicts, locals_, strict=True)]
     fig = go.Figure(go.Bar(
         x=values, y=names, orientation="h", marker=dict(color=colours, line=dict(color="#0b0c0c", width=widths)),
-        text=text, textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:.1%}<extra></extra>", name=indicator.label,
+        hovertemplate="%{y}: %{x:.1%}<extra></extra>", name=indicator.label, showlegend=False,
     ))
+    if local:
+        fig.add_trace(go.Scatter(x=locals_, y=names, mode="markers",
+                                 marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
+                                 name="local share not White British", hovertemplate="%{y}: local share %{x:.1%}<extra></extra>"))
+    ends = [max(v, loc) if loc is not None else v for v, loc in zip(values, locals_, strict=True)]
+    fig.add_trace(go.Scatter(x=ends, y=names, mode="text", text=text, textposition="middle right", showlegend=False,
+                             hoverinfo="skip", cliponaxis=False))
     low, high = _band_bounds(item)
     if low is not None:
         fig.add_vrect(x0=low, x1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL, layer="below",
                       line_width=0)
         fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
                            yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
-    if indicator.key == "racially_minoritised" and "local_share_not_white_british" in data.columns:
-        fig.add_trace(go.Scatter(x=data["local_share_not_white_british"].to_list(), y=names, mode="markers",
-                                 marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
-                                 name="local share not White British", hovertemplate="%{y}: local share %{x:.1%}<extra></extra>"))
-    fig.update_xaxes(tickformat=".0%", title=indicator.label)
-    fig.update_layout(height=max(360, 26 * len(names) + 200), showlegend=indicator.key == "racially_minoritised",
-                      margin=dict(l=200, r=90, t=120, b=100))
+    fig.update_xaxes(tickformat=_tick_format(values), title=indicator.label, range=[0, max([*ends, high or 0, low or 0]) * 1.25])
+    fig.update_layout(height=max(300, 26 * len(names) + 220), showlegend=local, bargap=0.25,
+                      margin=dict(l=200, r=40, t=120, b=100))
     return _frame_text(fig, indicator.label, subtitle, source, synthetic)
 
 
 def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range, *, title: str, subtitle: str,
-                source: str, synthetic: bool = False) -> go.Figure:
-    """Quarterly trend of one indicator for a MARAC and its comparators, with the expected range shaded."""
+                source: str, synthetic: bool = False, period: list[date] | None = None,
+                local_share: float | None = None) -> go.Figure:
+    """Quarterly trend of one indicator for a MARAC and its comparators, with the expected range shaded.
+
+    The chosen period is shaded too, every other quarter is labelled counting back from the
+    newest (so the latest is always named), and for racially minoritised victims/survivors
+    the MARAC's local share is drawn, as that is what the verdict compares with.
+    """
     fig = go.Figure()
+    labels: list[str] = []
     for i, (name, frame) in enumerate(series.items()):
         data = frame.sort("quarter_start")
+        x = [quarter_label(q) for q in data["quarter_start"].to_list()]
+        labels = sorted(set(labels) | set(x))
         fig.add_trace(go.Scatter(
-            x=[quarter_label(q) for q in data["quarter_start"].to_list()], y=data[indicator.value].to_list(),
+            x=x, y=data[indicator.value].to_list(),
             mode="lines+markers" if i == 0 else "lines", name=name,
             line=dict(color=SERIES[i % len(SERIES)], width=3 if i == 0 else 1.5, dash="solid" if i == 0 else "dot"),
             hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
@@ -87,7 +115,16 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
         fig.add_hrect(y0=low, y1=high if high is not None else low * 2.5, fillcolor=RANGE_FILL, line_width=0, layer="below")
         fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
                            yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
-    fig.update_yaxes(tickformat=".0%", title=indicator.label, rangemode="tozero")
-    fig.update_xaxes(tickangle=-45, nticks=12)
+    if local_share is not None and indicator.key == "racially_minoritised":
+        fig.add_hline(y=local_share, line=dict(color="#0b0c0c", width=1.5, dash="dash"),
+                      annotation_text=f"local share not White British {local_share:.1%}", annotation_position="bottom left")
+    chosen = [quarter_label(q) for q in (period or []) if quarter_label(q) in labels]
+    if chosen:
+        fig.add_vrect(x0=labels.index(chosen[0]) - 0.5, x1=labels.index(chosen[-1]) + 0.5, fillcolor="rgba(80, 90, 95, 0.08)",
+                      line_width=0, layer="below")
+    values = [v for trace in fig.data for v in (trace.y or []) if v is not None]
+    fig.update_yaxes(tickformat=_tick_format(values), title=indicator.label, rangemode="tozero")
+    fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=labels, tickmode="array",
+                     tickvals=labels[::-2][::-1])
     fig.update_layout(height=480, margin=dict(t=120, b=130))
     return _frame_text(fig, title, subtitle, source, synthetic)

@@ -2,7 +2,8 @@
 
 Formatting lives here, not in metrics: shares stay fractions until this point. Verdict
 columns carry a symbol and words as well as a fill colour, and numeric columns stay
-numeric so a click on the header sorts them properly.
+numeric so a click on the header sorts them properly. The overview is split in two
+(volume and referrals; who the victims/survivors are) so each fits a projected screen.
 """
 
 from __future__ import annotations
@@ -10,41 +11,100 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
+from dashboard.display import decimals_for, percent, percent_beside_verdict
 from dashboard.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 from metrics.indicators import INDICATORS, Indicator
 from metrics.ranges import Ranges
 
 _FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
+_BY_KEY = {i.key: i for i in INDICATORS}
+VOLUME_KEYS = ("volume", "repeat_rate", "police_share")
+VICTIM_KEYS = ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
+SHORT = {"volume": "Volume", "repeat_rate": "Repeat", "police_share": "Police", "racially_minoritised": "Racially minoritised",
+         "lgbt": "LGBT+", "disabled": "Disabled", "male": "Male", "aged_16_17": "Aged 16–17"}
+PERCENT_HEADERS = {"volume": "% of recommended volume", "repeat_rate": "Repeat rate %", "police_share": "Police share %"}
 
 
-def percent(value: float | None, decimals: int = 0) -> str:
-    """A share as a percent for screen text; a dash where there is nothing to divide by."""
-    return "–" if value is None else f"{value:.{decimals}%}"
-
-
-def number(value: float | None, decimals: int = 0) -> str:
-    return "–" if value is None else f"{value:,.{decimals}f}"
+def _header(ind: Indicator) -> str:
+    return PERCENT_HEADERS.get(ind.key, f"{SHORT[ind.key]} %")
 
 
 def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
+    return None if value is None else value * 100
 
 
-def overview_frame(frame: pl.DataFrame, *, name_header: str = "MARAC") -> pd.DataFrame:
-    """One row per group: cases, then each indicator as a percent beside its verdict in words."""
-    columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
-    if "bcu" in frame.columns:
-        columns["BCU"] = frame["bcu"].to_list()
-    columns["Cases"] = frame["cases"].to_list()
-    columns["Per 10,000 adult females"] = [None if v is None else round(v, 1) for v in frame["cases_per_10k"].to_list()]
-    for ind in INDICATORS:
-        columns[_header(ind)] = [_pct(v) for v in frame[ind.value].to_list()]
-        if ind.key == "racially_minoritised":
-            columns["Local share not White British %"] = [_pct(v) for v in frame["local_share_not_white_british"].to_list()]
+def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Ranges,
+                       columns: dict[str, list[object]], decimals: dict[tuple[int, str], int]) -> None:
+    for key in keys:
+        ind = _BY_KEY[key]
+        header = _header(ind)
+        values = frame[ind.value].to_list()
+        columns[header] = [_pct(v) for v in values]
+        verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
+        locals_ = frame["local_share_not_white_british"].to_list() if key == "racially_minoritised" else [None] * len(values)
+        item = ranges.get(ind.range_key) if ind.range_key else None
+        for row, (value, verdict, local) in enumerate(zip(values, verdicts, locals_, strict=True)):
+            d = decimals_for(value, verdict, item, local, least=1)
+            if d > 1:
+                decimals[(row, header)] = d
+        if key == "racially_minoritised":
+            columns["Local share not White British %"] = [_pct(v) for v in locals_]
         if ind.verdict:
-            columns[f"{_short(ind)} verdict"] = [verdict_label(v) for v in frame[ind.verdict].to_list()]
-    columns["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
-    return pd.DataFrame(columns)
+            columns[f"{SHORT[key]} verdict"] = [verdict_label(v) for v in verdicts]
+
+
+def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`."""
+    base: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
+    if "bcu" in frame.columns:
+        base["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
+
+    volume: dict[str, list[object]] = dict(base)
+    volume["Cases"] = frame["cases"].to_list()
+    volume["Per 10,000 adult females a year"] = frame["cases_per_10k"].to_list()
+    volume_decimals: dict[tuple[int, str], int] = {}
+    _indicator_columns(frame, VOLUME_KEYS, ranges, volume, volume_decimals)
+    volume["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
+
+    victims: dict[str, list[object]] = {name_header: base[name_header], "Cases": frame["cases"].to_list()}
+    victim_decimals: dict[tuple[int, str], int] = {}
+    _indicator_columns(frame, VICTIM_KEYS, ranges, victims, victim_decimals)
+
+    out = []
+    for columns, decimals in ((volume, volume_decimals), (victims, victim_decimals)):
+        table = pd.DataFrame({k: pd.Series(v, dtype="Float64" if _numeric(k) else "object") for k, v in columns.items()})
+        table.attrs["decimals"] = {f"{row}\t{column}": d for (row, column), d in decimals.items()}
+        out.append(table)
+    return out[0], out[1]
+
+
+def _numeric(header: str) -> bool:
+    return header.endswith("%") or header in ("Cases", "Per 10,000 adult females a year")
+
+
+def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """BCU rows followed by the area's own row, in the overview's two tables."""
+    both = pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
+    return overview_frames(both, ranges, name_header="Area")
+
+
+def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
+    """Verdict cells filled with their colour (the words stay in the cell); shares with one decimal,
+    or more where one decimal would put the figure on the wrong side of its range."""
+    verdict_cols = [c for c in table.columns if c.endswith("verdict")]
+    share_cols = [c for c in table.columns if c.endswith("%")]
+    style = (
+        table.style.map(lambda v: f"background-color: {_FILL_BY_LABEL.get(v, '#ffffff')}", subset=verdict_cols)
+        .format("{:.1f}%", subset=share_cols, na_rep="–")
+        .format("{:,.0f}", subset=[c for c in ("Cases",) if c in table.columns], na_rep="–")
+        .format("{:.1f}", subset=[c for c in ("Per 10,000 adult females a year",) if c in table.columns], na_rep="–")
+    )
+    for key, d in table.attrs.pop("decimals", {}).items():
+        row, column = key.split("\t")
+        style = style.format(f"{{:.{d}f}}%", subset=pd.IndexSlice[[table.index[int(row)]], [column]], na_rep="–")
+    if bold_last and len(table):
+        style = style.apply(lambda r: ["font-weight: bold" if r.name == table.index[-1] else "" for _ in r], axis=1)
+    return style
 
 
 def fit_height(rows: int) -> int:
@@ -52,42 +112,8 @@ def fit_height(rows: int) -> int:
     return min(35 * rows + 38, 1200)
 
 
-def pinned(column: str) -> dict[str, object]:
-    """Keep the name column in view while the table scrolls sideways."""
-    import streamlit as st  # display config only; the builders above stay free of Streamlit
-
-    return {column: st.column_config.TextColumn(column, pinned=True, width="medium")}
-
-
-def totals_frame(groups: pl.DataFrame, total: pl.DataFrame) -> pd.DataFrame:
-    """BCU rows followed by the region's own row, in the overview's columns."""
-    return pd.concat([overview_frame(groups.drop("bcu", strict=False), name_header="Area"),
-                      overview_frame(total.drop("bcu", strict=False), name_header="Area")], ignore_index=True)
-
-
-def _short(ind: Indicator) -> str:
-    return {"volume": "Volume", "repeat_rate": "Repeat", "police_share": "Police", "racially_minoritised": "Racially minoritised",
-            "lgbt": "LGBT+", "disabled": "Disabled", "male": "Male", "aged_16_17": "Aged 16–17"}[ind.key]
-
-
-def _header(ind: Indicator) -> str:
-    return "% of recommended volume" if ind.key == "volume" else f"{_short(ind)} %"
-
-
-def styled(table: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """Fill verdict cells with their colour (the words stay in the cell) and show one decimal."""
-    verdict_cols = [c for c in table.columns if c.endswith("verdict")]
-    number_cols = [c for c in table.columns if c.endswith("%") or c == "% of recommended volume"]
-    return (
-        table.style.map(lambda v: f"background-color: {_FILL_BY_LABEL.get(v, '#ffffff')}", subset=verdict_cols)
-        .format("{:.1f}%", subset=number_cols, na_rep="–")
-        .format("{:,.0f}", subset=[c for c in ("Cases",) if c in table.columns], na_rep="–")
-        .format("{:.1f}", subset=[c for c in ("Per 10,000 adult females",) if c in table.columns], na_rep="–")
-    )
-
-
 def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame:
-    """Indicators down the side; the MARAC, its verdict and range, then each comparator across."""
+    """Indicators down the side; the MARAC, its verdict and range, then each comparator with its verdict."""
     names = list(rows)
     own = rows[names[0]]
     out: dict[str, list[object]] = {"Indicator": [], "Value": [], "Verdict": [], "Expected range": []}
@@ -95,24 +121,31 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame
         out[name] = []
     for ind in INDICATORS:
         item = ranges[ind.range_key] if ind.range_key else None
-        value = own[ind.value][0] if own.height else None
         out["Indicator"].append(ind.label)
-        out["Value"].append(_fmt_value(value))
-        verdict = own[ind.verdict][0] if ind.verdict and own.height else None
+        value, verdict, local = _cell(own, ind)
+        out["Value"].append(percent_beside_verdict(value, verdict, item, local, least=1))
         out["Verdict"].append(verdict_label(verdict) if ind.verdict else NO_RANGE["short"])
-        if ind.key == "racially_minoritised" and own.height and own["local_share_not_white_british"][0] is not None:
-            out["Expected range"].append(f"at least {own['local_share_not_white_british'][0]:.1%} (local share, {own['local_share_source'][0]})")
+        if ind.key == "racially_minoritised" and local is not None:
+            out["Expected range"].append(f"at least {local:.1%} (local share, {own['local_share_source'][0]})")
         else:
             out["Expected range"].append(item.describe() if item else "")
         for name in names[1:]:
-            frame = rows[name]
-            out[name].append(_fmt_value(frame[ind.value][0] if frame.height else None))
+            value, verdict, local = _cell(rows[name], ind)
+            text = percent_beside_verdict(value, verdict, item, local, least=1)
+            out[name].append(f"{text} {VERDICT_STYLE[verdict]['symbol']}" if ind.verdict and value is not None else text)
     return pd.DataFrame(out)
 
 
-def _fmt_value(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
+def _cell(frame: pl.DataFrame, ind: Indicator) -> tuple[float | None, str | None, float | None]:
+    if not frame.height:
+        return None, None, None
+    value = frame[ind.value][0]
+    verdict = frame[ind.verdict][0] if ind.verdict else None
+    local = frame["local_share_not_white_british"][0] if ind.key == "racially_minoritised" else None
+    return value, verdict, local
 
 
 def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     return table.style.map(lambda v: f"background-color: {_FILL_BY_LABEL.get(v, '#ffffff')}", subset=["Verdict"])
+
+

@@ -22,7 +22,8 @@ SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0
 VERDICT_STYLE: dict[str | None, dict[str, str]] = {
     "below": {"symbol": "▼", "words": "below the expected range", "short": "below", "colour": "#0072B2", "fill": "#d6e8f5"},
     "within": {"symbol": "●", "words": "within the expected range", "short": "within", "colour": "#00703c", "fill": "#dcefe3"},
-    "above": {"symbol": "▲", "words": "above the expected range", "short": "above", "colour": "#b35900", "fill": "#fbe7d3"},
+    # purple, not amber or red: a volume above the range is not a failure, so "above" must not read as a warning
+    "above": {"symbol": "▲", "words": "above the expected range", "short": "above", "colour": "#6a3d9a", "fill": "#ebe3f3"},
     None: {"symbol": "–", "words": "no data for this period", "short": "no data", "colour": MUTED, "fill": "#f3f2f1"},
 }
 NO_RANGE = {"symbol": "", "words": "no expected range (comparator only)", "short": "no range", "colour": MUTED, "fill": "#ffffff"}

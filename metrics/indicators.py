@@ -41,8 +41,8 @@ class Indicator:
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("volume", "Cases as % of recommended volume", "pct_of_recommended", "volume_verdict", "volume", "share", "cases", "recommended_cases"),
-    Indicator("repeat_rate", "Repeat cases", "repeat_rate", "repeat_verdict", "repeat_rate", "share", "repeat_cases", "cases"),
-    Indicator("police_share", "Referrals from the police", "police_share", "police_verdict", "police_share", "share", "referrals_police", "referrals_total"),
+    Indicator("repeat_rate", "Repeat rate", "repeat_rate", "repeat_verdict", "repeat_rate", "share", "repeat_cases", "cases"),
+    Indicator("police_share", "Police share of referrals", "police_share", "police_verdict", "police_share", "share", "referrals_police", "referrals_total"),
     Indicator("racially_minoritised", "Victims/survivors racially minoritised", "share_racially_minoritised", "racially_minoritised_verdict", "racially_minoritised", "share", "victims_racially_minoritised", "cases"),
     Indicator("lgbt", "Victims/survivors LGBT+", "share_lgbt", "lgbt_verdict", "lgbt", "share", "victims_lgbt", "cases"),
     Indicator("disabled", "Victims/survivors disabled", "share_disabled", "disabled_verdict", "disabled", "share", "victims_disabled", "cases"),

@@ -29,32 +29,36 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert at.title[0].value == "Regional overview"
     assert metrics_of(at) == {
         "Cases discussed": "1,000",
-        "% of recommended volume": "105%",  # 1000 / 948.336
-        "Repeat cases": "30%",
-        "Referrals from the police": "62%",  # 620 / 1000
+        "Volume (% of recommended)": "105%",  # 1000 / 948.336
+        "Repeat rate": "30%",
+        "Police share of referrals": "62%",  # 620 / 1000
         "Racially minoritised": "66%",
     }
     captions = " ".join(c.value for c in at.caption)
     assert "above the expected range" in captions and "below the expected range" in captions
     assert "2 of the 32 London MARACs in the registry sent returns" in captions
 
-    table = at.dataframe[0].value
-    rows = table.set_index("MARAC")
-    assert len(rows) == 32  # every London MARAC is listed, reporting or not
-    hackney, tower = rows.loc["Hackney"], rows.loc["Tower Hamlets"]
+    volume = at.dataframe[0].value.set_index("MARAC")
+    victims = at.dataframe[1].value.set_index("MARAC")
+    assert len(volume) == len(victims) == 32  # every London MARAC is listed, reporting or not
+    hackney, tower = volume.loc["Hackney"], volume.loc["Tower Hamlets"]
     assert hackney["Cases"] == 400 and tower["Cases"] == 600
-    assert hackney["% of recommended volume"] == pytest.approx(90.3)  # 400 / 443.12
+    assert hackney["% of recommended volume"] == pytest.approx(100 * 400 / 443.12)
     assert hackney["Volume verdict"] == "● within"
-    assert tower["% of recommended volume"] == pytest.approx(118.8)  # 600 / 505.216
+    assert tower["% of recommended volume"] == pytest.approx(100 * 600 / 505.216)
     assert tower["Volume verdict"] == "▲ above"
     assert hackney["Police verdict"] == "▼ below" and tower["Police verdict"] == "● within"
-    assert hackney["Racially minoritised verdict"] == "▼ below" and tower["Racially minoritised verdict"] == "● within"
-    assert tower["Male verdict"] == "▲ above" and hackney["Male verdict"] == "● within"
-    assert rows.loc["Camden"]["Volume verdict"] == "– no data"
+    assert victims.loc["Hackney", "Racially minoritised verdict"] == "▼ below"
+    assert victims.loc["Tower Hamlets", "Racially minoritised verdict"] == "● within"
+    assert victims.loc["Tower Hamlets", "Male verdict"] == "▲ above" and victims.loc["Hackney", "Male verdict"] == "● within"
+    assert victims.loc["Hackney", "LGBT+ %"] == pytest.approx(2.0)
+    assert volume.loc["Camden", "Volume verdict"] == "– no data"
+    assert volume.loc["Camden"].isna()["Cases"]
 
-    totals = at.dataframe[1].value.set_index("Area")
+    totals = at.dataframe[2].value.set_index("Area")
+    assert list(totals.index) == ["Central East", *[b for b in totals.index[1:-1]], "London"]
     assert totals.loc["Central East"]["Cases"] == 1000
-    assert totals.loc["London"]["% of recommended volume"] == pytest.approx(105.4)
+    assert totals.loc["London"]["% of recommended volume"] == pytest.approx(100 * 1000 / 948.336)
 
 
 def test_synthetic_banner_only_for_demo_data(app: AppTest) -> None:
@@ -72,13 +76,13 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
         "Cases discussed": "400",
         "Adult female population": "110,780",
         "Recommended cases": "443",
-        "% of recommended volume": "90%",
+        "Volume (% of recommended)": "90%",
     }
     profile = at.dataframe[0].value.set_index("Indicator")
-    assert profile.loc["Repeat cases", "Value"] == "30.0%"
-    assert profile.loc["Referrals from the police", "Verdict"] == "▼ below"
+    assert profile.loc["Repeat rate", "Value"] == "30.0%"
+    assert profile.loc["Police share of referrals", "Verdict"] == "▼ below"
     assert list(profile.columns)[3:] == ["BCU: Central East (2 MARACs)", "Region: London (32 MARACs)", "All MARACs held (42)"]
-    assert profile.loc["Referrals from the police", "BCU: Central East (2 MARACs)"] == "62.0%"
+    assert profile.loc["Police share of referrals", "BCU: Central East (2 MARACs)"] == "62.0% ●"  # within
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
     assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"
     assert profile.loc["Victims/survivors racially minoritised", "Expected range"] == "at least 63.8% (local share, Census 2011)"
@@ -97,7 +101,7 @@ def test_population_base_can_be_changed(app: AppTest) -> None:
     at.radio(key="population_measure").set_value("females_18plus").run()
     assert not at.exception
     # females 18+: Hackney 107,952 + Tower Hamlets 122,921 = 230,873 -> recommended 923.492 -> 1000 / 923.492 = 108%
-    assert metrics_of(at)["% of recommended volume"] == "108%"
+    assert metrics_of(at)["Volume (% of recommended)"] == "108%"
     assert "Census 2021, females aged 18+" in " ".join(c.value for c in at.caption)
 
 
@@ -112,8 +116,8 @@ def test_mid_2023_estimates_as_base(app: AppTest) -> None:
     at.radio(key="population_base").set_value("mye2023").run()
     assert not at.exception
     # ONS mid-2023 females 16+: Hackney 113,799 + Tower Hamlets 136,091 = 249,890 -> recommended 999.56;
-    # 1,000 / 999.56 = 100.04%: shown as 100% but just above the range's top
-    assert metrics_of(at)["% of recommended volume"] == "100%"
+    # 1,000 / 999.56 = 100.04%: just above the range's top, so shown with the decimals that say so, not "100%"
+    assert metrics_of(at)["Volume (% of recommended)"] == "100.04%"
     captions = " ".join(c.value for c in at.caption)
     assert "ONS mid-2023 estimates, females aged 16+" in captions
     assert "above the expected range" in captions
@@ -137,7 +141,7 @@ def test_pages_survive_a_period_with_no_referrals_or_cases(tmp_path: Path, monke
     monkeypatch.setenv("MARAC_DB", str(_small_db(tmp_path, rows)))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert metrics_of(at)["Referrals from the police"] == "–"
+    assert metrics_of(at)["Police share of referrals"] == "–"
     at.switch_page("../pages/borough_profile.py").run()
     at.selectbox(key="marac").select("E09000012").run()
     assert not at.exception

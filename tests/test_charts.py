@@ -31,11 +31,11 @@ def frame() -> pl.DataFrame:
 
 def test_ranked_bars_order_colour_words_and_band() -> None:
     fig = charts.ranked_bars(frame(), REPEAT, REPEAT_RANGE, subtitle="London, 12 months", source="Source: test", synthetic=True, highlight="C")
-    bar = fig.data[0]
+    bar, labels = fig.data[0], fig.data[-1]
     assert list(bar.y) == ["Beta", "Gamma", "Alpha"]  # sorted by value; Delta has no data and is left out
     assert list(bar.x) == [0.20, 0.30, 0.45]
     assert list(bar.marker.color) == [VERDICT_STYLE[v]["colour"] for v in ("below", "within", "above")]
-    assert list(bar.text) == ["20% ▼ below", "30% ● within", "45% ▲ above"]
+    assert list(labels.text) == ["20% ▼ below", "30% ● within", "45% ▲ above"]
     assert list(bar.marker.line.width) == [0, 3, 0]  # the chosen MARAC is outlined
     band = fig.layout.shapes[0]
     assert (band.x0, band.x1, band.layer) == (0.28, 0.40, "below")
@@ -46,11 +46,50 @@ def test_ranked_bars_order_colour_words_and_band() -> None:
     assert "London, 12 months" in fig.layout.title.text
 
 
+def test_bar_labels_never_contradict_their_verdict() -> None:
+    # 27.96% rounds to "28%", which would sit inside a 28-40% range beside "below"; 40.04% rounds to "40%"
+    data = frame().with_columns(pl.Series("repeat_rate", [0.4004, 0.2796, 0.30, None]))
+    labels = charts.ranked_bars(data, REPEAT, REPEAT_RANGE, subtitle="s", source="src").data[-1]
+    assert list(labels.text) == ["27.96% ▼ below", "30% ● within", "40.04% ▲ above"]
+
+
+def test_local_share_marks_and_labels_do_not_overlap() -> None:
+    minoritised = next(i for i in INDICATORS if i.key == "racially_minoritised")
+    item = Range("racially_minoritised", "local_share", None, None, "", "", "e")
+    data = pl.DataFrame({"group_code": ["A", "B"], "group_name": ["Alpha", "Beta"], "share_racially_minoritised": [0.30, 0.50],
+                         "racially_minoritised_verdict": ["below", "within"], "local_share_not_white_british": [0.45, 0.40]})
+    fig = charts.ranked_bars(data, minoritised, item, subtitle="s", source="src")
+    bar, marks, labels = fig.data
+    assert marks.name == "local share not White British" and list(marks.x) == [0.45, 0.40]
+    assert bar.showlegend is False  # the legend explains the marks only, not a single bar colour
+    assert list(labels.x) == [0.45, 0.50]  # each label starts beyond the bar and the mark, whichever is further
+    assert list(labels.text) == ["30% ▼ below", "50% ● within"]
+
+
+def test_small_shares_get_a_decimal_on_the_axis() -> None:
+    fig = charts.ranked_bars(frame(), LGBT, LGBT_RANGE, subtitle="s", source="src")
+    assert fig.layout.xaxis.tickformat == ".1%"
+    assert list(fig.data[-1].text) == ["1.0% ▼ below", "3.0% ● within", "5.0% ● within"]
+
+
 def test_floor_band_runs_past_the_largest_value_and_no_synthetic_mark_for_real_data() -> None:
     fig = charts.ranked_bars(frame(), LGBT, LGBT_RANGE, subtitle="s", source="src", synthetic=False)
     band = fig.layout.shapes[0]
     assert band.x0 == 0.025 and band.x1 == 0.05 * 1.15
     assert SYNTHETIC_NOTE.upper() not in [a.text for a in fig.layout.annotations]
+
+
+def test_trend_chart_marks_the_chosen_period_and_local_share() -> None:
+    minoritised = next(i for i in INDICATORS if i.key == "racially_minoritised")
+    item = Range("racially_minoritised", "local_share", None, None, "", "", "e")
+    quarters = [date(2020, 4, 1), date(2020, 7, 1), date(2020, 10, 1), date(2021, 1, 1), date(2021, 4, 1)]
+    own = pl.DataFrame({"quarter_start": quarters, "share_racially_minoritised": [0.3, 0.32, 0.31, 0.35, 0.33]})
+    fig = charts.trend_chart({"Hackney": own}, minoritised, item, title="t", subtitle="s", source="src",
+                             period=quarters[1:5], local_share=0.6385)
+    shapes = {(s.type, s.x0, s.x1, s.y0, s.y1) for s in fig.layout.shapes}
+    assert ("rect", 0.5, 4.5, 0, 1) in shapes  # 2020-21 Q2 to 2021-22 Q1 shaded
+    assert ("line", 0, 1, 0.6385, 0.6385) in shapes
+    assert list(fig.layout.xaxis.tickvals) == ["2020-21 Q1", "2020-21 Q3", "2021-22 Q1"]  # counted back from the newest
 
 
 def test_trend_chart_one_line_per_series_with_quarter_labels() -> None:

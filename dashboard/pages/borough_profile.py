@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, controls, data, tables
+from dashboard import charts, controls, data, display, tables
 from dashboard.theme import verdict_words
 from metrics.indicators import INDICATORS
 
@@ -27,36 +27,43 @@ own = comparators[names[code]]
 figures = own.row(0, named=True)
 st.markdown(f"**{names[code]}** · BCU {bcu or '–'} · {region} · {info['police_force_area']} police force area")
 st.caption(controls.period_caption(chosen, dataset))
-if info["grouping_status"] == "assumed":
-    st.caption(f"The local authorities this MARAC covers are an assumption: {info['note']}")
+if info["grouping_status"] == "assumed" and info["note"]:
+    st.caption(info["note"])
 if figures["cases"] is None:
     st.info(f"{names[code]} has no returns for this period.")
     st.stop()
 
+returned = figures["quarters_with_data"]
 tiles = st.columns(4)
-tiles[0].metric("Cases discussed", tables.number(figures['cases']))
-tiles[0].caption(f"{figures['meetings']} meetings; {figures['quarters_with_data']} of {len(chosen.quarters)} quarters returned")
-tiles[1].metric("Adult female population", tables.number(figures['adult_female_population']))
+tiles[0].metric("Cases discussed", display.number(figures["cases"]))
+tiles[0].caption(f"{figures['meetings']} meetings; {returned} of {len(chosen.quarters)} quarters returned")
+tiles[1].metric("Adult female population", display.number(figures["adult_female_population"]))
 tiles[1].caption(dataset.base_label)
-tiles[2].metric("Recommended cases", tables.number(figures['recommended_cases']))
-tiles[2].caption("40 a year per 10,000 adult females")
-tiles[3].metric("% of recommended volume", tables.percent(figures['pct_of_recommended']))
+tiles[2].metric("Recommended cases", display.number(figures["recommended_cases"]))
+tiles[2].caption(f"40 a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned")
+tiles[3].metric("Volume (% of recommended)",
+                display.percent_beside_verdict(figures["pct_of_recommended"], figures["volume_verdict"], dataset.ranges["volume"]))
 tiles[3].caption(verdict_words(figures["volume_verdict"]))
 
 st.subheader("Indicators against the SafeLives ranges")
-st.dataframe(tables.styled_profile(tables.profile_frame(comparators, dataset.ranges)), hide_index=True)
+profile = tables.profile_frame(comparators, dataset.ranges)
+st.dataframe(tables.styled_profile(profile), hide_index=True,
+             column_config={c: st.column_config.TextColumn(c, width="medium") for c in profile.columns[3:]})
+st.caption("Comparator figures carry their own verdict symbol (▼ below, ● within, ▲ above the range).")
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
 st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
-           + f"Partner-agency (non-police) referrals: {tables.percent(figures['partner_agency_share'])}.")
+           + f"Partner-agency (non-police) referrals: {display.percent(figures['partner_agency_share'])}.")
 
 st.subheader("Quarterly trend")
-choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator")
+choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
+                      bind="query-params")
 home = data.home_area(dataset, code)
 marac_trend = data.trend(path, version, population, "marac", home)
 area_trend = data.trend(path, version, population, data.area_grouping(home), home)
 series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
 figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
-                            subtitle="Each quarter, annualised where a volume",
-                            source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic)
+                            subtitle="Quarter by quarter; volume shown as a yearly rate. Shaded columns: the period chosen above.",
+                            source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic,
+                            period=chosen.quarters, local_share=info["local_share_not_white_british"])
 st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
                                        f"with {data.area_name(home)} for comparison and the expected range shaded.")

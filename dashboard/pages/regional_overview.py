@@ -1,20 +1,21 @@
-"""Regional overview: every MARAC in a region or force area against the SafeLives ranges, with BCU and area totals."""
+"""Regional overview: every MARAC in an area against the SafeLives ranges, with BCU and area totals."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, controls, data, tables
+from dashboard import charts, controls, data, display, tables
 from dashboard.theme import verdict_label, verdict_words
 from metrics.indicators import INDICATORS
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
+ranges = dataset.ranges
 
 st.title("Regional overview")
 row = st.columns([1, 1, 1])
 area = controls.area_control(dataset, row[0])
-region = data.area_name(area)
+name = data.area_name(area)
 end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 st.caption(controls.period_caption(chosen, dataset))
@@ -25,45 +26,66 @@ total = data.figures(path, version, population, end, window, data.area_grouping(
 
 headline = total.row(0, named=True) if total.height else None
 if headline is None or headline["cases"] is None:
-    st.info(f"No returns are held for {region} in this period.")
+    st.info(f"No returns are held for {name} in this period.")
     st.stop()
 
+
+def share(key: str) -> str:
+    ind = next(i for i in INDICATORS if i.key == key)
+    local = headline["local_share_not_white_british"] if key == "racially_minoritised" else None
+    return display.percent_beside_verdict(headline[ind.value], headline[ind.verdict], ranges[ind.range_key], local)
+
+
+local_note = (f"against a local share of {display.percent(headline['local_share_not_white_british'])} "
+              f"({headline['local_share_source']}): " if headline["local_share_not_white_british"] is not None else "")
 tiles = st.columns(5)
 tile_specs = [
-    ("Cases discussed", tables.number(headline['cases']), f"{tables.number(headline['cases_per_10k'], 1)} per 10,000 adult females a year"),
-    ("% of recommended volume", tables.percent(headline['pct_of_recommended']), verdict_words(headline["volume_verdict"])),
-    ("Repeat cases", tables.percent(headline['repeat_rate']), verdict_words(headline["repeat_verdict"])),
-    ("Referrals from the police", tables.percent(headline['police_share']), verdict_words(headline["police_verdict"])),
-    ("Racially minoritised", tables.percent(headline['share_racially_minoritised']),
-     f"of victims/survivors; {verdict_words(headline['racially_minoritised_verdict'])}"),
+    ("Cases discussed", display.number(headline["cases"]),
+     f"{display.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females"),
+    ("Volume (% of recommended)", share("volume"), verdict_words(headline["volume_verdict"])),
+    ("Repeat rate", share("repeat_rate"), verdict_words(headline["repeat_verdict"])),
+    ("Police share of referrals", share("police_share"), verdict_words(headline["police_verdict"])),
+    ("Racially minoritised", share("racially_minoritised"),
+     f"of victims/survivors, {local_note}{verdict_words(headline['racially_minoritised_verdict'])}"),
 ]
 for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
     column.metric(label, value)
     column.caption(note)
-reporting = (f"{headline['maracs_reporting']} of the {headline['maracs_in_group']} {region} MARACs in the registry "
+reporting = (f"{headline['maracs_reporting']} of the {headline['maracs_in_group']} {name} MARACs in the registry "
              "sent returns for this period")
 if headline["coverage"] is not None and headline["coverage"] < 1:
-    reporting += f"; {tables.percent(headline['coverage'])} of expected quarterly returns are held, so totals may be low"
+    reporting += (f"; {display.percent(headline['coverage'])} of the expected quarterly returns are held, and each "
+                  "MARAC's volume counts only the quarters it returned")
 st.caption(reporting + ".")
 
-st.subheader(f"MARACs in {region}")
-st.caption("Each indicator's value sits beside its verdict against the SafeLives expected range "
-           f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')}). "
+st.subheader(f"MARACs in {name}")
+st.caption("Each figure sits beside its verdict against the SafeLives expected range "
+           f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')} the range). "
            "A higher volume is not a failure. Click a column header to sort.")
-st.dataframe(tables.styled(tables.overview_frame(maracs)), hide_index=True, height=tables.fit_height(maracs.height),
-             column_config=tables.pinned("MARAC"))
+volume_table, victim_table = tables.overview_frames(maracs, ranges)
+volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
+with volume_tab:
+    st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)))
+with victims_tab:
+    st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)))
 
-st.subheader(f"Borough Command Unit and {region} totals")
-st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates.")
-st.dataframe(tables.styled(tables.totals_frame(bcus, total)), hide_index=True, column_config=tables.pinned("Area"),
-             height=tables.fit_height(bcus.height + total.height))
+st.subheader(f"Borough Command Unit and {name} totals")
+st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
+           f"The last row, in bold, is {name} as a whole.")
+volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges)
+volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
+with volume_tab:
+    st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(volume_totals)))
+with victims_tab:
+    st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(victim_totals)))
 
 st.subheader("Compare MARACs on one indicator")
-choice = st.selectbox("Indicator", [i for i in INDICATORS], format_func=lambda i: i.label, key="overview_indicator")
+choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
+                      bind="query-params")
 figure = charts.ranked_bars(
-    maracs, choice, dataset.ranges[choice.range_key],
-    subtitle=f"{region}, {chosen.label}", source=charts.source_line(dataset.ranges.edition, dataset.base_label),
+    maracs, choice, ranges[choice.range_key],
+    subtitle=f"{name}, {chosen.label}", source=charts.source_line(ranges.edition, dataset.base_label),
     synthetic=dataset.synthetic,
 )
-st.plotly_chart(figure, theme=None, alt=f"Bar chart ranking MARACs in {region} by {choice.label.lower()}, "
+st.plotly_chart(figure, theme=None, alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, "
                                        "with the SafeLives expected range shaded.")

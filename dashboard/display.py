@@ -1,0 +1,54 @@
+"""Numbers as words on screen, so a figure never seems to contradict its verdict.
+
+A repeat rate of 27.96% rounds to "28%" yet sits below a 28–40% range; shown as "28%
+▼ below" it reads as a mistake. Shares are therefore shown with just enough decimals to
+put the printed figure on the same side of the boundary as the verdict.
+"""
+
+from __future__ import annotations
+
+from metrics.ranges import Range
+
+
+def percent(value: float | None, decimals: int = 0) -> str:
+    """A share as a percent for screen text; a dash where there is nothing to divide by."""
+    return "–" if value is None else f"{value:.{decimals}%}"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{decimals}f}"
+
+
+def _bounds(item: Range | None, local: float | None) -> tuple[float | None, float | None]:
+    if item is None:
+        return None, None
+    if item.rule == "range":
+        return item.lower, item.upper
+    if item.rule == "floor":
+        return item.lower, None
+    if item.rule == "local_share":
+        return local, None
+    return None, None
+
+
+def decimals_for(value: float | None, verdict: str | None, item: Range | None, local: float | None = None,
+                 least: int = 0, most: int = 3) -> int:
+    """Fewest decimals (from `least`) at which the rounded percent sits on the verdict's side of the range."""
+    lower, upper = _bounds(item, local)
+    if value is None or verdict is None or (lower is None and upper is None):
+        return least
+    for d in range(least, most + 1):
+        shown = round(value * 100, d) / 100
+        if verdict == "below" and lower is not None and shown >= lower:
+            continue
+        if verdict == "above" and upper is not None and shown <= upper:
+            continue
+        if verdict == "within" and ((lower is not None and shown < lower) or (upper is not None and shown > upper)):
+            continue
+        return d
+    return most
+
+
+def percent_beside_verdict(value: float | None, verdict: str | None, item: Range | None, local: float | None = None,
+                           least: int = 0) -> str:
+    return percent(value, decimals_for(value, verdict, item, local, least))
