@@ -23,10 +23,11 @@ navigation = st.navigation([
 
 with st.sidebar:
     st.markdown("**Population base for rates**")
-    st.radio("Source", list(BASE_LABELS), key="population_base", format_func=BASE_LABELS.get,
+    st.radio("Source", list(BASE_LABELS), key="population_base", format_func=BASE_LABELS.get, bind="query-params",
              help="Census 2021 covers every local authority. ONS mid-2023 estimates are transcribed for the "
                   "London and Lancashire authorities only; MARACs without them are left out of volume figures.")
     st.radio("Adult females", list(POPULATION_MEASURES), key="population_measure", format_func=POPULATION_MEASURES.get,
+             bind="query-params",
              help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
                   "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.")
 

@@ -37,6 +37,7 @@ def area_control(dataset: Dataset, column) -> str:
 
 def period_caption(chosen: Period, dataset: Dataset) -> str:
     local = f" Local share not White British: Census {dataset.ethnicity_year}." if dataset.ethnicity_year else ""
-    return (f"{chosen.label} ({chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}). "
+    label = chosen.label[0].upper() + chosen.label[1:]
+    return (f"{label}: {chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}. "
             f"Population base for rates: {dataset.base_label}. "
             f"Ranges: {dataset.ranges.edition}.{local}")

@@ -22,7 +22,7 @@ VOLUME_KEYS = ("volume", "repeat_rate", "police_share")
 VICTIM_KEYS = ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
 SHORT = {"volume": "Volume", "repeat_rate": "Repeat", "police_share": "Police", "racially_minoritised": "Racially minoritised",
          "lgbt": "LGBT+", "disabled": "Disabled", "male": "Male", "aged_16_17": "Aged 16–17"}
-PERCENT_HEADERS = {"volume": "% of recommended volume", "repeat_rate": "Repeat rate %", "police_share": "Police share %"}
+PERCENT_HEADERS = {"volume": "Volume % of recommended", "repeat_rate": "Repeat rate %", "police_share": "Police share %"}
 
 
 def _header(ind: Indicator) -> str:
@@ -61,7 +61,7 @@ def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "
 
     volume: dict[str, list[object]] = dict(base)
     volume["Cases"] = frame["cases"].to_list()
-    volume["Per 10,000 adult females a year"] = frame["cases_per_10k"].to_list()
+    volume["Per 10,000 adult females"] = frame["cases_per_10k"].to_list()
     volume_decimals: dict[tuple[int, str], int] = {}
     _indicator_columns(frame, VOLUME_KEYS, ranges, volume, volume_decimals)
     volume["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
@@ -79,7 +79,7 @@ def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "
 
 
 def _numeric(header: str) -> bool:
-    return header.endswith("%") or header in ("Cases", "Per 10,000 adult females a year")
+    return "%" in header or header in ("Cases", "Per 10,000 adult females")
 
 
 def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -92,12 +92,12 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
     """Verdict cells filled with their colour (the words stay in the cell); shares with one decimal,
     or more where one decimal would put the figure on the wrong side of its range."""
     verdict_cols = [c for c in table.columns if c.endswith("verdict")]
-    share_cols = [c for c in table.columns if c.endswith("%")]
+    share_cols = [c for c in table.columns if "%" in c]
     style = (
         table.style.map(lambda v: f"background-color: {_FILL_BY_LABEL.get(v, '#ffffff')}", subset=verdict_cols)
         .format("{:.1f}%", subset=share_cols, na_rep="–")
         .format("{:,.0f}", subset=[c for c in ("Cases",) if c in table.columns], na_rep="–")
-        .format("{:.1f}", subset=[c for c in ("Per 10,000 adult females a year",) if c in table.columns], na_rep="–")
+        .format("{:.1f}", subset=[c for c in ("Per 10,000 adult females",) if c in table.columns], na_rep="–")
     )
     for key, d in table.attrs.pop("decimals", {}).items():
         row, column = key.split("\t")
@@ -105,6 +105,13 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
     if bold_last and len(table):
         style = style.apply(lambda r: ["font-weight: bold" if r.name == table.index[-1] else "" for _ in r], axis=1)
     return style
+
+
+def name_column(header: str) -> dict[str, object]:
+    """Wide enough for 'Kingston upon Thames' and 'Hammersmith and Fulham'."""
+    import streamlit as st  # display configuration only
+
+    return {header: st.column_config.TextColumn(header, width=190)}
 
 
 def fit_height(rows: int) -> int:

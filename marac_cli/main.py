@@ -143,6 +143,7 @@ def metrics(db: DbOption,
             period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
             window: Window = Window.twelve, group: Group = Group.marac, format: Format = Format.csv,
             region: Annotated[str | None, typer.Option(help="Only MARACs in this region")] = None,
+            pfa: Annotated[str | None, typer.Option("--pfa", help="Only MARACs in this police force area")] = None,
             population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus",
             base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023 (ONS mid-2023 estimates)")] = "census2021") -> None:
     """Print the SafeLives indicators, one row per group, as CSV or JSON."""
@@ -157,8 +158,14 @@ def metrics(db: DbOption,
     except (FileNotFoundError, ValueError) as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None
-    if region:
-        dataset = scoped(dataset, region=region)
+    for column, value, kind in (("region", region, "region"), ("police_force_area", pfa, "police force area")):
+        if value is None:
+            continue
+        held = sorted(dataset.maracs[column].drop_nulls().unique().to_list())
+        if value not in held:
+            err.print(f"No MARACs in the {kind} \"{value}\"; the registry has: {', '.join(held)}.", highlight=False)
+            raise typer.Exit(2)
+        dataset = scoped(dataset, **{column: value})
     frame = compute(dataset, chosen, group.value).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
     columns = [c for c in value_columns(dataset) if c in frame.columns]
     frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])

@@ -43,9 +43,9 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert len(volume) == len(victims) == 32  # every London MARAC is listed, reporting or not
     hackney, tower = volume.loc["Hackney"], volume.loc["Tower Hamlets"]
     assert hackney["Cases"] == 400 and tower["Cases"] == 600
-    assert hackney["% of recommended volume"] == pytest.approx(100 * 400 / 443.12)
+    assert hackney["Volume % of recommended"] == pytest.approx(100 * 400 / 443.12)
     assert hackney["Volume verdict"] == "● within"
-    assert tower["% of recommended volume"] == pytest.approx(100 * 600 / 505.216)
+    assert tower["Volume % of recommended"] == pytest.approx(100 * 600 / 505.216)
     assert tower["Volume verdict"] == "▲ above"
     assert hackney["Police verdict"] == "▼ below" and tower["Police verdict"] == "● within"
     assert victims.loc["Hackney", "Racially minoritised verdict"] == "▼ below"
@@ -58,7 +58,7 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     totals = at.dataframe[2].value.set_index("Area")
     assert list(totals.index) == ["Central East", *[b for b in totals.index[1:-1]], "London"]
     assert totals.loc["Central East"]["Cases"] == 1000
-    assert totals.loc["London"]["% of recommended volume"] == pytest.approx(100 * 1000 / 948.336)
+    assert totals.loc["London"]["Volume % of recommended"] == pytest.approx(100 * 1000 / 948.336)
 
 
 def test_synthetic_banner_only_for_demo_data(app: AppTest) -> None:

@@ -114,3 +114,16 @@ def test_real_returns_are_not_mixed_into_the_demo(tmp_path: Path, fixture_db: Pa
     assert demo.read_bytes() == before
     printed = marac("metrics", "--db", str(demo), "--period-end", "2021-03-31", "--group", "all")
     assert pl.read_csv(io.StringIO(printed.stdout))["synthetic"].to_list() == [True]
+
+
+def test_unknown_region_is_named_not_silently_empty(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--region", "Lancashire")
+    assert done.returncode == 2
+    assert 'No MARACs in the region "Lancashire"; the registry has: London, North West.' in done.stderr
+
+
+def test_police_force_area_filter(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--pfa", "Lancashire", "--group", "pfa")
+    assert done.returncode == 0, done.stderr
+    lancashire = pl.read_csv(io.StringIO(done.stdout)).row(0, named=True)
+    assert (lancashire["group_name"], lancashire["maracs_in_group"], lancashire["maracs_reporting"]) == ("Lancashire", 10, 0)

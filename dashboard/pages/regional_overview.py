@@ -65,9 +65,11 @@ st.caption("Each figure sits beside its verdict against the SafeLives expected r
 volume_table, victim_table = tables.overview_frames(maracs, ranges)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
 with volume_tab:
-    st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)))
+    st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)),
+                 column_config=tables.name_column("MARAC"))
 with victims_tab:
-    st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)))
+    st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)),
+                 column_config=tables.name_column("MARAC"))
 
 st.subheader(f"Borough Command Unit and {name} totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
