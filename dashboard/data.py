@@ -142,10 +142,9 @@ def home_area(data: Dataset, code: str) -> str:
 
 
 def comparators(path: str, data_version: str, population: str, end: date, window: str, code: str) -> dict[str, pl.DataFrame]:
-    """One MARAC's own row, then its BCU, region, force area (where it differs) and all MARACs.
+    """One MARAC's own row, then its BCU, its region or force area, and all MARACs held.
 
-    Each label counts the MARACs behind it, so "Region: North West (10 MARACs)" says plainly
-    that only the MARACs held are summed, not the whole region.
+    Each label ends with the number of MARACs behind it, e.g. "Central East BCU (2)".
     """
     data = dataset(path, data_version, population)
     info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
@@ -153,21 +152,19 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     own = figures(path, data_version, population, end, window, "marac", region_area).filter(pl.col("group_code") == code)
     out = {info["marac_name"]: own}
 
-    def labelled(kind: str, name: str, frame: pl.DataFrame) -> None:
+    def labelled(label: str, frame: pl.DataFrame) -> None:
         if frame.height:
-            count = frame["maracs_in_group"][0]
-            out[f"{kind}: {name} ({count} MARAC{'s' if count != 1 else ''})"] = frame
+            out[f"{label} ({frame['maracs_in_group'][0]})"] = frame
 
     if info["bcu"]:
         bcus = figures(path, data_version, population, end, window, "bcu", region_area)
-        labelled("BCU", info["bcu"], bcus.filter(pl.col("group_code") == info["bcu"]))
+        labelled(f"{info['bcu']} BCU", bcus.filter(pl.col("group_code") == info["bcu"]))
     offered = areas(data)
     if region_area in offered:
-        labelled("Region", info["region"], figures(path, data_version, population, end, window, "region", region_area))
+        labelled(info["region"], figures(path, data_version, population, end, window, "region", region_area))
     if force_area in offered:
-        labelled("Force area", info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area))
-    everyone = figures(path, data_version, population, end, window, "all")
-    out[f"All MARACs held ({everyone['maracs_in_group'][0]})"] = everyone
+        labelled(f"{info['police_force_area']} force area", figures(path, data_version, population, end, window, "pfa", force_area))
+    labelled("All MARACs held", figures(path, data_version, population, end, window, "all"))
     return out
 
 

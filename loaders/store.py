@@ -100,7 +100,8 @@ def _ensure_reference(conn: duckdb.DuckDBPyConnection, directory: Path) -> bool:
     """Bring reference tables in line with the shipped files; True if they changed."""
     hashes = reference.file_hashes(directory)
     held = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'reference:%'").fetchall())
-    if all(held.get(f"reference:{f}") == h for f, h in hashes.items()):
+    changed = sorted(f for f, h in hashes.items() if held.get(f"reference:{f}") != h)
+    if not changed:
         return False
     started = _now()
     conn.begin()
@@ -113,7 +114,7 @@ def _ensure_reference(conn: duckdb.DuckDBPyConnection, directory: Path) -> bool:
     conn.execute(
         "INSERT INTO load_log (load_id, file_name, started_at, finished_at, outcome, message, loaded_by) "
         "VALUES (nextval('load_id_seq'), ?, ?, ?, 'reference', ?, ?)",
-        ["data/reference", started, _now(), "reference tables refreshed: " + ", ".join(sorted(hashes)), getpass.getuser()],
+        ["data/reference", started, _now(), "reference tables refreshed; changed files: " + ", ".join(changed), getpass.getuser()],
     )
     conn.commit()
     return True

@@ -177,6 +177,17 @@ def metrics(db: DbOption,
         sys.stdout.write(frame.write_json() + "\n")
 
 
+@app.command()
+def reference(db: DbOption) -> None:
+    """Copy the shipped reference data (registry, populations, ranges) into a database now.
+
+    Every load does this too; use it after editing data/reference/ when there is nothing to load.
+    """
+    with store.writing(db) as conn:
+        changed = conn.execute("SELECT count(*) FROM load_log WHERE outcome = 'reference'").fetchall()[0][0]
+    err.print(f"Reference data in {db} is up to date ({changed} refresh(es) recorded in the load log).", highlight=False)
+
+
 @app.command(name="log")
 def load_log(db: DbOption, last: int = 20) -> None:
     """Show the most recent load attempts: file, outcome, rows and message."""

@@ -81,8 +81,8 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
     profile = at.dataframe[0].value.set_index("Indicator")
     assert profile.loc["Repeat rate", "Value"] == "30.0%"
     assert profile.loc["Police share of referrals", "Verdict"] == "▼ below"
-    assert list(profile.columns)[3:] == ["BCU: Central East (2 MARACs)", "Region: London (32 MARACs)", "All MARACs held (42)"]
-    assert profile.loc["Police share of referrals", "BCU: Central East (2 MARACs)"] == "62.0% ●"  # within
+    assert list(profile.columns)[3:] == ["Central East BCU (2)", "London (32)", "All MARACs held (42)"]
+    assert profile.loc["Police share of referrals", "Central East BCU (2)"] == "62.0% ●"  # within
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
     assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"
     assert profile.loc["Victims/survivors racially minoritised", "Expected range"] == "at least 63.8% (local share, Census 2011)"

@@ -81,3 +81,24 @@ def test_cli_reports_unusable_database_without_a_traceback(tmp_path: Path) -> No
     missing = subprocess.run([sys.executable, "-m", "marac_cli.main", "log", "--db", str(tmp_path / "none.duckdb")],
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "no database at" in missing.stderr
+
+
+def test_edited_reference_data_reaches_the_database_on_the_next_write(tmp_path: Path) -> None:
+    import shutil
+
+    from loaders import reference
+
+    ref = tmp_path / "reference"
+    shutil.copytree(reference.REFERENCE_DIR, ref)
+    db = tmp_path / "marac.duckdb"
+    with store.writing(db, ref):
+        pass
+    ranges = (ref / "safelives_ranges.csv").read_text().replace("repeat_rate,range,0.28,0.40", "repeat_rate,range,0.30,0.40")
+    (ref / "safelives_ranges.csv").write_text(ranges)
+    with store.writing(db, ref):
+        pass
+    tables = store.read_tables(db)
+    assert tables["safelives_range"].filter(tables["safelives_range"]["indicator"] == "repeat_rate")["lower"].to_list() == [0.30]
+    log = tables["load_log"].filter(tables["load_log"]["outcome"] == "reference")["message"].to_list()
+    assert log[-1] == "reference tables refreshed; changed files: safelives_ranges.csv"
+    assert len(log) == 2

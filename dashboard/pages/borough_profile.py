@@ -48,8 +48,10 @@ tiles[3].caption(verdict_words(figures["volume_verdict"]))
 st.subheader("Indicators against the SafeLives ranges")
 profile = tables.profile_frame(comparators, dataset.ranges)
 st.dataframe(tables.styled_profile(profile), hide_index=True,
-             column_config={c: st.column_config.TextColumn(c, width="medium") for c in profile.columns[3:]})
-st.caption("Comparator figures carry their own verdict symbol (▼ below, ● within, ▲ above the range).")
+             column_config={"Expected range": st.column_config.TextColumn("Expected range", width=270),
+                            **{c: st.column_config.TextColumn(c, width=150) for c in profile.columns[4:]}})
+st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); "
+           "the number in brackets is how many MARACs each sums.")
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
 st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
            + f"Partner-agency (non-police) referrals: {display.percent(figures['partner_agency_share'])}.")
