@@ -163,8 +163,8 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     if region_area in offered:
         labelled(info["region"], figures(path, data_version, population, end, window, "region", region_area))
     if force_area in offered:
-        labelled(f"{info['police_force_area']} force area", figures(path, data_version, population, end, window, "pfa", force_area))
-    labelled("All MARACs held", figures(path, data_version, population, end, window, "all"))
+        labelled(info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area))
+    labelled("All MARACs", figures(path, data_version, population, end, window, "all"))
     return out
 
 

@@ -81,7 +81,7 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
     profile = at.dataframe[0].value.set_index("Indicator")
     assert profile.loc["Repeat rate", "Value"] == "30.0%"
     assert profile.loc["Police share of referrals", "Verdict"] == "▼ below"
-    assert list(profile.columns)[3:] == ["Central East BCU (2)", "London (32)", "All MARACs held (42)"]
+    assert list(profile.columns)[3:] == ["Central East BCU (2)", "London (32)", "All MARACs (42)"]
     assert profile.loc["Police share of referrals", "Central East BCU (2)"] == "62.0% ●"  # within
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
     assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"

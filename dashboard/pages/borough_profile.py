@@ -48,8 +48,8 @@ tiles[3].caption(verdict_words(figures["volume_verdict"]))
 st.subheader("Indicators against the SafeLives ranges")
 profile = tables.profile_frame(comparators, dataset.ranges)
 st.dataframe(tables.styled_profile(profile), hide_index=True,
-             column_config={"Expected range": st.column_config.TextColumn("Expected range", width=270),
-                            **{c: st.column_config.TextColumn(c, width=150) for c in profile.columns[4:]}})
+             column_config={"Expected range": st.column_config.TextColumn("Expected range", width=235),
+                            **{c: st.column_config.TextColumn(c, width=175 if i == 0 else 140) for i, c in enumerate(profile.columns[4:])}})
 st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); "
            "the number in brackets is how many MARACs each sums.")
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
