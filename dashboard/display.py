@@ -39,6 +39,8 @@ def decimals_for(value: float | None, verdict: str | None, item: Range | None, l
         return least
     for d in range(least, most + 1):
         shown = round(value * 100, d) / 100
+        if item is not None and item.rule == "local_share" and lower is not None:
+            lower = round(local * 100, d) / 100  # the local share is printed too: compare the two as printed
         if verdict == "below" and lower is not None and shown >= lower:
             continue
         if verdict == "above" and upper is not None and shown <= upper:
@@ -47,6 +49,13 @@ def decimals_for(value: float | None, verdict: str | None, item: Range | None, l
             continue
         return d
     return most
+
+
+def pair_beside_verdict(value: float | None, verdict: str | None, item: Range | None,
+                        local: float | None, least: int = 0) -> tuple[str, str]:
+    """A share and the local share it is judged against, printed so the verdict between them shows."""
+    d = decimals_for(value, verdict, item, local, least)
+    return percent(value, d), percent(local, d)
 
 
 def percent_beside_verdict(value: float | None, verdict: str | None, item: Range | None, local: float | None = None,

@@ -90,6 +90,8 @@ def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
     lgbt = _tiers(rng, lc, [(16, 0.008, 0.022), (16, 0.027, 0.05)]) | _tiers(rng, oc, [(8, 0.006, 0.02), (2, 0.026, 0.032)])
     disabled = _tiers(rng, lc, [(1, 0.20, 0.23), (31, 0.05, 0.15)]) | _tiers(rng, oc, [(1, 0.20, 0.22), (9, 0.06, 0.16)])
     male = _tiers(rng, lc, [(3, 0.03, 0.045), (5, 0.11, 0.14), (24, 0.055, 0.095)]) | _tiers(rng, oc, [(1, 0.035, 0.045), (1, 0.105, 0.12), (8, 0.055, 0.08)])
+    # the two areas with the smallest minoritised populations record victims/survivors in line with them
+    lancs_in_line = {r["marac_code"] for r in sorted(others, key=lambda r: r["local_share_not_white_british"] or 1)[:2]}
     out: list[Profile] = []
     for row in london + others:
         code = row["marac_code"]
@@ -103,11 +105,11 @@ def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
                 police = r.uniform(0.28, 0.46)
                 idva = r.uniform(0.12, police - 0.05)
             # Boroughs with a smaller minoritised population tend to be in line; most others fall short.
-            minoritised = local * (r.uniform(1.0, 1.15) if local < 0.37 or r.random() < 0.12 else r.uniform(0.5, 0.78))
+            minoritised = local * (r.uniform(1.0, 1.12) if local < 0.45 or r.random() < 0.12 else r.uniform(0.36, 0.6))
         else:
             police = police_lancs[code]
             idva = r.uniform(0.05, 0.10)
-            minoritised = local * r.uniform(1.02, 1.2) if local < 0.05 else local * r.uniform(0.15, 0.35)
+            minoritised = local * (r.uniform(1.02, 1.2) if code in lancs_in_line else r.uniform(0.1, 0.25))
         out.append(Profile(
             code=code, population=row["adult_female_population"], pct_2020_21=volume[code], repeat_rate=repeat[code],
             referral_mix=_mix(r, police, idva), racially_minoritised=min(minoritised, 0.95), lgbt=lgbt[code],

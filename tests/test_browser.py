@@ -25,6 +25,8 @@ from tests.conftest import HACKNEY, meeting
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+WAIT = 30_000  # ms: generous, as CI machines are shared
+expect = playwright.expect
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
@@ -71,7 +73,7 @@ def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Pa
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
         _settled(page)
-        assert page.get_by_text("2 of the 32 London MARACs in the registry sent returns").is_visible()
+        expect(page.get_by_text("2 of the 32 London MARACs in the registry sent returns")).to_be_visible(timeout=WAIT)
 
         camden = write_return(tmp_path / "camden.csv", [meeting("E09000007", date(2021, 2, 9), **HACKNEY)])
         done = subprocess.run([sys.executable, "-m", "marac_cli.main", "load", str(camden), "--db", str(db)],
@@ -81,10 +83,10 @@ def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Pa
 
         page.reload()
         _settled(page)
-        assert page.get_by_text("3 of the 32 London MARACs in the registry sent returns").is_visible()
+        expect(page.get_by_text("3 of the 32 London MARACs in the registry sent returns")).to_be_visible(timeout=WAIT)
         assert page.locator("[data-testid='stException']").count() == 0
         # 1,000 fixture cases plus Camden's 100
-        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "1,100"
+        expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("1,100", timeout=WAIT)
         browser.close()
 
 
@@ -98,9 +100,9 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/borough_profile?marac=Tower+Hamlets&period_end=2021-03-31")
         _settled(page)
-        assert page.get_by_text("Synthetic demo data: not real MARAC figures.").is_visible()
-        assert page.get_by_role("heading", name="Borough profile").is_visible()
-        assert page.get_by_text("Tower Hamlets · BCU Central East").is_visible()
-        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "600"
+        expect(page.get_by_text("Synthetic demo data: not real MARAC figures.")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_role("heading", name="Borough profile")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text("Tower Hamlets · BCU Central East")).to_be_visible(timeout=WAIT)
+        expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("600", timeout=WAIT)
         assert page.locator("[data-testid='stException']").count() == 0
         browser.close()

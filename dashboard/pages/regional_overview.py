@@ -36,8 +36,11 @@ def share(key: str) -> str:
     return display.percent_beside_verdict(headline[ind.value], headline[ind.verdict], ranges[ind.range_key], local)
 
 
-local_note = (f"against a local share of {display.percent(headline['local_share_not_white_british'])} "
-              f"({headline['local_share_source']}): " if headline["local_share_not_white_british"] is not None else "")
+minoritised, local = display.pair_beside_verdict(
+    headline["share_racially_minoritised"], headline["racially_minoritised_verdict"], ranges["racially_minoritised"],
+    headline["local_share_not_white_british"])
+local_note = (f"against a local share of {local} ({headline['local_share_source']}): "
+              if headline["local_share_not_white_british"] is not None else "")
 tiles = st.columns(5)
 tile_specs = [
     ("Cases discussed", display.number(headline["cases"]),
@@ -45,7 +48,7 @@ tile_specs = [
     ("Volume (% of recommended)", share("volume"), verdict_words(headline["volume_verdict"])),
     ("Repeat rate", share("repeat_rate"), verdict_words(headline["repeat_verdict"])),
     ("Police share of referrals", share("police_share"), verdict_words(headline["police_verdict"])),
-    ("Racially minoritised", share("racially_minoritised"),
+    ("Racially minoritised", minoritised,
      f"of victims/survivors, {local_note}{verdict_words(headline['racially_minoritised_verdict'])}"),
 ]
 for column, (label, value, note) in zip(tiles, tile_specs, strict=True):

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Re-derive the transcribed reference tables areas.csv, population.csv and ethnicity.csv.
+"""Re-derive the transcribed reference tables areas.csv and population.csv.
 
-Why this exists: the three files are copied from the real public data under ``shared/data``
-(ONS Census 2021 and 2011 figures and the LAD lookups described in its PROVENANCE.md). The
+Why this exists: the two files are copied from the real public data under ``shared/data``
+(ONS Census 2021 figures and the LAD lookups described in its PROVENANCE.md). The
 copy is mechanical but easy to get subtly wrong, so this script writes it down. A maintainer
 can rerun it after a source file changes, or to check that the shipped files still match
 their sources; it reproduces the shipped files byte for byte.
 
-maracs.csv, marac_areas.csv and safelives_ranges.csv are hand-maintained and are not
-touched here. The only hand-kept data in this script is the BCU / policing-division table.
+maracs.csv, marac_areas.csv and safelives_ranges.csv are hand-maintained, and
+ethnicity.csv and population_mye2023.csv were transcribed from sources outside shared/
+(see sources/ and README.md); none of them is touched here. The only hand-kept data in this script is the BCU / policing-division table.
 
 Usage (from the repository root):
     python data/reference/derive.py [--shared ../shared/data] [--out data/reference]
@@ -29,11 +30,6 @@ DEFAULT_OUT = Path(__file__).resolve().parent
 
 CENSUS2021_BASE = "census2021"
 CENSUS2021_DATE = "2021-03-21"
-ETHNICITY_ALL = "Ethnic Group: All categories: Ethnic group; measures: Value"
-ETHNICITY_WHITE_BRITISH = (
-    "Ethnic Group: White: English/Welsh/Scottish/Northern Irish/British; measures: Value"
-)
-
 # Metropolitan Police Borough Command Units (Pan-London MARAC Review 2021, appendix 5;
 # docs/domain.md section 1). City of London (E09000001) is a separate force: no BCU.
 _MET_BCUS: dict[str, list[str]] = {
@@ -134,27 +130,6 @@ def derive_population(shared: Path) -> list[list[str]]:
     return out
 
 
-def derive_ethnicity(shared: Path, lad_codes: set[str]) -> list[list[str]]:
-    """Census 2011 QS201EW share not White British, for 2011 codes still in the 2021 LAD set."""
-    rows = read_rows(shared / "ethnicity" / "census2011_qs201ew_ethnic_group_by_la.csv")
-    out: list[list[str]] = []
-    for r in rows:
-        if r["geography code"] not in lad_codes:
-            continue  # district abolished or merged since 2011
-        persons = int(r[ETHNICITY_ALL])
-        white_british = int(r[ETHNICITY_WHITE_BRITISH])
-        share = 1 - white_british / persons
-        out.append([
-            r["geography code"],
-            r["geography"],
-            r["date"],
-            str(persons),
-            str(white_british),
-            f"{share:.6f}",
-        ])
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
@@ -171,10 +146,6 @@ def main() -> None:
     write_rows(args.out / "population.csv",
                ["lad_code", "base", "reference_date", "females_16plus", "females_18plus",
                 "persons_total"], derive_population(args.shared))
-    write_rows(args.out / "ethnicity.csv",
-               ["lad_code", "lad_name", "census_year", "persons", "persons_white_british",
-                "share_not_white_british"],
-               derive_ethnicity(args.shared, {a[0] for a in areas}))
 
 
 if __name__ == "__main__":
