@@ -30,18 +30,32 @@ def file_hashes(directory: Path = REFERENCE_DIR) -> dict[str, str]:
     return {file: hashlib.sha256((directory / file).read_bytes()).hexdigest() for files, _ in TABLES.values() for file in files}
 
 
+class ReferenceError(ValueError):  # noqa: A001 - the name says what it is about
+    """A reference file a user edited cannot be read; the message names file, row, column and value."""
+
+
+def _typed(frame: pl.DataFrame, file: str, column: str, kind: type[pl.DataType]) -> pl.Series:
+    raw = frame[column]
+    typed = raw.str.to_date(strict=False) if kind == pl.Date else raw.str.strip_chars().cast(kind, strict=False)
+    bad = (typed.is_null() & raw.is_not_null() & (raw.str.strip_chars() != "")).arg_true()
+    if len(bad):
+        row = int(bad[0])
+        expected = "a date as yyyy-mm-dd" if kind == pl.Date else "a number (fractions as decimals, e.g. 0.28, not 28%)"
+        raise ReferenceError(f'{file}, row {row + 2}, column "{column}": "{raw[row]}" is not {expected}')
+    return typed
+
+
 def read_reference(directory: Path = REFERENCE_DIR) -> dict[str, pl.DataFrame]:
     """Each reference table as a frame; text columns stay text (codes like E09000012)."""
     frames: dict[str, pl.DataFrame] = {}
     for table, (files, overrides) in TABLES.items():
-        frame = pl.concat([pl.read_csv(directory / file, infer_schema_length=0) for file in files])  # all text first
-        casts = {c: t for c, t in overrides.items() if c in frame.columns}
-        numeric = [c for c in frame.columns if c in _NUMERIC and c not in casts]
-        frame = frame.with_columns(
-            *(pl.col(c).str.to_date() if t == pl.Date else pl.col(c).cast(t) for c, t in casts.items()),
-            *(pl.col(c).cast(pl.Float64) for c in numeric),
-        )
-        frames[table] = frame
+        parts = []
+        for file in files:
+            frame = pl.read_csv(directory / file, infer_schema_length=0)  # all text first
+            casts = {c: t for c, t in overrides.items() if c in frame.columns}
+            casts |= {c: pl.Float64 for c in frame.columns if c in _NUMERIC and c not in casts}
+            parts.append(frame.with_columns(_typed(frame, file, c, t).alias(c) for c, t in casts.items()))
+        frames[table] = pl.concat(parts)
     return frames
 
 

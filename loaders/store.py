@@ -182,13 +182,19 @@ def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR) 
             try:
                 conn = duckdb.connect(str(work))
                 initialise(conn, reference_dir)
+            except reference.ReferenceError as exc:
+                raise StoreError(str(exc)) from None
             except duckdb.Error as exc:
                 detail = str(exc).replace(str(work), str(db_path))
                 raise StoreError(f"{db_path} is not a MARAC dashboard database ({type(exc).__name__}: {detail})") from None
             yield conn
-            conn.execute("CHECKPOINT")
-            conn.close()
-            os.replace(work, db_path)
+            try:
+                conn.execute("CHECKPOINT")
+                conn.close()
+                os.replace(work, db_path)
+            except (duckdb.Error, OSError) as exc:
+                raise StoreError(f"the loads could not be saved to {db_path} ({type(exc).__name__}: {exc}); "
+                                 "nothing was changed (is the disk full?)") from None
         except BaseException:
             if conn is not None:
                 conn.close()
@@ -323,7 +329,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
              quarters=quarters, superseded=int(superseded))
         conn.commit()
     except Exception as exc:  # a bug or a storage fault: record it, keep the other files going
-        conn.rollback()
+        _rollback(conn)
         report.problems.append(problem("load-failed", path.name, f"the file passed every check but could not be stored "
                                        f"({type(exc).__name__}: {exc}); nothing from it was loaded",
                                        expected="a successful load; please report this"))
@@ -332,9 +338,17 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
              message=f"refused: {report.errors[-1].line()}", who=who, quarters=[])
         return LoadResult(path.name, "refused", report, load_id)
     except BaseException:
-        conn.rollback()
+        _rollback(conn)
         raise
     return LoadResult(path.name, "loaded", report, load_id, int(superseded), quarters)
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, accepting that a failed commit may already have ended the transaction."""
+    try:
+        conn.rollback()
+    except duckdb.Error:
+        pass
 
 
 def _shrinking_quarters(conn: duckdb.DuckDBPyConnection, file: str, earlier: list[int], key_list: str,

@@ -102,3 +102,52 @@ def test_edited_reference_data_reaches_the_database_on_the_next_write(tmp_path: 
     log = tables["load_log"].filter(tables["load_log"]["outcome"] == "reference")["message"].to_list()
     assert log[-1] == "reference tables refreshed; changed files: safelives_ranges.csv"
     assert len(log) == 2
+
+
+class _FailingCommit:
+    """A connection whose first commit fails after the transaction has ended, as a full disk does."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self._conn, self.failed = conn, False
+
+    def commit(self) -> None:
+        if not self.failed:
+            self.failed = True
+            self._conn.rollback()
+            raise duckdb.IOException("Failed to commit: File too large (simulated)")
+        self._conn.commit()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+
+def test_a_failed_commit_is_recorded_and_the_next_file_still_loads(tmp_path: Path) -> None:
+    db = tmp_path / "marac.duckdb"
+    paths = write_fixture_returns(tmp_path / "returns")
+    with store.writing(db) as conn:
+        flaky = _FailingCommit(conn)
+        first = store.load_file(flaky, paths[0])
+        second = store.load_file(flaky, paths[1])
+    assert (first.outcome, second.outcome) == ("refused", "loaded")
+    assert first.report.problems[-1].code == "load-failed"
+    assert "File too large (simulated)" in first.report.problems[-1].message
+    tables = store.read_tables(db)
+    assert tables["meeting"]["marac_code"].to_list() == ["E09000030"]  # only the second file's meeting
+    assert tables["load_log"].filter(tables["load_log"]["outcome"] != "reference")["outcome"].to_list() == ["refused", "loaded"]
+
+
+def test_a_mistyped_reference_edit_names_file_row_column_and_value(tmp_path: Path) -> None:
+    import shutil
+
+    from loaders import reference
+
+    ref = tmp_path / "reference"
+    shutil.copytree(reference.REFERENCE_DIR, ref)
+    text = (ref / "safelives_ranges.csv").read_text().replace("repeat_rate,range,0.28,0.40", "repeat_rate,range,28%,0.40")
+    (ref / "safelives_ranges.csv").write_text(text)
+    row = next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("repeat_rate"))
+    with pytest.raises(store.StoreError) as caught:
+        with store.writing(tmp_path / "marac.duckdb", ref):
+            pass
+    assert str(caught.value) == (f'safelives_ranges.csv, row {row}, column "lower": "28%" is not a number '
+                                 "(fractions as decimals, e.g. 0.28, not 28%)")
