@@ -83,7 +83,8 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
                       line_width=0)
         fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
                            yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
-    fig.update_xaxes(tickformat=_tick_format(values), title=indicator.label, range=[0, max([*ends, high or 0, low or 0]) * 1.25])
+    top = max([*ends, high or 0, low or 0]) * 1.25 or 0.01  # all zeros still get an axis
+    fig.update_xaxes(tickformat=_tick_format(values), title=indicator.label, range=[0, top])
     fig.update_layout(height=max(300, 26 * len(names) + 220), showlegend=local, bargap=0.25,
                       margin=dict(l=200, r=40, t=120, b=100))
     return _frame_text(fig, indicator.label, subtitle, source, synthetic)
@@ -112,7 +113,9 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
         ))
     low, high = _band_bounds(item)
     if low is not None:
-        fig.add_hrect(y0=low, y1=high if high is not None else low * 2.5, fillcolor=RANGE_FILL, line_width=0, layer="below")
+        plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]
+        fig.add_hrect(y0=low, y1=high if high is not None else max([*plotted, low]) * 1.15, fillcolor=RANGE_FILL,
+                      line_width=0, layer="below")
         fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
                            yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
     if local_share is not None and indicator.key == "racially_minoritised":

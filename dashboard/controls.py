@@ -30,8 +30,12 @@ def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
 
 def area_control(dataset: Dataset, column) -> str:
     """A region or police force area, as 'kind:name'."""
+    options = store_data.areas(dataset)
+    held = store_data.with_returns(dataset)
+    members = {a: set(store_data.scoped_codes(dataset, a)) for a in options}
+    first = next((i for i, a in enumerate(options) if members[a] & held), 0)
     with column:
-        return st.selectbox("Area", store_data.areas(dataset), format_func=store_data.area_label, key="area",
+        return st.selectbox("Area", options, index=first, format_func=store_data.area_label, key="area",
                             bind="query-params")
 
 

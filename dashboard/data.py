@@ -110,6 +110,10 @@ def area_grouping(area: str) -> str:
     return area.split(":", 1)[0]
 
 
+def scoped_codes(data: Dataset, area: str) -> list[str]:
+    return _scope(data, area).maracs["marac_code"].to_list()
+
+
 def _scope(data: Dataset, area: str | None) -> Dataset:
     if not area:
         return data
@@ -131,6 +135,11 @@ def trend(path: str, data_version: str, population: str, grouping: str, area: st
     return quarterly(data, grouping)
 
 
+def with_returns(data: Dataset) -> set[str]:
+    """MARAC codes holding at least one meeting: pages open on one of these, not on an empty one."""
+    return set(data.meetings["marac_code"].unique().to_list()) if not data.meetings.is_empty() else set()
+
+
 def home_area(data: Dataset, code: str) -> str:
     """The first offered area (region or force area) that holds this MARAC: its natural comparator."""
     info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
@@ -144,7 +153,8 @@ def home_area(data: Dataset, code: str) -> str:
 def comparators(path: str, data_version: str, population: str, end: date, window: str, code: str) -> dict[str, pl.DataFrame]:
     """One MARAC's own row, then its BCU, its region or force area, and all MARACs held.
 
-    Each label ends with the number of MARACs behind it, e.g. "Central East BCU (2)".
+    Each label ends with how many MARACs sent returns to it, e.g. "Central East BCU (2)", or
+    "London (2 of 32)" when some did not.
     """
     data = dataset(path, data_version, population)
     info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
@@ -154,7 +164,8 @@ def comparators(path: str, data_version: str, population: str, end: date, window
 
     def labelled(label: str, frame: pl.DataFrame) -> None:
         if frame.height:
-            out[f"{label} ({frame['maracs_in_group'][0]})"] = frame
+            reporting, total = frame["maracs_reporting"][0], frame["maracs_in_group"][0]
+            out[f"{label} ({reporting})" if reporting == total else f"{label} ({reporting} of {total})"] = frame
 
     if info["bcu"]:
         bcus = figures(path, data_version, population, end, window, "bcu", region_area)

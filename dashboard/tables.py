@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
-from dashboard.display import decimals_for, percent, percent_beside_verdict
+from dashboard.display import decimals_for, pair_beside_verdict
 from dashboard.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 from metrics.indicators import INDICATORS, Indicator
 from metrics.ranges import Ranges
@@ -22,6 +22,8 @@ VOLUME_KEYS = ("volume", "repeat_rate", "police_share")
 VICTIM_KEYS = ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
 SHORT = {"volume": "Volume", "repeat_rate": "Repeat", "police_share": "Police", "racially_minoritised": "Racially minoritised",
          "lgbt": "LGBT+", "disabled": "Disabled", "male": "Male", "aged_16_17": "Aged 16–17"}
+LOCAL_HEADER = "Local share not White British %"
+NO_POPULATION = "– no population"
 PERCENT_HEADERS = {"volume": "Volume % of recommended", "repeat_rate": "Repeat rate %", "police_share": "Police share %"}
 
 
@@ -47,10 +49,16 @@ def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Range
             d = decimals_for(value, verdict, item, local, least=1)
             if d > 1:
                 decimals[(row, header)] = d
+                if key == "racially_minoritised":  # the share and its local share, printed alike
+                    decimals[(row, LOCAL_HEADER)] = d
         if key == "racially_minoritised":
-            columns["Local share not White British %"] = [_pct(v) for v in locals_]
+            columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
         if ind.verdict:
-            columns[f"{SHORT[key]} verdict"] = [verdict_label(v) for v in verdicts]
+            labels = [verdict_label(v) for v in verdicts]
+            if key == "volume":  # cases held but no population on this base: say so rather than "no data"
+                labels = [NO_POPULATION if v is None and c is not None else lab
+                          for v, c, lab in zip(verdicts, frame["cases"].to_list(), labels, strict=True)]
+            columns[f"{SHORT[key]} verdict"] = labels
 
 
 def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -130,15 +138,18 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame
         item = ranges[ind.range_key] if ind.range_key else None
         out["Indicator"].append(ind.label)
         value, verdict, local = _cell(own, ind)
-        out["Value"].append(percent_beside_verdict(value, verdict, item, local, least=1))
+        shown, local_shown = pair_beside_verdict(value, verdict, item, local, least=1)
+        out["Value"].append(shown)
         out["Verdict"].append(verdict_label(verdict) if ind.verdict else NO_RANGE["short"])
         if ind.key == "racially_minoritised" and local is not None:
-            out["Expected range"].append(f"at least {local:.1%} (local share, {own['local_share_source'][0]})")
+            out["Expected range"].append(f"at least {local_shown} (local share, {own['local_share_source'][0]})")
         else:
             out["Expected range"].append(item.describe() if item else "")
         for name in names[1:]:
             value, verdict, local = _cell(rows[name], ind)
-            text = percent_beside_verdict(value, verdict, item, local, least=1)
+            text, local_text = pair_beside_verdict(value, verdict, item, local, least=1)
+            if ind.key == "racially_minoritised" and local is not None and value is not None:
+                text = f"{text} of {local_text}"  # each comparator is judged against its own local share
             out[name].append(f"{text} {VERDICT_STYLE[verdict]['symbol']}" if ind.verdict and value is not None else text)
     return pd.DataFrame(out)
 

@@ -171,6 +171,9 @@ def metrics(db: DbOption,
     frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])
     if dataset.synthetic:
         err.print("Synthetic demo data: not real MARAC figures.")
+    for row in frame.filter(pl.col("area_share_covered") < 0.9).iter_rows(named=True):
+        err.print(f"{row['group_name']}: the registry's MARACs cover {row['area_share_covered']:.0%} of its local authorities, "
+                  "so its figures are for those MARACs only (see area_share_covered).", highlight=False)
     if format is Format.csv:
         sys.stdout.write(frame.write_csv())
     else:

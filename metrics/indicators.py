@@ -106,7 +106,7 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str,
         # population, so a missing return lowers neither its rate nor its verdict.
         (pl.col("adult_female_population") * pl.col("quarters_with_data").fill_null(0) * 0.25)
         .filter(reporting & with_population).sum().alias("_population_years"),
-        (reporting & with_population).sum().alias("_maracs_with_population"),
+        (reporting & with_population).sum().alias("maracs_with_population"),
         pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
         pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
     )
@@ -133,12 +133,12 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         pl.when(pl.col("_eth_persons") > 0).then(pl.col("_eth_not_wb") / pl.col("_eth_persons")).alias("local_share_not_white_british"),
     ).with_columns(
         pl.when(no_data).then(None).otherwise(pl.col("cases")).alias("cases"),
-        pl.when(pl.col("_maracs_with_population") == 0).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
+        pl.when(pl.col("maracs_with_population") == 0).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
     ).with_columns(
         (per_10k * pl.col("_population_years") / 10_000).alias("recommended_cases"),
         pl.when(pl.col("_population_years") > 0).then(pl.col("_volume_cases") / pl.col("_population_years") * 10_000).alias("cases_per_10k"),
     ).with_columns(
-        pl.when(pl.col("_maracs_with_population") == 0).then(None).otherwise(pl.col("recommended_cases")).alias("recommended_cases"),
+        pl.when(pl.col("maracs_with_population") == 0).then(None).otherwise(pl.col("recommended_cases")).alias("recommended_cases"),
         (pl.col("cases_per_10k") * pl.col("adult_female_population") / 10_000).alias("annualised_cases"),
         _share("_volume_cases", "recommended_cases").alias("pct_of_recommended"),
         _share("repeat_cases", "cases").alias("repeat_rate"),
@@ -163,7 +163,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias("local_share_source"),
         pl.lit(ranges.edition).alias("range_edition"),
     )
-    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_maracs_with_population", "_population_years")
+    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_population_years")
 
 
 def _top_referrers(frame: pl.DataFrame, agencies: list[str]) -> pl.DataFrame:
@@ -193,10 +193,23 @@ def compute(dataset: Dataset, period: Period, grouping: str = "marac") -> pl.Dat
     if grouping not in GROUPINGS:
         raise ValueError(f'grouping "{grouping}" is not one of {", ".join(GROUPINGS)}')
     per_marac = _per_marac(dataset, period.start, period.end, by_quarter=False)
-    out = _summarise(dataset, per_marac, grouping, len(period.quarters), [])
+    out = _with_area_coverage(dataset, _summarise(dataset, per_marac, grouping, len(period.quarters), []), grouping)
     return out.with_columns(
         pl.lit(period.start).alias("period_start"), pl.lit(period.end).alias("period_end"), pl.lit(period.window).alias("window"),
     ).sort("group_code" if grouping != "marac" else "group_name")
+
+
+def _with_area_coverage(dataset: Dataset, frame: pl.DataFrame, grouping: str) -> pl.DataFrame:
+    """For region and force-area rows, the share of the area's local authorities the registry's MARACs cover.
+
+    A "North West" row built from Lancashire's MARACs alone covers 14 of 39 authorities; this
+    column says so wherever the figures travel.
+    """
+    coverage = dataset.area_coverage
+    if grouping not in ("region", "pfa") or coverage.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("area_share_covered"))
+    shares = coverage.filter(pl.col("kind") == grouping).select(pl.col("name").alias("group_code"), pl.col("coverage").alias("area_share_covered"))
+    return frame.join(shares, on="group_code", how="left")
 
 
 def quarterly(dataset: Dataset, grouping: str = "marac", first: object = None, last: object = None) -> pl.DataFrame:
@@ -216,7 +229,8 @@ def value_columns(dataset: Dataset) -> list[str]:
     agencies = dataset.agencies
     return [
         "group_code", "group_name", "period_start", "period_end", "window",
-        "maracs_in_group", "maracs_reporting", "meetings", "quarters_with_data", "coverage",
+        "maracs_in_group", "maracs_reporting", "maracs_with_population", "meetings", "quarters_with_data", "coverage",
+        "area_share_covered",
         "cases", "repeat_cases", "children_in_household", "adult_female_population", "population_base",
         "annualised_cases", "cases_per_10k", "recommended_cases", "pct_of_recommended", "volume_verdict",
         "repeat_rate", "repeat_verdict",

@@ -127,3 +127,11 @@ def test_police_force_area_filter(fixture_db: Path) -> None:
     assert done.returncode == 0, done.stderr
     lancashire = pl.read_csv(io.StringIO(done.stdout)).row(0, named=True)
     assert (lancashire["group_name"], lancashire["maracs_in_group"], lancashire["maracs_reporting"]) == ("Lancashire", 10, 0)
+
+
+def test_area_rows_say_how_much_of_the_area_the_registry_covers(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--group", "region")
+    rows = {r["group_code"]: r for r in pl.read_csv(io.StringIO(done.stdout)).iter_rows(named=True)}
+    assert rows["London"]["area_share_covered"] == pytest.approx(32 / 33)  # every borough but the City
+    assert rows["North West"]["area_share_covered"] == pytest.approx(14 / 39)  # Lancashire's 14 of the region's 39
+    assert rows["London"]["maracs_with_population"] == 2

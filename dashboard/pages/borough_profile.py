@@ -16,7 +16,9 @@ codes = sorted(names, key=lambda c: (not c.startswith("E09"), names[c]))
 st.title("Borough profile")
 row = st.columns([1, 1, 1])
 with row[0]:
-    code = st.selectbox("MARAC", codes, format_func=lambda c: names[c], key="marac", bind="query-params")
+    held = data.with_returns(dataset)
+    first = next((i for i, c in enumerate(codes) if c in held), 0)
+    code = st.selectbox("MARAC", codes, index=first, format_func=lambda c: names[c], key="marac", bind="query-params")
 end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)
@@ -43,15 +45,17 @@ tiles[2].metric("Recommended cases", display.number(figures["recommended_cases"]
 tiles[2].caption(f"40 a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned")
 tiles[3].metric("Volume (% of recommended)",
                 display.percent_beside_verdict(figures["pct_of_recommended"], figures["volume_verdict"], dataset.ranges["volume"]))
-tiles[3].caption(verdict_words(figures["volume_verdict"]))
+tiles[3].caption(verdict_words(figures["volume_verdict"]) if figures["volume_verdict"] or figures["cases"] is None
+                 else "no population figure for this MARAC on this base, so no volume verdict")
 
 st.subheader("Indicators against the SafeLives ranges")
 profile = tables.profile_frame(comparators, dataset.ranges)
 st.dataframe(tables.styled_profile(profile), hide_index=True,
              column_config={"Expected range": st.column_config.TextColumn("Expected range", width=235),
                             **{c: st.column_config.TextColumn(c, width=175 if i == 0 else 140) for i, c in enumerate(profile.columns[4:])}})
-st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); "
-           "the number in brackets is how many MARACs each sums.")
+st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
+           "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
+           "share': each is judged against its own population.")
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
 st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
            + f"Partner-agency (non-police) referrals: {display.percent(figures['partner_agency_share'])}.")
