@@ -15,8 +15,10 @@ from typing import Literal
 import polars as pl
 
 from metrics.dataset import Dataset
+from metrics.intervals import byar, wilson
 from metrics.periods import Period, quarter_end
 from metrics.ranges import verdict
+from metrics.significance import significance
 
 Grouping = Literal["marac", "bcu", "region", "pfa", "all"]
 GROUPINGS: dict[str, str] = {"marac": "MARAC", "bcu": "Borough Command Unit", "region": "region", "pfa": "police force area", "all": "all MARACs"}
@@ -163,7 +165,51 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias("local_share_source"),
         pl.lit(ranges.edition).alias("range_edition"),
     )
+    frame = frame.with_columns(_uncertainty(dataset, agencies))
     return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_population_years")
+
+
+#: shares with their numerator and denominator (value column, k, n)
+def _share_parts(agencies: list[str]) -> list[tuple[str, str, str]]:
+    return [
+        ("repeat_rate", "repeat_cases", "cases"),
+        *((f"share_referrals_{a}", f"referrals_{a}", "referrals_total") for a in agencies),
+        ("share_racially_minoritised", "victims_racially_minoritised", "cases"),
+        ("share_lgbt", "victims_lgbt", "cases"),
+        ("share_disabled", "victims_disabled", "cases"),
+        ("share_male", "victims_male", "cases"),
+        ("share_aged_16_17", "victims_aged_16_17", "cases"),
+    ]
+
+
+def _uncertainty(dataset: Dataset, agencies: list[str]) -> list[pl.Expr]:
+    """95% and 99.8% intervals for every share and rate, and significance verdicts where a range exists."""
+    out: list[pl.Expr] = []
+    intervals: dict[str, tuple[pl.Expr, pl.Expr]] = {}
+    for confidence, tag in ((0.95, "ci95"), (0.998, "ci998")):
+        for value, k, n in _share_parts(agencies):
+            low, high = wilson(pl.col(k), pl.col(n), confidence)
+            out += [low.alias(f"{value}_{tag}_low"), high.alias(f"{value}_{tag}_high")]
+            intervals[f"{value}_{tag}"] = (low, high)
+        police = intervals[f"share_referrals_police_{tag}"]  # the police share is that agency's share, named for its range
+        out += [police[0].alias(f"police_share_{tag}_low"), police[1].alias(f"police_share_{tag}_high")]
+        intervals[f"police_share_{tag}"] = police
+        low, high = byar(pl.col("_volume_cases"), confidence)
+        years = pl.col("_population_years")
+        rate = (pl.when(years > 0).then(low / years * 10_000), pl.when(years > 0).then(high / years * 10_000))
+        pct = (pl.when(pl.col("recommended_cases") > 0).then(low / pl.col("recommended_cases")),
+               pl.when(pl.col("recommended_cases") > 0).then(high / pl.col("recommended_cases")))
+        out += [rate[0].alias(f"cases_per_10k_{tag}_low"), rate[1].alias(f"cases_per_10k_{tag}_high"),
+                pct[0].alias(f"pct_of_recommended_{tag}_low"), pct[1].alias(f"pct_of_recommended_{tag}_high")]
+        intervals[f"pct_of_recommended_{tag}"] = pct
+    ranges, cases = dataset.ranges, pl.col("cases")
+    for ind in INDICATORS:
+        if ind.verdict is None or ind.range_key is None:
+            continue
+        low, high = intervals[f"{ind.value}_ci95"]
+        local = pl.col("local_share_not_white_british") if ind.key == "racially_minoritised" else None
+        out.append(significance(low, high, cases, ranges[ind.range_key], local).alias(f"{ind.value}_significance"))
+    return out
 
 
 def _top_referrers(frame: pl.DataFrame, agencies: list[str]) -> pl.DataFrame:
