@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -345,10 +345,8 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
 
 def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
     """Roll back, accepting that a failed commit may already have ended the transaction."""
-    try:
+    with suppress(duckdb.Error):
         conn.rollback()
-    except duckdb.Error:
-        pass
 
 
 def _shrinking_quarters(conn: duckdb.DuckDBPyConnection, file: str, earlier: list[int], key_list: str,

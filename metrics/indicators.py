@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from metrics.dataset import Dataset
@@ -165,7 +166,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias("local_share_source"),
         pl.lit(ranges.edition).alias("range_edition"),
     )
-    frame = frame.with_columns(_uncertainty(dataset, agencies))
+    frame = frame.hstack(_uncertainty(dataset, frame, agencies))
     return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_population_years")
 
 
@@ -173,6 +174,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
 def _share_parts(agencies: list[str]) -> list[tuple[str, str, str]]:
     return [
         ("repeat_rate", "repeat_cases", "cases"),
+        ("police_share", "referrals_police", "referrals_total"),  # the police agency share, named for its range
         *((f"share_referrals_{a}", f"referrals_{a}", "referrals_total") for a in agencies),
         ("share_racially_minoritised", "victims_racially_minoritised", "cases"),
         ("share_lgbt", "victims_lgbt", "cases"),
@@ -182,33 +184,36 @@ def _share_parts(agencies: list[str]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _uncertainty(dataset: Dataset, agencies: list[str]) -> list[pl.Expr]:
+def _uncertainty(dataset: Dataset, frame: pl.DataFrame, agencies: list[str]) -> list[pl.Series]:
     """95% and 99.8% intervals for every share and rate, and significance verdicts where a range exists."""
-    out: list[pl.Expr] = []
-    intervals: dict[str, tuple[pl.Expr, pl.Expr]] = {}
+    def col(name: str) -> np.ndarray:
+        return frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+    out: list[pl.Series] = []
+    intervals: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(name: str, low: np.ndarray, high: np.ndarray) -> None:
+        intervals[name] = (low, high)
+        out.extend(pl.Series(f"{name}_{end}", values, dtype=pl.Float64, nan_to_null=True)
+                   for end, values in (("low", low), ("high", high)))
+
+    years, recommended = col("_population_years"), col("recommended_cases")
     for confidence, tag in ((0.95, "ci95"), (0.998, "ci998")):
         for value, k, n in _share_parts(agencies):
-            low, high = wilson(pl.col(k), pl.col(n), confidence)
-            out += [low.alias(f"{value}_{tag}_low"), high.alias(f"{value}_{tag}_high")]
-            intervals[f"{value}_{tag}"] = (low, high)
-        police = intervals[f"share_referrals_police_{tag}"]  # the police share is that agency's share, named for its range
-        out += [police[0].alias(f"police_share_{tag}_low"), police[1].alias(f"police_share_{tag}_high")]
-        intervals[f"police_share_{tag}"] = police
-        low, high = byar(pl.col("_volume_cases"), confidence)
-        years = pl.col("_population_years")
-        rate = (pl.when(years > 0).then(low / years * 10_000), pl.when(years > 0).then(high / years * 10_000))
-        pct = (pl.when(pl.col("recommended_cases") > 0).then(low / pl.col("recommended_cases")),
-               pl.when(pl.col("recommended_cases") > 0).then(high / pl.col("recommended_cases")))
-        out += [rate[0].alias(f"cases_per_10k_{tag}_low"), rate[1].alias(f"cases_per_10k_{tag}_high"),
-                pct[0].alias(f"pct_of_recommended_{tag}_low"), pct[1].alias(f"pct_of_recommended_{tag}_high")]
-        intervals[f"pct_of_recommended_{tag}"] = pct
-    ranges, cases = dataset.ranges, pl.col("cases")
+            add(f"{value}_{tag}", *wilson(col(k), col(n), confidence))
+        low, high = byar(col("_volume_cases"), confidence)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_10k = np.where(years > 0, 10_000 / years, np.nan)
+            of_recommended = np.where(recommended > 0, 1 / recommended, np.nan)
+        add(f"cases_per_10k_{tag}", low * per_10k, high * per_10k)
+        add(f"pct_of_recommended_{tag}", low * of_recommended, high * of_recommended)
+    cases, ranges = col("cases"), dataset.ranges
     for ind in INDICATORS:
         if ind.verdict is None or ind.range_key is None:
             continue
-        low, high = intervals[f"{ind.value}_ci95"]
-        local = pl.col("local_share_not_white_british") if ind.key == "racially_minoritised" else None
-        out.append(significance(low, high, cases, ranges[ind.range_key], local).alias(f"{ind.value}_significance"))
+        local = col("local_share_not_white_british") if ind.key == "racially_minoritised" else None
+        verdicts = significance(*intervals[f"{ind.value}_ci95"], cases, ranges[ind.range_key], local)
+        out.append(pl.Series(f"{ind.value}_significance", verdicts, dtype=pl.String))
     return out
 
 

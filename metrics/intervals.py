@@ -2,7 +2,8 @@
 
 A borough with 3 LGBT+ victims/survivors out of 150 cases is at 2.0%, but the truth could be
 anywhere from 0.7% to 5.7%; these intervals say how sure each figure is. Functions return
-Polars expressions so a whole table of groups is computed at once.
+NumPy arrays: a whole table of groups is computed at once, and at a few hundred rows
+array arithmetic costs microseconds where planning a hundred Polars expressions cost ~50 ms.
 
 References: Wilson (1927) for proportions; Byar's approximation (Breslow and Day, 1987) for
 counts of 10 or more, and the exact Poisson interval (chi-squared quantiles) below 10, as
@@ -14,26 +15,28 @@ from __future__ import annotations
 import math
 from functools import cache
 
-import polars as pl
+import numpy as np
 
 #: two-sided z for the confidence levels Fingertips uses
 Z = {0.95: 1.959964, 0.998: 3.090232}
 EXACT_BELOW = 10  # counts under this use the exact Poisson interval rather than Byar's
 
 
-def wilson(k: pl.Expr, n: pl.Expr, confidence: float = 0.95) -> tuple[pl.Expr, pl.Expr]:
-    """Wilson score interval for the proportion k/n: (lower, upper); null where n is 0 or null.
+def wilson(k: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for the proportion k/n: (lower, upper); NaN where n is 0 or missing.
 
     Example: 3 of 150 at 95% gives 0.0068 to 0.0571.
     """
     z = Z[confidence]
-    p = k / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)).clip(lower_bound=0)).sqrt() / denominator
-    valid = n.is_not_null() & (n > 0)
-    return (pl.when(valid).then((centre - half).clip(lower_bound=0)).otherwise(None),
-            pl.when(valid).then((centre + half).clip(upper_bound=1)).otherwise(None))
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denominator = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denominator
+        half = z * np.sqrt(np.clip(p * (1 - p) / n + z * z / (4 * n * n), 0, None)) / denominator
+    valid = np.isfinite(n) & (n > 0)
+    return (np.where(valid, np.clip(centre - half, 0, None), np.nan),
+            np.where(valid, np.clip(centre + half, None, 1), np.nan))
 
 
 def _poisson_cdf(k: int, mean: float) -> float:
@@ -69,19 +72,19 @@ def exact_poisson(count: int, confidence: float = 0.95) -> tuple[float, float]:
     return lower, upper
 
 
-def byar(count: pl.Expr, confidence: float = 0.95) -> tuple[pl.Expr, pl.Expr]:
-    """Interval for a Poisson count O: Byar's approximation from 10 events, the exact interval below.
+def byar(count: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for Poisson counts O: Byar's approximation from 10 events, the exact interval below; NaN where missing.
 
     Divide by the denominator (population-years, recommended cases) for a rate's interval.
     """
     z = Z[confidence]
-    o = count.cast(pl.Float64)
-    byar_low = o * (1 - 1 / (9 * o) - z / (3 * o.sqrt())) ** 3
-    byar_high = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * (o + 1).sqrt())) ** 3
-    exact = {o_: exact_poisson(o_, confidence) for o_ in range(EXACT_BELOW)}
-    small = o.round(0).cast(pl.Int64, strict=False)
-    exact_low = small.replace_strict(list(exact), [v[0] for v in exact.values()], default=None, return_dtype=pl.Float64)
-    exact_high = small.replace_strict(list(exact), [v[1] for v in exact.values()], default=None, return_dtype=pl.Float64)
-    use_exact = o < EXACT_BELOW
-    return (pl.when(o.is_null()).then(None).when(use_exact).then(exact_low).otherwise(byar_low),
-            pl.when(o.is_null()).then(None).when(use_exact).then(exact_high).otherwise(byar_high))
+    o = np.asarray(count, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
+        high = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
+    for small in range(EXACT_BELOW):
+        exact_low, exact_high = exact_poisson(small, confidence)
+        at = o == small
+        low, high = np.where(at, exact_low, low), np.where(at, exact_high, high)
+    missing = ~np.isfinite(o)
+    return np.where(missing, np.nan, low), np.where(missing, np.nan, high)

@@ -7,7 +7,7 @@ distinguishable from the boundary it straddles. Under 10 cases nothing useful ca
 
 from __future__ import annotations
 
-import polars as pl
+import numpy as np
 
 from metrics.ranges import Range
 
@@ -17,29 +17,31 @@ VALUES = ("below", "within", "above", "not distinguishable (lower)", "not distin
           "not distinguishable (lower and upper)", "too few cases")
 
 
-def significance(low: pl.Expr, high: pl.Expr, cases: pl.Expr, item: Range, local: pl.Expr | None = None) -> pl.Expr:
-    """below / within / above / not distinguishable (which boundary) / too few cases; null without a range or data."""
+def significance(low: np.ndarray, high: np.ndarray, cases: np.ndarray, item: Range,
+                 local: np.ndarray | None = None) -> list[str | None]:
+    """below / within / above / not distinguishable (which boundary) / too few cases; None without a range or data."""
+    low, high, cases = (np.asarray(a, dtype=float) for a in (low, high, cases))
     if item.rule == "range":
-        lower, upper = pl.lit(item.lower), pl.lit(item.upper)
+        lower, upper = np.full(low.shape, item.lower), np.full(low.shape, item.upper)
     elif item.rule == "floor":
-        lower, upper = pl.lit(item.lower), None
+        lower, upper = np.full(low.shape, item.lower), None
     elif item.rule == "local_share" and local is not None:
-        lower, upper = local, None
+        lower, upper = np.asarray(local, dtype=float), None
     else:
-        return pl.lit(None, dtype=pl.String)
-    straddles_lower = (low < lower) & (high >= lower)
-    if upper is None:
-        judged = (pl.when(high < lower).then(pl.lit("below"))
-                  .when(low >= lower).then(pl.lit("within"))
-                  .otherwise(pl.lit("not distinguishable (lower)")))
-    else:
-        straddles_upper = (low <= upper) & (high > upper)
-        judged = (pl.when(high < lower).then(pl.lit("below"))
-                  .when(low > upper).then(pl.lit("above"))
-                  .when(straddles_lower & straddles_upper).then(pl.lit("not distinguishable (lower and upper)"))
-                  .when(straddles_lower).then(pl.lit("not distinguishable (lower)"))
-                  .when(straddles_upper).then(pl.lit("not distinguishable (upper)"))
-                  .otherwise(pl.lit("within")))
-    return (pl.when(cases.is_null() | low.is_null() | high.is_null() | lower.is_null()).then(pl.lit(None, dtype=pl.String))
-            .when(cases < TOO_FEW_CASES).then(pl.lit("too few cases"))
-            .otherwise(judged))
+        return [None] * len(low)
+    with np.errstate(invalid="ignore"):
+        straddles_lower = (low < lower) & (high >= lower)
+        if upper is None:
+            conditions = [high < lower, low >= lower]
+            choices = ["below", "within"]
+            otherwise = "not distinguishable (lower)"
+        else:
+            straddles_upper = (low <= upper) & (high > upper)
+            conditions = [high < lower, low > upper, straddles_lower & straddles_upper, straddles_lower, straddles_upper]
+            choices = ["below", "above", "not distinguishable (lower and upper)", "not distinguishable (lower)",
+                       "not distinguishable (upper)"]
+            otherwise = "within"
+        judged = np.select(conditions, choices, default=otherwise)
+        missing = ~(np.isfinite(cases) & np.isfinite(low) & np.isfinite(high) & np.isfinite(lower))
+        judged = np.where(cases < TOO_FEW_CASES, "too few cases", judged)
+    return [None if m else str(j) for m, j in zip(missing, judged, strict=True)]
