@@ -66,15 +66,23 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     least = 1 if _tick_format(values) == ".1%" else 0
     text = [f"{percent_beside_verdict(v, d, item, loc, least)} {verdict_label(d) if indicator.verdict else ''}".strip()
             for v, d, loc in zip(values, verdicts, locals_, strict=True)]
+    low_col, high_col = f"{indicator.value}_ci95_low", f"{indicator.value}_ci95_high"
+    error, tops = None, values
+    if low_col in data.columns and high_col in data.columns:  # 95% intervals as whiskers, so chance is visible
+        lows, highs = data[low_col].to_list(), data[high_col].to_list()
+        error = dict(type="data", symmetric=False, color="#505a5f", thickness=1.2, width=3,
+                     array=[h - v if h is not None else 0 for v, h in zip(values, highs, strict=True)],
+                     arrayminus=[v - lo if lo is not None else 0 for v, lo in zip(values, lows, strict=True)])
+        tops = [max(v, h) if h is not None else v for v, h in zip(values, highs, strict=True)]
     fig = go.Figure(go.Bar(
         x=values, y=names, orientation="h", marker=dict(color=colours, line=dict(color="#0b0c0c", width=widths)),
-        hovertemplate="%{y}: %{x:.1%}<extra></extra>", name=indicator.label, showlegend=False,
+        error_x=error, hovertemplate="%{y}: %{x:.1%}<extra></extra>", name=indicator.label, showlegend=False,
     ))
     if local:
         fig.add_trace(go.Scatter(x=locals_, y=names, mode="markers",
                                  marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
                                  name="local share not White British", hovertemplate="%{y}: local share %{x:.1%}<extra></extra>"))
-    ends = [max(v, loc) if loc is not None else v for v, loc in zip(values, locals_, strict=True)]
+    ends = [max(t, loc) if loc is not None else t for t, loc in zip(tops, locals_, strict=True)]
     fig.add_trace(go.Scatter(x=ends, y=names, mode="text", text=text, textposition="middle right", showlegend=False,
                              hoverinfo="skip", cliponaxis=False))
     low, high = _band_bounds(item)

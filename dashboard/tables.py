@@ -163,6 +163,55 @@ def _cell(frame: pl.DataFrame, ind: Indicator) -> tuple[float | None, str | None
     return value, verdict, local
 
 
+SIGNIFICANCE_WORDS = {
+    "below": "below the range", "within": "within the range", "above": "above the range",
+    "not distinguishable (lower)": "not distinguishable from the lower bound",
+    "not distinguishable (upper)": "not distinguishable from the upper bound",
+    "not distinguishable (lower and upper)": "not distinguishable from either bound",
+    "too few cases": "too few cases to say",
+}
+
+
+def certainty_frame(own: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
+    """How sure each verdict is: the 95% and 99.8% intervals and what the 95% interval supports.
+
+    The explanation reads like Fingertips: "95% interval 0.7%–5.7%, range starts at 2.5%: not
+    distinguishable from the lower bound".
+    """
+    out: dict[str, list[object]] = {"Indicator": [], "Value": [], "95% interval": [], "99.8% interval": [],
+                                    "What the 95% interval supports": [], "Why": []}
+    row = own.row(0, named=True) if own.height else {}
+    for ind in INDICATORS:
+        value = row.get(ind.value)
+        low, high = row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high")
+        wide_low, wide_high = row.get(f"{ind.value}_ci998_low"), row.get(f"{ind.value}_ci998_high")
+        item = ranges.get(ind.range_key) if ind.range_key else None
+        local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
+        supported = row.get(f"{ind.value}_significance")
+        interval = "–" if low is None else f"{low:.1%}–{high:.1%}"
+        out["Indicator"].append(ind.label)
+        out["Value"].append("–" if value is None else f"{value:.1%}")
+        out["95% interval"].append(interval)
+        out["99.8% interval"].append("–" if wide_low is None else f"{wide_low:.1%}–{wide_high:.1%}")
+        out["What the 95% interval supports"].append(SIGNIFICANCE_WORDS.get(supported, "no range" if item is None or item.rule == "none" else "–"))
+        out["Why"].append(_why(interval, supported, item, local))
+    return pd.DataFrame(out)
+
+
+def _why(interval: str, supported: str | None, item, local: float | None) -> str:
+    if supported is None:
+        return ""
+    if supported == "too few cases":
+        return "fewer than 10 cases in the period"
+    if item.rule == "local_share":
+        bound = f"the local share is {local:.1%}"
+    elif item.rule == "floor":
+        bound = f"range starts at {item.lower:.1%}".replace(".0%", "%")
+    else:
+        bound = f"range {item.describe()}"
+    return f"95% interval {interval}, {bound}: {SIGNIFICANCE_WORDS[supported]}"
+
+
 def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     return table.style.map(lambda v: f"background-color: {_FILL_BY_LABEL.get(v, '#ffffff')}", subset=["Verdict"])
 

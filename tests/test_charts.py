@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import plotly.io as pio
+import pytest
 import polars as pl
 
 from dashboard import charts
@@ -103,3 +104,14 @@ def test_trend_chart_one_line_per_series_with_quarter_labels() -> None:
     assert fig.data[0].line.width == 3 and fig.data[1].line.dash == "dot"
     band = fig.layout.shapes[0]
     assert (band.y0, band.y1) == (0.28, 0.40)
+
+
+def test_ranked_bars_show_95_percent_intervals_as_whiskers() -> None:
+    data = frame().with_columns(pl.Series("repeat_rate_ci95_low", [0.40, 0.15, 0.25, None]),
+                                pl.Series("repeat_rate_ci95_high", [0.50, 0.26, 0.36, None]))
+    fig = charts.ranked_bars(data, REPEAT, REPEAT_RANGE, subtitle="s", source="src")
+    bar, labels = fig.data[0], fig.data[-1]
+    # Beta 0.20 (0.15-0.26), Gamma 0.30 (0.25-0.36), Alpha 0.45 (0.40-0.50)
+    assert list(bar.error_x.array) == pytest.approx([0.06, 0.06, 0.05])
+    assert list(bar.error_x.arrayminus) == pytest.approx([0.05, 0.05, 0.05])
+    assert list(labels.x) == pytest.approx([0.26, 0.36, 0.50])  # labels start beyond the whiskers

@@ -56,6 +56,11 @@ st.dataframe(tables.styled_profile(profile), hide_index=True,
 st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
            "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
            "share': each is judged against its own population.")
+st.subheader("How sure are these verdicts?")
+st.caption("With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "
+           "interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below 10 cases, for volume).")
+st.dataframe(tables.certainty_frame(own, dataset.ranges), hide_index=True,
+             column_config={"Why": st.column_config.TextColumn("Why", width="large")})
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
 st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
            + f"Partner-agency (non-police) referrals: {display.percent(figures['partner_agency_share'])}.")
