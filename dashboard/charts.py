@@ -83,7 +83,7 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
                                  marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
                                  name="local share not White British", hovertemplate="%{y}: local share %{x:.1%}<extra></extra>"))
     ends = [max(t, loc) if loc is not None else t for t, loc in zip(tops, locals_, strict=True)]
-    fig.add_trace(go.Scatter(x=ends, y=names, mode="text", text=text, textposition="middle right", showlegend=False,
+    fig.add_trace(go.Scatter(x=ends, y=names, mode="text", text=text, texttemplate="  %{text}", textposition="middle right", showlegend=False,
                              hoverinfo="skip", cliponaxis=False))
     low, high = _band_bounds(item)
     if low is not None:
