@@ -23,6 +23,7 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
     "marac": (("maracs.csv",), {}),
     "marac_area": (("marac_areas.csv",), {"share": pl.Float64}),
     "safelives_range": (("safelives_ranges.csv",), {"lower": pl.Float64, "upper": pl.Float64}),
+    "cost": (("costs.csv",), {"value": pl.Float64}),
 }
 
 

@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS held_quarter (
 CREATE OR REPLACE VIEW meeting_current AS SELECT * FROM meeting WHERE superseded_by IS NULL;
 """
 
+_OPTIONAL_REFERENCE = {"cost"}  # added after the first databases were written
 _META_DEFAULTS = {"synthetic": "false", "population_base": "census2021"}
 
 
@@ -410,7 +411,10 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
     except duckdb.Error as exc:
         raise StoreError(f"{db_path} could not be opened ({type(exc).__name__}: {exc})") from None
     try:
-        tables = {name: conn.sql(f"SELECT * FROM {name}").pl() for name in (*reference.TABLES, "meta")}
+        present = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        # a database written before a reference table existed gets it at its next write; read what is there
+        names = [n for n in (*reference.TABLES, "meta") if n in present or n not in _OPTIONAL_REFERENCE]
+        tables = {name: conn.sql(f"SELECT * FROM {name}").pl() for name in names}
         tables["meeting"] = conn.sql("SELECT * EXCLUDE (superseded_by) FROM meeting_current").pl()
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
     except duckdb.CatalogException:

@@ -34,6 +34,9 @@ class Dataset:
     agency_labels: dict[str, str] = field(default_factory=dict)
     last_loaded: datetime | None = None  # when the newest return went in (UTC)
     available_bases: tuple[str, ...] = ("census2021",)
+    #: estimated cost of the MARAC process per case (GBP) and where that figure comes from
+    cost_per_case: float | None = None
+    cost_source: str = ""
     #: per region and police force area: local authorities in it and how many the registry's MARACs cover
     area_coverage: pl.DataFrame = field(default_factory=pl.DataFrame)
 
@@ -112,4 +115,15 @@ class Dataset:
             last_loaded=loaded.max() if loaded is not None and loaded.len() else None,
             available_bases=tuple(sorted(tables["population"]["base"].unique().to_list())),
             area_coverage=area_coverage,
+            **_cost(tables.get("cost")),
         )
+
+
+def _cost(frame: pl.DataFrame | None) -> dict[str, object]:
+    """The per-case cost row of costs.csv, if the database holds one (older databases do not)."""
+    if frame is None or frame.is_empty():
+        return {}
+    row = frame.filter(pl.col("item") == "marac_cost_per_case")
+    if row.is_empty():
+        return {}
+    return {"cost_per_case": float(row["value"][0]), "cost_source": str(row["source"][0])}

@@ -165,9 +165,30 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         pl.lit(dataset.base_label).alias("population_base"),
         pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias("local_share_source"),
         pl.lit(ranges.edition).alias("range_edition"),
-    )
+    ).with_columns(_capacity(dataset, per_10k))
     frame = frame.hstack(_uncertainty(dataset, frame, agencies))
     return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_population_years")
+
+
+def _capacity(dataset: Dataset, per_10k: float) -> list[pl.Expr]:
+    """Staffing and cost a year's cases imply, at the current and at the recommended volume.
+
+    SafeLives: about 100 referrals a year per full-time IDVA and one full-time MARAC
+    administrator per 400 cases; cost per case from the reference data (default £245.82).
+    """
+    per_idva = dataset.ranges.value("idva_referrals_per_fte")
+    per_admin = dataset.ranges.value("cases_per_admin_fte")
+    current = pl.col("annualised_cases")
+    recommended = per_10k * pl.col("adult_female_population") / 10_000  # a full year, whatever was returned
+    cost = pl.lit(dataset.cost_per_case, dtype=pl.Float64)
+    return [
+        (current / per_idva).alias("idva_fte_for_current_volume"),
+        (recommended / per_idva).alias("idva_fte_for_recommended_volume"),
+        (current / per_admin).alias("admin_fte_for_current_volume"),
+        (recommended / per_admin).alias("admin_fte_for_recommended_volume"),
+        cost.alias("cost_per_case"),
+        (current * cost).alias("annual_cost_estimate"),
+    ]
 
 
 #: shares with their numerator and denominator (value column, k, n)
@@ -292,4 +313,6 @@ def value_columns(dataset: Dataset) -> list[str]:
         "share_lgbt", "lgbt_verdict", "share_disabled", "disabled_verdict", "share_male", "male_verdict",
         "share_aged_16_17", "victims_racially_minoritised", "victims_lgbt", "victims_disabled", "victims_male",
         "victims_aged_16_17", "perpetrators_under_18", *(f"referrals_{a}" for a in agencies), "range_edition",
+        "idva_fte_for_current_volume", "idva_fte_for_recommended_volume", "admin_fte_for_current_volume",
+        "admin_fte_for_recommended_volume", "cost_per_case", "annual_cost_estimate",
     ]

@@ -77,6 +77,9 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
         "Adult female population": "110,780",
         "Recommended cases": "443",
         "Volume (% of recommended)": "90%",
+        "IDVAs (full-time)": "4.0",  # 400 cases a year / 100
+        "MARAC administrators (full-time)": "1.0",  # 400 / 400
+        "Cost of the MARAC process": "£98,328 a year",  # 400 x £245.82
     }
     profile = at.dataframe[0].value.set_index("Indicator")
     assert profile.loc["Repeat rate", "Value"] == "30.0%"

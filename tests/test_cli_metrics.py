@@ -148,3 +148,15 @@ def test_area_rows_say_how_much_of_the_area_the_registry_covers(fixture_db: Path
     assert rows["London"]["area_share_covered"] == pytest.approx(32 / 33)  # every borough but the City
     assert rows["North West"]["area_share_covered"] == pytest.approx(14 / 39)  # Lancashire's 14 of the region's 39
     assert rows["London"]["maracs_with_population"] == 2
+
+
+def test_capacity_and_cost(fixture_db: Path) -> None:
+    done = marac("metrics", "--db", str(fixture_db), "--period-end", "2021-03-31", "--region", "London")
+    hackney = pl.read_csv(io.StringIO(done.stdout)).filter(pl.col("group_code") == "E09000012").row(0, named=True)
+    # 400 cases a year; recommended 443.12 a year (40 per 10,000 of 110,780)
+    assert hackney["idva_fte_for_current_volume"] == pytest.approx(4.0)  # 400 / 100 referrals per IDVA
+    assert hackney["idva_fte_for_recommended_volume"] == pytest.approx(4.4312)
+    assert hackney["admin_fte_for_current_volume"] == pytest.approx(1.0)  # 400 / 400 cases per administrator
+    assert hackney["admin_fte_for_recommended_volume"] == pytest.approx(1.1078)
+    assert hackney["cost_per_case"] == pytest.approx(245.82)
+    assert hackney["annual_cost_estimate"] == pytest.approx(98_328.0)  # 400 x 245.82

@@ -65,6 +65,20 @@ top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figu
 st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
            + f"Partner-agency (non-police) referrals: {display.percent(figures['partner_agency_share'])}.")
 
+st.subheader("Capacity and cost")
+capacity = st.columns(3)
+capacity[0].metric("IDVAs (full-time)", display.number(figures["idva_fte_for_current_volume"], 1))
+capacity[0].caption(f"for the current {display.number(figures['annualised_cases'])} cases a year; "
+                    f"{display.number(figures['idva_fte_for_recommended_volume'], 1)} at the recommended volume "
+                    "(SafeLives: about 100 referrals a year each)")
+capacity[1].metric("MARAC administrators (full-time)", display.number(figures["admin_fte_for_current_volume"], 1))
+capacity[1].caption(f"{display.number(figures['admin_fte_for_recommended_volume'], 1)} at the recommended volume "
+                    "(SafeLives: one per 400 cases)")
+capacity[2].metric("Cost of the MARAC process", "–" if figures["annual_cost_estimate"] is None
+                   else f"£{figures['annual_cost_estimate']:,.0f} a year")
+capacity[2].caption(f"at £{figures['cost_per_case']:,.2f} per case ({dataset.cost_source}); edit data/reference/costs.csv"
+                    if figures["cost_per_case"] is not None else "no cost per case in the reference data")
+
 st.subheader("Quarterly trend")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
                       bind="query-params")
