@@ -14,7 +14,7 @@ import polars as pl
 from dashboard.display import percent_beside_verdict
 from dashboard.theme import MUTED, RANGE_FILL, SERIES, SYNTHETIC_NOTE, TEMPLATE, VERDICT_STYLE, verdict_label
 from metrics.indicators import Indicator
-from metrics.periods import quarter_label
+from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range
 
 
@@ -100,7 +100,7 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
 
 def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range, *, title: str, subtitle: str,
                 source: str, synthetic: bool = False, period: list[date] | None = None,
-                local_share: float | None = None) -> go.Figure:
+                local_share: float | None = None, national: pl.DataFrame | None = None) -> go.Figure:
     """Quarterly trend of one indicator for a MARAC and its comparators, with the expected range shaded.
 
     The chosen period is shaded too, every other quarter is labelled counting back from the
@@ -119,6 +119,13 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
             line=dict(color=SERIES[i % len(SERIES)], width=3 if i == 0 else 1.5, dash="solid" if i == 0 else "dot"),
             hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
         ))
+    if national is not None and not national.is_empty() and indicator.value in national.columns:
+        points = [(quarter_label(quarter_of(e)), v) for e, v in zip(national["period_end"], national[indicator.value], strict=True)
+                  if quarter_label(quarter_of(e)) in labels and v is not None]
+        if points:
+            fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers", name="UK (SafeLives, 12 months to)",
+                                     marker=dict(symbol="diamond", size=11, color="#0b0c0c"),
+                                     hovertemplate="UK, SafeLives, 12 months to %{x}: %{y:.1%}<extra></extra>"))
     low, high = _band_bounds(item)
     if low is not None:
         plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]

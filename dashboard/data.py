@@ -18,6 +18,7 @@ import streamlit as st
 from loaders import store
 from metrics.dataset import Dataset
 from metrics.indicators import compute, quarterly, scoped
+from metrics.national import national_comparator
 from metrics.periods import Period, is_quarter_end, period, quarter_end, quarter_label, quarter_of
 
 
@@ -176,7 +177,19 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     if force_area in offered:
         labelled(info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area))
     labelled("All MARACs", figures(path, data_version, population, end, window, "all"))
+    national = national_comparator(data, end)
+    if national.height:
+        out[f"UK, SafeLives ({national['period_end'][0].strftime('%b %Y')})"] = national
     return out
+
+
+def national_series(data: Dataset) -> pl.DataFrame:
+    """Every SafeLives national snapshot, with volume as a share of the recommended 40 per 10,000."""
+    if data.national.is_empty():
+        return data.national
+    per_10k = data.ranges.value("recommended_cases_per_10k")
+    return data.national.with_columns((pl.col("cases_per_10k") / per_10k).alias("pct_of_recommended"),
+                                      (1 - pl.col("partner_agency_share")).alias("police_share"))
 
 
 def chosen_period(end: date, window: str) -> Period:

@@ -150,17 +150,18 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame
             text, local_text = pair_beside_verdict(value, verdict, item, local, least=1)
             if ind.key == "racially_minoritised" and local is not None and value is not None:
                 text = f"{text} of {local_text}"  # each comparator is judged against its own local share
-            out[name].append(f"{text} {VERDICT_STYLE[verdict]['symbol']}" if ind.verdict and value is not None else text)
+            out[name].append(f"{text} {VERDICT_STYLE[verdict]['symbol']}" if verdict and value is not None else text)
     return pd.DataFrame(out)
 
 
 def _cell(frame: pl.DataFrame, ind: Indicator) -> tuple[float | None, str | None, float | None]:
     if not frame.height:
         return None, None, None
-    value = frame[ind.value][0]
-    verdict = frame[ind.verdict][0] if ind.verdict else None
-    local = frame["local_share_not_white_british"][0] if ind.key == "racially_minoritised" else None
-    return value, verdict, local
+    def first(column: str | None) -> object:
+        return frame[column][0] if column and column in frame.columns else None
+
+    # a published comparator (SafeLives national) has values but no verdicts or local share
+    return first(ind.value), first(ind.verdict), first("local_share_not_white_british") if ind.key == "racially_minoritised" else None
 
 
 SIGNIFICANCE_WORDS = {

@@ -37,6 +37,8 @@ class Dataset:
     #: estimated cost of the MARAC process per case (GBP) and where that figure comes from
     cost_per_case: float | None = None
     cost_source: str = ""
+    #: SafeLives' published national figures (UK, rolling 12 months), for comparison only
+    national: pl.DataFrame = field(default_factory=pl.DataFrame)
     #: per region and police force area: local authorities in it and how many the registry's MARACs cover
     area_coverage: pl.DataFrame = field(default_factory=pl.DataFrame)
 
@@ -116,6 +118,7 @@ class Dataset:
             available_bases=tuple(sorted(tables["population"]["base"].unique().to_list())),
             area_coverage=area_coverage,
             **_cost(tables.get("cost")),
+            national=tables.get("national", pl.DataFrame()),
         )
 
 

@@ -85,7 +85,11 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
     assert profile.loc["Repeat rate", "Value"] == "30.0%"
     assert profile.loc["Police share of referrals", "Verdict"] == "▼ below"
     # the brackets count the MARACs that sent returns: both Central East boroughs, 2 of London's 32
-    assert list(profile.columns)[3:] == ["Central East BCU (2)", "London (2 of 32)", "All MARACs (2 of 42)"]
+    assert list(profile.columns)[3:] == ["Central East BCU (2)", "London (2 of 32)", "All MARACs (2 of 42)", "UK, SafeLives (Jun 2019)"]
+    # SafeLives' national figures to June 2019 (the latest before March 2021): 30% repeat, 35% partner-agency referrals
+    assert profile.loc["Repeat rate", "UK, SafeLives (Jun 2019)"] == "30.0%"
+    assert profile.loc["Police share of referrals", "UK, SafeLives (Jun 2019)"] == "65.0%"
+    assert profile.loc["Cases as % of recommended volume", "UK, SafeLives (Jun 2019)"] == "97.5%"  # 39 per 10,000 / 40
     assert profile.loc["Police share of referrals", "Central East BCU (2)"] == "62.0% ●"  # within
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
     assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"

@@ -115,3 +115,13 @@ def test_ranked_bars_show_95_percent_intervals_as_whiskers() -> None:
     assert list(bar.error_x.array) == pytest.approx([0.06, 0.06, 0.05])
     assert list(bar.error_x.arrayminus) == pytest.approx([0.05, 0.05, 0.05])
     assert list(labels.x) == pytest.approx([0.26, 0.36, 0.50])  # labels start beyond the whiskers
+
+
+def test_trend_chart_marks_safelives_national_figures() -> None:
+    quarters = [date(2019, 1, 1), date(2019, 4, 1), date(2019, 7, 1)]
+    own = pl.DataFrame({"quarter_start": quarters, "repeat_rate": [0.25, 0.27, 0.26]})
+    national = pl.DataFrame({"period_end": [date(2019, 6, 30), date(2023, 6, 30)], "repeat_rate": [0.30, 0.32]})
+    fig = charts.trend_chart({"Hackney": own}, REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src", national=national)
+    marks = fig.data[-1]
+    # only the snapshot inside the plotted quarters is drawn, at the quarter its 12 months end in
+    assert (list(marks.x), list(marks.y)) == (["2019-20 Q1"], [0.30])

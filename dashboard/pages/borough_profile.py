@@ -55,7 +55,8 @@ st.dataframe(tables.styled_profile(profile), hide_index=True,
                             **{c: st.column_config.TextColumn(c, width=175 if i == 0 else 140) for i, c in enumerate(profile.columns[4:])}})
 st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
            "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
-           "share': each is judged against its own population.")
+           "share': each is judged against its own population. The UK column is SafeLives' latest published national "
+           "figure at or before the period's end, on SafeLives' own population base, for comparison only.")
 st.subheader("How sure are these verdicts?")
 st.caption("With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "
            "interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below 10 cases, for volume).")
@@ -89,6 +90,7 @@ series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), da
 figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
                             subtitle="Quarter by quarter; volume shown as a yearly rate. Shaded columns: the period chosen above.",
                             source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic,
-                            period=chosen.quarters, local_share=info["local_share_not_white_british"])
+                            period=chosen.quarters, local_share=info["local_share_not_white_british"],
+                            national=data.national_series(dataset))
 st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
                                        f"with {data.area_name(home)} for comparison and the expected range shaded.")

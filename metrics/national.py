@@ -1,0 +1,34 @@
+"""SafeLives' published national figures as a comparator: the latest snapshot at or before a period's end.
+
+They are UK figures on SafeLives' own (older, smaller) adult female base, so volume compares
+only roughly with rates on Census 2021; the row says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from metrics.dataset import Dataset
+
+
+def national_comparator(dataset: Dataset, period_end: date) -> pl.DataFrame:
+    """One row shaped like `compute` output (the indicator columns SafeLives publishes), or an empty frame.
+
+    The police share is 1 − SafeLives' partner-agency share (referrals from anyone but the police).
+    """
+    national = dataset.national
+    if national.is_empty():
+        return pl.DataFrame()
+    held = national.filter(pl.col("period_end") <= period_end).sort("period_end")
+    if held.is_empty():
+        return pl.DataFrame()
+    per_10k = dataset.ranges.value("recommended_cases_per_10k")
+    return held.tail(1).select(
+        pl.format("{} (SafeLives, 12 months to {})", pl.col("scope"), pl.col("period_end").dt.strftime("%b %Y")).alias("group_name"),
+        "period_start", "period_end", "maracs", "cases", "cases_per_10k",
+        (pl.col("cases_per_10k") / per_10k).alias("pct_of_recommended"),
+        "repeat_rate", (1 - pl.col("partner_agency_share")).alias("police_share"), "partner_agency_share",
+        "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male", "share_aged_16_17", "source",
+    )
