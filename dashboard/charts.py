@@ -146,3 +146,58 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
                      tickvals=labels[::-2][::-1])
     fig.update_layout(height=480, margin=dict(t=120, b=130))
     return _frame_text(fig, title, subtitle, source, synthetic)
+
+
+_DENOMINATOR = {"volume": "recommended_cases", "police_share": "referrals_total"}  # the rest are shares of cases
+_FUNNEL_Z = {"95%": 1.959964, "99.8%": 3.090232}
+
+
+def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
+                synthetic: bool = False, highlight: str | None = None) -> go.Figure:
+    """Funnel plot (Spiegelhalter 2005): each MARAC against the size of its denominator.
+
+    The centre line is the area's own figure (summed numerators over summed denominators) and
+    the 95% and 99.8% control limits show how far chance alone could carry a MARAC of that size:
+    points outside the outer funnel differ from the area by more than chance. Shares use
+    binomial limits p ± z·√(p(1−p)/n); volume uses Poisson limits on the recommended cases,
+    p ± z·√(p/E). The SafeLives range is shaded behind.
+    """
+    denominator = _DENOMINATOR.get(indicator.key, "cases")
+    data = frame.filter(pl.col(indicator.value).is_not_null() & (pl.col(denominator) > 0))
+    n = data[denominator].to_list()
+    values = data[indicator.value].to_list()
+    fig = go.Figure()
+    if not n:
+        fig.add_annotation(text="No MARAC has figures for this period", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
+        return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
+    centre = sum(v * d for v, d in zip(values, n, strict=True)) / sum(n)
+    top = max(n) * 1.05
+    xs = [top * i / 200 for i in range(1, 201)]
+    low, high = _band_bounds(item)
+    if low is not None:
+        fig.add_hrect(y0=low, y1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL,
+                      line_width=0, layer="below")
+    for label, z in _FUNNEL_Z.items():
+        spread = [z * ((centre / x) if indicator.key == "volume" else (centre * (1 - centre) / x)) ** 0.5 for x in xs]
+        dash = "dash" if label == "95%" else "dot"
+        fig.add_trace(go.Scatter(x=xs, y=[max(centre - s, 0) for s in spread], mode="lines", name=f"{label} limits",
+                                 line=dict(color=MUTED, dash=dash, width=1.2), hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=xs, y=[centre + s for s in spread], mode="lines", showlegend=False,
+                                 line=dict(color=MUTED, dash=dash, width=1.2), hoverinfo="skip"))
+    fig.add_hline(y=centre, line=dict(color="#0b0c0c", width=1.5),
+                  annotation_text=f"area figure {centre:.1%}", annotation_position="top right")
+    verdicts = data[indicator.verdict].to_list() if indicator.verdict else [None] * len(values)
+    codes = data["group_code"].to_list()
+    fig.add_trace(go.Scatter(
+        x=n, y=values, mode="markers", name="MARACs", text=data["group_name"].to_list(),
+        marker=dict(size=[14 if c == highlight else 9 for c in codes],
+                    color=[VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts],
+                    line=dict(color="#0b0c0c", width=[2 if c == highlight else 0.5 for c in codes]),
+                    symbol=["diamond" if c == highlight else "circle" for c in codes]),
+        hovertemplate="%{text}: %{y:.1%} of %{x:,.0f}<extra></extra>",
+    ))
+    axis = "recommended cases in the period" if indicator.key == "volume" else f"{denominator.replace('_', ' ')} in the period"
+    fig.update_xaxes(title=axis, rangemode="tozero")
+    fig.update_yaxes(title=indicator.label, tickformat=_tick_format(values), rangemode="tozero")
+    fig.update_layout(height=520, margin=dict(t=120, b=110))
+    return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)

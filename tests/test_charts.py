@@ -125,3 +125,33 @@ def test_trend_chart_marks_safelives_national_figures() -> None:
     marks = fig.data[-1]
     # only the snapshot inside the plotted quarters is drawn, at the quarter its 12 months end in
     assert (list(marks.x), list(marks.y)) == (["2019-20 Q1"], [0.30])
+
+
+def test_funnel_plot_centre_and_limits() -> None:
+    data = pl.DataFrame({
+        "group_code": ["A", "B", "C"], "group_name": ["Alpha", "Beta", "Gamma"],
+        "repeat_rate": [0.25, 0.35, 0.30], "repeat_verdict": ["below", "within", "within"], "cases": [100, 300, 600],
+    })
+    fig = charts.funnel_plot(data, REPEAT, REPEAT_RANGE, subtitle="s", source="src", highlight="B")
+    # centre: (25 + 105 + 180) / 1000 = 0.31
+    centre = next(s for s in fig.layout.shapes if s.type == "line")
+    assert centre.y0 == pytest.approx(0.31)
+    lower95, upper95, lower998 = fig.data[0], fig.data[1], fig.data[2]
+    # at n = 630 (the last x: 600 x 1.05): 0.31 +/- 1.959964 x sqrt(0.31 x 0.69 / 630)
+    half = 1.959964 * (0.31 * 0.69 / 630) ** 0.5
+    assert (lower95.x[-1], lower95.y[-1], upper95.y[-1]) == pytest.approx((630, 0.31 - half, 0.31 + half))
+    assert lower998.y[-1] < lower95.y[-1]
+    points = fig.data[-1]
+    assert list(points.x) == [100, 300, 600] and list(points.y) == [0.25, 0.35, 0.30]
+    assert list(points.marker.symbol) == ["circle", "diamond", "circle"]  # the chosen MARAC stands out
+
+
+def test_funnel_plot_for_volume_uses_poisson_limits_on_recommended_cases() -> None:
+    volume = next(i for i in INDICATORS if i.key == "volume")
+    item = Range("volume", "range", 0.8, 1.0, "", "", "e")
+    data = pl.DataFrame({"group_code": ["A", "B"], "group_name": ["Alpha", "Beta"], "pct_of_recommended": [1.2, 0.9],
+                         "volume_verdict": ["above", "within"], "recommended_cases": [100.0, 300.0]})
+    fig = charts.funnel_plot(data, volume, item, subtitle="s", source="src")
+    centre = (1.2 * 100 + 0.9 * 300) / 400  # 0.975
+    assert next(s for s in fig.layout.shapes if s.type == "line").y0 == pytest.approx(centre)
+    assert fig.data[1].y[-1] == pytest.approx(centre + 1.959964 * (centre / 315) ** 0.5)

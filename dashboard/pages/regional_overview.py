@@ -91,10 +91,17 @@ with victims_tab:
 st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
                       bind="query-params")
-figure = charts.ranked_bars(
-    maracs, choice, ranges[choice.range_key],
-    subtitle=f"{name}, {chosen.label}", source=charts.source_line(ranges.edition, dataset.base_label),
-    synthetic=dataset.synthetic,
-)
-st.plotly_chart(figure, theme=None, alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, "
-                                       "with the SafeLives expected range shaded.")
+source = charts.source_line(ranges.edition, dataset.base_label)
+ranked_tab, funnel_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot"])
+with ranked_tab:
+    figure = charts.ranked_bars(maracs, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
+                                source=source, synthetic=dataset.synthetic)
+    st.plotly_chart(figure, theme=None, alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% "
+                                           "intervals as whiskers and the SafeLives expected range shaded.")
+with funnel_tab:
+    st.caption(f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
+               f"{name} as a whole by no more than chance would make it; outside them the difference is real.")
+    funnel = charts.funnel_plot(maracs, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
+                                source=source, synthetic=dataset.synthetic)
+    st.plotly_chart(funnel, theme=None, alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against "
+                                           "their size, with 95% and 99.8% control limits.")
