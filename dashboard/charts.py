@@ -13,9 +13,9 @@ import polars as pl
 
 from dashboard.display import percent_beside_verdict
 from dashboard.theme import MUTED, RANGE_FILL, SERIES, SYNTHETIC_NOTE, TEMPLATE, VERDICT_STYLE, verdict_label
-from metrics.indicators import Indicator
+from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import quarter_label, quarter_of
-from metrics.ranges import Range
+from metrics.ranges import Range, Ranges
 
 
 def _frame_text(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool) -> go.Figure:
@@ -201,3 +201,58 @@ def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     fig.update_yaxes(title=indicator.label, tickformat=_tick_format(values), rangemode="tozero")
     fig.update_layout(height=520, margin=dict(t=120, b=110))
     return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
+
+
+SIGNIFICANCE_COLOURS = {"below": VERDICT_STYLE["below"]["colour"], "within": VERDICT_STYLE["within"]["colour"],
+                        "above": VERDICT_STYLE["above"]["colour"], "too few cases": "#ffffff"}
+_UNSURE = "#b1b4b6"  # not distinguishable from a boundary
+
+
+def spine_chart(own: dict[str, object], peers: pl.DataFrame, ranges: Ranges, *, title: str, subtitle: str,
+                source: str, synthetic: bool = False) -> go.Figure:
+    """Fingertips-style spine chart: one line per indicator, scaled to the peers' lowest..highest.
+
+    Light grey spans the peers' range, darker grey their middle half (25th-75th percentile),
+    green the SafeLives range where it falls inside, and the MARAC's marker is coloured by
+    what its 95% interval supports (grey: not distinguishable from a boundary).
+    """
+    fig = go.Figure()
+    labels: list[str] = []
+    row = 0
+    for ind in INDICATORS:
+        values = [v for v in peers[ind.value].to_list() if v is not None] if ind.value in peers.columns else []
+        value = own.get(ind.value)
+        if not values or value is None:
+            continue
+        lo, hi = min([*values, value]), max([*values, value])
+
+        def x(v: float, lo: float = lo, hi: float = hi) -> float:
+            return 0.5 if hi == lo else min(max((v - lo) / (hi - lo), 0.0), 1.0)
+
+        q25, q75 = (float(pl.Series(values).quantile(q, interpolation="linear")) for q in (0.25, 0.75))
+        y = -row
+        fig.add_shape(type="rect", x0=0, x1=1, y0=y - 0.3, y1=y + 0.3, fillcolor="#e8e9ea", line_width=0, layer="below")
+        fig.add_shape(type="rect", x0=x(q25), x1=x(q75), y0=y - 0.3, y1=y + 0.3, fillcolor="#b1b4b6", line_width=0, layer="below")
+        item = ranges.get(ind.range_key) if ind.range_key else None
+        low, high = _band_bounds(item) if item else (None, None)
+        if item is not None and item.rule == "local_share":
+            low = own.get("local_share_not_white_british")
+        if low is not None:
+            fig.add_shape(type="rect", x0=x(low), x1=x(high) if high is not None else 1, y0=y - 0.12, y1=y + 0.12,
+                          fillcolor="rgba(0, 112, 60, 0.35)", line_width=0, layer="below")
+        supported = own.get(f"{ind.value}_significance")
+        colour = SIGNIFICANCE_COLOURS.get(supported, _UNSURE) if supported else MUTED  # no range: neutral, never a verdict colour
+        fig.add_trace(go.Scatter(
+            x=[x(value)], y=[y], mode="markers", showlegend=False,
+            marker=dict(size=16, color=colour, line=dict(color="#0b0c0c", width=1.5),
+                        symbol="diamond" if supported and supported.startswith("not") else "circle"),
+            hovertemplate=f"{ind.label}: {value:.1%} ({supported or 'no range'}); peers {lo:.1%} to {hi:.1%}<extra></extra>",
+        ))
+        labels.append(f"{ind.label}  {value:.1%}")
+        row += 1
+    fig.update_yaxes(tickvals=[-i for i in range(row)], ticktext=labels, showgrid=False, zeroline=False,
+                     range=[-row + 0.4, 0.6])
+    fig.update_xaxes(range=[-0.02, 1.02], showticklabels=False, showgrid=False, zeroline=False,
+                     title="each line runs from the lowest to the highest MARAC among the comparators")
+    fig.update_layout(height=120 + 48 * max(row, 1), margin=dict(l=330, r=30, t=120, b=100))
+    return _frame_text(fig, title, subtitle, source, synthetic)

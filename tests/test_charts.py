@@ -155,3 +155,20 @@ def test_funnel_plot_for_volume_uses_poisson_limits_on_recommended_cases() -> No
     centre = (1.2 * 100 + 0.9 * 300) / 400  # 0.975
     assert next(s for s in fig.layout.shapes if s.type == "line").y0 == pytest.approx(centre)
     assert fig.data[1].y[-1] == pytest.approx(centre + 1.959964 * (centre / 315) ** 0.5)
+
+
+def test_spine_chart_scales_each_line_to_the_peers_and_colours_by_significance() -> None:
+    peers = pl.DataFrame({"repeat_rate": [0.20, 0.30, 0.40, 0.50, None], "share_lgbt": [0.01, 0.02, 0.03, 0.05, 0.04]})
+    own = {"repeat_rate": 0.45, "repeat_rate_significance": "above", "share_lgbt": 0.02,
+           "share_lgbt_significance": "not distinguishable (lower)"}
+    ranges = {"repeat_rate": REPEAT_RANGE, "lgbt": LGBT_RANGE}
+    fig = charts.spine_chart(own, peers, ranges, title="Hackney", subtitle="s", source="src")
+    repeat, lgbt = fig.data
+    assert repeat.x[0] == pytest.approx((0.45 - 0.20) / (0.50 - 0.20))  # 0.833 along the peers' span
+    assert repeat.marker.color == VERDICT_STYLE["above"]["colour"] and repeat.marker.symbol == "circle"
+    assert lgbt.x[0] == pytest.approx(0.25)  # (0.02 - 0.01) / 0.04
+    assert lgbt.marker.symbol == "diamond"  # not distinguishable from the 2.5% floor
+    assert list(fig.layout.yaxis.ticktext) == ["Repeat rate  45.0%", "Victims/survivors LGBT+  2.0%"]
+    # repeat rate: peers' middle half 0.275-0.425 -> 0.25-0.75; the 28-40% range -> 0.267-0.667
+    shapes = [(s.x0, s.x1) for s in fig.layout.shapes if s.y0 < 0.5 and s.y1 > -0.5]
+    assert shapes[1] == pytest.approx((0.25, 0.75)) and shapes[2] == pytest.approx((0.08 / 0.3, 0.2 / 0.3))

@@ -57,6 +57,15 @@ st.caption("Comparators carry their own verdict symbol (▼ below, ● within, �
            "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
            "share': each is judged against its own population. The UK column is SafeLives' latest published national "
            "figure at or before the period's end, on SafeLives' own population base, for comparison only.")
+home = data.home_area(dataset, code)
+peers = data.figures(path, version, population, end, window, "marac", home)
+spine = charts.spine_chart(figures, peers, dataset.ranges, title=f"{names[code]} against the MARACs of {data.area_name(home)}",
+                           subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "
+                                    "marker coloured by what the 95% interval supports (grey diamond: not distinguishable)",
+                           source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic)
+st.plotly_chart(spine, theme=None, alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in "
+                                       f"{data.area_name(home)} and the SafeLives ranges.")
+
 st.subheader("How sure are these verdicts?")
 st.caption("With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "
            "interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below 10 cases, for volume).")
@@ -83,7 +92,6 @@ capacity[2].caption(f"at £{figures['cost_per_case']:,.2f} per case ({dataset.co
 st.subheader("Quarterly trend")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
                       bind="query-params")
-home = data.home_area(dataset, code)
 marac_trend = data.trend(path, version, population, "marac", home)
 area_trend = data.trend(path, version, population, data.area_grouping(home), home)
 series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
