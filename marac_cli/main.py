@@ -7,7 +7,6 @@ printed here is the figure on screen.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from datetime import date
 from enum import StrEnum
@@ -217,7 +216,10 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none"]
     err.print(f"Dashboard at http://{address}:{port}  (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Become the Streamlit server rather than starting it as a child, so stopping this process
+    # (Ctrl+C, SIGTERM from a service manager or a test) stops the server too.
+    sys.stderr.flush()
+    os.execve(sys.executable, command, env)
 
 
 def run() -> None:

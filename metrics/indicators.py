@@ -17,7 +17,8 @@ import polars as pl
 
 from metrics.dataset import Dataset
 from metrics.intervals import byar, wilson
-from metrics.periods import Period, quarter_end
+from metrics.change import with_change
+from metrics.periods import Period, quarter_end, year_earlier
 from metrics.ranges import verdict
 from metrics.significance import significance
 
@@ -76,7 +77,7 @@ def _per_marac(dataset: Dataset, start, end, by_quarter: bool) -> pl.DataFrame:
 
 
 def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str,
-               quarters_in_period: int, extra_keys: list[str]) -> pl.DataFrame:
+               quarters_in_period: int, extra_keys: list[str], detail: bool = True) -> pl.DataFrame:
     counts = _count_columns(dataset)
     maracs = dataset.maracs
     if grouping == "marac":
@@ -113,14 +114,16 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str,
         pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
         pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
     )
-    return _indicators(dataset, grouped, quarters_in_period)
+    return _indicators(dataset, grouped, quarters_in_period, detail)
 
 
 def _share(num: str, den: str) -> pl.Expr:
     return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).otherwise(None)
 
 
-def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int) -> pl.DataFrame:
+def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int, detail: bool = True) -> pl.DataFrame:
+    """Indicators and verdicts; with `detail`, also intervals, significance, capacity and top referrers
+    (a year-earlier comparison needs only the plain figures)."""
     ranges = dataset.ranges
     per_10k = ranges.value("recommended_cases_per_10k")
     agencies = dataset.agencies
@@ -165,9 +168,12 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         pl.lit(dataset.base_label).alias("population_base"),
         pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias("local_share_source"),
         pl.lit(ranges.edition).alias("range_edition"),
-    ).with_columns(_capacity(dataset, per_10k))
-    frame = frame.hstack(_uncertainty(dataset, frame, agencies))
-    return frame.hstack(_top_referrers(frame, agencies)).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_volume_cases", "_population_years")
+    )
+    if detail:
+        frame = frame.with_columns(_capacity(dataset, per_10k))
+        frame = frame.hstack(_uncertainty(dataset, frame, agencies))
+        frame = frame.hstack(_top_referrers(frame, agencies))
+    return frame.rename({"_volume_cases": "cases_with_population"}).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_population_years")
 
 
 def _capacity(dataset: Dataset, per_10k: float) -> list[pl.Expr]:
@@ -260,12 +266,17 @@ def scoped(dataset: Dataset, **where: str | None) -> Dataset:
     return replace(dataset, meetings=dataset.meetings.filter(pl.col("marac_code").is_in(codes.implode())), maracs=maracs)
 
 
+def _figures(dataset: Dataset, period: Period, grouping: str, detail: bool = True) -> pl.DataFrame:
+    per_marac = _per_marac(dataset, period.start, period.end, by_quarter=False)
+    return _summarise(dataset, per_marac, grouping, len(period.quarters), [], detail)
+
+
 def compute(dataset: Dataset, period: Period, grouping: str = "marac") -> pl.DataFrame:
-    """One row per group with counts, population, indicators and verdicts for the period."""
+    """One row per group with counts, population, indicators, verdicts and change on a year earlier."""
     if grouping not in GROUPINGS:
         raise ValueError(f'grouping "{grouping}" is not one of {", ".join(GROUPINGS)}')
-    per_marac = _per_marac(dataset, period.start, period.end, by_quarter=False)
-    out = _with_area_coverage(dataset, _summarise(dataset, per_marac, grouping, len(period.quarters), []), grouping)
+    current = _figures(dataset, period, grouping)
+    out = _with_area_coverage(dataset, with_change(current, _figures(dataset, year_earlier(period), grouping, detail=False)), grouping)
     return out.with_columns(
         pl.lit(period.start).alias("period_start"), pl.lit(period.end).alias("period_end"), pl.lit(period.window).alias("window"),
     ).sort("group_code" if grouping != "marac" else "group_name")
@@ -314,5 +325,8 @@ def value_columns(dataset: Dataset) -> list[str]:
         "share_aged_16_17", "victims_racially_minoritised", "victims_lgbt", "victims_disabled", "victims_male",
         "victims_aged_16_17", "perpetrators_under_18", *(f"referrals_{a}" for a in agencies), "range_edition",
         "idva_fte_for_current_volume", "idva_fte_for_recommended_volume", "admin_fte_for_current_volume",
-        "admin_fte_for_recommended_volume", "cost_per_case", "annual_cost_estimate",
+        "admin_fte_for_recommended_volume", "cost_per_case", "annual_cost_estimate", "cases_with_population",
+        "cases_previous", "cases_per_10k_previous", "volume_rate_ratio", "volume_rate_ratio_ci95_low",
+        "volume_rate_ratio_ci95_high", "volume_change_significant", "repeat_rate_previous", "repeat_rate_change",
+        "repeat_rate_change_ci95_low", "repeat_rate_change_ci95_high", "repeat_rate_change_significant",
     ]

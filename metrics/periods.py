@@ -88,3 +88,9 @@ def period(end: date, window: str = "12m") -> Period:
     if window == "fy" and end.month != 3:
         raise PeriodError(f"a financial year ends on 31 March, not {end.isoformat()}; use --window 12m for the 12 months to {end.isoformat()}")
     return Period(add_quarters(last_quarter, -3), end, window, 1.0)
+
+
+def year_earlier(chosen: Period) -> Period:
+    """The same window a year before, for change on the same period last year."""
+    return Period(chosen.start.replace(year=chosen.start.year - 1), chosen.end.replace(year=chosen.end.year - 1),
+                  chosen.window, chosen.years)

@@ -106,3 +106,21 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
         expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("600", timeout=WAIT)
         assert page.locator("[data-testid='stException']").count() == 0
         browser.close()
+
+
+def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "marac_cli.main", "serve", "--db", str(fixture_db), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(url, timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    process.wait(timeout=20)
+    time.sleep(1)
+    with pytest.raises(OSError):  # nothing left listening: the server was the process itself
+        urllib.request.urlopen(url, timeout=2)

@@ -1,0 +1,62 @@
+"""Change on the same period a year earlier, flagged only when chance cannot explain it.
+
+Volume compares rates as a ratio of Poisson rates (log-scale interval, exp(ln RR ± z·√(1/O₁ + 1/O₂)));
+the repeat rate compares proportions as a difference with Newcombe's hybrid score interval,
+built from the two Wilson intervals. A change is "significant" when its 95% interval leaves
+out no change (1 for a ratio, 0 for a difference).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from metrics.intervals import Z, wilson
+
+
+def _array(frame: pl.DataFrame, column: str) -> np.ndarray:
+    return frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+
+def with_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """`current` with the same groups' figures a year earlier and the significance of the change."""
+    earlier = previous.select(
+        "group_code",
+        pl.col("cases").alias("cases_previous"),
+        pl.col("cases_with_population").alias("_o_previous"),
+        pl.col("cases_per_10k").alias("cases_per_10k_previous"),
+        pl.col("repeat_cases").alias("_repeat_previous"),
+        pl.col("repeat_rate").alias("repeat_rate_previous"),
+    )
+    joined = current.join(earlier, on="group_code", how="left")
+    z = Z[0.95]
+    o1, o2 = _array(joined, "cases_with_population"), _array(joined, "_o_previous")
+    r1, r2 = _array(joined, "cases_per_10k"), _array(joined, "cases_per_10k_previous")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where((o1 > 0) & (o2 > 0) & (r2 > 0), r1 / r2, np.nan)
+        spread = z * np.sqrt(1 / o1 + 1 / o2)
+        ratio_low, ratio_high = ratio * np.exp(-spread), ratio * np.exp(spread)
+    k1, n1, k2, n2 = (_array(joined, c) for c in ("repeat_cases", "cases", "_repeat_previous", "cases_previous"))
+    l1, u1 = wilson(k1, n1)
+    l2, u2 = wilson(k2, n2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1, p2 = k1 / n1, k2 / n2
+    difference = p1 - p2
+    diff_low = difference - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    diff_high = difference + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+    def series(name: str, values: np.ndarray) -> pl.Series:
+        return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+
+    def flag(name: str, low: np.ndarray, high: np.ndarray, none: float) -> pl.Series:
+        known = np.isfinite(low) & np.isfinite(high)
+        return pl.Series(name, [bool(lo > none or hi < none) if k else None for lo, hi, k in zip(low, high, known, strict=True)],
+                         dtype=pl.Boolean)
+
+    return joined.drop("_o_previous", "_repeat_previous").hstack([
+        series("volume_rate_ratio", ratio), series("volume_rate_ratio_ci95_low", ratio_low),
+        series("volume_rate_ratio_ci95_high", ratio_high), flag("volume_change_significant", ratio_low, ratio_high, 1.0),
+        series("repeat_rate_change", difference), series("repeat_rate_change_ci95_low", diff_low),
+        series("repeat_rate_change_ci95_high", diff_high),
+        flag("repeat_rate_change_significant", diff_low, diff_high, 0.0),
+    ])
