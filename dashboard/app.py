@@ -10,6 +10,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
 from dashboard import data  # noqa: E402
+from loaders import store  # noqa: E402
 from dashboard.theme import SYNTHETIC_NOTE  # noqa: E402
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402
 
@@ -31,7 +32,12 @@ with st.sidebar:
              help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
                   "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.")
 
-loaded = data.current()
+try:
+    loaded = data.current()
+except store.StoreError as problem:  # a file that is not (or no longer) a MARAC database: say so, not a traceback
+    st.title("MARAC performance dashboard")
+    st.error(f"The database cannot be read: {problem}")
+    st.stop()
 if loaded is None:
     st.title("MARAC performance dashboard")
     st.error(f"No database at {data.db_path()}. Build the demo with `marac demo --db {data.db_path()}` "

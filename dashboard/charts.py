@@ -14,6 +14,7 @@ import polars as pl
 from dashboard.display import percent_beside_verdict
 from dashboard.theme import MUTED, RANGE_FILL, SERIES, SYNTHETIC_NOTE, TEMPLATE, VERDICT_STYLE, verdict_label
 from metrics.indicators import INDICATORS, Indicator
+from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range, Ranges
 
@@ -32,14 +33,6 @@ def _frame_text(fig: go.Figure, title: str, subtitle: str, source: str, syntheti
 
 def source_line(range_edition: str, base_label: str) -> str:
     return f"Source: MARAC quarterly returns; SafeLives ranges ({range_edition}); population: {base_label}."
-
-
-def _band_bounds(item: Range) -> tuple[float | None, float | None]:
-    if item.rule == "range":
-        return item.lower, item.upper
-    if item.rule == "floor":
-        return item.lower, None
-    return None, None
 
 
 def _tick_format(values: list[float | None]) -> str:
@@ -85,7 +78,7 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     ends = [max(t, loc) if loc is not None else t for t, loc in zip(tops, locals_, strict=True)]
     fig.add_trace(go.Scatter(x=ends, y=names, mode="text", text=text, texttemplate="  %{text}", textposition="middle right", showlegend=False,
                              hoverinfo="skip", cliponaxis=False))
-    low, high = _band_bounds(item)
+    low, high = item.bounds()
     if low is not None:
         fig.add_vrect(x0=low, x1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL, layer="below",
                       line_width=0)
@@ -126,7 +119,7 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
             fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers", name="UK (SafeLives, 12 months to)",
                                      marker=dict(symbol="diamond", size=11, color="#0b0c0c"),
                                      hovertemplate="UK, SafeLives, 12 months to %{x}: %{y:.1%}<extra></extra>"))
-    low, high = _band_bounds(item)
+    low, high = item.bounds()
     if low is not None:
         plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]
         fig.add_hrect(y0=low, y1=high if high is not None else max([*plotted, low]) * 1.15, fillcolor=RANGE_FILL,
@@ -148,21 +141,16 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
     return _frame_text(fig, title, subtitle, source, synthetic)
 
 
-_DENOMINATOR = {"volume": "recommended_cases", "police_share": "referrals_total"}  # the rest are shares of cases
-_FUNNEL_Z = {"95%": 1.959964, "99.8%": 3.090232}
-
-
 def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
                 synthetic: bool = False, highlight: str | None = None) -> go.Figure:
     """Funnel plot (Spiegelhalter 2005): each MARAC against the size of its denominator.
 
     The centre line is the area's own figure (summed numerators over summed denominators) and
-    the 95% and 99.8% control limits show how far chance alone could carry a MARAC of that size:
-    points outside the outer funnel differ from the area by more than chance. Shares use
-    binomial limits p ± z·√(p(1−p)/n); volume uses Poisson limits on the recommended cases,
-    p ± z·√(p/E). The SafeLives range is shaded behind.
+    the 95% and 99.8% control limits (`metrics.intervals.funnel_limits`) show how far chance
+    alone could carry a MARAC of that size: points outside the outer funnel differ from the
+    area by more than chance. The SafeLives range is shaded behind.
     """
-    denominator = _DENOMINATOR.get(indicator.key, "cases")
+    denominator = indicator.denominator
     data = frame.filter(pl.col(indicator.value).is_not_null() & (pl.col(denominator) > 0))
     n = data[denominator].to_list()
     values = data[indicator.value].to_list()
@@ -173,16 +161,15 @@ def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     centre = sum(v * d for v, d in zip(values, n, strict=True)) / sum(n)
     top = max(n) * 1.05
     xs = [top * i / 200 for i in range(1, 201)]
-    low, high = _band_bounds(item)
+    low, high = item.bounds()
     if low is not None:
         fig.add_hrect(y0=low, y1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL,
                       line_width=0, layer="below")
-    for label, z in _FUNNEL_Z.items():
-        spread = [z * ((centre / x) if indicator.key == "volume" else (centre * (1 - centre) / x)) ** 0.5 for x in xs]
-        dash = "dash" if label == "95%" else "dot"
-        fig.add_trace(go.Scatter(x=xs, y=[max(centre - s, 0) for s in spread], mode="lines", name=f"{label} limits",
+    for confidence, label, dash in ((0.95, "95%", "dash"), (0.998, "99.8%", "dot")):
+        lower, upper = funnel_limits(centre, xs, confidence, poisson=indicator.key == "volume")
+        fig.add_trace(go.Scatter(x=xs, y=list(lower), mode="lines", name=f"{label} limits",
                                  line=dict(color=MUTED, dash=dash, width=1.2), hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=xs, y=[centre + s for s in spread], mode="lines", showlegend=False,
+        fig.add_trace(go.Scatter(x=xs, y=list(upper), mode="lines", showlegend=False,
                                  line=dict(color=MUTED, dash=dash, width=1.2), hoverinfo="skip"))
     fig.add_hline(y=centre, line=dict(color="#0b0c0c", width=1.5),
                   annotation_text=f"area figure {centre:.1%}", annotation_position="top right")
@@ -234,9 +221,7 @@ def spine_chart(own: dict[str, object], peers: pl.DataFrame, ranges: Ranges, *, 
         fig.add_shape(type="rect", x0=0, x1=1, y0=y - 0.3, y1=y + 0.3, fillcolor="#e8e9ea", line_width=0, layer="below")
         fig.add_shape(type="rect", x0=x(q25), x1=x(q75), y0=y - 0.3, y1=y + 0.3, fillcolor="#b1b4b6", line_width=0, layer="below")
         item = ranges.get(ind.range_key) if ind.range_key else None
-        low, high = _band_bounds(item) if item else (None, None)
-        if item is not None and item.rule == "local_share":
-            low = own.get("local_share_not_white_british")
+        low, high = item.bounds(own.get("local_share_not_white_british")) if item else (None, None)
         if low is not None:
             fig.add_shape(type="rect", x0=x(low), x1=x(high) if high is not None else 1, y0=y - 0.12, y1=y + 0.12,
                           fillcolor="rgba(0, 112, 60, 0.35)", line_width=0, layer="below")

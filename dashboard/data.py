@@ -17,7 +17,7 @@ import streamlit as st
 
 from loaders import store
 from metrics.dataset import Dataset
-from metrics.indicators import compute, quarterly, scoped
+from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
 from metrics.national import national_comparator
 from metrics.periods import Period, is_quarter_end, period, quarter_end, quarter_label, quarter_of
 
@@ -72,12 +72,6 @@ def status_line(data: Dataset) -> str:
 
 #: area kinds a steering group may look at, with the metrics grouping that totals one
 AREA_KINDS = {"region": ("region", "region"), "pfa": ("police_force_area", "police force area")}
-
-
-#: an area's totals are shown only if the registry's MARACs cover this share of its local
-#: authorities: London's 32 boroughs of 33 (the City is outside London's MARAC figures) pass;
-#: "North West" when only Lancashire's MARACs are held does not, as it would read as the region
-COMPLETE_AREA = 0.9
 
 
 def areas(data: Dataset) -> list[str]:
@@ -181,15 +175,6 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     if national.height:
         out[f"UK, SafeLives ({national['period_end'][0].strftime('%b %Y')})"] = national
     return out
-
-
-def national_series(data: Dataset) -> pl.DataFrame:
-    """Every SafeLives national snapshot, with volume as a share of the recommended 40 per 10,000."""
-    if data.national.is_empty():
-        return data.national
-    per_10k = data.ranges.value("recommended_cases_per_10k")
-    return data.national.with_columns((pl.col("cases_per_10k") / per_10k).alias("pct_of_recommended"),
-                                      (1 - pl.col("partner_agency_share")).alias("police_share"))
 
 
 def chosen_period(end: date, window: str) -> Period:

@@ -19,22 +19,10 @@ def number(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else f"{value:,.{decimals}f}"
 
 
-def _bounds(item: Range | None, local: float | None) -> tuple[float | None, float | None]:
-    if item is None:
-        return None, None
-    if item.rule == "range":
-        return item.lower, item.upper
-    if item.rule == "floor":
-        return item.lower, None
-    if item.rule == "local_share":
-        return local, None
-    return None, None
-
-
 def decimals_for(value: float | None, verdict: str | None, item: Range | None, local: float | None = None,
                  least: int = 0, most: int = 3) -> int:
     """Fewest decimals (from `least`) at which the rounded percent sits on the verdict's side of the range."""
-    lower, upper = _bounds(item, local)
+    lower, upper = item.bounds(local) if item is not None else (None, None)
     if value is None or verdict is None or (lower is None and upper is None):
         return least
     for d in range(least, most + 1):

@@ -426,4 +426,5 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
 
 
 def problems_from_json(text: str | None) -> list[Problem]:
+    """The problems a load_log row recorded, as the same objects the loader produced."""
     return [Problem.model_validate(p) for p in json.loads(text or "[]")]

@@ -22,7 +22,7 @@ from rich.table import Table
 from loaders import store
 from loaders.demo import write_demo_returns
 from metrics.dataset import Dataset
-from metrics.indicators import compute, scoped, value_columns
+from metrics.indicators import COMPLETE_AREA, compute, scoped, value_columns
 from metrics.periods import PeriodError, period
 
 app = typer.Typer(help="MARAC performance dashboard: load quarterly returns and compare MARACs with the SafeLives ranges.",
@@ -170,7 +170,7 @@ def metrics(db: DbOption,
     frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])
     if dataset.synthetic:
         err.print("Synthetic demo data: not real MARAC figures.")
-    for row in frame.filter(pl.col("area_share_covered") < 0.9).iter_rows(named=True):
+    for row in frame.filter(pl.col("area_share_covered") < COMPLETE_AREA).iter_rows(named=True):
         err.print(f"{row['group_name']}: the registry's MARACs cover {row['area_share_covered']:.0%} of its local authorities, "
                   "so its figures are for those MARACs only (see area_share_covered).", highlight=False)
     if format is Format.csv:

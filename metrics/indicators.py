@@ -24,6 +24,10 @@ from metrics.significance import significance
 
 Grouping = Literal["marac", "bcu", "region", "pfa", "all"]
 GROUPINGS: dict[str, str] = {"marac": "MARAC", "bcu": "Borough Command Unit", "region": "region", "pfa": "police force area", "all": "all MARACs"}
+#: an area's totals stand for the area only if the registry's MARACs cover this share of its local
+#: authorities: London's 32 boroughs of 33 (the City is outside London's MARAC figures) pass;
+#: "North West" when only Lancashire's MARACs are held does not, as it would read as the region
+COMPLETE_AREA = 0.9
 _GROUP_COLUMN = {"bcu": "bcu", "region": "region", "pfa": "police_force_area"}
 #: columns carried onto each group row so pages can filter and label without recomputing
 _PARENTS = {"marac": ["bcu", "region", "police_force_area"], "bcu": ["region", "police_force_area"], "pfa": ["region"]}
@@ -140,6 +144,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
     ).with_columns(
         pl.when(no_data).then(None).otherwise(pl.col("cases")).alias("cases"),
         pl.when(pl.col("maracs_with_population") == 0).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
+        (pl.col("maracs_reporting") - pl.col("maracs_with_population")).alias("maracs_without_population"),
     ).with_columns(
         (per_10k * pl.col("_population_years") / 10_000).alias("recommended_cases"),
         pl.when(pl.col("_population_years") > 0).then(pl.col("_volume_cases") / pl.col("_population_years") * 10_000).alias("cases_per_10k"),
@@ -197,17 +202,11 @@ def _capacity(dataset: Dataset, per_10k: float) -> list[pl.Expr]:
     ]
 
 
-#: shares with their numerator and denominator (value column, k, n)
 def _share_parts(agencies: list[str]) -> list[tuple[str, str, str]]:
+    """Every share with its numerator and denominator (value column, k, n): the indicators, then each agency."""
     return [
-        ("repeat_rate", "repeat_cases", "cases"),
-        ("police_share", "referrals_police", "referrals_total"),  # the police agency share, named for its range
+        *((i.value, i.numerator, i.denominator) for i in INDICATORS if i.key != "volume"),
         *((f"share_referrals_{a}", f"referrals_{a}", "referrals_total") for a in agencies),
-        ("share_racially_minoritised", "victims_racially_minoritised", "cases"),
-        ("share_lgbt", "victims_lgbt", "cases"),
-        ("share_disabled", "victims_disabled", "cases"),
-        ("share_male", "victims_male", "cases"),
-        ("share_aged_16_17", "victims_aged_16_17", "cases"),
     ]
 
 

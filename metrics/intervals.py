@@ -88,3 +88,18 @@ def byar(count: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.nd
         low, high = np.where(at, exact_low, low), np.where(at, exact_high, high)
     missing = ~np.isfinite(o)
     return np.where(missing, np.nan, low), np.where(missing, np.nan, high)
+
+
+def funnel_limits(centre: float, sizes: np.ndarray, confidence: float = 0.95, *,
+                  poisson: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Funnel-plot control limits around `centre` for units of the given sizes (Spiegelhalter 2005).
+
+    Shares use binomial limits p ± z·√(p(1−p)/n); a ratio of observed to expected counts
+    (volume against recommended cases) uses Poisson limits p ± z·√(p/E). The lower limit
+    stops at 0.
+    """
+    z = Z[confidence]
+    sizes = np.asarray(sizes, dtype=float)
+    variance = centre / sizes if poisson else centre * (1 - centre) / sizes
+    spread = z * np.sqrt(variance)
+    return np.clip(centre - spread, 0, None), centre + spread

@@ -13,6 +13,15 @@ import polars as pl
 from metrics.dataset import Dataset
 
 
+def national_series(dataset: Dataset) -> pl.DataFrame:
+    """Every snapshot, with volume as a share of the recommended rate and the police share (1 − partner-agency)."""
+    if dataset.national.is_empty():
+        return dataset.national
+    per_10k = dataset.ranges.value("recommended_cases_per_10k")
+    return dataset.national.with_columns((pl.col("cases_per_10k") / per_10k).alias("pct_of_recommended"),
+                                         (1 - pl.col("partner_agency_share")).alias("police_share"))
+
+
 def national_comparator(dataset: Dataset, period_end: date) -> pl.DataFrame:
     """One row shaped like `compute` output (the indicator columns SafeLives publishes), or an empty frame.
 
@@ -21,14 +30,12 @@ def national_comparator(dataset: Dataset, period_end: date) -> pl.DataFrame:
     national = dataset.national
     if national.is_empty():
         return pl.DataFrame()
-    held = national.filter(pl.col("period_end") <= period_end).sort("period_end")
+    held = national_series(dataset).filter(pl.col("period_end") <= period_end).sort("period_end")
     if held.is_empty():
         return pl.DataFrame()
-    per_10k = dataset.ranges.value("recommended_cases_per_10k")
     return held.tail(1).select(
         pl.format("{} (SafeLives, 12 months to {})", pl.col("scope"), pl.col("period_end").dt.strftime("%b %Y")).alias("group_name"),
-        "period_start", "period_end", "maracs", "cases", "cases_per_10k",
-        (pl.col("cases_per_10k") / per_10k).alias("pct_of_recommended"),
-        "repeat_rate", (1 - pl.col("partner_agency_share")).alias("police_share"), "partner_agency_share",
+        "period_start", "period_end", "maracs", "cases", "cases_per_10k", "pct_of_recommended",
+        "repeat_rate", "police_share", "partner_agency_share",
         "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male", "share_aged_16_17", "source",
     )

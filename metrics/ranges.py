@@ -23,6 +23,16 @@ class Range:
     source: str
     edition: str
 
+    def bounds(self, local: float | None = None) -> tuple[float | None, float | None]:
+        """(lower, upper) a value is judged against; a floor has no upper, a local-share rule uses `local`."""
+        if self.rule == "range":
+            return self.lower, self.upper
+        if self.rule == "floor":
+            return self.lower, None
+        if self.rule == "local_share":
+            return local, None
+        return None, None
+
     def describe(self) -> str:
         """Short text for screens, e.g. '28%–40%' or '2.5% or above'."""
         if self.rule == "range":

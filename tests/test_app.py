@@ -199,3 +199,12 @@ def test_profile_says_how_sure_each_verdict_is(app: AppTest) -> None:
         "95% interval 1.0%–3.9%, range starts at 2.5%: not distinguishable from the lower bound")
     # police 200 of 400 referrals = 50%: 45.1%-54.9%, wholly under 60%
     assert sure.loc["Police share of referrals", "What the 95% interval supports"] == "below the range"
+
+
+def test_a_file_that_is_not_a_database_gives_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("not a database")
+    monkeypatch.setenv("MARAC_DB", str(bad))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("The database cannot be read:") and "could not be opened" in at.error[0].value

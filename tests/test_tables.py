@@ -22,6 +22,8 @@ def test_a_marac_with_cases_but_no_population_says_so() -> None:
     volume, _ = tables.overview_frames(compute(data, YEAR, "marac"), data.ranges)
     verdicts = dict(zip(volume["MARAC"], volume["Volume verdict"], strict=True))
     assert verdicts == {"Alpha": "● within", "Beta": "▲ above", "Gamma": "– no population", "Delta": "– no data"}
+    everyone = compute(data, YEAR, "all").row(0, named=True)
+    assert (everyone["maracs_reporting"], everyone["maracs_with_population"], everyone["maracs_without_population"]) == (3, 2, 1)
 
 
 def test_share_and_local_share_are_printed_to_the_same_decimals() -> None:

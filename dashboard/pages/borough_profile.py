@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import charts, controls, data, display, tables
 from dashboard.theme import verdict_words
 from metrics.indicators import INDICATORS
+from metrics.national import national_series
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -42,7 +43,8 @@ tiles[0].caption(f"{figures['meetings']} meetings; {returned} of {len(chosen.qua
 tiles[1].metric("Adult female population", display.number(figures["adult_female_population"]))
 tiles[1].caption(dataset.base_label)
 tiles[2].metric("Recommended cases", display.number(figures["recommended_cases"]))
-tiles[2].caption(f"40 a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned")
+per_10k, per_idva, per_admin = (dataset.ranges.value(k) for k in ("recommended_cases_per_10k", "idva_referrals_per_fte", "cases_per_admin_fte"))
+tiles[2].caption(f"{per_10k:g} a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned")
 tiles[3].metric("Volume (% of recommended)",
                 display.percent_beside_verdict(figures["pct_of_recommended"], figures["volume_verdict"], dataset.ranges["volume"]))
 tiles[3].caption(verdict_words(figures["volume_verdict"]) if figures["volume_verdict"] or figures["cases"] is None
@@ -80,10 +82,10 @@ capacity = st.columns(3)
 capacity[0].metric("IDVAs (full-time)", display.number(figures["idva_fte_for_current_volume"], 1))
 capacity[0].caption(f"for the current {display.number(figures['annualised_cases'])} cases a year; "
                     f"{display.number(figures['idva_fte_for_recommended_volume'], 1)} at the recommended volume "
-                    "(SafeLives: about 100 referrals a year each)")
+                    f"(SafeLives: about {per_idva:g} referrals a year each)")
 capacity[1].metric("MARAC administrators (full-time)", display.number(figures["admin_fte_for_current_volume"], 1))
 capacity[1].caption(f"{display.number(figures['admin_fte_for_recommended_volume'], 1)} at the recommended volume "
-                    "(SafeLives: one per 400 cases)")
+                    f"(SafeLives: one per {per_admin:g} cases)")
 capacity[2].metric("Cost of the MARAC process", "–" if figures["annual_cost_estimate"] is None
                    else f"£{figures['annual_cost_estimate']:,.0f} a year")
 capacity[2].caption(f"at £{figures['cost_per_case']:,.2f} per case ({dataset.cost_source}); edit data/reference/costs.csv"
@@ -99,6 +101,6 @@ figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], ti
                             subtitle="Quarter by quarter; volume shown as a yearly rate. Shaded columns: the period chosen above.",
                             source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic,
                             period=chosen.quarters, local_share=info["local_share_not_white_british"],
-                            national=data.national_series(dataset))
+                            national=national_series(dataset))
 st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
                                        f"with {data.area_name(home)} for comparison and the expected range shaded.")

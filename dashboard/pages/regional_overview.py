@@ -59,7 +59,7 @@ reporting = (f"{headline['maracs_reporting']} of the {headline['maracs_in_group'
 if headline["coverage"] is not None and headline["coverage"] < 1:
     reporting += (f"; {display.percent(headline['coverage'])} of the expected quarterly returns are held, and each "
                   "MARAC's volume counts only the quarters it returned")
-missing_population = headline["maracs_reporting"] - headline["maracs_with_population"]
+missing_population = headline["maracs_without_population"]
 if missing_population:
     reporting += (f"; {missing_population} of them {'has' if missing_population == 1 else 'have'} no population on this "
                   f"base and {'is' if missing_population == 1 else 'are'} left out of the volume figures")
