@@ -91,6 +91,10 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     return _frame_text(fig, indicator.label, subtitle, source, synthetic)
 
 
+#: how each published national scope is marked on trends: UK rolling snapshots, England by financial year
+NATIONAL_MARKERS = {"UK": ("diamond", "#0b0c0c"), "England": ("square-open", "#0b0c0c")}
+
+
 def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range, *, title: str, subtitle: str,
                 source: str, synthetic: bool = False, period: list[date] | None = None,
                 local_share: float | None = None, national: pl.DataFrame | None = None) -> go.Figure:
@@ -113,12 +117,15 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
             hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
         ))
     if national is not None and not national.is_empty() and indicator.value in national.columns:
-        points = [(quarter_label(quarter_of(e)), v) for e, v in zip(national["period_end"], national[indicator.value], strict=True)
-                  if quarter_label(quarter_of(e)) in labels and v is not None]
-        if points:
-            fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers", name="UK (SafeLives, 12 months to)",
-                                     marker=dict(symbol="diamond", size=11, color="#0b0c0c"),
-                                     hovertemplate="UK, SafeLives, 12 months to %{x}: %{y:.1%}<extra></extra>"))
+        scopes = national.partition_by("scope", maintain_order=True, as_dict=True) if "scope" in national.columns else {("UK",): national}
+        for (scope, *_), published in scopes.items():
+            points = [(quarter_label(quarter_of(e)), v) for e, v in zip(published["period_end"], published[indicator.value], strict=True)
+                      if quarter_label(quarter_of(e)) in labels and v is not None]
+            if points:
+                symbol, colour = NATIONAL_MARKERS.get(scope, ("circle", MUTED))
+                fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
+                                         name=f"{scope}, SafeLives", marker=dict(symbol=symbol, size=11, color=colour),
+                                         hovertemplate=f"{scope}, SafeLives, 12 months to %{{x}}: %{{y:.1%}}<extra></extra>"))
     low, high = item.bounds()
     if low is not None:
         plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]

@@ -172,8 +172,8 @@ def comparators(path: str, data_version: str, population: str, end: date, window
         labelled(info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area))
     labelled("All MARACs", figures(path, data_version, population, end, window, "all"))
     national = national_comparator(data, end)
-    if national.height:
-        out[f"UK, SafeLives ({national['period_end'][0].strftime('%b %Y')})"] = national
+    for scope, published in zip(national["scope"] if national.height else [], national.iter_slices(1), strict=True):
+        out[f"{scope}, SafeLives ({published['period_end'][0].strftime('%b %Y')})"] = published
     return out
 
 

@@ -49,3 +49,34 @@ def pair_beside_verdict(value: float | None, verdict: str | None, item: Range | 
 def percent_beside_verdict(value: float | None, verdict: str | None, item: Range | None, local: float | None = None,
                            least: int = 0) -> str:
     return percent(value, decimals_for(value, verdict, item, local, least))
+
+
+def volume_change(row: dict[str, object]) -> tuple[str | None, str]:
+    """(a delta to show only when the change is beyond chance, the sentence explaining it) for cases per 10,000.
+
+    A rise in volume is not good or bad in itself, so the words say "up"/"down", never better/worse.
+    """
+    ratio, low, high = row.get("volume_rate_ratio"), row.get("volume_rate_ratio_ci95_low"), row.get("volume_rate_ratio_ci95_high")
+    now, then = row.get("cases_per_10k"), row.get("cases_per_10k_previous")
+    if ratio is None or low is None or high is None:
+        return None, "No figures for the same period a year earlier to compare with."
+    rates = f"{then:.1f} → {now:.1f} cases a year per 10,000 adult females"
+    ratio_text = f"rate ratio {ratio:.2f}, 95% interval {low:.2f}–{high:.2f}"
+    if row.get("volume_change_significant"):
+        delta = f"{ratio - 1:+.0%} on a year earlier"
+        return delta, f"{'Up' if ratio > 1 else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({ratio_text})."
+    return None, f"No clear change on the same period a year earlier: {rates} ({ratio_text}, which includes no change)."
+
+
+def repeat_change(row: dict[str, object]) -> tuple[str | None, str]:
+    """The same for the repeat rate, as a difference in percentage points."""
+    change, low, high = row.get("repeat_rate_change"), row.get("repeat_rate_change_ci95_low"), row.get("repeat_rate_change_ci95_high")
+    now, then = row.get("repeat_rate"), row.get("repeat_rate_previous")
+    if change is None or low is None or high is None:
+        return None, "No repeat rate for the same period a year earlier to compare with."
+    rates = f"{then:.1%} → {now:.1%}"
+    points = f"{change * 100:+.1f} points, 95% interval {low * 100:+.1f} to {high * 100:+.1f}"
+    if row.get("repeat_rate_change_significant"):
+        delta = f"{change * 100:+.1f} points on a year earlier"
+        return delta, f"{'Up' if change > 0 else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({points})."
+    return None, f"No clear change on the same period a year earlier: {rates} ({points}, which includes no change)."

@@ -17,6 +17,9 @@ from metrics.indicators import INDICATORS, Indicator
 from metrics.ranges import Ranges
 
 _FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
+#: said after a verdict the 95% interval does not support, so a table never states a chance result as fact
+COULD_BE_CHANCE = " (could be chance)"
+TOO_FEW = " (too few cases)"
 _BY_KEY = {i.key: i for i in INDICATORS}
 VOLUME_KEYS = ("volume", "repeat_rate", "police_share")
 VICTIM_KEYS = ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
@@ -25,6 +28,18 @@ SHORT = {"volume": "Volume", "repeat_rate": "Repeat", "police_share": "Police", 
 LOCAL_HEADER = "Local share not White British %"
 NO_POPULATION = "– no population"
 PERCENT_HEADERS = {"volume": "Volume % of recommended", "repeat_rate": "Repeat rate %", "police_share": "Police share %"}
+
+
+def qualifier(verdict: str | None, significance: str | None) -> str:
+    """Words after a verdict saying whether its 95% interval backs it ("" when it does, or when not computed)."""
+    if verdict is None or significance is None or significance == verdict:
+        return ""
+    return TOO_FEW if significance == "too few cases" else COULD_BE_CHANCE
+
+
+def _fill(label: object) -> str:
+    text = str(label).removesuffix(COULD_BE_CHANCE).removesuffix(TOO_FEW)
+    return f"background-color: {_FILL_BY_LABEL.get(text, '#ffffff')}"
 
 
 def _header(ind: Indicator) -> str:
@@ -54,7 +69,8 @@ def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Range
         if key == "racially_minoritised":
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
         if ind.verdict:
-            labels = [verdict_label(v) for v in verdicts]
+            sure = frame[f"{ind.value}_significance"].to_list() if f"{ind.value}_significance" in frame.columns else [None] * len(values)
+            labels = [verdict_label(v) + qualifier(v, s) for v, s in zip(verdicts, sure, strict=True)]
             if key == "volume":  # cases held but no population on this base: say so rather than "no data"
                 labels = [NO_POPULATION if v is None and c is not None else lab
                           for v, c, lab in zip(verdicts, frame["cases"].to_list(), labels, strict=True)]
@@ -102,7 +118,7 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
     verdict_cols = [c for c in table.columns if c.endswith("verdict")]
     share_cols = [c for c in table.columns if "%" in c]
     style = (
-        table.style.map(lambda v: f"background-color: {_FILL_BY_LABEL.get(v, '#ffffff')}", subset=verdict_cols)
+        table.style.map(_fill, subset=verdict_cols)
         .format("{:.1f}%", subset=share_cols, na_rep="–")
         .format("{:,.0f}", subset=[c for c in ("Cases",) if c in table.columns], na_rep="–")
         .format("{:.1f}", subset=[c for c in ("Per 10,000 adult females",) if c in table.columns], na_rep="–")
@@ -115,11 +131,20 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
     return style
 
 
-def name_column(header: str) -> dict[str, object]:
-    """Wide enough for 'Kingston upon Thames' and 'Hammersmith and Fulham'."""
+VERDICT_HELP = ("Against the SafeLives expected range. '(could be chance)': the 95% interval reaches the other side of a "
+                "range bound, so chance alone could give this verdict; '(too few cases)': fewer than 10 cases. "
+                "The table under 'Compare MARACs on one indicator' gives each interval.")
+
+
+def column_config(table: pd.DataFrame, header: str) -> dict[str, object]:
+    """The name column wide enough for 'Kingston upon Thames'; each verdict column explained on hover of its header."""
     import streamlit as st  # display configuration only
 
-    return {header: st.column_config.TextColumn(header, width=190)}
+    config: dict[str, object] = {header: st.column_config.TextColumn(header, width=190)}
+    for column in table.columns:
+        if column.endswith("verdict"):
+            config[column] = st.column_config.TextColumn(column, help=VERDICT_HELP, width=170)
+    return config
 
 
 def fit_height(rows: int) -> int:
@@ -150,6 +175,8 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame
             text, local_text = pair_beside_verdict(value, verdict, item, local, least=1)
             if ind.key == "racially_minoritised" and local is not None and value is not None:
                 text = f"{text} of {local_text}"  # each comparator is judged against its own local share
+            if value is None and "scope" in rows[name].columns:
+                text = "not published"  # SafeLives' England rows carry volume and repeat rate only
             out[name].append(f"{text} {VERDICT_STYLE[verdict]['symbol']}" if verdict and value is not None else text)
     return pd.DataFrame(out)
 
@@ -174,29 +201,52 @@ SIGNIFICANCE_WORDS = {
 
 
 def certainty_frame(own: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
-    """How sure each verdict is: the 95% and 99.8% intervals and what the 95% interval supports.
+    """How sure each of one MARAC's verdicts is: the 95% and 99.8% intervals and what the 95% interval supports.
 
     The explanation reads like Fingertips: "95% interval 0.7%–5.7%, range starts at 2.5%: not
     distinguishable from the lower bound".
     """
-    out: dict[str, list[object]] = {"Indicator": [], "Value": [], "95% interval": [], "99.8% interval": [],
-                                    "What the 95% interval supports": [], "Why": []}
     row = own.row(0, named=True) if own.height else {}
-    for ind in INDICATORS:
-        value = row.get(ind.value)
-        low, high = row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high")
-        wide_low, wide_high = row.get(f"{ind.value}_ci998_low"), row.get(f"{ind.value}_ci998_high")
-        item = ranges.get(ind.range_key) if ind.range_key else None
-        local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
-        supported = row.get(f"{ind.value}_significance")
-        interval = "–" if low is None else f"{low:.1%}–{high:.1%}"
-        out["Indicator"].append(ind.label)
-        out["Value"].append("–" if value is None else f"{value:.1%}")
-        out["95% interval"].append(interval)
-        out["99.8% interval"].append("–" if wide_low is None else f"{wide_low:.1%}–{wide_high:.1%}")
-        out["What the 95% interval supports"].append(SIGNIFICANCE_WORDS.get(supported, "no range" if item is None or item.rule == "none" else "–"))
-        out["Why"].append(_why(interval, supported, item, local))
-    return pd.DataFrame(out)
+    return pd.DataFrame([{"Indicator": ind.label, **_certainty(row, ind, ranges)} for ind in INDICATORS],
+                        columns=["Indicator", *CERTAINTY_COLUMNS])
+
+
+def certainty_by_group(frame: pl.DataFrame, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
+    """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table)."""
+    return pd.DataFrame([{name_header: row["group_name"], **_certainty(row, ind, ranges)} for row in frame.iter_rows(named=True)],
+                        columns=[name_header, *CERTAINTY_COLUMNS])
+
+
+CERTAINTY_COLUMNS = ["Value", "95% interval", "99.8% interval", "What the 95% interval supports", "Why"]
+
+
+def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[str, str]:
+    value = row.get(ind.value)
+    low, high = row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high")
+    wide_low, wide_high = row.get(f"{ind.value}_ci998_low"), row.get(f"{ind.value}_ci998_high")
+    item = ranges.get(ind.range_key) if ind.range_key else None
+    local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
+    bounds = [b for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ())) if b is not None]
+    supported = row.get(f"{ind.value}_significance")
+    interval = interval_text(low, high, bounds)
+    return {
+        "Value": "–" if value is None else f"{value:.{decimals_for(value, row.get(ind.verdict) if ind.verdict else None, item, local, least=1)}%}",
+        "95% interval": interval,
+        "99.8% interval": interval_text(wide_low, wide_high, bounds),
+        "What the 95% interval supports": SIGNIFICANCE_WORDS.get(supported, "no range" if item is None or item.rule == "none" else "–"),
+        "Why": _why(interval, supported, item, local),
+    }
+
+
+def interval_text(low: float | None, high: float | None, bounds: list[float]) -> str:
+    """"0.7%–5.7%", with more decimals where one would round an end onto the other side of a range bound."""
+    if low is None or high is None:
+        return "–"
+    for decimals in range(1, 5):
+        if all((round(end, decimals + 2) - bound) * (end - bound) > 0 or end == bound
+               for end in (low, high) for bound in bounds):
+            break
+    return f"{low:.{decimals}%}–{high:.{decimals}%}"
 
 
 def _why(interval: str, supported: str | None, item, local: float | None) -> str:
@@ -214,6 +264,6 @@ def _why(interval: str, supported: str | None, item, local: float | None) -> str
 
 
 def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:
-    return table.style.map(lambda v: f"background-color: {_FILL_BY_LABEL.get(v, '#ffffff')}", subset=["Verdict"])
+    return table.style.map(_fill, subset=["Verdict"])
 
 

@@ -24,7 +24,7 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
     "marac_area": (("marac_areas.csv",), {"share": pl.Float64}),
     "safelives_range": (("safelives_ranges.csv",), {"lower": pl.Float64, "upper": pl.Float64}),
     "cost": (("costs.csv",), {"value": pl.Float64}),
-    "national": (("national_comparators.csv",), {"period_start": pl.Date, "period_end": pl.Date, **{
+    "national": (("national_comparators.csv", "national_england.csv"), {"period_start": pl.Date, "period_end": pl.Date, **{
         c: pl.Float64 for c in ("maracs", "cases", "cases_per_10k", "repeat_rate", "partner_agency_share",
                                 "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male", "share_aged_16_17")}}),
 }

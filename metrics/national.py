@@ -1,7 +1,9 @@
-"""SafeLives' published national figures as a comparator: the latest snapshot at or before a period's end.
+"""SafeLives' published national figures as comparators: per scope, the latest figure at or before a period's end.
 
-They are UK figures on SafeLives' own (older, smaller) adult female base, so volume compares
-only roughly with rates on Census 2021; the row says so.
+Two scopes ship: UK rolling-12-month snapshots (every published indicator) and England by
+financial year (volume and repeat rate only, summed from SafeLives' police-force rows). Both
+use SafeLives' own (older, smaller) adult female base, so volume compares only roughly with
+rates on Census 2021; each row's source says so.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ def national_series(dataset: Dataset) -> pl.DataFrame:
 
 
 def national_comparator(dataset: Dataset, period_end: date) -> pl.DataFrame:
-    """One row shaped like `compute` output (the indicator columns SafeLives publishes), or an empty frame.
+    """One row per scope shaped like `compute` output (the indicator columns SafeLives publishes), or an empty frame.
 
     The police share is 1 − SafeLives' partner-agency share (referrals from anyone but the police).
+    A scope with nothing published by the period's end is left out.
     """
     national = dataset.national
     if national.is_empty():
@@ -33,8 +36,10 @@ def national_comparator(dataset: Dataset, period_end: date) -> pl.DataFrame:
     held = national_series(dataset).filter(pl.col("period_end") <= period_end).sort("period_end")
     if held.is_empty():
         return pl.DataFrame()
-    return held.tail(1).select(
+    latest = held.group_by("scope", maintain_order=True).last().sort("scope", descending=True)  # UK before England
+    return latest.select(
         pl.format("{} (SafeLives, 12 months to {})", pl.col("scope"), pl.col("period_end").dt.strftime("%b %Y")).alias("group_name"),
+        "scope",
         "period_start", "period_end", "maracs", "cases", "cases_per_10k", "pct_of_recommended",
         "repeat_rate", "police_share", "partner_agency_share",
         "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male", "share_aged_16_17", "source",

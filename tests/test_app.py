@@ -49,8 +49,11 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert tower["Volume verdict"] == "▲ above"
     assert hackney["Police verdict"] == "▼ below" and tower["Police verdict"] == "● within"
     assert victims.loc["Hackney", "Racially minoritised verdict"] == "▼ below"
-    assert victims.loc["Tower Hamlets", "Racially minoritised verdict"] == "● within"
-    assert victims.loc["Tower Hamlets", "Male verdict"] == "▲ above" and victims.loc["Hackney", "Male verdict"] == "● within"
+    # 80.0% of 600 against a local share of 77.06%: the 95% interval's lower end (about 76.6%) falls below it
+    assert victims.loc["Tower Hamlets", "Racially minoritised verdict"] == "● within (could be chance)"
+    # 72 of 600 male (12.0%) is above 5-10%, but its 95% interval 9.6%-14.8% reaches back into the range;
+    # Hackney's 32 of 400 (8.0%) is within, its interval (about 5.7%-11.1%) crossing the upper bound
+    assert victims.loc["Tower Hamlets", "Male verdict"] == "▲ above (could be chance)" and victims.loc["Hackney", "Male verdict"] == "● within (could be chance)"
     assert victims.loc["Hackney", "LGBT+ %"] == pytest.approx(2.0)
     assert volume.loc["Camden", "Volume verdict"] == "– no data"
     assert volume.loc["Camden"].isna()["Cases"]
@@ -59,6 +62,14 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert list(totals.index) == ["Central East", *[b for b in totals.index[1:-1]], "London"]
     assert totals.loc["Central East"]["Cases"] == 1000
     assert totals.loc["London"]["Volume % of recommended"] == pytest.approx(100 * 1000 / 948.336)
+
+    # the first indicator's verdicts explained MARAC by MARAC, for the two that sent returns only.
+    # Hackney: Byar's 95% interval for 400 cases is 361.75-441.17, over 443.12 recommended: 81.6%-99.6%
+    sure = at.dataframe[4].value.set_index("MARAC")
+    assert list(sure.index) == ["Hackney", "Tower Hamlets"]
+    assert sure.loc["Hackney", "95% interval"] == "81.6%–99.6%"
+    assert sure.loc["Hackney", "What the 95% interval supports"] == "within the range"
+    assert sure.loc["Tower Hamlets", "Why"].startswith("95% interval ")
 
 
 def test_synthetic_banner_only_for_demo_data(app: AppTest) -> None:
@@ -77,6 +88,8 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
         "Adult female population": "110,780",
         "Recommended cases": "443",
         "Volume (% of recommended)": "90%",
+        "Cases a year per 10,000 adult females": "36.1",  # 400 / 110,780 x 10,000
+        "Repeat rate": "30.0%",
         "IDVAs (full-time)": "4.0",  # 400 cases a year / 100
         "MARAC administrators (full-time)": "1.0",  # 400 / 400
         "Cost of the MARAC process": "£98,328 a year",  # 400 x £245.82
@@ -85,11 +98,16 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
     assert profile.loc["Repeat rate", "Value"] == "30.0%"
     assert profile.loc["Police share of referrals", "Verdict"] == "▼ below"
     # the brackets count the MARACs that sent returns: both Central East boroughs, 2 of London's 32
-    assert list(profile.columns)[3:] == ["Central East BCU (2)", "London (2 of 32)", "All MARACs (2 of 42)", "UK, SafeLives (Jun 2019)"]
+    assert list(profile.columns)[3:] == ["Central East BCU (2)", "London (2 of 32)", "All MARACs (2 of 42)", "UK, SafeLives (Jun 2019)",
+                                        "England, SafeLives (Mar 2021)"]
     # SafeLives' national figures to June 2019 (the latest before March 2021): 30% repeat, 35% partner-agency referrals
     assert profile.loc["Repeat rate", "UK, SafeLives (Jun 2019)"] == "30.0%"
     assert profile.loc["Police share of referrals", "UK, SafeLives (Jun 2019)"] == "65.0%"
     assert profile.loc["Cases as % of recommended volume", "UK, SafeLives (Jun 2019)"] == "97.5%"  # 39 per 10,000 / 40
+    # England's year to March 2021 sums SafeLives' force rows: 32.08% repeat, 44.92 per 10,000; no victim shares published
+    assert profile.loc["Repeat rate", "England, SafeLives (Mar 2021)"] == "32.1%"
+    assert profile.loc["Cases as % of recommended volume", "England, SafeLives (Mar 2021)"] == "112.3%"
+    assert profile.loc["Victims/survivors LGBT+", "England, SafeLives (Mar 2021)"] == "not published"
     assert profile.loc["Police share of referrals", "Central East BCU (2)"] == "62.0% ●"  # within
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
     assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"
@@ -208,3 +226,39 @@ def test_a_file_that_is_not_a_database_gives_a_message(tmp_path: Path, monkeypat
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.error[0].value.startswith("The database cannot be read:") and "could not be opened" in at.error[0].value
+
+
+def test_profile_shows_change_on_a_year_earlier_only_when_beyond_chance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders import store
+    from loaders.demo import write_return
+    from tests.conftest import QUARTER_MEETINGS
+
+    # Hackney 2019-20: 75 cases and 15 repeats a quarter (300, 20%); 2020-21 as the fixture (400, 30%)
+    earlier = dict(HACKNEY, cases_discussed=75, repeat_cases=15, referrals_police=25)
+    db = tmp_path / "two_years.duckdb"
+    with store.writing(db) as conn:
+        for n, day in enumerate(QUARTER_MEETINGS):
+            for year, counts in ((day.replace(year=day.year - 1), earlier), (day, HACKNEY)):
+                path = write_return(tmp_path / f"hackney_{year.isoformat()}.csv", [meeting("E09000012", year, **counts)])
+                assert store.load_file(conn, path, today=date(2026, 1, 1)).outcome == "loaded"
+    monkeypatch.setenv("MARAC_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("../pages/borough_profile.py").run()
+    assert not at.exception
+    change = {m.label: (m.value, m.delta) for m in at.metric if m.label in ("Cases a year per 10,000 adult females", "Repeat rate")}
+    # 300 -> 400 cases on 110,780 females: 27.1 -> 36.1 per 10,000; ratio 1.33, 95% interval 1.15-1.55 (leaves out 1)
+    # repeats 20% -> 30%: +10.0 points, Newcombe 95% interval +3.5 to +16.2 (hand-computed from the two Wilson intervals)
+    assert change == {"Cases a year per 10,000 adult females": ("36.1", "+33% on a year earlier"),
+                      "Repeat rate": ("30.0%", "+10.0 points on a year earlier")}
+    captions = " ".join(c.value for c in at.caption)
+    assert ("Up on the same period a year earlier, by more than chance explains: 27.1 → 36.1 cases a year per 10,000 adult "
+            "females (rate ratio 1.33, 95% interval 1.15–1.55).") in captions
+    assert "20.0% → 30.0% (+10.0 points, 95% interval +3.5 to +16.2)." in captions
+
+
+def test_profile_says_when_there_is_no_year_earlier(app: AppTest) -> None:
+    at = app.run()
+    at.switch_page("../pages/borough_profile.py").run()
+    change = {m.label: m.delta for m in at.metric if m.label in ("Cases a year per 10,000 adult females", "Repeat rate")}
+    assert change == {"Cases a year per 10,000 adult females": "", "Repeat rate": ""}
+    assert "No figures for the same period a year earlier to compare with." in " ".join(c.value for c in at.caption)

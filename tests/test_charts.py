@@ -127,6 +127,18 @@ def test_trend_chart_marks_safelives_national_figures() -> None:
     assert (list(marks.x), list(marks.y)) == (["2019-20 Q1"], [0.30])
 
 
+def test_trend_chart_marks_each_national_scope_apart() -> None:
+    quarters = [date(2019, 1, 1), date(2019, 4, 1), date(2019, 7, 1)]
+    own = pl.DataFrame({"quarter_start": quarters, "repeat_rate": [0.25, 0.27, 0.26]})
+    national = pl.DataFrame({"scope": ["UK", "England", "UK"], "period_end": [date(2019, 3, 31), date(2019, 3, 31), date(2019, 6, 30)],
+                             "repeat_rate": [0.29, 0.2982, 0.30]})
+    fig = charts.trend_chart({"Hackney": own}, REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src", national=national)
+    uk, england = fig.data[-2], fig.data[-1]
+    assert (uk.name, list(uk.x), list(uk.y), uk.marker.symbol) == ("UK, SafeLives", ["2018-19 Q4", "2019-20 Q1"], [0.29, 0.30], "diamond")
+    assert (england.name, list(england.x), list(england.y), england.marker.symbol) == (
+        "England, SafeLives", ["2018-19 Q4"], [0.2982], "square-open")
+
+
 def test_funnel_plot_centre_and_limits() -> None:
     data = pl.DataFrame({
         "group_code": ["A", "B", "C"], "group_name": ["Alpha", "Beta", "Gamma"],

@@ -21,7 +21,9 @@ def test_a_marac_with_cases_but_no_population_says_so() -> None:
     data = Dataset.from_tables(t)
     volume, _ = tables.overview_frames(compute(data, YEAR, "marac"), data.ranges)
     verdicts = dict(zip(volume["MARAC"], volume["Volume verdict"], strict=True))
-    assert verdicts == {"Alpha": "● within", "Beta": "▲ above", "Gamma": "– no population", "Delta": "– no data"}
+    # 40 and 64 cases a year: their 95% intervals (71%-139%, 82%-...) cross the range's bounds, so the verdicts are qualified
+    assert verdicts == {"Alpha": "● within (could be chance)", "Beta": "▲ above (could be chance)",
+                        "Gamma": "– no population", "Delta": "– no data"}
     everyone = compute(data, YEAR, "all").row(0, named=True)
     assert (everyone["maracs_reporting"], everyone["maracs_with_population"], everyone["maracs_without_population"]) == (3, 2, 1)
 
@@ -39,3 +41,45 @@ def test_share_and_local_share_are_printed_to_the_same_decimals() -> None:
     _, victims = tables.overview_frames(frame, fx.dataset().ranges)
     html = tables.styled(victims).to_html()
     assert "23.44%" in html and "23.45%" in html and "23.4%<" not in html
+
+
+def test_verdicts_say_when_the_interval_does_not_back_them() -> None:
+    assert tables.qualifier("below", "below") == ""
+    assert tables.qualifier("below", "not distinguishable (lower)") == " (could be chance)"
+    assert tables.qualifier("within", "not distinguishable (lower and upper)") == " (could be chance)"
+    assert tables.qualifier("above", "too few cases") == " (too few cases)"
+    assert tables.qualifier(None, None) == "" and tables.qualifier("within", None) == ""
+    # the fill follows the verdict whatever the qualifier, so colour and words never disagree
+    assert tables._fill("▼ below (could be chance)") == tables._fill("▼ below") != tables._fill("● within")
+
+
+def test_certainty_by_marac_explains_each_verdict() -> None:
+    # 3 LGBT+ victims/survivors of 150: 2.0%, Wilson 95% interval 0.68%-5.71% (hand-computed), range starts at 2.5%
+    frame = pl.DataFrame({
+        "group_name": ["Small", "Large"], "share_lgbt": [0.02, 0.01],
+        "share_lgbt_ci95_low": [0.006824, 0.007], "share_lgbt_ci95_high": [0.05715, 0.02496],
+        "share_lgbt_ci998_low": [0.0040, 0.006], "share_lgbt_ci998_high": [0.0800, 0.0300],
+        "lgbt_verdict": ["below", "below"], "share_lgbt_significance": ["not distinguishable (lower)", "below"],
+    })
+    lgbt = next(i for i in tables.INDICATORS if i.key == "lgbt")
+    table = tables.certainty_by_group(frame, lgbt, fx.dataset().ranges).set_index("MARAC")
+    assert table.loc["Small", "Why"] == "95% interval 0.7%–5.7%, range starts at 2.5%: not distinguishable from the lower bound"
+    assert table.loc["Small", "What the 95% interval supports"] == "not distinguishable from the lower bound"
+    # 2.496% would print as 2.5% with one decimal, seeming to touch the range: printed to 2.496%
+    assert table.loc["Large", "95% interval"] == "0.700%–2.496%"
+    assert table.loc["Large", "What the 95% interval supports"] == "below the range"
+
+
+def test_change_is_flagged_only_when_beyond_chance() -> None:
+    from dashboard import display
+
+    steady = {"volume_rate_ratio": 1.05, "volume_rate_ratio_ci95_low": 0.9, "volume_rate_ratio_ci95_high": 1.22,
+              "volume_change_significant": False, "cases_per_10k": 42.0, "cases_per_10k_previous": 40.0}
+    assert display.volume_change(steady) == (None, "No clear change on the same period a year earlier: 40.0 → 42.0 cases "
+                                                   "a year per 10,000 adult females (rate ratio 1.05, 95% interval 0.90–1.22, "
+                                                   "which includes no change).")
+    falling = {"repeat_rate_change": -0.04, "repeat_rate_change_ci95_low": -0.07, "repeat_rate_change_ci95_high": -0.01,
+               "repeat_rate_change_significant": True, "repeat_rate": 0.26, "repeat_rate_previous": 0.30}
+    assert display.repeat_change(falling) == ("-4.0 points on a year earlier", "Down on the same period a year earlier, by "
+                                              "more than chance explains: 30.0% → 26.0% (-4.0 points, 95% interval -7.0 to -1.0).")
+    assert display.repeat_change({}) == (None, "No repeat rate for the same period a year earlier to compare with.")

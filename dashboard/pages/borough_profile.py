@@ -50,6 +50,16 @@ tiles[3].metric("Volume (% of recommended)",
 tiles[3].caption(verdict_words(figures["volume_verdict"]) if figures["volume_verdict"] or figures["cases"] is None
                  else "no population figure for this MARAC on this base, so no volume verdict")
 
+st.subheader("Change on the same period a year earlier")
+change = st.columns(2)
+volume_delta, volume_sentence = display.volume_change(figures)
+change[0].metric("Cases a year per 10,000 adult females", display.number(figures["cases_per_10k"], 1), delta=volume_delta,
+                 delta_color="off")
+change[0].caption(volume_sentence)
+repeat_delta, repeat_sentence = display.repeat_change(figures)
+change[1].metric("Repeat rate", display.percent(figures["repeat_rate"], 1), delta=repeat_delta, delta_color="off")
+change[1].caption(repeat_sentence)
+
 st.subheader("Indicators against the SafeLives ranges")
 profile = tables.profile_frame(comparators, dataset.ranges)
 st.dataframe(tables.styled_profile(profile), hide_index=True,
@@ -57,8 +67,9 @@ st.dataframe(tables.styled_profile(profile), hide_index=True,
                             **{c: st.column_config.TextColumn(c, width=175 if i == 0 else 140) for i, c in enumerate(profile.columns[4:])}})
 st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
            "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
-           "share': each is judged against its own population. The UK column is SafeLives' latest published national "
-           "figure at or before the period's end, on SafeLives' own population base, for comparison only.")
+           "share': each is judged against its own population. The UK and England columns are SafeLives' latest published "
+           "figures at or before the period's end (England by financial year, volume and repeat rate only), on SafeLives' "
+           "own population base, for comparison only.")
 home = data.home_area(dataset, code)
 peers = data.figures(path, version, population, end, window, "marac", home)
 spine = charts.spine_chart(figures, peers, dataset.ranges, title=f"{names[code]} against the MARACs of {data.area_name(home)}",
@@ -104,3 +115,5 @@ figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], ti
                             national=national_series(dataset))
 st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
                                        f"with {data.area_name(home)} for comparison and the expected range shaded.")
+if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
+    st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")

@@ -68,15 +68,17 @@ st.caption(reporting + ".")
 st.subheader(f"MARACs in {name}")
 st.caption("Each figure sits beside its verdict against the SafeLives expected range "
            f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')} the range). "
-           "A higher volume is not a failure. Click a column header to sort.")
+           "'(could be chance)' after a verdict: the figure's 95% interval reaches across a range bound, so with this "
+           "many cases chance alone could put it there; '(too few cases)': under 10 cases. A higher volume is not a "
+           "failure. Click a column header to sort; hover over a verdict header for more.")
 volume_table, victim_table = tables.overview_frames(maracs, ranges)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
 with volume_tab:
     st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)),
-                 column_config=tables.name_column("MARAC"))
+                 column_config=tables.column_config(volume_table, "MARAC"))
 with victims_tab:
     st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)),
-                 column_config=tables.name_column("MARAC"))
+                 column_config=tables.column_config(victim_table, "MARAC"))
 
 st.subheader(f"Borough Command Unit and {name} totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
@@ -84,15 +86,17 @@ st.caption("Totals add up cases and populations across MARACs before dividing; t
 volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
 with volume_tab:
-    st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(volume_totals)))
+    st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(volume_totals)),
+                 column_config=tables.column_config(volume_totals, "Area"))
 with victims_tab:
-    st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(victim_totals)))
+    st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(victim_totals)),
+                 column_config=tables.column_config(victim_totals, "Area"))
 
 st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
                       bind="query-params")
 source = charts.source_line(ranges.edition, dataset.base_label)
-ranked_tab, funnel_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot"])
+ranked_tab, funnel_tab, sure_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"])
 with ranked_tab:
     figure = charts.ranked_bars(maracs, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
                                 source=source, synthetic=dataset.synthetic)
@@ -105,3 +109,11 @@ with funnel_tab:
                                 source=source, synthetic=dataset.synthetic)
     st.plotly_chart(funnel, theme=None, alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against "
                                            "their size, with 95% and 99.8% control limits.")
+with sure_tab:
+    st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
+               "shares; Byar's, or exact below 10 cases, for volume). MARACs without returns for the period are left out.")
+    reporting_maracs = maracs.filter(maracs["cases"].is_not_null())
+    sure = tables.certainty_by_group(reporting_maracs, choice, ranges)
+    st.dataframe(sure, hide_index=True, height=tables.fit_height(len(sure)),
+                 column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190),
+                                "Why": st.column_config.TextColumn("Why", width="large")})

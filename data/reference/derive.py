@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Re-derive the transcribed reference tables areas.csv and population.csv.
+"""Re-derive the transcribed reference tables areas.csv, population.csv and national_england.csv.
 
 Why this exists: the two files are copied from the real public data under ``shared/data``
 (ONS Census 2021 figures and the LAD lookups described in its PROVENANCE.md). The
@@ -7,7 +7,10 @@ copy is mechanical but easy to get subtly wrong, so this script writes it down. 
 can rerun it after a source file changes, or to check that the shipped files still match
 their sources; it reproduces the shipped files byte for byte.
 
-maracs.csv, marac_areas.csv and safelives_ranges.csv are hand-maintained, and
+national_england.csv sums SafeLives' published police-force rows into England figures by
+financial year, so the England comparator can be traced back to the forces it is made of.
+
+maracs.csv, marac_areas.csv, safelives_ranges.csv and national_comparators.csv are hand-maintained, and
 ethnicity.csv and population_mye2023.csv were transcribed from sources outside shared/
 (see sources/ and README.md); none of them is touched here. The only hand-kept data in this script is the BCU / policing-division table.
 
@@ -130,6 +133,43 @@ def derive_population(shared: Path) -> list[list[str]]:
     return out
 
 
+NATIONAL_HEADER = ["period_start", "period_end", "scope", "maracs", "cases", "cases_per_10k", "repeat_rate",
+                   "partner_agency_share", "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male",
+                   "share_aged_16_17", "source"]
+#: forces in England (Home Office list); the SafeLives transcription in shared/ holds all but West Midlands
+ENGLISH_FORCES = 39
+
+
+def derive_national_england(shared: Path) -> list[list[str]]:
+    """England by financial year from SafeLives' force rows: counts summed, rates recomputed from the sums.
+
+    SafeLives publishes each force's rate on its own adult female base, so that base is
+    recovered per force (cases / rate x 10,000) and the England rate is summed cases over
+    summed bases, the way SafeLives forms its own totals. A force with no rate or no cases
+    (Norfolk's "No Data" years and its published 0 for 2023-24) is left out of both sums.
+    """
+    rows = read_rows(shared / "marac" / "safelives_marac_by_pfa_2018-19_to_2024-25.csv")
+    years: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        years.setdefault(r["financial_year"], []).append(r)
+    out: list[list[str]] = []
+    for year, forces in sorted(years.items()):
+        held = [r for r in forces if r["cases_per_10k_adult_females"] and r["cases_discussed"] and float(r["cases_discussed"]) > 0]
+        left_out = sorted({r["pfa_name_safelives"] for r in forces} - {r["pfa_name_safelives"] for r in held})
+        cases = sum(float(r["cases_discussed"]) for r in held)
+        base = sum(float(r["cases_discussed"]) / float(r["cases_per_10k_adult_females"]) * 10_000 for r in held)
+        repeats = sum(float(r["repeat_cases"]) for r in held)
+        first = int(year[:4])
+        missing = "West Midlands not in the transcription" + "".join(f"; no data for {name}" for name in left_out)
+        out.append([
+            f"{first}-04-01", f"{first + 1}-03-31", "England", str(int(sum(float(r["marac_count"]) for r in held))),
+            str(int(cases)), f"{cases / base * 10_000:.2f}", f"{repeats / cases:.4f}", "", "", "", "", "", "",
+            (f"SafeLives Marac data England and Wales, year ending March {first + 1}: {len(held)} of {ENGLISH_FORCES} "
+             f"English police force areas summed ({missing}); rate on SafeLives' own adult female base"),
+        ])
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
@@ -146,6 +186,7 @@ def main() -> None:
     write_rows(args.out / "population.csv",
                ["lad_code", "base", "reference_date", "females_16plus", "females_18plus",
                 "persons_total"], derive_population(args.shared))
+    write_rows(args.out / "national_england.csv", NATIONAL_HEADER, derive_national_england(args.shared))
 
 
 if __name__ == "__main__":
