@@ -256,6 +256,20 @@ def test_profile_shows_change_on_a_year_earlier_only_when_beyond_chance(tmp_path
     assert "20.0% → 30.0% (+10.0 points, 95% interval +3.5 to +16.2)." in captions
 
 
+def test_profile_funnel_highlights_the_chosen_marac(app: AppTest) -> None:
+    import json
+
+    at = app.run()
+    at.switch_page("../pages/borough_profile.py").run()
+    at.selectbox(key="marac").select("E09000030").run()
+    funnel = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "funnel plot" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+    points = next(t for t in funnel["data"] if t.get("name") == "MARACs")
+    # the two London MARACs with returns, Tower Hamlets drawn as the large diamond at its 505.216 recommended cases
+    assert points["text"] == ["Hackney", "Tower Hamlets"]
+    assert points["marker"]["symbol"] == ["circle", "diamond"]
+    assert points["x"] == pytest.approx([443.12, 505.216])
+
+
 def test_profile_says_when_there_is_no_year_earlier(app: AppTest) -> None:
     at = app.run()
     at.switch_page("../pages/borough_profile.py").run()

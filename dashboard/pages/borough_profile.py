@@ -102,18 +102,27 @@ capacity[2].metric("Cost of the MARAC process", "–" if figures["annual_cost_es
 capacity[2].caption(f"at £{figures['cost_per_case']:,.2f} per case ({dataset.cost_source}); edit data/reference/costs.csv"
                     if figures["cost_per_case"] is not None else "no cost per case in the reference data")
 
-st.subheader("Quarterly trend")
+st.subheader("One indicator in detail")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
                       bind="query-params")
-marac_trend = data.trend(path, version, population, "marac", home)
-area_trend = data.trend(path, version, population, data.area_grouping(home), home)
-series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
-figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
-                            subtitle="Quarter by quarter; volume shown as a yearly rate. Shaded columns: the period chosen above.",
-                            source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic,
-                            period=chosen.quarters, local_share=info["local_share_not_white_british"],
-                            national=national_series(dataset))
-st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
-                                       f"with {data.area_name(home)} for comparison and the expected range shaded.")
-if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
-    st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")
+source = charts.source_line(dataset.ranges.edition, dataset.base_label)
+trend_tab, funnel_tab = st.tabs(["Quarterly trend", f"Among the MARACs of {data.area_name(home)}"])
+with trend_tab:
+    marac_trend = data.trend(path, version, population, "marac", home)
+    area_trend = data.trend(path, version, population, data.area_grouping(home), home)
+    series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
+    figure = charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
+                                subtitle="Quarter by quarter; volume shown as a yearly rate. Shaded columns: the period chosen above.",
+                                source=source, synthetic=dataset.synthetic, period=chosen.quarters,
+                                local_share=info["local_share_not_white_british"], national=national_series(dataset))
+    st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
+                                           f"with {data.area_name(home)} for comparison and the expected range shaded.")
+    if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
+        st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")
+with funnel_tab:
+    st.caption(f"{names[code]} (the large diamond) against every MARAC of {data.area_name(home)} by size. Inside the dashed "
+               "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it.")
+    funnel = charts.funnel_plot(peers, choice, dataset.ranges[choice.range_key], subtitle=f"{data.area_name(home)}, {chosen.label}",
+                                source=source, synthetic=dataset.synthetic, highlight=code)
+    st.plotly_chart(funnel, theme=None, alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, "
+                                           f"with {names[code]} highlighted.")
