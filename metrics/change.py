@@ -25,7 +25,7 @@ def with_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         pl.col("cases").alias("cases_previous"),
         pl.col("cases_with_population").alias("_o_previous"),
         pl.col("cases_per_10k").alias("cases_per_10k_previous"),
-        pl.col("repeat_cases").alias("_repeat_previous"),
+        pl.col("repeat_cases").alias("repeat_cases_previous"),
         pl.col("repeat_rate").alias("repeat_rate_previous"),
     )
     joined = current.join(earlier, on="group_code", how="left")
@@ -36,7 +36,7 @@ def with_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         ratio = np.where((o1 > 0) & (o2 > 0) & (r2 > 0), r1 / r2, np.nan)
         spread = z * np.sqrt(1 / o1 + 1 / o2)
         ratio_low, ratio_high = ratio * np.exp(-spread), ratio * np.exp(spread)
-    k1, n1, k2, n2 = (_array(joined, c) for c in ("repeat_cases", "cases", "_repeat_previous", "cases_previous"))
+    k1, n1, k2, n2 = (_array(joined, c) for c in ("repeat_cases", "cases", "repeat_cases_previous", "cases_previous"))
     l1, u1 = wilson(k1, n1)
     l2, u2 = wilson(k2, n2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -53,7 +53,7 @@ def with_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         return pl.Series(name, [bool(lo > none or hi < none) if k else None for lo, hi, k in zip(low, high, known, strict=True)],
                          dtype=pl.Boolean)
 
-    return joined.drop("_o_previous", "_repeat_previous").hstack([
+    return joined.drop("_o_previous").hstack([
         series("volume_rate_ratio", ratio), series("volume_rate_ratio_ci95_low", ratio_low),
         series("volume_rate_ratio_ci95_high", ratio_high), flag("volume_change_significant", ratio_low, ratio_high, 1.0),
         series("repeat_rate_change", difference), series("repeat_rate_change_ci95_low", diff_low),

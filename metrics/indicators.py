@@ -325,7 +325,7 @@ def value_columns(dataset: Dataset) -> list[str]:
         "victims_aged_16_17", "perpetrators_under_18", *(f"referrals_{a}" for a in agencies), "range_edition",
         "idva_fte_for_current_volume", "idva_fte_for_recommended_volume", "admin_fte_for_current_volume",
         "admin_fte_for_recommended_volume", "cost_per_case", "annual_cost_estimate", "cases_with_population",
-        "cases_previous", "cases_per_10k_previous", "volume_rate_ratio", "volume_rate_ratio_ci95_low",
+        "cases_previous", "cases_per_10k_previous", "repeat_cases_previous", "volume_rate_ratio", "volume_rate_ratio_ci95_low",
         "volume_rate_ratio_ci95_high", "volume_change_significant", "repeat_rate_previous", "repeat_rate_change",
         "repeat_rate_change_ci95_low", "repeat_rate_change_ci95_high", "repeat_rate_change_significant",
     ]

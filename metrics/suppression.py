@@ -1,0 +1,154 @@
+"""Statistical disclosure control for anything that leaves the dashboard.
+
+A count of 1 to 4 victims/survivors in one MARAC and quarter can identify someone, so in an
+export it is shown as "<5" and every figure computed from it (a share, its interval, its
+verdict) is withheld. Hiding one cell is not enough when totals are published: a BCU total
+minus the other MARACs gives the hidden count back, and referral shares add up to 100%. So
+secondary suppression hides one more cell in every published sum that would otherwise have
+exactly one hidden part (UK practice; see domain.md "Disclosure control"). Zero is shown.
+
+Pure functions over Polars frames: the caller says which rows add up to which (MARACs to
+their BCU, BCUs to the area) and gets back the frame with hidden cells set to null and the
+label each hidden cell should show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from metrics.indicators import INDICATORS
+
+DEFAULT_THRESHOLD = 5
+SMALL = "<5"
+WITHHELD = "withheld"
+
+#: counts of people (or of referrals about them) that are protected; everything else is derived from these
+PROTECTED_PREFIXES = ("victims_", "referrals_")
+PROTECTED = ("cases", "repeat_cases", "children_in_household", "perpetrators_under_18", "cases_previous", "repeat_cases_previous")
+#: referral sources add up to all referrals, so their shares are one published sum
+REFERRAL_TOTAL = "referrals_total"
+
+
+def small_label(threshold: int) -> str:
+    return f"<{threshold}"
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A frame with hidden cells set to null, and what each hidden cell shows instead."""
+
+    frame: pl.DataFrame
+    #: (row position, column) -> "<5" for a small count, "withheld" for anything hidden because of one
+    labels: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    def label(self, row: int, column: str) -> str | None:
+        return self.labels.get((row, column))
+
+    def hidden_rows(self, column: str) -> set[int]:
+        return {r for (r, c) in self.labels if c == column}
+
+
+def protected_columns(columns: Sequence[str]) -> list[str]:
+    return [c for c in columns if (c in PROTECTED or c.startswith(PROTECTED_PREFIXES)) and c != REFERRAL_TOTAL]
+
+
+def derived_columns(count: str, columns: Sequence[str]) -> list[str]:
+    """Every column of `columns` that would let someone work `count` back out."""
+    names: list[str] = []
+    for ind in INDICATORS:
+        if ind.numerator == count:
+            names += [ind.value, *(c for c in columns if c.startswith(f"{ind.value}_"))]
+            if ind.verdict:
+                names.append(ind.verdict)
+            if ind.key == "police_share":
+                names.append("partner_agency_share")
+    if count.startswith("victims_"):
+        share = "share_" + count.removeprefix("victims_")
+        names += [c for c in columns if c == share or c.startswith(f"{share}_")]
+    if count.startswith("referrals_"):
+        share = "share_" + count
+        names += [c for c in columns if c == share or c.startswith(f"{share}_")]
+    if count == "cases":
+        names += [c for c in columns if c.startswith(("cases_per_10k", "pct_of_recommended")) and "previous" not in c]
+        names += ["annualised_cases", "cases_with_population", "idva_fte_for_current_volume", "admin_fte_for_current_volume",
+                  "annual_cost_estimate", "volume_verdict", "volume_rate_ratio", "volume_rate_ratio_ci95_low",
+                  "volume_rate_ratio_ci95_high", "volume_change_significant"]
+    if count == "cases_previous":
+        names += ["cases_per_10k_previous", "volume_rate_ratio", "volume_rate_ratio_ci95_low", "volume_rate_ratio_ci95_high",
+                  "volume_change_significant"]
+    if count == "repeat_cases":
+        names += ["repeat_rate_change", "repeat_rate_change_ci95_low", "repeat_rate_change_ci95_high", "repeat_rate_change_significant"]
+    if count == "repeat_cases_previous":
+        names += ["repeat_rate_previous", "repeat_rate_change", "repeat_rate_change_ci95_low", "repeat_rate_change_ci95_high",
+                  "repeat_rate_change_significant"]
+    present = set(columns)
+    return list(dict.fromkeys(n for n in names if n in present and n != count))
+
+
+def _small(value: float | None, threshold: int) -> bool:
+    return value is not None and 0 < value < threshold
+
+
+def suppress(frame: pl.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,
+             row_sums: Sequence[tuple[Sequence[int], int | None]] = ()) -> Suppressed:
+    """Hide small counts and what derives from them, then whatever would let them be worked back.
+
+    `row_sums` lists published sums down the rows: (the rows that add up, the row holding their
+    total, or None when the total is published elsewhere). Referral sources are a sum across
+    columns within every row.
+    """
+    counts = protected_columns(frame.columns)
+    values = {c: frame[c].to_list() for c in counts}
+    hidden: dict[str, set[int]] = {c: {i for i, v in enumerate(values[c]) if _small(v, threshold)} for c in counts}
+    primary = {c: set(rows) for c, rows in hidden.items()}
+    referral_columns = [c for c in counts if c.startswith("referrals_")]
+
+    def settle(cells: list[tuple[int, str]]) -> bool:
+        """If exactly one cell of a published sum is hidden, hide the smallest other (a non-zero one if any)."""
+        shut = [(r, c) for r, c in cells if r in hidden[c]]
+        open_ = [(r, c) for r, c in cells if r not in hidden[c] and values[c][r] is not None]
+        if len(shut) != 1 or not open_:
+            return False
+        r, c = min(open_, key=lambda rc: (values[rc[1]][rc[0]] == 0, values[rc[1]][rc[0]]))
+        hidden[c].add(r)
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for column in counts:
+            for members, total in row_sums:
+                cells = [(r, column) for r in members] + ([(total, column)] if total is not None else [])
+                changed |= settle(cells)
+        for row in range(frame.height):
+            changed |= settle([(row, c) for c in referral_columns])
+
+    labels: dict[tuple[int, str], str] = {}
+    for column in counts:
+        derived = derived_columns(column, frame.columns)
+        for row in hidden[column]:
+            labels[(row, column)] = small_label(threshold) if row in primary[column] else WITHHELD
+            for other in derived:
+                labels.setdefault((row, other), WITHHELD)
+    nulled = frame.with_row_index("_row")
+    for column in {c for _, c in labels}:
+        rows = sorted(r for r, c in labels if c == column)
+        nulled = nulled.with_columns(pl.when(pl.col("_row").is_in(rows)).then(None).otherwise(pl.col(column)).alias(column))
+    return Suppressed(nulled.drop("_row"), labels)
+
+
+def group_sums(frame: pl.DataFrame, parent_column: str, totals: dict[str, int] | None = None) -> list[tuple[list[int], int | None]]:
+    """The published sums of a frame of MARAC rows grouped by `parent_column` (e.g. "bcu").
+
+    `totals` maps a parent's name to the row holding its total when that row is in the same
+    frame; otherwise the total is taken to be published elsewhere.
+    """
+    sums: list[tuple[list[int], int | None]] = []
+    for (name,), part in frame.with_row_index("_row").group_by(parent_column, maintain_order=True):
+        if name is None:
+            continue
+        sums.append((part["_row"].to_list(), (totals or {}).get(name)))
+    return sums
