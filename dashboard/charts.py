@@ -6,6 +6,7 @@ synthetic mark, so a chart pasted into a board paper still says what it is.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 import plotly.graph_objects as go
@@ -19,9 +20,16 @@ from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range, Ranges
 
 
-def _frame_text(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool) -> go.Figure:
+def _frame_text(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool,
+                withheld: list[str] | None = None) -> go.Figure:
     fig.update_layout(template=TEMPLATE, title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
     bottom = fig.layout.margin.b or 60
+    if withheld:  # an exported chart says who is missing and why, rather than leaving a silent gap
+        lines = textwrap.wrap(f"Withheld to protect small numbers: {', '.join(withheld)}.", 140)
+        bottom += 16 * len(lines) + 6
+        fig.update_layout(margin=dict(b=bottom))
+        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 40), showarrow=False,
+                           xanchor="left", yanchor="bottom", align="left", font=dict(size=11, color="#0b0c0c"))
     fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 18), showarrow=False,
                        xanchor="left", yanchor="bottom", font=dict(size=11, color=MUTED))
     if synthetic:
@@ -42,7 +50,7 @@ def _tick_format(values: list[float | None]) -> str:
 
 
 def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
-                synthetic: bool = False, highlight: str | None = None) -> go.Figure:
+                synthetic: bool = False, highlight: str | None = None, withheld: list[str] | None = None) -> go.Figure:
     """Groups ranked by one indicator, coloured and labelled by verdict, with the expected range shaded.
 
     Labels carry just enough decimals to sit on the verdict's side of the range, and are
@@ -88,7 +96,7 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     fig.update_xaxes(tickformat=_tick_format(values), title=indicator.label, range=[0, top])
     fig.update_layout(height=max(300, 26 * len(names) + 220), showlegend=local, bargap=0.25,
                       margin=dict(l=200, r=40, t=120, b=100))
-    return _frame_text(fig, indicator.label, subtitle, source, synthetic)
+    return _frame_text(fig, indicator.label, subtitle, source, synthetic, withheld)
 
 
 #: how each published national scope is marked on trends: UK rolling snapshots, England by financial year
@@ -149,7 +157,7 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
 
 
 def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
-                synthetic: bool = False, highlight: str | None = None) -> go.Figure:
+                synthetic: bool = False, highlight: str | None = None, withheld: list[str] | None = None) -> go.Figure:
     """Funnel plot (Spiegelhalter 2005): each MARAC against the size of its denominator.
 
     The centre line is the area's own figure (summed numerators over summed denominators) and
@@ -164,7 +172,7 @@ def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     fig = go.Figure()
     if not n:
         fig.add_annotation(text="No MARAC has figures for this period", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
-        return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
+        return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
     centre = sum(v * d for v, d in zip(values, n, strict=True)) / sum(n)
     top = max(n) * 1.05
     xs = [top * i / 200 for i in range(1, 201)]
@@ -194,7 +202,7 @@ def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     fig.update_xaxes(title=axis, rangemode="tozero")
     fig.update_yaxes(title=indicator.label, tickformat=_tick_format(values), rangemode="tozero")
     fig.update_layout(height=520, margin=dict(t=120, b=110))
-    return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
+    return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
 
 
 SIGNIFICANCE_COLOURS = {"below": VERDICT_STYLE["below"]["colour"], "within": VERDICT_STYLE["within"]["colour"],

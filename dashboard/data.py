@@ -19,11 +19,25 @@ from loaders import store
 from metrics.dataset import Dataset
 from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
 from metrics.national import national_comparator
-from metrics.periods import Period, is_quarter_end, period, quarter_end, quarter_label, quarter_of
+from metrics.periods import (
+    Period,
+    is_quarter_end,
+    period,
+    quarter_end,
+    quarter_label,
+    quarter_of,
+)
+from metrics.suppression import DEFAULT_THRESHOLD
 
 
 def db_path() -> Path:
     return Path(os.environ.get("MARAC_DB", "data/demo.duckdb"))
+
+
+def small_number_threshold() -> int:
+    """Counts below this are suppressed in exports (`marac serve --suppress-below N`; UK practice is 5)."""
+    raw = os.environ.get("MARAC_SUPPRESS_BELOW", "")
+    return int(raw) if raw.isdigit() and int(raw) >= 2 else DEFAULT_THRESHOLD
 
 
 def version(path: Path) -> str | None:

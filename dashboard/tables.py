@@ -15,6 +15,7 @@ from dashboard.display import decimals_for, pair_beside_verdict
 from dashboard.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 from metrics.indicators import INDICATORS, Indicator
 from metrics.ranges import Ranges
+from metrics.suppression import WITHHELD
 
 _FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
 #: said after a verdict the 95% interval does not support, so a table never states a chance result as fact
@@ -50,13 +51,14 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
-def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Ranges,
-                       columns: dict[str, list[object]], decimals: dict[tuple[int, str], int]) -> None:
+def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Ranges, columns: dict[str, list[object]],
+                       decimals: dict[tuple[int, str], int], sources: dict[str, str]) -> None:
     for key in keys:
         ind = _BY_KEY[key]
         header = _header(ind)
         values = frame[ind.value].to_list()
         columns[header] = [_pct(v) for v in values]
+        sources[header] = ind.value
         verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
         locals_ = frame["local_share_not_white_british"].to_list() if key == "racially_minoritised" else [None] * len(values)
         item = ranges.get(ind.range_key) if ind.range_key else None
@@ -75,41 +77,62 @@ def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Range
                 labels = [NO_POPULATION if v is None and c is not None else lab
                           for v, c, lab in zip(verdicts, frame["cases"].to_list(), labels, strict=True)]
             columns[f"{SHORT[key]} verdict"] = labels
+            sources[f"{SHORT[key]} verdict"] = ind.verdict
 
 
-def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`."""
+def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC",
+                    hidden: dict[tuple[int, str], str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`.
+
+    `hidden` (from `metrics.suppression`) puts "<5" or "withheld" in the cells of suppressed figures.
+    """
     base: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
     if "bcu" in frame.columns:
         base["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
+    sources = {"Cases": "cases", "Per 10,000 adult females": "cases_per_10k"}
 
     volume: dict[str, list[object]] = dict(base)
     volume["Cases"] = frame["cases"].to_list()
     volume["Per 10,000 adult females"] = frame["cases_per_10k"].to_list()
     volume_decimals: dict[tuple[int, str], int] = {}
-    _indicator_columns(frame, VOLUME_KEYS, ranges, volume, volume_decimals)
+    _indicator_columns(frame, VOLUME_KEYS, ranges, volume, volume_decimals, sources)
     volume["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
 
     victims: dict[str, list[object]] = {name_header: base[name_header], "Cases": frame["cases"].to_list()}
     victim_decimals: dict[tuple[int, str], int] = {}
-    _indicator_columns(frame, VICTIM_KEYS, ranges, victims, victim_decimals)
+    _indicator_columns(frame, VICTIM_KEYS, ranges, victims, victim_decimals, sources)
 
     out = []
     for columns, decimals in ((volume, volume_decimals), (victims, victim_decimals)):
-        table = pd.DataFrame({k: pd.Series(v, dtype="Float64" if _numeric(k) else "object") for k, v in columns.items()})
+        for (row, column), label in (hidden or {}).items():
+            for header, source in sources.items():
+                if source == column and header in columns:
+                    columns[header][row] = label
+        table = pd.DataFrame({k: pd.Series(v, dtype="Float64" if _numeric(k) and not any(isinstance(x, str) for x in v)
+                                           else "object") for k, v in columns.items()})
         table.attrs["decimals"] = {f"{row}\t{column}": d for (row, column), d in decimals.items()}
         out.append(table)
     return out[0], out[1]
+
+
+def decimals_of(table: pd.DataFrame) -> dict[tuple[int, str], int]:
+    """The per-cell decimals `overview_frames` worked out, for exports that must print what the screen prints."""
+    return {(int(key.split("\t")[0]), key.split("\t")[1]): d for key, d in table.attrs.get("decimals", {}).items()}
 
 
 def _numeric(header: str) -> bool:
     return "%" in header or header in ("Cases", "Per 10,000 adult females")
 
 
-def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """BCU rows followed by the area's own row, in the overview's two tables."""
+def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, *,
+                  hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None,
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """BCU rows followed by the area's own row, in the overview's two tables (`hidden`: each part's suppressed cells)."""
     both = pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
-    return overview_frames(both, ranges, name_header="Area")
+    merged = None
+    if hidden is not None:
+        merged = dict(hidden[0]) | {(row + groups.height, column): label for (row, column), label in hidden[1].items()}
+    return overview_frames(both, ranges, name_header="Area", hidden=merged)
 
 
 def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
@@ -119,16 +142,21 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
     share_cols = [c for c in table.columns if "%" in c]
     style = (
         table.style.map(_fill, subset=verdict_cols)
-        .format("{:.1f}%", subset=share_cols, na_rep="–")
-        .format("{:,.0f}", subset=[c for c in ("Cases",) if c in table.columns], na_rep="–")
-        .format("{:.1f}", subset=[c for c in ("Per 10,000 adult females",) if c in table.columns], na_rep="–")
+        .format(_shown("{:.1f}%"), subset=share_cols, na_rep="–")
+        .format(_shown("{:,.0f}"), subset=[c for c in ("Cases",) if c in table.columns], na_rep="–")
+        .format(_shown("{:.1f}"), subset=[c for c in ("Per 10,000 adult females",) if c in table.columns], na_rep="–")
     )
     for key, d in table.attrs.pop("decimals", {}).items():
         row, column = key.split("\t")
-        style = style.format(f"{{:.{d}f}}%", subset=pd.IndexSlice[[table.index[int(row)]], [column]], na_rep="–")
+        style = style.format(_shown(f"{{:.{d}f}}%"), subset=pd.IndexSlice[[table.index[int(row)]], [column]], na_rep="–")
     if bold_last and len(table):
         style = style.apply(lambda r: ["font-weight: bold" if r.name == table.index[-1] else "" for _ in r], axis=1)
     return style
+
+
+def _shown(pattern: str):
+    """A cell formatter that prints numbers with `pattern` and leaves words ("<5", "withheld") as they are."""
+    return lambda v: v if isinstance(v, str) else pattern.format(v)
 
 
 VERDICT_HELP = ("Against the SafeLives expected range. '(could be chance)': the 95% interval reaches the other side of a "
@@ -211,10 +239,15 @@ def certainty_frame(own: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
                         columns=["Indicator", *CERTAINTY_COLUMNS])
 
 
-def certainty_by_group(frame: pl.DataFrame, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
-    """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table)."""
-    return pd.DataFrame([{name_header: row["group_name"], **_certainty(row, ind, ranges)} for row in frame.iter_rows(named=True)],
-                        columns=[name_header, *CERTAINTY_COLUMNS])
+def certainty_by_group(frame: pl.DataFrame, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC",
+                       withheld: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table).
+
+    Groups named in `withheld` (suppressed for small numbers) say so in every cell.
+    """
+    rows = [{name_header: row["group_name"], **(dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD) if row["group_name"] in withheld
+                                                else _certainty(row, ind, ranges))} for row in frame.iter_rows(named=True)]
+    return pd.DataFrame(rows, columns=[name_header, *CERTAINTY_COLUMNS])
 
 
 CERTAINTY_COLUMNS = ["Value", "95% interval", "99.8% interval", "What the 95% interval supports", "Why"]

@@ -203,18 +203,26 @@ def load_log(db: DbOption, last: int = 20) -> None:
 
 @app.command()
 def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1",
-          build_demo: Annotated[bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")] = False) -> None:
-    """Open the dashboard on a database (default address 127.0.0.1)."""
+          build_demo: Annotated[bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")] = False,
+          suppress_below: Annotated[int, typer.Option("--suppress-below", min=2,
+                                                      help="Counts from 1 up to this minus one are shown as <N in every download")] = 5,
+          ) -> None:
+    """Open the dashboard on a database (default address 127.0.0.1).
+
+    Downloads (CSV, XLSX, PNG, SVG, PDF) are made by the dashboard with small numbers suppressed;
+    the table toolbar's own CSV export and the chart toolbar's camera, which would hand over
+    unsuppressed figures, are switched off.
+    """
     if not db.exists():
         if not build_demo:
             err.print(f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first, or add --demo.")
             raise typer.Exit(2)
         demo(db=db, out_dir=None, seed=42)
     app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py"
-    env = {**os.environ, "MARAC_DB": str(db.resolve())}
+    env = {**os.environ, "MARAC_DB": str(db.resolve()), "MARAC_SUPPRESS_BELOW": str(suppress_below)}
     command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none"]
+               "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none", "--client.disableDataExport", "true"]
     err.print(f"Dashboard at http://{address}:{port}  (Ctrl+C to stop)")
     # Become the Streamlit server rather than starting it as a child, so stopping this process
     # (Ctrl+C, SIGTERM from a service manager or a test) stops the server too.

@@ -140,15 +140,29 @@ def suppress(frame: pl.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,
     return Suppressed(nulled.drop("_row"), labels)
 
 
-def group_sums(frame: pl.DataFrame, parent_column: str, totals: dict[str, int] | None = None) -> list[tuple[list[int], int | None]]:
-    """The published sums of a frame of MARAC rows grouped by `parent_column` (e.g. "bcu").
+def suppress_area(maracs: pl.DataFrame, bcus: pl.DataFrame, total: pl.DataFrame,
+                  threshold: int = DEFAULT_THRESHOLD) -> tuple[Suppressed, Suppressed, Suppressed]:
+    """An area's MARAC rows, its BCU rows and its own row, suppressed together because they add up.
 
-    `totals` maps a parent's name to the row holding its total when that row is in the same
-    frame; otherwise the total is taken to be published elsewhere.
+    MARACs add up to their BCU and to the area; BCUs (and MARACs outside any BCU) add up to the
+    area. Each part comes back with its own row numbers.
     """
+    frames = [maracs, bcus.drop("bcu", strict=False), total.drop("bcu", strict=False)]
+    both = pl.concat(frames, how="diagonal_relaxed")
+    first_bcu, area_row = maracs.height, maracs.height + bcus.height
+    bcu_rows = {name: first_bcu + i for i, name in enumerate(bcus["group_code"].to_list())} if bcus.height else {}
     sums: list[tuple[list[int], int | None]] = []
-    for (name,), part in frame.with_row_index("_row").group_by(parent_column, maintain_order=True):
-        if name is None:
-            continue
-        sums.append((part["_row"].to_list(), (totals or {}).get(name)))
-    return sums
+    member_bcus = maracs["bcu"].to_list() if "bcu" in maracs.columns else [None] * maracs.height
+    for name, row in bcu_rows.items():
+        sums.append(([i for i, b in enumerate(member_bcus) if b == name], row))
+    area = area_row if total.height else None
+    sums.append((list(range(maracs.height)), area))
+    outside = [i for i, b in enumerate(member_bcus) if b not in bcu_rows]
+    sums.append((list(bcu_rows.values()) + outside, area))
+    out = suppress(both, threshold=threshold, row_sums=sums)
+    parts = []
+    for start, frame in zip((0, first_bcu, area_row), frames, strict=True):
+        rows = range(start, start + frame.height)
+        labels = {(r - start, c): label for (r, c), label in out.labels.items() if r in rows}
+        parts.append(Suppressed(out.frame.slice(start, frame.height).select(frame.columns), labels))
+    return parts[0], parts[1], parts[2]

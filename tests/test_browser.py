@@ -6,6 +6,7 @@ The architecture promises that a CLI load neither fails nor breaks an open dashb
 
 from __future__ import annotations
 
+import csv
 import shutil
 import socket
 import subprocess
@@ -124,3 +125,36 @@ def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path)
     time.sleep(1)
     with pytest.raises(OSError):  # nothing left listening: the server was the process itself
         urllib.request.urlopen(url, timeout=2)
+
+
+def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Path], tmp_path: Path) -> None:
+    """Click the table's CSV and the chart's PNG and SVG buttons in a real browser and open what arrives."""
+    url, _ = server
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{url}/?overview_indicator=Repeat+rate")
+        _settled(page)
+        with page.expect_download(timeout=WAIT) as csv_download:
+            page.get_by_role("button", name="CSV", exact=True).first.click()
+        assert csv_download.value.suggested_filename == "london-2021-03-31-maracs-volume.csv"
+        with open(csv_download.value.path(), encoding="utf-8-sig", newline="") as f:
+            lines = list(csv.reader(f))
+        assert lines[0] == ["MARACs in London: volume, repeats and referrals"]
+        assert lines[1] == [] and lines[2][:4] == ["MARAC", "BCU", "Cases", "Per 10,000 adult females"]  # real data: no synthetic line
+        hackney = next(line for line in lines if line and line[0] == "Hackney")
+        # 400 cases, 36.1 per 10,000, 90.3% of recommended and within; 30.0% repeat but "could be chance"
+        assert hackney[:7] == ["Hackney", "Central East", "400", "36.1", "90.3", "● within", "30.0"]
+        assert any(line and line[0].startswith("Counts of 1 to 4 are shown as <5") for line in lines)
+
+        with page.expect_download(timeout=60_000) as png_download:
+            page.get_by_role("button", name="PNG", exact=True).first.click()
+        png = Path(png_download.value.path()).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert width == 3300  # 1,100 px laid out, drawn at 3x for print
+        with page.expect_download(timeout=60_000) as svg_download:
+            page.get_by_role("button", name="SVG", exact=True).first.click()
+        svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and "Repeat rate" in svg and "Hackney" in svg
+        browser.close()

@@ -10,6 +10,7 @@ Fixture rows start from one valid Hackney meeting (loader_helpers.BASE_ROW): 14/
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -455,9 +456,9 @@ def test_xlsx_with_understated_dimension_is_read_in_full(tmp_path):
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as out:
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                assert b'<dimension ref="A1:Y2" />' in data
-                data = data.replace(b'<dimension ref="A1:Y2" />', b'<dimension ref="A1" />')
+            if item.filename == "xl/worksheets/sheet1.xml":  # openpyxl writes '<dimension ref="A1:Y2" />' or, with lxml, without the space
+                data, found = re.subn(rb'<dimension ref="A1:Y2"\s*/>', b'<dimension ref="A1" />', data)
+                assert found == 1
             out.writestr(item, data)
     report = check(path)
     assert report.flatten(FLAT) == []

@@ -81,3 +81,22 @@ def test_what_derives_from_each_count() -> None:
     assert derived_columns("referrals_police", columns) == ["police_share", "police_share_ci95_high", "police_verdict", "partner_agency_share"]
     assert derived_columns("victims_aged_16_17", columns) == ["share_aged_16_17"]
     assert derived_columns("cases", columns) == ["pct_of_recommended", "cases_per_10k_ci95_low", "annual_cost_estimate"]
+
+
+def test_an_area_is_suppressed_with_its_bcus_and_total_together() -> None:
+    from metrics.suppression import suppress_area
+
+    maracs = pl.DataFrame({"group_code": ["A1", "A2", "B1"], "bcu": ["A", "A", "B"],
+                           "cases": [50, 60, 4], "victims_lgbt": [3, 20, 0]})
+    bcus = pl.DataFrame({"group_code": ["A", "B"], "cases": [110, 4], "victims_lgbt": [23, 0]})
+    total = pl.DataFrame({"group_code": ["Area"], "cases": [114], "victims_lgbt": [23]})
+    m, b, t = suppress_area(maracs, bcus, total)
+    # LGBT+: A1's 3 hides A2's 20 (BCU A's 23 would give it back); BCU and area totals stay
+    assert (m.label(0, "victims_lgbt"), m.label(1, "victims_lgbt")) == (SMALL, WITHHELD)
+    assert b.hidden_rows("victims_lgbt") == set() and t.hidden_rows("victims_lgbt") == set()
+    # cases: B1's 4 is BCU B's only part (so B's 4 is small too); the area's 114 would give B1 back from A1 + A2,
+    # so A1 (the smaller) goes, and BCU A, which with the area total would give B back. A2's 60 can stay:
+    # A1 + B1 = 54 has two unknowns.
+    assert m.hidden_rows("cases") == {0, 2} and b.hidden_rows("cases") == {0, 1} and t.hidden_rows("cases") == set()
+    assert m.frame["cases"].to_list() == [None, 60, None] and t.frame["cases"].to_list() == [114]
+    assert [b.label(r, "cases") for r in (0, 1)] == [WITHHELD, SMALL]

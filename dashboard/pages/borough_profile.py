@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, controls, data, display, tables
-from dashboard.theme import verdict_words
+from dashboard.theme import SCREEN_CONFIG, verdict_words
 from metrics.indicators import INDICATORS
 from metrics.national import national_series
 
@@ -76,7 +76,7 @@ spine = charts.spine_chart(figures, peers, dataset.ranges, title=f"{names[code]}
                            subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "
                                     "marker coloured by what the 95% interval supports (grey diamond: not distinguishable)",
                            source=charts.source_line(dataset.ranges.edition, dataset.base_label), synthetic=dataset.synthetic)
-st.plotly_chart(spine, theme=None, alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in "
+st.plotly_chart(spine, theme=None, config=SCREEN_CONFIG, alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in "
                                        f"{data.area_name(home)} and the SafeLives ranges.")
 
 st.subheader("How sure are these verdicts?")
@@ -115,7 +115,7 @@ with trend_tab:
                                 subtitle="Quarter by quarter; volume shown as a yearly rate. Shaded columns: the period chosen above.",
                                 source=source, synthetic=dataset.synthetic, period=chosen.quarters,
                                 local_share=info["local_share_not_white_british"], national=national_series(dataset))
-    st.plotly_chart(figure, theme=None, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
+    st.plotly_chart(figure, theme=None, config=SCREEN_CONFIG, alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
                                            f"with {data.area_name(home)} for comparison and the expected range shaded.")
     if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
         st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")
@@ -124,5 +124,5 @@ with funnel_tab:
                "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it.")
     funnel = charts.funnel_plot(peers, choice, dataset.ranges[choice.range_key], subtitle=f"{data.area_name(home)}, {chosen.label}",
                                 source=source, synthetic=dataset.synthetic, highlight=code)
-    st.plotly_chart(funnel, theme=None, alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, "
+    st.plotly_chart(funnel, theme=None, config=SCREEN_CONFIG, alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, "
                                            f"with {names[code]} highlighted.")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, controls, data, display, tables
-from dashboard.theme import verdict_label, verdict_words
+from dashboard import charts, controls, data, display, downloads, tables
+from dashboard.export.spreadsheet import TableFile, suppression_note
+from dashboard.theme import SCREEN_CONFIG, verdict_label, verdict_words
 from metrics.indicators import INDICATORS
+from metrics.suppression import suppress_area
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -23,6 +25,19 @@ st.caption(controls.period_caption(chosen, dataset))
 maracs = data.figures(path, version, population, end, window, "marac", area)
 bcus = data.figures(path, version, population, end, window, "bcu", area)
 total = data.figures(path, version, population, end, window, data.area_grouping(area), area)
+
+# everything that leaves the page is built from these: small numbers suppressed, and what they would give away
+threshold = data.small_number_threshold()
+shielded, shielded_bcus, shielded_total = suppress_area(maracs, bcus, total, threshold)
+source = charts.source_line(ranges.edition, dataset.base_label)
+notes = [f"{name}, {chosen.label}.", source, suppression_note(threshold),
+         "Verdicts are against the SafeLives expected range; '(could be chance)': the 95% interval reaches across a range bound."]
+stem = downloads.slug(name, chosen.end)
+
+
+def table_file(title: str, table) -> TableFile:
+    return TableFile(title, table, notes, dataset.synthetic, tables.decimals_of(table))
+
 
 headline = total.row(0, named=True) if total.height else None
 if headline is None or headline["cases"] is None:
@@ -73,42 +88,70 @@ st.caption("Each figure sits beside its verdict against the SafeLives expected r
            "failure. Click a column header to sort; hover over a verdict header for more.")
 volume_table, victim_table = tables.overview_frames(maracs, ranges)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
+
+
+def export_overview(part: int, title: str) -> TableFile:
+    return table_file(title, tables.overview_frames(shielded.frame, ranges, hidden=shielded.labels)[part])
+
+
 with volume_tab:
     st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)),
                  column_config=tables.column_config(volume_table, "MARAC"))
+    downloads.table_buttons(lambda: export_overview(0, f"MARACs in {name}: volume, repeats and referrals"),
+                            key="maracs_volume", stem=f"{stem}-maracs-volume")
 with victims_tab:
     st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)),
                  column_config=tables.column_config(victim_table, "MARAC"))
+    downloads.table_buttons(lambda: export_overview(1, f"MARACs in {name}: victims/survivors"),
+                            key="maracs_victims", stem=f"{stem}-maracs-victims")
 
 st.subheader(f"Borough Command Unit and {name} totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
            f"The last row, in bold, is {name} as a whole.")
 volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
+
+
+def export_totals(part: int, title: str) -> TableFile:
+    frames = tables.totals_frames(shielded_bcus.frame, shielded_total.frame, ranges,
+                                  hidden=(shielded_bcus.labels, shielded_total.labels))
+    return table_file(title, frames[part])
+
+
 with volume_tab:
     st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(volume_totals)),
                  column_config=tables.column_config(volume_totals, "Area"))
+    downloads.table_buttons(lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
+                            key="totals_volume", stem=f"{stem}-totals-volume")
 with victims_tab:
     st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(victim_totals)),
                  column_config=tables.column_config(victim_totals, "Area"))
+    downloads.table_buttons(lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
+                            key="totals_victims", stem=f"{stem}-totals-victims")
 
 st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
                       bind="query-params")
-source = charts.source_line(ranges.edition, dataset.base_label)
+withheld = [n for r, n in enumerate(shielded.frame["group_name"].to_list()) if r in shielded.hidden_rows(choice.value)]
 ranked_tab, funnel_tab, sure_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"])
 with ranked_tab:
     figure = charts.ranked_bars(maracs, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
                                 source=source, synthetic=dataset.synthetic)
-    st.plotly_chart(figure, theme=None, alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% "
+    st.plotly_chart(figure, theme=None, config=SCREEN_CONFIG, alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% "
                                            "intervals as whiskers and the SafeLives expected range shaded.")
+    downloads.chart_buttons(lambda: charts.ranked_bars(shielded.frame, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
+                                                       source=source, synthetic=dataset.synthetic, withheld=withheld),
+                            key="ranked", stem=f"{stem}-{downloads.slug(choice.key)}-ranked")
 with funnel_tab:
     st.caption(f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
                f"{name} as a whole by no more than chance would make it; outside them the difference is real.")
     funnel = charts.funnel_plot(maracs, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
                                 source=source, synthetic=dataset.synthetic)
-    st.plotly_chart(funnel, theme=None, alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against "
+    st.plotly_chart(funnel, theme=None, config=SCREEN_CONFIG, alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against "
                                            "their size, with 95% and 99.8% control limits.")
+    downloads.chart_buttons(lambda: charts.funnel_plot(shielded.frame, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
+                                                       source=source, synthetic=dataset.synthetic, withheld=withheld),
+                            key="funnel", stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
 with sure_tab:
     st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
                "shares; Byar's, or exact below 10 cases, for volume). MARACs without returns for the period are left out.")
@@ -117,3 +160,7 @@ with sure_tab:
     st.dataframe(sure, hide_index=True, height=tables.fit_height(len(sure)),
                  column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190),
                                 "Why": st.column_config.TextColumn("Why", width="large")})
+    downloads.table_buttons(lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}",
+                                               tables.certainty_by_group(shielded.frame.filter(maracs["cases"].is_not_null()),
+                                                                         choice, ranges, withheld=set(withheld))),
+                            key="sure", stem=f"{stem}-{downloads.slug(choice.key)}-how-sure")
