@@ -166,3 +166,23 @@ def suppress_area(maracs: pl.DataFrame, bcus: pl.DataFrame, total: pl.DataFrame,
         labels = {(r - start, c): label for (r, c), label in out.labels.items() if r in rows}
         parts.append(Suppressed(out.frame.slice(start, frame.height).select(frame.columns), labels))
     return parts[0], parts[1], parts[2]
+
+
+def suppress_series(maracs: pl.DataFrame, area: pl.DataFrame, period_quarters: Sequence[object],
+                    threshold: int = DEFAULT_THRESHOLD) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarterly rows (`quarterly` output) of an area's MARACs and of the area itself, suppressed together.
+
+    Each quarter's MARACs add up to the area's quarter, and each MARAC's quarters in the chosen
+    period add up to its published figure for the period, so both sums are protected. Hidden
+    cells come back as nulls (a trend line simply breaks there).
+    """
+    both = pl.concat([maracs, area], how="diagonal_relaxed").with_row_index("_row")
+    area_rows = {q: r for q, r in zip(both["quarter_start"][maracs.height:], both["_row"][maracs.height:], strict=True)}
+    sums: list[tuple[list[int], int | None]] = []
+    for (quarter,), part in both.head(maracs.height).group_by("quarter_start", maintain_order=True):
+        sums.append((part["_row"].to_list(), area_rows.get(quarter)))
+    chosen = set(period_quarters)
+    for _, part in both.head(maracs.height).filter(pl.col("quarter_start").is_in(list(chosen))).group_by("group_code", maintain_order=True):
+        sums.append((part["_row"].to_list(), None))
+    out = suppress(both.drop("_row"), threshold=threshold, row_sums=sums).frame
+    return out.head(maracs.height).select(maracs.columns), out.slice(maracs.height).select(area.columns)

@@ -100,3 +100,20 @@ def test_an_area_is_suppressed_with_its_bcus_and_total_together() -> None:
     assert m.hidden_rows("cases") == {0, 2} and b.hidden_rows("cases") == {0, 1} and t.hidden_rows("cases") == set()
     assert m.frame["cases"].to_list() == [None, 60, None] and t.frame["cases"].to_list() == [114]
     assert [b.label(r, "cases") for r in (0, 1)] == [WITHHELD, SMALL]
+
+
+def test_quarterly_series_protect_each_quarter_and_the_period() -> None:
+    from datetime import date
+
+    from metrics.suppression import suppress_series
+
+    q1, q2 = date(2020, 4, 1), date(2020, 7, 1)
+    maracs = pl.DataFrame({"group_code": ["A", "A", "B", "B"], "quarter_start": [q1, q2, q1, q2],
+                           "victims_lgbt": [2, 9, 8, 7], "share_lgbt": [0.02, 0.09, 0.08, 0.07]})
+    area = pl.DataFrame({"group_code": ["X", "X"], "quarter_start": [q1, q2], "victims_lgbt": [10, 16], "share_lgbt": [0.05, 0.08]})
+    m, a = suppress_series(maracs, area, [q1, q2])
+    # A's 2 in Q1 is small. The area's Q1 (10) would give it back from B's 8, so B's Q1 goes. A's two quarters
+    # add up to its published figure for the period, so A's Q2 (9) goes; likewise B's Q2 (7). The area's Q2 (16)
+    # then has two hidden parts, and both area quarters stay.
+    assert m["share_lgbt"].to_list() == [None, None, None, None]
+    assert a["share_lgbt"].to_list() == [0.05, 0.08]
