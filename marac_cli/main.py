@@ -201,6 +201,60 @@ def load_log(db: DbOption, last: int = 20) -> None:
     out.print(table)
 
 
+class PackFormat(StrEnum):
+    pdf = "pdf"
+    pptx = "pptx"
+
+
+@app.command()
+def export(db: DbOption,
+           scope: Annotated[str, typer.Option(help="marac:CODE (or name), bcu:NAME, region:NAME or pfa:NAME")],
+           period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
+           out: Annotated[Path, typer.Option(help="File to write; replaced only once the whole pack is made")],
+           format: Annotated[PackFormat | None, typer.Option(help="pdf or pptx (default: from the --out suffix)")] = None,
+           window: Window = Window.twelve,
+           suppress_below: Annotated[int, typer.Option("--suppress-below", min=2,
+                                                       help="Counts from 1 up to this minus one are shown as <N")] = 5,
+           population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus",
+           base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021") -> None:
+    """Make a board pack (PDF or PowerPoint) for a MARAC, BCU or region, small numbers suppressed."""
+    from dashboard.export.engine import ExportError
+    from dashboard.export.pack import PackError, build_pack, render_pack
+
+    chosen_format = format.value if format else out.suffix.lower().lstrip(".")
+    if chosen_format not in ("pdf", "pptx"):
+        err.print(f"--out {out}: say --format pdf or --format pptx, or give the file a .pdf or .pptx name.")
+        raise typer.Exit(2)
+    try:
+        end = date.fromisoformat(period_end)
+    except ValueError as exc:
+        err.print(f"--period-end {period_end}: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        dataset = Dataset.from_tables(store.read_tables(db), population_measure=population, population_base=base)
+        pack = build_pack(dataset, scope, end, window.value, threshold=suppress_below)
+    except (FileNotFoundError, ValueError) as exc:  # PackError is a ValueError
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(2) from None
+    if dataset.synthetic:
+        err.print("Synthetic demo data: not real MARAC figures (the pack says so on every page).")
+    target = out.resolve()
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with _progress() as bar:
+            task = bar.add_task("Making the pack", total=1000)
+            data = render_pack(pack, chosen_format, progress=lambda done, words: bar.update(
+                task, completed=int(done * 1000), description=words))
+        partial.write_bytes(data)
+        os.replace(partial, target)  # an older pack of the same name stays whole until the new one is ready
+    except (ExportError, PackError, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        err.print(f"Could not make {out}: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    err.print(f"Wrote {out} ({len(data) / 1_048_576:.1f} MB: {len(pack.sections)} section(s), {len(pack.figures)} charts).",
+              highlight=False)
+
+
 @app.command()
 def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1",
           build_demo: Annotated[bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")] = False,

@@ -78,8 +78,8 @@ class Engine:
             assert self._loop is not None
             return self._loop
 
-    def render_many(self, jobs: Sequence[Job], progress=None) -> list[bytes]:
-        """Every job's bytes, in order; `progress(done, total)` is called as each finishes."""
+    def render_many(self, jobs: Sequence[Job], progress=None, each=None) -> list[bytes]:
+        """Every job's bytes, in order; `progress(done, total)` and `each(bytes)` are called as each finishes, in order."""
         loop = self._ensure()
         for job in jobs:
             if job.format not in FORMATS:
@@ -88,6 +88,8 @@ class Engine:
         out: list[bytes] = []
         for done, future in enumerate(futures, start=1):
             out.append(future.result(timeout=300))
+            if each:
+                each(out[-1])
             if progress:
                 progress(done, len(jobs))
         return out

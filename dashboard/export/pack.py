@@ -1,0 +1,331 @@
+"""What goes in a board pack, worked out once and drawn twice (PDF and PowerPoint).
+
+A pack covers one scope (a MARAC, a BCU, a region or a police force area) for one period:
+a title page, a summary of every indicator, a page per indicator with its chart and a
+generated sentence, a data-quality page and a method note. A BCU or region pack has its own
+summary first, then a section for each MARAC. Every figure in it comes from frames suppressed
+together with their BCU and area totals, so no small count leaves in a pack.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import plotly.graph_objects as go
+from PIL import Image as PILImage
+import polars as pl
+
+from dashboard import charts
+from dashboard.display import decimals_for
+from dashboard.export.captions import caption, period_phrase
+from dashboard.export.spreadsheet import suppression_note
+from dashboard.tables import interval_text, qualifier
+from dashboard.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
+from metrics.dataset import Dataset
+from metrics.indicators import INDICATORS, Indicator, compute, quarterly, scoped
+from metrics.national import national_comparator, national_series
+from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
+from metrics.quality import quality
+from metrics.suppression import DEFAULT_THRESHOLD, Suppressed, suppress_area, suppress_series
+
+SCOPE_KINDS = {"marac": "marac_code", "bcu": "bcu", "region": "region", "pfa": "police_force_area"}
+#: quarters of history drawn on a MARAC's trend pages
+TREND_QUARTERS = 12
+
+
+class PackError(ValueError):
+    """A pack cannot be made as asked; the message says what was asked and what would work."""
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    indicator: str
+    value: str
+    interval: str
+    expected: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    title: str
+    figure: go.Figure
+    caption: str
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    heading: str
+    summary: list[SummaryRow]
+    pages: list[IndicatorPage]
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    marac: str
+    returned: str
+    missing: str
+    not_recorded: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    title: str
+    scope: str
+    period_label: str
+    made: datetime
+    status: list[str]
+    synthetic: bool
+    sections: list[Section]
+    quality: list[QualityRow]
+    method: list[str]
+    source: str
+    threshold: int = DEFAULT_THRESHOLD
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def figures(self) -> list[go.Figure]:
+        return [page.figure for section in self.sections for page in section.pages]
+
+
+def resolve_scope(dataset: Dataset, scope: str) -> tuple[str, str, str]:
+    """('marac'|'bcu'|'region'|'pfa', the registry value, a display name); a MARAC may be named by code or name."""
+    kind, _, name = scope.partition(":")
+    if kind not in SCOPE_KINDS or not name:
+        raise PackError(f'scope "{scope}" is not one of marac:CODE, bcu:NAME, region:NAME or pfa:NAME')
+    maracs = dataset.maracs
+    if kind == "marac":
+        match = maracs.filter((pl.col("marac_code") == name) | (pl.col("marac_name").str.to_lowercase() == name.lower()))
+        if not match.height:
+            raise PackError(f'no MARAC "{name}" in the registry (give its code, e.g. E09000012, or its name, e.g. Hackney)')
+        return kind, match["marac_code"][0], match["marac_name"][0]
+    column = SCOPE_KINDS[kind]
+    known = sorted(maracs[column].drop_nulls().unique().to_list())
+    found = next((k for k in known if k.lower() == name.lower()), None)
+    if found is None:
+        raise PackError(f'no {kind} "{name}" in the registry; known: {", ".join(known)}')
+    return kind, found, found
+
+
+def build_pack(dataset: Dataset, scope: str, period_end: date, window: str = "12m", *,
+               threshold: int = DEFAULT_THRESHOLD, made: datetime | None = None) -> Pack:
+    """Everything a pack says, with figures suppressed across the scope's whole area."""
+    kind, value, display = resolve_scope(dataset, scope)
+    try:
+        chosen = period(period_end, window)
+    except PeriodError as exc:
+        raise PackError(str(exc)) from exc
+    home_kind, home = _home_area(dataset, kind, value)
+    area_data = scoped(dataset, **{SCOPE_KINDS[home_kind]: home})
+    maracs, bcus, total = (compute(area_data, chosen, g) for g in ("marac", "bcu", home_kind))
+    if not maracs["cases"].is_not_null().any():
+        raise PackError(f"no returns are held for {display} in {chosen.label}")
+    shielded, shielded_bcus, shielded_total = suppress_area(maracs, bcus, total, threshold)
+    source = charts.source_line(dataset.ranges.edition, dataset.base_label)
+    national = national_comparator(dataset, chosen.end)
+
+    members = maracs.filter(pl.col("group_code" if kind == "marac" else SCOPE_KINDS[kind]) == value) if kind != home_kind else maracs
+    member_codes = [c for c, cases in zip(members["group_code"], members["cases"], strict=True) if cases is not None]
+    sections: list[Section] = []
+    if kind in ("region", "pfa"):
+        sections.append(_group_section(display, shielded_total, 0, shielded, list(range(shielded.frame.height)), dataset, chosen,
+                                       source, national))
+    elif kind == "bcu":
+        row = shielded_bcus.frame["group_code"].to_list().index(value)
+        rows = [i for i, b in enumerate(maracs["bcu"].to_list()) if b == value]
+        sections.append(_group_section(f"{display} BCU", shielded_bcus, row, shielded, rows, dataset, chosen, source, national))
+    trends = _trends(area_data, home_kind, chosen, threshold)
+    for code in member_codes:
+        row = maracs["group_code"].to_list().index(code)
+        sections.append(_marac_section(shielded, row, trends, home, dataset, chosen, source, national))
+
+    checks = quality(dataset, chosen, member_codes or members["group_code"].to_list())
+    rows = [QualityRow(r["marac_name"], f"{r['quarters_returned']} of {r['quarters_in_period']}",
+                       ", ".join(r["missing_quarters"]) or "none", ", ".join(r["fields_all_zero"]) or "none")
+            for r in checks.iter_rows(named=True)]
+    title = f"MARAC performance: {display}" + (" BCU" if kind == "bcu" else "")
+    return Pack(title=title, scope=scope, period_label=chosen.label, made=made or datetime.now().replace(microsecond=0),
+                status=_status(dataset, chosen, members), synthetic=dataset.synthetic, sections=sections, quality=rows,
+                method=_method(dataset, threshold), source=source, threshold=threshold,
+                notes=[suppression_note(threshold)])
+
+
+def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
+    """The region (or, for a force-area pack, the force area) whose MARACs are suppressed together."""
+    if kind in ("region", "pfa"):
+        return kind, value
+    row = dataset.maracs.filter(pl.col(SCOPE_KINDS[kind]) == value).row(0, named=True)
+    return "region", row["region"]
+
+
+def _summary(row: dict[str, object], labels: Suppressed, index: int, dataset: Dataset) -> list[SummaryRow]:
+    out = []
+    for ind in INDICATORS:
+        item = dataset.ranges.get(ind.range_key) if ind.range_key else None
+        hidden = labels.label(index, ind.value)
+        if hidden:
+            out.append(SummaryRow(ind.label, hidden, hidden, _expected(ind, item, row), hidden))
+            continue
+        value, verdict = row.get(ind.value), row.get(ind.verdict) if ind.verdict else None
+        local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
+        bounds = [b for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ()))
+                  if b is not None]
+        shown = "–" if value is None else f"{value:.{decimals_for(value, verdict, item, local, least=1)}%}"
+        words = (verdict_label(verdict) + qualifier(verdict, row.get(f"{ind.value}_significance"))) if ind.verdict else NO_RANGE["short"]
+        out.append(SummaryRow(ind.label, shown, interval_text(row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high"),
+                                                              bounds), _expected(ind, item, row), words))
+    return out
+
+
+def _expected(ind: Indicator, item, row: dict[str, object]) -> str:
+    if item is None or item.rule == "none":
+        return "no range"
+    local = row.get("local_share_not_white_british")
+    if ind.key == "racially_minoritised" and local is not None:
+        return f"at least {local:.1%} (local share)"
+    return item.describe()
+
+
+def _withheld(shielded: Suppressed, ind: Indicator, rows: list[int]) -> list[str]:
+    names = shielded.frame["group_name"].to_list()
+    return [names[r] for r in rows if shielded.label(r, ind.value)]
+
+
+def _national_value(national: pl.DataFrame, ind: Indicator) -> float | None:
+    if national.is_empty() or ind.value not in national.columns:
+        return None
+    return national[ind.value][0]
+
+
+def _group_section(name: str, group: Suppressed, index: int, shielded: Suppressed, rows: list[int], dataset: Dataset,
+                   chosen: Period, source: str, national: pl.DataFrame) -> Section:
+    row = group.frame.row(index, named=True)
+    members = shielded.frame[rows] if rows else shielded.frame.clear()
+    pages = []
+    for ind in INDICATORS:
+        figure = charts.ranked_bars(members, ind, dataset.ranges[ind.range_key], subtitle=f"MARACs in {name}, {chosen.label}",
+                                    source=source, synthetic=dataset.synthetic, withheld=_withheld(shielded, ind, rows))
+        text = caption(name, row, ind, dataset.ranges, chosen, withheld=bool(group.label(index, ind.value)),
+                       national=_national_value(national, ind))
+        pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
+    return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, group, index, dataset), pages)
+
+
+def _trends(area_data: Dataset, home_kind: str, chosen: Period, threshold: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    quarters = _last_quarters(chosen)
+    marac_q = quarterly(area_data, "marac", quarters[0], chosen.end)
+    area_q = quarterly(area_data, home_kind, quarters[0], chosen.end)
+    if marac_q.is_empty():
+        return marac_q, area_q
+    return suppress_series(marac_q, area_q, chosen.quarters, threshold)
+
+
+def _last_quarters(chosen: Period) -> list[date]:
+    last = chosen.quarters[-1]
+    return [add_quarters(last, -i) for i in range(TREND_QUARTERS - 1, -1, -1)]
+
+
+def _marac_section(shielded: Suppressed, index: int, trends: tuple[pl.DataFrame, pl.DataFrame], home: str, dataset: Dataset,
+                   chosen: Period, source: str, national: pl.DataFrame) -> Section:
+    row = shielded.frame.row(index, named=True)
+    name, code = row["group_name"], row["group_code"]
+    marac_q, area_q = trends
+    own = marac_q.filter(pl.col("group_code") == code) if marac_q.height else marac_q
+    series = {name: own, home: area_q}
+    national_all = national_series(dataset)
+    pages = []
+    for ind in INDICATORS:
+        figure = charts.trend_chart(series, ind, dataset.ranges[ind.range_key], title=f"{name}: {ind.label}",
+                                    subtitle=f"Quarter by quarter against {home}; volume as a yearly rate. Shaded: {chosen.label}.",
+                                    source=source, synthetic=dataset.synthetic, period=chosen.quarters,
+                                    local_share=row.get("local_share_not_white_british"), national=national_all)
+        text = caption(name, row, ind, dataset.ranges, chosen, withheld=bool(shielded.label(index, ind.value)),
+                       national=_national_value(national, ind))
+        pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
+    return Section(name, f"{name} ({row.get('bcu') or 'no BCU'} BCU, {home}): {period_phrase(chosen)}",
+                   _summary(row, shielded, index, dataset), pages)
+
+
+def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str]:
+    held = dataset.meetings["quarter_start"].max() if not dataset.meetings.is_empty() else None
+    reporting = int(members["cases"].is_not_null().sum())
+    lines = [f"Period: {chosen.label} ({chosen.start:%d %B %Y} to {chosen.end:%d %B %Y}).",
+             f"{reporting} of the {members.height} MARACs in this pack sent returns for the period.",
+             f"Returns held up to {quarter_label(held)}." if held else "No returns held.",
+             f"Population base: {dataset.base_label}.", f"SafeLives ranges: {dataset.ranges.edition}."]
+    if dataset.last_loaded:
+        loaded = dataset.last_loaded
+        lines.append(f"Data last loaded {loaded:%d %B %Y, %H:%M} UTC." if isinstance(loaded, datetime) else f"Data last loaded {loaded}.")
+    if dataset.synthetic:
+        lines.insert(0, SYNTHETIC_NOTE + ". Every figure in this pack is made up to show how the dashboard works.")
+    return lines
+
+
+def _method(dataset: Dataset, threshold: int) -> list[str]:
+    per_10k = dataset.ranges.value("recommended_cases_per_10k")
+    return [
+        f"Volume is cases discussed a year per 10,000 adult females ({dataset.base_label}), compared with SafeLives' "
+        f"recommended {per_10k:g}; a MARAC's volume counts only the quarters it returned, against the population for that time.",
+        "Shares are counts over cases (referral shares over all referrals); totals add counts before dividing, so an area's "
+        "figure is not an average of its MARACs' figures.",
+        f"Verdicts compare each figure with the SafeLives expected ranges ({dataset.ranges.edition}): below, within or above. "
+        "A higher volume is not a failure. Racially minoritised victims/survivors are compared with the local population "
+        "share not White British (Census 2021).",
+        "95% intervals: Wilson score intervals for shares, Byar's approximation (exact Poisson below 10 cases) for volume. "
+        "'(could be chance)' after a verdict means the interval reaches across a range bound; '(too few cases)' means fewer "
+        "than 10 cases.",
+        suppression_note(threshold) + " Zero is shown.",
+        "National figures are SafeLives' published UK and England figures, on SafeLives' own (older, smaller) population base.",
+    ]
+
+
+FORMATS = ("pdf", "pptx")
+#: board-pack charts: laid out at 1,100 px and drawn at 2x, sharp on a projector and in print without huge files
+PACK_SCALE = 2
+
+
+def compact_png(png: bytes) -> bytes:
+    """The chart with at most 256 colours: a quarter of the size, which a 300-page pack needs to be emailed.
+
+    Median cut keeps the faint period shading apart from white (a fast octree merges them).
+    """
+    image = PILImage.open(io.BytesIO(png)).convert("RGB").quantize(colors=256, method=PILImage.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+def render_pack(pack: Pack, fmt: str, engine=None, progress: Callable[[float, str], None] | None = None) -> bytes:
+    """The pack as PDF or PPTX bytes; `progress(fraction, words)` is called as charts and pages are made."""
+    from dashboard.export.engine import Job, shared_engine
+    from dashboard.export.pack_pdf import write_pdf
+    from dashboard.export.pack_pptx import write_pptx
+
+    if fmt not in FORMATS:
+        raise PackError(f'format "{fmt}" is not one of {", ".join(FORMATS)}')
+    figures = pack.figures
+    engine = engine or shared_engine()
+
+    def drawn(done: int, total: int) -> None:
+        if progress:
+            progress(0.9 * done / total, f"Drawing charts: {done} of {total}")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # shrink each chart while the browser draws the next ones
+        compacting = []
+        engine.render_many([Job(f, "png", scale=PACK_SCALE) for f in figures], progress=drawn,
+                           each=lambda png: compacting.append(pool.submit(compact_png, png)))
+        images = [future.result() for future in compacting]
+    sections = len(pack.sections)
+    laid = iter(range(1, sections + 1))
+
+    def laying(name: str) -> None:
+        if progress:
+            progress(0.9 + 0.1 * next(laid) / sections, f"Laying out {name}")
+
+    writer = write_pdf if fmt == "pdf" else write_pptx
+    return writer(pack, images, laying)

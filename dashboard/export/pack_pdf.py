@@ -1,0 +1,157 @@
+"""A board pack as a PDF (A4 landscape), laid out with ReportLab.
+
+Charts go in as print-resolution PNGs from the export engine; every word is real text (so it
+can be searched, copied and checked by tests). Liberation Sans is embedded because the
+verdict symbols (▼ ● ▲) are not in the PDF base fonts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from xml.sax.saxutils import escape
+
+from dashboard.export.engine import ExportError
+from dashboard.export.pack import Pack
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
+             Path("/usr/share/fonts/liberation"), Path("/usr/share/fonts/truetype/dejavu"))
+FONT_FILES = (("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"), ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
+PAGE = landscape(A4)
+MARGIN = 14 * mm
+RED = colors.HexColor("#b10e1e")
+INK = colors.HexColor("#0b0c0c")
+MUTED = colors.HexColor("#505a5f")
+VERDICT_FILLS = {"▼": colors.HexColor("#d6e8f5"), "●": colors.HexColor("#dcefe3"), "▲": colors.HexColor("#ebe3f3")}
+
+
+def _fonts() -> tuple[str, str]:
+    for regular, bold in FONT_FILES:
+        for directory in FONT_DIRS:
+            if (directory / regular).exists() and (directory / bold).exists():
+                pdfmetrics.registerFont(TTFont("PackSans", str(directory / regular)))
+                pdfmetrics.registerFont(TTFont("PackSans-Bold", str(directory / bold)))
+                return "PackSans", "PackSans-Bold"
+    raise ExportError("No font with the verdict symbols was found for the PDF: install Liberation Sans "
+                      "(Debian: apt-get install fonts-liberation).")
+
+
+def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14, textColor=INK, alignment=TA_LEFT)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=MUTED),
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=26, leading=32, spaceAfter=8),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=15, leading=20, textColor=MUTED, spaceAfter=14),
+        "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=17, leading=22, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=13, leading=17, spaceAfter=4),
+        "caption": ParagraphStyle("caption", parent=base, fontSize=11.5, leading=15.5, spaceBefore=6),
+        "warning": ParagraphStyle("warning", parent=base, fontName=bold, fontSize=12, leading=16, textColor=RED,
+                                  borderColor=RED, borderWidth=1, borderPadding=6, spaceBefore=6, spaceAfter=12),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=bold, fontSize=9.5, leading=12),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[float], styles: dict[str, ParagraphStyle],
+           verdict_column: int | None = None) -> Table:
+    data = [[_p(h, styles["cell_bold"]) for h in header]] + [[_p(c, styles["cell"]) for c in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    commands = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaeb")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")), ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    if verdict_column is not None:
+        for r, row in enumerate(rows, start=1):
+            fill = VERDICT_FILLS.get(row[verdict_column][:1])
+            if fill:
+                commands.append(("BACKGROUND", (verdict_column, r), (verdict_column, r), fill))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _chart(png: bytes, max_width: float, max_height: float) -> Image:
+    image = Image(io.BytesIO(png))
+    ratio = min(max_width / image.imageWidth, max_height / image.imageHeight)
+    image.drawWidth, image.drawHeight = image.imageWidth * ratio, image.imageHeight * ratio
+    return image
+
+
+def write_pdf(pack: Pack, images: list[bytes], progress: Callable[[str], None] | None = None) -> bytes:
+    """The pack as PDF bytes; `images` are the PNGs of `pack.figures`, in order."""
+    regular, bold = _fonts()
+    styles = _styles(regular, bold)
+    width = PAGE[0] - 2 * MARGIN
+    story: list = [Spacer(1, 30 * mm), _p(pack.title, styles["title"]), _p(pack.period_label, styles["subtitle"])]
+    if pack.synthetic:
+        story.append(_p("SYNTHETIC DEMO DATA: not real MARAC figures.", styles["warning"]))
+    story.append(_p(f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", styles["body"]))
+    story += [Spacer(1, 4 * mm), _p("Data status", styles["h2"])] + [_p(line, styles["body"]) for line in pack.status]
+    story += [Spacer(1, 4 * mm)] + [_p(note, styles["small"]) for note in pack.notes]
+    story.append(PageBreak())
+
+    figures = iter(images)
+    summary_widths = [width * f for f in (0.33, 0.11, 0.17, 0.22, 0.17)]
+    for section in pack.sections:
+        if progress:
+            progress(section.name)
+        story += [_p(section.heading, styles["h1"]), _p("Every indicator against the SafeLives expected ranges", styles["h2"]),
+                  _table(["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
+                         [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
+                         summary_widths, styles, verdict_column=4),
+                  Spacer(1, 3 * mm), _p(pack.notes[0] if pack.notes else "", styles["small"]), PageBreak()]
+        for page in section.pages:
+            story.append(KeepTogether([_p(page.title, styles["h2"]), _chart(next(figures), width, 128 * mm),
+                                       _p(page.caption, styles["caption"])]))
+            story.append(PageBreak())
+
+    story.append(_p("Data quality", styles["h1"]))
+    story.append(_p("Quarterly returns held for the period, and demographic fields recorded as zero across all of a "
+                    "MARAC's cases (more likely not recorded than truly none).", styles["body"]))
+    story.append(Spacer(1, 3 * mm))
+    story.append(_table(["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
+                        [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality],
+                        [width * f for f in (0.28, 0.14, 0.28, 0.30)], styles))
+    story += [PageBreak(), _p("Method", styles["h1"])] + [_p(line, styles["body"]) for line in pack.method]
+    story += [Spacer(1, 3 * mm), _p(pack.source, styles["small"])]
+
+    def decorate(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(regular, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 8 * mm, f"{pack.title} · {pack.period_label}")
+        canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"Page {doc.page}")
+        if pack.synthetic:
+            canvas.setFont(bold, 9)
+            canvas.setFillColor(RED)
+            canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - 9 * mm, "SYNTHETIC DEMO DATA: NOT REAL MARAC FIGURES")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                                 bottomMargin=MARGIN, title=pack.title, author="MARAC performance dashboard",
+                                 subject=pack.period_label, creator="MARAC performance dashboard")
+    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()

@@ -1,0 +1,120 @@
+"""A board pack as editable PowerPoint slides (python-pptx).
+
+Analysts edit packs before a meeting, so tables are native PowerPoint tables and captions are
+text boxes; only the charts are pictures (print-resolution PNGs from the export engine).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.export.pack import Pack
+
+WIDE, HIGH = Inches(13.333), Inches(7.5)
+LEFT = Inches(0.5)
+INK, MUTED, RED = RGBColor(0x0B, 0x0C, 0x0C), RGBColor(0x50, 0x5A, 0x5F), RGBColor(0xB1, 0x0E, 0x1E)
+VERDICT_FILLS = {"▼": RGBColor(0xD6, 0xE8, 0xF5), "●": RGBColor(0xDC, 0xEF, 0xE3), "▲": RGBColor(0xEB, 0xE3, 0xF3)}
+HEADER_FILL = RGBColor(0xE8, 0xEA, 0xEB)
+QUALITY_ROWS_PER_SLIDE = 12
+FONT = "Arial"
+
+
+def _text(slide, text: str, left, top, width, height, *, size: int = 14, bold: bool = False, colour: RGBColor = INK):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
+        run.font.color.rgb = colour
+    return box
+
+
+def _slide(deck, pack: Pack, title: str | None = None):
+    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+    if title:
+        _text(slide, title, LEFT, Inches(0.3), WIDE - 2 * LEFT, Inches(0.7), size=24, bold=True)
+    _text(slide, f"{pack.title} · {pack.period_label} · {pack.source}", LEFT, HIGH - Inches(0.45), WIDE - 2 * LEFT,
+          Inches(0.35), size=9, colour=MUTED)
+    if pack.synthetic:
+        _text(slide, "SYNTHETIC DEMO DATA: NOT REAL MARAC FIGURES", WIDE - Inches(5.3), Inches(0.05), Inches(4.9),
+              Inches(0.3), size=10, bold=True, colour=RED)
+    return slide
+
+
+def _table(slide, header: list[str], rows: list[list[str]], widths: list[float], top, *, verdict_column: int | None = None,
+           size: int = 12) -> None:
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), LEFT, top, WIDE - 2 * LEFT, Inches(0.4) * (len(rows) + 1))
+    table = shape.table
+    total = sum(widths)
+    for i, w in enumerate(widths):
+        table.columns[i].width = Emu(int((WIDE - 2 * LEFT) * w / total))
+    for r, values in enumerate([header, *rows]):
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            cell.text = value
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size, run.font.name, run.font.bold = Pt(size), FONT, r == 0
+                    run.font.color.rgb = INK
+            cell.fill.solid()
+            fill = HEADER_FILL if r == 0 else VERDICT_FILLS.get(value[:1]) if c == verdict_column else None
+            cell.fill.fore_color.rgb = fill or RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def _picture(slide, png: bytes, top, max_height) -> None:
+    picture = slide.shapes.add_picture(io.BytesIO(png), LEFT, top)
+    ratio = min((WIDE - 2 * LEFT) / picture.width, max_height / picture.height)
+    picture.width, picture.height = int(picture.width * ratio), int(picture.height * ratio)
+    picture.left = int((WIDE - picture.width) / 2)
+
+
+def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] | None = None) -> bytes:
+    """The pack as PPTX bytes; `images` are the PNGs of `pack.figures`, in order."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDE, HIGH
+    deck.core_properties.title, deck.core_properties.author = pack.title, "MARAC performance dashboard"
+
+    cover = _slide(deck, pack)
+    _text(cover, pack.title, LEFT, Inches(1.4), WIDE - 2 * LEFT, Inches(1), size=36, bold=True)
+    _text(cover, pack.period_label, LEFT, Inches(2.4), WIDE - 2 * LEFT, Inches(0.6), size=20, colour=MUTED)
+    if pack.synthetic:
+        _text(cover, "SYNTHETIC DEMO DATA: not real MARAC figures.", LEFT, Inches(3.0), WIDE - 2 * LEFT, Inches(0.5),
+              size=18, bold=True, colour=RED)
+    _text(cover, "\n".join([f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", *pack.status, *pack.notes]),
+          LEFT, Inches(3.6), WIDE - 2 * LEFT, Inches(3.2), size=13)
+
+    figures = iter(images)
+    for section in pack.sections:
+        if progress:
+            progress(section.name)
+        summary = _slide(deck, pack, section.heading)
+        _table(summary, ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
+               [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
+               [0.33, 0.11, 0.17, 0.22, 0.17], Inches(1.15), verdict_column=4)
+        _text(summary, pack.notes[0] if pack.notes else "", LEFT, HIGH - Inches(1.0), WIDE - 2 * LEFT, Inches(0.5),
+              size=10, colour=MUTED)
+        for page in section.pages:
+            slide = _slide(deck, pack, page.title)
+            _picture(slide, next(figures), Inches(1.0), Inches(4.9))
+            _text(slide, page.caption, LEFT, Inches(6.0), WIDE - 2 * LEFT, Inches(0.9), size=14)
+
+    rows = [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality]
+    for start in range(0, max(len(rows), 1), QUALITY_ROWS_PER_SLIDE):
+        slide = _slide(deck, pack, "Data quality" + (" (continued)" if start else ""))
+        _table(slide, ["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
+               rows[start:start + QUALITY_ROWS_PER_SLIDE], [0.28, 0.14, 0.28, 0.30], Inches(1.15), size=11)
+    method = _slide(deck, pack, "Method")
+    _text(method, "\n".join([*pack.method, pack.source]), LEFT, Inches(1.15), WIDE - 2 * LEFT, Inches(5.5), size=13)
+
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
