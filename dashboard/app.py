@@ -20,6 +20,7 @@ PAGES = Path(__file__).parent / "pages"
 navigation = st.navigation([
     st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional_overview", default=True),
     st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="borough_profile"),
+    st.Page(PAGES / "board_pack.py", title="Board pack", url_path="board_pack"),
 ])
 
 with st.sidebar:

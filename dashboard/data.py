@@ -27,7 +27,13 @@ from metrics.periods import (
     quarter_label,
     quarter_of,
 )
-from metrics.suppression import DEFAULT_THRESHOLD
+from metrics.suppression import (
+    DEFAULT_THRESHOLD,
+    Suppressed,
+    suppress,
+    suppress_area,
+    suppress_series,
+)
 
 
 def db_path() -> Path:
@@ -189,6 +195,53 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     for scope, published in zip(national["scope"] if national.height else [], national.iter_slices(1), strict=True):
         out[f"{scope}, SafeLives ({published['period_end'][0].strftime('%b %Y')})"] = published
     return out
+
+
+def restricted() -> bool:
+    """True when every page must show suppressed figures (`marac serve --restricted`), e.g. for partners' viewers."""
+    return os.environ.get("MARAC_VIEW", "") == "restricted"
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def shielded_area(path: str, data_version: str, population: str, end: date, window: str,
+                  area: str) -> tuple[Suppressed, Suppressed, Suppressed]:
+    """An area's MARACs, BCUs and total, suppressed together (what leaves the dashboard)."""
+    parts = (figures(path, data_version, population, end, window, g, area) for g in ("marac", "bcu", area_grouping(area)))
+    return suppress_area(*parts, small_number_threshold())
+
+
+def shielded_comparators(path: str, data_version: str, population: str, end: date, window: str,
+                         code: str) -> dict[str, tuple[pl.DataFrame, set[str]]]:
+    """`comparators`, each with the columns suppression hides in it: the MARAC, its BCU and its area are suppressed
+    together across the MARAC's home area; "All MARACs" for its own small counts; published national figures as they are."""
+    plain = comparators(path, data_version, population, end, window, code)
+    home = home_area(dataset(path, data_version, population), code)
+    parts = shielded_area(path, data_version, population, end, window, home)
+    out: dict[str, tuple[pl.DataFrame, set[str]]] = {}
+    for label, frame in plain.items():
+        if "scope" in frame.columns or not frame.height:
+            out[label] = (frame, set())
+            continue
+        group = frame["group_code"][0]
+        for part in parts:
+            rows = part.frame["group_code"].to_list()
+            if group in rows and part.frame.height:
+                i = rows.index(group)
+                out[label] = (part.frame.slice(i, 1), {c for (r, c) in part.labels if r == i})
+                break
+        else:
+            alone = suppress(frame, threshold=small_number_threshold())
+            out[label] = (alone.frame, {c for (_, c) in alone.labels})
+    return out
+
+
+def shielded_trend(path: str, data_version: str, population: str, area: str, quarters: list[date]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarterly MARAC and area series suppressed together (each quarter, and the chosen period's quarters)."""
+    marac_q = trend(path, data_version, population, "marac", area)
+    area_q = trend(path, data_version, population, area_grouping(area), area)
+    if marac_q.is_empty():
+        return marac_q, area_q
+    return suppress_series(marac_q, area_q, quarters, small_number_threshold())
 
 
 def chosen_period(end: date, window: str) -> Period:

@@ -17,6 +17,7 @@ from dashboard.export.engine import PRINT_SCALE, shared_engine
 from dashboard.export.spreadsheet import TableFile, to_csv, to_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 

@@ -104,10 +104,14 @@ def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "
 
     out = []
     for columns, decimals in ((volume, volume_decimals), (victims, victim_decimals)):
+        labelled = set()
         for (row, column), label in (hidden or {}).items():
             for header, source in sources.items():
                 if source == column and header in columns:
                     columns[header][row] = label
+                    labelled.add(header)
+        for header in labelled & {h for h in columns if _numeric(h)}:  # words and numbers in one column: all as printed
+            columns[header] = [_printed(v, header, decimals.get((row, header))) for row, v in enumerate(columns[header])]
         table = pd.DataFrame({k: pd.Series(v, dtype="Float64" if _numeric(k) and not any(isinstance(x, str) for x in v)
                                            else "object") for k, v in columns.items()})
         table.attrs["decimals"] = {f"{row}\t{column}": d for (row, column), d in decimals.items()}
@@ -118,6 +122,19 @@ def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "
 def decimals_of(table: pd.DataFrame) -> dict[tuple[int, str], int]:
     """The per-cell decimals `overview_frames` worked out, for exports that must print what the screen prints."""
     return {(int(key.split("\t")[0]), key.split("\t")[1]): d for key, d in table.attrs.get("decimals", {}).items()}
+
+
+def _printed(value: object, header: str, decimals: int | None) -> object:
+    """A number as `styled` would print it, so a column holding "<5" or "withheld" is all text, and reads the same."""
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return "–"
+    if header == "Cases":
+        return f"{value:,.0f}"
+    if "%" in header:
+        return f"{value:.{decimals or 1}f}%"
+    return f"{value:.1f}"
 
 
 def _numeric(header: str) -> bool:
@@ -180,8 +197,12 @@ def fit_height(rows: int) -> int:
     return min(35 * rows + 38, 1200)
 
 
-def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame:
-    """Indicators down the side; the MARAC, its verdict and range, then each comparator with its verdict."""
+def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges, hidden: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """Indicators down the side; the MARAC, its verdict and range, then each comparator with its verdict.
+
+    `hidden` names, per column, the suppressed indicator values: they read "withheld".
+    """
+    hidden = hidden or {}
     names = list(rows)
     own = rows[names[0]]
     out: dict[str, list[object]] = {"Indicator": [], "Value": [], "Verdict": [], "Expected range": []}
@@ -192,8 +213,9 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame
         out["Indicator"].append(ind.label)
         value, verdict, local = _cell(own, ind)
         shown, local_shown = pair_beside_verdict(value, verdict, item, local, least=1)
-        out["Value"].append(shown)
-        out["Verdict"].append(verdict_label(verdict) if ind.verdict else NO_RANGE["short"])
+        withheld = ind.value in hidden.get(names[0], set())
+        out["Value"].append(WITHHELD if withheld else shown)
+        out["Verdict"].append(WITHHELD if withheld else verdict_label(verdict) if ind.verdict else NO_RANGE["short"])
         if ind.key == "racially_minoritised" and local is not None:
             out["Expected range"].append(f"at least {local_shown} (local share, {own['local_share_source'][0]})")
         else:
@@ -205,6 +227,9 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame
                 text = f"{text} of {local_text}"  # each comparator is judged against its own local share
             if value is None and "scope" in rows[name].columns:
                 text = "not published"  # SafeLives' England rows carry volume and repeat rate only
+            if ind.value in hidden.get(name, set()):
+                out[name].append(WITHHELD)
+                continue
             out[name].append(f"{text} {VERDICT_STYLE[verdict]['symbol']}" if verdict and value is not None else text)
     return pd.DataFrame(out)
 
@@ -228,14 +253,15 @@ SIGNIFICANCE_WORDS = {
 }
 
 
-def certainty_frame(own: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
+def certainty_frame(own: pl.DataFrame, ranges: Ranges, withheld: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """How sure each of one MARAC's verdicts is: the 95% and 99.8% intervals and what the 95% interval supports.
 
     The explanation reads like Fingertips: "95% interval 0.7%–5.7%, range starts at 2.5%: not
     distinguishable from the lower bound".
     """
     row = own.row(0, named=True) if own.height else {}
-    return pd.DataFrame([{"Indicator": ind.label, **_certainty(row, ind, ranges)} for ind in INDICATORS],
+    return pd.DataFrame([{"Indicator": ind.label, **(dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD) if ind.value in withheld
+                                                     else _certainty(row, ind, ranges))} for ind in INDICATORS],
                         columns=["Indicator", *CERTAINTY_COLUMNS])
 
 

@@ -260,6 +260,8 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
           build_demo: Annotated[bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")] = False,
           suppress_below: Annotated[int, typer.Option("--suppress-below", min=2,
                                                       help="Counts from 1 up to this minus one are shown as <N in every download")] = 5,
+          restricted: Annotated[bool, typer.Option("--restricted", help="Pages too show only suppressed figures "
+                                                   "(for viewers without full rights)")] = False,
           ) -> None:
     """Open the dashboard on a database (default address 127.0.0.1).
 
@@ -273,7 +275,8 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
             raise typer.Exit(2)
         demo(db=db, out_dir=None, seed=42)
     app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py"
-    env = {**os.environ, "MARAC_DB": str(db.resolve()), "MARAC_SUPPRESS_BELOW": str(suppress_below)}
+    env = {**os.environ, "MARAC_DB": str(db.resolve()), "MARAC_SUPPRESS_BELOW": str(suppress_below),
+           "MARAC_VIEW": "restricted" if restricted else "full"}
     command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none", "--client.disableDataExport", "true"]

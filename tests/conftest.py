@@ -63,3 +63,24 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             result = store.load_file(conn, path, who="test")
             assert result.outcome == "loaded", result.report.text()
     return db
+
+
+# Camden's one planted quarter (2020-21 Q4): 3 cases, 1 repeat, 2 police referrals of 3, 1 LGBT+ victim/survivor.
+# Every count is small, so nothing about Camden may leave the dashboard, and the London and BCU totals must not
+# give it back: with Camden, London holds 1,003 cases.
+CAMDEN_PLANTED = dict(cases_discussed=3, repeat_cases=1, referrals_police=2, referrals_idva=1, victims_lgbt=1, victims_male=1,
+                      victims_racially_minoritised=2, victims_disabled=1)
+
+
+@pytest.fixture(scope="session")
+def planted_db(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture database plus Camden's small quarter."""
+    import shutil
+
+    directory = tmp_path_factory.mktemp("planted")
+    db = directory / "planted.duckdb"
+    shutil.copyfile(fixture_db, db)
+    with store.writing(db) as conn:
+        result = store.load_file(conn, write_return(directory / "camden.csv", [meeting("E09000007", date(2021, 2, 9), **CAMDEN_PLANTED)]))
+        assert result.outcome == "loaded", result.report.text()
+    return db

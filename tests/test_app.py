@@ -276,3 +276,87 @@ def test_profile_says_when_there_is_no_year_earlier(app: AppTest) -> None:
     change = {m.label: m.delta for m in at.metric if m.label in ("Cases a year per 10,000 adult females", "Repeat rate")}
     assert change == {"Cases a year per 10,000 adult females": "", "Repeat rate": ""}
     assert "No figures for the same period a year earlier to compare with." in " ".join(c.value for c in at.caption)
+
+
+def test_board_pack_page_makes_a_pack_to_download(app: AppTest) -> None:
+    pytest.importorskip("pptx")
+    import io
+    import shutil
+
+    from pptx import Presentation
+
+    if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed")
+    at = app.run()
+    at.switch_page("../pages/board_pack.py").run()
+    assert not at.exception
+    assert at.selectbox(key="pack_scope").options == ["Hackney", "Tower Hamlets"]  # MARACs with returns only
+    at.selectbox(key="pack_scope").select("E09000030").run()
+    at.radio(key="pack_format").set_value("pptx").run()
+    assert not at.exception
+    at.button[0].click().run(timeout=180)
+    assert not at.exception
+    request, made, title = at.session_state["board_pack"]
+    assert title == "MARAC performance: Tower Hamlets" and request[3] == "marac:E09000030"
+    deck = Presentation(io.BytesIO(made))
+    assert len(deck.slides) == 12  # cover, summary, 8 indicators, data quality, method
+
+
+def test_a_restricted_viewer_sees_only_suppressed_figures(planted_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARAC_DB", str(planted_db))
+    monkeypatch.setenv("MARAC_VIEW", "restricted")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    volume = at.dataframe[0].value.set_index("MARAC")
+    # Camden's 3 cases are small; London's 1,003 would give them back from Hackney's 400 and Tower Hamlets' 600,
+    # so Hackney's (the smaller) goes. Camden's BCU total (3) is small too, and London's 1,003 would give it back
+    # from Central East's 1,000, so that goes; Tower Hamlets' 600 can then stay: Camden + Hackney = 403 has two unknowns.
+    assert (volume.loc["Camden", "Cases"], volume.loc["Hackney", "Cases"], volume.loc["Tower Hamlets", "Cases"]) == (
+        "<5", "withheld", "600")
+    assert volume.loc["Camden", "Volume verdict"] == "withheld"
+    assert volume.loc["Camden", "Repeat rate %"] == "withheld"
+    totals = at.dataframe[2].value.set_index("Area")
+    assert (totals.loc["Central North", "Cases"], totals.loc["Central East", "Cases"], totals.loc["London", "Cases"]) == (
+        "<5", "withheld", "1,003")
+    assert metrics_of(at)["Cases discussed"] == "1,003"
+
+    at.switch_page("../pages/borough_profile.py").run()
+    at.selectbox(key="marac").select("E09000007").run()
+    assert not at.exception
+    assert metrics_of(at)["Cases discussed"] == "withheld"
+    profile = at.dataframe[0].value.set_index("Indicator")
+    assert profile.loc["Victims/survivors LGBT+", "Value"] == "withheld"
+    assert profile.loc["Victims/survivors LGBT+", "London (3 of 32)"] != "withheld"  # the area's own share is published
+    sure = at.dataframe[1].value.set_index("Indicator")
+    assert sure.loc["Repeat rate", "95% interval"] == "withheld"
+    shown = " ".join([*(m.value for m in at.metric), *(c.value for c in at.caption), profile.to_csv(), sure.to_csv()])
+    assert "33.3%" not in shown and "66.7%" not in shown
+
+
+def test_a_full_viewer_sees_the_figures_and_downloads_stay_suppressed(planted_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard import tables
+    from dashboard.export.spreadsheet import TableFile, to_xlsx
+    from loaders import store
+    from metrics.dataset import Dataset
+    from metrics.indicators import compute, scoped
+    from metrics.periods import period
+    from metrics.suppression import suppress_area
+
+    monkeypatch.setenv("MARAC_DB", str(planted_db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    volume = at.dataframe[0].value.set_index("MARAC")
+    assert volume.loc["Camden", "Cases"] == 3 and volume.loc["Hackney", "Cases"] == 400
+    # the download buttons build their files from the frames suppressed across London, as here
+    dataset = Dataset.from_tables(store.read_tables(planted_db))
+    london = scoped(dataset, region="London")
+    chosen = period(date(2021, 3, 31), "12m")
+    shielded, _, _ = suppress_area(*(compute(london, chosen, g) for g in ("marac", "bcu", "region")))
+    volume_file, _ = tables.overview_frames(shielded.frame, dataset.ranges, hidden=shielded.labels)
+    sheet = load_workbook(io.BytesIO(to_xlsx(TableFile("t", volume_file)))).active
+    camden = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Camden")
+    assert camden[:4] == ("Camden", "Central North", "<5", "withheld")
+    assert "33.3" not in " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)

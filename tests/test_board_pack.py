@@ -23,9 +23,7 @@ import pytest
 from dashboard.export.engine import Engine
 from dashboard.export.pack import build_pack, render_pack
 from loaders import store
-from loaders.demo import write_return
 from metrics.dataset import Dataset
-from tests.conftest import meeting
 
 pypdf = pytest.importorskip("pypdf")
 pptx = pytest.importorskip("pptx")
@@ -33,9 +31,7 @@ pytestmark = pytest.mark.skipif(not Path(shutil.which("chromium") or "/usr/bin/c
                                 reason="Debian chromium is not installed")
 END = date(2021, 3, 31)
 MADE = datetime(2026, 11, 23, 9, 30)
-# Camden's planted quarter: 3 cases, 1 repeat, 2 police referrals of 3, 1 LGBT+ victim/survivor
-CAMDEN = dict(cases_discussed=3, repeat_cases=1, referrals_police=2, referrals_idva=1, victims_lgbt=1, victims_male=1,
-              victims_racially_minoritised=2, victims_disabled=1)
+# Camden's planted quarter (conftest.CAMDEN_PLANTED): 3 cases; 1 of 3 LGBT+ and repeat (33.3%), 2 of 3 police (66.7%)
 PLANTED = [r"33\.3%", r"66\.7%", r"(?<![\d,])3 cases"]  # (London's 1,003 cases is its published total)
 
 
@@ -52,14 +48,8 @@ def london(fixture_db: Path) -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def planted(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    directory = tmp_path_factory.mktemp("planted")
-    db = directory / "planted.duckdb"
-    shutil.copyfile(fixture_db, db)
-    with store.writing(db) as conn:
-        result = store.load_file(conn, write_return(directory / "camden.csv", [meeting("E09000007", date(2021, 2, 9), **CAMDEN)]))
-        assert result.outcome == "loaded", result.report.text()
-    return Dataset.from_tables(store.read_tables(db))
+def planted(planted_db: Path) -> Dataset:
+    return Dataset.from_tables(store.read_tables(planted_db))
 
 
 def _pdf_text(data: bytes) -> tuple[int, list[str]]:

@@ -158,3 +158,21 @@ def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Pat
         svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
         assert svg.startswith("<svg") and "Repeat rate" in svg and "Hackney" in svg
         browser.close()
+
+
+def test_board_pack_page_downloads_a_pdf(server: tuple[str, Path]) -> None:
+    url, _ = server
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{url}/board_pack")
+        _settled(page)
+        page.get_by_role("button", name="Make the board pack").click()
+        download_button = page.get_by_role("button", name="Download the PDF")
+        expect(download_button).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("Ready: 1 section(s), 8 charts")).to_be_visible(timeout=WAIT)
+        with page.expect_download(timeout=WAIT) as pdf_download:
+            download_button.click()
+        assert pdf_download.value.suggested_filename == "marac-board-pack-hackney-2021-03-31-12m.pdf"
+        assert Path(pdf_download.value.path()).read_bytes()[:5] == b"%PDF-"
+        browser.close()

@@ -105,3 +105,19 @@ def test_every_verdict_appears_for_every_indicator(demo: Dataset) -> None:
         assert set(latest[column]) == {"below", "within", "above"}, column
     for column in one_sided:
         assert set(latest[column]) == {"below", "within"}, column
+
+
+def test_a_demo_region_board_pack_says_synthetic_on_every_page(demo_db: Path, tmp_path: Path) -> None:
+    """The pack for a demo area, built as CI builds it: Lancashire, its summary and a section per MARAC."""
+    pypdf = pytest.importorskip("pypdf")
+    out = tmp_path / "lancashire.pdf"
+    done = subprocess.run([sys.executable, "-m", "marac_cli.main", "export", "--db", str(demo_db), "--scope", "pfa:Lancashire",
+                           "--period-end", "2025-09-30", "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Wrote" in done.stderr and "11 section(s), 88 charts" in done.stderr
+    pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    # title; Lancashire and its 10 MARACs, each a summary and 8 indicator pages; data quality; method
+    assert len(pages) == 1 + 11 * 9 + 1 + 1
+    assert all("SYNTHETIC DEMO DATA" in text for text in pages)
+    assert pages[0].startswith("MARAC performance: Lancashire") or "MARAC performance: Lancashire" in pages[0]
+    assert "Lancashire: the year to September 2025" in pages[1]

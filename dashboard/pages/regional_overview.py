@@ -8,7 +8,6 @@ from dashboard import charts, controls, data, display, downloads, tables
 from dashboard.export.spreadsheet import TableFile, suppression_note
 from dashboard.theme import SCREEN_CONFIG, verdict_label, verdict_words
 from metrics.indicators import INDICATORS
-from metrics.suppression import suppress_area
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -26,9 +25,13 @@ maracs = data.figures(path, version, population, end, window, "marac", area)
 bcus = data.figures(path, version, population, end, window, "bcu", area)
 total = data.figures(path, version, population, end, window, data.area_grouping(area), area)
 
-# everything that leaves the page is built from these: small numbers suppressed, and what they would give away
+# everything that leaves the page is built from these: small numbers suppressed, and what they would give away.
+# A restricted viewer (`marac serve --restricted`) sees only these on the page too.
 threshold = data.small_number_threshold()
-shielded, shielded_bcus, shielded_total = suppress_area(maracs, bcus, total, threshold)
+shielded, shielded_bcus, shielded_total = data.shielded_area(path, version, population, end, window, area)
+screen = (shielded, shielded_bcus, shielded_total) if data.restricted() else None
+if screen:
+    maracs, bcus, total = (part.frame for part in screen)
 source = charts.source_line(ranges.edition, dataset.base_label)
 notes = [f"{name}, {chosen.label}.", source, suppression_note(threshold),
          "Verdicts are against the SafeLives expected range; '(could be chance)': the 95% interval reaches across a range bound."]
@@ -41,7 +44,8 @@ def table_file(title: str, table) -> TableFile:
 
 headline = total.row(0, named=True) if total.height else None
 if headline is None or headline["cases"] is None:
-    st.info(f"No returns are held for {name} in this period.")
+    st.info(f"{name}'s figures for this period are withheld to protect small numbers." if screen and screen[2].label(0, "cases")
+            else f"No returns are held for {name} in this period.")
     st.stop()
 
 
@@ -86,7 +90,7 @@ st.caption("Each figure sits beside its verdict against the SafeLives expected r
            "'(could be chance)' after a verdict: the figure's 95% interval reaches across a range bound, so with this "
            "many cases chance alone could put it there; '(too few cases)': under 10 cases. A higher volume is not a "
            "failure. Click a column header to sort; hover over a verdict header for more.")
-volume_table, victim_table = tables.overview_frames(maracs, ranges)
+volume_table, victim_table = tables.overview_frames(maracs, ranges, hidden=screen[0].labels if screen else None)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
 
 
@@ -108,7 +112,8 @@ with victims_tab:
 st.subheader(f"Borough Command Unit and {name} totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
            f"The last row, in bold, is {name} as a whole.")
-volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges)
+volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges,
+                                                    hidden=(screen[1].labels, screen[2].labels) if screen else None)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
 
 
