@@ -4,8 +4,9 @@ Prints figures; asserts nothing (targets: under 90 s a pack, and at least 5x fas
 naive way). Both ways run here, on the same figures:
 
 - engine: one long-lived Chromium (dashboard.export.engine), charts drawn two at a time;
-- naive: `plotly.io.to_image` for each chart, which starts Chromium every time (Plotly's
-  default when no Kaleido server is running), then the same layout code.
+- naive: `plotly.io.to_image` for each chart (vector PDF for the PDF pack, PNG for the PPTX),
+  which starts Chromium every time (Plotly's default when no Kaleido server is running), then
+  the same layout code.
 
 Run: `python benchmarks/board_pack.py [--db data/demo.duckdb] [--naive-charts N]`. With
 --naive-charts the naive way draws only the first N charts and the full time is scaled up
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import plotly.io as pio  # noqa: E402
 
-from dashboard.export.engine import Engine  # noqa: E402
+from dashboard.export.engine import CHART_WIDTH, Engine, figure_height  # noqa: E402
 from dashboard.export.pack import PACK_SCALE, build_pack, compact_png, render_pack  # noqa: E402
 from dashboard.export.pack_pdf import write_pdf  # noqa: E402
 from dashboard.export.pack_pptx import write_pptx  # noqa: E402
@@ -62,17 +63,20 @@ def main() -> None:
     engine.close()
 
     figures = pack.figures[: args.naive_charts] if args.naive_charts else pack.figures
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        images = [compact_png(pio.to_image(f, format="png", width=1100, height=f.layout.height or 500, scale=PACK_SCALE))
-                  for f in figures]
-    drawing = time.perf_counter() - start
     scale = len(pack.figures) / len(figures)
-    if scale != 1:
-        print(f"naive: drew {len(figures)} of {len(pack.figures)} charts in {drawing:.1f} s; scaling up x{scale:.1f}")
-        images = (images * int(scale + 1))[: len(pack.figures)]
     for fmt, writer in (("pdf", write_pdf), ("pptx", write_pptx)):
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if fmt == "pdf":  # the same vector charts as the engine draws for a PDF pack
+                images = [pio.to_image(f, format="pdf", width=CHART_WIDTH, height=figure_height(f)) for f in figures]
+            else:
+                images = [compact_png(pio.to_image(f, format="png", width=CHART_WIDTH, height=figure_height(f), scale=PACK_SCALE))
+                          for f in figures]
+        drawing = time.perf_counter() - start
+        if scale != 1:
+            print(f"naive: drew {len(figures)} of {len(pack.figures)} charts in {drawing:.1f} s; scaling up x{scale:.1f}")
+            images = (images * int(scale + 1))[: len(pack.figures)]
         start = time.perf_counter()
         writer(pack, images)
         total = build + drawing * scale + time.perf_counter() - start

@@ -25,6 +25,8 @@ DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 FORMATS = ("png", "svg", "pdf")
 #: print resolution: charts are laid out at 1100 px wide and rendered at 3x (about 300 dpi across an A4 page)
 PRINT_SCALE = 3
+#: every chart is laid out at this width in pixels (SVG and PDF points follow from it)
+CHART_WIDTH = 1100
 
 
 class ExportError(RuntimeError):
@@ -35,7 +37,7 @@ class ExportError(RuntimeError):
 class Job:
     figure: go.Figure
     format: str = "png"
-    width: int = 1100
+    width: int = CHART_WIDTH
     height: int | None = None
     scale: float = 1
 

@@ -315,11 +315,14 @@ def render_pack(pack: Pack, fmt: str, engine=None, progress: Callable[[float, st
         if progress:
             progress(0.9 * done / total, f"Drawing charts: {done} of {total}")
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # shrink each chart while the browser draws the next ones
-        compacting = []
-        engine.render_many([Job(f, "png", scale=PACK_SCALE) for f in figures], progress=drawn,
-                           each=lambda png: compacting.append(pool.submit(compact_png, png)))
-        images = [future.result() for future in compacting]
+    if fmt == "pdf":  # vector charts, merged onto the laid-out pages
+        images = engine.render_many([Job(f, "pdf") for f in figures], progress=drawn)
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:  # shrink each chart while the browser draws the next ones
+            compacting = []
+            engine.render_many([Job(f, "png", scale=PACK_SCALE) for f in figures], progress=drawn,
+                               each=lambda png: compacting.append(pool.submit(compact_png, png)))
+            images = [future.result() for future in compacting]
     sections = len(pack.sections)
     laid = iter(range(1, sections + 1))
 

@@ -1,8 +1,10 @@
-"""A board pack as a PDF (A4 landscape), laid out with ReportLab.
+"""A board pack as a PDF (A4 landscape): text laid out with ReportLab, charts merged in as vectors.
 
-Charts go in as print-resolution PNGs from the export engine; every word is real text (so it
-can be searched, copied and checked by tests). Liberation Sans is embedded because the
-verdict symbols (▼ ● ▲) are not in the PDF base fonts.
+Charts come from the export engine as one-page PDFs (Plotly's own renderer) and are placed
+on the pages with pypdf, so they stay sharp at any zoom and a 300-page region pack stays small
+enough to email (PNG charts made the same pack 33 MB). Every word is real text (searchable,
+and checked by the tests). Liberation Sans is embedded because the verdict symbols (▼ ● ▲)
+are not in the PDF base fonts.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -19,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    Image,
+    Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -28,9 +32,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from xml.sax.saxutils import escape
 
-from dashboard.export.engine import ExportError
+from dashboard.export.engine import CHART_WIDTH, ExportError, figure_height
 from dashboard.export.pack import Pack
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
@@ -92,15 +95,40 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], styles
     return table
 
 
-def _chart(png: bytes, max_width: float, max_height: float) -> Image:
-    image = Image(io.BytesIO(png))
-    ratio = min(max_width / image.imageWidth, max_height / image.imageHeight)
-    image.drawWidth, image.drawHeight = image.imageWidth * ratio, image.imageHeight * ratio
-    return image
+class _ChartSlot(Flowable):
+    """Room for one chart; remembers where it landed so the vector chart can be laid on top afterwards."""
+
+    def __init__(self, index: int, aspect: float, max_width: float, max_height: float, landed: list) -> None:
+        super().__init__()
+        self.index, self.landed = index, landed
+        self.width = min(max_width, max_height / aspect)
+        self.height = self.width * aspect
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:  # the chart itself is merged in later
+        pass
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+        self.landed.append((canvas.getPageNumber(), x, y, self.width, self.height, self.index))
+        super().drawOn(canvas, x, y, _sW)
 
 
-def write_pdf(pack: Pack, images: list[bytes], progress: Callable[[str], None] | None = None) -> bytes:
-    """The pack as PDF bytes; `images` are the PNGs of `pack.figures`, in order."""
+def _merge_charts(document: bytes, charts: list[bytes], landed: list) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
+    for page_number, x, y, width, height, index in landed:
+        chart = PdfReader(io.BytesIO(charts[index])).pages[0]
+        scale = min(width / float(chart.mediabox.width), height / float(chart.mediabox.height))
+        writer.pages[page_number - 1].merge_transformed_page(chart, Transformation().scale(scale, scale).translate(x, y))
+    writer.compress_identical_objects()  # the charts share fonts and styles: 16.4 MB -> 12.7 MB for the London pack
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] | None = None) -> bytes:
+    """The pack as PDF bytes; `charts` are one-page PDFs of `pack.figures`, in order."""
     regular, bold = _fonts()
     styles = _styles(regular, bold)
     width = PAGE[0] - 2 * MARGIN
@@ -112,7 +140,8 @@ def write_pdf(pack: Pack, images: list[bytes], progress: Callable[[str], None] |
     story += [Spacer(1, 4 * mm)] + [_p(note, styles["small"]) for note in pack.notes]
     story.append(PageBreak())
 
-    figures = iter(images)
+    figures = iter(enumerate(pack.figures))
+    landed: list = []
     summary_widths = [width * f for f in (0.33, 0.11, 0.17, 0.22, 0.17)]
     for section in pack.sections:
         if progress:
@@ -123,7 +152,9 @@ def write_pdf(pack: Pack, images: list[bytes], progress: Callable[[str], None] |
                          summary_widths, styles, verdict_column=4),
                   Spacer(1, 3 * mm), _p(pack.notes[0] if pack.notes else "", styles["small"]), PageBreak()]
         for page in section.pages:
-            story.append(KeepTogether([_p(page.title, styles["h2"]), _chart(next(figures), width, 128 * mm),
+            index, figure = next(figures)
+            aspect = figure_height(figure) / CHART_WIDTH
+            story.append(KeepTogether([_p(page.title, styles["h2"]), _ChartSlot(index, aspect, width, 128 * mm, landed),
                                        _p(page.caption, styles["caption"])]))
             story.append(PageBreak())
 
@@ -154,4 +185,4 @@ def write_pdf(pack: Pack, images: list[bytes], progress: Callable[[str], None] |
                                  bottomMargin=MARGIN, title=pack.title, author="MARAC performance dashboard",
                                  subject=pack.period_label, creator="MARAC performance dashboard")
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
+    return _merge_charts(buffer.getvalue(), charts, landed)
