@@ -62,10 +62,7 @@ def volume_change(row: dict[str, object]) -> tuple[str | None, str]:
         return None, "No figures for the same period a year earlier to compare with."
     rates = f"{then:.1f} → {now:.1f} cases a year per 10,000 adult females"
     ratio_text = f"rate ratio {ratio:.2f}, 95% interval {low:.2f}–{high:.2f}"
-    if row.get("volume_change_significant"):
-        delta = f"{ratio - 1:+.0%} on a year earlier"
-        return delta, f"{'Up' if ratio > 1 else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({ratio_text})."
-    return None, f"No clear change on the same period a year earlier: {rates} ({ratio_text}, which includes no change)."
+    return _change(bool(row.get("volume_change_significant")), ratio > 1, f"{ratio - 1:+.0%} on a year earlier", rates, ratio_text)
 
 
 def repeat_change(row: dict[str, object]) -> tuple[str | None, str]:
@@ -76,7 +73,11 @@ def repeat_change(row: dict[str, object]) -> tuple[str | None, str]:
         return None, "No repeat rate for the same period a year earlier to compare with."
     rates = f"{then:.1%} → {now:.1%}"
     points = f"{change * 100:+.1f} points, 95% interval {low * 100:+.1f} to {high * 100:+.1f}"
-    if row.get("repeat_rate_change_significant"):
-        delta = f"{change * 100:+.1f} points on a year earlier"
-        return delta, f"{'Up' if change > 0 else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({points})."
-    return None, f"No clear change on the same period a year earlier: {rates} ({points}, which includes no change)."
+    return _change(bool(row.get("repeat_rate_change_significant")), change > 0, f"{change * 100:+.1f} points on a year earlier",
+                   rates, points)
+
+
+def _change(significant: bool, up: bool, delta: str, rates: str, detail: str) -> tuple[str | None, str]:
+    if significant:
+        return delta, f"{'Up' if up else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({detail})."
+    return None, f"No clear change on the same period a year earlier: {rates} ({detail}, which includes no change)."

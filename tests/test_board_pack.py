@@ -69,8 +69,9 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert [s.name for s in pack.sections] == ["London", "Hackney", "Tower Hamlets"]
     assert len(pack.figures) == 24
     pages, text = _pdf_text(render_pack(pack, "pdf", engine))
-    # title, then per section a summary page and 8 indicator pages, then data quality and method
-    assert pages == 1 + 3 * 9 + 2
+    # title, then per section a summary page and 8 indicator pages, then data quality (all 32 London MARACs,
+    # two pages) and method
+    assert pages == 1 + 3 * 9 + 2 + 1
     assert "MARAC performance: London" in text[0] and "12 months to 31 March 2021" in text[0]
     assert "Made 23 November 2026 at 09:30. Scope: region:London." in text[0]
     assert "2 of the 32 MARACs in this pack sent returns for the period." in text[0]
@@ -88,7 +89,10 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert re.search(r"Police share of referrals\s+50\.0%\s+45\.1%–54\.9%\s+60%–75%\s+▼ below", hackney)
     # each indicator page carries its generated sentence
     assert "Hackney heard 400 cases in the year to March 2021, 90% of the recommended volume; within the expected range" in text[11]
-    assert "Data quality" in text[-2] and re.search(r"Hackney\s+4 of 4\s+none\s+none", text[-2])
+    quality = text[-3] + text[-2]
+    assert "Data quality" in quality and re.search(r"Hackney\s+4 of 4\s+none\s+none", quality)
+    # a MARAC that sent nothing is listed with every quarter missing
+    assert re.search(r"Camden\s+0 of 4\s+all\s+none", quality)
     assert "Wilson score intervals" in text[-1]
 
 

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -60,6 +61,18 @@ def server(fixture_db: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@contextmanager
+def _downloading_page(url: str) -> Iterator:
+    """A settled page of the app in headless Chromium that accepts downloads."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(url)
+        _settled(page)
+        yield page
+        browser.close()
 
 
 def _settled(page) -> None:
@@ -130,11 +143,7 @@ def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path)
 def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Path], tmp_path: Path) -> None:
     """Click the table's CSV and the chart's PNG and SVG buttons in a real browser and open what arrives."""
     url, _ = server
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page.goto(f"{url}/?overview_indicator=Repeat+rate")
-        _settled(page)
+    with _downloading_page(f"{url}/?overview_indicator=Repeat+rate") as page:
         with page.expect_download(timeout=WAIT) as csv_download:
             page.get_by_role("button", name="CSV", exact=True).first.click()
         assert csv_download.value.suggested_filename == "london-2021-03-31-maracs-volume.csv"
@@ -157,16 +166,11 @@ def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Pat
             page.get_by_role("button", name="SVG", exact=True).first.click()
         svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
         assert svg.startswith("<svg") and "Repeat rate" in svg and "Hackney" in svg
-        browser.close()
 
 
 def test_board_pack_page_downloads_a_pdf(server: tuple[str, Path]) -> None:
     url, _ = server
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page.goto(f"{url}/board_pack")
-        _settled(page)
+    with _downloading_page(f"{url}/board_pack") as page:
         page.get_by_role("button", name="Make the board pack").click()
         download_button = page.get_by_role("button", name="Download the PDF")
         expect(download_button).to_be_visible(timeout=120_000)
@@ -175,4 +179,3 @@ def test_board_pack_page_downloads_a_pdf(server: tuple[str, Path]) -> None:
             download_button.click()
         assert pdf_download.value.suggested_filename == "marac-board-pack-hackney-2021-03-31-12m.pdf"
         assert Path(pdf_download.value.path()).read_bytes()[:5] == b"%PDF-"
-        browser.close()

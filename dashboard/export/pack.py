@@ -26,7 +26,7 @@ from dashboard.export.spreadsheet import suppression_note
 from dashboard.tables import interval_text, qualifier
 from dashboard.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
 from metrics.dataset import Dataset
-from metrics.indicators import INDICATORS, Indicator, compute, quarterly, scoped
+from metrics.indicators import COMPLETE_AREA, INDICATORS, Indicator, compute, quarterly, scoped
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
@@ -123,14 +123,14 @@ def build_pack(dataset: Dataset, scope: str, period_end: date, window: str = "12
     home_kind, home = _home_area(dataset, kind, value)
     area_data = scoped(dataset, **{SCOPE_KINDS[home_kind]: home})
     maracs, bcus, total = (compute(area_data, chosen, g) for g in ("marac", "bcu", home_kind))
-    if not maracs["cases"].is_not_null().any():
-        raise PackError(f"no returns are held for {display} in {chosen.label}")
     shielded, shielded_bcus, shielded_total = suppress_area(maracs, bcus, total, threshold)
     source = charts.source_line(dataset.ranges.edition, dataset.base_label)
     national = national_comparator(dataset, chosen.end)
 
     members = maracs.filter(pl.col("group_code" if kind == "marac" else SCOPE_KINDS[kind]) == value) if kind != home_kind else maracs
     member_codes = [c for c, cases in zip(members["group_code"], members["cases"], strict=True) if cases is not None]
+    if not member_codes:
+        raise PackError(f"no returns are held for {display} in {chosen.label}")
     sections: list[Section] = []
     if kind in ("region", "pfa"):
         sections.append(_group_section(display, shielded_total, 0, shielded, list(range(shielded.frame.height)), dataset, chosen,
@@ -144,9 +144,10 @@ def build_pack(dataset: Dataset, scope: str, period_end: date, window: str = "12
         row = maracs["group_code"].to_list().index(code)
         sections.append(_marac_section(shielded, row, trends, home, dataset, chosen, source, national))
 
-    checks = quality(dataset, chosen, member_codes or members["group_code"].to_list())
+    checks = quality(dataset, chosen, members["group_code"].to_list())  # MARACs that sent nothing belong here most of all
     rows = [QualityRow(r["marac_name"], f"{r['quarters_returned']} of {r['quarters_in_period']}",
-                       ", ".join(r["missing_quarters"]) or "none", ", ".join(r["fields_all_zero"]) or "none")
+                       "all" if not r["quarters_returned"] else ", ".join(r["missing_quarters"]) or "none",
+                       ", ".join(r["fields_all_zero"]) or "none")
             for r in checks.iter_rows(named=True)]
     title = f"MARAC performance: {display}" + (" BCU" if kind == "bcu" else "")
     return Pack(title=title, scope=scope, period_label=chosen.label, made=made or datetime.now().replace(microsecond=0),
@@ -160,6 +161,11 @@ def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
     if kind in ("region", "pfa"):
         return kind, value
     row = dataset.maracs.filter(pl.col(SCOPE_KINDS[kind]) == value).row(0, named=True)
+    coverage = dataset.area_coverage
+    covered = coverage.filter((pl.col("kind") == "region") & (pl.col("name") == row["region"]))["coverage"] if coverage.height else None
+    # a region the registry only partly covers (the North West, by Lancashire alone) would misname the comparison
+    if covered is not None and covered.len() and covered[0] < COMPLETE_AREA and row["police_force_area"]:
+        return "pfa", row["police_force_area"]
     return "region", row["region"]
 
 

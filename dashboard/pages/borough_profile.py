@@ -152,7 +152,7 @@ withheld = [n for r, n in enumerate(peers_shielded["group_name"].to_list())
 def trend_for(marac_trend, area_trend) -> object:
     series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
     return charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
-                              subtitle="Quarter by quarter; volume shown as a yearly rate. Shaded columns: the period chosen above.",
+                              subtitle=f"Quarter by quarter against {data.area_name(home)}; volume as a yearly rate. Shaded: {chosen.label}.",
                               source=source, synthetic=dataset.synthetic, period=chosen.quarters,
                               local_share=info["local_share_not_white_british"], national=national_series(dataset))
 
