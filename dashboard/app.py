@@ -9,8 +9,9 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
-from dashboard import data  # noqa: E402
+from dashboard import data, downloads  # noqa: E402
 from loaders import store  # noqa: E402
+from loaders.template import template_csv, template_xlsx  # noqa: E402
 from dashboard.theme import SYNTHETIC_NOTE  # noqa: E402
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402
 
@@ -52,5 +53,12 @@ if loaded[0].meetings.is_empty():
 
 with st.sidebar:
     st.caption(data.status_line(loaded[0]))
+    st.markdown("**Blank quarterly return**")
+    # made on click: the XLSX has an instructions sheet and Excel checks every cell as it is typed
+    st.download_button("Template (XLSX)", data=template_xlsx, file_name="marac-quarterly-return.xlsx", mime=downloads.XLSX,
+                       on_click="ignore", icon=":material/download:", key="template_xlsx",
+                       help="One row per meeting; instructions on the first sheet; Excel checks each cell as it is typed")
+    st.download_button("Template (CSV)", data=template_csv, file_name="marac-quarterly-return.csv", mime="text/csv",
+                       on_click="ignore", icon=":material/download:", key="template_csv", help="Just the header row")
 
 navigation.run()

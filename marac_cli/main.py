@@ -201,6 +201,26 @@ def load_log(db: DbOption, last: int = 20) -> None:
     out.print(table)
 
 
+class TemplateFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def template(out: Annotated[Path, typer.Option(help="File to write")],
+             format: Annotated[TemplateFormat | None, typer.Option(help="csv or xlsx (default: from the --out suffix)")] = None) -> None:
+    """Write a blank quarterly return: XLSX with instructions and Excel's checks on every column, or a CSV header row."""
+    from loaders.template import template_csv, template_xlsx
+
+    chosen = format.value if format else out.suffix.lower().lstrip(".")
+    if chosen not in ("csv", "xlsx"):
+        err.print(f"--out {out}: say --format csv or --format xlsx, or give the file a .csv or .xlsx name.")
+        raise typer.Exit(2)
+    out.write_bytes(template_xlsx() if chosen == "xlsx" else template_csv())
+    err.print(f"Wrote {out}: a blank return" + (" with instructions and checks on every column." if chosen == "xlsx" else "."),
+              highlight=False)
+
+
 class PackFormat(StrEnum):
     pdf = "pdf"
     pptx = "pptx"

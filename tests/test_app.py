@@ -360,3 +360,9 @@ def test_a_full_viewer_sees_the_figures_and_downloads_stay_suppressed(planted_db
     camden = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Camden")
     assert camden[:4] == ("Camden", "Central North", "<5", "withheld")
     assert "33.3" not in " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+
+
+def test_sidebar_offers_the_blank_return(app: AppTest) -> None:
+    at = app.run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Template (XLSX)" in labels and "Template (CSV)" in labels
