@@ -43,6 +43,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "already-replaced": (Severity.WARNING, "An older version of a return sent again"),
     "fewer-meetings-than-held": (Severity.WARNING, "Replaces a quarter held with more meetings"),
     "load-failed": (Severity.ERROR, "The file could not be stored"),
+    "file-too-large": (Severity.ERROR, "File larger than a quarterly return can be"),
+    "too-many-rows": (Severity.ERROR, "More rows than a quarterly return can have"),
+    "password-protected": (Severity.ERROR, "Workbook is password-protected"),
+    "macro-workbook": (Severity.ERROR, "Workbook contains macros"),
 }
 
 

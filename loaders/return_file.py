@@ -131,15 +131,46 @@ def read_table(path: Path | str, content: bytes | None = None) -> tuple[RawTable
             content = path.read_bytes()
         except OSError as exc:
             return None, [problem("unreadable-file", file, f"the file could not be read ({exc.strerror})", expected="a readable CSV or XLSX file")]
+    if len(content) > MAX_FILE_BYTES:
+        return None, [problem("file-too-large", file, f"the file is {len(content) / 1_048_576:.1f} MB",
+                              expected=f"a return of at most {MAX_FILE_BYTES // 1_048_576} MB (one quarter of one MARAC is a few KB)")]
     if content[:4] == b"PK\x03\x04":
         if not _is_xlsx(content):
             return None, [problem("not-a-spreadsheet", file, "the file is a zip archive (perhaps a Word or ODS file), not an Excel workbook", expected="a CSV or XLSX return")]
-        return _read_xlsx(file, content)
+        if _has_macros(content):
+            return None, [problem("macro-workbook", file, "the workbook contains macros, which are never opened here",
+                                  expected="an .xlsx workbook without macros (File > Save As > Excel Workbook)")]
+        return _limited(_read_xlsx(file, content))
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if ENCRYPTED_PACKAGE in content:  # an encrypted .xlsx is wrapped in this older container
+            return None, [problem("password-protected", file, "the workbook is protected by a password, so it cannot be read",
+                                  expected="a workbook saved without a password (File > Info > Protect Workbook)")]
         return None, [problem("not-a-spreadsheet", file, "the file is an old-style Excel (.xls) workbook, which is not read", expected="a CSV or XLSX return (save it as .xlsx or .csv)")]
     if content[:5] == b"%PDF-":
         return None, [problem("not-a-spreadsheet", file, "the file is a PDF, not a spreadsheet", expected="a CSV or XLSX return")]
-    return _read_csv(file, content)
+    return _limited(_read_csv(file, content))
+
+
+#: a quarter of one MARAC is a few KB and at most ~100 meetings; these limits stop a wrong file, not a real return
+MAX_FILE_BYTES = 10 * 1_048_576
+MAX_ROWS = 50_000
+#: the stream name (UTF-16) inside the container Excel wraps an encrypted workbook in
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _limited(read: tuple[RawTable | None, list[Problem]]) -> tuple[RawTable | None, list[Problem]]:
+    """Refuse a table with more rows than any return could hold, before each row is checked."""
+    table, problems = read
+    if table is not None and len(table.rows) > MAX_ROWS:
+        where = {"sheet": table.sheet} if table.sheet else {}
+        return None, [*problems, problem("too-many-rows", table.file, f"{len(table.rows):,} meeting rows", **where,
+                                         expected=f"at most {MAX_ROWS:,} rows (a quarter's meetings)")]
+    return table, problems
+
+
+def _has_macros(content: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return any(name.lower().endswith("vbaproject.bin") for name in z.namelist())
 
 
 def _is_xlsx(content: bytes) -> bool:

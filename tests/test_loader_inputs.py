@@ -68,3 +68,48 @@ def test_a_repeated_column_does_not_hide_the_other_problems(tmp_path: Path) -> N
         [2, "marac_code", "unknown-marac"],
         [2, "repeat_cases", "negative-count"],
     ]
+
+
+def test_a_file_too_large_for_a_return_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"marac_code,meeting_date\n" + b"x" * (11 * 1_048_576))
+    report = check(path)
+    assert [p.line() for p in report.problems] == [
+        "ERROR huge.csv: the file is 11.0 MB; expected a return of at most 10 MB (one quarter of one MARAC is a few KB) "
+        "[file-too-large]"]
+
+
+def test_more_rows_than_any_return_is_refused_before_checking_each(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "rows.csv", [meeting()] * 50_001)
+    report = check(path)
+    assert [p.line() for p in report.problems] == [
+        "ERROR rows.csv: 50,001 meeting rows; expected at most 50,000 rows (a quarter's meetings) [too-many-rows]"]
+
+
+def test_a_macro_workbook_is_refused(tmp_path: Path) -> None:
+    import shutil
+    import zipfile
+
+    source = write_xlsx(tmp_path / "plain.xlsx", {"Return": [COLUMNS, meeting()]})
+    path = tmp_path / "macros.xlsm"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item.filename))
+        out.writestr("xl/vbaProject.bin", b"\x00" * 64)  # what Excel adds for a macro-enabled workbook
+    shutil.copyfile(path, tmp_path / "macros.xlsx")  # the suffix does not matter: the content does
+    for name in ("macros.xlsm", "macros.xlsx"):
+        report = check(tmp_path / name)
+        assert [p.line() for p in report.problems] == [
+            f"ERROR {name}: the workbook contains macros, which are never opened here; expected an .xlsx workbook "
+            "without macros (File > Save As > Excel Workbook) [macro-workbook]"]
+
+
+def test_a_password_protected_workbook_is_named_as_such(tmp_path: Path) -> None:
+    # Excel wraps an encrypted workbook in a Compound File holding an "EncryptedPackage" stream
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(header + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 32 + "EncryptedPackage".encode("utf-16-le"))
+    report = check(path)
+    assert [p.line() for p in report.problems] == [
+        "ERROR locked.xlsx: the workbook is protected by a password, so it cannot be read; expected a workbook saved "
+        "without a password (File > Info > Protect Workbook) [password-protected]"]
