@@ -13,7 +13,15 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.display import percent_beside_verdict
-from dashboard.theme import MUTED, RANGE_FILL, SERIES, SYNTHETIC_NOTE, TEMPLATE, VERDICT_STYLE, verdict_label
+from dashboard.theme import (
+    MUTED,
+    RANGE_FILL,
+    SERIES,
+    SYNTHETIC_NOTE,
+    TEMPLATE,
+    VERDICT_STYLE,
+    verdict_label,
+)
 from metrics.indicators import INDICATORS, Indicator
 from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label, quarter_of

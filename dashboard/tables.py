@@ -15,6 +15,7 @@ from dashboard.display import decimals_for, pair_beside_verdict
 from dashboard.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 from metrics.indicators import INDICATORS, Indicator
 from metrics.ranges import Ranges
+from metrics.significance import TOO_FEW_CASES
 from metrics.suppression import WITHHELD
 
 _FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
@@ -177,7 +178,7 @@ def _shown(pattern: str):
 
 
 VERDICT_HELP = ("Against the SafeLives expected range. '(could be chance)': the 95% interval reaches the other side of a "
-                "range bound, so chance alone could give this verdict; '(too few cases)': fewer than 10 cases. "
+                f"range bound, so chance alone could give this verdict; '(too few cases)': fewer than {TOO_FEW_CASES} cases. "
                 "The table under 'Compare MARACs on one indicator' gives each interval.")
 
 
@@ -312,7 +313,7 @@ def _why(interval: str, supported: str | None, item, local: float | None) -> str
     if supported is None:
         return ""
     if supported == "too few cases":
-        return "fewer than 10 cases in the period"
+        return f"fewer than {TOO_FEW_CASES} cases in the period"
     if item.rule == "local_share":
         bound = f"the local share is {local:.1%}"
     elif item.rule == "floor":

@@ -50,6 +50,12 @@ class Suppressed:
     def hidden_rows(self, column: str) -> set[int]:
         return {r for (r, c) in self.labels if c == column}
 
+    def withheld_names(self, column: str, rows: list[int] | None = None) -> list[str]:
+        """The groups (of `rows`, or all) whose `column` is hidden, by name, in row order: what a chart says it left out."""
+        names = self.frame["group_name"].to_list()
+        hidden = self.hidden_rows(column)
+        return [names[r] for r in (range(len(names)) if rows is None else rows) if r in hidden]
+
 
 def protected_columns(columns: Sequence[str]) -> list[str]:
     return [c for c in columns if (c in PROTECTED or c.startswith(PROTECTED_PREFIXES)) and c != REFERRAL_TOTAL]

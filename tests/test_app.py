@@ -319,6 +319,10 @@ def test_a_restricted_viewer_sees_only_suppressed_figures(planted_db: Path, monk
     assert (totals.loc["Central North", "Cases"], totals.loc["Central East", "Cases"], totals.loc["London", "Cases"]) == (
         "<5", "withheld", "1,003")
     assert metrics_of(at)["Cases discussed"] == "1,003"
+    # the "how sure" table still lists a MARAC whose figures are suppressed, and says so
+    sure = at.dataframe[4].value.set_index("MARAC")
+    assert sure.loc["Camden", "95% interval"] == "withheld" and sure.loc["Hackney", "Value"] == "withheld"
+    assert sure.loc["Tower Hamlets", "Value"] == "118.8%"
 
     at.switch_page("../pages/borough_profile.py").run()
     at.selectbox(key="marac").select("E09000007").run()

@@ -39,6 +39,7 @@ def test_small_counts_and_their_shares_are_hidden_and_sums_cannot_give_them_back
     assert out.label(0, "lgbt_verdict") == WITHHELD
     # male: Middle's 1 is small; of the others the non-zero 10 is hidden rather than South's 0
     assert out.hidden_rows("victims_male") == {0, 1}
+    assert out.withheld_names("share_male") == ["North", "Middle"] and out.withheld_names("share_male", [1, 2]) == ["Middle"]
     assert (out.label(1, "victims_male"), out.label(0, "victims_male"), out.label(0, "share_male")) == (SMALL, WITHHELD, WITHHELD)
     # referral sources add up within a row: North's 3 IDVA referrals hide its 37 "other" as well (police, 60, stays),
     # and down the BCU the total's 3 IDVA and 37 other referrals go, the only non-zero cells left in those sums

@@ -13,6 +13,7 @@ from dashboard.theme import verdict_words
 from metrics.indicators import Indicator
 from metrics.periods import Period, fy_label
 from metrics.ranges import Ranges
+from metrics.significance import TOO_FEW_CASES
 
 VICTIM_WORDS = {"racially_minoritised": "racially minoritised", "lgbt": "LGBT+", "disabled": "disabled", "male": "male",
                 "aged_16_17": "aged 16–17"}
@@ -71,7 +72,7 @@ def _certainty(row: dict[str, object], ind: Indicator, verdict: str | None) -> s
     if verdict is None or supported is None or supported == verdict:
         return ""
     if supported == "too few cases":
-        return ", though with fewer than 10 cases that cannot be said with confidence"
+        return f", though with fewer than {TOO_FEW_CASES} cases that cannot be said with confidence"
     low, high = row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high")
     interval = f" (95% interval {low:.1%} to {high:.1%})" if low is not None and high is not None else ""
     return f", though with this many cases that could be chance{interval}"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import plotly.graph_objects as go
-from PIL import Image as PILImage
 import polars as pl
+from PIL import Image as PILImage
 
 from dashboard import charts
 from dashboard.display import decimals_for
@@ -26,11 +26,25 @@ from dashboard.export.spreadsheet import suppression_note
 from dashboard.tables import interval_text, qualifier
 from dashboard.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
 from metrics.dataset import Dataset
-from metrics.indicators import COMPLETE_AREA, INDICATORS, Indicator, compute, quarterly, scoped
+from metrics.indicators import (
+    COMPLETE_AREA,
+    INDICATORS,
+    Indicator,
+    compute,
+    quarterly,
+    scoped,
+)
+from metrics.intervals import EXACT_BELOW
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
-from metrics.suppression import DEFAULT_THRESHOLD, Suppressed, suppress_area, suppress_series
+from metrics.significance import TOO_FEW_CASES
+from metrics.suppression import (
+    DEFAULT_THRESHOLD,
+    Suppressed,
+    suppress_area,
+    suppress_series,
+)
 
 SCOPE_KINDS = {"marac": "marac_code", "bcu": "bcu", "region": "region", "pfa": "police_force_area"}
 #: quarters of history drawn on a MARAC's trend pages
@@ -197,11 +211,6 @@ def _expected(ind: Indicator, item, row: dict[str, object]) -> str:
     return item.describe()
 
 
-def _withheld(shielded: Suppressed, ind: Indicator, rows: list[int]) -> list[str]:
-    names = shielded.frame["group_name"].to_list()
-    return [names[r] for r in rows if shielded.label(r, ind.value)]
-
-
 def _national_value(national: pl.DataFrame, ind: Indicator) -> float | None:
     if national.is_empty() or ind.value not in national.columns:
         return None
@@ -215,7 +224,7 @@ def _group_section(name: str, group: Suppressed, index: int, shielded: Suppresse
     pages = []
     for ind in INDICATORS:
         figure = charts.ranked_bars(members, ind, dataset.ranges[ind.range_key], subtitle=f"MARACs in {name}, {chosen.label}",
-                                    source=source, synthetic=dataset.synthetic, withheld=_withheld(shielded, ind, rows))
+                                    source=source, synthetic=dataset.synthetic, withheld=shielded.withheld_names(ind.value, rows))
         text = caption(name, row, ind, dataset.ranges, chosen, withheld=bool(group.label(index, ind.value)),
                        national=_national_value(national, ind))
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
@@ -282,9 +291,9 @@ def _method(dataset: Dataset, threshold: int) -> list[str]:
         f"Verdicts compare each figure with the SafeLives expected ranges ({dataset.ranges.edition}): below, within or above. "
         "A higher volume is not a failure. Racially minoritised victims/survivors are compared with the local population "
         "share not White British (Census 2021).",
-        "95% intervals: Wilson score intervals for shares, Byar's approximation (exact Poisson below 10 cases) for volume. "
+        f"95% intervals: Wilson score intervals for shares, Byar's approximation (exact Poisson below {EXACT_BELOW} cases) for volume. "
         "'(could be chance)' after a verdict means the interval reaches across a range bound; '(too few cases)' means fewer "
-        "than 10 cases.",
+        f"than {TOO_FEW_CASES} cases.",
         suppression_note(threshold) + " Zero is shown.",
         "National figures are SafeLives' published UK and England figures, on SafeLives' own (older, smaller) population base.",
     ]

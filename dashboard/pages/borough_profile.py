@@ -8,6 +8,7 @@ from dashboard import charts, controls, data, display, downloads, tables
 from dashboard.export.spreadsheet import TableFile, suppression_note
 from dashboard.theme import SCREEN_CONFIG, verdict_words
 from metrics.indicators import INDICATORS
+from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.suppression import WITHHELD
 
@@ -117,7 +118,7 @@ downloads.chart_buttons(lambda: spine_for(own_shielded.row(0, named=True), peers
 
 st.subheader("How sure are these verdicts?")
 st.caption("With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "
-           "interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below 10 cases, for volume).")
+           f"interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below {EXACT_BELOW} cases, for volume).")
 st.dataframe(tables.certainty_frame(own, dataset.ranges, own_hidden if data.restricted() else frozenset()), hide_index=True,
              column_config={"Why": st.column_config.TextColumn("Why", width="large")})
 downloads.table_buttons(lambda: table_file(f"{names[code]}: how sure are these verdicts?",
@@ -145,8 +146,7 @@ st.subheader("One indicator in detail")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
                       bind="query-params")
 trend_tab, funnel_tab = st.tabs(["Quarterly trend", f"Among the MARACs of {data.area_name(home)}"])
-withheld = [n for r, n in enumerate(peers_shielded["group_name"].to_list())
-            if r in data.shielded_area(path, version, population, end, window, home)[0].hidden_rows(choice.value)]
+withheld = data.shielded_area(path, version, population, end, window, home)[0].withheld_names(choice.value)
 
 
 def trend_for(marac_trend, area_trend) -> object:

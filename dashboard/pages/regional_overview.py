@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dashboard import charts, controls, data, display, downloads, tables
 from dashboard.export.spreadsheet import TableFile, suppression_note
 from dashboard.theme import SCREEN_CONFIG, verdict_label, verdict_words
 from metrics.indicators import INDICATORS
+from metrics.intervals import EXACT_BELOW
+from metrics.significance import TOO_FEW_CASES
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -88,7 +91,7 @@ st.subheader(f"MARACs in {name}")
 st.caption("Each figure sits beside its verdict against the SafeLives expected range "
            f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')} the range). "
            "'(could be chance)' after a verdict: the figure's 95% interval reaches across a range bound, so with this "
-           "many cases chance alone could put it there; '(too few cases)': under 10 cases. A higher volume is not a "
+           f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
            "failure. Click a column header to sort; hover over a verdict header for more.")
 volume_table, victim_table = tables.overview_frames(maracs, ranges, hidden=screen[0].labels if screen else None)
 volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
@@ -137,35 +140,49 @@ with victims_tab:
 st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
                       bind="query-params")
-withheld = [n for r, n in enumerate(shielded.frame["group_name"].to_list()) if r in shielded.hidden_rows(choice.value)]
+withheld = shielded.withheld_names(choice.value)
+subtitle = f"{name}, {chosen.label}"
+screen_withheld = withheld if screen else None  # a restricted viewer's charts say who is missing, as exports do
+
+
+def ranked(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
+    return charts.ranked_bars(frame, choice, ranges[choice.range_key], subtitle=subtitle, source=source,
+                              synthetic=dataset.synthetic, withheld=names_withheld)
+
+
+def funnel(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
+    return charts.funnel_plot(frame, choice, ranges[choice.range_key], subtitle=subtitle, source=source,
+                              synthetic=dataset.synthetic, withheld=names_withheld)
+
+
+def how_sure(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
+    """MARACs that sent returns (a suppressed one still did, and says "withheld")."""
+    return tables.certainty_by_group(frame.filter(pl.col("maracs_reporting") > 0), choice, ranges,
+                                     withheld=set(names_withheld or ()))
+
+
 ranked_tab, funnel_tab, sure_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"])
 with ranked_tab:
-    figure = charts.ranked_bars(maracs, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
-                                source=source, synthetic=dataset.synthetic)
-    st.plotly_chart(figure, theme=None, config=SCREEN_CONFIG, alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% "
-                                           "intervals as whiskers and the SafeLives expected range shaded.")
-    downloads.chart_buttons(lambda: charts.ranked_bars(shielded.frame, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
-                                                       source=source, synthetic=dataset.synthetic, withheld=withheld),
-                            key="ranked", stem=f"{stem}-{downloads.slug(choice.key)}-ranked")
+    st.plotly_chart(ranked(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
+                    alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% intervals as whiskers and "
+                        "the SafeLives expected range shaded.")
+    downloads.chart_buttons(lambda: ranked(shielded.frame, withheld), key="ranked",
+                            stem=f"{stem}-{downloads.slug(choice.key)}-ranked")
 with funnel_tab:
     st.caption(f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
                f"{name} as a whole by no more than chance would make it; outside them the difference is real.")
-    funnel = charts.funnel_plot(maracs, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
-                                source=source, synthetic=dataset.synthetic)
-    st.plotly_chart(funnel, theme=None, config=SCREEN_CONFIG, alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against "
-                                           "their size, with 95% and 99.8% control limits.")
-    downloads.chart_buttons(lambda: charts.funnel_plot(shielded.frame, choice, ranges[choice.range_key], subtitle=f"{name}, {chosen.label}",
-                                                       source=source, synthetic=dataset.synthetic, withheld=withheld),
-                            key="funnel", stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
+    st.plotly_chart(funnel(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
+                    alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against their size, with 95% and "
+                        "99.8% control limits.")
+    downloads.chart_buttons(lambda: funnel(shielded.frame, withheld), key="funnel",
+                            stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
 with sure_tab:
     st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
-               "shares; Byar's, or exact below 10 cases, for volume). MARACs without returns for the period are left out.")
-    reporting_maracs = maracs.filter(maracs["cases"].is_not_null())
-    sure = tables.certainty_by_group(reporting_maracs, choice, ranges)
+               f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out.")
+    sure = how_sure(maracs, screen_withheld)
     st.dataframe(sure, hide_index=True, height=tables.fit_height(len(sure)),
                  column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190),
                                 "Why": st.column_config.TextColumn("Why", width="large")})
     downloads.table_buttons(lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}",
-                                               tables.certainty_by_group(shielded.frame.filter(maracs["cases"].is_not_null()),
-                                                                         choice, ranges, withheld=set(withheld))),
+                                               how_sure(shielded.frame, withheld)),
                             key="sure", stem=f"{stem}-{downloads.slug(choice.key)}-how-sure")
