@@ -47,6 +47,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "too-many-rows": (Severity.ERROR, "More rows than a quarterly return can have"),
     "password-protected": (Severity.ERROR, "Workbook is password-protected"),
     "macro-workbook": (Severity.ERROR, "Workbook contains macros"),
+    # found by checking a return against what is already held (the upload page and `marac check`)
+    "quarter-already-held": (Severity.WARNING, "Quarter already held: this file will replace it"),
+    "cases-changed-sharply": (Severity.WARNING, "Cases changed by more than half"),
+    "demographics-not-recorded": (Severity.WARNING, "No victim/survivor characteristics recorded"),
+    "meeting-outside-quarter": (Severity.WARNING, "Meeting outside the quarter the return is for"),
 }
 
 

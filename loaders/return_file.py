@@ -29,6 +29,18 @@ class RawTable:
     header_row: int
     headers: dict[str, str]  # canonical field -> header as written
     rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)
+    #: spreadsheet columns (A, B, …) holding values under a blank header cell, e.g. where header cells were merged
+    unheaded: list[str] = field(default_factory=list)
+
+
+def _column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _blank(value: Cell) -> bool:
@@ -62,11 +74,14 @@ def _table_from_rows(file: str, sheet: str | None, rows: list[tuple[int, list[Ce
             else:
                 headers[name] = written
         table = RawTable(file=file, sheet=sheet, header_row=row_number, headers=headers)
+        unheaded: set[int] = set()
         for data_row, data in rows[pos + 1 :]:
             if all(_blank(v) for v in data):
                 continue
             cells = {name: (data[i] if i < len(data) else None) for i, name in columns.items()}
             table.rows.append((data_row, cells))
+            unheaded.update(i for i, v in enumerate(data) if not _blank(v) and i not in columns and (i >= len(values) or _blank(values[i])))
+        table.unheaded = [_column_letter(i) for i in sorted(unheaded)]
         return table, problems
     return None, problems
 
@@ -81,17 +96,22 @@ def _read_csv(file: str, content: bytes) -> tuple[RawTable | None, list[Problem]
             text = content.decode("cp1252", errors="replace")
     if "\x00" in text:
         return None, [problem("not-a-spreadsheet", file, "the file holds binary data, not comma-separated text", expected="a CSV or XLSX return")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = [(n, list(r)) for n, r in enumerate(reader, start=1)]
-    table, problems = _table_from_rows(file, None, rows)
+    table, problems = _table_from_rows(file, None, _csv_rows(text, ","))
     if table is None and not problems:
+        # Excel writes semicolons where the decimal mark is a comma, and tabs in "Unicode text": read those too
+        for mark in (";", "\t"):
+            if any(line.count(mark) >= 2 for line in text.splitlines()[:20]):
+                table, problems = _table_from_rows(file, None, _csv_rows(text, mark))
+                if table is not None or problems:
+                    return table, problems
         message = "no row names the return's columns (such as marac_code, meeting_date, cases_discussed)"
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        for mark, name in ((";", "semicolons"), ("\t", "tabs")):
-            if first.count(mark) >= 2 and first.count(",") < 2:
-                message += f"; the values seem to be separated by {name}, not commas: save the file as comma-separated CSV"
         problems.append(problem("no-header-row", file, message, expected="a header row with the return's columns"))
     return table, problems
+
+
+def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [(n, list(r)) for n, r in enumerate(reader, start=1)]
 
 
 def _read_xlsx(file: str, content: bytes) -> tuple[RawTable | None, list[Problem]]:
@@ -135,6 +155,10 @@ def read_table(path: Path | str, content: bytes | None = None) -> tuple[RawTable
         return None, [problem("file-too-large", file, f"the file is {len(content) / 1_048_576:.1f} MB",
                               expected=f"a return of at most {MAX_FILE_BYTES // 1_048_576} MB (one quarter of one MARAC is a few KB)")]
     if content[:4] == b"PK\x03\x04":
+        if not _is_zip(content):
+            return None, [problem("unreadable-file", file, "the file starts like an Excel workbook but is damaged or cut short "
+                                  "(perhaps an interrupted download or email attachment)",
+                                  expected="the workbook saved again from Excel or LibreOffice")]
         if not _is_xlsx(content):
             return None, [problem("not-a-spreadsheet", file, "the file is a zip archive (perhaps a Word or ODS file), not an Excel workbook", expected="a CSV or XLSX return")]
         if _has_macros(content):
@@ -171,6 +195,14 @@ def _limited(read: tuple[RawTable | None, list[Problem]]) -> tuple[RawTable | No
 def _has_macros(content: bytes) -> bool:
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         return any(name.lower().endswith("vbaproject.bin") for name in z.namelist())
+
+
+def _is_zip(content: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            return z.testzip() is None
+    except (zipfile.BadZipFile, EOFError, OSError):
+        return False
 
 
 def _is_xlsx(content: bytes) -> bool:

@@ -171,7 +171,7 @@ class ParsedReturn:
     rows: list[tuple[int, MeetingRow]]
 
 
-def _shown(value: Cell) -> str | None:
+def cell_text(value: Cell) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -191,7 +191,11 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
     where = {"sheet": table.sheet}
     for name in FIELD_NAMES:
         if name not in table.headers:
-            report.problems.append(problem("missing-column", table.file, f'the column "{name}" is missing', column=BY_NAME[name].header, expected=f'a column headed "{name}" or "{BY_NAME[name].header}"', row=table.header_row, **where))
+            message = f'the column "{name}" is missing'
+            if table.unheaded:  # merged header cells keep their text in the first cell only
+                message += (f"; column {', '.join(table.unheaded)} holds values under a blank header cell "
+                            "(merged header cells keep their text in the first column only: unmerge them and name each column)")
+            report.problems.append(problem("missing-column", table.file, message, column=BY_NAME[name].header, expected=f'a column headed "{name}" or "{BY_NAME[name].header}"', row=table.header_row, **where))
     if report.errors:
         return ParsedReturn(report, [])
     if not table.rows:
@@ -208,7 +212,7 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
                 name = str(e["loc"][0])
                 report.problems.append(problem(
                     e["type"], table.file, e["msg"], row=row_number, column=table.headers[name],
-                    value=_shown(cells.get(name)), expected=(e.get("ctx") or {}).get("expected"), **where,
+                    value=cell_text(cells.get(name)), expected=(e.get("ctx") or {}).get("expected"), **where,
                 ))
     report.rows = len(table.rows)
     report.problems.extend(_cross_checks(table))

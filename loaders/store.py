@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from loaders import reference
 from loaders.problems import Problem, ValidationReport, problem
-from loaders.return_file import read_table
+from loaders.return_file import RawTable, read_table
 from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
 from loaders.return_model import MeetingRow, validate_table
 
@@ -86,6 +86,10 @@ def quarter_start(day: date) -> date:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+#: the data version `writing(expect_version=...)` takes for "there was no database yet"
+ABSENT = "absent"
 
 
 def data_version(db_path: Path | str) -> str | None:
@@ -166,11 +170,19 @@ def _settle_wal(db_path: Path) -> None:
 
 
 @contextmanager
-def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a private copy of the database, swapped in only if the block succeeds."""
+def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR, *,
+            expect_version: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the database, swapped in only if the block succeeds.
+
+    With `expect_version`, refuse (StoreError, nothing written) if another load has changed the
+    database since that version was read: what was checked is then no longer what would be written.
+    """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(db_path.with_name(db_path.name + ".lock")):
+        if expect_version is not None and (data_version(db_path) or ABSENT) != expect_version:
+            raise StoreError(f"{db_path} changed after these files were checked (another load went in); "
+                             "nothing was written: check the files again")
         # Copies left by writers that were killed: safe to clear, as no other writer can be running.
         for leftover in db_path.parent.glob(f".{db_path.name}.*.loading*"):
             leftover.unlink(missing_ok=True)
@@ -212,6 +224,9 @@ class LoadResult:
     load_id: int | None = None
     rows_superseded: int = 0
     quarters: list[tuple[str, date]] = field(default_factory=list)
+    #: what was read, for a preview (None when the file could not be read or was not re-read)
+    table: RawTable | None = None
+    rows: list[tuple[int, MeetingRow]] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -245,11 +260,12 @@ def _values(rows: list[tuple[object, ...]]) -> str:
 
 def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | None = None,
               today: date | None = None, content: bytes | None = None, registry: set[str] | None = None,
-              reinstate: bool = False) -> LoadResult:
+              reinstate: bool = False, notes: Sequence[Problem] = ()) -> LoadResult:
     """Validate one return and, if it has no errors, load it in one transaction.
 
     Rows for a MARAC and quarter already held are superseded (kept as history); a file
-    whose rows are already the current ones changes nothing.
+    whose rows are already the current ones changes nothing. `notes` are warnings found by
+    checking the file beside the database (`loaders.upload`), logged with the loader's own.
     """
     path = Path(path)
     who = who or getpass.getuser()
@@ -285,6 +301,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         report.rows, report.problems, rows = parsed.report.rows, [*problems, *parsed.report.problems], parsed.rows
     else:
         report.problems = problems
+    report.problems.extend(notes)
 
     quarters = sorted({(row.marac_code, quarter_start(row.meeting_date)) for _, row in rows})
     if not report.valid:
@@ -292,7 +309,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         errors = report.errors
         message = f"refused: {len(errors)} error(s); first: {errors[0].line()}"
         _log(conn, load_id=load_id, report=report, started=started, outcome="refused", message=message, who=who, quarters=[])
-        return LoadResult(path.name, "refused", report, load_id)
+        return LoadResult(path.name, "refused", report, load_id, table=table, rows=rows)
 
     conn.begin()
     try:
@@ -341,7 +358,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
     except BaseException:
         _rollback(conn)
         raise
-    return LoadResult(path.name, "loaded", report, load_id, int(superseded), quarters)
+    return LoadResult(path.name, "loaded", report, load_id, int(superseded), quarters, table, rows)
 
 
 def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
@@ -401,6 +418,15 @@ def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
+#: every version of every MARAC-quarter: which load brought it, when, by whom, and whether it is current
+QUARTER_VERSIONS_SQL = """
+SELECT m.marac_code, m.quarter_start, m.load_id, l.finished_at AS loaded_at, l.loaded_by,
+       count(*)::INTEGER AS meetings, sum(m.cases_discussed)::INTEGER AS cases, bool_and(m.superseded_by IS NULL) AS current
+FROM meeting m JOIN load_log l USING (load_id)
+GROUP BY ALL ORDER BY m.marac_code, m.quarter_start, m.load_id
+"""
+
+
 def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
     """Everything the metrics need, read in one short read-only session and then released."""
     db_path = Path(db_path)
@@ -417,6 +443,7 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
         tables = {name: conn.sql(f"SELECT * FROM {name}").pl() for name in names}
         tables["meeting"] = conn.sql("SELECT * EXCLUDE (superseded_by) FROM meeting_current").pl()
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
+        tables["quarter_version"] = conn.sql(QUARTER_VERSIONS_SQL).pl()
     except duckdb.CatalogException:
         raise StoreError(f"{db_path} is a DuckDB file but not a MARAC dashboard database (its tables are missing)") from None
     finally:

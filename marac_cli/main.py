@@ -201,6 +201,61 @@ def load_log(db: DbOption, last: int = 20) -> None:
     out.print(table)
 
 
+@app.command()
+def check(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")], db: DbOption) -> None:
+    """Check returns as a load would, against what the database holds, without writing anything.
+
+    Prints every error and warning, including a quarter already held (a load would replace it),
+    cases more than 50% away from the previous quarter or a year earlier, no victim/survivor
+    characteristics recorded, and meetings outside the return's quarter. Exit 1 if any file would be refused.
+    """
+    from loaders.upload import check_uploads
+
+    files = expand(files)
+    if not files:
+        err.print("No CSV or XLSX files to check.")
+        raise typer.Exit(2)
+    checked = check_uploads(db, [(p.name, p.read_bytes()) for p in files])
+    for f in checked.files:
+        for p in f.report.problems:
+            err.print(p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False)
+    counts = {k: sum(1 for f in checked.files if f.outcome == k) for k in ("would load", "unchanged", "refused")}
+    warnings = sum(len(f.report.warnings) for f in checked.files)
+    err.print(f"{counts['would load']} would load, {counts['unchanged']} unchanged, {counts['refused']} would be refused, "
+              f"{warnings} warning(s). Nothing was written.", highlight=False)
+    if counts["refused"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def history(db: DbOption, marac: Annotated[str, typer.Option(help="MARAC code, e.g. E09000012")],
+            quarter: Annotated[str | None, typer.Option(help='One quarter, e.g. "2021-22 Q1" (default: all)')] = None) -> None:
+    """Every version of a MARAC's returns ever loaded, who loaded each, and what changed cell by cell."""
+    from loaders.history import history as versions_of
+    from loaders.return_checks import fy_quarter_in
+    from metrics.periods import quarter_label
+
+    chosen = None
+    if quarter is not None:
+        chosen = fy_quarter_in(quarter)
+        if chosen is None:
+            err.print(f'--quarter {quarter!r}: give a financial-year quarter such as "2021-22 Q1".', highlight=False)
+            raise typer.Exit(2)
+    code = marac.strip().upper()
+    found = versions_of(db, code, chosen)
+    if not found:
+        err.print(f"No returns held for {code}" + (f" in {quarter}" if quarter else "") + ".", highlight=False)
+        raise typer.Exit(1)
+    for q in found:
+        out.print(f"[bold]{code} {quarter_label(q.quarter_start)}[/bold]: {len(q.versions)} version(s)", highlight=False)
+        for v in q.versions:
+            state = "current" if v.current else f"replaced by load {v.replaced_by}"
+            out.print(f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {v.loaded_by or 'unknown'}  {v.file_name}  "
+                      f"{v.meetings} meeting(s), {v.cases} cases  ({state})", markup=False, highlight=False, soft_wrap=True)
+            for change in v.changes:
+                out.print(f"      {change.text()}", markup=False, highlight=False)
+
+
 class TemplateFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"

@@ -26,13 +26,20 @@ def test_a_header_only_sheet_before_the_data_sheet_is_passed_over(tmp_path: Path
     assert report.valid and report.rows == 1
 
 
-def test_semicolon_separated_csv_gets_a_hint(tmp_path: Path) -> None:
+def test_semicolon_separated_csv_is_read(tmp_path: Path) -> None:
+    # Excel saves "CSV" with semicolons where the decimal mark is a comma
     path = tmp_path / "semi.csv"
     path.write_text(";".join(COLUMNS) + "\n" + ";".join(str(c) for c in meeting()) + "\n")
     report = check(path)
-    assert report.flatten(["code"]) == [["no-header-row"]]
-    assert report.problems[0].message.endswith(
-        "the values seem to be separated by semicolons, not commas: save the file as comma-separated CSV")
+    assert report.valid and report.rows == 1
+
+
+def test_a_file_with_no_header_in_any_separator_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("Borough;Quarter;Total\nHackney;Q1;4\n")
+    assert check(path).text() == (
+        "ERROR notes.csv: no row names the return's columns (such as marac_code, meeting_date, cases_discussed); "
+        "expected a header row with the return's columns [no-header-row]")
 
 
 def test_utf16_unicode_text_export_is_read(tmp_path: Path) -> None:

@@ -1,0 +1,151 @@
+"""Checking uploaded returns before they count, and committing them.
+
+A check loads the files, with the real loader, into a throwaway copy of the database. So
+every finding (the loader's errors and warnings, "already held, will replace", the figures
+after) comes from the same code that a commit runs, and nothing touches the real file. The
+commit repeats the loads on the real database through `store.writing`, one transaction per
+file, and refuses if another load went in since the check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from loaders import store
+from loaders.problems import Problem, ValidationReport
+from loaders.return_checks import check_against_held, held_quarters
+from loaders.return_file import RawTable, read_table
+
+#: checks that still make sense on a refused file's readable rows (the others need every row)
+_ON_REFUSED = {"quarter-already-held", "meeting-outside-quarter"}
+
+
+@dataclass
+class FileCheck:
+    """One uploaded file as a commit would treat it."""
+
+    name: str
+    sha256: str
+    outcome: str  # "would load" | "refused" | "unchanged"
+    report: ValidationReport  # the loader's problems, then `notes`
+    table: RawTable | None  # the cells as read, for the preview
+    quarters: list[tuple[str, date]] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # found beside the database
+
+    @property
+    def maracs(self) -> list[str]:
+        return sorted({m for m, _ in self.quarters})
+
+
+@dataclass
+class BatchCheck:
+    files: list[FileCheck]
+    before: dict[str, pl.DataFrame]  # `store.read_tables` now
+    after: dict[str, pl.DataFrame]  # and once every loadable file is in
+    data_version: str  # of the database that was checked, for the commit's staleness test
+
+    @property
+    def loadable(self) -> list[FileCheck]:
+        return [f for f in self.files if f.outcome == "would load"]
+
+    def notes_for(self, name: str) -> list[Problem]:
+        return next((f.notes for f in self.files if f.name == name), [])
+
+
+HELD_SQL = """
+SELECT h.marac_code, h.quarter_start, h.load_id, l.file_name, l.finished_at AS loaded_at, l.loaded_by,
+       count(*)::INTEGER AS meetings, sum(m.cases_discussed)::INTEGER AS cases
+FROM held_quarter h
+JOIN load_log l USING (load_id)
+JOIN meeting m ON m.load_id = h.load_id AND m.marac_code = h.marac_code AND m.quarter_start = h.quarter_start
+GROUP BY ALL
+"""
+
+CASES_SQL = "SELECT marac_code, quarter_start, sum(cases_discussed)::INTEGER FROM meeting_current GROUP BY ALL"
+
+
+def unique_names(uploads: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Two uploads called 'return.csv' get '(2)' added, so every report line names one file."""
+    seen: dict[str, int] = {}
+    out = []
+    for name, content in uploads:
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            stem, dot, suffix = name.rpartition(".")
+            name = f"{stem} ({seen[name]}){dot}{suffix}" if dot else f"{name} ({seen[name]})"
+        out.append((name, content))
+    return out
+
+
+def check_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], *, who: str | None = None,
+                  today: date | None = None, progress: Callable[[int, int], None] | None = None) -> BatchCheck:
+    """What committing these files would do, worked out on a copy; the database is not touched.
+
+    `progress(done, total)` is called after each file, for a batch's progress bar.
+    """
+    db_path = Path(db_path)
+    uploads = unique_names(uploads)
+    with tempfile.TemporaryDirectory(prefix="marac-check-") as folder:
+        work = Path(folder) / "check.duckdb"
+        version = store.data_version(db_path) or store.ABSENT
+        if db_path.exists():
+            shutil.copyfile(db_path, work)  # writers swap whole files, so this copy is one consistent version
+        conn = duckdb.connect(str(work))
+        try:
+            store.initialise(conn)
+            held = held_quarters(conn.sql(HELD_SQL).pl())
+        finally:
+            conn.close()
+        before = store.read_tables(work)
+        conn = duckdb.connect(str(work))
+        try:
+            results = []
+            for name, content in uploads:
+                results.append(store.load_file(conn, name, content=content, who=who, today=today))
+                if progress is not None:
+                    progress(len(results), len(uploads))
+            cases_after = {(m, q): n for m, q, n in conn.execute(CASES_SQL).fetchall()}
+            conn.execute("CHECKPOINT")
+        finally:
+            conn.close()
+        after = store.read_tables(work)
+
+    files = []
+    for (name, content), result in zip(uploads, results, strict=True):
+        table = result.table
+        if table is None and result.outcome == "unchanged":
+            table, _ = read_table(name, content)  # not re-read by the loader, but worth showing
+        notes: list[Problem] = []
+        if result.rows and result.outcome != "unchanged":
+            notes = check_against_held(name, table.sheet if table else None, table.headers if table else {},
+                                       result.rows, held, cases_after)
+            if result.refused:
+                notes = [n for n in notes if n.code in _ON_REFUSED]
+        report = result.report.model_copy(update={"problems": [*result.report.problems, *notes]})
+        outcome = {"loaded": "would load"}.get(result.outcome, result.outcome)
+        files.append(FileCheck(name, hashlib.sha256(content).hexdigest(), outcome, report, table, result.quarters, notes))
+    return BatchCheck(files, before, after, version)
+
+
+def commit_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], checked: BatchCheck, *, who: str,
+                   today: date | None = None) -> list[store.LoadResult]:
+    """Load the checked files into the real database, each in its own transaction, recording `who`.
+
+    Raises `store.StoreError` (nothing written) if the database changed after the check.
+    """
+    uploads = unique_names(uploads)
+    checked_files = {f.name: f.sha256 for f in checked.files}
+    if {n: hashlib.sha256(c).hexdigest() for n, c in uploads} != checked_files:
+        raise store.StoreError("these are not the files that were checked; nothing was written: check them again")
+    with store.writing(db_path, expect_version=checked.data_version) as conn:
+        return [store.load_file(conn, name, content=content, who=who, today=today, notes=checked.notes_for(name))
+                for name, content in uploads]
