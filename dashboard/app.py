@@ -18,11 +18,26 @@ from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402
 st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide")
 
 PAGES = Path(__file__).parent / "pages"
-navigation = st.navigation([
+FIGURE_PAGES = [
     st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional_overview", default=True),
     st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="borough_profile"),
     st.Page(PAGES / "board_pack.py", title="Board pack", url_path="board_pack"),
-])
+]
+DATA_QUALITY = st.Page(PAGES / "data_quality.py", title="Data quality", url_path="data_quality")
+# coordinators' own page; not offered to a restricted (partners') viewer, as it shows unsuppressed counts
+CHECK = None if data.restricted() else st.Page(PAGES / "check_return.py", title="Check a return", url_path="check_return")
+
+
+def _only_check(message: str) -> None:
+    """With no returns to show, still let a coordinator check and commit the first ones."""
+    st.title("MARAC performance dashboard")
+    if CHECK is None:
+        st.error(message)
+    else:
+        st.info(message)
+        st.navigation([CHECK]).run()
+    st.stop()
+
 
 with st.sidebar:
     st.markdown("**Population base for rates**")
@@ -34,25 +49,7 @@ with st.sidebar:
              help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
                   "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.")
 
-try:
-    loaded = data.current()
-except store.StoreError as problem:  # a file that is not (or no longer) a MARAC database: say so, not a traceback
-    st.title("MARAC performance dashboard")
-    st.error(f"The database cannot be read: {problem}")
-    st.stop()
-if loaded is None:
-    st.title("MARAC performance dashboard")
-    st.error(f"No database at {data.db_path()}. Build the demo with `marac demo --db {data.db_path()}` "
-             f"or load returns with `marac load FILE --db {data.db_path()}`.")
-    st.stop()
-if loaded[0].synthetic:
-    st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
-if loaded[0].meetings.is_empty():
-    st.info("The database holds no returns yet. Load some with `marac load FILE --db PATH`.")
-    st.stop()
-
 with st.sidebar:
-    st.caption(data.status_line(loaded[0]))
     st.markdown("**Blank quarterly return**")
     # made on click: the XLSX has an instructions sheet and Excel checks every cell as it is typed
     st.download_button("Template (XLSX)", data=template_xlsx, file_name="marac-quarterly-return.xlsx", mime=downloads.XLSX,
@@ -60,5 +57,23 @@ with st.sidebar:
                        help="One row per meeting; instructions on the first sheet; Excel checks each cell as it is typed")
     st.download_button("Template (CSV)", data=template_csv, file_name="marac-quarterly-return.csv", mime="text/csv",
                        on_click="ignore", icon=":material/download:", key="template_csv", help="Just the header row")
+
+try:
+    loaded = data.current()
+except store.StoreError as problem:  # a file that is not (or no longer) a MARAC database: say so, not a traceback
+    st.title("MARAC performance dashboard")
+    st.error(f"The database cannot be read: {problem}")
+    st.stop()
+if loaded is None:
+    _only_check(f"No database at {data.db_path()} yet. Check and commit returns below (the first commit creates it), "
+                f"load them with `marac load FILE --db {data.db_path()}`, or build the demo with `marac demo --db {data.db_path()}`.")
+if loaded[0].synthetic:
+    st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
+if loaded[0].meetings.is_empty():
+    _only_check("The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`.")
+navigation = st.navigation([*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else [])])
+
+with st.sidebar:
+    st.caption(data.status_line(loaded[0]))
 
 navigation.run()

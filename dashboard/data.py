@@ -197,6 +197,17 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     return out
 
 
+def signed_in_user() -> str | None:
+    """Who is signed in, where sign-in (`st.login`, an [auth] section in secrets) is configured; else None."""
+    try:
+        user = st.user
+        if user.get("is_logged_in"):
+            return str(user.get("email") or user.get("name") or "") or None
+    except Exception:  # no sign-in configured, or running outside a Streamlit server
+        return None
+    return None
+
+
 def restricted() -> bool:
     """True when every page must show suppressed figures (`marac serve --restricted`), e.g. for partners' viewers."""
     return os.environ.get("MARAC_VIEW", "") == "restricted"

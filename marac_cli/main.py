@@ -253,7 +253,7 @@ def history(db: DbOption, marac: Annotated[str, typer.Option(help="MARAC code, e
             out.print(f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {v.loaded_by or 'unknown'}  {v.file_name}  "
                       f"{v.meetings} meeting(s), {v.cases} cases  ({state})", markup=False, highlight=False, soft_wrap=True)
             for change in v.changes:
-                out.print(f"      {change.text()}", markup=False, highlight=False)
+                out.print(f"      {change.text()}", markup=False, highlight=False, soft_wrap=True)
 
 
 class TemplateFormat(StrEnum):

@@ -41,6 +41,9 @@ class Dataset:
     national: pl.DataFrame = field(default_factory=pl.DataFrame)
     #: per region and police force area: local authorities in it and how many the registry's MARACs cover
     area_coverage: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: every version of every MARAC-quarter ever loaded (marac_code, quarter_start, load_id, loaded_at,
+    #: loaded_by, meetings, cases, current): the submission history
+    versions: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def population_key(self) -> str:
@@ -119,6 +122,7 @@ class Dataset:
             area_coverage=area_coverage,
             **_cost(tables.get("cost")),
             national=tables.get("national", pl.DataFrame()),
+            versions=tables.get("quarter_version", pl.DataFrame()),
         )
 
 

@@ -121,7 +121,10 @@ def test_no_database_gives_clear_message(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("MARAC_DB", str(tmp_path / "missing.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "No database at" in at.error[0].value and "marac demo" in at.error[0].value
+    assert "No database at" in at.info[0].value and "marac demo" in at.info[0].value
+    # a coordinator can still check (and commit) the first returns
+    assert [t.value for t in at.title] == ["MARAC performance dashboard", "Check a return"]
+    assert not (tmp_path / "missing.duckdb").exists()  # opening the page writes nothing
 
 
 def test_population_base_can_be_changed(app: AppTest) -> None:
@@ -370,3 +373,85 @@ def test_sidebar_offers_the_blank_return(app: AppTest) -> None:
     at = app.run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Template (XLSX)" in labels and "Template (CSV)" in labels
+
+
+# ------------------------------------------------------------------ check a return, commit it, see its history
+
+
+def test_check_a_return_then_commit_it_and_see_its_history(fixture_db: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import duckdb
+
+    from loaders.demo import write_return
+
+    db = tmp_path / "returns.duckdb"
+    shutil.copyfile(fixture_db, db)
+    monkeypatch.setenv("MARAC_DB", str(db))
+    # Hackney's 2020-21 Q4 again, corrected to 90 cases (90 police referrals); and a file with a bad date
+    good = write_return(tmp_path / "hackney 2020-21 Q4.csv", [meeting("E09000012", date(2021, 2, 9), cases_discussed=90,
+                                                                      referrals_police=90, victims_male=1)]).read_bytes()
+    bad = (Path(__file__).parent / "data" / "bad" / "bad-date.csv").read_bytes()
+    before = db.read_bytes()
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("../pages/check_return.py").run()
+    at.file_uploader(key="uploads").set_value([("hackney 2020-21 Q4.csv", good, "text/csv"), ("bad-date.csv", bad, "text/csv")]).run()
+    assert not at.exception
+    assert metrics_of(at) == {"Files": "2", "Would load": "1", "Errors (block a file)": "1", "Warnings (worth a look)": "2"}
+    report = at.dataframe[1].value
+    # both files touch Hackney's 2020-21 Q4, which the database holds (100 cases); the bad file's good row has 4
+    held = "Quarter already held: this file will replace it"
+    assert report[["File", "Row", "Column", "Value", "Check"]].astype(object).where(report.notna(), None).values.tolist() == [
+        ["bad-date.csv", 3, "meeting_date", "11 Feb 2021", "Date not recognised"],
+        ["bad-date.csv", None, "cases_discussed", "4", held],
+        ["hackney 2020-21 Q4.csv", None, "cases_discussed", "90", held],
+    ]
+    assert report["How to fix"][0] == "Expected a date as dd/mm/yyyy or yyyy-mm-dd"
+    # the preview marks the bad cell in words as well as colour
+    previews = [d.value for d in at.dataframe[2:4]]
+    bad_preview = next(p for p in previews if "Problems" in p and p["Problems"].str.contains("Date not recognised").any())
+    assert bad_preview.loc[3, "Problems"] == "⛔ Date not recognised" and bad_preview.loc[3, "meeting_date"] == "11 Feb 2021"
+    # before and after for Hackney, 12 months to 31 March 2021: 400 cases held, 390 once committed
+    moved = at.dataframe[4].value.set_index("Indicator")
+    assert moved.loc["Cases discussed", "Held now"] == "400" and moved.loc["Cases discussed", "If committed"] == "390"
+    assert db.read_bytes() == before  # nothing written by checking
+
+    assert at.button(key="commit").disabled  # no name yet
+    at.text_input(key="who").input("Alice Coordinator").run()
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Committed by Alice Coordinator at ")
+    assert "hackney 2020-21 Q4.csv as load " in at.success[0].value and "1 file(s) not loaded." in at.success[0].value
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        logged = conn.execute("SELECT file_name, outcome, loaded_by FROM load_log WHERE loaded_by = 'Alice Coordinator' "
+                              "ORDER BY load_id").fetchall()
+    finally:
+        conn.close()
+    assert logged == [("hackney 2020-21 Q4.csv", "loaded", "Alice Coordinator"), ("bad-date.csv", "refused", "Alice Coordinator")]
+
+    at.switch_page("../pages/data_quality.py").run()
+    assert not at.exception
+    at.selectbox(key="history_marac").select("E09000012").run()
+    at.selectbox(key="history_quarter").select(date(2021, 1, 1)).run()
+    versions = [m.value for m in at.markdown if m.value.startswith("**Load ")]
+    assert len(versions) == 2
+    assert "(held now)" in versions[0] and "by Alice Coordinator" in versions[0] and "1 meeting(s), 90 cases" in versions[0]
+    assert "replaced by load" in versions[1] and "by test" in versions[1] and "100 cases" in versions[1]
+    changes = at.dataframe[-1].value
+    assert changes.iloc[0].to_dict() == {"Meeting": "09/02/2021", "Column": "Number of cases discussed", "Before": "100", "After": "90"}
+
+
+def test_data_quality_page_shows_submissions_and_recording(app: AppTest) -> None:
+    at = app.run()
+    at.switch_page("../pages/data_quality.py").run()
+    assert not at.exception
+    # 32 London MARACs x 8 quarters (2019-20 Q1 .. 2020-21 Q4); Hackney and Tower Hamlets sent 2020-21's four each
+    assert metrics_of(at) == {"Returns held": "8", "Replaced by a later version": "0", "Missing": "248"}
+    grid = at.dataframe[0].value.set_index("MARAC")
+    assert grid.loc["Hackney"].tolist() == ["✗ missing"] * 4 + ["✓ submitted"] * 4
+    recording = at.dataframe[2].value.set_index("MARAC")
+    # one meeting a quarter, each recording every field: 100%
+    assert recording.loc["Tower Hamlets", "disabled"] == "100%" and recording.loc["Hackney", "Meetings"] == 4

@@ -1,0 +1,168 @@
+"""Check a return: drop files, see every problem on its cell and how the figures would move, then commit."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from dashboard import data, review
+from loaders import store
+from loaders.history import history
+from loaders.problems import Severity
+from loaders.upload import BatchCheck, check_uploads, commit_uploads
+from metrics.dataset import Dataset
+from metrics.periods import quarter_label
+
+path = data.db_path()
+
+st.title("Check a return")
+st.caption("Drop your quarterly return here (CSV or XLSX, one or more files). Every problem is listed with its sheet, row "
+           "and column and marked on the file below; you see how your MARAC's figures would move. **Nothing is written "
+           "until you press Commit.** A blank return with instructions is in the sidebar.")
+
+done = st.session_state.pop("committed", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+
+uploads = st.file_uploader("Quarterly returns", accept_multiple_files=True, key="uploads",
+                           help="Files are opened by their content, not their name: anything that is not a CSV or XLSX "
+                                "return is refused with a reason. At most 10 MB and 50,000 rows a file.")
+if not uploads:
+    st.info("No file chosen yet. Name a file with its quarter (e.g. *Hackney 2025-26 Q2.xlsx*) and meetings dated "
+            "outside that quarter are pointed out.")
+    st.stop()
+
+files = [(u.name, u.getvalue()) for u in uploads]
+key = (str(path), store.data_version(path), tuple(hashlib.sha256(c).hexdigest() for _, c in files))
+if st.session_state.get("check_key") != key:
+    bar = st.progress(0.0, text="Checking…")
+    checked = check_uploads(path, files, progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)"))
+    bar.empty()
+    st.session_state["check_key"], st.session_state["checked"] = key, checked
+checked: BatchCheck = st.session_state["checked"]
+problems = [p for f in checked.files for p in f.report.problems]
+errors = [p for p in problems if p.severity is Severity.ERROR]
+
+cols = st.columns(4)
+cols[0].metric("Files", len(checked.files))
+cols[1].metric("Would load", len(checked.loadable))
+cols[2].metric("Errors (block a file)", len(errors))
+cols[3].metric("Warnings (worth a look)", len(problems) - len(errors))
+
+OUTCOME = {"would load": "✅ would load", "refused": "⛔ refused: fix the errors", "unchanged": "= already loaded: nothing would change"}
+st.dataframe(
+    {"File": [f.name for f in checked.files], "Outcome": [OUTCOME[f.outcome] for f in checked.files],
+     "Quarters": [", ".join(f"{m} {quarter_label(q)}" for m, q in f.quarters) for f in checked.files],
+     "Meeting rows": [f.report.rows for f in checked.files],
+     "Errors": [len(f.report.errors) for f in checked.files], "Warnings": [len(f.report.warnings) for f in checked.files]},
+    hide_index=True, width="stretch",
+)
+
+# ------------------------------------------------------------------ the report, linked to the preview
+selected = None
+if problems:
+    st.subheader("Problems")
+    st.caption("Select a problem to see its row in the file below. Errors stop that file loading; warnings load but ask you to check.")
+    listed = review.ordered_problems(problems)
+    picked = st.dataframe(review.report_frame(problems), hide_index=True, width="stretch", on_select="rerun",
+                          selection_mode="single-row", key="report",
+                          column_config={"Problem": st.column_config.TextColumn(width="large"),
+                                         "How to fix": st.column_config.TextColumn(width="large")})
+    rows = picked.selection.rows if picked else []
+    selected = listed[rows[0]] if rows else None
+else:
+    st.success("No problems found.", icon=":material/check:")
+
+st.subheader("The files as read")
+readable = [f for f in checked.files if f.table is not None and f.table.rows]
+if not readable:
+    st.caption("No file could be read into rows, so there is nothing to preview.")
+else:
+    names = [f.name for f in readable]
+    if selected is not None and selected.file in names:  # the selected problem's file first, so it is the open tab
+        names.insert(0, names.pop(names.index(selected.file)))
+    for tab, name in zip(st.tabs(names), names, strict=True):
+        f = next(x for x in readable if x.name == name)
+        frame, marks = review.preview_frame(f.table, f.report.problems)
+        sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
+        with tab:
+            picked_row = selected.row if selected is not None and selected.file == name else None
+            if picked_row is not None and picked_row in frame.index:
+                st.markdown(f"**Row {picked_row}** — {selected.title}: {selected.message}")
+                one = frame.loc[[picked_row]]
+                st.dataframe(review.styled_preview(one, marks, picked_row), width="stretch")
+            st.caption(f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
+                       "with a warning amber; the Problems column says which.")
+            st.dataframe(review.styled_preview(frame, marks, picked_row), width="stretch",
+                         height=min(36 * (len(frame) + 1) + 3, 420))
+
+# ------------------------------------------------------------------ before and after
+if checked.loadable:
+    st.subheader("How the figures would move")
+    before = Dataset.from_tables(checked.before)
+    after = Dataset.from_tables(checked.after)
+    names = dict(after.maracs.select("marac_code", "marac_name").iter_rows())
+    touched = sorted({(m, q) for f in checked.loadable for m, q in f.quarters})
+    for code in sorted({m for m, _ in touched}):
+        end = review.latest_period_end(touched, code)
+        if end is None:
+            continue
+        table = review.before_after(before, after, code, end)
+        st.markdown(f"**{names.get(code, code)}** — {table.attrs['title']}")
+        st.dataframe(table, hide_index=True, width="stretch")
+    if before.synthetic:
+        st.caption("Figures here are from the synthetic demo database.")
+
+    with st.expander("Versions already held for these quarters"):
+        if not path.exists():
+            st.caption("No database yet: these would be the first returns.")
+        for code, quarter in touched:
+            found = history(path, code, quarter) if path.exists() else []
+            label = f"{names.get(code, code)} {quarter_label(quarter)}"
+            if not found:
+                st.markdown(f"**{label}**: not held yet.")
+                continue
+            lines = [f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {v.loaded_by or 'unknown'}: {v.file_name}, "
+                     f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
+                     for v in found[0].versions]
+            st.markdown(f"**{label}**\n" + "\n".join(lines))
+
+# ------------------------------------------------------------------ commit
+st.subheader("Commit")
+synthetic = checked.before["meta"].filter(checked.before["meta"]["key"] == "synthetic")["value"].to_list() == ["true"]
+signed_in = data.signed_in_user()
+if signed_in:
+    st.markdown(f"Committing as **{signed_in}** (signed in).")
+    who = signed_in
+else:
+    who = st.text_input("Your name", key="who", max_chars=80,
+                        help="Recorded in the load log with the time, so the region can see who sent each version.").strip()
+refused = [f for f in checked.files if f.outcome == "refused"]
+if synthetic:
+    st.info("This is the synthetic demo database: checking works, but committing is switched off so real returns are "
+            "never mixed with made-up figures. Start the dashboard on your own database (`marac serve --db FILE`).")
+elif not checked.loadable:
+    st.caption("There is nothing to commit: " + ("fix the errors above and drop the corrected file." if refused
+                                                 else "these files are already loaded."))
+elif refused:
+    st.warning(f"{len(refused)} file(s) will not load until their errors are fixed; committing loads the other "
+               f"{len(checked.loadable)} and records the refusal.")
+ready = bool(checked.loadable) and not synthetic and bool(who)
+if st.button(f"Commit {len(checked.loadable)} file(s)", type="primary", disabled=not ready, key="commit",
+             help=None if who or synthetic else "Enter your name first"):
+    try:
+        results = commit_uploads(path, files, checked, who=who)
+    except store.StoreError as problem:
+        st.error(str(problem))
+        st.session_state.pop("check_key", None)
+        st.stop()
+    loaded = [r for r in results if r.outcome == "loaded"]
+    when = datetime.now(UTC).strftime("%d %b %Y %H:%M")
+    st.session_state["committed"] = (
+        f"Committed by {who} at {when} UTC: " + "; ".join(
+            f"{r.file} as load {r.load_id}" + (f", replacing {r.rows_superseded} earlier row(s) kept as history" if r.rows_superseded else "")
+            for r in loaded) + "." + (f" {len(results) - len(loaded)} file(s) not loaded." if len(results) > len(loaded) else ""))
+    st.session_state.pop("check_key", None)
+    st.rerun()
