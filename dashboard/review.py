@@ -22,7 +22,9 @@ from metrics.dataset import Dataset
 from metrics.indicators import INDICATORS, compute, scoped
 from metrics.periods import is_quarter_end, period, quarter_end, quarter_label
 
-SEVERITY_WORDS = {Severity.ERROR: "⛔ Error (blocks the file)", Severity.WARNING: "⚠️ Warning"}
+#: plain symbols, not emoji: they print in every font (a projector's browser may have no emoji font)
+SYMBOL = {Severity.ERROR: "✗", Severity.WARNING: "⚠"}
+SEVERITY_WORDS = {Severity.ERROR: "✗ Error (blocks the file)", Severity.WARNING: "⚠ Warning"}
 #: cell fills: errors red, warnings amber; the selected problem's row darker
 FILL = {Severity.ERROR: "#f6d3d3", Severity.WARNING: "#fde9b5"}
 FILL_SELECTED = {Severity.ERROR: "#e8a0a0", Severity.WARNING: "#f5c957"}
@@ -36,13 +38,14 @@ def report_frame(problems: list[Problem]) -> pd.DataFrame:
         "Severity": [SEVERITY_WORDS[p.severity] for p in ordered],
         "File": [p.file for p in ordered],
         "Sheet": [p.sheet or "" for p in ordered],
-        ROW: [p.row for p in ordered],
+        # a quarter's total points at a column on every row; a whole-file problem at none
+        ROW: [str(p.row) if p.row is not None else "all rows" if p.column else "" for p in ordered],
         "Column": [p.column or "" for p in ordered],
         "Value": [p.value or "" for p in ordered],
         "Check": [p.title for p in ordered],
         "Problem": [p.message for p in ordered],
         "How to fix": [f"Expected {p.expected}" if p.expected else "" for p in ordered],
-    }).astype({ROW: "Int64"})
+    })
 
 
 def ordered_problems(problems: list[Problem]) -> list[Problem]:
@@ -88,7 +91,7 @@ def preview_frame(table: RawTable, problems: list[Problem]) -> tuple[pd.DataFram
                 if marks.get(key) is not Severity.ERROR:
                     marks[key] = p.severity
             if p.row is not None:
-                words.setdefault(row, []).append(f"{'⛔' if p.severity is Severity.ERROR else '⚠️'} {p.title}")
+                words.setdefault(row, []).append(f"{SYMBOL[p.severity]} {p.title}")
     frame.insert(0, "Problems", ["; ".join(words.get(r, [])) for r in frame.index])
     return frame, marks
 

@@ -403,18 +403,22 @@ def test_check_a_return_then_commit_it_and_see_its_history(fixture_db: Path, tmp
     report = at.dataframe[1].value
     # both files touch Hackney's 2020-21 Q4, which the database holds (100 cases); the bad file's good row has 4
     held = "Quarter already held: this file will replace it"
-    assert report[["File", "Row", "Column", "Value", "Check"]].astype(object).where(report.notna(), None).values.tolist() == [
-        ["bad-date.csv", 3, "meeting_date", "11 Feb 2021", "Date not recognised"],
-        ["bad-date.csv", None, "cases_discussed", "4", held],
-        ["hackney 2020-21 Q4.csv", None, "cases_discussed", "90", held],
+    assert report[["File", "Row", "Column", "Value", "Check"]].values.tolist() == [
+        ["bad-date.csv", "3", "meeting_date", "11 Feb 2021", "Date not recognised"],
+        ["bad-date.csv", "all rows", "cases_discussed", "4", held],
+        ["hackney 2020-21 Q4.csv", "all rows", "cases_discussed", "90", held],
     ]
     assert report["How to fix"][0] == "Expected a date as dd/mm/yyyy or yyyy-mm-dd"
     # the preview marks the bad cell in words as well as colour
-    previews = [d.value for d in at.dataframe[2:4]]
-    bad_preview = next(p for p in previews if "Problems" in p and p["Problems"].str.contains("Date not recognised").any())
-    assert bad_preview.loc[3, "Problems"] == "⛔ Date not recognised" and bad_preview.loc[3, "meeting_date"] == "11 Feb 2021"
+    # the file with an error is shown first; its preview marks the bad cell in words as well as colour
+    assert at.selectbox(key="preview_file").value == "bad-date.csv"
+    preview = at.dataframe[2].value
+    assert preview.loc[3, "Problems"] == "✗ Date not recognised" and preview.loc[3, "meeting_date"] == "11 Feb 2021"
+    assert preview.loc[2, "Problems"] == ""
+    at.selectbox(key="preview_file").select("hackney 2020-21 Q4.csv").run()
+    assert at.dataframe[2].value.loc[2, "cases_discussed"] == "90"
     # before and after for Hackney, 12 months to 31 March 2021: 400 cases held, 390 once committed
-    moved = at.dataframe[4].value.set_index("Indicator")
+    moved = at.dataframe[3].value.set_index("Indicator")
     assert moved.loc["Cases discussed", "Held now"] == "400" and moved.loc["Cases discussed", "If committed"] == "390"
     assert db.read_bytes() == before  # nothing written by checking
 

@@ -51,7 +51,7 @@ cols[1].metric("Would load", len(checked.loadable))
 cols[2].metric("Errors (block a file)", len(errors))
 cols[3].metric("Warnings (worth a look)", len(problems) - len(errors))
 
-OUTCOME = {"would load": "✅ would load", "refused": "⛔ refused: fix the errors", "unchanged": "= already loaded: nothing would change"}
+OUTCOME = {"would load": "✓ would load", "refused": "✗ refused: fix the errors", "unchanged": "= already loaded: nothing would change"}
 st.dataframe(
     {"File": [f.name for f in checked.files], "Outcome": [OUTCOME[f.outcome] for f in checked.files],
      "Quarters": [", ".join(f"{m} {quarter_label(q)}" for m, q in f.quarters) for f in checked.files],
@@ -80,23 +80,25 @@ readable = [f for f in checked.files if f.table is not None and f.table.rows]
 if not readable:
     st.caption("No file could be read into rows, so there is nothing to preview.")
 else:
+    # files with errors first, then warnings, so the ones needing work are at the top of the list
+    readable.sort(key=lambda f: (not f.report.errors, not f.report.warnings))
     names = [f.name for f in readable]
-    if selected is not None and selected.file in names:  # the selected problem's file first, so it is the open tab
-        names.insert(0, names.pop(names.index(selected.file)))
-    for tab, name in zip(st.tabs(names), names, strict=True):
-        f = next(x for x in readable if x.name == name)
-        frame, marks = review.preview_frame(f.table, f.report.problems)
-        sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
-        with tab:
-            picked_row = selected.row if selected is not None and selected.file == name else None
-            if picked_row is not None and picked_row in frame.index:
-                st.markdown(f"**Row {picked_row}** — {selected.title}: {selected.message}")
-                one = frame.loc[[picked_row]]
-                st.dataframe(review.styled_preview(one, marks, picked_row), width="stretch")
-            st.caption(f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
-                       "with a warning amber; the Problems column says which.")
-            st.dataframe(review.styled_preview(frame, marks, picked_row), width="stretch",
-                         height=min(36 * (len(frame) + 1) + 3, 420))
+    if selected is not None and selected.file in names and st.session_state.get("shown_problem") != selected.model_dump_json():
+        st.session_state["preview_file"] = selected.file  # selecting a problem opens its file
+        st.session_state["shown_problem"] = selected.model_dump_json()
+    if st.session_state.get("preview_file") not in names:
+        st.session_state["preview_file"] = names[0]
+    name = st.selectbox("File", names, key="preview_file", help="Files with errors are listed first, then those with warnings")
+    f = next(x for x in readable if x.name == name)
+    frame, marks = review.preview_frame(f.table, f.report.problems)
+    sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
+    picked_row = selected.row if selected is not None and selected.file == name else None
+    if picked_row is not None and picked_row in frame.index:
+        st.markdown(f"**Row {picked_row}**: {selected.title}. {selected.message}")
+        st.dataframe(review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch")
+    st.caption(f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
+               "with a warning amber; the Problems column says which.")
+    st.dataframe(review.styled_preview(frame, marks, picked_row), width="stretch", height=min(36 * (len(frame) + 1) + 3, 420))
 
 # ------------------------------------------------------------------ before and after
 if checked.loadable:
@@ -105,13 +107,18 @@ if checked.loadable:
     after = Dataset.from_tables(checked.after)
     names = dict(after.maracs.select("marac_code", "marac_name").iter_rows())
     touched = sorted({(m, q) for f in checked.loadable for m, q in f.quarters})
-    for code in sorted({m for m, _ in touched}):
+    codes = sorted({m for m, _ in touched}, key=lambda c: names.get(c, c))
+    for code in codes:
         end = review.latest_period_end(touched, code)
         if end is None:
             continue
         table = review.before_after(before, after, code, end)
-        st.markdown(f"**{names.get(code, code)}** — {table.attrs['title']}")
-        st.dataframe(table, hide_index=True, width="stretch")
+        heading = f"**{names.get(code, code)}**: {table.attrs['title']}"
+        # a batch for a whole region would be a long scroll: one folded section per MARAC
+        place = st.expander(heading) if len(codes) > 3 else st.container()
+        if len(codes) <= 3:
+            place.markdown(heading)
+        place.dataframe(table, hide_index=True, width="stretch")
     if before.synthetic:
         st.caption("Figures here are from the synthetic demo database.")
 

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads, quality_tables
+from dashboard.tables import fit_height
 from dashboard.export.spreadsheet import TableFile
 from loaders.history import history
 from metrics.periods import add_quarters, quarter_label
@@ -47,7 +48,8 @@ with submissions:
                 return f"background-color: {colour}; color: #0b0c0c"
         return ""
 
-    st.dataframe(table.style.map(fill), hide_index=True, width="stretch")
+    st.dataframe(table.style.map(fill), hide_index=True, width="stretch", height=fit_height(len(table)),
+                 column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)})
     st.caption(f"{quarter_label(quarters[0])} to {quarter_label(quarters[-1])}. \"↻ replaced\" gives the date the version "
                "held now went in; every earlier version is kept (History tab).")
     downloads.table_buttons(lambda: table_file(f"Returns submitted, {name}", table), key="dq_grid", stem=f"{stem}-submissions")
@@ -66,7 +68,8 @@ with recording:
     def flag(value: object) -> str:
         return "background-color: #fde9b5; color: #0b0c0c" if isinstance(value, str) and value.startswith("⚠") else ""
 
-    st.dataframe(table.style.map(flag), hide_index=True, width="stretch")
+    st.dataframe(table.style.map(flag), hide_index=True, width="stretch", height=fit_height(len(table)),
+                 column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)})
     downloads.table_buttons(lambda: table_file(f"Recording of victim/survivor characteristics, {name}", table),
                             key="dq_recording", stem=f"{stem}-recording")
 
