@@ -147,3 +147,17 @@ def before_after(before: Dataset, after: Dataset, code: str, end: date) -> pd.Da
     frame.insert(5, "Moved", ["yes" if a != b else "" for a, b in zip(frame[header_now], frame[header_then], strict=True)])
     frame.attrs["title"] = f"12 months to {end.strftime('%d %b %Y')} ({quarter_label(window.quarters[0])} to {quarter_label(window.quarters[-1])})"
     return frame
+
+
+def movements(before_tables: dict[str, pl.DataFrame], after_tables: dict[str, pl.DataFrame],
+              touched: list[tuple[str, date]]) -> list[tuple[str, pd.DataFrame]]:
+    """(heading, before/after table) for each MARAC a batch touches, by name: worked out once per check."""
+    before, after = Dataset.from_tables(before_tables), Dataset.from_tables(after_tables)
+    names = dict(after.maracs.select("marac_code", "marac_name").iter_rows())
+    out = []
+    for code in sorted({m for m, _ in touched}, key=lambda c: names.get(c, c)):
+        end = latest_period_end(touched, code)
+        if end is not None:
+            table = before_after(before, after, code, end)
+            out.append((f"**{names.get(code, code)}**: {table.attrs['title']}", table))
+    return out

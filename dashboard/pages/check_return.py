@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from dashboard import data, review
+from dashboard.tables import fit_height
 from loaders import store
 from loaders.history import history
 from loaders.problems import Severity
 from loaders.upload import BatchCheck, check_uploads, commit_uploads
-from metrics.dataset import Dataset
 from metrics.periods import quarter_label
 
 path = data.db_path()
@@ -43,6 +43,7 @@ if st.session_state.get("check_key") != key:
     st.session_state["check_key"], st.session_state["checked"] = key, checked
 checked: BatchCheck = st.session_state["checked"]
 problems = [p for f in checked.files for p in f.report.problems]
+synthetic = checked.before["meta"].filter(checked.before["meta"]["key"] == "synthetic")["value"].to_list() == ["true"]
 errors = [p for p in problems if p.severity is Severity.ERROR]
 
 cols = st.columns(4)
@@ -94,51 +95,46 @@ else:
     sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
     picked_row = selected.row if selected is not None and selected.file == name else None
     if picked_row is not None and picked_row in frame.index:
-        st.markdown(f"**Row {picked_row}**: {selected.title}. {selected.message}")
+        st.markdown(f"**Row {picked_row}**: {selected.title}: {selected.message}")
         st.dataframe(review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch")
     st.caption(f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
                "with a warning amber; the Problems column says which.")
-    st.dataframe(review.styled_preview(frame, marks, picked_row), width="stretch", height=min(36 * (len(frame) + 1) + 3, 420))
+    st.dataframe(review.styled_preview(frame, marks, picked_row), width="stretch", height=min(fit_height(len(frame)), 420))
 
 # ------------------------------------------------------------------ before and after
 if checked.loadable:
     st.subheader("How the figures would move")
-    before = Dataset.from_tables(checked.before)
-    after = Dataset.from_tables(checked.after)
-    names = dict(after.maracs.select("marac_code", "marac_name").iter_rows())
     touched = sorted({(m, q) for f in checked.loadable for m, q in f.quarters})
-    codes = sorted({m for m, _ in touched}, key=lambda c: names.get(c, c))
-    for code in codes:
-        end = review.latest_period_end(touched, code)
-        if end is None:
-            continue
-        table = review.before_after(before, after, code, end)
-        heading = f"**{names.get(code, code)}**: {table.attrs['title']}"
+    if st.session_state.get("moved_key") != key:  # a region's batch is 64 metric runs: once per check, not per click
+        st.session_state["moved_key"], st.session_state["moved"] = key, review.movements(checked.before, checked.after, touched)
+    moved = st.session_state["moved"]
+    for heading, table in moved:
         # a batch for a whole region would be a long scroll: one folded section per MARAC
-        place = st.expander(heading) if len(codes) > 3 else st.container()
-        if len(codes) <= 3:
+        place = st.expander(heading) if len(moved) > 3 else st.container()
+        if len(moved) <= 3:
             place.markdown(heading)
         place.dataframe(table, hide_index=True, width="stretch")
-    if before.synthetic:
+    if synthetic:
         st.caption("Figures here are from the synthetic demo database.")
 
     with st.expander("Versions already held for these quarters"):
         if not path.exists():
             st.caption("No database yet: these would be the first returns.")
+        names = dict(checked.after["marac"].select("marac_code", "marac_name").iter_rows())
+        held = {code: {q.quarter_start: q for q in history(path, code)} if path.exists() else {} for code in {m for m, _ in touched}}
         for code, quarter in touched:
-            found = history(path, code, quarter) if path.exists() else []
             label = f"{names.get(code, code)} {quarter_label(quarter)}"
-            if not found:
+            found = held[code].get(quarter)
+            if found is None:
                 st.markdown(f"**{label}**: not held yet.")
                 continue
             lines = [f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {v.loaded_by or 'unknown'}: {v.file_name}, "
                      f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
-                     for v in found[0].versions]
+                     for v in found.versions]
             st.markdown(f"**{label}**\n" + "\n".join(lines))
 
 # ------------------------------------------------------------------ commit
 st.subheader("Commit")
-synthetic = checked.before["meta"].filter(checked.before["meta"]["key"] == "synthetic")["value"].to_list() == ["true"]
 signed_in = data.signed_in_user()
 if signed_in:
     st.markdown(f"Committing as **{signed_in}** (signed in).")
