@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from loaders import store
@@ -97,13 +96,7 @@ def changes(before: pl.DataFrame, after: pl.DataFrame) -> list[Change]:
 
 def history(db_path: Path | str, marac_code: str, quarter: date | None = None) -> list[QuarterHistory]:
     """Each quarter of one MARAC (or just `quarter`), oldest first, with every version loaded."""
-    db_path = Path(db_path)
-    if not db_path.exists():
-        raise FileNotFoundError(f"no database at {db_path}")
-    try:
-        conn = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as exc:
-        raise store.StoreError(f"{db_path} could not be opened ({type(exc).__name__}: {exc})") from None
+    conn = store.open_read_only(Path(db_path))
     where = "AND m.quarter_start = ?" if quarter else ""
     params = [marac_code, quarter] if quarter else [marac_code]
     try:

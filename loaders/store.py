@@ -427,15 +427,20 @@ GROUP BY ALL ORDER BY m.marac_code, m.quarter_start, m.load_id
 """
 
 
-def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
-    """Everything the metrics need, read in one short read-only session and then released."""
-    db_path = Path(db_path)
+def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, for a short session the caller closes; missing or unreadable files say so."""
     if not db_path.exists():
         raise FileNotFoundError(f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`")
     try:
-        conn = duckdb.connect(str(db_path), read_only=True)
+        return duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as exc:
         raise StoreError(f"{db_path} could not be opened ({type(exc).__name__}: {exc})") from None
+
+
+def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
+    """Everything the metrics need, read in one short read-only session and then released."""
+    db_path = Path(db_path)
+    conn = open_read_only(db_path)
     try:
         present = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         # a database written before a reference table existed gets it at its next write; read what is there

@@ -78,15 +78,24 @@ def write_csv(path: Path, rows: list[list[object]], headers: list[str] = COLUMNS
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """A workbook with these sheets; each row is appended as given ([] leaves a blank sheet row)."""
+def workbook(sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> openpyxl.Workbook:
+    """A workbook with these sheets; each row is appended as given ([] leaves a blank sheet row).
+
+    `merges`: per sheet, cell ranges to merge, e.g. {"Return": ["E1:F1"]}.
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:
             sheet.append(row)
-    book.save(path)
+        for cells in (merges or {}).get(title, []):
+            sheet.merge_cells(cells)
+    return book
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    workbook(sheets).save(path)
     return path
 
 
