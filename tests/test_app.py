@@ -459,3 +459,30 @@ def test_data_quality_page_shows_submissions_and_recording(app: AppTest) -> None
     recording = at.dataframe[2].value.set_index("MARAC")
     # one meeting a quarter, each recording every field: 100%
     assert recording.loc["Tower Hamlets", "disabled"] == "100%" and recording.loc["Hackney", "Meetings"] == 4
+
+
+def test_commit_after_another_load_refuses_instead_of_rechecking(fixture_db: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from loaders import store
+    from loaders.demo import write_return
+
+    db = tmp_path / "returns.duckdb"
+    shutil.copyfile(fixture_db, db)
+    monkeypatch.setenv("MARAC_DB", str(db))
+    mine = write_return(tmp_path / "mine.csv", [meeting("E09000012", date(2021, 2, 9), cases_discussed=90,
+                                                        referrals_police=90, victims_male=1)]).read_bytes()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("../pages/check_return.py").run()
+    at.file_uploader(key="uploads").set_value([("mine.csv", mine, "text/csv")]).run()
+    at.text_input(key="who").input("Alice").run()
+    # Bob loads another version of the same quarter after Alice read her report
+    with store.writing(db) as conn:
+        store.load_file(conn, write_return(tmp_path / "bob.csv", [meeting("E09000012", date(2021, 2, 9), cases_discussed=80,
+                                                                          referrals_police=80, victims_male=1)]), who="Bob")
+    after_bob = db.read_bytes()
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("The database or the files changed after the report you read")
+    assert db.read_bytes() == after_bob  # Bob's version stands; nothing of Alice's was written

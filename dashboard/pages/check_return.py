@@ -35,7 +35,9 @@ if not uploads:
     st.stop()
 
 files = [(u.name, u.getvalue()) for u in uploads]
-key = (str(path), store.data_version(path), tuple(hashlib.sha256(c).hexdigest() for _, c in files))
+key = (str(path), store.data_version(path), tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files))
+# the check whose report the coordinator last saw: a Commit must be for that one, not a silent re-check
+shown_key = st.session_state.get("shown_key")
 if st.session_state.get("check_key") != key:
     bar = st.progress(0.0, text="Checking…")
     checked = check_uploads(path, files, progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)"))
@@ -72,7 +74,7 @@ if problems:
                           column_config={"Problem": st.column_config.TextColumn(width="large"),
                                          "How to fix": st.column_config.TextColumn(width="large")})
     rows = picked.selection.rows if picked else []
-    selected = listed[rows[0]] if rows else None
+    selected = listed[rows[0]] if rows and rows[0] < len(listed) else None  # a selection can outlive its report
 else:
     st.success("No problems found.", icon=":material/check:")
 
@@ -155,6 +157,11 @@ elif refused:
 ready = bool(checked.loadable) and not synthetic and bool(who)
 if st.button(f"Commit {len(checked.loadable)} file(s)", type="primary", disabled=not ready, key="commit",
              help=None if who or synthetic else "Enter your name first"):
+    if shown_key != key:
+        st.session_state["shown_key"] = key
+        st.error("The database or the files changed after the report you read (another load went in, or a file was "
+                 "replaced). Nothing was written: read the report above again, then commit.")
+        st.stop()
     try:
         results = commit_uploads(path, files, checked, who=who)
     except store.StoreError as problem:
@@ -169,3 +176,4 @@ if st.button(f"Commit {len(checked.loadable)} file(s)", type="primary", disabled
             for r in loaded) + "." + (f" {len(results) - len(loaded)} file(s) not loaded." if len(results) > len(loaded) else ""))
     st.session_state.pop("check_key", None)
     st.rerun()
+st.session_state["shown_key"] = key

@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads, quality_tables
-from dashboard.tables import fit_height
 from dashboard.export.spreadsheet import TableFile
+from dashboard.tables import fit_height
 from loaders.history import history
 from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
@@ -58,20 +58,24 @@ with submissions:
         st.markdown("**Missing returns:** " + "; ".join(f"{r['marac_name']} {r['quarter']}" for r in missing.iter_rows(named=True)))
 
 with recording:
-    frame = recording_completeness(dataset, chosen, codes)
-    st.markdown("For each MARAC, the share of its meetings in the period at which each characteristic of victims/survivors "
-                "was recorded for anyone. A field that is **always 0** across many cases is more likely not being recorded "
-                "than truly absent: the Pan-London review found disability and sexual orientation the worst recorded.")
-    st.dataframe(quality_tables.completeness_summary(frame), hide_index=True, width="stretch")
-    table = quality_tables.completeness_table(frame)
+    if data.restricted():  # shares of a small MARAC's meetings can give back counts other pages withhold
+        st.info("Recording completeness is worked out from unsuppressed counts, so it is for coordinators and is not "
+                "shown in this view.")
+    else:
+        frame = recording_completeness(dataset, chosen, codes)
+        st.markdown("For each MARAC, the share of its meetings in the period at which each characteristic of victims/survivors "
+                    "was recorded for anyone. A field that is **always 0** across many cases is more likely not being recorded "
+                    "than truly absent: the Pan-London review found disability and sexual orientation the worst recorded.")
+        st.dataframe(quality_tables.completeness_summary(frame), hide_index=True, width="stretch")
+        table = quality_tables.completeness_table(frame)
 
-    def flag(value: object) -> str:
-        return "background-color: #fde9b5; color: #0b0c0c" if isinstance(value, str) and value.startswith("⚠") else ""
+        def flag(value: object) -> str:
+            return "background-color: #fde9b5; color: #0b0c0c" if isinstance(value, str) and value.startswith("⚠") else ""
 
-    st.dataframe(table.style.map(flag), hide_index=True, width="stretch", height=fit_height(len(table)),
-                 column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)})
-    downloads.table_buttons(lambda: table_file(f"Recording of victim/survivor characteristics, {name}", table),
-                            key="dq_recording", stem=f"{stem}-recording")
+        st.dataframe(table.style.map(flag), hide_index=True, width="stretch", height=fit_height(len(table)),
+                     column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)})
+        downloads.table_buttons(lambda: table_file(f"Recording of victim/survivor characteristics, {name}", table),
+                                key="dq_recording", stem=f"{stem}-recording")
 
 with checking:
     found = outliers(dataset, chosen, codes)
