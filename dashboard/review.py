@@ -33,7 +33,7 @@ ROW = "Row"
 
 def report_frame(problems: list[Problem]) -> pd.DataFrame:
     """Every problem of every file, errors first, as the table a coordinator works down."""
-    ordered = sorted(problems, key=lambda p: (p.severity is not Severity.ERROR, p.file, p.row or 0))
+    ordered = ordered_problems(problems)
     return pd.DataFrame({
         "Severity": [SEVERITY_WORDS[p.severity] for p in ordered],
         "File": [p.file for p in ordered],

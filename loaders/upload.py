@@ -41,10 +41,6 @@ class FileCheck:
     quarters: list[tuple[str, date]] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # found beside the database
 
-    @property
-    def maracs(self) -> list[str]:
-        return sorted({m for m, _ in self.quarters})
-
 
 @dataclass
 class BatchCheck:
@@ -75,13 +71,15 @@ CASES_SQL = "SELECT marac_code, quarter_start, sum(cases_discussed)::INTEGER FRO
 
 def unique_names(uploads: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Two uploads called 'return.csv' get '(2)' added, so every report line names one file."""
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
     out = []
     for name, content in uploads:
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:
-            stem, dot, suffix = name.rpartition(".")
-            name = f"{stem} ({seen[name]}){dot}{suffix}" if dot else f"{name} ({seen[name]})"
+        given, n = name, 1
+        while name in taken:  # "(2)" may itself be taken by a file really called that
+            n += 1
+            stem, dot, suffix = given.rpartition(".")
+            name = f"{stem} ({n}){dot}{suffix}" if dot else f"{given} ({n})"
+        taken.add(name)
         out.append((name, content))
     return out
 
@@ -90,7 +88,8 @@ def check_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], *, 
                   today: date | None = None, progress: Callable[[int, int], None] | None = None) -> BatchCheck:
     """What committing these files would do, worked out on a copy; the database is not touched.
 
-    `progress(done, total)` is called after each file, for a batch's progress bar.
+    `progress(done, total)` is called after each file, for a batch's progress bar. Raises
+    `store.StoreError` if `db_path` is not a MARAC dashboard database.
     """
     db_path = Path(db_path)
     uploads = unique_names(uploads)
@@ -99,12 +98,16 @@ def check_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], *, 
         version = store.data_version(db_path) or store.ABSENT
         if db_path.exists():
             shutil.copyfile(db_path, work)  # writers swap whole files, so this copy is one consistent version
-        conn = duckdb.connect(str(work))
+        conn = None
         try:
+            conn = duckdb.connect(str(work))
             store.initialise(conn)
             held = held_quarters(conn.sql(HELD_SQL).pl())
+        except duckdb.Error as exc:  # the copy's path would mean nothing to the user: name theirs
+            raise store.StoreError(f"{db_path} is not a MARAC dashboard database ({type(exc).__name__})") from None
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
         before = store.read_tables(work)
         conn = duckdb.connect(str(work))
         try:

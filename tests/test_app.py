@@ -378,20 +378,31 @@ def test_sidebar_offers_the_blank_return(app: AppTest) -> None:
 # ------------------------------------------------------------------ check a return, commit it, see its history
 
 
-def test_check_a_return_then_commit_it_and_see_its_history(fixture_db: Path, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def writable_db(fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture database the app may commit to."""
     import shutil
-
-    import duckdb
-
-    from loaders.demo import write_return
 
     db = tmp_path / "returns.duckdb"
     shutil.copyfile(fixture_db, db)
     monkeypatch.setenv("MARAC_DB", str(db))
+    return db
+
+
+def hackney_q4(tmp_path: Path, name: str, cases: int) -> bytes:
+    """Hackney's 2020-21 Q4 meeting (9 Feb 2021) sent again with `cases` cases, all referred by the police."""
+    from loaders.demo import write_return
+
+    return write_return(tmp_path / name, [meeting("E09000012", date(2021, 2, 9), cases_discussed=cases,
+                                                  referrals_police=cases, victims_male=1)]).read_bytes()
+
+
+def test_check_a_return_then_commit_it_and_see_its_history(writable_db: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    db = writable_db
     # Hackney's 2020-21 Q4 again, corrected to 90 cases (90 police referrals); and a file with a bad date
-    good = write_return(tmp_path / "hackney 2020-21 Q4.csv", [meeting("E09000012", date(2021, 2, 9), cases_discussed=90,
-                                                                      referrals_police=90, victims_male=1)]).read_bytes()
+    good = hackney_q4(tmp_path, "hackney 2020-21 Q4.csv", 90)
     bad = (Path(__file__).parent / "data" / "bad" / "bad-date.csv").read_bytes()
     before = db.read_bytes()
 
@@ -461,26 +472,18 @@ def test_data_quality_page_shows_submissions_and_recording(app: AppTest) -> None
     assert recording.loc["Tower Hamlets", "disabled"] == "100%" and recording.loc["Hackney", "Meetings"] == 4
 
 
-def test_commit_after_another_load_refuses_instead_of_rechecking(fixture_db: Path, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
+def test_commit_after_another_load_refuses_instead_of_rechecking(writable_db: Path, tmp_path: Path) -> None:
     from loaders import store
-    from loaders.demo import write_return
 
-    db = tmp_path / "returns.duckdb"
-    shutil.copyfile(fixture_db, db)
-    monkeypatch.setenv("MARAC_DB", str(db))
-    mine = write_return(tmp_path / "mine.csv", [meeting("E09000012", date(2021, 2, 9), cases_discussed=90,
-                                                        referrals_police=90, victims_male=1)]).read_bytes()
+    db = writable_db
+    mine = hackney_q4(tmp_path, "mine.csv", 90)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("../pages/check_return.py").run()
     at.file_uploader(key="uploads").set_value([("mine.csv", mine, "text/csv")]).run()
     at.text_input(key="who").input("Alice").run()
     # Bob loads another version of the same quarter after Alice read her report
     with store.writing(db) as conn:
-        store.load_file(conn, write_return(tmp_path / "bob.csv", [meeting("E09000012", date(2021, 2, 9), cases_discussed=80,
-                                                                          referrals_police=80, victims_male=1)]), who="Bob")
+        store.load_file(conn, "bob.csv", content=hackney_q4(tmp_path, "bob.csv", 80), who="Bob")
     after_bob = db.read_bytes()
     at.button(key="commit").click().run()
     assert not at.exception

@@ -22,7 +22,7 @@ from loaders.demo import write_return
 from loaders.history import Change, changes, history
 from loaders.return_checks import claimed_quarters, fy_quarter_in
 from loaders.return_model import MeetingRow
-from loaders.upload import check_uploads, commit_uploads
+from loaders.upload import check_uploads, commit_uploads, unique_names
 from tests.conftest import meeting
 
 TODAY = date(2021, 6, 30)
@@ -212,3 +212,17 @@ def test_marac_check_writes_nothing_and_exits_1_on_a_refusal(db: Path, tmp_path:
             "expected a MARAC code from the registry (e.g. E09000012 for Hackney) [unknown-marac]") in done.stderr
     assert "0 would load, 0 unchanged, 1 would be refused" in done.stderr and "Nothing was written." in done.stderr
     assert db.read_bytes() == before
+
+
+def test_same_named_uploads_get_names_no_other_upload_has() -> None:
+    names = [n for n, _ in unique_names([("return.csv", b"a"), ("return.csv", b"b"), ("return (2).csv", b"c"), ("notes", b"d"),
+                                         ("notes", b"e")])]
+    assert names == ["return.csv", "return (2).csv", "return (2) (2).csv", "notes", "notes (2)"]
+
+
+def test_checking_against_a_file_that_is_not_a_database_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "notes.duckdb"
+    db.write_text("not a database")
+    with pytest.raises(store.StoreError, match=r"notes.duckdb is not a MARAC dashboard database \(IOException\)"):
+        check_uploads(db, [hackney_return(tmp_path, "a.csv", (date(2021, 5, 11), 10))], today=TODAY)
+    assert db.read_text() == "not a database"
