@@ -1,4 +1,5 @@
-"""Shipped reference data (registry, geography, population, ethnicity, SafeLives ranges).
+"""Shipped reference data (registry, geography, population, ethnicity, SafeLives ranges, referral
+sectors, events such as the COVID-19 lockdowns).
 
 The CSVs in `data/reference/` are the single source; they are copied into each database
 so a database is self-contained and its figures can be traced to the reference files
@@ -11,6 +12,8 @@ import hashlib
 from pathlib import Path
 
 import polars as pl
+
+from loaders.return_layout import AGENCY_LABELS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
 
@@ -27,6 +30,10 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
     "national": (("national_comparators.csv", "national_england.csv"), {"period_start": pl.Date, "period_end": pl.Date, **{
         c: pl.Float64 for c in ("maracs", "cases", "cases_per_10k", "repeat_rate", "partner_agency_share",
                                 "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male", "share_aged_16_17")}}),
+    # display grouping of SafeLives' referring agencies into sectors (referral-sources page)
+    "referral_sector": (("referral_sectors.csv",), {"sector_order": pl.Int64}),
+    # dated events shaded on trend charts (the 2020-21 COVID-19 lockdowns in England)
+    "event": (("events.csv",), {"start": pl.Date, "end": pl.Date}),
 }
 
 
@@ -60,7 +67,36 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict[str, pl.DataFrame]:
             casts |= {c: pl.Float64 for c in frame.columns if c in _NUMERIC and c not in casts}
             parts.append(frame.with_columns(_typed(frame, file, c, t).alias(c) for c, t in casts.items()))
         frames[table] = pl.concat(parts)
+        if table in _CHECKS:
+            _CHECKS[table](frames[table], files[0])
     return frames
+
+
+def _check_sectors(frame: pl.DataFrame, file: str) -> None:
+    """Each SafeLives agency in exactly one sector and each sector at one position, so shares add up to 1."""
+    agencies = frame["agency"].to_list()
+    unknown = [a for a in agencies if a not in AGENCY_LABELS]
+    twice = sorted({a for a in agencies if agencies.count(a) > 1})
+    missing = [a for a in AGENCY_LABELS if a not in agencies]
+    blank = frame.filter(pl.col("sector").is_null() | pl.col("sector_order").is_null())["agency"].to_list()
+    orders = frame.group_by("sector").agg(pl.col("sector_order").n_unique()).filter(pl.col("sector_order") > 1)["sector"]
+    for problem, names in (("is not a SafeLives agency code", unknown), ("is listed more than once", twice),
+                           ("has no sector", missing), ("needs both a sector and a sector_order", blank),
+                           ("has more than one sector_order", orders.to_list())):
+        if names:
+            raise ReferenceError(f'{file}: "{names[0]}" {problem} (SafeLives agency codes: {", ".join(AGENCY_LABELS)})')
+
+
+def _check_events(frame: pl.DataFrame, file: str) -> None:
+    """An event ends on or after it starts."""
+    backwards = (frame["end"] < frame["start"]).arg_true()
+    if len(backwards):
+        row = int(backwards[0])
+        raise ReferenceError(f'{file}, row {row + 2}: event "{frame["event"][row]}" ends ({frame["end"][row]}) '
+                             f'before it starts ({frame["start"][row]})')
+
+
+_CHECKS = {"referral_sector": _check_sectors, "event": _check_events}
 
 
 _NUMERIC = {"females_16plus", "females_18plus", "persons_total", "persons", "persons_white_british", "share_not_white_british", "census_year"}

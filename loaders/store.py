@@ -76,7 +76,7 @@ CREATE TABLE IF NOT EXISTS held_quarter (
 CREATE OR REPLACE VIEW meeting_current AS SELECT * FROM meeting WHERE superseded_by IS NULL;
 """
 
-_OPTIONAL_REFERENCE = {"cost", "national"}  # added after the first databases were written
+_OPTIONAL_REFERENCE = {"cost", "national", "referral_sector", "event"}  # added after the first databases were written
 _META_DEFAULTS = {"synthetic": "false", "population_base": "census2021"}
 
 

@@ -2,8 +2,8 @@
 
 Volume compares rates as a ratio of Poisson rates (log-scale interval, exp(ln RR ± z·√(1/O₁ + 1/O₂)));
 the repeat rate compares proportions as a difference with Newcombe's hybrid score interval,
-built from the two Wilson intervals. A change is "significant" when its 95% interval leaves
-out no change (1 for a ratio, 0 for a difference).
+built from the two Wilson intervals (`metrics.intervals.newcombe_difference`). A change is
+"significant" when its 95% interval leaves out no change (1 for a ratio, 0 for a difference).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from metrics.intervals import Z, wilson
+from metrics.intervals import Z, newcombe_difference
 
 
 def _array(frame: pl.DataFrame, column: str) -> np.ndarray:
@@ -36,14 +36,8 @@ def with_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         ratio = np.where((o1 > 0) & (o2 > 0) & (r2 > 0), r1 / r2, np.nan)
         spread = z * np.sqrt(1 / o1 + 1 / o2)
         ratio_low, ratio_high = ratio * np.exp(-spread), ratio * np.exp(spread)
-    k1, n1, k2, n2 = (_array(joined, c) for c in ("repeat_cases", "cases", "repeat_cases_previous", "cases_previous"))
-    l1, u1 = wilson(k1, n1)
-    l2, u2 = wilson(k2, n2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p1, p2 = k1 / n1, k2 / n2
-    difference = p1 - p2
-    diff_low = difference - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    diff_high = difference + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    difference, diff_low, diff_high = newcombe_difference(
+        *(_array(joined, c) for c in ("repeat_cases", "cases", "repeat_cases_previous", "cases_previous")))
 
     def series(name: str, values: np.ndarray) -> pl.Series:
         return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)

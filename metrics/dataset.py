@@ -44,6 +44,12 @@ class Dataset:
     #: every version of every MARAC-quarter ever loaded (marac_code, quarter_start, load_id, loaded_at,
     #: loaded_by, meetings, cases, current): the submission history
     versions: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: dated events to shade on trend charts (event, label, start, end, source): the 2020-21 lockdowns;
+    #: empty for a database written before data/reference/events.csv existed
+    events: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: referring agencies grouped into display sectors (agency, sector, sector_order, source);
+    #: empty for a database written before data/reference/referral_sectors.csv existed
+    sectors: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def population_key(self) -> str:
@@ -123,6 +129,8 @@ class Dataset:
             **_cost(tables.get("cost")),
             national=tables.get("national", pl.DataFrame()),
             versions=tables.get("quarter_version", pl.DataFrame()),
+            events=tables.get("event", pl.DataFrame()),
+            sectors=tables.get("referral_sector", pl.DataFrame()),
         )
 
 
