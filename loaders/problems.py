@@ -52,6 +52,20 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "cases-changed-sharply": (Severity.WARNING, "Cases changed by more than half"),
     "demographics-not-recorded": (Severity.WARNING, "No victim/survivor characteristics recorded"),
     "meeting-outside-quarter": (Severity.WARNING, "Meeting outside the quarter the return is for"),
+    # boundary files for the map (`loaders.boundaries`, `marac boundaries load`)
+    "not-a-boundary-file": (Severity.ERROR, "Not a boundary file that can be read"),
+    "boundary-file-too-large": (Severity.ERROR, "Boundary file too large"),
+    "unknown-layer": (Severity.ERROR, "No layer of that name in the file"),
+    "several-layers": (Severity.ERROR, "Several layers of shapes: say which to load"),
+    "not-polygons": (Severity.ERROR, "Shapes are points or lines, not areas"),
+    "no-area-codes": (Severity.ERROR, "No column of local authority codes"),
+    "no-crs": (Severity.ERROR, "Coordinates are not longitude/latitude and no coordinate system is given"),
+    "unusable-crs": (Severity.ERROR, "Coordinate system cannot be converted to longitude/latitude"),
+    "crs-assumed": (Severity.WARNING, "No coordinate system given: longitude/latitude assumed"),
+    "empty-geometry": (Severity.ERROR, "Local authority without a shape"),
+    "invalid-geometry-repaired": (Severity.WARNING, "Invalid shapes repaired"),
+    "unknown-area-codes": (Severity.WARNING, "Shapes skipped: not England or Wales local authorities"),
+    "duplicate-area-code": (Severity.WARNING, "Local authority in several features: shapes joined"),
 }
 
 

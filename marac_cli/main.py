@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -24,6 +24,9 @@ from loaders.demo import write_demo_returns
 from metrics.dataset import Dataset
 from metrics.indicators import COMPLETE_AREA, compute, scoped, value_columns
 from metrics.periods import PeriodError, period
+
+if TYPE_CHECKING:  # geopandas is slow to import: the boundaries commands import it when run
+    from loaders.boundaries import BoundaryLoad
 
 app = typer.Typer(help="MARAC performance dashboard: load quarterly returns and compare MARACs with the SafeLives ranges.",
                   no_args_is_help=True, add_completion=False)
@@ -254,6 +257,70 @@ def history(db: DbOption, marac: Annotated[str, typer.Option(help="MARAC code, e
                       f"{v.meetings} meeting(s), {v.cases} cases  ({state})", markup=False, highlight=False, soft_wrap=True)
             for change in v.changes:
                 out.print(f"      {change.text()}", markup=False, highlight=False, soft_wrap=True)
+
+
+boundaries_app = typer.Typer(help="Local authority boundaries for the map: load a GeoJSON, GeoPackage or shapefile; list what is held.",
+                             no_args_is_help=True)
+app.add_typer(boundaries_app, name="boundaries")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _boundary_summary(result: BoundaryLoad) -> str:
+    """One line saying what a boundary load did, after the problem lines."""
+    if result.outcome == "refused":
+        return f"Refused {result.file}: {_plural(len(result.report.errors), 'error', 'errors')}; no boundaries were changed."
+    if result.outcome == "unchanged":
+        return (f"{result.file} is identical to load {result.same_as}, whose {result.report.rows} boundaries are still current; "
+                "nothing changed.")
+    notes = [f"{result.replaced} replacing earlier ones, kept as history"] if result.replaced else []
+    notes += [f"{result.repaired} repaired"] if result.repaired else []
+    notes += [f"{result.skipped} skipped: not England or Wales local authorities in the reference list"] if result.skipped else []
+    return (f"Loaded {_plural(result.loaded, 'local authority boundary', 'local authority boundaries')} from {result.file}"
+            + (f" ({', '.join(notes)})." if notes else "."))
+
+
+@boundaries_app.command("load")
+def boundaries_load(file: Annotated[Path, typer.Argument(help="GeoJSON, GeoPackage, shapefile (.shp) or a .zip holding one")],
+                    db: DbOption,
+                    who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None,
+                    layer: Annotated[str | None, typer.Option(help="Layer to load, when the file has several")] = None) -> None:
+    """Load local authority boundaries; each code's shape replaces the one held (kept as history). Exit 1 if refused."""
+    from loaders.boundaries import load_boundaries
+
+    for path, missing in ((db, f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first."),
+                          (file, f"No file at {file}.")):
+        if not path.exists():
+            err.print(missing, highlight=False)
+            raise typer.Exit(2)
+    result = load_boundaries(db, file, who=who, layer=layer)
+    for p in result.report.problems:
+        err.print(p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False)
+    err.print(_boundary_summary(result), markup=False, highlight=False)
+    if result.refused:
+        raise typer.Exit(1)
+
+
+@boundaries_app.command("list")
+def boundaries_list(db: DbOption) -> None:
+    """Show the boundaries held: how many, from which file(s), loaded when and by whom."""
+    from loaders.boundaries import boundary_status
+
+    if not db.exists():
+        err.print(f"No database at {db}.", highlight=False)
+        raise typer.Exit(2)
+    status = boundary_status(db)
+    if not status.sources:
+        err.print(f"No boundaries loaded in {db} yet: run `marac boundaries load FILE --db {db}`.", highlight=False)
+        return
+    table = Table("load", "when (UTC)", "file", "by", "boundaries")
+    for s in status.sources:
+        table.add_row(str(s.load_id), str(s.loaded_at)[:19], s.source_file, s.loaded_by or "", str(s.shapes))
+    out.print(table)
+    err.print(f"{_plural(status.shapes, 'local authority boundary', 'local authority boundaries')} held; "
+              f"{status.superseded} earlier kept as history.", highlight=False)
 
 
 class TemplateFormat(StrEnum):
