@@ -9,17 +9,23 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
-from dashboard import data, downloads  # noqa: E402
+from dashboard import data, downloads, presentation  # noqa: E402
 from dashboard.theme import SYNTHETIC_NOTE  # noqa: E402
 from loaders import store  # noqa: E402
 from loaders.template import template_csv, template_xlsx  # noqa: E402
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402
 
-st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide")
+st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide",
+                   initial_sidebar_state="collapsed" if presentation.from_url() else "auto")
 
 PAGES = Path(__file__).parent / "pages"
 FIGURE_PAGES = [
     st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional_overview", default=True),
+    st.Page(PAGES / "regional_comparison.py", title="Regional comparison", url_path="regional_comparison"),
+    st.Page(PAGES / "map.py", title="Map", url_path="map"),
+    st.Page(PAGES / "referrer_mix.py", title="Referrer mix", url_path="referrer_mix"),
+    st.Page(PAGES / "equality.py", title="Equality", url_path="equality"),
+    st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
     st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="borough_profile"),
     st.Page(PAGES / "board_pack.py", title="Board pack", url_path="board_pack"),
 ]
@@ -40,6 +46,7 @@ def _only_check(message: str) -> None:
 
 
 with st.sidebar:
+    presentation.toggle()
     st.markdown("**Population base for rates**")
     st.radio("Source", list(BASE_LABELS), key="population_base", format_func=BASE_LABELS.get, bind="query-params",
              help="Census 2021 covers every local authority. ONS mid-2023 estimates are transcribed for the "
@@ -71,7 +78,8 @@ if loaded[0].synthetic:
     st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
 if loaded[0].meetings.is_empty():
     _only_check("The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`.")
-navigation = st.navigation([*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else [])])
+navigation = st.navigation([*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else [])],
+                           position="hidden" if presentation.presenting() else "sidebar")
 
 with st.sidebar:
     st.caption(data.status_line(loaded[0]))

@@ -28,8 +28,9 @@ from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range, Ranges
 
 
-def _frame_text(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool,
-                withheld: list[str] | None = None) -> go.Figure:
+def framed(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool,
+           withheld: list[str] | None = None) -> go.Figure:
+    """Title, subtitle, source line, the synthetic mark and who is withheld: what a chart carries wherever it goes."""
     fig.update_layout(template=TEMPLATE, title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
     bottom = fig.layout.margin.b or 60
     if withheld:  # an exported chart says who is missing and why, rather than leaving a silent gap
@@ -51,42 +52,66 @@ def source_line(range_edition: str, base_label: str) -> str:
     return f"Source: MARAC quarterly returns; SafeLives ranges ({range_edition}); population: {base_label}."
 
 
-def _tick_format(values: list[float | None]) -> str:
+def tick_format(values: list[float | None]) -> str:
     """Whole percents, or one decimal when every value is small (aged 16-17, LGBT+), so ticks don't repeat."""
     present = [v for v in values if v is not None]
     return ".1%" if present and max(present) < 0.1 else ".0%"
 
 
+#: fills for colouring by BCU: Okabe-Ito without its yellow (too pale on white); each bar is outlined in ink, and
+#: a second round of BCUs gets a hatch, so no two BCUs share a look and colour is never the only clue
+BCU_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+BCU_PATTERNS = ["", "/", "x"]
+
+
 def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
-                synthetic: bool = False, highlight: str | None = None, withheld: list[str] | None = None) -> go.Figure:
-    """Groups ranked by one indicator, coloured and labelled by verdict, with the expected range shaded.
+                synthetic: bool = False, highlight: str | None = None, withheld: list[str] | None = None,
+                colour_by: str = "verdict", height: int | None = None) -> go.Figure:
+    """Groups ranked by one indicator, coloured by verdict (or by BCU) and labelled by verdict, with the expected range shaded.
 
     Labels carry just enough decimals to sit on the verdict's side of the range, and are
-    placed beyond both the bar and any local-share mark so the two never overlap.
+    placed beyond both the bar and any local-share mark so the two never overlap. Each bar
+    carries its group code as `customdata`, so a click on it can open that MARAC.
     """
     data = frame.filter(pl.col(indicator.value).is_not_null()).sort(indicator.value)
     values = data[indicator.value].to_list()
     names = data["group_name"].to_list()
+    codes = data["group_code"].to_list()
     verdicts = data[indicator.verdict].to_list() if indicator.verdict else [None] * len(values)
     local = indicator.key == "racially_minoritised" and "local_share_not_white_british" in data.columns
     locals_ = data["local_share_not_white_british"].to_list() if local else [None] * len(values)
-    colours = [VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts]
-    widths = [3 if code == highlight else 0 for code in data["group_code"].to_list()]
-    least = 1 if _tick_format(values) == ".1%" else 0
+    by_bcu = colour_by == "bcu" and "bcu" in data.columns
+    bcus = [b or "no BCU" for b in data["bcu"].to_list()] if by_bcu else [None] * len(values)
+    least = 1 if tick_format(values) == ".1%" else 0
     text = [f"{percent_beside_verdict(v, d, item, loc, least)} {verdict_label(d) if indicator.verdict else ''}".strip()
-            for v, d, loc in zip(values, verdicts, locals_, strict=True)]
+            + (f"  · {b}" if by_bcu else "") for v, d, loc, b in zip(values, verdicts, locals_, bcus, strict=True)]
     low_col, high_col = f"{indicator.value}_ci95_low", f"{indicator.value}_ci95_high"
-    error, tops = None, values
+    lows = highs = None
+    tops = values
     if low_col in data.columns and high_col in data.columns:  # 95% intervals as whiskers, so chance is visible
         lows, highs = data[low_col].to_list(), data[high_col].to_list()
-        error = dict(type="data", symmetric=False, color="#505a5f", thickness=1.2, width=3,
-                     array=[h - v if h is not None else 0 for v, h in zip(values, highs, strict=True)],
-                     arrayminus=[v - lo if lo is not None else 0 for v, lo in zip(values, lows, strict=True)])
         tops = [max(v, h) if h is not None else v for v, h in zip(values, highs, strict=True)]
-    fig = go.Figure(go.Bar(
-        x=values, y=names, orientation="h", marker=dict(color=colours, line=dict(color="#0b0c0c", width=widths)),
-        error_x=error, hovertemplate="%{y}: %{x:.1%}<extra></extra>", name=indicator.label, showlegend=False,
-    ))
+
+    def bars(rows: list[int], colour: list[str] | str, name: str, pattern: str = "", outline: float = 0.0) -> go.Bar:
+        error = None
+        if lows is not None and highs is not None:
+            error = dict(type="data", symmetric=False, color="#505a5f", thickness=1.2, width=3,
+                         array=[highs[i] - values[i] if highs[i] is not None else 0 for i in rows],
+                         arrayminus=[values[i] - lows[i] if lows[i] is not None else 0 for i in rows])
+        return go.Bar(x=[values[i] for i in rows], y=[names[i] for i in rows], customdata=[codes[i] for i in rows],
+                      orientation="h", name=name, error_x=error, hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+                      showlegend=by_bcu,
+                      marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", size=7),
+                                  line=dict(color="#0b0c0c", width=[3 if codes[i] == highlight else outline for i in rows])))
+
+    fig = go.Figure()
+    if by_bcu:
+        for n, bcu in enumerate(sorted(set(bcus))):
+            rows = [i for i, b in enumerate(bcus) if b == bcu]
+            fig.add_trace(bars(rows, BCU_COLOURS[n % len(BCU_COLOURS)], bcu, BCU_PATTERNS[n // len(BCU_COLOURS) % len(BCU_PATTERNS)], 0.8))
+    else:
+        colours = [VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts]
+        fig.add_trace(bars(list(range(len(values))), colours, indicator.label))
     if local:
         fig.add_trace(go.Scatter(x=locals_, y=names, mode="markers",
                                  marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
@@ -100,11 +125,12 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
                       line_width=0)
         fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
                            yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
-    top = max([*ends, high or 0, low or 0]) * 1.25 or 0.01  # all zeros still get an axis
-    fig.update_xaxes(tickformat=_tick_format(values), title=indicator.label, range=[0, top])
-    fig.update_layout(height=max(300, 26 * len(names) + 220), showlegend=local, bargap=0.25,
+    top = max([*ends, high or 0, low or 0]) * (1.45 if by_bcu else 1.25) or 0.01  # all zeros still get an axis
+    fig.update_xaxes(tickformat=tick_format(values), title=indicator.label, range=[0, top])
+    fig.update_yaxes(categoryorder="array", categoryarray=names)
+    fig.update_layout(height=height or max(300, 26 * len(names) + 220), showlegend=local or by_bcu, bargap=0.25, barmode="overlay",
                       margin=dict(l=200, r=40, t=120, b=100))
-    return _frame_text(fig, indicator.label, subtitle, source, synthetic, withheld)
+    return framed(fig, indicator.label, subtitle, source, synthetic, withheld)
 
 
 #: how each published national scope is marked on trends: UK rolling snapshots, England by financial year
@@ -132,23 +158,8 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
             line=dict(color=SERIES[i % len(SERIES)], width=3 if i == 0 else 1.5, dash="solid" if i == 0 else "dot"),
             hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
         ))
-    if national is not None and not national.is_empty() and indicator.value in national.columns:
-        scopes = national.partition_by("scope", maintain_order=True, as_dict=True) if "scope" in national.columns else {("UK",): national}
-        for (scope, *_), published in scopes.items():
-            points = [(quarter_label(quarter_of(e)), v) for e, v in zip(published["period_end"], published[indicator.value], strict=True)
-                      if quarter_label(quarter_of(e)) in labels and v is not None]
-            if points:
-                symbol, colour = NATIONAL_MARKERS.get(scope, ("circle", MUTED))
-                fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
-                                         name=f"{scope}, SafeLives", marker=dict(symbol=symbol, size=11, color=colour),
-                                         hovertemplate=f"{scope}, SafeLives, 12 months to %{{x}}: %{{y:.1%}}<extra></extra>"))
-    low, high = item.bounds()
-    if low is not None:
-        plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]
-        fig.add_hrect(y0=low, y1=high if high is not None else max([*plotted, low]) * 1.15, fillcolor=RANGE_FILL,
-                      line_width=0, layer="below")
-        fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
-                           yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
+    add_national(fig, national, indicator, labels)
+    add_range_band(fig, item)
     if local_share is not None and indicator.key == "racially_minoritised":
         fig.add_hline(y=local_share, line=dict(color="#0b0c0c", width=1.5, dash="dash"),
                       annotation_text=f"local share not White British {local_share:.1%}", annotation_position="bottom left")
@@ -157,11 +168,39 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
         fig.add_vrect(x0=labels.index(chosen[0]) - 0.5, x1=labels.index(chosen[-1]) + 0.5, fillcolor="rgba(80, 90, 95, 0.08)",
                       line_width=0, layer="below")
     values = [v for trace in fig.data for v in (trace.y or []) if v is not None]
-    fig.update_yaxes(tickformat=_tick_format(values), title=indicator.label, rangemode="tozero")
+    fig.update_yaxes(tickformat=tick_format(values), title=indicator.label, rangemode="tozero")
     fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=labels, tickmode="array",
                      tickvals=labels[::-2][::-1])
     fig.update_layout(height=480, margin=dict(t=120, b=130))
-    return _frame_text(fig, title, subtitle, source, synthetic)
+    return framed(fig, title, subtitle, source, synthetic)
+
+
+def add_national(fig: go.Figure, national: pl.DataFrame | None, indicator: Indicator, labels: list[str]) -> None:
+    """SafeLives' published national figures as markers (UK and England each its own symbol), at the quarter each
+    12-month figure ends, for the quarters the chart shows."""
+    if national is None or national.is_empty() or indicator.value not in national.columns:
+        return
+    scopes = national.partition_by("scope", maintain_order=True, as_dict=True) if "scope" in national.columns else {("UK",): national}
+    for (scope, *_), published in scopes.items():
+        points = [(quarter_label(quarter_of(e)), v) for e, v in zip(published["period_end"], published[indicator.value], strict=True)
+                  if quarter_label(quarter_of(e)) in labels and v is not None]
+        if points:
+            symbol, colour = NATIONAL_MARKERS.get(scope, ("circle", MUTED))
+            fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
+                                     name=f"{scope}, SafeLives", marker=dict(symbol=symbol, size=11, color=colour),
+                                     hovertemplate=f"{scope}, SafeLives, 12 months to %{{x}}: %{{y:.1%}}<extra></extra>"))
+
+
+def add_range_band(fig: go.Figure, item: Range) -> None:
+    """The expected range shaded across a chart with values up the y axis, and said in words above it."""
+    low, high = item.bounds()
+    if low is None:
+        return
+    plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]
+    fig.add_hrect(y0=low, y1=high if high is not None else max([*plotted, low]) * 1.15, fillcolor=RANGE_FILL,
+                  line_width=0, layer="below")
+    fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
+                       yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
 
 
 def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
@@ -180,7 +219,7 @@ def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     fig = go.Figure()
     if not n:
         fig.add_annotation(text="No MARAC has figures for this period", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
-        return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
+        return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
     centre = sum(v * d for v, d in zip(values, n, strict=True)) / sum(n)
     top = max(n) * 1.05
     xs = [top * i / 200 for i in range(1, 201)]
@@ -208,9 +247,9 @@ def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     ))
     axis = "recommended cases in the period" if indicator.key == "volume" else f"{denominator.replace('_', ' ')} in the period"
     fig.update_xaxes(title=axis, rangemode="tozero")
-    fig.update_yaxes(title=indicator.label, tickformat=_tick_format(values), rangemode="tozero")
+    fig.update_yaxes(title=indicator.label, tickformat=tick_format(values), rangemode="tozero")
     fig.update_layout(height=520, margin=dict(t=120, b=110))
-    return _frame_text(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
+    return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
 
 
 SIGNIFICANCE_COLOURS = {"below": VERDICT_STYLE["below"]["colour"], "within": VERDICT_STYLE["within"]["colour"],
@@ -263,4 +302,4 @@ def spine_chart(own: dict[str, object], peers: pl.DataFrame, ranges: Ranges, *, 
     fig.update_xaxes(range=[-0.02, 1.02], showticklabels=False, showgrid=False, zeroline=False,
                      title="each line runs from the lowest to the highest MARAC among the comparators")
     fig.update_layout(height=120 + 48 * max(row, 1), margin=dict(l=330, r=30, t=120, b=100))
-    return _frame_text(fig, title, subtitle, source, synthetic)
+    return framed(fig, title, subtitle, source, synthetic)

@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard import data as store_data
 from metrics.dataset import Dataset
+from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import WINDOWS, Period
+
+#: the profile page's script; `st.switch_page` takes an absolute path to a page `st.navigation` registered
+PROFILE_PAGE = Path(__file__).resolve().parent / "pages" / "borough_profile.py"
+
+
+def window_label(window: str) -> str:
+    """How a window reads in its selectbox and so in the URL, e.g. 'Rolling 12 months'."""
+    return WINDOWS[window].capitalize()
+
+
+def end_label(end: date) -> str:
+    """How a period end reads in its selectbox and so in the URL, e.g. '30 Sep 2025'."""
+    return end.strftime("%d %b %Y")
 
 
 def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
     """Window and period end; a financial year can only end on 31 March."""
     ends = store_data.period_ends(dataset)
     with columns[0]:
-        window = st.selectbox("Period", list(WINDOWS), format_func=lambda w: WINDOWS[w].capitalize(), key="window",
-                              bind="query-params")
+        window = st.selectbox("Period", list(WINDOWS), format_func=window_label, key="window", bind="query-params")
     if window == "fy":
         ends = [e for e in ends if e.month == 3]
     if not ends:
         st.info("No complete financial year (ending 31 March) is held yet: choose another period.")
         st.stop()
     with columns[1]:
-        end = st.selectbox("Ending", ends, format_func=lambda d: d.strftime("%d %b %Y"), key="period_end",
-                           bind="query-params")
+        end = st.selectbox("Ending", ends, format_func=end_label, key="period_end", bind="query-params")
     return end, window
 
 
@@ -45,3 +58,37 @@ def period_caption(chosen: Period, dataset: Dataset) -> str:
     return (f"{label}: {chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}. "
             f"Population base for rates: {dataset.base_label}. "
             f"Ranges: {dataset.ranges.edition}.{local}")
+
+
+def indicator_control(column, options: tuple[Indicator, ...] = INDICATORS, key: str = "indicator") -> Indicator:
+    """One indicator, kept in the URL by its label (e.g. `?indicator=Repeat+rate`), shared by the comparison pages."""
+    with column:
+        return st.selectbox("Indicator", list(options), format_func=lambda i: i.label, key=key, bind="query-params")
+
+
+def open_profile(dataset: Dataset, code: str, indicator: Indicator | None = None) -> None:
+    """Go to a MARAC's profile, for the same period and indicator.
+
+    Only the profile's own parameters are passed: Streamlit refuses to set, from here, a
+    parameter that a widget on this page is bound to. The period travels in session state,
+    under the same keys the profile's period choices use.
+    """
+    names = dict(dataset.maracs.select("marac_code", "marac_name").iter_rows())
+    if code not in names:  # a click on something that is not a MARAC (a BCU's bar): stay
+        return
+    params = {"marac": names[code]}
+    if indicator is not None:
+        params["profile_indicator"] = indicator.label
+    st.switch_page(PROFILE_PAGE, query_params=params)
+
+
+def clicked_code(event: object) -> str | None:
+    """The group code a click on a chart chose (bars and map markers carry it as customdata), if any."""
+    points = (getattr(event, "selection", None) or {}).get("points", []) if event is not None else []
+    for point in points:
+        custom = point.get("customdata")
+        if isinstance(custom, list):
+            custom = custom[0] if custom else None
+        if custom:
+            return str(custom)
+    return None

@@ -257,3 +257,83 @@ def shielded_trend(path: str, data_version: str, population: str, area: str, qua
 
 def chosen_period(end: date, window: str) -> Period:
     return period(end, window)
+
+
+# ------------------------------------------------------------------------------------------------ maps
+
+MAP_KINDS = {"tiles": "Tile map (equal squares)", "boundaries": "Boundaries"}
+
+
+@st.cache_data(show_spinner=False)
+def tile_layout() -> pl.DataFrame:
+    from loaders.layout import read_tile_layout
+
+    return read_tile_layout()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the boundaries…")
+def _boundaries(path: str, data_version: str) -> tuple[object, pl.DataFrame]:
+    """The loaded local authority boundaries and which authorities each MARAC covers (once per database version)."""
+    from loaders.boundaries import read_boundaries
+
+    return read_boundaries(Path(path)), store.read_tables(path)["marac_area"]
+
+
+def map_kinds(data: Dataset, path: str, data_version: str, area: str) -> list[str]:
+    """The maps this area can have, the default first: London opens on its tile map; an area with loaded
+    boundaries and no tile layout opens on its boundaries."""
+    codes = scoped_codes(data, area)
+    from dashboard.maps import choose_layout
+
+    kinds = ["tiles"] if choose_layout(tile_layout(), codes) else []
+    boundaries, _ = _boundaries(path, data_version)
+    held = set(boundaries["area_code"]) if len(boundaries) else set()
+    if held and held & set(_boundaries(path, data_version)[1].filter(pl.col("marac_code").is_in(codes))["lad_code"]):
+        kinds.append("boundaries")
+    return kinds
+
+
+@st.cache_resource(max_entries=16, show_spinner="Drawing the map…")
+def map_shapes(path: str, data_version: str, population: str, area: str, kind: str) -> tuple[object, list[str], dict[str, str]]:
+    """(shapes with marac_code, name and geometry; names of the area's MARACs not drawn; short labels by code).
+
+    Geometry is built once per database version and area, not on every click.
+    """
+    from dashboard.maps import boundary_shapes, choose_layout, tile_shapes
+
+    members = _scope(dataset(path, data_version, population), area).maracs
+    codes = members["marac_code"].to_list()
+    layout = tile_layout()
+    chosen = choose_layout(layout, codes)
+    cells = layout.filter(pl.col("layout") == chosen) if chosen else layout.clear()
+    labels = dict(zip(cells["marac_code"].to_list(), cells["abbreviation"].to_list(), strict=True))
+    if kind == "tiles":
+        registry = set(dataset(path, data_version, population).maracs["marac_code"])
+        # the area's MARACs, and cells with no MARAC at all (the City of London) for orientation
+        cells = cells.filter(pl.col("marac_code").is_in(codes) | ~pl.col("marac_code").is_in(list(registry)))
+        missing = sorted(members.filter(~pl.col("marac_code").is_in(cells["marac_code"].to_list()))["marac_name"].to_list())
+        return tile_shapes(cells), missing, labels
+    boundaries, marac_areas = _boundaries(path, data_version)
+    shapes, missing = boundary_shapes(boundaries, marac_areas, members)
+    return shapes, missing, labels
+
+
+# ------------------------------------------------------------------------------------------------ trends
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def rolling_trend(path: str, data_version: str, population: str, grouping: str, area: str | None = None) -> pl.DataFrame:
+    """Each quarter's figures per group with the rolling 12 months to that quarter (`<value>_12m`)."""
+    from metrics.rolling import rolling_year
+
+    per_10k = dataset(path, data_version, population).ranges.value("recommended_cases_per_10k")
+    return rolling_year(trend(path, data_version, population, grouping, area), per_10k)
+
+
+def shielded_rolling(path: str, data_version: str, population: str, area: str,
+                     quarters: list[date]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """MARAC and area series suppressed together, each 12-month figure blank where a quarter in it is hidden."""
+    from metrics.rolling import rolling_year
+
+    per_10k = dataset(path, data_version, population).ranges.value("recommended_cases_per_10k")
+    marac_q, area_q = shielded_trend(path, data_version, population, area, quarters)
+    return rolling_year(marac_q, per_10k), rolling_year(area_q, per_10k)

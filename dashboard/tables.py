@@ -146,11 +146,17 @@ def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, *,
                   hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None,
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """BCU rows followed by the area's own row, in the overview's two tables (`hidden`: each part's suppressed cells)."""
-    both = pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
-    merged = None
-    if hidden is not None:
-        merged = dict(hidden[0]) | {(row + groups.height, column): label for (row, column), label in hidden[1].items()}
+    both, merged = _stacked(groups, total, hidden)
     return overview_frames(both, ranges, name_header="Area", hidden=merged)
+
+
+def _stacked(groups: pl.DataFrame, total: pl.DataFrame, hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None,
+             ) -> tuple[pl.DataFrame, dict[tuple[int, str], str] | None]:
+    """Group rows then the total's row in one frame, with both parts' suppressed cells renumbered to match."""
+    both = pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
+    if hidden is None:
+        return both, None
+    return both, dict(hidden[0]) | {(row + groups.height, column): label for (row, column), label in hidden[1].items()}
 
 
 def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
@@ -327,3 +333,133 @@ def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     return table.style.map(_fill, subset=["Verdict"])
 
 
+
+
+
+UNSURE_MARK = "?"
+
+
+class Labelled(float):
+    """A number that sorts as itself but prints as its words ("30.0% ● within"), with its cell colour.
+
+    st.dataframe sorts a column on the numbers it receives and shows what the Styler prints, so a
+    matrix cell can read as value-and-verdict while a click on its header still sorts by value.
+    """
+
+    __slots__ = ("label", "fill")
+
+    def __new__(cls, value: float, label: str, fill: str = "") -> Labelled:
+        number = super().__new__(cls, value)
+        number.label, number.fill = label, fill
+        return number
+
+    def __reduce__(self) -> tuple[object, ...]:  # copies (st.cache_data, deepcopy) keep the words
+        return Labelled, (float(self), self.label, self.fill)
+
+
+def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC",
+           hidden: dict[tuple[int, str], str] | None = None) -> pd.DataFrame:
+    """Every group × every indicator in one table: each cell the value and its verdict in words ("30.0% ● within").
+
+    Cells are `Labelled` numbers (percent × 100), so a click on a header sorts by value while the
+    cell reads as words; `styled_matrix` prints them and fills the verdict colour. A "?" after the
+    verdict: the 95% interval reaches across a range bound, so chance could explain it. `hidden`
+    (suppression) puts "<5" or "withheld" in a cell instead, and that column is then printed as text.
+    """
+    hidden = hidden or {}
+    columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
+    if "bcu" in frame.columns:
+        columns["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
+    columns["Cases"] = [hidden.get((row, "cases"), v) for row, v in enumerate(frame["cases"].to_list())]
+    for ind in INDICATORS:
+        item = ranges.get(ind.range_key) if ind.range_key else None
+        values = frame[ind.value].to_list()
+        verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
+        sure = frame[f"{ind.value}_significance"].to_list() if f"{ind.value}_significance" in frame.columns else [None] * len(values)
+        locals_ = frame["local_share_not_white_british"].to_list() if ind.key == "racially_minoritised" else [None] * len(values)
+        cells: list[object] = []
+        for row, (value, verdict, supported, local) in enumerate(zip(values, verdicts, sure, locals_, strict=True)):
+            if (row, ind.value) in hidden or value is None:
+                cells.append(hidden.get((row, ind.value)))
+                continue
+            label = f"{value:.{decimals_for(value, verdict, item, local, least=1)}%}"
+            if ind.verdict and verdict:
+                label += f" {verdict_label(verdict)}{UNSURE_MARK if qualifier(verdict, supported) else ''}"
+            cells.append(Labelled(value * 100, label, VERDICT_STYLE[verdict]["fill"] if ind.verdict and verdict else ""))
+        columns[f"{SHORT[ind.key]} %"] = cells
+        if ind.key == "racially_minoritised":
+            columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
+    table = {}
+    for header, cells in columns.items():
+        if any(isinstance(c, str) for c in cells) and header != name_header and header != "BCU":  # words among numbers: all text
+            cells = [c if isinstance(c, str) else _matrix_text(c, header) for c in cells]
+            table[header] = pd.Series(cells, dtype="object")
+        elif header in ("Cases", LOCAL_HEADER):
+            table[header] = pd.Series(cells, dtype="Float64")
+        else:
+            table[header] = pd.Series(cells, dtype="object")
+    return pd.DataFrame(table)
+
+
+def matrix_totals(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, *,
+                  hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None) -> pd.DataFrame:
+    """BCU rows then the area's own row, as a matrix (`hidden`: each part's suppressed cells)."""
+    both, merged = _stacked(groups, total, hidden)
+    return matrix(both, ranges, name_header="Area", hidden=merged)
+
+
+def matrix_config(table: pd.DataFrame, header: str) -> dict[str, object]:
+    """Names wide enough to read; each indicator column explained on hover of its header."""
+    import streamlit as st  # display configuration only
+
+    config: dict[str, object] = {header: st.column_config.TextColumn(header, width=180, pinned=True)}
+    for column in table.columns:
+        if column.endswith("%") and column != LOCAL_HEADER:
+            config[column] = st.column_config.Column(column, help=VERDICT_HELP.replace("'(could be chance)'", "'?'"), width=150)
+    return config
+
+
+def printed_matrix(table: pd.DataFrame) -> pd.DataFrame:
+    """The matrix as text, every cell as the screen prints it: what a CSV or XLSX download holds."""
+    return pd.DataFrame({c: [v if isinstance(v, str) and c in (table.columns[0], "BCU") else _matrix_text(v, c) for v in table[c]]
+                         for c in table.columns})
+
+
+def _matrix_text(cell: object, header: str) -> str:
+    if isinstance(cell, Labelled):
+        return cell.label
+    if isinstance(cell, str):
+        return cell
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return "–"
+    return f"{cell:,.0f}" if header == "Cases" else f"{cell:.1f}%"
+
+
+def styled_matrix(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
+    """The matrix as it reads on screen: each cell's value and verdict, filled with the verdict's colour."""
+    def shown(value: object) -> object:
+        return value.label if isinstance(value, Labelled) else value
+
+    numeric = [c for c in table.columns if c in ("Cases", LOCAL_HEADER) and table[c].dtype != object]
+    style = (table.style.format(shown, na_rep="–")
+             .format(_shown("{:,.0f}"), subset=[c for c in numeric if c == "Cases"], na_rep="–")
+             .format(_shown("{:.1f}%"), subset=[c for c in numeric if c == LOCAL_HEADER], na_rep="–")
+             .map(lambda v: f"background-color: {v.fill}" if isinstance(v, Labelled) and v.fill else ""))
+    if bold_last and len(table):
+        style = style.apply(lambda r: ["font-weight: bold" if r.name == table.index[-1] else "" for _ in r], axis=1)
+    return style
+
+
+def trend_table(series: dict[str, pl.DataFrame], ind: Indicator, *, last: object = None) -> pd.DataFrame:
+    """One row per quarter, newest first: each series' 12 months to that quarter and the quarter on its own (percent)."""
+    from metrics.periods import quarter_label, quarter_of
+
+    quarters = sorted({q for frame in series.values() for q in frame["quarter_start"].to_list()
+                       if last is None or q <= quarter_of(last)}, reverse=True)
+    columns: dict[str, list[object]] = {"Quarter": [quarter_label(q) for q in quarters]}
+    for name, frame in series.items():
+        for column, words in ((f"{ind.value}_12m", "12 months"), (ind.value, "quarter")):
+            if column in frame.columns:
+                values = dict(zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True))
+                columns[f"{name}, {words} %"] = [_pct(values.get(q)) for q in quarters]
+    return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "Quarter" else "Float64") for k, v in columns.items()})

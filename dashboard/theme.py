@@ -40,6 +40,24 @@ def verdict_words(verdict: str | None) -> str:
     return VERDICT_STYLE.get(verdict, VERDICT_STYLE[None])["words"]
 
 
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours (AA: 4.5 for text, 3 for large text and graphics)."""
+    a, b = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_colour(fill: str) -> str:
+    """White or ink, whichever reads better on a fill."""
+    return "#ffffff" if contrast_ratio("#ffffff", fill) >= contrast_ratio(INK, fill) else INK
+
+
 def _template() -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(

@@ -36,7 +36,8 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     had returns from at least one of the group's MARACs).
 
     A 12-month figure is null unless the group has rows for all four consecutive quarters in
-    the frame (so the first three quarters of a series, and any window reaching over a quarter
+    the frame, none of them with a count hidden by small-number suppression (a quarter with
+    returns whose count is null: summing round the gap would understate the year), (so the first three quarters of a series, and any window reaching over a quarter
     missing from the frame, are null) and its summed denominator is above 0. A quarter that is
     in the frame but had no returns adds nothing to either sum: as in `compute`, a missing
     return lowers neither the volume (set against population-time) nor any share;
@@ -56,6 +57,7 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     base = quarterly.select(
         "group_code", "quarter_start",
         (pl.col("maracs_reporting") > 0).alias("_had_data"),
+        ((pl.col("maracs_reporting") > 0) & pl.any_horizontal(pl.col(c).is_null() for c in counts)).alias("_hidden"),
         *(pl.col(c).cast(pl.Float64) for c in counts),
         (pl.col("recommended_cases") * 10_000 / recommended_per_10k).alias("_population_years"),
     )
@@ -66,9 +68,10 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     summed = windows.group_by("group_code", "quarter_start").agg(
         pl.len().alias("_rows"),
         pl.col("_had_data").sum().cast(pl.Int64).alias("quarters_in_12m"),
+        pl.col("_hidden").any().alias("_hidden"),
         *(pl.col(c).sum() for c in [*counts, "_population_years"]),
     )
-    complete = pl.col("_rows") == QUARTERS_IN_YEAR
+    complete = (pl.col("_rows") == QUARTERS_IN_YEAR) & ~pl.col("_hidden")
     figures = summed.select(
         "group_code", "quarter_start", "quarters_in_12m",
         *(pl.when(complete & (pl.col(den) > 0)).then(pl.col(num) / pl.col(den) * (10_000 if value == "cases_per_10k" else 1))

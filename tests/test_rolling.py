@@ -142,3 +142,16 @@ def test_lockdowns_reach_the_dataset_typed_and_sorted(fixture_db: Path) -> None:
     lockdowns = events.filter(pl.col("event") != "lockdown_period_2020_21")
     # the overall period runs from the first lockdown's start to the third's end
     assert (lockdowns["start"].min(), lockdowns["end"].max()) == rows["lockdown_period_2020_21"]
+
+
+def test_a_count_hidden_by_suppression_leaves_its_years_blank_not_understated(data) -> None:
+    # Alpha's Jan-Mar 2020 repeat count (50 of 50 cases) hidden, as suppression leaves it (null). Summing round it would
+    # give the year to December 2020 (4 + 2 + 3) / 80 = 11% instead of 59 / 80 = 74%, so that year is blank instead
+    q = quarterly(data, "marac")
+    hidden = q.with_columns(pl.when((pl.col("group_code") == "MA") & (pl.col("quarter_start") == date(2020, 1, 1)))
+                            .then(None).otherwise(pl.col("repeat_cases")).alias("repeat_cases"))
+    out = rolling_year(hidden, PER_10K)
+    assert cell(out, "MA", date(2020, 10, 1), "repeat_rate_12m") is None
+    assert cell(out, "MA", date(2020, 10, 1), "police_share_12m") is None  # the whole year is withheld, not one share
+    assert cell(out, "MA", date(2021, 1, 1), "repeat_rate_12m") == pytest.approx(12 / 40)  # the year to March 2021 is clear of it
+    assert cell(out, "MB", date(2020, 10, 1), "repeat_rate_12m") == cell(rolling_year(q, PER_10K), "MB", date(2020, 10, 1), "repeat_rate_12m")

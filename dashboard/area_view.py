@@ -1,0 +1,125 @@
+"""What every area page starts with: title, area and period (and indicator) choices, and the area's figures.
+
+The comparison, map, referrer, equality and trend pages all look at one area for one period.
+This sets them up alike: the choices in the URL, tucked under a button in presentation mode,
+the figures for the screen (suppressed for a restricted viewer) and the suppressed figures
+every download is made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, controls, data, downloads, presentation
+from dashboard.export.spreadsheet import TableFile, suppression_note
+from metrics.dataset import Dataset
+from metrics.indicators import INDICATORS, Indicator
+from metrics.periods import Period
+from metrics.suppression import Suppressed
+
+
+@dataclass
+class AreaView:
+    dataset: Dataset
+    version: str
+    area: str  # 'region:London'
+    end: date
+    window: str
+    chosen: Period
+    indicator: Indicator | None
+    #: MARACs, BCUs and the area total as the page shows them (suppressed for a restricted viewer)
+    maracs: pl.DataFrame
+    bcus: pl.DataFrame
+    total: pl.DataFrame
+    #: the same, suppressed: what every download is made from
+    shielded: tuple[Suppressed, Suppressed, Suppressed]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return str(data.db_path())
+
+    @property
+    def population(self) -> str:
+        return self.dataset.population_key
+
+    @property
+    def name(self) -> str:
+        return data.area_name(self.area)
+
+    @property
+    def restricted(self) -> bool:
+        return data.restricted()
+
+    @property
+    def source(self) -> str:
+        return charts.source_line(self.dataset.ranges.edition, self.dataset.base_label)
+
+    @property
+    def subtitle(self) -> str:
+        return f"{self.name}, {self.chosen.label}"
+
+    @property
+    def stem(self) -> str:
+        return downloads.slug(self.name, self.chosen.end)
+
+    def table_file(self, title: str, table: Any, decimals: dict[tuple[int, str], int] | None = None) -> TableFile:
+        notes = [f"{self.name}, {self.chosen.label}.", self.source, suppression_note(data.small_number_threshold())]
+        return TableFile(title, table, notes, self.dataset.synthetic, decimals or {})
+
+    def withheld(self, column: str) -> list[str]:
+        """MARACs whose figure in `column` suppression hides (named on exported charts)."""
+        return self.shielded[0].withheld_names(column)
+
+    def screen_withheld(self, column: str) -> list[str] | None:
+        """The same, for the page itself: only a restricted viewer's page hides anyone."""
+        return self.withheld(column) if self.restricted else None
+
+    def total_row(self) -> dict[str, object] | None:
+        return self.total.row(0, named=True) if self.total.height else None
+
+
+def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATORS,
+              more: Callable[[Any, Dataset, str], dict[str, Any]] | None = None) -> AreaView:
+    """Lay out the page's title and choices and fetch the area's figures.
+
+    `more` draws any further choices into the given column (for the chosen area) and returns them (kept on `extra`).
+    In presentation mode the choices sit under a "Choices" button beside "Leave presentation mode",
+    and ← / → step through the indicators.
+    """
+    dataset, version = data.current()
+    presentation.apply()
+    presenting = presentation.presenting()
+    if presenting:
+        top = st.columns([2.6, 1.8, 1.8, 1, 1.5], vertical_alignment="center")
+        top[0].markdown(f"### {title}")
+        box = top[3].popover("Choices", icon=":material/tune:")
+        presentation.exit_button(top[4])
+    else:
+        st.title(title)
+        box = st.container()
+    with box:
+        row = st.columns([1, 1, 1, 1.2] if indicators else [1, 1, 1])
+        area = controls.area_control(dataset, row[0])
+        end, window = controls.period_controls(dataset, row[1:3])
+        indicator = controls.indicator_control(row[3], indicators) if indicators else None
+        extra = more(st.container(), dataset, area) if more else {}
+    if presenting and indicators:
+        presentation.stepper(list(indicators), "indicator", top[1:3], describe=lambda i: i.label)
+    chosen = data.chosen_period(end, window)
+    if not presenting:
+        st.caption(controls.period_caption(chosen, dataset))
+    path, population = str(data.db_path()), dataset.population_key
+    shielded = data.shielded_area(path, version, population, end, window, area)
+    if data.restricted():
+        maracs, bcus, total = (part.frame for part in shielded)
+    else:
+        maracs, bcus, total = (data.figures(path, version, population, end, window, g, area)
+                               for g in ("marac", "bcu", data.area_grouping(area)))
+    return AreaView(dataset, version, area, end, window, chosen, indicator, maracs, bcus, total, shielded, extra)

@@ -1,0 +1,152 @@
+"""The key finding of each chart, in one or two plain sentences.
+
+A chart on a projected screen, or read by a screen reader, needs its message in words: how
+many MARACs sit below, within or above the range, who is highest and lowest, where the area
+stands. Words follow SafeLives usage ("below/within/above the expected range") and never say
+good or bad; figures are printed with enough decimals never to contradict their verdict.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.display import percent_beside_verdict
+from metrics.indicators import Indicator
+from metrics.ranges import Range
+
+
+def _counted(n: int, word: str = "MARAC") -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def verdict_counts(frame: pl.DataFrame, indicator: Indicator) -> dict[str, int]:
+    """How many groups have each verdict (only groups with a figure)."""
+    if not indicator.verdict:
+        return {}
+    verdicts = frame.filter(pl.col(indicator.value).is_not_null())[indicator.verdict].to_list()
+    return {v: verdicts.count(v) for v in ("below", "within", "above")}
+
+
+def _lower(key: str, label: str) -> str:
+    """An indicator's name inside a sentence: "repeat rate", "victims/survivors LGBT+", and plain "volume"."""
+    return "volume" if key == "volume" else label[0].lower() + label[1:]
+
+
+def _range_phrase(counts: dict[str, int], indicator: Indicator, item: Range) -> str:
+    label = _lower(indicator.key, indicator.label)
+    if item.rule == "local_share":
+        return (f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below their local population share not White British "
+                f"and {counts['within']} at or above it")
+    if item.rule == "floor":
+        return (f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below the expected {item.describe()} for {label} "
+                f"and {counts['within']} at or above it")
+    return (f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below, {counts['within']} within and "
+            f"{counts['above']} above the expected range for {label} ({item.describe()})")
+
+
+def spread(frame: pl.DataFrame, indicator: Indicator, item: Range | None, *, area: str, period: str,
+           total: dict[str, object] | None = None, withheld: list[str] | None = None) -> str:
+    """Where an area's MARACs sit on one indicator, e.g. for the ranked chart and the map.
+
+    "12 months to 30 September 2025: of the 32 London MARACs with figures, 20 are below, 9 within and 3
+    above the expected range for repeat rate (28%–40%). Highest Westminster 43.4%, lowest Bexley 14.0%;
+    London as a whole 25.1%."
+    """
+    data = frame.filter(pl.col(indicator.value).is_not_null()).sort(indicator.value)
+    if data.is_empty():
+        return f"{period}: no {area} MARAC has a figure for {indicator.label.lower()}."
+
+    def shown(row: dict[str, object]) -> str:
+        local = row.get("local_share_not_white_british") if indicator.key == "racially_minoritised" else None
+        verdict = row.get(indicator.verdict) if indicator.verdict else None
+        return percent_beside_verdict(row[indicator.value], verdict, item, local, least=1)
+
+    n = data.height
+    sentence = f"{period}: of the {_counted(n, f'{area} MARAC')} with figures, "
+    if indicator.verdict and item is not None:
+        sentence += _range_phrase(verdict_counts(data, indicator), indicator, item) + "."
+    else:
+        sentence = f"{period}: {indicator.label.lower()} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
+    if n > 1:
+        low, high = data.row(0, named=True), data.row(n - 1, named=True)
+        sentence += f" Highest {high['group_name']} {shown(high)}, lowest {low['group_name']} {shown(low)}"
+        sentence += f"; {area} as a whole {shown(total)}." if total and total.get(indicator.value) is not None else "."
+    if withheld:
+        sentence += f" {_counted(len(withheld))} withheld to protect small numbers."
+    return sentence
+
+
+def trend(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range | None, *, last_quarter: object,
+          national: pl.DataFrame | None = None) -> str:
+    """Each series' rolling 12 months now against a year before, e.g. "London: 27.3% in the 12 months to
+    September 2025, against 25.9% a year earlier." (at most four series, then the national figure)."""
+    from metrics.periods import add_quarters, quarter_end
+
+    column = f"{indicator.value}_12m"
+    before = add_quarters(last_quarter, -4)
+    parts = []
+    for name, frame in list(series.items())[:4]:
+        if column not in frame.columns:
+            continue
+        values = dict(zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True))
+        now, then = values.get(last_quarter), values.get(before)
+        if now is None:
+            parts.append(f"{name}: no 12-month figure to {quarter_end(last_quarter):%B %Y}")
+            continue
+        text = f"{name}: {now:.1%} in the 12 months to {quarter_end(last_quarter):%B %Y}"
+        parts.append(text + (f", against {then:.1%} a year earlier" if then is not None else ""))
+    sentence = ". ".join(parts) + "." if parts else "No series chosen."
+    if national is not None and not national.is_empty() and indicator.value in national.columns:
+        held = national.filter(pl.col("period_end") <= quarter_end(last_quarter)).drop_nulls(indicator.value).sort("period_end")
+        if held.height:
+            latest = held.row(held.height - 1, named=True)
+            sentence += (f" SafeLives' {latest.get('scope', 'UK')} figure: {latest[indicator.value]:.1%} "
+                         f"(12 months to {latest['period_end']:%B %Y}).")
+    if item is not None and item.bounds()[0] is not None:
+        sentence += f" Expected: {item.describe()}."
+    return sentence
+
+
+def referrals(frame: pl.DataFrame, police: Range, labels: dict[str, str], *, area: str, period: str,
+              total: dict[str, object] | None = None) -> str:
+    """The police share against its range and who the top referrer is, e.g. "12 months to 30 September 2025: the police
+    made 62.0% of referrals across London. Of 32 MARACs, 18 are below, 12 within and 2 above the expected 60%–75%.
+    Top referrer: the police in 23 MARACs, IDVA in 7, MASH in 2." """
+    data = frame.filter(pl.col("police_share").is_not_null())
+    if data.is_empty():
+        return f"{period}: no {area} MARAC recorded any referrals."
+    sentence = f"{period}: "
+    if total and total.get("police_share") is not None:
+        sentence += f"the police made {total['police_share']:.1%} of referrals across {area}. "
+    counts = {v: data["police_verdict"].to_list().count(v) for v in ("below", "within", "above")}
+    sentence += (f"Of {_counted(data.height)}, {counts['below']} {'is' if counts['below'] == 1 else 'are'} below, "
+                 f"{counts['within']} within and {counts['above']} above the expected {police.describe()}. ")
+    tops = data["top_referrer_1"].drop_nulls().value_counts(sort=True).rows()
+    named = [f"{'the police' if agency == 'police' else labels.get(agency, agency)} in {_counted(n)}" for agency, n in tops]
+    return sentence + ("Top referrer: " + ", ".join(named) + "." if named else "")
+
+
+def parity(frame: pl.DataFrame, *, area: str, total: dict[str, object] | None = None) -> str:
+    """Racially minoritised victims/survivors against each MARAC's own population, e.g. "21 of 32 London MARACs see
+    racially minoritised victims/survivors at or above their local population share; 11 below. London as a whole:
+    41.2% against a local share of 53.4%." """
+    data = frame.filter(pl.col("racially_minoritised_verdict").is_not_null())
+    if data.is_empty():
+        return f"No {area} MARAC has both a figure and a local population share to compare."
+    verdicts = data["racially_minoritised_verdict"].to_list()
+    sentence = (f"{verdicts.count('within')} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
+                f"victims/survivors at or above their local population share not White British; {verdicts.count('below')} below.")
+    if total and total.get("share_racially_minoritised") is not None and total.get("local_share_not_white_british") is not None:
+        sentence += (f" {area} as a whole: {total['share_racially_minoritised']:.1%} against a local share of "
+                     f"{total['local_share_not_white_british']:.1%}.")
+    return sentence
+
+
+def ranges_met(summary: pl.DataFrame, *, area: str) -> str:
+    """The review's summary in a sentence: "Of London's MARACs with figures, the expected range is met for volume by 4 of 32
+    (13%), repeat rate by 9 of 32 (28%), …" """
+    parts = [f"{_lower(row['indicator'], row['label'])} by {row['within']} of {row['maracs_with_figure']} "
+             f"({row['within'] / row['maracs_with_figure']:.0%})" for row in summary.iter_rows(named=True) if row["maracs_with_figure"]]
+    if not parts:
+        return f"No {area} MARAC has figures for this period."
+    return f"Of {area}'s MARACs with figures, the expected range is met for " + "; ".join(parts) + "."

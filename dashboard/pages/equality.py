@@ -1,0 +1,110 @@
+"""Equality: who the victims/survivors are, against SafeLives' expected ranges and the local population.
+
+The Pan-London review found racially minoritised, LGBT+, disabled and male victims/survivors
+under-represented at many MARACs; this page shows each characteristic against its range,
+racially minoritised victims/survivors against each borough's own population, and how many
+MARACs meet each range (the review's summary).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, controls, downloads, findings, presentation
+from dashboard.area_view import area_view
+from dashboard.equality_charts import meeting_ranges, parity_scatter
+from dashboard.tables import fit_height
+from dashboard.theme import SCREEN_CONFIG
+from metrics.indicators import INDICATORS
+from metrics.summary import range_summary
+
+CHARACTERISTICS = tuple(i for i in INDICATORS if i.key in ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17"))
+
+view = area_view("Equality", indicators=CHARACTERISTICS)
+choice, ranges = view.indicator, view.dataset.ranges
+item = ranges[choice.range_key]
+headline = view.total_row()
+if headline is None or headline["maracs_reporting"] == 0:
+    st.info(f"No returns are held for {view.name} in this period.")
+    st.stop()
+period = view.chosen.label[0].upper() + view.chosen.label[1:]
+finding = findings.spread(view.maracs, choice, item, area=view.name, period=period, total=headline,
+                          withheld=view.screen_withheld(choice.value))
+st.markdown(f"**{finding}**")
+
+
+def ranked(frame: pl.DataFrame, withheld: list[str] | None):
+    return charts.ranked_bars(frame, choice, item, subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic,
+                              withheld=withheld)
+
+
+event = st.plotly_chart(presentation.screen_figure(ranked(view.maracs, view.screen_withheld(choice.value))), theme=None,
+                        config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="equality_pick", alt=finding)
+picked = controls.clicked_code(event)
+if picked:
+    controls.open_profile(view.dataset, picked, choice)
+if presentation.presenting():
+    st.stop()
+st.caption(f"Expected: {item.describe()}"
+           + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
+           + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics with the "
+             "Indicator choice above.")
+downloads.chart_buttons(lambda: ranked(view.shielded[0].frame, view.withheld(choice.value)), key="equality_ranked",
+                        stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked")
+
+st.subheader("Racially minoritised victims/survivors against the local population")
+st.markdown(findings.parity(view.maracs, area=view.name, total=headline))
+
+
+def scatter(frame: pl.DataFrame, withheld: list[str] | None):
+    return parity_scatter(frame, title="Racially minoritised victims/survivors against the local population", subtitle=view.subtitle,
+                          source=view.source, synthetic=view.dataset.synthetic, withheld=withheld)
+
+
+event = st.plotly_chart(scatter(view.maracs, view.screen_withheld("share_racially_minoritised")), theme=None, config=SCREEN_CONFIG,
+                        on_select="rerun", selection_mode="points", key="parity_pick",
+                        alt=f"Scatter of each {view.name} MARAC's share of racially minoritised victims/survivors against its local "
+                            "population share not White British, with the line of parity.")
+picked = controls.clicked_code(event)
+if picked:
+    controls.open_profile(view.dataset, picked, next(i for i in INDICATORS if i.key == "racially_minoritised"))
+st.caption(f"Dashed: parity, where victims/survivors match the local population share not White British "
+           f"(Census {view.dataset.ethnicity_year or ''}). At or above the line: within SafeLives' expectation; below it: below. "
+           "Whiskers: 95% intervals.")
+downloads.chart_buttons(lambda: scatter(view.shielded[0].frame, view.withheld("share_racially_minoritised")), key="parity",
+                        stem=f"{view.stem}-racially-minoritised-parity")
+
+st.subheader(f"How many {view.name} MARACs meet each range")
+summary = range_summary(view.maracs)
+st.markdown(findings.ranges_met(summary, area=view.name))
+
+
+def summary_table(frame: pl.DataFrame) -> pd.DataFrame:
+    table = range_summary(frame)
+    return pd.DataFrame({
+        "Indicator": table["label"].to_list(),
+        "Expected": [ranges[r].describe() for r in table["indicator"].to_list()],
+        "MARACs with figures": table["maracs_with_figure"].to_list(),
+        "Below": table["below"].to_list(), "Within": table["within"].to_list(), "Above": table["above"].to_list(),
+        "Meeting the range %": [None if s is None else s * 100 for s in table["share_within"].to_list()],
+        "Within, and the 95% interval agrees": table["within_backed"].to_list(),
+    }).astype({"Meeting the range %": "Float64"})
+
+
+def summary_chart(frame: pl.DataFrame):
+    return meeting_ranges(range_summary(frame), title=f"How many MARACs meet each SafeLives range", subtitle=view.subtitle,
+                          source=view.source, synthetic=view.dataset.synthetic)
+
+
+st.plotly_chart(summary_chart(view.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met",
+                alt=findings.ranges_met(summary, area=view.name))
+table = summary_table(view.maracs)
+st.dataframe(table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"), hide_index=True, height=fit_height(len(table)))
+st.caption("As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each range. "
+           "A MARAC whose figure is withheld to protect small numbers is left out of the exported summary.")
+downloads.chart_buttons(lambda: summary_chart(view.shielded[0].frame), key="ranges_met", stem=f"{view.stem}-ranges-met")
+downloads.table_buttons(lambda: view.table_file(f"How many {view.name} MARACs meet each range",
+                                                summary_table(view.shielded[0].frame)), key="ranges_met_table",
+                        stem=f"{view.stem}-ranges-met")

@@ -1,0 +1,76 @@
+"""Map: an area's MARACs coloured by an indicator's verdict or value; a click on a borough opens its profile.
+
+London opens on a tile map (every borough an equal square in its familiar place, so Kensington
+and Chelsea is as visible as Bromley). Where boundaries have been loaded (`marac boundaries
+load FILE --db PATH`) the true map is offered too. Every shape is drawn from our own geometry:
+nothing is fetched from the internet, so the map works offline and exports cleanly.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import controls, data, downloads, findings, maps, presentation
+from dashboard.area_view import area_view
+from dashboard.theme import SCREEN_CONFIG
+
+COLOUR_BY = {"verdict": "Verdict", "value": "Value"}
+
+
+def map_choices(column, dataset, area) -> dict[str, str]:
+    version = data.current()[1]
+    kinds = data.map_kinds(dataset, str(data.db_path()), version, area)
+    with column:
+        left, right = st.columns(2)
+        colour = left.segmented_control("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="map_colour",
+                                        default="verdict", required=True, bind="query-params")
+        kind = right.segmented_control("Map", kinds, format_func=data.MAP_KINDS.get, key="map_kind", default=kinds[0],
+                                       required=True, bind="query-params") if len(kinds) > 1 else (kinds[0] if kinds else None)
+    return {"colour_by": colour or "verdict", "kind": kind if kind in kinds else (kinds[0] if kinds else None)}
+
+
+view = area_view("Map", more=map_choices)
+choice, kind = view.indicator, view.extra["kind"]
+if kind is None:
+    st.info(f"There is no tile layout for {view.name} and no boundaries are loaded for its MARACs. Load local authority "
+            f"boundaries (GeoJSON, GeoPackage or shapefile, e.g. ONS's) with `marac boundaries load FILE --db {data.db_path()}`, "
+            "or add the area's MARACs to data/reference/tile_layout.csv.")
+    st.stop()
+shapes, missing, labels = data.map_shapes(view.path, view.version, view.population, view.area, kind)
+item = view.dataset.ranges[choice.range_key]
+headline = view.total_row()
+finding = findings.spread(view.maracs, choice, item, area=view.name, period=view.chosen.label[0].upper() + view.chosen.label[1:],
+                          total=headline, withheld=view.screen_withheld(choice.value))
+st.markdown(f"**{finding}**")
+
+
+def drawn(frame: pl.DataFrame, withheld: list[str] | None, height: int = 760, label_size: int = 13):
+    colour = "by verdict" if view.extra["colour_by"] == "verdict" else "by value (darker: higher)"
+    return maps.map_figure(shapes, frame, choice, item, colour_by=view.extra["colour_by"], title=f"{choice.label}: {colour}",
+                           subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic, withheld=withheld,
+                           labels=labels, height=height, label_size=label_size)
+
+
+presenting = presentation.presenting()
+figure = drawn(view.maracs, view.screen_withheld(choice.value), *((presentation.SCREEN_HEIGHT, 17) if presenting else ()))
+event = st.plotly_chart(figure, theme=None, config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="map_pick",
+                        alt=f"Map of {view.name}'s MARACs coloured {('by verdict on ' if view.extra['colour_by'] == 'verdict' else 'by ')}"
+                            f"{choice.label.lower()}. {finding}")
+picked = controls.clicked_code(event)
+if picked:
+    controls.open_profile(view.dataset, picked, choice)
+if presenting:
+    st.stop()
+
+how = ("Each square is one MARAC, in roughly its place on the map (After the Flood's London Squared layout for London), so "
+       "small boroughs are as visible as large ones." if kind == "tiles" else
+       "Each shape is one MARAC: the local authorities it covers, from the boundaries loaded into this database.")
+st.caption(f"{how} Hover over a MARAC for its figures; click it to open its profile. Colours are never the only clue: each "
+           "label carries the verdict's symbol (▼ below, ● within, ▲ above the expected range).")
+if missing:
+    st.caption(f"Not on this map: {', '.join(missing)} ("
+               + ("no place in the tile layout; add one to data/reference/tile_layout.csv)." if kind == "tiles"
+                  else "a local authority they cover has no boundary loaded).") )
+downloads.chart_buttons(lambda: drawn(view.shielded[0].frame, view.withheld(choice.value)), key="map",
+                        stem=f"{view.stem}-{downloads.slug(choice.key)}-map-{kind}")

@@ -1,0 +1,167 @@
+"""Referrer mix: who refers cases to each MARAC, against SafeLives' expectation that the police make 60–75% of referrals.
+
+A MARAC that hears almost only from the police misses victims/survivors known to health,
+housing or children's services. Sectors group SafeLives' 14 agencies for the chart
+(`data/reference/referral_sectors.csv`); every agency has its own column in the last tab.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import polars as pl
+import streamlit as st
+
+from dashboard import controls, data, downloads, findings, presentation, tables
+from dashboard.area_view import area_view
+from dashboard.referral_charts import police_change, sector_bars
+from dashboard.theme import SCREEN_CONFIG
+from metrics.indicators import INDICATORS
+from metrics.periods import year_earlier
+from metrics.referrals import referral_change, sector_mapping, sector_shares, top_referrers
+
+POLICE = next(i for i in INDICATORS if i.key == "police_share")
+REFERRAL_COLUMNS = ("referrals_", "share_referrals_", "police_share", "partner_agency_share")
+
+view = area_view("Referrer mix", indicators=None)
+dataset = view.dataset
+police = dataset.ranges["police_share"]
+labels = dataset.agency_labels
+# sectors from the reference data; a database written before that file existed shows every agency on its own
+sectors = sector_mapping(dataset.sectors, dataset.agencies) or {labels.get(a, a): (a,) for a in dataset.agencies}
+earlier = year_earlier(view.chosen)
+
+
+def referral_withheld(part) -> list[str]:
+    """MARACs with any referral figure hidden: left out of referral exports whole, since the sectors and shares
+    add up to their total and would give a hidden count back."""
+    rows = sorted({row for (row, column) in part.labels if column.startswith(REFERRAL_COLUMNS)})
+    return [part.frame["group_name"][r] for r in rows]
+
+
+def without(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    return frame.filter(~pl.col("group_name").is_in(names)) if names else frame
+
+
+def previous(shielded: bool) -> pl.DataFrame:
+    end = earlier.end
+    if shielded or view.restricted:
+        return data.shielded_area(view.path, view.version, view.population, end, view.window, view.area)[0].frame
+    return data.figures(view.path, view.version, view.population, end, view.window, "marac", view.area)
+
+
+screen_withheld = referral_withheld(view.shielded[0]) if view.restricted else []
+export_withheld = referral_withheld(view.shielded[0])
+screen = without(view.maracs, screen_withheld)
+exported = without(view.shielded[0].frame, export_withheld)
+if screen.filter(pl.col("referrals_total") > 0).is_empty():
+    st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
+    st.stop()
+
+finding = findings.referrals(screen, police, labels, area=view.name, period=view.chosen.label[0].upper() + view.chosen.label[1:],
+                             total=view.total_row())
+st.markdown(f"**{finding}**")
+
+
+def bars(frame: pl.DataFrame, withheld: list[str]):
+    return sector_bars(sector_shares(frame, sectors), police, title="Who refers cases to each MARAC", subtitle=view.subtitle,
+                       source=view.source, synthetic=dataset.synthetic, withheld=withheld or None)
+
+
+event = st.plotly_chart(presentation.screen_figure(bars(screen, screen_withheld)), theme=None, config=SCREEN_CONFIG,
+                        on_select="rerun", selection_mode="points", key="referrals_pick", alt=finding)
+picked = controls.clicked_code(event)
+if picked:
+    controls.open_profile(dataset, picked, POLICE)
+if presentation.presenting():
+    st.stop()
+st.caption("Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
+           f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
+           "police share at the top. Click a bar to open that MARAC's profile.")
+downloads.chart_buttons(lambda: bars(exported, export_withheld), key="referrals", stem=f"{view.stem}-referrer-mix")
+
+top_tab, change_tab, every_tab = st.tabs(["Top three referrers", "Change on a year earlier", "Every agency"])
+
+
+def top_three(frame: pl.DataFrame) -> pd.DataFrame:
+    ranked = top_referrers(frame, dataset.agencies, labels)
+    out: dict[str, list[object]] = {"MARAC": frame["group_name"].to_list()}
+    for rank, heading in ((1, "Top referrer"), (2, "Second"), (3, "Third")):
+        part = ranked.filter(pl.col("rank") == rank)
+        out[heading] = [f"{a} ({s:.1%})" if a is not None and s is not None else "–"
+                        for a, s in zip(part["agency_label"].to_list(), part["share"].to_list(), strict=True)]
+    return pd.DataFrame(out)
+
+
+with top_tab:
+    st.caption("Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
+               "agencies counts half to each). SafeLives expects the police to be the top referrer.")
+    table = top_three(screen.filter(pl.col("referrals_total") > 0))
+    st.dataframe(table, hide_index=True, height=tables.fit_height(len(table)))
+    downloads.table_buttons(lambda: view.table_file(f"Top three referrers, {view.name}",
+                                                    top_three(exported.filter(pl.col("referrals_total") > 0))),
+                            key="referrals_top", stem=f"{view.stem}-top-referrers")
+
+
+def changes(shielded: bool) -> tuple[pl.DataFrame, list[str]]:
+    now = exported if shielded else screen
+    before = previous(shielded)
+    gone = referral_withheld(data.shielded_area(view.path, view.version, view.population, earlier.end, view.window,
+                                                view.area)[0]) if shielded or view.restricted else []
+    return referral_change(without(now, gone), before), sorted(set(gone) | set(export_withheld if shielded else screen_withheld))
+
+
+def change_chart(shielded: bool):
+    change, gone = changes(shielded)
+    verdicts = dict(zip((exported if shielded else screen)["group_code"].to_list(),
+                        (exported if shielded else screen)["police_verdict"].to_list(), strict=True))
+    return police_change(change, verdicts, police, title="Police share of referrals: a year earlier and now",
+                         subtitle=f"{view.subtitle}, against {earlier.label}", source=view.source,
+                         synthetic=dataset.synthetic, withheld=gone or None)
+
+
+def change_table(change: pl.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in change.iter_rows(named=True):
+        low, high, diff = r["police_share_change_ci95_low"], r["police_share_change_ci95_high"], r["police_share_change"]
+        rows.append({
+            "MARAC": r["group_name"],
+            "A year earlier %": None if r["police_share_previous"] is None else r["police_share_previous"] * 100,
+            "Now %": None if r["police_share"] is None else r["police_share"] * 100,
+            "Change (points)": "–" if diff is None else f"{diff * 100:+.1f}",
+            "95% interval (points)": "–" if low is None else f"{low * 100:+.1f} to {high * 100:+.1f}",
+            "Beyond chance?": {True: "yes", False: "no: could be chance", None: "–"}[r["police_share_change_significant"]],
+            "Top referrer a year earlier": labels.get(r["top_referrer_previous"], "–"),
+            "Top referrer now": labels.get(r["top_referrer"], "–"),
+        })
+    return pd.DataFrame(rows).astype({"A year earlier %": "Float64", "Now %": "Float64"})
+
+
+with change_tab:
+    change, _ = changes(shielded=False)
+    sure = change["police_share_change_significant"].to_list()
+    st.caption(f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
+               "chance explains (95% interval of the difference, Newcombe's method, leaving out no change). Solid lines and bold "
+               "figures: changes beyond chance; dotted: changes chance could explain.")
+    st.plotly_chart(change_chart(shielded=False), theme=None, config=SCREEN_CONFIG, key="referrals_change",
+                    alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.")
+    downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change")
+    table = change_table(change)
+    st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
+    downloads.table_buttons(lambda: view.table_file(f"Police share of referrals a year earlier and now, {view.name}",
+                                                    change_table(changes(shielded=True)[0])),
+                            key="referrals_change_table", stem=f"{view.stem}-police-share-change")
+
+
+def every_agency(frame: pl.DataFrame) -> pd.DataFrame:
+    out: dict[str, object] = {"MARAC": frame["group_name"].to_list(), "Referrals": frame["referrals_total"].to_list()}
+    for agency in dataset.agencies:
+        out[f"{labels.get(agency, agency)} %"] = [None if v is None else v * 100 for v in frame[f"share_referrals_{agency}"].to_list()]
+    return pd.DataFrame(out).astype({c: "Float64" for c in out if c != "MARAC"})
+
+
+with every_tab:
+    st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies).")
+    table = every_agency(screen)
+    st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
+    downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}", every_agency(exported)),
+                            key="referrals_agencies", stem=f"{view.stem}-referrals-by-agency")

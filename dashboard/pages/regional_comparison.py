@@ -1,0 +1,84 @@
+"""Regional comparison: one indicator across an area's MARACs, ranked against its range; every indicator in a matrix.
+
+Built for the steering group's question "which boroughs are below the repeat range?": pick the
+indicator and the picture is there, with the answer in words above it. A click on a bar (or a
+row of the matrix) opens that MARAC's profile.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, controls, downloads, findings, presentation, tables
+from dashboard.area_view import area_view
+from dashboard.theme import SCREEN_CONFIG
+
+COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
+
+
+def colour_choice(column, dataset, area) -> dict[str, str]:
+    with column:
+        chosen = st.segmented_control("Colour bars by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="colour_by",
+                                      default="verdict", required=True, bind="query-params")
+    return {"colour_by": chosen or "verdict"}
+
+
+view = area_view("Regional comparison", more=colour_choice)
+choice, ranges = view.indicator, view.dataset.ranges
+item = ranges[choice.range_key]
+headline = view.total_row()
+if headline is None or headline["maracs_reporting"] == 0:
+    st.info(f"No returns are held for {view.name} in this period.")
+    st.stop()
+
+finding = findings.spread(view.maracs, choice, item, area=view.name, period=view.chosen.label[0].upper() + view.chosen.label[1:],
+                          total=headline, withheld=view.screen_withheld(choice.value))
+st.markdown(f"**{finding}**")
+
+
+def ranked(frame: pl.DataFrame, withheld: list[str] | None):
+    return charts.ranked_bars(frame, choice, item, subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic,
+                              withheld=withheld, colour_by=view.extra["colour_by"])
+
+
+event = st.plotly_chart(presentation.screen_figure(ranked(view.maracs, view.screen_withheld(choice.value))), theme=None,
+                        config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="ranked_pick", alt=finding)
+picked = controls.clicked_code(event)
+if picked:
+    controls.open_profile(view.dataset, picked, choice)
+if presentation.presenting():
+    st.stop()
+
+st.caption("Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
+           "Click a bar to open that MARAC's profile.")
+downloads.chart_buttons(lambda: ranked(view.shielded[0].frame, view.withheld(choice.value)), key="comparison_ranked",
+                        stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked")
+
+st.subheader(f"Every {view.name} MARAC on every indicator")
+st.caption("Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
+           "a higher volume is not a failure). '?' after a verdict: the 95% interval reaches across a range bound, so chance "
+           "could explain it. Click a column header to sort by it; select a row to open that MARAC's profile.")
+hidden = view.shielded[0].labels if view.restricted else None
+grid = tables.matrix(view.maracs, ranges, hidden=hidden)
+picked_row = st.dataframe(tables.styled_matrix(grid), hide_index=True, height=tables.fit_height(len(grid)), key="matrix_pick",
+                          on_select="rerun", selection_mode="single-row", column_config=tables.matrix_config(grid, "MARAC"))
+rows = picked_row.selection.rows if picked_row else []
+if rows:
+    code = view.maracs["group_code"][rows[0]]
+    controls.open_profile(view.dataset, code, choice)
+downloads.table_buttons(lambda: view.table_file(f"Every {view.name} MARAC on every indicator", tables.printed_matrix(
+    tables.matrix(view.shielded[0].frame, ranges, hidden=view.shielded[0].labels))), key="comparison_matrix",
+    stem=f"{view.stem}-matrix")
+
+st.subheader(f"Borough Command Unit and {view.name} subtotals")
+st.caption("Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
+           f"The last row, in bold, is {view.name} as a whole.")
+totals = tables.matrix_totals(view.bcus, view.total, ranges,
+                              hidden=(view.shielded[1].labels, view.shielded[2].labels) if view.restricted else None)
+st.dataframe(tables.styled_matrix(totals, bold_last=True), hide_index=True, height=tables.fit_height(len(totals)),
+             column_config=tables.matrix_config(totals, "Area"))
+downloads.table_buttons(lambda: view.table_file(f"BCU and {view.name} subtotals on every indicator", tables.printed_matrix(
+    tables.matrix_totals(view.shielded[1].frame, view.shielded[2].frame, ranges,
+                         hidden=(view.shielded[1].labels, view.shielded[2].labels)))), key="comparison_totals",
+    stem=f"{view.stem}-subtotals")

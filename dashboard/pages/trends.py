@@ -1,0 +1,118 @@
+"""Trends: chosen MARACs and groups quarter by quarter, as rolling 12 months, against SafeLives' national figures.
+
+The lockdowns of 2020–21 are shaded: they moved referrals everywhere, so a dip or rise then
+is not a local story. Every series is built from summed counts, never averaged rates.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, downloads, findings, presentation, tables
+from dashboard.area_view import area_view
+from dashboard.theme import SCREEN_CONFIG
+from dashboard.trend_charts import SHOW, trend_lines
+from metrics.national import national_series
+from metrics.periods import quarter_of
+
+MAX_SERIES = 8
+
+
+def series_options(dataset, area: str) -> dict[str, str]:
+    """What can be drawn, as option -> label: the area, its BCUs, its MARACs, and every MARAC held.
+
+    A restricted viewer gets the area and its MARACs only: those are suppressed together, while a BCU's
+    series could give back a MARAC's hidden count.
+    """
+    name = data.area_name(area)
+    members = dataset.maracs.filter(pl.col("marac_code").is_in(data.scoped_codes(dataset, area))).sort("marac_name")
+    options = {"area": f"{name} (all its MARACs)"}
+    if not data.restricted():
+        options |= {f"bcu:{b}": f"{b} BCU" for b in sorted(members["bcu"].drop_nulls().unique().to_list())}
+    options |= {f"marac:{c}": n for c, n in members.select("marac_code", "marac_name").iter_rows()}
+    if not data.restricted():
+        options["all"] = "All MARACs held"
+    return options
+
+
+def series_choice(column, dataset, area) -> dict[str, object]:
+    options = series_options(dataset, area)
+    kept = [o for o in st.session_state.get("series", []) if o in options]  # choices from another area fall away
+    if "series" in st.session_state and kept != st.session_state["series"]:
+        st.session_state["series"] = kept
+    with column:
+        left, right = st.columns([3, 1.4])
+        chosen = left.multiselect("Series", list(options), format_func=options.get, key="series", bind="query-params",
+                                  max_selections=MAX_SERIES, **({} if "series" in st.session_state else {"default": ["area"]}),
+                                  help="The area as a whole, its Borough Command Units, single MARACs, or every MARAC held")
+        show = right.segmented_control("Lines", list(SHOW), format_func=SHOW.get, key="lines", default="both",
+                                       required=True, bind="query-params",
+                                       help="12 months: the 12 months to the end of each quarter (thick); quarters: each "
+                                            "quarter on its own (dotted)")
+    return {"series": chosen, "labels": options, "show": show or "both"}
+
+
+view = area_view("Trends", more=series_choice)
+choice, chosen, labels = view.indicator, view.extra["series"], view.extra["labels"]
+item = view.dataset.ranges[choice.range_key]
+if not chosen:
+    st.info("Choose at least one series to draw.")
+    st.stop()
+
+
+def frames(shielded: bool) -> dict[str, pl.DataFrame]:
+    """Each chosen series' quarterly rows with their rolling 12 months; suppressed ones are what leaves the dashboard."""
+    path, version, population, area = view.path, view.version, view.population, view.area
+    if shielded or view.restricted:
+        maracs, whole = data.shielded_rolling(path, version, population, area, view.chosen.quarters)
+    else:
+        maracs = data.rolling_trend(path, version, population, "marac", area)
+        whole = data.rolling_trend(path, version, population, data.area_grouping(area), area)
+    out: dict[str, pl.DataFrame] = {}
+    for option in chosen:
+        kind, _, key = option.partition(":")
+        if kind == "area":
+            out[labels[option]] = whole
+        elif kind == "marac":
+            out[labels[option]] = maracs.filter(pl.col("group_code") == key)
+        elif not shielded:  # BCUs and all MARACs: on screen only (see series_options)
+            grouping, scope = ("bcu", area) if kind == "bcu" else ("all", None)
+            frame = data.rolling_trend(path, version, population, grouping, scope)
+            out[labels[option]] = frame.filter(pl.col("group_code") == key) if kind == "bcu" else frame
+    return out
+
+
+national = national_series(view.dataset)
+subtitle = f"{view.name}, quarters to {view.chosen.end:%B %Y}; 12 months to the end of each quarter, summed before dividing"
+
+
+def drawn(series: dict[str, pl.DataFrame]):
+    return trend_lines(series, choice, item, title=f"{choice.label}: trend", subtitle=subtitle, source=view.source,
+                       show=view.extra["show"], synthetic=view.dataset.synthetic, national=national,
+                       events=view.dataset.events, last=view.chosen.end)
+
+
+screen = frames(shielded=False)
+finding = findings.trend(screen, choice, item, last_quarter=quarter_of(view.chosen.end), national=national)
+st.markdown(f"**{finding}**")
+st.plotly_chart(presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
+if presentation.presenting():
+    st.stop()
+
+st.caption("Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures, shown as "
+           "markers: ◆ UK rolling 12 months, □ England by financial year, each on SafeLives' own population base). Dotted: "
+           "each quarter on its own, annualised for volume. Shaded across: the expected range; shaded down: the 2020–21 "
+           "lockdown period, with each national lockdown a dark strip along the foot.")
+left_out = [labels[o] for o in chosen if o.split(":")[0] in ("bcu", "all")]
+if left_out:
+    st.caption(f"Downloads leave out {', '.join(left_out)}: small-number suppression protects MARACs and their area together, "
+               "and a BCU's or every MARAC's series could give a hidden MARAC count back.")
+downloads.chart_buttons(lambda: drawn(frames(shielded=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")
+
+st.subheader("The figures behind the chart")
+table = tables.trend_table(screen, choice, last=view.chosen.end)
+st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(min(len(table), 16)))
+downloads.table_buttons(lambda: view.table_file(f"{choice.label}: trend, {view.name}",
+                                                tables.trend_table(frames(shielded=True), choice, last=view.chosen.end)),
+                        key="trend_table", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")

@@ -1,0 +1,104 @@
+"""Who refers cases to each MARAC: 100% stacked bars by sector, and the police share's change on a year earlier.
+
+SafeLives expects the police to make 60–75% of referrals and to be the top referrer; a MARAC
+relying on the police alone misses victims/survivors known to health, housing or children's
+services. The police segment starts every bar, so where it ends reads against the range lines.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.charts import framed
+from dashboard.theme import INK, MUTED, VERDICT_STYLE, text_colour, verdict_label
+from metrics.ranges import Range
+
+#: one colour per sector, in the sectors' order: Okabe-Ito, with grey for the remainder; bars are outlined in white so
+#: adjacent segments part clearly, and every segment's share is in its hover and in the table below the chart
+SECTOR_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8c8c8c"]
+LABEL_FROM = 0.07  # segments at least this wide print their share inside
+
+
+def sector_bars(shares: pl.DataFrame, police: Range, *, title: str, subtitle: str, source: str, synthetic: bool = False,
+                withheld: list[str] | None = None, height: int | None = None) -> go.Figure:
+    """One 100% bar per MARAC (highest police share at the top), a segment per sector in the sectors' order.
+
+    `shares` is `metrics.referrals.sector_shares` output (group_code, group_name, sector, referrals, share);
+    groups whose shares are all missing (no returns, or withheld) are left out.
+    """
+    data = shares.filter(pl.col("share").is_not_null())
+    sectors = data["sector"].unique(maintain_order=True).to_list()
+    police_first = data.filter(pl.col("sector") == sectors[0]) if sectors else data
+    order = police_first.sort("share")["group_name"].to_list()  # plotly draws the first category at the bottom
+    fig = go.Figure()
+    for i, sector in enumerate(sectors):
+        part = data.filter(pl.col("sector") == sector)
+        colour = SECTOR_COLOURS[i % len(SECTOR_COLOURS)]
+        shares_ = part["share"].to_list()
+        fig.add_trace(go.Bar(
+            x=shares_, y=part["group_name"].to_list(), customdata=part["group_code"].to_list(), orientation="h", name=sector,
+            marker=dict(color=colour, line=dict(color="#ffffff", width=1)),
+            text=[f"{s:.0%}" if s >= LABEL_FROM else "" for s in shares_], textposition="inside", insidetextanchor="middle",
+            textfont=dict(color=text_colour(colour), size=12),
+            hovertemplate=f"%{{y}}: {sector} %{{x:.1%}} of referrals<extra></extra>",
+        ))
+    low, high = police.bounds()
+    if low is not None and high is not None:
+        for bound in (low, high):
+            fig.add_vline(x=bound, line=dict(color=INK, width=2, dash="dash"), layer="above")
+        fig.add_annotation(text=f"dashed: police expected to make {police.describe()} of referrals (where the first segment ends)",
+                           xref="paper", yref="paper", x=1, y=1.0, yanchor="bottom", xanchor="right", showarrow=False,
+                           font=dict(size=12, color=MUTED))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], title="share of referrals")
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_layout(barmode="stack", height=height or max(320, 26 * len(order) + 240), bargap=0.2,
+                      legend=dict(orientation="v", x=1.01, xanchor="left", y=1.0, yanchor="top", traceorder="normal"),
+                      margin=dict(l=200, r=30, t=120, b=100))
+    return framed(fig, title, subtitle, source, synthetic, withheld)
+
+
+def police_change(change: pl.DataFrame, verdicts: dict[str, str | None], police: Range, *, title: str, subtitle: str,
+                  source: str, synthetic: bool = False, withheld: list[str] | None = None) -> go.Figure:
+    """Each MARAC's police share a year earlier (open circle) and now (filled, in its verdict's colour and shape).
+
+    A change the 95% interval supports is drawn solid and labelled in bold; one chance could explain is dotted.
+    `change` is `metrics.referrals.referral_change` output; `verdicts` maps group codes to the current police verdict.
+    """
+    data = change.filter(pl.col("police_share").is_not_null()).sort("police_share")
+    fig = go.Figure()
+    low, high = police.bounds()
+    if low is not None and high is not None:
+        fig.add_vrect(x0=low, x1=high, fillcolor="rgba(0, 112, 60, 0.12)", line_width=0, layer="below")
+        fig.add_annotation(text=f"shaded: expected {police.describe()}", xref="paper", yref="paper", x=1, y=1.0,
+                           yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
+    symbols = {"below": "triangle-down", "within": "circle", "above": "triangle-up"}
+    for row in data.iter_rows(named=True):
+        then, now, name = row["police_share_previous"], row["police_share"], row["group_name"]
+        sure = bool(row["police_share_change_significant"])
+        if then is not None:
+            fig.add_trace(go.Scatter(x=[then, now], y=[name, name], mode="lines", showlegend=False, hoverinfo="skip",
+                                     line=dict(color=INK if sure else MUTED, width=2.5 if sure else 1.2, dash="solid" if sure else "dot")))
+    verdict = [verdicts.get(c) for c in data["group_code"].to_list()]
+    fig.add_trace(go.Scatter(
+        x=data["police_share_previous"].to_list(), y=data["group_name"].to_list(), mode="markers", name="a year earlier",
+        marker=dict(symbol="circle-open", size=10, color=MUTED, line=dict(width=2)),
+        hovertemplate="%{y}: %{x:.1%} a year earlier<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=data["police_share"].to_list(), y=data["group_name"].to_list(), customdata=data["group_code"].to_list(), mode="markers+text",
+        name="now", text=[_change_text(r) for r in data.iter_rows(named=True)], textposition="middle right",
+        marker=dict(symbol=[symbols.get(v, "circle") for v in verdict], size=13,
+                    color=[VERDICT_STYLE[v]["colour"] if v else MUTED for v in verdict], line=dict(color=INK, width=1)),
+        hovertext=[f"{verdict_label(v)} the expected range" for v in verdict],
+        hovertemplate="%{y}: %{x:.1%} now, %{hovertext}<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.12], title="police share of referrals")
+    fig.update_layout(height=max(320, 26 * data.height + 220), margin=dict(l=200, r=40, t=120, b=100))
+    return framed(fig, title, subtitle, source, synthetic, withheld)
+
+
+def _change_text(row: dict[str, object]) -> str:
+    change = row.get("police_share_change")
+    if change is None:
+        return "  no figure a year earlier"
+    points = f"{change * 100:+.1f} points"
+    return f"  <b>{points}</b>" if row.get("police_share_change_significant") else f"  {points} (could be chance)"
