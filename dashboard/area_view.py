@@ -85,7 +85,7 @@ class AreaView:
         return self.total.row(0, named=True) if self.total.height else None
 
 
-def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATORS,
+def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATORS, indicator_key: str = "indicator",
               more: Callable[[Any, Dataset, str], dict[str, Any]] | None = None) -> AreaView:
     """Lay out the page's title and choices and fetch the area's figures.
 
@@ -108,10 +108,10 @@ def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATO
         row = st.columns([1, 1, 1, 1.2] if indicators else [1, 1, 1])
         area = controls.area_control(dataset, row[0])
         end, window = controls.period_controls(dataset, row[1:3])
-        indicator = controls.indicator_control(row[3], indicators) if indicators else None
+        indicator = controls.indicator_control(row[3], indicators, indicator_key) if indicators else None
         extra = more(st.container(), dataset, area) if more else {}
     if presenting and indicators:
-        presentation.stepper(list(indicators), "indicator", top[1:3], describe=lambda i: i.label)
+        presentation.stepper(list(indicators), indicator_key, top[1:3], describe=lambda i: i.label)
     chosen = data.chosen_period(end, window)
     if not presenting:
         st.caption(controls.period_caption(chosen, dataset))

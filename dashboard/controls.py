@@ -61,7 +61,12 @@ def period_caption(chosen: Period, dataset: Dataset) -> str:
 
 
 def indicator_control(column, options: tuple[Indicator, ...] = INDICATORS, key: str = "indicator") -> Indicator:
-    """One indicator, kept in the URL by its label (e.g. `?indicator=Repeat+rate`), shared by the comparison pages."""
+    """One indicator, kept in the URL by its label (e.g. `?indicator=Repeat+rate`), shared by the comparison pages.
+
+    A choice carried from a page offering other indicators is dropped rather than shown against the wrong list.
+    """
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
     with column:
         return st.selectbox("Indicator", list(options), format_func=lambda i: i.label, key=key, bind="query-params")
 

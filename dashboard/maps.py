@@ -96,7 +96,9 @@ def value_classes(values: list[float], n: int = len(VALUE_COLOURS)) -> list[tupl
     needs a class above it when it falls exactly on a bound.
     """
     low, high = min(values), max(values)
-    magnitude = 10 ** math.floor(math.log10(max(high - low, 1e-6) / n))
+    if high - low < 1e-9:  # every MARAC on the same figure: one class, named by that figure
+        return [(low, low)]
+    magnitude = 10 ** math.floor(math.log10((high - low) / n))
     for step in (m * magnitude * scale for scale in (1, 10, 100) for m in (1, 2, 2.5, 5)):
         start = math.floor(low / step + 1e-9) * step
         count = math.floor((high - start) / step + 1e-9) + 1
@@ -112,7 +114,9 @@ def class_colour(index: int, count: int) -> str:
 
 
 def _class_label(low: float, high: float, step: float) -> str:
-    decimals = 0 if step >= 0.01 - 1e-12 else 1
+    if high == low:
+        return f"{low:.1%}"
+    decimals = 0 if abs(step * 100 - round(step * 100)) < 1e-9 else 1  # 2.5% steps need their decimal
     return f"{low:.{decimals}%} to under {high:.{decimals}%}"
 
 
@@ -128,13 +132,15 @@ def map_figure(shapes: gpd.GeoDataFrame, frame: pl.DataFrame, indicator: Indicat
     """
     figures = {row["group_code"]: row for row in frame.iter_rows(named=True)}
     withheld_names = set(withheld or ())
-    values = [figures[c][indicator.value] for c in shapes["marac_code"] if c in figures and figures[c][indicator.value] is not None]
+    # classes from the figures shown: a withheld MARAC's value must not even shape the legend
+    values = [figures[c][indicator.value] for c, n in zip(shapes["marac_code"], shapes["name"], strict=True)
+              if c in figures and figures[c][indicator.value] is not None and n not in withheld_names]
     by_value = colour_by == "value" and bool(values)
     classes = value_classes(values) if by_value else []
     step = classes[0][1] - classes[0][0] if classes else 0.0
 
     def klass(value: float) -> int:
-        return next((i for i, (lo, hi) in enumerate(classes) if value < hi - 1e-12), len(classes) - 1)
+        return next((i for i, (_, hi) in enumerate(classes) if value < hi - 1e-12), len(classes) - 1)
 
     groups: dict[str, dict[str, object]] = {}  # legend entry -> fill, paths and members
     centres: list[tuple[float, float, str, str, str, str]] = []  # x, y, code, hover, label text, label colour

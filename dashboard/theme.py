@@ -16,8 +16,9 @@ INK = "#0b0c0c"
 MUTED = "#505a5f"
 GRID = "#d9dcde"
 RANGE_FILL = "rgba(0, 112, 60, 0.12)"  # the expected range band
-#: Okabe-Ito, colour-blind safe
-SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Okabe-Ito hues (colour-blind safe), with the pale ones left out or darkened (#8a6d00 for its yellow-orange) so every
+#: line meets WCAG's 3:1 for graphics against the white background; lines also differ in width and dash
+SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8a6d00", "#6f777b"]
 
 VERDICT_STYLE: dict[str | None, dict[str, str]] = {
     "below": {"symbol": "▼", "words": "below the expected range", "short": "below", "colour": "#0072B2", "fill": "#d6e8f5"},

@@ -23,14 +23,24 @@ SHOW = {"both": "Both", "rolling": "12 months", "quarterly": "Quarters"}
 EVENT_FILL = "rgba(80, 90, 95, 0.10)"
 
 
-def event_position(day: date, labels: list[str]) -> float | None:
-    """Where a day falls on a quarter axis: the quarter's position plus how far into it (a quarter spans −0.5 to +0.5)."""
+def event_position(day: date, labels: list[str]) -> float:
+    """Where a day falls on a quarter axis: its quarter's position plus how far into it (a quarter spans −0.5 to +0.5),
+    held to the axis's ends when the day lies before the first quarter shown or after the last."""
+    quarters = [_quarter_start(label) for label in labels]
     start = quarter_of(day)
-    label = quarter_label(start)
-    if label not in labels:
-        return None
+    if start < quarters[0]:
+        return -0.5
+    if start > quarters[-1]:
+        return len(labels) - 0.5
     length = (quarter_end(start) - start).days + 1
-    return labels.index(label) - 0.5 + (day - start).days / length
+    return quarters.index(start) - 0.5 + (day - start).days / length
+
+
+def _quarter_start(label: str) -> date:
+    """'2020-21 Q1' -> 2020-04-01 (the inverse of quarter_label)."""
+    year, number = int(label[:4]), int(label[-1])
+    month = 3 * number + 1
+    return date(year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
 def _spans(events: pl.DataFrame) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
@@ -68,19 +78,18 @@ def trend_lines(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
     add_national(fig, national, indicator, labels)
     add_range_band(fig, item)
     outer, inner = _spans(events)
+    if labels:
+        first, last_day = _quarter_start(labels[0]), quarter_end(_quarter_start(labels[-1]))
+        outer = [e for e in outer if e["end"] >= first and e["start"] <= last_day]  # only what the axis shows, cut to it
+        inner = [e for e in inner if e["end"] >= first and e["start"] <= last_day]
     for event in outer:
         x0, x1 = event_position(event["start"], labels), event_position(event["end"], labels)
-        if x0 is None and x1 is None:
-            continue
-        x0 = -0.5 if x0 is None else x0
-        x1 = len(labels) - 0.5 if x1 is None else x1
         fig.add_vrect(x0=x0, x1=x1, fillcolor=EVENT_FILL, line_width=0, layer="below")
         fig.add_annotation(x=(x0 + x1) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
                            text=f"shaded: {event['label']}", font=dict(size=12, color=MUTED))
     for event in inner:
-        x0, x1 = event_position(event["start"], labels), event_position(event["end"], labels)
-        if x0 is not None and x1 is not None:
-            fig.add_shape(type="rect", x0=x0, x1=x1, y0=0, y1=0.025, xref="x", yref="paper", fillcolor=MUTED, line_width=0)
+        fig.add_shape(type="rect", x0=event_position(event["start"], labels), x1=event_position(event["end"], labels),
+                      y0=0, y1=0.025, xref="x", yref="paper", fillcolor=MUTED, line_width=0)
     values = [v for trace in fig.data for v in (trace.y or []) if v is not None]
     fig.update_yaxes(tickformat=tick_format(values), title=indicator.label, rangemode="tozero")
     fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels[::-2][::-1],

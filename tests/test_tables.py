@@ -83,3 +83,47 @@ def test_change_is_flagged_only_when_beyond_chance() -> None:
     assert display.repeat_change(falling) == ("-4.0 points on a year earlier", "Down on the same period a year earlier, by "
                                               "more than chance explains: 30.0% → 26.0% (-4.0 points, 95% interval -7.0 to -1.0).")
     assert display.repeat_change({}) == (None, "No repeat rate for the same period a year earlier to compare with.")
+
+
+def _matrix_frame() -> pl.DataFrame:
+    data = fx.dataset()
+    return compute(data, YEAR, "marac"), data.ranges
+
+
+def test_matrix_cells_sort_as_numbers_and_read_as_value_and_verdict() -> None:
+    import copy
+    import pickle
+
+    frame, ranges = _matrix_frame()
+    table = tables.matrix(frame, ranges)
+    alpha = table.set_index("MARAC").loc["Alpha"]
+    # Alpha: 12 repeats of 40 cases = 30.0%, within 28-40%; its 95% interval (18.1%-45.6%) crosses both bounds: "?"
+    cell = alpha["Repeat %"]
+    assert isinstance(cell, tables.Labelled) and float(cell) == 30.0
+    assert cell.label == "30.0% ● within?" and cell.fill == "#dcefe3"
+    assert alpha["Aged 16–17 %"].label == "2.5%" and alpha["Aged 16–17 %"].fill == ""  # no range: no verdict, no colour
+    assert pickle.loads(pickle.dumps(cell)).label == cell.label == copy.deepcopy(cell).label  # caches keep the words
+    delta = table.set_index("MARAC").loc["Delta"]
+    assert delta["Repeat %"] is None  # no returns: empty, printed as a dash
+    shown = tables.styled_matrix(table).to_html()
+    assert "30.0% ● within?" in shown and "background-color: #dcefe3" in shown
+
+
+def test_matrix_as_exported_text_and_with_suppressed_cells() -> None:
+    frame, ranges = _matrix_frame()
+    rows = frame["group_name"].to_list()
+    hidden = {(rows.index("Alpha"), "cases"): "<5", (rows.index("Alpha"), "repeat_rate"): "withheld"}
+    table = tables.matrix(frame, ranges, hidden=hidden)
+    printed = tables.printed_matrix(table).set_index("MARAC")
+    assert printed.loc["Alpha", "Cases"] == "<5" and printed.loc["Alpha", "Repeat %"] == "withheld"
+    assert printed.loc["Beta", "Repeat %"] == tables.matrix(frame, ranges).set_index("MARAC").loc["Beta", "Repeat %"].label
+    assert printed.loc["Delta", "Repeat %"] == "–"
+    assert all(isinstance(v, str) for v in printed.to_numpy().ravel())  # a CSV of what the screen prints
+
+
+def test_matrix_subtotals_put_the_area_last() -> None:
+    data = fx.dataset()
+    groups, total = compute(data, YEAR, "bcu"), compute(data, YEAR, "all")
+    table = tables.matrix_totals(groups, total, data.ranges)
+    assert list(table["Area"])[-1] == "All MARACs"
+    assert len(table) == groups.height + 1

@@ -22,7 +22,8 @@ from metrics.summary import range_summary
 
 CHARACTERISTICS = tuple(i for i in INDICATORS if i.key in ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17"))
 
-view = area_view("Equality", indicators=CHARACTERISTICS)
+# its own key: the characteristics are a shorter list than the other pages' indicators
+view = area_view("Equality", indicators=CHARACTERISTICS, indicator_key="characteristic")
 choice, ranges = view.indicator, view.dataset.ranges
 item = ranges[choice.range_key]
 headline = view.total_row()

@@ -54,7 +54,9 @@ export_withheld = referral_withheld(view.shielded[0])
 screen = without(view.maracs, screen_withheld)
 exported = without(view.shielded[0].frame, export_withheld)
 if screen.filter(pl.col("referrals_total") > 0).is_empty():
-    st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
+    st.info(f"Every {view.name} MARAC's referral figures for this period are withheld to protect small numbers: each has an "
+            "agency with fewer than a handful of referrals, which its other figures would give back." if screen_withheld
+            else f"No referrals are recorded for {view.name}'s MARACs in this period.")
     st.stop()
 
 finding = findings.referrals(screen, police, labels, area=view.name, period=view.chosen.label[0].upper() + view.chosen.label[1:],
