@@ -84,4 +84,11 @@ navigation = st.navigation([*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else
 with st.sidebar:
     st.caption(data.status_line(loaded[0]))
 
+#: pages laid out by dashboard.area_view, which places its own presentation controls
+MEETING_PAGES = {"regional_comparison", "map", "referrer_mix", "equality", "trends"}
+if presentation.presenting() and navigation.url_path not in MEETING_PAGES:
+    # a click on the map while presenting opens a profile: it is shown large too, with the way back out
+    presentation.apply()
+    presentation.exit_button(st)
+
 navigation.run()

@@ -185,3 +185,40 @@ def test_a_restricted_viewer_sees_only_suppressed_figures_on_the_meeting_pages(p
     at.switch_page("../pages/trends.py").run()
     assert not at.exception
     assert not any(o.endswith("BCU") for o in at.multiselect(key="series").options)
+
+
+def test_presentation_carries_on_to_a_profile_opened_from_a_chart(app: AppTest) -> None:
+    app.query_params["present"] = "true"
+    at = open_page(app, "borough_profile")
+    assert at.button(key="leave_presentation").label == "Leave presentation mode"
+    at.button(key="leave_presentation").click().run()
+    assert not at.exception and not any(b.key == "leave_presentation" for b in at.button)
+
+
+def test_map_offers_loaded_boundaries(fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from loaders.boundaries import load_boundaries
+
+    db = tmp_path / "with_boundaries.duckdb"
+    shutil.copyfile(fixture_db, db)
+    # Hackney and Tower Hamlets as two 4 km squares in British National Grid: a boundary file a partnership might load
+    squares = gpd.GeoDataFrame({"LAD22CD": ["E09000012", "E09000030"], "LAD22NM": ["Hackney", "Tower Hamlets"]},
+                               geometry=[box(532000, 184000, 536000, 188000), box(534000, 180000, 538000, 184000)], crs=27700)
+    squares.to_file(tmp_path / "two.geojson", driver="GeoJSON")
+    assert load_boundaries(db, tmp_path / "two.geojson").outcome == "loaded"
+    monkeypatch.setenv("MARAC_DB", str(db))
+    at = open_page(AppTest.from_file(APP, default_timeout=60), "map")
+    assert at.segmented_control(key="map_kind").options == ["Tile map (equal squares)", "Boundaries"]
+    at.segmented_control(key="map_kind").set_value("boundaries").run()
+    assert not at.exception
+    markers = figures(at)[0]["data"][-1]
+    assert sorted(markers["customdata"]) == ["E09000012", "E09000030"]
+    # the click point of each borough lies inside its square, back in British National Grid metres
+    points = dict(zip(markers["customdata"], zip(markers["x"], markers["y"], strict=True), strict=True))
+    assert 532000 < points["E09000012"][0] < 536000 and 184000 < points["E09000012"][1] < 188000
+    captions = " ".join(c.value for c in at.caption)
+    assert "Not on this map: Barking and Dagenham, Barnet," in captions and "a local authority they cover has no boundary loaded" in captions
