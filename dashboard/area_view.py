@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, data, downloads, presentation
+from dashboard import charts, controls, data, downloads, findings, presentation
 from dashboard.export.spreadsheet import TableFile, suppression_note
+from dashboard.theme import SCREEN_CONFIG
 from metrics.dataset import Dataset
 from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import Period
@@ -84,9 +86,48 @@ class AreaView:
     def total_row(self) -> dict[str, object] | None:
         return self.total.row(0, named=True) if self.total.height else None
 
+    @property
+    def period_words(self) -> str:
+        """The period as a sentence starts, e.g. "12 months to 31 March 2021"."""
+        return self.chosen.label[0].upper() + self.chosen.label[1:]
+
+    def require_returns(self) -> dict[str, object]:
+        """The area's own row; the page stops with a plain message when the area sent nothing for the period."""
+        headline = self.total_row()
+        if headline is None or headline["maracs_reporting"] == 0:
+            st.info(f"No returns are held for {self.name} in this period.")
+            st.stop()
+        return headline
+
+    def spread(self) -> str:
+        """Where the area's MARACs sit on the chosen indicator, in a sentence (`findings.spread`)."""
+        item = self.dataset.ranges[self.indicator.range_key]
+        return findings.spread(self.maracs, self.indicator, item, area=self.name, period=self.period_words,
+                               total=self.total_row(), withheld=self.screen_withheld(self.indicator.value))
+
+    def lead(self, finding: str, draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure], *, key: str, column: str,
+             caption: str, stem: str, open_as: Indicator | None = None) -> None:
+        """The page's main chart under its key finding: a click opens the MARAC's profile; in presentation mode the page ends
+        here, otherwise a caption and downloads follow.
+
+        `draw(frame, withheld, on_screen)` builds the chart from the screen's figures or, for a download, from the
+        suppressed ones; `column` is the figure suppression may withhold (named on the chart).
+        """
+        st.markdown(f"**{finding}**")
+        figure = draw(self.maracs, self.screen_withheld(column), True)
+        event = st.plotly_chart(presentation.screen_figure(figure), theme=None, config=SCREEN_CONFIG, on_select="rerun",
+                                selection_mode="points", key=key, alt=finding)
+        picked = controls.clicked_code(event)
+        if picked:
+            controls.open_profile(self.dataset, picked, open_as or self.indicator)
+        if presentation.presenting():
+            st.stop()
+        st.caption(caption)
+        downloads.chart_buttons(lambda: draw(self.shielded[0].frame, self.withheld(column), False), key=key, stem=stem)
+
 
 def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATORS, indicator_key: str = "indicator",
-              more: Callable[[Any, Dataset, str], dict[str, Any]] | None = None) -> AreaView:
+              indicator_label: str = "Indicator", more: Callable[[Any, Dataset, str], dict[str, Any]] | None = None) -> AreaView:
     """Lay out the page's title and choices and fetch the area's figures.
 
     `more` draws any further choices into the given column (for the chosen area) and returns them (kept on `extra`).
@@ -108,7 +149,7 @@ def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATO
         row = st.columns([1, 1, 1, 1.2] if indicators else [1, 1, 1])
         area = controls.area_control(dataset, row[0])
         end, window = controls.period_controls(dataset, row[1:3])
-        indicator = controls.indicator_control(row[3], indicators, indicator_key) if indicators else None
+        indicator = controls.indicator_control(row[3], indicators, indicator_key, indicator_label) if indicators else None
         extra = more(st.container(), dataset, area) if more else {}
     if presenting and indicators:
         presentation.stepper(list(indicators), indicator_key, top[1:3], describe=lambda i: i.label)

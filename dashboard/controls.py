@@ -60,7 +60,8 @@ def period_caption(chosen: Period, dataset: Dataset) -> str:
             f"Ranges: {dataset.ranges.edition}.{local}")
 
 
-def indicator_control(column, options: tuple[Indicator, ...] = INDICATORS, key: str = "indicator") -> Indicator:
+def indicator_control(column, options: tuple[Indicator, ...] = INDICATORS, key: str = "indicator",
+                      label: str = "Indicator") -> Indicator:
     """One indicator, kept in the URL by its label (e.g. `?indicator=Repeat+rate`), shared by the comparison pages.
 
     A choice carried from a page offering other indicators is dropped rather than shown against the wrong list.
@@ -68,7 +69,7 @@ def indicator_control(column, options: tuple[Indicator, ...] = INDICATORS, key: 
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
     with column:
-        return st.selectbox("Indicator", list(options), format_func=lambda i: i.label, key=key, bind="query-params")
+        return st.selectbox(label, list(options), format_func=lambda i: i.label, key=key, bind="query-params")
 
 
 def open_profile(dataset: Dataset, code: str, indicator: Indicator | None = None) -> None:

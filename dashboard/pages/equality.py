@@ -23,37 +23,22 @@ from metrics.summary import range_summary
 CHARACTERISTICS = tuple(i for i in INDICATORS if i.key in ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17"))
 
 # its own key: the characteristics are a shorter list than the other pages' indicators
-view = area_view("Equality", indicators=CHARACTERISTICS, indicator_key="characteristic")
+view = area_view("Equality", indicators=CHARACTERISTICS, indicator_key="characteristic", indicator_label="Characteristic")
 choice, ranges = view.indicator, view.dataset.ranges
 item = ranges[choice.range_key]
-headline = view.total_row()
-if headline is None or headline["maracs_reporting"] == 0:
-    st.info(f"No returns are held for {view.name} in this period.")
-    st.stop()
-period = view.chosen.label[0].upper() + view.chosen.label[1:]
-finding = findings.spread(view.maracs, choice, item, area=view.name, period=period, total=headline,
-                          withheld=view.screen_withheld(choice.value))
-st.markdown(f"**{finding}**")
+headline = view.require_returns()
 
 
-def ranked(frame: pl.DataFrame, withheld: list[str] | None):
+def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
     return charts.ranked_bars(frame, choice, item, subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic,
                               withheld=withheld)
 
 
-event = st.plotly_chart(presentation.screen_figure(ranked(view.maracs, view.screen_withheld(choice.value))), theme=None,
-                        config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="equality_pick", alt=finding)
-picked = controls.clicked_code(event)
-if picked:
-    controls.open_profile(view.dataset, picked, choice)
-if presentation.presenting():
-    st.stop()
-st.caption(f"Expected: {item.describe()}"
-           + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
-           + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics with the "
-             "Indicator choice above.")
-downloads.chart_buttons(lambda: ranked(view.shielded[0].frame, view.withheld(choice.value)), key="equality_ranked",
-                        stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked")
+view.lead(view.spread(), ranked, key="equality_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
+          caption=f"Expected: {item.describe()}"
+                  + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
+                  + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics "
+                    "with the Characteristic choice above.")
 
 st.subheader("Racially minoritised victims/survivors against the local population")
 st.markdown(findings.parity(view.maracs, area=view.name, total=headline))

@@ -11,9 +11,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, findings, maps, presentation
+from dashboard import data, downloads, maps, presentation
 from dashboard.area_view import area_view
-from dashboard.theme import SCREEN_CONFIG
 
 COLOUR_BY = {"verdict": "Verdict", "value": "Value"}
 
@@ -39,38 +38,23 @@ if kind is None:
     st.stop()
 shapes, missing, labels = data.map_shapes(view.path, view.version, view.population, view.area, kind)
 item = view.dataset.ranges[choice.range_key]
-headline = view.total_row()
-finding = findings.spread(view.maracs, choice, item, area=view.name, period=view.chosen.label[0].upper() + view.chosen.label[1:],
-                          total=headline, withheld=view.screen_withheld(choice.value))
-st.markdown(f"**{finding}**")
 
 
-def drawn(frame: pl.DataFrame, withheld: list[str] | None, height: int = 760, label_size: int = 13):
+def drawn(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
     colour = "by verdict" if view.extra["colour_by"] == "verdict" else "by value (darker: higher)"
+    large = on_screen and presentation.presenting()
     return maps.map_figure(shapes, frame, choice, item, colour_by=view.extra["colour_by"], title=f"{choice.label}: {colour}",
                            subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic, withheld=withheld,
-                           labels=labels, height=height, label_size=label_size)
+                           labels=labels, height=presentation.SCREEN_HEIGHT if large else 760, label_size=17 if large else 13)
 
-
-presenting = presentation.presenting()
-figure = drawn(view.maracs, view.screen_withheld(choice.value), *((presentation.SCREEN_HEIGHT, 17) if presenting else ()))
-event = st.plotly_chart(figure, theme=None, config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="map_pick",
-                        alt=f"Map of {view.name}'s MARACs coloured {('by verdict on ' if view.extra['colour_by'] == 'verdict' else 'by ')}"
-                            f"{choice.label.lower()}. {finding}")
-picked = controls.clicked_code(event)
-if picked:
-    controls.open_profile(view.dataset, picked, choice)
-if presenting:
-    st.stop()
 
 how = ("Each square is one MARAC, in roughly its place on the map (After the Flood's London Squared layout for London), so "
        "small boroughs are as visible as large ones." if kind == "tiles" else
        "Each shape is one MARAC: the local authorities it covers, from the boundaries loaded into this database.")
-st.caption(f"{how} Hover over a MARAC for its figures; click it to open its profile. Colours are never the only clue: each "
-           "label carries the verdict's symbol (▼ below, ● within, ▲ above the expected range).")
+view.lead(view.spread(), drawn, key="map_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-map-{kind}",
+          caption=f"{how} Hover over a MARAC for its figures; click it to open its profile. Colours are never the only clue: "
+                  "each label carries the verdict's symbol (▼ below, ● within, ▲ above the expected range).")
 if missing:
     st.caption(f"Not on this map: {', '.join(missing)} ("
                + ("no place in the tile layout; add one to data/reference/tile_layout.csv)." if kind == "tiles"
-                  else "a local authority they cover has no boundary loaded).") )
-downloads.chart_buttons(lambda: drawn(view.shielded[0].frame, view.withheld(choice.value)), key="map",
-                        stem=f"{view.stem}-{downloads.slug(choice.key)}-map-{kind}")
+                  else "a local authority they cover has no boundary loaded)."))

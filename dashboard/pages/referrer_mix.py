@@ -11,7 +11,7 @@ import pandas as pd
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, findings, presentation, tables
+from dashboard import data, downloads, findings, tables
 from dashboard.area_view import area_view
 from dashboard.referral_charts import police_change, sector_bars
 from dashboard.theme import SCREEN_CONFIG
@@ -59,27 +59,20 @@ if screen.filter(pl.col("referrals_total") > 0).is_empty():
             else f"No referrals are recorded for {view.name}'s MARACs in this period.")
     st.stop()
 
-finding = findings.referrals(screen, police, labels, area=view.name, period=view.chosen.label[0].upper() + view.chosen.label[1:],
-                             total=view.total_row())
-st.markdown(f"**{finding}**")
 
 
-def bars(frame: pl.DataFrame, withheld: list[str]):
-    return sector_bars(sector_shares(frame, sectors), police, title="Who refers cases to each MARAC", subtitle=view.subtitle,
-                       source=view.source, synthetic=dataset.synthetic, withheld=withheld or None)
+def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
+    """The sector bars; a MARAC with any referral figure hidden is left out whole (see referral_withheld)."""
+    gone = screen_withheld if on_screen else export_withheld
+    return sector_bars(sector_shares(without(frame, gone), sectors), police, title="Who refers cases to each MARAC",
+                       subtitle=view.subtitle, source=view.source, synthetic=dataset.synthetic, withheld=gone or None)
 
 
-event = st.plotly_chart(presentation.screen_figure(bars(screen, screen_withheld)), theme=None, config=SCREEN_CONFIG,
-                        on_select="rerun", selection_mode="points", key="referrals_pick", alt=finding)
-picked = controls.clicked_code(event)
-if picked:
-    controls.open_profile(dataset, picked, POLICE)
-if presentation.presenting():
-    st.stop()
-st.caption("Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
-           f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
-           "police share at the top. Click a bar to open that MARAC's profile.")
-downloads.chart_buttons(lambda: bars(exported, export_withheld), key="referrals", stem=f"{view.stem}-referrer-mix")
+view.lead(findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row()), bars,
+          key="referrals_pick", column="referrals_total", open_as=POLICE, stem=f"{view.stem}-referrer-mix",
+          caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
+                  f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
+                  "police share at the top. Click a bar to open that MARAC's profile.")
 
 top_tab, change_tab, every_tab = st.tabs(["Top three referrers", "Change on a year earlier", "Every agency"])
 

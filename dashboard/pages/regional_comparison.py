@@ -10,9 +10,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, findings, presentation, tables
+from dashboard import charts, controls, downloads, tables
 from dashboard.area_view import area_view
-from dashboard.theme import SCREEN_CONFIG
 
 COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
 
@@ -27,33 +26,17 @@ def colour_choice(column, dataset, area) -> dict[str, str]:
 view = area_view("Regional comparison", more=colour_choice)
 choice, ranges = view.indicator, view.dataset.ranges
 item = ranges[choice.range_key]
-headline = view.total_row()
-if headline is None or headline["maracs_reporting"] == 0:
-    st.info(f"No returns are held for {view.name} in this period.")
-    st.stop()
-
-finding = findings.spread(view.maracs, choice, item, area=view.name, period=view.chosen.label[0].upper() + view.chosen.label[1:],
-                          total=headline, withheld=view.screen_withheld(choice.value))
-st.markdown(f"**{finding}**")
+view.require_returns()
 
 
-def ranked(frame: pl.DataFrame, withheld: list[str] | None):
+def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
     return charts.ranked_bars(frame, choice, item, subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic,
                               withheld=withheld, colour_by=view.extra["colour_by"])
 
 
-event = st.plotly_chart(presentation.screen_figure(ranked(view.maracs, view.screen_withheld(choice.value))), theme=None,
-                        config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="ranked_pick", alt=finding)
-picked = controls.clicked_code(event)
-if picked:
-    controls.open_profile(view.dataset, picked, choice)
-if presentation.presenting():
-    st.stop()
-
-st.caption("Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
-           "Click a bar to open that MARAC's profile.")
-downloads.chart_buttons(lambda: ranked(view.shielded[0].frame, view.withheld(choice.value)), key="comparison_ranked",
-                        stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked")
+view.lead(view.spread(), ranked, key="ranked_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
+          caption="Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
+                  "Click a bar to open that MARAC's profile.")
 
 st.subheader(f"Every {view.name} MARAC on every indicator")
 st.caption("Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
