@@ -138,7 +138,7 @@ def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATO
     presentation.apply()
     presenting = presentation.presenting()
     if presenting:
-        top = st.columns([2.6, 1.8, 1.8, 1, 1.5], vertical_alignment="center")
+        top = st.columns([3.2, 1.1, 1.1, 1.1, 2.1], vertical_alignment="center")
         top[0].markdown(f"### {title}")
         box = top[3].popover("Choices", icon=":material/tune:")
         presentation.exit_button(top[4])

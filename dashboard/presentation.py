@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 KEY = "present"
-#: plot height on a 1920x1080 projector with the browser's own bars, so the chart fills the screen without scrolling
-SCREEN_HEIGHT = 820
+#: plot height on a 1920x1080 projector, under the synthetic-data banner, the heading row and the key finding, so the
+#: chart fills the rest of the screen without scrolling
+SCREEN_HEIGHT = 780
 FONT_SCALE = 1.45
 
 _STYLE = """
@@ -69,20 +70,44 @@ def stepper(options: Sequence[Any], key: str, columns: Sequence[Any], describe: 
     def move(step: int) -> None:
         st.session_state[key] = options[(index + step) % len(options)]
 
-    columns[0].button(f"← {describe(options[(index - 1) % len(options)])}", on_click=move, args=(-1,), shortcut="Left",
-                      key=f"{key}_previous", help="Previous (← key)")
-    columns[1].button(f"{describe(options[(index + 1) % len(options)])} →", on_click=move, args=(1,), shortcut="Right",
-                      key=f"{key}_next", help="Next (→ key)")
+    columns[0].button("← Previous", on_click=move, args=(-1,), shortcut="Left", key=f"{key}_previous",
+                      help=f"{describe(options[(index - 1) % len(options)])} (← key)")
+    columns[1].button("Next →", on_click=move, args=(1,), shortcut="Right", key=f"{key}_next",
+                      help=f"{describe(options[(index + 1) % len(options)])} (→ key)")
 
 
 def screen_figure(fig: go.Figure) -> go.Figure:
-    """The same figure at projector size: taller, with every font scaled up (the export stays as built)."""
+    """The same figure at projector size: taller, with its type, margins and notes scaled up together.
+
+    Type grows by FONT_SCALE, or less where a chart has many rows (32 ranked boroughs must each keep
+    a readable label inside the screen's height). The export is untouched: this works on a copy.
+    """
     if not presenting():
         return fig
     scaled = go.Figure(fig)
-    base = (fig.layout.font.size or 14) if fig.layout.font else 14
-    scaled.update_layout(height=SCREEN_HEIGHT, font=dict(size=round(base * FONT_SCALE)))
+    base = 14
+    if fig.layout.template and fig.layout.template.layout.font and fig.layout.template.layout.font.size:
+        base = fig.layout.template.layout.font.size
+    margin = fig.layout.margin
+    top, bottom = (margin.t or 120), (margin.b or 90)
+    rows = max((len(trace.y) for trace in fig.data if trace.type == "bar" and trace.orientation == "h" and trace.y is not None),
+               default=0)
+    if rows and fig.layout.yaxis.categoryarray:
+        rows = len(fig.layout.yaxis.categoryarray)
+    size = base * FONT_SCALE
+    if rows:
+        size = min(size, (SCREEN_HEIGHT - top * FONT_SCALE - bottom) / rows * 0.8)
+    factor = max(size, base) / base
+    title = fig.layout.template.layout.title.font.size if fig.layout.template and fig.layout.template.layout.title else None
+    scaled.update_layout(height=SCREEN_HEIGHT, font=dict(size=round(base * factor)),
+                         title=dict(font=dict(size=round((title or 18) * FONT_SCALE))),
+                         margin=dict(l=round((margin.l or 70) * factor), r=margin.r, t=round(top * FONT_SCALE),
+                                     b=round(bottom * factor)))
+    if rows:
+        scaled.update_yaxes(dtick=1)  # every row keeps its name: Plotly would drop every other one when they are this close
     for annotation in scaled.layout.annotations or ():
         if annotation.font and annotation.font.size:
-            annotation.font.size = round(annotation.font.size * FONT_SCALE)
+            annotation.font.size = round(annotation.font.size * factor)
+        if annotation.yshift:
+            annotation.yshift = round(annotation.yshift * factor)
     return scaled

@@ -104,3 +104,25 @@ def test_meeting_ranges_stacks_below_within_above_with_counts() -> None:
     assert [t.name for t in fig.data] == ["▼ below the expected range", "● within the expected range", "▲ above the expected range"]
     assert [t.text[0] for t in fig.data] == ["20 (62%)", "9 (28%)", "3 (9%)"]
     assert fig.data[1].x[0] == pytest.approx(9 / 32)
+
+
+def test_presentation_size_keeps_every_ranked_name_readable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import charts, presentation
+
+    monkeypatch.setattr(presentation, "presenting", lambda: True)
+    names = [f"MARAC {n}" for n in range(32)]
+    frame = pl.DataFrame({"group_code": names, "group_name": names, "repeat_rate": [0.2 + n / 200 for n in range(32)],
+                          "repeat_verdict": ["within"] * 32})
+    built = charts.ranked_bars(frame, REPEAT, REPEAT_RANGE, subtitle="s", source="Source: test")
+    shown = presentation.screen_figure(built)
+    # 32 rows in 780 px, less a title margin grown to 174 px and 100 px below: (780 - 174 - 100) / 32 x 0.8 = 12.7 px a
+    # name, so the rows keep their 14 px (never smaller) and every name is kept (dtick 1); the title still grows 1.45 times
+    assert shown.layout.height == 780 and shown.layout.font.size == 14 and shown.layout.yaxis.dtick == 1
+    assert shown.layout.title.font.size == 26 and shown.layout.margin.t == 174 and shown.layout.margin.l == 200
+    few = presentation.screen_figure(charts.ranked_bars(frame.head(8), REPEAT, REPEAT_RANGE, subtitle="s", source="Source: test"))
+    # 8 rows: (780 - 174 - 100) / 8 x 0.8 = 50.6 px is room to spare, so type grows the full 14 x 1.45 = 20 px, margins with it
+    assert few.layout.font.size == 20 and few.layout.margin.l == 290
+    source = next(a for a in few.layout.annotations if a.text == "Source: test")
+    built8 = charts.ranked_bars(frame.head(8), REPEAT, REPEAT_RANGE, subtitle="s", source="Source: test")
+    assert source.yshift == round(next(a for a in built8.layout.annotations if a.text == "Source: test").yshift * 1.45)
+    assert built.layout.height == 26 * 32 + 220 and built.layout.font.size is None  # the export is untouched
