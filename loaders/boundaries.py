@@ -256,7 +256,8 @@ def _shapes(frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[str, str
                                           f"{kept.crs.name} to longitude/latitude ({exc})", expected=EXPECTED_CRS)])
     kept["geometry"] = shapely.force_2d(kept.geometry.values)
     repaired, found = _repair(kept, path.name, code_column, area_codes)
-    problems.extend(p for p in (found, _duplicates(kept, path.name, code_column)) if p is not None)
+    problems.extend(p for p in (found, _duplicates(kept, path.name, code_column), _misplaced(kept, path.name, code_column))
+                    if p is not None)
     problems.extend(problem("empty-geometry", path.name, "this local authority's shape has no area once repaired",
                             row=int(i) + 1, column=code_column, value=kept.at[i, "area_code"], expected="a Polygon or MultiPolygon")
                     for i in kept.index[kept.geometry.is_empty])
@@ -287,6 +288,27 @@ def _feature_problems(frame: geopandas.GeoDataFrame, codes: pd.Series, known: pd
                         value=codes[i], expected="a Polygon or MultiPolygon") for i in frame.index[known & empty]]
     skipped = _skipped(frame[column], known, file, column)
     return problems + ([skipped] if skipped else [])
+
+
+#: longitude and latitude around England and Wales (Scilly to Berwick, Anglesey to Lowestoft), with a margin
+ENGLAND_WALES = (-7.0, 49.5, 2.5, 56.0)
+
+
+def _misplaced(kept: geopandas.GeoDataFrame, file: str, column: str) -> Problem | None:
+    """Shapes whose middle lies outside England and Wales: almost always a wrong .prj or CRS, which would draw the map
+    somewhere else without any error. Loaded (the user may know better), but said."""
+    west, south, east, north = ENGLAND_WALES
+    middles = kept.geometry.representative_point()
+    away = ~middles.x.between(west, east) | ~middles.y.between(south, north)
+    if not away.any():
+        return None
+    first = away.to_numpy().nonzero()[0][0]
+    point = middles.iloc[first]
+    return problem("outside-england-wales", file,
+                   f"{int(away.sum())} of {len(kept)} shape(s) lie outside England and Wales once converted to longitude/"
+                   f"latitude, e.g. {kept['area_code'].iloc[first]} at {point.x:.4f}, {point.y:.4f}",
+                   row=int(kept.index[first]) + 1, column=column, value=str(kept["area_code"].iloc[first]),
+                   expected="the file's own coordinate system (is its .prj or CRS right?)")
 
 
 def _not_polygons(frame: geopandas.GeoDataFrame, file: str) -> Problem | None:

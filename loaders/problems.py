@@ -62,6 +62,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "no-crs": (Severity.ERROR, "Coordinates are not longitude/latitude and no coordinate system is given"),
     "unusable-crs": (Severity.ERROR, "Coordinate system cannot be converted to longitude/latitude"),
     "crs-assumed": (Severity.WARNING, "No coordinate system given: longitude/latitude assumed"),
+    "outside-england-wales": (Severity.WARNING, "Shapes lie outside England and Wales"),
     "empty-geometry": (Severity.ERROR, "Local authority without a shape"),
     "invalid-geometry-repaired": (Severity.WARNING, "Invalid shapes repaired"),
     "unknown-area-codes": (Severity.WARNING, "Shapes skipped: not England or Wales local authorities"),

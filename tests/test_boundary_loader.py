@@ -231,6 +231,20 @@ def test_british_national_grid_geojson_is_reprojected_to_longitude_latitude(tmp_
     assert corners(frame, CITY)[3] == pytest.approx((-0.099181, 51.512514), abs=1e-6 if proj_uses_helmert() else 1e-4)
 
 
+def test_a_wrong_coordinate_system_that_puts_shapes_abroad_is_said(tmp_path, area_codes):
+    # Hackney's British National Grid square declared as Web Mercator (a wrong .prj): its middle, 534,500 m and 184,500 m,
+    # read as Mercator metres is 534,500 / 6,378,137 radians = 4.8015 E and gd(184,500 / 6,378,137) = 1.6572 N, in the Gulf
+    # of Guinea. It loads (the user may mean it), with a warning
+    features = [({"LAD22CD": HACKNEY}, polygon(square(HACKNEY)))]
+    path = write_geojson(tmp_path / "mercator.geojson", features, crs="urn:ogc:def:crs:EPSG::3857")
+    frame, report = read_boundary_file(path, area_codes)
+    assert report.valid and len(frame) == 1
+    assert [p.line() for p in report.problems] == [
+        'WARNING mercator.geojson, row 1, column "LAD22CD": 1 of 1 shape(s) lie outside England and Wales once converted to '
+        'longitude/latitude, e.g. E09000012 at 4.8015, 1.6572 (value "E09000012"); expected the file\'s own coordinate system '
+        "(is its .prj or CRS right?) [outside-england-wales]"]
+
+
 def test_shapefile_with_its_sidecar_files_and_zipped(tmp_path, area_codes):
     folder = tmp_path / "shp"
     folder.mkdir()
