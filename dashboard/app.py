@@ -16,7 +16,7 @@ from loaders.template import template_csv, template_xlsx  # noqa: E402
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402
 
 st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide",
-                   initial_sidebar_state="collapsed" if presentation.from_url() else "auto")
+                   initial_sidebar_state=presentation.sidebar_state())
 
 PAGES = Path(__file__).parent / "pages"
 FIGURE_PAGES = [

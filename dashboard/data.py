@@ -246,13 +246,18 @@ def shielded_comparators(path: str, data_version: str, population: str, end: dat
     return out
 
 
-def shielded_trend(path: str, data_version: str, population: str, area: str, quarters: list[date]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Quarterly MARAC and area series suppressed together (each quarter, and the chosen period's quarters)."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def shielded_trend(path: str, data_version: str, population: str, area: str, end: date,
+                   window: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarterly MARAC and area series suppressed together (each quarter, and the chosen period's quarters), and
+    consistently with the period's figures on the other pages: a MARAC figure they withhold cannot be added back
+    up from its quarters here."""
     marac_q = trend(path, data_version, population, "marac", area)
     area_q = trend(path, data_version, population, area_grouping(area), area)
     if marac_q.is_empty():
         return marac_q, area_q
-    return suppress_series(marac_q, area_q, quarters, small_number_threshold())
+    shielded = shielded_area(path, data_version, population, end, window, area)[0]
+    return suppress_series(marac_q, area_q, period(end, window).quarters, small_number_threshold(), period=shielded)
 
 
 def chosen_period(end: date, window: str) -> Period:
@@ -329,11 +334,12 @@ def rolling_trend(path: str, data_version: str, population: str, grouping: str, 
     return rolling_year(trend(path, data_version, population, grouping, area), per_10k)
 
 
-def shielded_rolling(path: str, data_version: str, population: str, area: str,
-                     quarters: list[date]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """MARAC and area series suppressed together, each 12-month figure blank where a quarter in it is hidden."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def shielded_rolling(path: str, data_version: str, population: str, area: str, end: date,
+                     window: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """MARAC and area series suppressed together, each 12-month figure blank where a count it needs is hidden."""
     from metrics.rolling import rolling_year
 
     per_10k = dataset(path, data_version, population).ranges.value("recommended_cases_per_10k")
-    marac_q, area_q = shielded_trend(path, data_version, population, area, quarters)
+    marac_q, area_q = shielded_trend(path, data_version, population, area, end, window)
     return rolling_year(marac_q, per_10k), rolling_year(area_q, per_10k)

@@ -163,10 +163,10 @@ def map_figure(shapes: gpd.GeoDataFrame, frame: pl.DataFrame, indicator: Indicat
         elif by_value:
             order = klass(value)
             key, fill = _class_label(*classes[order], step), class_colour(order, len(classes))
-        elif indicator.verdict:
+        elif indicator.verdict and verdict:
             key, fill, order = f"{verdict_label(verdict)} the expected range", VERDICT_STYLE[verdict]["colour"], VERDICTS.index(verdict)
-        else:
-            key, fill, order = "no expected range", VALUE_COLOURS[3], 10
+        else:  # no range (aged 16-17), or nothing to judge against (no local population share)
+            key, fill, order = "no verdict" if indicator.verdict else "no expected range", VALUE_COLOURS[3], 10
         _add(groups, key, fill, shape, order=order)
         symbol = VERDICT_STYLE[verdict]["symbol"] if verdict and shown not in ("withheld", "no data") else ""
         text = f"{short}<br>{symbol} {shown}".replace("<br> ", "<br>") if short else ""

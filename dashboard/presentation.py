@@ -48,6 +48,17 @@ def toggle() -> None:
 
 def _leave() -> None:
     st.session_state[KEY] = False
+    st.session_state[_LEFT] = True  # the sidebar comes back open on the next run (see sidebar_state)
+
+
+_LEFT = "_left_presentation"
+
+
+def sidebar_state() -> str:
+    """For `st.set_page_config`: collapsed while presenting, open again just after leaving, else Streamlit's own choice."""
+    if presenting():
+        return "collapsed"
+    return "expanded" if st.session_state.pop(_LEFT, False) else "auto"
 
 
 def apply() -> None:

@@ -463,3 +463,58 @@ def trend_table(series: dict[str, pl.DataFrame], ind: Indicator, *, last: object
                 values = dict(zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True))
                 columns[f"{name}, {words} %"] = [_pct(values.get(q)) for q in quarters]
     return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "Quarter" else "Float64") for k, v in columns.items()})
+
+
+def top_three_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """Each MARAC's three largest referring agencies with their share of its referrals, e.g. "Police (50.0%)"."""
+    from metrics.referrals import top_referrers
+
+    columns = ["MARAC", "Top referrer", "Second", "Third"]
+    if frame.is_empty():
+        return pd.DataFrame(columns=columns)
+    ranked = top_referrers(frame, agencies, labels)
+    out: dict[str, list[object]] = {"MARAC": frame["group_name"].to_list()}
+    for rank, heading in zip((1, 2, 3), columns[1:], strict=True):
+        part = ranked.filter(pl.col("rank") == rank)
+        out[heading] = [f"{a} ({s:.1%})" if a is not None and s is not None else "–"
+                        for a, s in zip(part["agency_label"].to_list(), part["share"].to_list(), strict=True)]
+    return pd.DataFrame(out, columns=columns)
+
+
+REFERRAL_CHANGE_COLUMNS = ["MARAC", "A year earlier %", "Now %", "Change (points)", "95% interval (points)", "Beyond chance?",
+                           "Top referrer a year earlier", "Top referrer now"]
+
+
+def referral_change_table(change: pl.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The police share a year earlier and now, the change in points with its 95% interval, and the top referrer then and now."""
+    rows = []
+    for r in change.iter_rows(named=True):
+        low, high, diff = r["police_share_change_ci95_low"], r["police_share_change_ci95_high"], r["police_share_change"]
+        rows.append([
+            r["group_name"], _pct(r["police_share_previous"]), _pct(r["police_share"]),
+            "–" if diff is None else f"{diff * 100:+.1f}",
+            "–" if low is None else f"{low * 100:+.1f} to {high * 100:+.1f}",
+            {True: "yes", False: "no: could be chance", None: "–"}[r["police_share_change_significant"]],
+            labels.get(r["top_referrer_previous"], "–"), labels.get(r["top_referrer"], "–"),
+        ])
+    return pd.DataFrame(rows, columns=REFERRAL_CHANGE_COLUMNS).astype({"A year earlier %": "Float64", "Now %": "Float64"})
+
+
+def agency_share_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """Every SafeLives agency's share of each MARAC's referrals (percent)."""
+    out: dict[str, list[object]] = {"MARAC": frame["group_name"].to_list(), "Referrals": frame["referrals_total"].to_list()}
+    for agency in agencies:
+        out[f"{labels.get(agency, agency)} %"] = [_pct(v) for v in frame[f"share_referrals_{agency}"].to_list()]
+    return pd.DataFrame(out).astype({c: "Float64" for c in out if c != "MARAC"})
+
+
+def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
+    """The Pan-London review's summary as a table: of the MARACs with a figure, how many are below, within and above each range."""
+    return pd.DataFrame({
+        "Indicator": summary["label"].to_list(),
+        "Expected": [ranges[r].describe() for r in summary["indicator"].to_list()],
+        "MARACs with figures": summary["maracs_with_figure"].to_list(),
+        "Below": summary["below"].to_list(), "Within": summary["within"].to_list(), "Above": summary["above"].to_list(),
+        "Meeting the range %": [_pct(s) for s in summary["share_within"].to_list()],
+        "Within, and the 95% interval agrees": summary["within_backed"].to_list(),
+    }).astype({"Meeting the range %": "Float64"})

@@ -36,8 +36,8 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     had returns from at least one of the group's MARACs).
 
     A 12-month figure is null unless the group has rows for all four consecutive quarters in
-    the frame, none of them with a count hidden by small-number suppression (a quarter with
-    returns whose count is null: summing round the gap would understate the year), (so the first three quarters of a series, and any window reaching over a quarter
+    the frame, none of them with a count the figure needs hidden by small-number suppression (a
+    quarter with returns whose count is null: summing round the gap would understate the year), (so the first three quarters of a series, and any window reaching over a quarter
     missing from the frame, are null) and its summed denominator is above 0. A quarter that is
     in the frame but had no returns adds nothing to either sum: as in `compute`, a missing
     return lowers neither the volume (set against population-time) nor any share;
@@ -57,7 +57,8 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     base = quarterly.select(
         "group_code", "quarter_start",
         (pl.col("maracs_reporting") > 0).alias("_had_data"),
-        ((pl.col("maracs_reporting") > 0) & pl.any_horizontal(pl.col(c).is_null() for c in counts)).alias("_hidden"),
+        # a count hidden by suppression (null in a quarter with returns) blanks the years of the figures that need it
+        *(((pl.col("maracs_reporting") > 0) & pl.col(c).is_null()).alias(f"_hidden_{c}") for c in counts),
         *(pl.col(c).cast(pl.Float64) for c in counts),
         (pl.col("recommended_cases") * 10_000 / recommended_per_10k).alias("_population_years"),
     )
@@ -68,13 +69,18 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     summed = windows.group_by("group_code", "quarter_start").agg(
         pl.len().alias("_rows"),
         pl.col("_had_data").sum().cast(pl.Int64).alias("quarters_in_12m"),
-        pl.col("_hidden").any().alias("_hidden"),
+        *(pl.col(f"_hidden_{c}").any() for c in counts),
         *(pl.col(c).sum() for c in [*counts, "_population_years"]),
     )
-    complete = (pl.col("_rows") == QUARTERS_IN_YEAR) & ~pl.col("_hidden")
+    complete = pl.col("_rows") == QUARTERS_IN_YEAR
+
+    def clear(*columns: str) -> pl.Expr:
+        return ~pl.any_horizontal(pl.col(f"_hidden_{c}") for c in columns if c in counts)
+
     figures = summed.select(
         "group_code", "quarter_start", "quarters_in_12m",
-        *(pl.when(complete & (pl.col(den) > 0)).then(pl.col(num) / pl.col(den) * (10_000 if value == "cases_per_10k" else 1))
+        *(pl.when(complete & clear(num, den) & (pl.col(den) > 0))
+          .then(pl.col(num) / pl.col(den) * (10_000 if value == "cases_per_10k" else 1))
           .otherwise(None).alias(f"{value}_12m") for value, num, den in parts),
     )
     return (quarterly.with_row_index("_row").join(figures, on=["group_code", "quarter_start"], how="left")

@@ -99,12 +99,15 @@ def _small(value: float | None, threshold: int) -> bool:
 
 
 def suppress(frame: pl.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,
-             row_sums: Sequence[tuple[Sequence[int], int | None]] = ()) -> Suppressed:
+             row_sums: Sequence[tuple[Sequence[int], int | None]] = (),
+             hidden_sums: Sequence[tuple[Sequence[int], str]] = ()) -> Suppressed:
     """Hide small counts and what derives from them, then whatever would let them be worked back.
 
     `row_sums` lists published sums down the rows: (the rows that add up, the row holding their
-    total, or None when the total is published elsewhere). Referral sources are a sum across
-    columns within every row.
+    total, or None when the total is published elsewhere). `hidden_sums` lists (rows, column)
+    whose total another publication hides: were every one of those rows shown, they would add
+    back up to it, so at least one is hidden. Referral sources are a sum across columns within
+    every row.
     """
     counts = protected_columns(frame.columns)
     values = {c: frame[c].to_list() for c in counts}
@@ -112,23 +115,31 @@ def suppress(frame: pl.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,
     primary = {c: set(rows) for c, rows in hidden.items()}
     referral_columns = [c for c in counts if c.startswith("referrals_")]
 
-    def settle(cells: list[tuple[int, str]]) -> bool:
-        """If exactly one cell of a published sum is hidden, hide the smallest other (a non-zero one if any)."""
+    def settle(cells: list[tuple[int, str]], hidden_elsewhere: int = 0) -> bool:
+        """If exactly one cell of a sum is hidden (counting a total hidden elsewhere), hide the smallest other
+        (a non-zero one if any)."""
         shut = [(r, c) for r, c in cells if r in hidden[c]]
         open_ = [(r, c) for r, c in cells if r not in hidden[c] and values[c][r] is not None]
-        if len(shut) != 1 or not open_:
+        if len(shut) + hidden_elsewhere != 1 or not open_:
             return False
         r, c = min(open_, key=lambda rc: (values[rc[1]][rc[0]] == 0, values[rc[1]][rc[0]]))
         hidden[c].add(r)
         return True
 
+    # a sum whose total is hidden elsewhere is not also a published one: one hidden part already protects it
+    elsewhere = {(tuple(members), column) for members, column in hidden_sums}
     changed = True
     while changed:
         changed = False
         for column in counts:
             for members, total in row_sums:
+                if total is None and (tuple(members), column) in elsewhere:
+                    continue
                 cells = [(r, column) for r in members] + ([(total, column)] if total is not None else [])
                 changed |= settle(cells)
+        for members, column in hidden_sums:
+            if column in hidden:
+                changed |= settle([(r, column) for r in members], hidden_elsewhere=1)
         for row in range(frame.height):
             changed |= settle([(row, c) for c in referral_columns])
 
@@ -175,12 +186,15 @@ def suppress_area(maracs: pl.DataFrame, bcus: pl.DataFrame, total: pl.DataFrame,
 
 
 def suppress_series(maracs: pl.DataFrame, area: pl.DataFrame, period_quarters: Sequence[object],
-                    threshold: int = DEFAULT_THRESHOLD) -> tuple[pl.DataFrame, pl.DataFrame]:
+                    threshold: int = DEFAULT_THRESHOLD, *, period: Suppressed | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Quarterly rows (`quarterly` output) of an area's MARACs and of the area itself, suppressed together.
 
     Each quarter's MARACs add up to the area's quarter, and each MARAC's quarters in the chosen
-    period add up to its published figure for the period, so both sums are protected. Hidden
-    cells come back as nulls (a trend line simply breaks there).
+    period add up to its published figure for the period, so both sums are protected. `period` is
+    the period's MARAC figures as `suppress_area` left them: where it hid a MARAC's count (perhaps
+    only to protect a neighbour's, through their BCU's total), one of that MARAC's quarters is
+    hidden too, or the quarters would add back up to it. Hidden cells come back as nulls (a trend
+    line simply breaks there).
     """
     both = pl.concat([maracs, area], how="diagonal_relaxed").with_row_index("_row")
     area_rows = {q: r for q, r in zip(both["quarter_start"][maracs.height:], both["_row"][maracs.height:], strict=True)}
@@ -188,7 +202,16 @@ def suppress_series(maracs: pl.DataFrame, area: pl.DataFrame, period_quarters: S
     for (quarter,), part in both.head(maracs.height).group_by("quarter_start", maintain_order=True):
         sums.append((part["_row"].to_list(), area_rows.get(quarter)))
     chosen = set(period_quarters)
-    for _, part in both.head(maracs.height).filter(pl.col("quarter_start").is_in(list(chosen))).group_by("group_code", maintain_order=True):
-        sums.append((part["_row"].to_list(), None))
-    out = suppress(both.drop("_row"), threshold=threshold, row_sums=sums).frame
+    hidden_totals: dict[str, set[str]] = {}
+    if period is not None:
+        codes = period.frame["group_code"].to_list()
+        for row, column in period.labels:
+            hidden_totals.setdefault(codes[row], set()).add(column)
+    hidden_sums: list[tuple[list[int], str]] = []
+    for (code,), part in both.head(maracs.height).filter(pl.col("quarter_start").is_in(list(chosen))).group_by(
+            "group_code", maintain_order=True):
+        rows = part["_row"].to_list()
+        sums.append((rows, None))
+        hidden_sums += [(rows, column) for column in sorted(hidden_totals.get(code, ()))]
+    out = suppress(both.drop("_row"), threshold=threshold, row_sums=sums, hidden_sums=hidden_sums).frame
     return out.head(maracs.height).select(maracs.columns), out.slice(maracs.height).select(area.columns)

@@ -227,3 +227,21 @@ def test_map_offers_loaded_boundaries(fixture_db: Path, tmp_path: Path, monkeypa
     assert 532000 < points["E09000012"][0] < 536000 and 184000 < points["E09000012"][1] < 188000
     captions = " ".join(c.value for c in at.caption)
     assert "Not on this map: Barking and Dagenham, Barnet," in captions and "a local authority they cover has no boundary loaded" in captions
+
+
+def test_trends_for_an_area_with_no_returns_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders import store
+    from loaders.demo import write_return
+    from tests.conftest import meeting
+
+    from datetime import date
+
+    db = tmp_path / "lancashire.duckdb"
+    with store.writing(db) as conn:  # one Lancashire meeting, nothing for London
+        store.load_file(conn, write_return(tmp_path / "preston.csv", [meeting("E07000123", date(2021, 2, 9), cases_discussed=20,
+                                                                              referrals_police=20)]))
+    monkeypatch.setenv("MARAC_DB", str(db))
+    at = open_page(AppTest.from_file(APP, default_timeout=60), "trends")
+    at.selectbox(key="area").select("region:London").run()
+    assert not at.exception
+    assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."

@@ -144,3 +144,14 @@ def test_london_boundaries_make_32_borough_shapes() -> None:
         assert london[london["marac_code"] == code].geometry.iloc[0].contains(Point(x, y))
     assert fig.layout.yaxis.scaleanchor == "x"  # metres both ways: shapes keep their proportions
     assert INK in {t.line.color for t in fig.data if t.fill == "toself"}
+
+
+def test_a_figure_with_nothing_to_judge_it_against_says_no_verdict() -> None:
+    minoritised = next(i for i in INDICATORS if i.key == "racially_minoritised")
+    item = Range("racially_minoritised", "local_share", None, None, "", "", "e")
+    frame = pl.DataFrame({"group_code": ["A"], "group_name": ["Alpha"], "share_racially_minoritised": [0.4],
+                          "racially_minoritised_verdict": [None], "local_share_not_white_british": [None]},
+                         schema_overrides={"racially_minoritised_verdict": pl.String, "local_share_not_white_british": pl.Float64})
+    fig = maps.map_figure(_tiles().head(1), frame, minoritised, item, title="t", subtitle="s", source="src", labels={"A": "ALP"})
+    assert [t.name for t in fig.data if t.fill == "toself"] == ["no verdict (1)"]  # no local population share to judge by
+    assert list(fig.data[-1].text) == ["ALP<br>40.0%"]

@@ -118,3 +118,33 @@ def test_quarterly_series_protect_each_quarter_and_the_period() -> None:
     # then has two hidden parts, and both area quarters stay.
     assert m["share_lgbt"].to_list() == [None, None, None, None]
     assert a["share_lgbt"].to_list() == [0.05, 0.08]
+
+
+def test_quarters_never_add_back_up_to_a_period_figure_the_comparison_pages_withheld() -> None:
+    from datetime import date
+
+    from metrics.suppression import suppress_area, suppress_series
+
+    # One BCU, E, of three MARACs; LGBT+ victims/survivors by quarter: A 3, 0, 0, 0; B 9, 5, 5, 5; C 6, 8, 8, 8.
+    # For the period: A 3 (small), B 24, C 30, E and the area 57. suppress_area hides A's 3 and then B's 24 (the smaller
+    # other part of E's 57), so the comparison pages publish E = 57 and C = 30 with A and B withheld.
+    names = ["A", "B", "C"]
+    period_maracs = pl.DataFrame({"group_code": names, "group_name": names, "bcu": ["E"] * 3, "victims_lgbt": [3, 24, 30]})
+    bcus = pl.DataFrame({"group_code": ["E"], "group_name": ["E"], "victims_lgbt": [57]})
+    total = pl.DataFrame({"group_code": ["X"], "group_name": ["X"], "victims_lgbt": [57]})
+    period, _, _ = suppress_area(period_maracs, bcus, total)
+    assert period.hidden_rows("victims_lgbt") == {0, 1}
+    quarters = [date(2020, 4, 1), date(2020, 7, 1), date(2020, 10, 1), date(2021, 1, 1)]
+    maracs = pl.DataFrame({"group_code": [n for n in names for _ in quarters], "quarter_start": quarters * 3,
+                           "victims_lgbt": [3, 0, 0, 0, 9, 5, 5, 5, 6, 8, 8, 8]})
+    area = pl.DataFrame({"group_code": ["X"] * 4, "quarter_start": quarters, "victims_lgbt": [18, 13, 13, 13]})
+
+    def b_quarters(frame: pl.DataFrame) -> list[int | None]:
+        return frame.filter(pl.col("group_code") == "B")["victims_lgbt"].to_list()
+
+    # Alone, the quarterly series hides A's 3 and C's 6 in the first quarter (the area's 18 would give A back), and one
+    # more of A's and C's quarters, but shows all of B's: 9 + 5 + 5 + 5 = 24 = B's withheld figure, and A = 57 - 24 - 30
+    assert b_quarters(suppress_series(maracs, area, quarters)[0]) == [9, 5, 5, 5]
+    # told what the period hid, it hides one of B's quarters too (the smallest, 5): the two publications together give nothing back
+    shown = b_quarters(suppress_series(maracs, area, quarters, period=period)[0])
+    assert shown.count(None) == 1 and sum(v for v in shown if v is not None) == 19

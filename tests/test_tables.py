@@ -127,3 +127,26 @@ def test_matrix_subtotals_put_the_area_last() -> None:
     table = tables.matrix_totals(groups, total, data.ranges)
     assert list(table["Area"])[-1] == "All MARACs"
     assert len(table) == groups.height + 1
+
+
+def test_referral_tables_when_nothing_is_left_to_show() -> None:
+    """Suppression can leave no MARAC's referrals to export: the tables are empty with their headings, not an error."""
+    from metrics.referrals import referral_change
+
+    frame = compute(fx.dataset(), YEAR, "marac")
+    nothing = frame.head(0)
+    assert list(tables.referral_change_table(referral_change(nothing, nothing), {}).columns) == tables.REFERRAL_CHANGE_COLUMNS
+    assert tables.top_three_table(nothing, ["police"], {}).empty
+    labels = {"police": "Police", "idva": "IDVA"}
+    change = tables.referral_change_table(referral_change(frame, compute(fx.dataset(), period(date(2020, 3, 31), "12m"), "marac")),
+                                          labels).set_index("MARAC")
+    assert change.columns.tolist() == tables.REFERRAL_CHANGE_COLUMNS[1:]
+
+
+def test_range_summary_table() -> None:
+    from metrics.summary import range_summary
+
+    data = fx.dataset()
+    table = tables.range_summary_table(range_summary(compute(data, YEAR, "marac")), data.ranges).set_index("Indicator")
+    assert table.loc["Repeat rate", "Expected"] == "28%–40%"
+    assert table["MARACs with figures"].max() <= 4

@@ -153,7 +153,7 @@ def build_pack(dataset: Dataset, scope: str, period_end: date, window: str = "12
         row = shielded_bcus.frame["group_code"].to_list().index(value)
         rows = [i for i, b in enumerate(maracs["bcu"].to_list()) if b == value]
         sections.append(_group_section(f"{display} BCU", shielded_bcus, row, shielded, rows, dataset, chosen, source, national))
-    trends = _trends(area_data, home_kind, chosen, threshold)
+    trends = _trends(area_data, home_kind, chosen, threshold, shielded)
     for code in member_codes:
         row = maracs["group_code"].to_list().index(code)
         sections.append(_marac_section(shielded, row, trends, home, dataset, chosen, source, national))
@@ -231,13 +231,15 @@ def _group_section(name: str, group: Suppressed, index: int, shielded: Suppresse
     return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, group, index, dataset), pages)
 
 
-def _trends(area_data: Dataset, home_kind: str, chosen: Period, threshold: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _trends(area_data: Dataset, home_kind: str, chosen: Period, threshold: int,
+            shielded: Suppressed) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarterly series for the trend charts, suppressed consistently with the pack's period figures (`shielded`)."""
     quarters = _last_quarters(chosen)
     marac_q = quarterly(area_data, "marac", quarters[0], chosen.end)
     area_q = quarterly(area_data, home_kind, quarters[0], chosen.end)
     if marac_q.is_empty():
         return marac_q, area_q
-    return suppress_series(marac_q, area_q, chosen.quarters, threshold)
+    return suppress_series(marac_q, area_q, chosen.quarters, threshold, period=shielded)
 
 
 def _last_quarters(chosen: Period) -> list[date]:

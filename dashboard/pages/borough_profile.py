@@ -163,7 +163,7 @@ def funnel_for(frame, names_withheld) -> object:
 
 
 with trend_tab:
-    shielded_trend = data.shielded_trend(path, version, population, home, chosen.quarters)
+    shielded_trend = data.shielded_trend(path, version, population, home, end, window)
     plain_trend = (data.trend(path, version, population, "marac", home),
                    data.trend(path, version, population, data.area_grouping(home), home))
     st.plotly_chart(trend_for(*(shielded_trend if data.restricted() else plain_trend)), theme=None, config=SCREEN_CONFIG,

@@ -8,11 +8,10 @@ MARACs meet each range (the review's summary).
 
 from __future__ import annotations
 
-import pandas as pd
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, findings, presentation
+from dashboard import charts, controls, downloads, findings, tables
 from dashboard.area_view import area_view
 from dashboard.equality_charts import meeting_ranges, parity_scatter
 from dashboard.tables import fit_height
@@ -67,30 +66,18 @@ summary = range_summary(view.maracs)
 st.markdown(findings.ranges_met(summary, area=view.name))
 
 
-def summary_table(frame: pl.DataFrame) -> pd.DataFrame:
-    table = range_summary(frame)
-    return pd.DataFrame({
-        "Indicator": table["label"].to_list(),
-        "Expected": [ranges[r].describe() for r in table["indicator"].to_list()],
-        "MARACs with figures": table["maracs_with_figure"].to_list(),
-        "Below": table["below"].to_list(), "Within": table["within"].to_list(), "Above": table["above"].to_list(),
-        "Meeting the range %": [None if s is None else s * 100 for s in table["share_within"].to_list()],
-        "Within, and the 95% interval agrees": table["within_backed"].to_list(),
-    }).astype({"Meeting the range %": "Float64"})
-
-
 def summary_chart(frame: pl.DataFrame):
-    return meeting_ranges(range_summary(frame), title=f"How many MARACs meet each SafeLives range", subtitle=view.subtitle,
+    return meeting_ranges(range_summary(frame), title="How many MARACs meet each SafeLives range", subtitle=view.subtitle,
                           source=view.source, synthetic=view.dataset.synthetic)
 
 
 st.plotly_chart(summary_chart(view.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met",
                 alt=findings.ranges_met(summary, area=view.name))
-table = summary_table(view.maracs)
+table = tables.range_summary_table(range_summary(view.maracs), ranges)
 st.dataframe(table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"), hide_index=True, height=fit_height(len(table)))
 st.caption("As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each range. "
            "A MARAC whose figure is withheld to protect small numbers is left out of the exported summary.")
 downloads.chart_buttons(lambda: summary_chart(view.shielded[0].frame), key="ranges_met", stem=f"{view.stem}-ranges-met")
 downloads.table_buttons(lambda: view.table_file(f"How many {view.name} MARACs meet each range",
-                                                summary_table(view.shielded[0].frame)), key="ranges_met_table",
+                                                tables.range_summary_table(range_summary(view.shielded[0].frame), ranges)), key="ranges_met_table",
                         stem=f"{view.stem}-ranges-met")

@@ -7,7 +7,6 @@ housing or children's services. Sectors group SafeLives' 14 agencies for the cha
 
 from __future__ import annotations
 
-import pandas as pd
 import polars as pl
 import streamlit as st
 
@@ -17,7 +16,7 @@ from dashboard.referral_charts import police_change, sector_bars
 from dashboard.theme import SCREEN_CONFIG
 from metrics.indicators import INDICATORS
 from metrics.periods import year_earlier
-from metrics.referrals import referral_change, sector_mapping, sector_shares, top_referrers
+from metrics.referrals import referral_change, sector_mapping, sector_shares
 
 POLICE = next(i for i in INDICATORS if i.key == "police_share")
 REFERRAL_COLUMNS = ("referrals_", "share_referrals_", "police_share", "partner_agency_share")
@@ -77,23 +76,13 @@ view.lead(findings.referrals(screen, police, labels, area=view.name, period=view
 top_tab, change_tab, every_tab = st.tabs(["Top three referrers", "Change on a year earlier", "Every agency"])
 
 
-def top_three(frame: pl.DataFrame) -> pd.DataFrame:
-    ranked = top_referrers(frame, dataset.agencies, labels)
-    out: dict[str, list[object]] = {"MARAC": frame["group_name"].to_list()}
-    for rank, heading in ((1, "Top referrer"), (2, "Second"), (3, "Third")):
-        part = ranked.filter(pl.col("rank") == rank)
-        out[heading] = [f"{a} ({s:.1%})" if a is not None and s is not None else "–"
-                        for a, s in zip(part["agency_label"].to_list(), part["share"].to_list(), strict=True)]
-    return pd.DataFrame(out)
-
-
 with top_tab:
     st.caption("Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
                "agencies counts half to each). SafeLives expects the police to be the top referrer.")
-    table = top_three(screen.filter(pl.col("referrals_total") > 0))
+    table = tables.top_three_table(screen.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)
     st.dataframe(table, hide_index=True, height=tables.fit_height(len(table)))
-    downloads.table_buttons(lambda: view.table_file(f"Top three referrers, {view.name}",
-                                                    top_three(exported.filter(pl.col("referrals_total") > 0))),
+    downloads.table_buttons(lambda: view.table_file(f"Top three referrers, {view.name}", tables.top_three_table(
+                                exported.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)),
                             key="referrals_top", stem=f"{view.stem}-top-referrers")
 
 
@@ -114,23 +103,6 @@ def change_chart(shielded: bool):
                          synthetic=dataset.synthetic, withheld=gone or None)
 
 
-def change_table(change: pl.DataFrame) -> pd.DataFrame:
-    rows = []
-    for r in change.iter_rows(named=True):
-        low, high, diff = r["police_share_change_ci95_low"], r["police_share_change_ci95_high"], r["police_share_change"]
-        rows.append({
-            "MARAC": r["group_name"],
-            "A year earlier %": None if r["police_share_previous"] is None else r["police_share_previous"] * 100,
-            "Now %": None if r["police_share"] is None else r["police_share"] * 100,
-            "Change (points)": "–" if diff is None else f"{diff * 100:+.1f}",
-            "95% interval (points)": "–" if low is None else f"{low * 100:+.1f} to {high * 100:+.1f}",
-            "Beyond chance?": {True: "yes", False: "no: could be chance", None: "–"}[r["police_share_change_significant"]],
-            "Top referrer a year earlier": labels.get(r["top_referrer_previous"], "–"),
-            "Top referrer now": labels.get(r["top_referrer"], "–"),
-        })
-    return pd.DataFrame(rows).astype({"A year earlier %": "Float64", "Now %": "Float64"})
-
-
 with change_tab:
     change, _ = changes(shielded=False)
     sure = change["police_share_change_significant"].to_list()
@@ -140,23 +112,17 @@ with change_tab:
     st.plotly_chart(change_chart(shielded=False), theme=None, config=SCREEN_CONFIG, key="referrals_change",
                     alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.")
     downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change")
-    table = change_table(change)
+    table = tables.referral_change_table(change, labels)
     st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
     downloads.table_buttons(lambda: view.table_file(f"Police share of referrals a year earlier and now, {view.name}",
-                                                    change_table(changes(shielded=True)[0])),
+                                                    tables.referral_change_table(changes(shielded=True)[0], labels)),
                             key="referrals_change_table", stem=f"{view.stem}-police-share-change")
-
-
-def every_agency(frame: pl.DataFrame) -> pd.DataFrame:
-    out: dict[str, object] = {"MARAC": frame["group_name"].to_list(), "Referrals": frame["referrals_total"].to_list()}
-    for agency in dataset.agencies:
-        out[f"{labels.get(agency, agency)} %"] = [None if v is None else v * 100 for v in frame[f"share_referrals_{agency}"].to_list()]
-    return pd.DataFrame(out).astype({c: "Float64" for c in out if c != "MARAC"})
 
 
 with every_tab:
     st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies).")
-    table = every_agency(screen)
+    table = tables.agency_share_table(screen, dataset.agencies, labels)
     st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
-    downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}", every_agency(exported)),
+    downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}",
+                                                    tables.agency_share_table(exported, dataset.agencies, labels)),
                             key="referrals_agencies", stem=f"{view.stem}-referrals-by-agency")

@@ -65,7 +65,7 @@ def frames(shielded: bool) -> dict[str, pl.DataFrame]:
     """Each chosen series' quarterly rows with their rolling 12 months; suppressed ones are what leaves the dashboard."""
     path, version, population, area = view.path, view.version, view.population, view.area
     if shielded or view.restricted:
-        maracs, whole = data.shielded_rolling(path, version, population, area, view.chosen.quarters)
+        maracs, whole = data.shielded_rolling(path, version, population, area, view.end, view.window)
     else:
         maracs = data.rolling_trend(path, version, population, "marac", area)
         whole = data.rolling_trend(path, version, population, data.area_grouping(area), area)
@@ -94,6 +94,9 @@ def drawn(series: dict[str, pl.DataFrame]):
 
 
 screen = frames(shielded=False)
+if all(frame.is_empty() for frame in screen.values()):
+    st.info(f"No returns are held for {view.name}'s MARACs yet, so there is no trend to draw.")
+    st.stop()
 finding = findings.trend(screen, choice, item, last_quarter=quarter_of(view.chosen.end), national=national)
 st.markdown(f"**{finding}**")
 st.plotly_chart(presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
