@@ -500,12 +500,20 @@ def referral_change_table(change: pl.DataFrame, labels: dict[str, str]) -> pd.Da
     return pd.DataFrame(rows, columns=REFERRAL_CHANGE_COLUMNS).astype({"A year earlier %": "Float64", "Now %": "Float64"})
 
 
-def agency_share_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
-    """Every SafeLives agency's share of each MARAC's referrals (percent)."""
+def agency_share_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str],
+                       hidden: dict[tuple[int, str], str] | None = None) -> pd.DataFrame:
+    """Every SafeLives agency's share of each MARAC's referrals (percent); `hidden` (suppression) puts "withheld" in a
+    cell instead, and that column is then printed as text."""
+    hidden = hidden or {}
     out: dict[str, list[object]] = {"MARAC": frame["group_name"].to_list(), "Referrals": frame["referrals_total"].to_list()}
     for agency in agencies:
-        out[f"{labels.get(agency, agency)} %"] = [_pct(v) for v in frame[f"share_referrals_{agency}"].to_list()]
-    return pd.DataFrame(out).astype({c: "Float64" for c in out if c != "MARAC"})
+        column = f"share_referrals_{agency}"
+        cells = [hidden.get((row, column), _pct(v)) for row, v in enumerate(frame[column].to_list())]
+        if any(isinstance(c, str) for c in cells):
+            cells = [c if isinstance(c, str) else "–" if c is None else f"{c:.1f}%" for c in cells]
+        out[f"{labels.get(agency, agency)} %"] = cells
+    return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "MARAC" or any(isinstance(x, str) for x in v) else "Float64")
+                         for k, v in out.items()})
 
 
 def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:

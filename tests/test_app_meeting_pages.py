@@ -185,8 +185,13 @@ def test_a_restricted_viewer_sees_only_suppressed_figures_on_the_meeting_pages(p
     assert not at.exception
     # Camden's 2 police and 1 IDVA referrals are small; secondary suppression then hides an agency at Hackney and Tower
     # Hamlets too, so every MARAC's sectors would give a hidden count back: none is drawn, and the page says why
-    assert not at.dataframe and not at.get("plotly_chart")
-    assert at.info[0].value.startswith("Every London MARAC's referral figures for this period are withheld to protect small numbers")
+    assert not at.get("plotly_chart")
+    assert at.info[0].value.startswith("Every London MARAC has a referring agency with too few referrals to show")
+    agencies = at.dataframe[0].value.set_index("MARAC")
+    # the agency table keeps them, withholding only the cells that must go: Camden's 2 police of 3 referrals, and
+    # Tower Hamlets' IDVA and MASH (secondary), while its police share (105 of 150 a quarter) stays
+    assert agencies.loc["Camden", "Police %"] == "withheld" and agencies.loc["Tower Hamlets", "IDVA %"] == "withheld"
+    assert agencies.loc["Tower Hamlets", "Police %"] == "70.0%"
     at.switch_page("../pages/trends.py").run()
     assert not at.exception
     assert not any(o.endswith("BCU") for o in at.multiselect(key="series").options)

@@ -53,9 +53,13 @@ export_withheld = referral_withheld(view.shielded[0])
 screen = without(view.maracs, screen_withheld)
 exported = without(view.shielded[0].frame, export_withheld)
 if screen.filter(pl.col("referrals_total") > 0).is_empty():
-    st.info(f"Every {view.name} MARAC's referral figures for this period are withheld to protect small numbers: each has an "
-            "agency with fewer than a handful of referrals, which its other figures would give back." if screen_withheld
-            else f"No referrals are recorded for {view.name}'s MARACs in this period.")
+    if not screen_withheld:
+        st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
+        st.stop()
+    st.info(f"Every {view.name} MARAC has a referring agency with too few referrals to show, so no MARAC's whole mix can be "
+            "drawn without giving a small count back. Each agency's share is in the table below, withheld only where it must be.")
+    st.dataframe(tables.styled(tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels)),
+                 hide_index=True)
     st.stop()
 
 
@@ -120,9 +124,10 @@ with change_tab:
 
 
 with every_tab:
-    st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies).")
-    table = tables.agency_share_table(screen, dataset.agencies, labels)
+    st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
+               "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be.")
+    table = tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels if view.restricted else None)
     st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
-    downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}",
-                                                    tables.agency_share_table(exported, dataset.agencies, labels)),
+    downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}", tables.agency_share_table(
+                                view.shielded[0].frame, dataset.agencies, labels, view.shielded[0].labels)),
                             key="referrals_agencies", stem=f"{view.stem}-referrals-by-agency")
