@@ -34,9 +34,12 @@ from metrics.periods import period  # noqa: E402
 N_MARACS = 300
 
 
-def national_reference(target: Path) -> None:
+def national_reference(target: Path, whole_region: str | None = None) -> None:
+    """A registry of N_MARACS MARACs, one per local authority, by code; with `whole_region`, every authority of that
+    region is among them (the rest by code), so the dashboard offers the region as an area."""
     shutil.copytree(reference.REFERENCE_DIR, target, dirs_exist_ok=True)
-    areas = pl.read_csv(target / "areas.csv", infer_schema_length=0).sort("lad_code").head(N_MARACS)
+    first = [pl.col("region_name") != whole_region] if whole_region else []  # the region's authorities, then the rest
+    areas = pl.read_csv(target / "areas.csv", infer_schema_length=0).sort([*first, "lad_code"]).head(N_MARACS).sort("lad_code")
     pl.DataFrame({
         "marac_code": areas["lad_code"], "marac_name": areas["lad_name"], "police_force_area": areas["pfa_name"],
         "grouping_status": "synthetic", "note": "benchmark: one MARAC per local authority",
@@ -55,29 +58,53 @@ def timed(label: str, fn, repeat: int = 1) -> object:
     return result
 
 
+def _untimed(label: str, fn, repeat: int = 1) -> object:
+    return fn()
+
+
+class National:
+    """The national-scale database in a work folder: its reference data, return files and DuckDB file.
+
+    Shared with benchmarks/browser_pages.py, which serves the same database to a real browser.
+    """
+
+    def __init__(self, work: Path, whole_region: str | None = None) -> None:
+        self.work = work
+        self.ref_dir, self.files_dir, self.db = work / "reference", work / "returns", work / "national.duckdb"
+        self.paths: list[Path] = []
+        national_reference(self.ref_dir, whole_region)
+        with store.writing(self.db, self.ref_dir) as conn:
+            store.set_meta(conn, "synthetic", "true")
+        self.maracs = Dataset.from_tables(store.read_tables(self.db)).maracs
+
+    def write_files(self) -> list[Path]:
+        """One synthetic return per MARAC holding its whole history (30 quarters)."""
+        all_quarters = list(quarters())
+        self.paths = [write_return(self.files_dir / f"{p.code}.csv", [r for q in all_quarters for r in quarter_rows(p, q)])
+                      for p in profiles(self.maracs)]
+        return self.paths
+
+    def load(self) -> int:
+        """Load every file through the real loader, one transaction each; the meetings written."""
+        with store.writing(self.db, self.ref_dir) as conn:
+            registry = store.marac_codes(conn)
+            return sum(store.load_file(conn, p, who="bench", registry=registry).report.rows for p in self.paths)
+
+
+def build_national(work: Path, timer=_untimed, whole_region: str | None = None) -> National:
+    """Write and load the 300 MARACs' returns into `work`/national.duckdb (about 15 s)."""
+    national = National(work, whole_region)
+    timer(f"write {N_MARACS} synthetic return files", national.write_files)
+    rows = timer(f"load {len(national.paths)} files (one transaction each)", national.load)
+    print(f"  meetings loaded: {rows:,}; database size {national.db.stat().st_size / 1e6:.1f} MB")
+    return national
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="marac-bench-"))
-    ref_dir, files_dir, db = work / "reference", work / "returns", work / "national.duckdb"
-    national_reference(ref_dir)
-    with store.writing(db, ref_dir) as conn:
-        store.set_meta(conn, "synthetic", "true")
-    maracs = Dataset.from_tables(store.read_tables(db)).maracs
-
-    def write_files() -> list[Path]:
-        all_quarters = list(quarters())
-        return [write_return(files_dir / f"{p.code}.csv", [r for q in all_quarters for r in quarter_rows(p, q)])
-                for p in profiles(maracs)]
-
-    paths = timed(f"write {N_MARACS} synthetic return files", write_files)
-
-    def load() -> int:
-        with store.writing(db, ref_dir) as conn:
-            registry = store.marac_codes(conn)
-            return sum(store.load_file(conn, p, who="bench", registry=registry).report.rows for p in paths)
-
-    rows = timed(f"load {len(paths)} files (one transaction each)", load)
-    print(f"  meetings loaded: {rows:,}; database size {db.stat().st_size / 1e6:.1f} MB")
-    timed(f"reload the same {len(paths)} files (all unchanged)", load)
+    national = build_national(work, timer=timed)
+    db = national.db
+    timed(f"reload the same {len(national.paths)} files (all unchanged)", national.load)
 
     tables = timed("read database into memory (dashboard cold start)", lambda: store.read_tables(db), repeat=5)
     dataset = timed("build dataset (populations per MARAC)", lambda: Dataset.from_tables(tables), repeat=5)

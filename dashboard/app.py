@@ -20,7 +20,8 @@ st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", l
 
 PAGES = Path(__file__).parent / "pages"
 FIGURE_PAGES = [
-    st.Page(PAGES / "regional_overview.py", title="Regional overview", url_path="regional_overview", default=True),
+    # the default page lives at "/" (Streamlit serves a default page at the root only, so a url_path would be a dead link)
+    st.Page(PAGES / "regional_overview.py", title="Regional overview", default=True),
     st.Page(PAGES / "regional_comparison.py", title="Regional comparison", url_path="regional_comparison"),
     st.Page(PAGES / "map.py", title="Map", url_path="map"),
     st.Page(PAGES / "referrer_mix.py", title="Referrer mix", url_path="referrer_mix"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,71 +21,45 @@ import pytest
 
 from loaders import store
 from loaders.demo import write_return
+from tests.browser_helpers import HAVE_CHROMIUM, WAIT, free_port, launch, serving, settled, wait_until_up
 from tests.conftest import HACKNEY, meeting
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
-WAIT = 30_000  # ms: generous, as CI machines are shared
+pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium is not installed")
 expect = playwright.expect
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(fixture_db: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "live.duckdb"
     shutil.copyfile(fixture_db, db)
-    port = _free_port()
-    log = open(tmp_path / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "marac_cli.main", "serve", "--db", str(db), "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("dashboard did not start:\n" + (tmp_path / "server.log").read_text())
-        yield url, db
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+        with serving(db, tmp_path / "server.log") as running:
+            yield running.url, db
+            print(running.log_text())  # shown only when the test fails
+    except RuntimeError as problem:  # did not start: fail with its log
+        pytest.fail(str(problem))
 
 
 @contextmanager
 def _downloading_page(url: str) -> Iterator:
     """A settled page of the app in headless Chromium that accepts downloads."""
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.goto(url)
-        _settled(page)
+        settled(page)
         yield page
         browser.close()
-
-
-def _settled(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    page.wait_for_timeout(500)
 
 
 def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Path) -> None:
     url, db = server
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
-        _settled(page)
+        settled(page)
         expect(page.get_by_text("2 of the 32 London MARACs in the registry sent returns")).to_be_visible(timeout=WAIT)
 
         camden = write_return(tmp_path / "camden.csv", [meeting("E09000007", date(2021, 2, 9), **HACKNEY)])
@@ -96,7 +69,7 @@ def test_cli_load_while_dashboard_is_open(server: tuple[str, Path], tmp_path: Pa
         assert "1 loaded" in done.stderr
 
         page.reload()
-        _settled(page)
+        settled(page)
         expect(page.get_by_text("3 of the 32 London MARACs in the registry sent returns")).to_be_visible(timeout=WAIT)
         assert page.locator("[data-testid='stException']").count() == 0
         # 1,000 fixture cases plus Camden's 100
@@ -110,10 +83,10 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
     with store.writing(db) as conn:
         store.set_meta(conn, "synthetic", "true")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/borough_profile?marac=Tower+Hamlets&period_end=2021-03-31")
-        _settled(page)
+        settled(page)
         expect(page.get_by_text("Synthetic demo data: not real MARAC figures.")).to_be_visible(timeout=WAIT)
         expect(page.get_by_role("heading", name="Borough profile")).to_be_visible(timeout=WAIT)
         expect(page.get_by_text("Tower Hamlets · BCU Central East")).to_be_visible(timeout=WAIT)
@@ -123,21 +96,16 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
 
 
 def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "marac_cli.main", "serve", "--db", str(fixture_db), "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/_stcore/health"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(url, timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, seconds=60)
     process.terminate()
     process.wait(timeout=20)
     time.sleep(1)
     with pytest.raises(OSError):  # nothing left listening: the server was the process itself
-        urllib.request.urlopen(url, timeout=2)
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
 
 
 def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Path], tmp_path: Path) -> None:
