@@ -106,14 +106,16 @@ class AreaView:
                                total=self.total_row(), withheld=self.screen_withheld(self.indicator.value))
 
     def lead(self, finding: str, draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure], *, key: str, column: str,
-             caption: str, stem: str, open_as: Indicator | None = None) -> None:
+             caption: str, stem: str, open_as: Indicator | None = None, with_finding: bool = True) -> None:
         """The page's main chart under its key finding: a click opens the MARAC's profile; in presentation mode the page ends
         here, otherwise a caption and downloads follow.
 
         `draw(frame, withheld, on_screen)` builds the chart from the screen's figures or, for a download, from the
-        suppressed ones; `column` is the figure suppression may withhold (named on the chart).
+        suppressed ones; `column` is the figure suppression may withhold (named on the chart). The finding is still the
+        chart's alt text when the page has already printed it (`with_finding=False`).
         """
-        st.markdown(f"**{finding}**")
+        if with_finding:
+            st.markdown(f"**{finding}**")
         figure = draw(self.maracs, self.screen_withheld(column), True)
         event = st.plotly_chart(presentation.screen_figure(figure), theme=None, config=SCREEN_CONFIG, on_select="rerun",
                                 selection_mode="points", key=key, alt=finding)

@@ -265,6 +265,9 @@ def test_profile_funnel_highlights_the_chosen_marac(app: AppTest) -> None:
     at = app.run()
     at.switch_page("../pages/borough_profile.py").run()
     at.selectbox(key="marac").select("E09000030").run()
+    assert not any("funnel plot" in json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart"))
+    at.session_state["profile_chart"] = "Among its area's MARACs"  # the funnel is drawn once its tab is opened
+    at.run()
     funnel = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "funnel plot" in json.loads(c.proto.spec)["layout"]["title"]["text"])
     points = next(t for t in funnel["data"] if t.get("name") == "MARACs")
     # the two London MARACs with returns, Tower Hamlets drawn as the large diamond at its 505.216 recommended cases

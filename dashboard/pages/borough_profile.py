@@ -145,7 +145,9 @@ capacity[2].caption(f"at £{figures['cost_per_case']:,.2f} per case ({dataset.co
 st.subheader("One indicator in detail")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
                       bind="query-params")
-trend_tab, funnel_tab = st.tabs(["Quarterly trend", f"Among the MARACs of {data.area_name(home)}"])
+# only the open tab's chart is drawn: each chart costs the browser a few tenths of a second on a first view
+trend_tab, funnel_tab = st.tabs(["Quarterly trend", "Among its area's MARACs"], key="profile_chart", on_change="rerun",
+                                bind="query-params")
 withheld = data.shielded_area(path, version, population, end, window, home)[0].withheld_names(choice.value)
 
 
@@ -162,20 +164,26 @@ def funnel_for(frame, names_withheld) -> object:
                               source=source, synthetic=dataset.synthetic, highlight=code, withheld=names_withheld)
 
 
-with trend_tab:
-    shielded_trend = data.shielded_trend(path, version, population, home, end, window)
-    plain_trend = (data.trend(path, version, population, "marac", home),
-                   data.trend(path, version, population, data.area_grouping(home), home))
-    st.plotly_chart(trend_for(*(shielded_trend if data.restricted() else plain_trend)), theme=None, config=SCREEN_CONFIG,
-                    alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
-                        f"with {data.area_name(home)} for comparison and the expected range shaded.")
-    if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
-        st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")
-    downloads.chart_buttons(lambda: trend_for(*shielded_trend), key="trend", stem=f"{stem}-{downloads.slug(choice.key)}-trend")
-with funnel_tab:
-    st.caption(f"{names[code]} (the large diamond) against every MARAC of {data.area_name(home)} by size. Inside the dashed "
-               "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it.")
-    st.plotly_chart(funnel_for(peers, withheld if data.restricted() else None), theme=None, config=SCREEN_CONFIG,
-                    alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.")
-    downloads.chart_buttons(lambda: funnel_for(peers_shielded, withheld), key="funnel",
-                            stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
+def shielded_trend() -> tuple:
+    """The trend as it may leave the dashboard; worked out only for a restricted viewer's page or a download."""
+    return data.shielded_trend(path, version, population, home, end, window)
+
+
+if trend_tab.open:
+    with trend_tab:
+        plain_trend = (data.trend(path, version, population, "marac", home),
+                       data.trend(path, version, population, data.area_grouping(home), home))
+        st.plotly_chart(trend_for(*(shielded_trend() if data.restricted() else plain_trend)), theme=None, config=SCREEN_CONFIG,
+                        alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
+                            f"with {data.area_name(home)} for comparison and the expected range shaded.")
+        if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
+            st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")
+        downloads.chart_buttons(lambda: trend_for(*shielded_trend()), key="trend", stem=f"{stem}-{downloads.slug(choice.key)}-trend")
+if funnel_tab.open:
+    with funnel_tab:
+        st.caption(f"{names[code]} (the large diamond) against every MARAC of {data.area_name(home)} by size. Inside the dashed "
+                   "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it.")
+        st.plotly_chart(funnel_for(peers, withheld if data.restricted() else None), theme=None, config=SCREEN_CONFIG,
+                        alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.")
+        downloads.chart_buttons(lambda: funnel_for(peers_shielded, withheld), key="funnel",
+                                stem=f"{stem}-{downloads.slug(choice.key)}-funnel")

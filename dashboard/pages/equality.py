@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, findings, tables
+from dashboard import charts, controls, downloads, findings, presentation, tables
 from dashboard.area_view import area_view
 from dashboard.equality_charts import meeting_ranges, parity_scatter
 from dashboard.tables import fit_height
@@ -33,14 +33,15 @@ def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
                               withheld=withheld)
 
 
-view.lead(view.spread(), ranked, key="equality_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
-          caption=f"Expected: {item.describe()}"
-                  + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
-                  + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics "
-                    "with the Characteristic choice above.")
-
-st.subheader("Racially minoritised victims/survivors against the local population")
-st.markdown(findings.parity(view.maracs, area=view.name, total=headline))
+finding = view.spread()
+st.markdown(f"**{finding}**")
+lead = dict(key="equality_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked", with_finding=False,
+            caption=f"Expected: {item.describe()}"
+                    + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
+                    + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics "
+                      "with the Characteristic choice above.")
+if presentation.presenting():
+    view.lead(finding, ranked, **lead)  # one chart, and the page ends there
 
 
 def scatter(frame: pl.DataFrame, withheld: list[str] | None):
@@ -48,36 +49,45 @@ def scatter(frame: pl.DataFrame, withheld: list[str] | None):
                           source=view.source, synthetic=view.dataset.synthetic, withheld=withheld)
 
 
-event = st.plotly_chart(scatter(view.maracs, view.screen_withheld("share_racially_minoritised")), theme=None, config=SCREEN_CONFIG,
-                        on_select="rerun", selection_mode="points", key="parity_pick",
-                        alt=f"Scatter of each {view.name} MARAC's share of racially minoritised victims/survivors against its local "
-                            "population share not White British, with the line of parity.")
-picked = controls.clicked_code(event)
-if picked:
-    controls.open_profile(view.dataset, picked, next(i for i in INDICATORS if i.key == "racially_minoritised"))
-st.caption(f"Dashed: parity, where victims/survivors match the local population share not White British "
-           f"(Census {view.dataset.ethnicity_year or ''}). At or above the line: within SafeLives' expectation; below it: below. "
-           "Whiskers: 95% intervals.")
-downloads.chart_buttons(lambda: scatter(view.shielded[0].frame, view.withheld("share_racially_minoritised")), key="parity",
-                        stem=f"{view.stem}-racially-minoritised-parity")
-
-st.subheader(f"How many {view.name} MARACs meet each range")
-summary = range_summary(view.maracs)
-st.markdown(findings.ranges_met(summary, area=view.name))
-
-
 def summary_chart(frame: pl.DataFrame):
     return meeting_ranges(range_summary(frame), title="How many MARACs meet each SafeLives range", subtitle=view.subtitle,
                           source=view.source, synthetic=view.dataset.synthetic)
 
 
-st.plotly_chart(summary_chart(view.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met",
-                alt=findings.ranges_met(summary, area=view.name))
-table = tables.range_summary_table(range_summary(view.maracs), ranges)
-st.dataframe(table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"), hide_index=True, height=fit_height(len(table)))
-st.caption("As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each range. "
-           "A MARAC whose figure is withheld to protect small numbers is left out of the exported summary.")
-downloads.chart_buttons(lambda: summary_chart(view.shielded[0].frame), key="ranges_met", stem=f"{view.stem}-ranges-met")
-downloads.table_buttons(lambda: view.table_file(f"How many {view.name} MARACs meet each range",
-                                                tables.range_summary_table(range_summary(view.shielded[0].frame), ranges)), key="ranges_met_table",
-                        stem=f"{view.stem}-ranges-met")
+# one view at a time, kept in the URL: each chart and table costs the browser a few tenths of a second on a first view
+ranked_tab, parity_tab, summary_tab = st.tabs(
+    ["By characteristic", "Racially minoritised against the local population", "How many MARACs meet each range"],
+    key="equality_view", on_change="rerun", bind="query-params")
+if ranked_tab.open:
+    with ranked_tab:
+        view.lead(finding, ranked, **lead)
+if parity_tab.open:
+    with parity_tab:
+        st.markdown(findings.parity(view.maracs, area=view.name, total=headline))
+        event = st.plotly_chart(scatter(view.maracs, view.screen_withheld("share_racially_minoritised")), theme=None,
+                                config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="parity_pick",
+                                alt=f"Scatter of each {view.name} MARAC's share of racially minoritised victims/survivors against "
+                                    "its local population share not White British, with the line of parity.")
+        picked = controls.clicked_code(event)
+        if picked:
+            controls.open_profile(view.dataset, picked, next(i for i in INDICATORS if i.key == "racially_minoritised"))
+        st.caption("Dashed: parity, where victims/survivors match the local population share not White British "
+                   f"(Census {view.dataset.ethnicity_year or ''}). At or above the line: within SafeLives' expectation; below "
+                   "it: below. Whiskers: 95% intervals.")
+        downloads.chart_buttons(lambda: scatter(view.shielded[0].frame, view.withheld("share_racially_minoritised")), key="parity",
+                                stem=f"{view.stem}-racially-minoritised-parity")
+if summary_tab.open:
+    with summary_tab:
+        summary = range_summary(view.maracs)
+        st.markdown(findings.ranges_met(summary, area=view.name))
+        st.plotly_chart(summary_chart(view.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met",
+                        alt=findings.ranges_met(summary, area=view.name))
+        table = tables.range_summary_table(summary, ranges)
+        st.dataframe(table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"), hide_index=True,
+                     height=fit_height(len(table)))
+        st.caption("As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each "
+                   "range. A MARAC whose figure is withheld to protect small numbers is left out of the exported summary.")
+        downloads.chart_buttons(lambda: summary_chart(view.shielded[0].frame), key="ranges_met", stem=f"{view.stem}-ranges-met")
+        downloads.table_buttons(lambda: view.table_file(f"How many {view.name} MARACs meet each range", tables.range_summary_table(
+                                    range_summary(view.shielded[0].frame), ranges)),
+                                key="ranges_met_table", stem=f"{view.stem}-ranges-met")

@@ -77,7 +77,9 @@ view.lead(findings.referrals(screen, police, labels, area=view.name, period=view
                   f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
                   "police share at the top. Click a bar to open that MARAC's profile.")
 
-top_tab, change_tab, every_tab = st.tabs(["Top three referrers", "Change on a year earlier", "Every agency"])
+# the change tab's chart is drawn only when that tab is open: each chart costs the browser a few tenths of a second
+top_tab, change_tab, every_tab = st.tabs(["Top three referrers", "Change on a year earlier", "Every agency"], key="referrer_tab",
+                                         on_change="rerun", bind="query-params")
 
 
 with top_tab:
@@ -113,9 +115,11 @@ with change_tab:
     st.caption(f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
                "chance explains (95% interval of the difference, Newcombe's method, leaving out no change). Solid lines and bold "
                "figures: changes beyond chance; dotted: changes chance could explain.")
-    st.plotly_chart(change_chart(shielded=False), theme=None, config=SCREEN_CONFIG, key="referrals_change",
-                    alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.")
-    downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change")
+    if change_tab.open:
+        st.plotly_chart(change_chart(shielded=False), theme=None, config=SCREEN_CONFIG, key="referrals_change",
+                        alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.")
+        downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change",
+                                stem=f"{view.stem}-police-share-change")
     table = tables.referral_change_table(change, labels)
     st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
     downloads.table_buttons(lambda: view.table_file(f"Police share of referrals a year earlier and now, {view.name}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, tables
+from dashboard import charts, controls, downloads, presentation, tables
 from dashboard.area_view import area_view
 
 COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
@@ -34,34 +34,45 @@ def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
                               withheld=withheld, colour_by=view.extra["colour_by"])
 
 
-view.lead(view.spread(), ranked, key="ranked_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
-          caption="Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
-                  "Click a bar to open that MARAC's profile.")
-
-st.subheader(f"Every {view.name} MARAC on every indicator")
-st.caption("Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
-           "a higher volume is not a failure). '?' after a verdict: the 95% interval reaches across a range bound, so chance "
-           "could explain it. Click a column header to sort by it; select a row to open that MARAC's profile.")
-hidden = view.shielded[0].labels if view.restricted else None
-grid = tables.matrix(view.maracs, ranges, hidden=hidden)
-picked_row = st.dataframe(tables.styled_matrix(grid), hide_index=True, height=tables.fit_height(len(grid)), key="matrix_pick",
-                          on_select="rerun", selection_mode="single-row", column_config=tables.matrix_config(grid, "MARAC"))
-rows = picked_row.selection.rows if picked_row else []
-if rows:
-    code = view.maracs["group_code"][rows[0]]
-    controls.open_profile(view.dataset, code, choice)
-downloads.table_buttons(lambda: view.table_file(f"Every {view.name} MARAC on every indicator", tables.printed_matrix(
-    tables.matrix(view.shielded[0].frame, ranges, hidden=view.shielded[0].labels))), key="comparison_matrix",
-    stem=f"{view.stem}-matrix")
-
-st.subheader(f"Borough Command Unit and {view.name} subtotals")
-st.caption("Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
-           f"The last row, in bold, is {view.name} as a whole.")
-totals = tables.matrix_totals(view.bcus, view.total, ranges,
-                              hidden=(view.shielded[1].labels, view.shielded[2].labels) if view.restricted else None)
-st.dataframe(tables.styled_matrix(totals, bold_last=True), hide_index=True, height=tables.fit_height(len(totals)),
-             column_config=tables.matrix_config(totals, "Area"))
-downloads.table_buttons(lambda: view.table_file(f"BCU and {view.name} subtotals on every indicator", tables.printed_matrix(
-    tables.matrix_totals(view.shielded[1].frame, view.shielded[2].frame, ranges,
-                         hidden=(view.shielded[1].labels, view.shielded[2].labels)))), key="comparison_totals",
-    stem=f"{view.stem}-subtotals")
+finding = view.spread()
+st.markdown(f"**{finding}**")
+lead = dict(key="ranked_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked", with_finding=False,
+            caption="Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
+                    "Click a bar to open that MARAC's profile.")
+if presentation.presenting():
+    view.lead(finding, ranked, **lead)  # one chart, and the page ends there
+# one view at a time, kept in the URL: each styled table costs the browser over half a second to lay out on a first view,
+# so the chart comes up alone and the matrix is one click (or one link) away
+chart_tab, marac_tab, totals_tab = st.tabs(["Ranked chart", "Matrix: every MARAC, every indicator", "BCU and area subtotals"],
+                                           key="comparison_view", on_change="rerun", bind="query-params")
+if chart_tab.open:
+    with chart_tab:
+        view.lead(finding, ranked, **lead)
+if marac_tab.open:
+    with marac_tab:
+        st.caption("Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
+                   "a higher volume is not a failure). '?' after a verdict: the 95% interval reaches across a range bound, so "
+                   "chance could explain it. Click a column header to sort by it; select a row to open that MARAC's profile.")
+        hidden = view.shielded[0].labels if view.restricted else None
+        grid = tables.matrix(view.maracs, ranges, hidden=hidden)
+        picked_row = st.dataframe(tables.styled_matrix(grid), hide_index=True, height=tables.fit_height(len(grid)),
+                                  key="matrix_pick", on_select="rerun", selection_mode="single-row",
+                                  column_config=tables.matrix_config(grid, "MARAC"))
+        rows = picked_row.selection.rows if picked_row else []
+        if rows:
+            controls.open_profile(view.dataset, view.maracs["group_code"][rows[0]], choice)
+        downloads.table_buttons(lambda: view.table_file(f"Every {view.name} MARAC on every indicator", tables.printed_matrix(
+            tables.matrix(view.shielded[0].frame, ranges, hidden=view.shielded[0].labels))), key="comparison_matrix",
+            stem=f"{view.stem}-matrix")
+if totals_tab.open:
+    with totals_tab:
+        st.caption("Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC "
+                   f"rates. The last row, in bold, is {view.name} as a whole.")
+        totals = tables.matrix_totals(view.bcus, view.total, ranges,
+                                      hidden=(view.shielded[1].labels, view.shielded[2].labels) if view.restricted else None)
+        st.dataframe(tables.styled_matrix(totals, bold_last=True), hide_index=True, height=tables.fit_height(len(totals)),
+                     column_config=tables.matrix_config(totals, "Area"))
+        downloads.table_buttons(lambda: view.table_file(f"BCU and {view.name} subtotals on every indicator", tables.printed_matrix(
+            tables.matrix_totals(view.shielded[1].frame, view.shielded[2].frame, ranges,
+                                 hidden=(view.shielded[1].labels, view.shielded[2].labels)))), key="comparison_totals",
+            stem=f"{view.stem}-subtotals")

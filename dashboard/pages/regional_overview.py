@@ -161,21 +161,25 @@ def how_sure(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
                                      withheld=set(names_withheld or ()))
 
 
-ranked_tab, funnel_tab, sure_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"])
-with ranked_tab:
-    st.plotly_chart(ranked(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
-                    alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% intervals as whiskers and "
-                        "the SafeLives expected range shaded.")
-    downloads.chart_buttons(lambda: ranked(shielded.frame, withheld), key="ranked",
-                            stem=f"{stem}-{downloads.slug(choice.key)}-ranked")
-with funnel_tab:
-    st.caption(f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
-               f"{name} as a whole by no more than chance would make it; outside them the difference is real.")
-    st.plotly_chart(funnel(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
-                    alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against their size, with 95% and "
-                        "99.8% control limits.")
-    downloads.chart_buttons(lambda: funnel(shielded.frame, withheld), key="funnel",
-                            stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
+# a chart is drawn only in its open tab (each costs the browser a few tenths of a second on a first view); the table always
+ranked_tab, funnel_tab, sure_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"],
+                                           key="overview_chart", on_change="rerun", bind="query-params")
+if ranked_tab.open:
+    with ranked_tab:
+        st.plotly_chart(ranked(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
+                        alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% intervals as whiskers and "
+                            "the SafeLives expected range shaded.")
+        downloads.chart_buttons(lambda: ranked(shielded.frame, withheld), key="ranked",
+                                stem=f"{stem}-{downloads.slug(choice.key)}-ranked")
+if funnel_tab.open:
+    with funnel_tab:
+        st.caption(f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
+                   f"{name} as a whole by no more than chance would make it; outside them the difference is real.")
+        st.plotly_chart(funnel(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
+                        alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against their size, with 95% and "
+                            "99.8% control limits.")
+        downloads.chart_buttons(lambda: funnel(shielded.frame, withheld), key="funnel",
+                                stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
 with sure_tab:
     st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
                f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out.")

@@ -99,23 +99,28 @@ if all(frame.is_empty() for frame in screen.values()):
     st.stop()
 finding = findings.trend(screen, choice, item, last_quarter=quarter_of(view.chosen.end), national=national)
 st.markdown(f"**{finding}**")
-st.plotly_chart(presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
 if presentation.presenting():
+    st.plotly_chart(presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
     st.stop()
-
-st.caption("Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures, shown as "
-           "markers: ◆ UK rolling 12 months, □ England by financial year, each on SafeLives' own population base). Dotted: "
-           "each quarter on its own, annualised for volume. Shaded across: the expected range; shaded down: the 2020–21 "
-           "lockdown period, with each national lockdown a dark strip along the foot.")
-left_out = [labels[o] for o in chosen if o.split(":")[0] in ("bcu", "all")]
-if left_out:
-    st.caption(f"Downloads leave out {', '.join(left_out)}: small-number suppression protects MARACs and their area together, "
-               "and a BCU's or every MARAC's series could give a hidden MARAC count back.")
-downloads.chart_buttons(lambda: drawn(frames(shielded=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")
-
-st.subheader("The figures behind the chart")
-table = tables.trend_table(screen, choice, last=view.chosen.end)
-st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(min(len(table), 16)))
-downloads.table_buttons(lambda: view.table_file(f"{choice.label}: trend, {view.name}",
-                                                tables.trend_table(frames(shielded=True), choice, last=view.chosen.end)),
-                        key="trend_table", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")
+# one view at a time, kept in the URL: the table behind the chart costs the browser half a second on a first view
+chart_tab, table_tab = st.tabs(["Chart", "The figures behind it"], key="trends_view", on_change="rerun", bind="query-params")
+if chart_tab.open:
+    with chart_tab:
+        st.plotly_chart(drawn(screen), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
+        st.caption("Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures, shown "
+                   "as markers: ◆ UK rolling 12 months, □ England by financial year, each on SafeLives' own population base). "
+                   "Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range; shaded down: the "
+                   "2020–21 lockdown period, with each national lockdown a dark strip along the foot.")
+        left_out = [labels[o] for o in chosen if o.split(":")[0] in ("bcu", "all")]
+        if left_out:
+            st.caption(f"Downloads leave out {', '.join(left_out)}: small-number suppression protects MARACs and their area "
+                       "together, and a BCU's or every MARAC's series could give a hidden MARAC count back.")
+        downloads.chart_buttons(lambda: drawn(frames(shielded=True)), key="trend",
+                                stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")
+if table_tab.open:
+    with table_tab:
+        table = tables.trend_table(screen, choice, last=view.chosen.end)
+        st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(min(len(table), 16)))
+        downloads.table_buttons(lambda: view.table_file(f"{choice.label}: trend, {view.name}",
+                                                        tables.trend_table(frames(shielded=True), choice, last=view.chosen.end)),
+                                key="trend_table", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")
