@@ -19,6 +19,12 @@ def app(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return AppTest.from_file(APP, default_timeout=60)
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open a tab as a click would (the pages lay out only the open tab's table or chart)."""
+    at.session_state[key] = label
+    return at.run()
+
+
 def metrics_of(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -39,7 +45,8 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert "2 of the 32 London MARACs in the registry sent returns" in captions
 
     volume = at.dataframe[0].value.set_index("MARAC")
-    victims = at.dataframe[1].value.set_index("MARAC")
+    totals = at.dataframe[1].value.set_index("Area")
+    victims = open_tab(at, "overview_maracs", "Victims/survivors").dataframe[0].value.set_index("MARAC")
     assert len(volume) == len(victims) == 32  # every London MARAC is listed, reporting or not
     hackney, tower = volume.loc["Hackney"], volume.loc["Tower Hamlets"]
     assert hackney["Cases"] == 400 and tower["Cases"] == 600
@@ -58,14 +65,13 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert volume.loc["Camden", "Volume verdict"] == "– no data"
     assert volume.loc["Camden"].isna()["Cases"]
 
-    totals = at.dataframe[2].value.set_index("Area")
     assert list(totals.index) == ["Central East", *[b for b in totals.index[1:-1]], "London"]
     assert totals.loc["Central East"]["Cases"] == 1000
     assert totals.loc["London"]["Volume % of recommended"] == pytest.approx(100 * 1000 / 948.336)
 
     # the first indicator's verdicts explained MARAC by MARAC, for the two that sent returns only.
     # Hackney: Byar's 95% interval for 400 cases is 361.75-441.17, over 443.12 recommended: 81.6%-99.6%
-    sure = at.dataframe[4].value.set_index("MARAC")
+    sure = open_tab(at, "overview_chart", "How sure is each verdict?").dataframe[-1].value.set_index("MARAC")
     assert list(sure.index) == ["Hackney", "Tower Hamlets"]
     assert sure.loc["Hackney", "95% interval"] == "81.6%–99.6%"
     assert sure.loc["Hackney", "What the 95% interval supports"] == "within the range"
@@ -212,7 +218,7 @@ def test_profile_says_how_sure_each_verdict_is(app: AppTest) -> None:
     at = app.run()
     at.switch_page("../pages/borough_profile.py").run()
     at.selectbox(key="marac").select("E09000012").run()
-    sure = at.dataframe[1].value.set_index("Indicator")
+    sure = at.toggle(key="profile_certainty").set_value(True).run().dataframe[1].value.set_index("Indicator")
     # Hackney: 8 LGBT+ victims/survivors of 400 cases = 2.0%; Wilson 95% 1.0%-3.9% straddles the 2.5% floor
     assert sure.loc["Victims/survivors LGBT+", "95% interval"] == "1.0%–3.9%"
     assert sure.loc["Victims/survivors LGBT+", "What the 95% interval supports"] == "not distinguishable from the lower bound"
@@ -321,12 +327,12 @@ def test_a_restricted_viewer_sees_only_suppressed_figures(planted_db: Path, monk
         "<5", "withheld", "600")
     assert volume.loc["Camden", "Volume verdict"] == "withheld"
     assert volume.loc["Camden", "Repeat rate %"] == "withheld"
-    totals = at.dataframe[2].value.set_index("Area")
+    totals = at.dataframe[1].value.set_index("Area")
     assert (totals.loc["Central North", "Cases"], totals.loc["Central East", "Cases"], totals.loc["London", "Cases"]) == (
         "<5", "withheld", "1,003")
     assert metrics_of(at)["Cases discussed"] == "1,003"
     # the "how sure" table still lists a MARAC whose figures are suppressed, and says so
-    sure = at.dataframe[4].value.set_index("MARAC")
+    sure = open_tab(at, "overview_chart", "How sure is each verdict?").dataframe[-1].value.set_index("MARAC")
     assert sure.loc["Camden", "95% interval"] == "withheld" and sure.loc["Hackney", "Value"] == "withheld"
     assert sure.loc["Tower Hamlets", "Value"] == "118.8%"
 
@@ -337,7 +343,7 @@ def test_a_restricted_viewer_sees_only_suppressed_figures(planted_db: Path, monk
     profile = at.dataframe[0].value.set_index("Indicator")
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "withheld"
     assert profile.loc["Victims/survivors LGBT+", "London (3 of 32)"] != "withheld"  # the area's own share is published
-    sure = at.dataframe[1].value.set_index("Indicator")
+    sure = at.toggle(key="profile_certainty").set_value(True).run().dataframe[1].value.set_index("Indicator")
     assert sure.loc["Repeat rate", "95% interval"] == "withheld"
     shown = " ".join([*(m.value for m in at.metric), *(c.value for c in at.caption), profile.to_csv(), sure.to_csv()])
     assert "33.3%" not in shown and "66.7%" not in shown

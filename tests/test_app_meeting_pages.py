@@ -108,18 +108,19 @@ def test_referrer_mix_gives_the_police_share_and_top_referrers(app: AppTest) -> 
     # London 620 of 1,000
     assert finding(at) == ("12 months to 31 March 2021: the police made 62.0% of referrals across London. Of 2 MARACs, 1 is below, "
                            "1 within and 0 above the expected 60%–75%. Top referrer: the police in 2 MARACs.")
-    top = at.dataframe[0].value.set_index("MARAC")
-    assert list(top.loc["Hackney"]) == ["Police (50.0%)", "IDVA (30.0%)", "Children's Social Care (19.5%)"]
-    assert list(top.loc["Tower Hamlets"]) == ["Police (70.0%)", "IDVA (20.0%)", "Multi-Agency Safeguarding Hub (MASH) (10.0%)"]
-    change = at.dataframe[1].value.set_index("MARAC")
-    assert change.loc["Hackney", "Now %"] == pytest.approx(50.0)
-    assert change.loc["Hackney", "Change (points)"] == "–"  # nothing held for 2019-20
-    every = at.dataframe[2].value.set_index("MARAC")
-    assert every.loc["Hackney", "Housing %"] == pytest.approx(0.5)  # 0.5 of 100 referrals a quarter
     bars = figures(at)[0]["data"]
     assert [b["name"] for b in bars] == ["Police", "IDVA", "Children's social care", "MASH", "Health services",
                                          "Other statutory services", "Voluntary sector and other"]
     assert bars[0]["x"] == pytest.approx([0.5, 0.7]) and bars[0]["y"] == ["Hackney", "Tower Hamlets"]
+    assert not at.dataframe  # the chart comes up alone; the tables are a tab away
+    top = open_tab(at, "referrer_tab", "Top three referrers").dataframe[0].value.set_index("MARAC")
+    assert list(top.loc["Hackney"]) == ["Police (50.0%)", "IDVA (30.0%)", "Children's Social Care (19.5%)"]
+    assert list(top.loc["Tower Hamlets"]) == ["Police (70.0%)", "IDVA (20.0%)", "Multi-Agency Safeguarding Hub (MASH) (10.0%)"]
+    change = open_tab(at, "referrer_tab", "Change on a year earlier").dataframe[0].value.set_index("MARAC")
+    assert change.loc["Hackney", "Now %"] == pytest.approx(50.0)
+    assert change.loc["Hackney", "Change (points)"] == "–"  # nothing held for 2019-20
+    every = open_tab(at, "referrer_tab", "Every agency").dataframe[0].value.set_index("MARAC")
+    assert every.loc["Hackney", "Housing %"] == pytest.approx(0.5)  # 0.5 of 100 referrals a quarter
 
 
 def test_equality_page_sets_victims_against_ranges_and_local_population(app: AppTest) -> None:

@@ -119,11 +119,13 @@ downloads.chart_buttons(lambda: spine_for(own_shielded.row(0, named=True), peers
 st.subheader("How sure are these verdicts?")
 st.caption("With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "
            f"interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below {EXACT_BELOW} cases, for volume).")
-st.dataframe(tables.certainty_frame(own, dataset.ranges, own_hidden if data.restricted() else frozenset()), hide_index=True,
-             column_config={"Why": st.column_config.TextColumn("Why", width="large")})
-downloads.table_buttons(lambda: table_file(f"{names[code]}: how sure are these verdicts?",
-                                           tables.certainty_frame(own_shielded, dataset.ranges, own_hidden)),
-                        key="certainty", stem=f"{stem}-how-sure")
+# laid out on request (a table costs the browser a few tenths of a second on a first view); kept in the URL
+if st.toggle("Show each verdict's intervals", key="profile_certainty", bind="query-params"):
+    st.dataframe(tables.certainty_frame(own, dataset.ranges, own_hidden if data.restricted() else frozenset()), hide_index=True,
+                 column_config={"Why": st.column_config.TextColumn("Why", width="large")})
+    downloads.table_buttons(lambda: table_file(f"{names[code]}: how sure are these verdicts?",
+                                               tables.certainty_frame(own_shielded, dataset.ranges, own_hidden)),
+                            key="certainty", stem=f"{stem}-how-sure")
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
 st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
            + f"Partner-agency (non-police) referrals: {display.percent(figures['partner_agency_share'])}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, findings, tables
+from dashboard import data, downloads, findings, presentation, tables
 from dashboard.area_view import area_view
 from dashboard.referral_charts import police_change, sector_bars
 from dashboard.theme import SCREEN_CONFIG
@@ -63,7 +63,6 @@ if screen.filter(pl.col("referrals_total") > 0).is_empty():
     st.stop()
 
 
-
 def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
     """The sector bars; a MARAC with any referral figure hidden is left out whole (see referral_withheld)."""
     gone = screen_withheld if on_screen else export_withheld
@@ -71,25 +70,30 @@ def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
                        subtitle=view.subtitle, source=view.source, synthetic=dataset.synthetic, withheld=gone or None)
 
 
-view.lead(findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row()), bars,
-          key="referrals_pick", column="referrals_total", open_as=POLICE, stem=f"{view.stem}-referrer-mix",
-          caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
-                  f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
-                  "police share at the top. Click a bar to open that MARAC's profile.")
-
-# the change tab's chart is drawn only when that tab is open: each chart costs the browser a few tenths of a second
-top_tab, change_tab, every_tab = st.tabs(["Top three referrers", "Change on a year earlier", "Every agency"], key="referrer_tab",
-                                         on_change="rerun", bind="query-params")
-
-
-with top_tab:
-    st.caption("Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
-               "agencies counts half to each). SafeLives expects the police to be the top referrer.")
-    table = tables.top_three_table(screen.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)
-    st.dataframe(table, hide_index=True, height=tables.fit_height(len(table)))
-    downloads.table_buttons(lambda: view.table_file(f"Top three referrers, {view.name}", tables.top_three_table(
-                                exported.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)),
-                            key="referrals_top", stem=f"{view.stem}-top-referrers")
+finding = findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row())
+st.markdown(f"**{finding}**")
+lead = dict(key="referrals_pick", column="referrals_total", open_as=POLICE, stem=f"{view.stem}-referrer-mix", with_finding=False,
+            caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
+                    f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
+                    "police share at the top. Click a bar to open that MARAC's profile.")
+if presentation.presenting():
+    view.lead(finding, bars, **lead)  # one chart, and the page ends there
+# one view at a time, kept in the URL: each chart and table costs the browser a few tenths of a second on a first view
+chart_tab, top_tab, change_tab, every_tab = st.tabs(
+    ["Chart", "Top three referrers", "Change on a year earlier", "Every agency"], key="referrer_tab", on_change="rerun",
+    bind="query-params")
+if chart_tab.open:
+    with chart_tab:
+        view.lead(finding, bars, **lead)
+if top_tab.open:
+    with top_tab:
+        st.caption("Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
+                   "agencies counts half to each). SafeLives expects the police to be the top referrer.")
+        table = tables.top_three_table(screen.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)
+        st.dataframe(table, hide_index=True, height=tables.fit_height(len(table)))
+        downloads.table_buttons(lambda: view.table_file(f"Top three referrers, {view.name}", tables.top_three_table(
+                                    exported.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)),
+                                key="referrals_top", stem=f"{view.stem}-top-referrers")
 
 
 def changes(shielded: bool) -> tuple[pl.DataFrame, list[str]]:
@@ -109,29 +113,28 @@ def change_chart(shielded: bool):
                          synthetic=dataset.synthetic, withheld=gone or None)
 
 
-with change_tab:
-    change, _ = changes(shielded=False)
-    sure = change["police_share_change_significant"].to_list()
-    st.caption(f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
-               "chance explains (95% interval of the difference, Newcombe's method, leaving out no change). Solid lines and bold "
-               "figures: changes beyond chance; dotted: changes chance could explain.")
-    if change_tab.open:
+if change_tab.open:
+    with change_tab:
+        change, _ = changes(shielded=False)
+        sure = change["police_share_change_significant"].to_list()
+        st.caption(f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
+                   "chance explains (95% interval of the difference, Newcombe's method, leaving out no change). Solid lines and bold "
+                   "figures: changes beyond chance; dotted: changes chance could explain.")
         st.plotly_chart(change_chart(shielded=False), theme=None, config=SCREEN_CONFIG, key="referrals_change",
                         alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.")
-        downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change",
-                                stem=f"{view.stem}-police-share-change")
-    table = tables.referral_change_table(change, labels)
-    st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
-    downloads.table_buttons(lambda: view.table_file(f"Police share of referrals a year earlier and now, {view.name}",
-                                                    tables.referral_change_table(changes(shielded=True)[0], labels)),
-                            key="referrals_change_table", stem=f"{view.stem}-police-share-change")
+        downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change")
+        table = tables.referral_change_table(change, labels)
+        st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
+        downloads.table_buttons(lambda: view.table_file(f"Police share of referrals a year earlier and now, {view.name}",
+                                                        tables.referral_change_table(changes(shielded=True)[0], labels)),
+                                key="referrals_change_table", stem=f"{view.stem}-police-share-change")
 
-
-with every_tab:
-    st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
-               "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be.")
-    table = tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels if view.restricted else None)
-    st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
-    downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}", tables.agency_share_table(
-                                view.shielded[0].frame, dataset.agencies, labels, view.shielded[0].labels)),
-                            key="referrals_agencies", stem=f"{view.stem}-referrals-by-agency")
+if every_tab.open:
+    with every_tab:
+        st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
+                   "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be.")
+        table = tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels if view.restricted else None)
+        st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
+        downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}", tables.agency_share_table(
+                                    view.shielded[0].frame, dataset.agencies, labels, view.shielded[0].labels)),
+                                key="referrals_agencies", stem=f"{view.stem}-referrals-by-agency")

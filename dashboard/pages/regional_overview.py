@@ -94,30 +94,35 @@ st.caption("Each figure sits beside its verdict against the SafeLives expected r
            f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
            "failure. Click a column header to sort; hover over a verdict header for more.")
 volume_table, victim_table = tables.overview_frames(maracs, ranges, hidden=screen[0].labels if screen else None)
-volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
+# each table is laid out only in its open tab (kept in the URL): a styled table costs the browser half a second on a first view
+volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"], key="overview_maracs",
+                                  on_change="rerun", bind="query-params")
 
 
 def export_overview(part: int, title: str) -> TableFile:
     return table_file(title, tables.overview_frames(shielded.frame, ranges, hidden=shielded.labels)[part])
 
 
-with volume_tab:
-    st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)),
-                 column_config=tables.column_config(volume_table, "MARAC"))
-    downloads.table_buttons(lambda: export_overview(0, f"MARACs in {name}: volume, repeats and referrals"),
-                            key="maracs_volume", stem=f"{stem}-maracs-volume")
-with victims_tab:
-    st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)),
-                 column_config=tables.column_config(victim_table, "MARAC"))
-    downloads.table_buttons(lambda: export_overview(1, f"MARACs in {name}: victims/survivors"),
-                            key="maracs_victims", stem=f"{stem}-maracs-victims")
+if volume_tab.open:
+    with volume_tab:
+        st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)),
+                     column_config=tables.column_config(volume_table, "MARAC"))
+        downloads.table_buttons(lambda: export_overview(0, f"MARACs in {name}: volume, repeats and referrals"),
+                                key="maracs_volume", stem=f"{stem}-maracs-volume")
+if victims_tab.open:
+    with victims_tab:
+        st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)),
+                     column_config=tables.column_config(victim_table, "MARAC"))
+        downloads.table_buttons(lambda: export_overview(1, f"MARACs in {name}: victims/survivors"),
+                                key="maracs_victims", stem=f"{stem}-maracs-victims")
 
 st.subheader(f"Borough Command Unit and {name} totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
            f"The last row, in bold, is {name} as a whole.")
 volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges,
                                                     hidden=(screen[1].labels, screen[2].labels) if screen else None)
-volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"])
+volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"], key="overview_totals",
+                                  on_change="rerun", bind="query-params")
 
 
 def export_totals(part: int, title: str) -> TableFile:
@@ -126,16 +131,18 @@ def export_totals(part: int, title: str) -> TableFile:
     return table_file(title, frames[part])
 
 
-with volume_tab:
-    st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(volume_totals)),
-                 column_config=tables.column_config(volume_totals, "Area"))
-    downloads.table_buttons(lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
-                            key="totals_volume", stem=f"{stem}-totals-volume")
-with victims_tab:
-    st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(victim_totals)),
-                 column_config=tables.column_config(victim_totals, "Area"))
-    downloads.table_buttons(lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
-                            key="totals_victims", stem=f"{stem}-totals-victims")
+if volume_tab.open:
+    with volume_tab:
+        st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(volume_totals)),
+                     column_config=tables.column_config(volume_totals, "Area"))
+        downloads.table_buttons(lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
+                                key="totals_volume", stem=f"{stem}-totals-volume")
+if victims_tab.open:
+    with victims_tab:
+        st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(victim_totals)),
+                     column_config=tables.column_config(victim_totals, "Area"))
+        downloads.table_buttons(lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
+                                key="totals_victims", stem=f"{stem}-totals-victims")
 
 st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
@@ -161,7 +168,7 @@ def how_sure(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
                                      withheld=set(names_withheld or ()))
 
 
-# a chart is drawn only in its open tab (each costs the browser a few tenths of a second on a first view); the table always
+# a chart or table is laid out only in its open tab (each costs the browser a few tenths of a second on a first view)
 ranked_tab, funnel_tab, sure_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"],
                                            key="overview_chart", on_change="rerun", bind="query-params")
 if ranked_tab.open:
@@ -180,13 +187,14 @@ if funnel_tab.open:
                             "99.8% control limits.")
         downloads.chart_buttons(lambda: funnel(shielded.frame, withheld), key="funnel",
                                 stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
-with sure_tab:
-    st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
-               f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out.")
-    sure = how_sure(maracs, screen_withheld)
-    st.dataframe(sure, hide_index=True, height=tables.fit_height(len(sure)),
-                 column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190),
-                                "Why": st.column_config.TextColumn("Why", width="large")})
-    downloads.table_buttons(lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}",
-                                               how_sure(shielded.frame, withheld)),
-                            key="sure", stem=f"{stem}-{downloads.slug(choice.key)}-how-sure")
+if sure_tab.open:
+    with sure_tab:
+        st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
+                   f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out.")
+        sure = how_sure(maracs, screen_withheld)
+        st.dataframe(sure, hide_index=True, height=tables.fit_height(len(sure)),
+                     column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190),
+                                    "Why": st.column_config.TextColumn("Why", width="large")})
+        downloads.table_buttons(lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}",
+                                                   how_sure(shielded.frame, withheld)),
+                                key="sure", stem=f"{stem}-{downloads.slug(choice.key)}-how-sure")
