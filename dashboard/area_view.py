@@ -128,6 +128,24 @@ class AreaView:
         downloads.chart_buttons(lambda: draw(self.shielded[0].frame, self.withheld(column), False), key=key, stem=stem)
 
 
+    def views(self, finding: str, draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure], labels: list[str], *,
+              tabs_key: str, **lead: Any) -> list[Any]:
+        """The key finding, then the page's views as tabs kept in the URL, the first holding the lead chart (`lead`'s
+        arguments); the other tabs are returned for the page to fill when open. In presentation mode: the lead chart alone.
+
+        Only the open tab is laid out: each chart or styled table costs the browser a few tenths of a second on a first
+        view, drawn or not (docs/performance.md).
+        """
+        st.markdown(f"**{finding}**")
+        if presentation.presenting():
+            self.lead(finding, draw, with_finding=False, **lead)  # stops the page
+        tabs = st.tabs(labels, key=tabs_key, on_change="rerun", bind="query-params")
+        if tabs[0].open:
+            with tabs[0]:
+                self.lead(finding, draw, with_finding=False, **lead)
+        return list(tabs[1:])
+
+
 def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATORS, indicator_key: str = "indicator",
               indicator_label: str = "Indicator", more: Callable[[Any, Dataset, str], dict[str, Any]] | None = None) -> AreaView:
     """Lay out the page's title and choices and fetch the area's figures.

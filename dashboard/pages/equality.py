@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, findings, presentation, tables
+from dashboard import charts, controls, downloads, findings, tables
 from dashboard.area_view import area_view
 from dashboard.equality_charts import meeting_ranges, parity_scatter
 from dashboard.tables import fit_height
@@ -33,17 +33,6 @@ def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
                               withheld=withheld)
 
 
-finding = view.spread()
-st.markdown(f"**{finding}**")
-lead = dict(key="equality_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked", with_finding=False,
-            caption=f"Expected: {item.describe()}"
-                    + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
-                    + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics "
-                      "with the Characteristic choice above.")
-if presentation.presenting():
-    view.lead(finding, ranked, **lead)  # one chart, and the page ends there
-
-
 def scatter(frame: pl.DataFrame, withheld: list[str] | None):
     return parity_scatter(frame, title="Racially minoritised victims/survivors against the local population", subtitle=view.subtitle,
                           source=view.source, synthetic=view.dataset.synthetic, withheld=withheld)
@@ -54,13 +43,14 @@ def summary_chart(frame: pl.DataFrame):
                           source=view.source, synthetic=view.dataset.synthetic)
 
 
-# one view at a time, kept in the URL: each chart and table costs the browser a few tenths of a second on a first view
-ranked_tab, parity_tab, summary_tab = st.tabs(
-    ["By characteristic", "Racially minoritised against the local population", "How many MARACs meet each range"],
-    key="equality_view", on_change="rerun", bind="query-params")
-if ranked_tab.open:
-    with ranked_tab:
-        view.lead(finding, ranked, **lead)
+parity_tab, summary_tab = view.views(
+    view.spread(), ranked, ["By characteristic", "Racially minoritised against the local population",
+                            "How many MARACs meet each range"],
+    tabs_key="equality_view", key="equality_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
+    caption=f"Expected: {item.describe()}" + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised"
+                                              else "")
+            + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics with the "
+              "Characteristic choice above.")
 if parity_tab.open:
     with parity_tab:
         st.markdown(findings.parity(view.maracs, area=view.name, total=headline))

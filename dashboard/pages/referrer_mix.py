@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, findings, presentation, tables
+from dashboard import data, downloads, findings, tables
 from dashboard.area_view import area_view
 from dashboard.referral_charts import police_change, sector_bars
 from dashboard.theme import SCREEN_CONFIG
@@ -70,21 +70,13 @@ def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
                        subtitle=view.subtitle, source=view.source, synthetic=dataset.synthetic, withheld=gone or None)
 
 
-finding = findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row())
-st.markdown(f"**{finding}**")
-lead = dict(key="referrals_pick", column="referrals_total", open_as=POLICE, stem=f"{view.stem}-referrer-mix", with_finding=False,
-            caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
-                    f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
-                    "police share at the top. Click a bar to open that MARAC's profile.")
-if presentation.presenting():
-    view.lead(finding, bars, **lead)  # one chart, and the page ends there
-# one view at a time, kept in the URL: each chart and table costs the browser a few tenths of a second on a first view
-chart_tab, top_tab, change_tab, every_tab = st.tabs(
-    ["Chart", "Top three referrers", "Change on a year earlier", "Every agency"], key="referrer_tab", on_change="rerun",
-    bind="query-params")
-if chart_tab.open:
-    with chart_tab:
-        view.lead(finding, bars, **lead)
+top_tab, change_tab, every_tab = view.views(
+    findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row()), bars,
+    ["Chart", "Top three referrers", "Change on a year earlier", "Every agency"], tabs_key="referrer_tab",
+    key="referrals_pick", column="referrals_total", open_as=POLICE, stem=f"{view.stem}-referrer-mix",
+    caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
+            f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
+            "police share at the top. Click a bar to open that MARAC's profile.")
 if top_tab.open:
     with top_tab:
         st.caption("Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, presentation, tables
+from dashboard import charts, controls, downloads, tables
 from dashboard.area_view import area_view
 
 COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
@@ -34,20 +34,11 @@ def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
                               withheld=withheld, colour_by=view.extra["colour_by"])
 
 
-finding = view.spread()
-st.markdown(f"**{finding}**")
-lead = dict(key="ranked_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked", with_finding=False,
-            caption="Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
-                    "Click a bar to open that MARAC's profile.")
-if presentation.presenting():
-    view.lead(finding, ranked, **lead)  # one chart, and the page ends there
-# one view at a time, kept in the URL: each styled table costs the browser over half a second to lay out on a first view,
-# so the chart comes up alone and the matrix is one click (or one link) away
-chart_tab, marac_tab, totals_tab = st.tabs(["Ranked chart", "Matrix: every MARAC, every indicator", "BCU and area subtotals"],
-                                           key="comparison_view", on_change="rerun", bind="query-params")
-if chart_tab.open:
-    with chart_tab:
-        view.lead(finding, ranked, **lead)
+marac_tab, totals_tab = view.views(
+    view.spread(), ranked, ["Ranked chart", "Matrix: every MARAC, every indicator", "BCU and area subtotals"],
+    tabs_key="comparison_view", key="ranked_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
+    caption="Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
+            "Click a bar to open that MARAC's profile.")
 if marac_tab.open:
     with marac_tab:
         st.caption("Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
