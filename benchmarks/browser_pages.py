@@ -80,7 +80,7 @@ PAGES = [
     Page("referrer_mix", 1),
     Page("equality", 1, indicator="Characteristic", presents=True),
     Page("trends", 1, indicator="Indicator", presents=True),
-    Page("borough_profile", 2, area=False, indicator="Indicator"),
+    Page("borough_profile", 1, area=False, indicator="Indicator"),
     Page("board_pack", 0, area=False),
     Page("data_quality", 0),
     Page("check_return", 0, area=False, period=False),
@@ -258,7 +258,7 @@ def presentation_steps(page: Any, spec: Page, repeat: int, base: str) -> Times:
 
 
 def map_clicks(page: Any, spec: Page, repeat: int, base: str) -> Times:
-    """A click on a tile until the borough's profile has ended its run with its two charts drawn (spine and trend)."""
+    """A click on a tile until the borough's profile has ended its run with its chart drawn (the trend)."""
     times = []
     for n in range(repeat):
         _settle(page, spec.url(base, "indicator=Repeat+rate"), spec.charts)
@@ -267,7 +267,7 @@ def map_clicks(page: Any, spec: Page, repeat: int, base: str) -> Times:
         box = tile.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         page.mouse.move(x, y)
-        times.append(timed_action(page, lambda: page.mouse.click(x, y), 2))
+        times.append(timed_action(page, lambda: page.mouse.click(x, y), 1))
         assert "/borough_profile?" in page.url, page.url  # the click opened a profile, not nothing
     return times
 

@@ -91,7 +91,7 @@ PAGES = [
          ("Highest Newham 91.8%, lowest Kingston upon Thames 21.2%; London as a whole 41.7%.",)),
     Page("trends", "Trends", 1,
          ("London (all its MARACs): 131.3% in the 12 months to September 2025, against 128.2% a year earlier.",)),
-    Page("borough_profile", "Borough profile", 2,
+    Page("borough_profile", "Borough profile", 1,
          ("Barking and Dagenham · BCU East · London · Metropolitan Police police force area",)),
     Page("board_pack", "Board pack", 0, ("Make the board pack",)),
     Page("data_quality", "Data quality", 0,
@@ -217,13 +217,13 @@ def test_a_bar_on_the_regional_comparison_opens_that_boroughs_profile(tab: Any, 
     name = label[0].split(":")[0]
     screenshot(tab, "comparison-bar-hover", whole=False)
 
-    _act(tab, lambda: tab.mouse.click(x, y), 2)
+    _act(tab, lambda: tab.mouse.click(x, y), 1)
     expect(tab).to_have_url(re.compile(rf"/borough_profile\?marac={quote_plus(name)}&profile_indicator=Repeat\+rate$"))
     expect(tab.get_by_text(f"{name} · BCU Central West · London").first).to_be_visible()
     expect(tab.get_by_role("combobox", name="MARAC")).to_have_value(name)
     expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text(["43.4%"])
     expect(tab.get_by_role("combobox", name="Indicator")).to_have_value("Repeat rate")
-    expect(tab.locator(DRAWN)).to_have_count(2, timeout=60_000)  # the spine and the trend (the funnel waits for its tab)
+    expect(tab.locator(DRAWN)).to_have_count(1, timeout=60_000)  # the trend (the spine and funnel wait for their tabs)
     _no_exception(tab)
     screenshot(tab, "comparison-bar-opened-profile")
 
@@ -298,7 +298,7 @@ def test_the_map_draws_32_boroughs_and_a_tile_opens_its_profile(tab: Any, server
                                 "331 cases", "Click to open the profile"]
     screenshot(tab, "map-hover", whole=False)
 
-    _act(tab, lambda: tab.mouse.click(x, y), 2)
+    _act(tab, lambda: tab.mouse.click(x, y), 1)
     expect(tab).to_have_url(re.compile(r"/borough_profile\?marac=Hackney&profile_indicator=Repeat\+rate$"))
     expect(tab.get_by_text("Hackney · BCU Central East · London").first).to_be_visible()
     expect(_metric(tab, "Cases discussed").get_by_test_id("stMetricValue")).to_have_text(["331"])

@@ -87,18 +87,6 @@ def table_file(title: str, table) -> TableFile:
 
 
 st.subheader("Indicators against the SafeLives ranges")
-profile = tables.profile_frame(comparators, dataset.ranges, screen_hidden)
-st.dataframe(tables.styled_profile(profile), hide_index=True,
-             column_config={"Expected range": st.column_config.TextColumn("Expected range", width=235),
-                            **{c: st.column_config.TextColumn(c, width=175 if i == 0 else 140) for i, c in enumerate(profile.columns[4:])}})
-downloads.table_buttons(lambda: table_file(f"{names[code]} against the SafeLives ranges and its comparators",
-                                           tables.profile_frame({k: f for k, (f, _) in shielded.items()}, dataset.ranges, hidden)),
-                        key="profile", stem=f"{stem}-indicators")
-st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
-           "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
-           "share': each is judged against its own population. The UK and England columns are SafeLives' latest published "
-           "figures at or before the period's end (England by financial year, volume and repeat rate only), on SafeLives' "
-           "own population base, for comparison only.")
 home = data.home_area(dataset, code)
 peers_shielded = data.shielded_area(path, version, population, end, window, home)[0].frame
 peers = peers_shielded if data.restricted() else data.figures(path, version, population, end, window, "marac", home)
@@ -111,10 +99,32 @@ def spine_for(own_row: dict, peer_rows) -> object:
                               source=source, synthetic=dataset.synthetic)
 
 
-st.plotly_chart(spine_for(figures, peers), theme=None, config=SCREEN_CONFIG,
-                alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in {data.area_name(home)} and the "
-                    "SafeLives ranges.")
-downloads.chart_buttons(lambda: spine_for(own_shielded.row(0, named=True), peers_shielded), key="spine", stem=f"{stem}-spine")
+# one view at a time, kept in the URL: each table and chart costs the browser a few tenths of a second on a first view
+table_tab, spine_tab = st.tabs(["Against its comparators", "Spine chart: against the MARACs of its area"], key="profile_view",
+                               on_change="rerun", bind="query-params")
+if table_tab.open:
+    with table_tab:
+        profile = tables.profile_frame(comparators, dataset.ranges, screen_hidden)
+        st.dataframe(tables.styled_profile(profile), hide_index=True,
+                     column_config={"Expected range": st.column_config.TextColumn("Expected range", width=235),
+                                    **{c: st.column_config.TextColumn(c, width=175 if i == 0 else 140)
+                                       for i, c in enumerate(profile.columns[4:])}})
+        downloads.table_buttons(lambda: table_file(f"{names[code]} against the SafeLives ranges and its comparators",
+                                                   tables.profile_frame({k: f for k, (f, _) in shielded.items()}, dataset.ranges,
+                                                                        hidden)),
+                                key="profile", stem=f"{stem}-indicators")
+        st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
+                   "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
+                   "share': each is judged against its own population. The UK and England columns are SafeLives' latest "
+                   "published figures at or before the period's end (England by financial year, volume and repeat rate only), "
+                   "on SafeLives' own population base, for comparison only.")
+if spine_tab.open:
+    with spine_tab:
+        st.plotly_chart(spine_for(figures, peers), theme=None, config=SCREEN_CONFIG,
+                        alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in {data.area_name(home)} "
+                            "and the SafeLives ranges.")
+        downloads.chart_buttons(lambda: spine_for(own_shielded.row(0, named=True), peers_shielded), key="spine",
+                                stem=f"{stem}-spine")
 
 st.subheader("How sure are these verdicts?")
 st.caption("With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "

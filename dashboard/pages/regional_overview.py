@@ -119,30 +119,30 @@ if victims_tab.open:
 st.subheader(f"Borough Command Unit and {name} totals")
 st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
            f"The last row, in bold, is {name} as a whole.")
-volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges,
-                                                    hidden=(screen[1].labels, screen[2].labels) if screen else None)
-volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"], key="overview_totals",
-                                  on_change="rerun", bind="query-params")
+# on request (kept in the URL): the area's own figures are in the tiles above, and each table costs a first view time
+if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="query-params"):
+    volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges,
+                                                        hidden=(screen[1].labels, screen[2].labels) if screen else None)
+    volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"], key="overview_totals",
+                                      on_change="rerun", bind="query-params")
 
+    def export_totals(part: int, title: str) -> TableFile:
+        frames = tables.totals_frames(shielded_bcus.frame, shielded_total.frame, ranges,
+                                      hidden=(shielded_bcus.labels, shielded_total.labels))
+        return table_file(title, frames[part])
 
-def export_totals(part: int, title: str) -> TableFile:
-    frames = tables.totals_frames(shielded_bcus.frame, shielded_total.frame, ranges,
-                                  hidden=(shielded_bcus.labels, shielded_total.labels))
-    return table_file(title, frames[part])
-
-
-if volume_tab.open:
-    with volume_tab:
-        st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(volume_totals)),
-                     column_config=tables.column_config(volume_totals, "Area"))
-        downloads.table_buttons(lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
-                                key="totals_volume", stem=f"{stem}-totals-volume")
-if victims_tab.open:
-    with victims_tab:
-        st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True, height=tables.fit_height(len(victim_totals)),
-                     column_config=tables.column_config(victim_totals, "Area"))
-        downloads.table_buttons(lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
-                                key="totals_victims", stem=f"{stem}-totals-victims")
+    if volume_tab.open:
+        with volume_tab:
+            st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True,
+                         height=tables.fit_height(len(volume_totals)), column_config=tables.column_config(volume_totals, "Area"))
+            downloads.table_buttons(lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
+                                    key="totals_volume", stem=f"{stem}-totals-volume")
+    if victims_tab.open:
+        with victims_tab:
+            st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True,
+                         height=tables.fit_height(len(victim_totals)), column_config=tables.column_config(victim_totals, "Area"))
+            downloads.table_buttons(lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
+                                    key="totals_victims", stem=f"{stem}-totals-victims")
 
 st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
