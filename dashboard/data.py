@@ -270,10 +270,17 @@ MAP_KINDS = {"tiles": "Tile map (equal squares)", "boundaries": "Boundaries"}
 
 
 @st.cache_data(show_spinner=False)
-def tile_layout() -> pl.DataFrame:
-    from loaders.layout import read_tile_layout
+def tile_layout() -> tuple[pl.DataFrame, str | None]:
+    """The tile layouts, and what is wrong with data/reference/tile_layout.csv if it cannot be used (the map then
+    offers loaded boundaries only, and says why)."""
+    from loaders.layout import COLUMNS, read_tile_layout
+    from loaders.reference import ReferenceError
 
-    return read_tile_layout()
+    try:
+        return read_tile_layout(), None
+    except (ReferenceError, OSError, pl.exceptions.PolarsError) as problem:
+        empty = pl.DataFrame(schema={c: pl.Int64 if c in ("col", "row") else pl.String for c in COLUMNS})
+        return empty, f"The tile layouts cannot be used: {problem}"
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the boundaries…")
@@ -290,7 +297,7 @@ def map_kinds(data: Dataset, path: str, data_version: str, area: str) -> list[st
     codes = scoped_codes(data, area)
     from dashboard.maps import choose_layout
 
-    kinds = ["tiles"] if choose_layout(tile_layout(), codes) else []
+    kinds = ["tiles"] if choose_layout(tile_layout()[0], codes) else []
     boundaries, _ = _boundaries(path, data_version)
     held = set(boundaries["area_code"]) if len(boundaries) else set()
     if held and held & set(_boundaries(path, data_version)[1].filter(pl.col("marac_code").is_in(codes))["lad_code"]):
@@ -308,7 +315,7 @@ def map_shapes(path: str, data_version: str, population: str, area: str, kind: s
 
     members = _scope(dataset(path, data_version, population), area).maracs
     codes = members["marac_code"].to_list()
-    layout = tile_layout()
+    layout = tile_layout()[0]
     chosen = choose_layout(layout, codes)
     cells = layout.filter(pl.col("layout") == chosen) if chosen else layout.clear()
     labels = dict(zip(cells["marac_code"].to_list(), cells["abbreviation"].to_list(), strict=True))

@@ -14,7 +14,7 @@ import polars as pl
 from loaders.reference import REFERENCE_DIR, ReferenceError
 
 LAYOUT_FILE = "tile_layout.csv"
-_COLUMNS = ("layout", "marac_code", "abbreviation", "col", "row", "name", "source")
+COLUMNS = ("layout", "marac_code", "abbreviation", "col", "row", "name", "source")
 
 
 def read_tile_layout(directory: Path = REFERENCE_DIR) -> pl.DataFrame:
@@ -25,9 +25,9 @@ def read_tile_layout(directory: Path = REFERENCE_DIR) -> pl.DataFrame:
     """
     path = directory / LAYOUT_FILE
     frame = pl.read_csv(path, infer_schema_length=0)
-    missing = [c for c in _COLUMNS if c not in frame.columns]
+    missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise ReferenceError(f"{LAYOUT_FILE}: column(s) {', '.join(missing)} missing; expected {', '.join(_COLUMNS)}")
+        raise ReferenceError(f"{LAYOUT_FILE}: column(s) {', '.join(missing)} missing; expected {', '.join(COLUMNS)}")
     for column in ("col", "row"):
         typed = frame[column].str.strip_chars().cast(pl.Int64, strict=False)
         bad = (typed.is_null() | (typed < 0)).arg_true()
@@ -42,4 +42,4 @@ def read_tile_layout(directory: Path = REFERENCE_DIR) -> pl.DataFrame:
             row = int(repeated[-1])
             raise ReferenceError(f"{LAYOUT_FILE}, row {row + 2}: {frame['marac_code'][row]} in layout {frame['layout'][row]} "
                                  f"at column {frame['col'][row]}, row {frame['row'][row]} repeats {what}")
-    return frame.select(_COLUMNS)
+    return frame.select(COLUMNS)

@@ -63,6 +63,9 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict[str, pl.DataFrame]:
         parts = []
         for file in files:
             frame = pl.read_csv(directory / file, infer_schema_length=0)  # all text first
+            missing = [c for c in _REQUIRED.get(table, ()) if c not in frame.columns]
+            if missing:
+                raise ReferenceError(f"{file}: column(s) {', '.join(missing)} missing; expected {', '.join(_REQUIRED[table])}")
             casts = {c: t for c, t in overrides.items() if c in frame.columns}
             casts |= {c: pl.Float64 for c in frame.columns if c in _NUMERIC and c not in casts}
             parts.append(frame.with_columns(_typed(frame, file, c, t).alias(c) for c, t in casts.items()))
@@ -88,7 +91,12 @@ def _check_sectors(frame: pl.DataFrame, file: str) -> None:
 
 
 def _check_events(frame: pl.DataFrame, file: str) -> None:
-    """An event ends on or after it starts."""
+    """Every event has a start and an end, and ends on or after it starts (a chart shades from one to the other)."""
+    blank = (frame["start"].is_null() | frame["end"].is_null() | frame["label"].is_null()).arg_true()
+    if len(blank):
+        row = int(blank[0])
+        raise ReferenceError(f'{file}, row {row + 2}: event "{frame["event"][row]}" needs a label, a start and an end '
+                             "(dates as yyyy-mm-dd)")
     backwards = (frame["end"] < frame["start"]).arg_true()
     if len(backwards):
         row = int(backwards[0])
@@ -97,6 +105,8 @@ def _check_events(frame: pl.DataFrame, file: str) -> None:
 
 
 _CHECKS = {"referral_sector": _check_sectors, "event": _check_events}
+#: columns the checks and pages rely on, so an edited file with one renamed is refused by name, not by a traceback
+_REQUIRED = {"referral_sector": ("agency", "sector", "sector_order"), "event": ("event", "label", "start", "end")}
 
 
 _NUMERIC = {"females_16plus", "females_18plus", "persons_total", "persons", "persons_white_british", "share_not_white_british", "census_year"}

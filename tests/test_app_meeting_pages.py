@@ -210,7 +210,7 @@ def test_a_restricted_viewer_sees_only_suppressed_figures_on_the_meeting_pages(p
     assert not any(o.endswith("BCU") for o in at.multiselect(key="series").options)
 
 
-def test_presentation_carries_on_to_a_profile_opened_from_a_chart(app: AppTest) -> None:
+def test_a_profile_opened_while_presenting_stays_large_with_its_way_out(app: AppTest) -> None:
     app.query_params["present"] = "true"
     at = open_page(app, "borough_profile")
     assert at.button(key="leave_presentation").label == "Leave presentation mode"
@@ -263,3 +263,27 @@ def test_trends_for_an_area_with_no_returns_says_so(tmp_path: Path, monkeypatch:
     at.selectbox(key="area").select("region:London").run()
     assert not at.exception
     assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."
+    at.multiselect(key="series").set_value(["area", "marac:E09000012", "bcu:Central East"]).run()  # MARACs and BCUs too
+    assert not at.exception
+    assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."
+
+
+def test_a_broken_tile_layout_is_named_on_the_map_page(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    import loaders.layout
+    from dashboard import data
+    from loaders.reference import ReferenceError
+
+    def refuse(*_: object) -> None:
+        raise ReferenceError("tile_layout.csv, row 26: E09000015 in layout london at column 2, row 1 repeats a cell another "
+                             "MARAC already has")
+
+    monkeypatch.setattr(loaders.layout, "read_tile_layout", refuse)
+    data.tile_layout.clear()
+    try:
+        at = open_page(app, "map")
+    finally:
+        data.tile_layout.clear()
+    assert at.error[0].value == ("The tile layouts cannot be used: tile_layout.csv, row 26: E09000015 in layout london at "
+                                 "column 2, row 1 repeats a cell another MARAC already has. Correct "
+                                 "data/reference/tile_layout.csv; meanwhile only loaded boundaries can be mapped.")
+    assert at.info[0].value.startswith("There is no tile layout for London and no boundaries are loaded for its MARACs.")

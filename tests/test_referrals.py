@@ -97,6 +97,21 @@ def test_an_event_ending_before_it_starts_is_refused(tmp_path: Path) -> None:
         reference.read_reference(ref)
 
 
+def test_an_event_without_an_end_or_a_renamed_column_is_refused_by_name(tmp_path: Path) -> None:
+    ref = tmp_path / "reference"
+    shutil.copytree(reference.REFERENCE_DIR, ref)
+    original = (ref / "events.csv").read_text()
+    (ref / "events.csv").write_text(original.replace("2020-11-05,2020-12-02", "2020-11-05,"))
+    with pytest.raises(reference.ReferenceError) as refused:
+        reference.read_reference(ref)
+    assert str(refused.value) == ('events.csv, row 3: event "lockdown_2" needs a label, a start and an end '
+                                  "(dates as yyyy-mm-dd)")
+    (ref / "events.csv").write_text(original.replace("event,label,start,end,source", "event,label,from,to,source"))
+    with pytest.raises(reference.ReferenceError) as refused:
+        reference.read_reference(ref)
+    assert str(refused.value) == "events.csv: column(s) start, end missing; expected event, label, start, end"
+
+
 def test_a_database_written_before_the_new_files_still_reads(fixture_db: Path, tmp_path: Path) -> None:
     old = tmp_path / "old.duckdb"
     shutil.copyfile(fixture_db, old)

@@ -31,6 +31,9 @@ def map_choices(column, dataset, area) -> dict[str, str]:
 
 view = area_view("Map", more=map_choices)
 choice, kind = view.indicator, view.extra["kind"]
+layout_problem = data.tile_layout()[1]
+if layout_problem:
+    st.error(f"{layout_problem}. Correct data/reference/tile_layout.csv; meanwhile only loaded boundaries can be mapped.")
 if kind is None:
     st.info(f"There is no tile layout for {view.name} and no boundaries are loaded for its MARACs. Load local authority "
             f"boundaries (GeoJSON, GeoPackage or shapefile, e.g. ONS's) with `marac boundaries load FILE --db {data.db_path()}`, "

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import data, downloads, findings, presentation, tables
 from dashboard.area_view import area_view
 from dashboard.theme import SCREEN_CONFIG
-from dashboard.trend_charts import SHOW, trend_lines
+from dashboard.trend_charts import SHOW, shaded_events, trend_lines
 from metrics.national import national_series
 from metrics.periods import quarter_of
 
@@ -74,12 +74,12 @@ def frames(shielded: bool) -> dict[str, pl.DataFrame]:
         kind, _, key = option.partition(":")
         if kind == "area":
             out[labels[option]] = whole
-        elif kind == "marac":
-            out[labels[option]] = maracs.filter(pl.col("group_code") == key)
+        elif kind == "marac":  # (an area with no returns has an empty frame, without even its columns)
+            out[labels[option]] = maracs.filter(pl.col("group_code") == key) if maracs.width else maracs
         elif not shielded:  # BCUs and all MARACs: on screen only (see series_options)
             grouping, scope = ("bcu", area) if kind == "bcu" else ("all", None)
             frame = data.rolling_trend(path, version, population, grouping, scope)
-            out[labels[option]] = frame.filter(pl.col("group_code") == key) if kind == "bcu" else frame
+            out[labels[option]] = frame.filter(pl.col("group_code") == key) if kind == "bcu" and frame.width else frame
     return out
 
 
@@ -107,10 +107,13 @@ chart_tab, table_tab = st.tabs(["Chart", "The figures behind it"], key="trends_v
 if chart_tab.open:
     with chart_tab:
         st.plotly_chart(drawn(screen), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
+        outer, inner = shaded_events(view.dataset.events)
+        shaded = (f"; shaded down: {', '.join(str(e['label']) for e in outer)}" if outer else "") + (
+            f", with each of {', '.join(str(e['label']).lower() for e in inner)} a dark strip along the foot" if inner else "")
         st.caption("Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures, shown "
                    "as markers: ◆ UK rolling 12 months, □ England by financial year, each on SafeLives' own population base). "
-                   "Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range; shaded down: the "
-                   "2020–21 lockdown period, with each national lockdown a dark strip along the foot.")
+                   f"Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range{shaded} "
+                   "(data/reference/events.csv).")
         left_out = [labels[o] for o in chosen if o.split(":")[0] in ("bcu", "all")]
         if left_out:
             st.caption(f"Downloads leave out {', '.join(left_out)}: small-number suppression protects MARACs and their area "
