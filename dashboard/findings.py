@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.display import percent_beside_verdict
+from dashboard.display import pair_beside_verdict, percent_beside_verdict
 from metrics.indicators import Indicator
 from metrics.ranges import Range
 
@@ -126,7 +126,7 @@ def referrals(frame: pl.DataFrame, police: Range, labels: dict[str, str], *, are
     return sentence + ("Top referrer: " + ", ".join(named) + "." if named else "")
 
 
-def parity(frame: pl.DataFrame, *, area: str, total: dict[str, object] | None = None) -> str:
+def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, object] | None = None) -> str:
     """Racially minoritised victims/survivors against each MARAC's own population, e.g. "21 of 32 London MARACs see
     racially minoritised victims/survivors at or above their local population share; 11 below. London as a whole:
     41.2% against a local share of 53.4%." """
@@ -137,14 +137,16 @@ def parity(frame: pl.DataFrame, *, area: str, total: dict[str, object] | None = 
     sentence = (f"{verdicts.count('within')} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
                 f"victims/survivors at or above their local population share not White British; {verdicts.count('below')} below.")
     if total and total.get("share_racially_minoritised") is not None and total.get("local_share_not_white_british") is not None:
-        sentence += (f" {area} as a whole: {total['share_racially_minoritised']:.1%} against a local share of "
-                     f"{total['local_share_not_white_british']:.1%}.")
+        # printed alike, with enough decimals that 72.0% "below" never sits beside a local share also shown as 72.0%
+        share, local = pair_beside_verdict(total["share_racially_minoritised"], total.get("racially_minoritised_verdict"), item,
+                                           total["local_share_not_white_british"], least=1)
+        sentence += f" {area} as a whole: {share} against a local share of {local}."
     return sentence
 
 
 def ranges_met(summary: pl.DataFrame, *, area: str) -> str:
     """The review's summary in a sentence: "Of London's MARACs with figures, the expected range is met for volume by 4 of 32
-    (13%), repeat rate by 9 of 32 (28%), …" """
+    (12%); repeat rate by 9 of 32 (28%); …" """
     parts = [f"{_lower(row['indicator'], row['label'])} by {row['within']} of {row['maracs_with_figure']} "
              f"({row['within'] / row['maracs_with_figure']:.0%})" for row in summary.iter_rows(named=True) if row["maracs_with_figure"]]
     if not parts:

@@ -66,9 +66,14 @@ def test_referral_sentence() -> None:
 
 
 def test_parity_and_ranges_met() -> None:
-    assert findings.parity(frame(), area="London", total={"share_racially_minoritised": 0.4, "local_share_not_white_british": 0.42}) == (
+    total = {"share_racially_minoritised": 0.4, "local_share_not_white_british": 0.42, "racially_minoritised_verdict": "below"}
+    assert findings.parity(frame(), MINORITISED, area="London", total=total) == (
         "2 of 3 London MARACs see racially minoritised victims/survivors at or above their local population share not White "
         "British; 1 below. London as a whole: 40.0% against a local share of 42.0%.")
+    # 72.0% below a local share of 72.04%: one decimal would print both as 72.0%, so both get two
+    close = {"share_racially_minoritised": 0.72, "local_share_not_white_british": 0.7204, "racially_minoritised_verdict": "below"}
+    assert findings.parity(frame(), MINORITISED, area="London", total=close).endswith(
+        "London as a whole: 72.00% against a local share of 72.04%.")
     summary = pl.DataFrame({"indicator": ["volume", "lgbt"], "label": ["Cases as % of recommended volume", "Victims/survivors LGBT+"],
                             "maracs_with_figure": [32, 0], "within": [4, 0]})
     assert findings.ranges_met(summary, area="London") == (

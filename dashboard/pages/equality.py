@@ -53,7 +53,7 @@ parity_tab, summary_tab = view.views(
               "Characteristic choice above.")
 if parity_tab.open:
     with parity_tab:
-        st.markdown(findings.parity(view.maracs, area=view.name, total=headline))
+        st.markdown(findings.parity(view.maracs, ranges["racially_minoritised"], area=view.name, total=headline))
         event = st.plotly_chart(scatter(view.maracs, view.screen_withheld("share_racially_minoritised")), theme=None,
                                 config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="parity_pick",
                                 alt=f"Scatter of each {view.name} MARAC's share of racially minoritised victims/survivors against "
