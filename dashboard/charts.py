@@ -17,6 +17,7 @@ from dashboard.theme import (
     MUTED,
     RANGE_FILL,
     SERIES,
+    SYNTHETIC_MARK,
     SYNTHETIC_NOTE,
     TEMPLATE,
     VERDICT_STYLE,
@@ -43,8 +44,8 @@ def framed(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bo
                        xanchor="left", yanchor="bottom", font=dict(size=11, color=MUTED))
     if synthetic:
         fig.add_annotation(text=SYNTHETIC_NOTE.upper(), xref="paper", yref="paper", x=1, y=1, yshift=58, showarrow=False,
-                           xanchor="right", yanchor="bottom", font=dict(size=12, color="#b10e1e"),
-                           bordercolor="#b10e1e", borderwidth=1)
+                           xanchor="right", yanchor="bottom", font=dict(size=12, color=SYNTHETIC_MARK),
+                           bordercolor=SYNTHETIC_MARK, borderwidth=1)
     return fig
 
 
@@ -58,9 +59,9 @@ def tick_format(values: list[float | None]) -> str:
     return ".1%" if present and max(present) < 0.1 else ".0%"
 
 
-#: fills for colouring by BCU: Okabe-Ito without its yellow (too pale on white); each bar is outlined in ink, and
-#: a second round of BCUs gets a hatch, so no two BCUs share a look and colour is never the only clue
-BCU_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+#: fills for colouring by BCU: the house series (Okabe-Ito hues, each 3:1 or more on white); each bar is outlined in
+#: ink, and later rounds of BCUs get a hatch, so no two BCUs share a look and colour is never the only clue
+BCU_COLOURS = SERIES
 BCU_PATTERNS = ["", "/", "x"]
 
 

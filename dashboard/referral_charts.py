@@ -11,12 +11,13 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.charts import framed
-from dashboard.theme import INK, MUTED, VERDICT_STYLE, text_colour, verdict_label
+from dashboard.equality_charts import VERDICT_SYMBOLS
+from dashboard.theme import INK, MUTED, RANGE_FILL, SERIES, VERDICT_STYLE, text_colour, verdict_label
 from metrics.ranges import Range
 
-#: one colour per sector, in the sectors' order: Okabe-Ito, with grey for the remainder; bars are outlined in white so
-#: adjacent segments part clearly, and every segment's share is in its hover and in the table below the chart
-SECTOR_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8c8c8c"]
+#: one colour per sector, in the sectors' order: the house series (Okabe-Ito hues, each 3:1 or more on white, grey last
+#: for the remainder); segments are parted by white lines, and every share is in its hover and the "Every agency" tab
+SECTOR_COLOURS = SERIES
 LABEL_FROM = 0.07  # segments at least this wide print their share inside
 
 
@@ -69,10 +70,9 @@ def police_change(change: pl.DataFrame, verdicts: dict[str, str | None], police:
     fig = go.Figure()
     low, high = police.bounds()
     if low is not None and high is not None:
-        fig.add_vrect(x0=low, x1=high, fillcolor="rgba(0, 112, 60, 0.12)", line_width=0, layer="below")
+        fig.add_vrect(x0=low, x1=high, fillcolor=RANGE_FILL, line_width=0, layer="below")
         fig.add_annotation(text=f"shaded: expected {police.describe()}", xref="paper", yref="paper", x=1, y=1.0,
                            yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
-    symbols = {"below": "triangle-down", "within": "circle", "above": "triangle-up"}
     for row in data.iter_rows(named=True):
         then, now, name = row["police_share_previous"], row["police_share"], row["group_name"]
         sure = bool(row["police_share_change_significant"])
@@ -87,7 +87,7 @@ def police_change(change: pl.DataFrame, verdicts: dict[str, str | None], police:
     fig.add_trace(go.Scatter(
         x=data["police_share"].to_list(), y=data["group_name"].to_list(), customdata=data["group_code"].to_list(), mode="markers+text",
         name="now", text=[_change_text(r) for r in data.iter_rows(named=True)], textposition="middle right",
-        marker=dict(symbol=[symbols.get(v, "circle") for v in verdict], size=13,
+        marker=dict(symbol=[VERDICT_SYMBOLS.get(v, "circle") for v in verdict], size=13,
                     color=[VERDICT_STYLE[v]["colour"] if v else MUTED for v in verdict], line=dict(color=INK, width=1)),
         hovertext=[f"{verdict_label(v)} the expected range" for v in verdict],
         hovertemplate="%{y}: %{x:.1%} now, %{hovertext}<extra></extra>"))

@@ -29,6 +29,7 @@ VERDICT_STYLE: dict[str | None, dict[str, str]] = {
 }
 NO_RANGE = {"symbol": "", "words": "no expected range (comparator only)", "short": "no range", "colour": MUTED, "fill": "#ffffff"}
 SYNTHETIC_NOTE = "Synthetic demo data: not real MARAC figures"
+SYNTHETIC_MARK = "#b10e1e"  # the synthetic mark's red, on every chart
 
 
 def verdict_label(verdict: str | None) -> str:

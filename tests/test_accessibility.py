@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import maps, referral_charts
 from dashboard.charts import BCU_COLOURS
-from dashboard.theme import INK, MUTED, SERIES, VERDICT_STYLE, contrast_ratio, text_colour
+from dashboard.theme import INK, MUTED, SERIES, SYNTHETIC_MARK, VERDICT_STYLE, contrast_ratio, text_colour
 
 WHITE = "#ffffff"
 
@@ -28,11 +28,13 @@ def test_verdict_colours_read_as_text_and_as_fills(verdict: str | None) -> None:
     assert style["symbol"] and style["words"]  # never colour alone
 
 
-def test_chart_text_and_lines() -> None:
+def test_chart_text_lines_and_fills() -> None:
     assert contrast_ratio(MUTED, WHITE) >= 4.5  # captions, sources and range notes
-    assert contrast_ratio("#b10e1e", WHITE) >= 4.5  # the synthetic-data mark
-    for colour in SERIES:
-        assert contrast_ratio(colour, WHITE) >= 3.0, colour  # trend lines against the background
+    assert contrast_ratio(SYNTHETIC_MARK, WHITE) >= 4.5  # the synthetic-data mark
+    # trend lines, BCU bars and referral sectors against the white background (the map's pale value classes are the
+    # exception: each tile carries an ink outline, checked in test_maps)
+    for colour in [*SERIES, *BCU_COLOURS, *referral_charts.SECTOR_COLOURS]:
+        assert contrast_ratio(colour, WHITE) >= 3.0, colour
 
 
 @pytest.mark.parametrize("fill", [*maps.VALUE_COLOURS, *referral_charts.SECTOR_COLOURS, *BCU_COLOURS, maps.NO_DATA_FILL,

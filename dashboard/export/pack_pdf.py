@@ -35,13 +35,14 @@ from reportlab.platypus import (
 
 from dashboard.export.engine import CHART_WIDTH, ExportError, figure_height
 from dashboard.export.pack import Pack
+from dashboard.theme import SYNTHETIC_MARK
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
              Path("/usr/share/fonts/liberation"), Path("/usr/share/fonts/truetype/dejavu"))
 FONT_FILES = (("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"), ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
 PAGE = landscape(A4)
 MARGIN = 14 * mm
-RED = colors.HexColor("#b10e1e")
+RED = colors.HexColor(SYNTHETIC_MARK)
 INK = colors.HexColor("#0b0c0c")
 MUTED = colors.HexColor("#505a5f")
 VERDICT_FILLS = {"▼": colors.HexColor("#d6e8f5"), "●": colors.HexColor("#dcefe3"), "▲": colors.HexColor("#ebe3f3")}
