@@ -62,7 +62,7 @@ def sidebar_state() -> str:
 
 
 def apply() -> None:
-    """Larger type and no sidebar or header, and a way back out (Esc)."""
+    """Larger type and no sidebar or header (`exit_button` is the way back out)."""
     if not presenting():
         return
     st.html(_STYLE)

@@ -43,7 +43,7 @@ def _quarter_start(label: str) -> date:
     return date(year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
-def _spans(events: pl.DataFrame) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def shaded_events(events: pl.DataFrame) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """(outer events, shaded; events lying inside another, marked as strips): the 2020–21 period, and its three lockdowns."""
     rows = events.to_dicts() if events is not None and not events.is_empty() else []
     inner = [r for r in rows if any(o is not r and o["start"] <= r["start"] and r["end"] <= o["end"] for o in rows)]
@@ -77,7 +77,7 @@ def trend_lines(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
                 hovertemplate=f"{name}, 12 months to the end of %{{x}}: %{{y:.1%}}<extra></extra>"))
     add_national(fig, national, indicator, labels)
     add_range_band(fig, item)
-    outer, inner = _spans(events)
+    outer, inner = shaded_events(events)
     if labels:
         first, last_day = _quarter_start(labels[0]), quarter_end(_quarter_start(labels[-1]))
         outer = [e for e in outer if e["end"] >= first and e["start"] <= last_day]  # only what the axis shows, cut to it

@@ -50,6 +50,12 @@ class Suppressed:
     def hidden_rows(self, column: str) -> set[int]:
         return {r for (r, c) in self.labels if c == column}
 
+    def names_hiding(self, prefixes: tuple[str, ...]) -> list[str]:
+        """Groups with any hidden cell in a column starting with one of `prefixes`, in row order: for a view that must
+        leave such a group out whole, as a 100% bar of referral sources (its parts add up to its total) must."""
+        rows = sorted({row for (row, column) in self.labels if column.startswith(prefixes)})
+        return [self.frame["group_name"][row] for row in rows]
+
     def withheld_names(self, column: str, rows: list[int] | None = None) -> list[str]:
         """The groups (of `rows`, or all) whose `column` is hidden, by name, in row order: what a chart says it left out."""
         names = self.frame["group_name"].to_list()

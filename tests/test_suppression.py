@@ -148,3 +148,11 @@ def test_quarters_never_add_back_up_to_a_period_figure_the_comparison_pages_with
     # told what the period hid, it hides one of B's quarters too (the smallest, 5): the two publications together give nothing back
     shown = b_quarters(suppress_series(maracs, area, quarters, period=period)[0])
     assert shown.count(None) == 1 and sum(v for v in shown if v is not None) == 19
+
+
+def test_names_hiding_lists_groups_with_any_hidden_referral_cell() -> None:
+    from metrics.suppression import Suppressed
+
+    frame = pl.DataFrame({"group_name": ["A", "B", "C"]})
+    part = Suppressed(frame, {(2, "referrals_idva"): "<5", (0, "share_referrals_mash"): "withheld", (1, "victims_lgbt"): "<5"})
+    assert part.names_hiding(("referrals_", "share_referrals_")) == ["A", "C"]  # B's hidden cell is not a referral

@@ -30,13 +30,6 @@ sectors = sector_mapping(dataset.sectors, dataset.agencies) or {labels.get(a, a)
 earlier = year_earlier(view.chosen)
 
 
-def referral_withheld(part) -> list[str]:
-    """MARACs with any referral figure hidden: left out of referral exports whole, since the sectors and shares
-    add up to their total and would give a hidden count back."""
-    rows = sorted({row for (row, column) in part.labels if column.startswith(REFERRAL_COLUMNS)})
-    return [part.frame["group_name"][r] for r in rows]
-
-
 def without(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     return frame.filter(~pl.col("group_name").is_in(names)) if names else frame
 
@@ -48,8 +41,8 @@ def previous(shielded: bool) -> pl.DataFrame:
     return data.figures(view.path, view.version, view.population, end, view.window, "marac", view.area)
 
 
-screen_withheld = referral_withheld(view.shielded[0]) if view.restricted else []
-export_withheld = referral_withheld(view.shielded[0])
+screen_withheld = view.shielded[0].names_hiding(REFERRAL_COLUMNS) if view.restricted else []
+export_withheld = view.shielded[0].names_hiding(REFERRAL_COLUMNS)
 screen = without(view.maracs, screen_withheld)
 exported = without(view.shielded[0].frame, export_withheld)
 if screen.filter(pl.col("referrals_total") > 0).is_empty():
@@ -64,7 +57,7 @@ if screen.filter(pl.col("referrals_total") > 0).is_empty():
 
 
 def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
-    """The sector bars; a MARAC with any referral figure hidden is left out whole (see referral_withheld)."""
+    """The sector bars; a MARAC with any referral figure hidden is left out whole (Suppressed.names_hiding)."""
     gone = screen_withheld if on_screen else export_withheld
     return sector_bars(sector_shares(without(frame, gone), sectors), police, title="Who refers cases to each MARAC",
                        subtitle=view.subtitle, source=view.source, synthetic=dataset.synthetic, withheld=gone or None)
@@ -91,8 +84,8 @@ if top_tab.open:
 def changes(shielded: bool) -> tuple[pl.DataFrame, list[str]]:
     now = exported if shielded else screen
     before = previous(shielded)
-    gone = referral_withheld(data.shielded_area(view.path, view.version, view.population, earlier.end, view.window,
-                                                view.area)[0]) if shielded or view.restricted else []
+    gone = data.shielded_area(view.path, view.version, view.population, earlier.end, view.window,
+                             view.area)[0].names_hiding(REFERRAL_COLUMNS) if shielded or view.restricted else []
     return referral_change(without(now, gone), before), sorted(set(gone) | set(export_withheld if shielded else screen_withheld))
 
 
