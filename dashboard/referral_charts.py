@@ -46,7 +46,8 @@ def sector_bars(shares: pl.DataFrame, police: Range, *, title: str, subtitle: st
         ))
     low, high = police.bounds()
     if low is not None and high is not None:
-        for bound in (low, high):
+        for bound in (low, high):  # a white line under the dashes, so they show on the dark segments too
+            fig.add_vline(x=bound, line=dict(color="#ffffff", width=4), layer="above")
             fig.add_vline(x=bound, line=dict(color=INK, width=2, dash="dash"), layer="above")
         fig.add_annotation(text=f"dashed: police expected to make {police.describe()} of referrals (where the first segment ends)",
                            xref="paper", yref="paper", x=1, y=1.0, yanchor="bottom", xanchor="right", showarrow=False,

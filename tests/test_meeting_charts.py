@@ -70,7 +70,9 @@ def test_sector_bars_stack_to_100_percent_police_first_with_the_range_marked() -
     assert list(fig.layout.yaxis.categoryarray) == ["Alpha", "Beta"]  # highest police share drawn at the top
     assert list(police.text) == ["50%", "70%"] and list(police.customdata) == ["A", "B"]
     assert fig.layout.barmode == "stack"
-    assert sorted(s.x0 for s in fig.layout.shapes) == [0.60, 0.75]
+    dashed = [s for s in fig.layout.shapes if s.line.dash == "dash"]
+    assert sorted(s.x0 for s in dashed) == [0.60, 0.75]  # each on a white line, to show on dark segments too
+    assert sorted(s.x0 for s in fig.layout.shapes if s.line.color == "#ffffff") == [0.60, 0.75]
 
 
 def test_police_change_marks_changes_beyond_chance() -> None:
