@@ -85,10 +85,9 @@ navigation = st.navigation([*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else
 with st.sidebar:
     st.caption(data.status_line(loaded[0]))
 
-#: pages laid out by dashboard.area_view, which places its own presentation controls
-MEETING_PAGES = {"regional_comparison", "map", "referrer_mix", "equality", "trends"}
-if presentation.presenting() and navigation.url_path not in MEETING_PAGES:
-    # a click on the map while presenting opens a profile: it is shown large too, with the way back out
+if presentation.presenting():
+    # every page, including a profile opened by a click while presenting: large type and one way back out, placed here
+    # once so no page has to remember it
     presentation.apply()
     presentation.exit_button(st)
 

@@ -151,17 +151,14 @@ def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATO
     """Lay out the page's title and choices and fetch the area's figures.
 
     `more` draws any further choices into the given column (for the chosen area) and returns them (kept on `extra`).
-    In presentation mode the choices sit under a "Choices" button beside "Leave presentation mode",
-    and ← / → step through the indicators.
+    In presentation mode the choices sit under a "Choices" button, and ← / → step through the indicators.
     """
     dataset, version = data.current()
-    presentation.apply()
-    presenting = presentation.presenting()
+    presenting = presentation.presenting()  # (app.py has applied its styles and placed "Leave presentation mode")
     if presenting:
         top = st.columns([3.2, 1.1, 1.1, 1.1, 2.1], vertical_alignment="center")
         top[0].markdown(f"### {title}")
         box = top[3].popover("Choices", icon=":material/tune:")
-        presentation.exit_button(top[4])
     else:
         st.title(title)
         box = st.container()

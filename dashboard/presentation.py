@@ -116,6 +116,10 @@ def screen_figure(fig: go.Figure) -> go.Figure:
                                      b=round(bottom * factor)))
     if rows:
         scaled.update_yaxes(dtick=1)  # every row keeps its name: Plotly would drop every other one when they are this close
+    for trace in scaled.data:  # text a trace sizes itself (the map's labels) grows with the rest
+        font = getattr(trace, "textfont", None)
+        if font is not None and isinstance(font.size, int | float):
+            font.size = round(font.size * factor)
     for annotation in scaled.layout.annotations or ():
         if annotation.font and annotation.font.size:
             annotation.font.size = round(annotation.font.size * factor)

@@ -128,3 +128,20 @@ def test_presentation_size_keeps_every_ranked_name_readable(monkeypatch: pytest.
     built8 = charts.ranked_bars(frame.head(8), REPEAT, REPEAT_RANGE, subtitle="s", source="Source: test")
     assert source.yshift == round(next(a for a in built8.layout.annotations if a.text == "Source: test").yshift * 1.45)
     assert built.layout.height == 26 * 32 + 220 and built.layout.font.size is None  # the export is untouched
+
+
+def test_presentation_size_scales_the_maps_own_labels_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import maps, presentation
+    from loaders.layout import read_tile_layout
+
+    monkeypatch.setattr(presentation, "presenting", lambda: True)
+    cells = read_tile_layout().filter(pl.col("layout") == "london")
+    frame = pl.DataFrame({"group_code": ["E09000012"], "group_name": ["Hackney"], "repeat_rate": [0.3], "repeat_verdict": ["within"]})
+    labels = dict(zip(cells["marac_code"], cells["abbreviation"], strict=True))
+    built = maps.map_figure(maps.tile_shapes(cells), frame, REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src", labels=labels)
+    shown = presentation.screen_figure(built)
+    # no ranked rows, so everything grows the full 1.45 times: 13 px tile labels (the marker trace's own text) become 19 px,
+    # and so does the City of London's outline label (an annotation), once each
+    assert built.data[-1].textfont.size == 13 and shown.data[-1].textfont.size == 19
+    city = next(a for a in shown.layout.annotations if a.text == "CTY")
+    assert city.font.size == 19 and shown.layout.height == presentation.SCREEN_HEIGHT

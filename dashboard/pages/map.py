@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, maps, presentation
+from dashboard import data, downloads, maps
 from dashboard.area_view import area_view
 
 COLOUR_BY = {"verdict": "Verdict", "value": "Value"}
@@ -45,10 +45,9 @@ item = view.dataset.ranges[choice.range_key]
 
 def drawn(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
     colour = "by verdict" if view.extra["colour_by"] == "verdict" else "by value (darker: higher)"
-    large = on_screen and presentation.presenting()
     return maps.map_figure(shapes, frame, choice, item, colour_by=view.extra["colour_by"], title=f"{choice.label}: {colour}",
                            subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic, withheld=withheld,
-                           labels=labels, height=presentation.SCREEN_HEIGHT if large else 760, label_size=17 if large else 13)
+                           labels=labels)  # presentation mode scales it like every lead chart
 
 
 how = ("Each square is one MARAC, in roughly its place on the map (After the Flood's London Squared layout for London), so "
