@@ -407,6 +407,9 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
           ) -> None:
     """Open the dashboard on a database (default address 127.0.0.1).
 
+    As it starts, the server runs every page once in the background (logged as "Warm-up: N pages
+    ready"), so the first visitor after a start finds the figures already worked out.
+
     Downloads (CSV, XLSX, PNG, SVG, PDF) are made by the dashboard with small numbers suppressed;
     the table toolbar's own CSV export and the chart toolbar's camera, which would hand over
     unsuppressed figures, are switched off.
@@ -416,7 +419,7 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
             err.print(f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first, or add --demo.")
             raise typer.Exit(2)
         demo(db=db, out_dir=None, seed=42)
-    app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py"
+    app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "server.py"
     env = {**os.environ, "MARAC_DB": str(db.resolve()), "MARAC_SUPPRESS_BELOW": str(suppress_below),
            "MARAC_VIEW": "restricted" if restricted else "full"}
     command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,

@@ -8,6 +8,7 @@ No pytest in here, so the page-speed benchmark can drive the same server and wai
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -86,6 +87,28 @@ def serving(db: Path, log: Path, *options: str, env: dict[str, str] | None = Non
             process.kill()
             process.wait(timeout=20)
         out.close()
+
+
+#: the line dashboard/launch/warm_up.py logs when every page has had its headless first run
+WARMED = re.compile(r"Warm-up: (\d+) pages ready in ([\d.]+) s \((.*)\)")
+
+
+def warm_up_line(server: Server, seconds: float = 180) -> re.Match[str]:
+    """Wait for the server to log that its start-up warm-up is done; the line, parsed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = WARMED.search(server.log_text())
+        if found:
+            return found
+        if server.process.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise RuntimeError("the server never logged its warm-up:\n" + server.log_text())
+
+
+def warmed_up(server: Server) -> float:
+    """Seconds the server's warm-up took, once it is done."""
+    return float(warm_up_line(server).group(2))
 
 
 def launch(playwright: Any, **options: Any) -> Any:

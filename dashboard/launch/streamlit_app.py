@@ -1,4 +1,4 @@
-"""The script `marac serve` hands to Streamlit; it runs `dashboard/app.py`.
+"""The script Streamlit runs for each visitor (named by `server.py`, which `marac serve` starts); it runs `dashboard/app.py`.
 
 Streamlit treats a `pages/` folder beside the main script as an old-style multipage app:
 a deep link such as /borough_profile then runs that page alone, skipping app.py and with
