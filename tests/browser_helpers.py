@@ -90,7 +90,7 @@ def serving(db: Path, log: Path, *options: str, env: dict[str, str] | None = Non
 
 
 #: the line dashboard/launch/warm_up.py logs when every page has had its headless first run
-WARMED = re.compile(r"Warm-up: (\d+) pages ready in ([\d.]+) s \((.*)\)")
+WARMED = re.compile(r"Warm-up: (\d+) pages run in ([\d.]+) s, (\d+) with errors \((.*)\)")
 
 
 def warm_up_line(server: Server, seconds: float = 180) -> re.Match[str]:

@@ -97,15 +97,18 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
 
 def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path) -> None:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "marac_cli.main", "serve", "--db", str(fixture_db), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, seconds=60)
-    process.terminate()
-    process.wait(timeout=20)
+    log = tmp_path / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "marac_cli.main", "serve", "--db", str(fixture_db), "--port", str(port)],
+                                   stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, seconds=60)
+        process.terminate()  # straight away, so while its start-up warm-up is still running
+        process.wait(timeout=20)
     time.sleep(1)
     with pytest.raises(OSError):  # nothing left listening: the server was the process itself
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+    assert "Traceback" not in log.read_text(), log.read_text()
 
 
 def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Path], tmp_path: Path) -> None:

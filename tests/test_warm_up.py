@@ -12,11 +12,13 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
-from tests.browser_helpers import ROOT, Server, free_port, serving, wait_until_up, warm_up_line
+from tests.browser_helpers import HAVE_CHROMIUM, ROOT, WAIT, Server, free_port, launch, serving, wait_until_up, warm_up_line
 
 ALL_PAGES = ["/", "/regional_comparison", "/map", "/referrer_mix", "/equality", "/trends", "/borough_profile",
              "/board_pack", "/data_quality", "/check_return"]
@@ -36,8 +38,8 @@ def test_serve_runs_every_page_it_offers_once_on_start(fixture_db: Path, tmp_pat
     with serving(fixture_db, tmp_path / "server.log", *options) as server:
         line = warm_up_line(server)
         log = server.log_text()
-    assert int(line.group(1)) == len(pages)
-    assert _pages(line.group(3)) == pages
+    assert int(line.group(1)) == len(pages) and line.group(3) == "0"
+    assert _pages(line.group(4)) == pages
     assert "showed an error" not in log and "Warm-up failed" not in log, log
 
 
@@ -52,52 +54,91 @@ APP = {
         import streamlit as st
 
         st.navigation([st.Page("fine.py", url_path="fine", default=True), st.Page("boom.py", url_path="boom"),
-                       st.Page("later.py", url_path="later")]).run()
+                       st.Page("hop.py", url_path="hop"), st.Page("later.py", url_path="later")]).run()
+        """,
+    "note.py": """
+        import os
+
+        def note(line: str) -> None:
+            with open(os.environ["WARM_MARKER"], "a") as marker:
+                marker.write(line + "\\n")
         """,
     "fine.py": """
-        import os
         import streamlit as st
+        from note import note
 
         @st.cache_data
         def figure() -> int:
-            with open(os.environ["WARM_MARKER"], "a") as marker:
-                marker.write("computed\\n")
+            note("figure computed")
             return 42
 
-        st.write(figure())
+        st.write(f"The figure is {figure()}")
         """,
     "boom.py": """
         raise ValueError("the figures could not be read")
         """,
-    "later.py": """
+    "hop.py": """
         import streamlit as st
+        from note import note
 
-        st.write("after the page that failed")
+        if "hopped" not in st.session_state:
+            st.session_state.hopped = True
+            st.rerun()
+        note("hop ran again after its rerun")
+        """,
+    "later.py": """
+        from note import note
+
+        note("later ran")
         """,
 }
 
 
-def test_a_page_that_fails_is_named_in_the_log_and_the_others_are_still_warmed(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def toy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
+    """A small st.App using the warm-up: a page with a cached figure, one that fails, one that reruns, one after them."""
+    folder = tmp_path_factory.mktemp("toy")
     for name, text in APP.items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
-    marker = tmp_path / "computed.txt"
+        (folder / name).write_text(textwrap.dedent(text))
+    marker = folder / "marker.txt"
     port = free_port()
-    log = tmp_path / "server.log"
+    log = folder / "server.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(tmp_path / "server.py"), "--server.address", "127.0.0.1",
+            [sys.executable, "-m", "streamlit", "run", str(folder / "server.py"), "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, "WARM_MARKER": str(marker)})
         server = Server(f"http://127.0.0.1:{port}", log, process)
         try:
             assert wait_until_up(server.url, process=process), server.log_text()
-            line = warm_up_line(server)
-            text = server.log_text()
+            yield server, marker
         finally:
             process.terminate()
             process.wait(timeout=20)
-    assert _pages(line.group(3)) == ["/", "/boom", "/later"]
+
+
+def test_a_page_that_fails_is_named_in_the_log_and_the_others_are_still_run(toy_server: tuple[Server, Path]) -> None:
+    server, marker = toy_server
+    line = warm_up_line(server)
+    text = server.log_text()
+    assert _pages(line.group(4)) == ["/", "/boom", "/hop", "/later"]
+    assert line.group(3) == "1"
     assert "Warm-up: /boom showed an error: ValueError: the figures could not be read" in text
     assert text.count("showed an error") == 1
-    # the default page's cached figure was computed once, in the server, before any browser came
-    assert marker.read_text() == "computed\n"
+    # in order, each page run by its own name and to its end (the rerun's too), in the server, before any browser came
+    assert marker.read_text() == "figure computed\nhop ran again after its rerun\nlater ran\n"
+
+
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium is not installed")
+def test_the_first_visitor_finds_the_figure_already_computed(toy_server: tuple[Server, Path]) -> None:
+    server, marker = toy_server
+    warm_up_line(server)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            page.goto(server.url)
+            expect(page.get_by_text("The figure is 42")).to_be_visible(timeout=WAIT)
+        finally:
+            browser.close()
+    assert marker.read_text().count("figure computed") == 1  # shown from the warm-up's cache, not worked out again

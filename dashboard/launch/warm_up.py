@@ -1,10 +1,11 @@
 """Every page visited once, headless, as the server starts, so the first real visitor finds it warm.
 
 Why: straight after a start, the first visit to a page also paid for the database read, the
-dataset build, the imports and that page's figures: 3.7-5.1 s on the 300-MARAC benchmark
-against 2.7-2.9 s for the next visitor. A warm-up session runs each page's default view as a
-browser's session would (the same scripts, filling the same caches), so nothing here needs to
-know what a page computes, and a page added to `app.py` is warmed without being listed here.
+dataset build, the imports and that page's figures: 3.68-4.36 s for the pages with charts on
+the 300-MARAC benchmark, against 2.67-3.05 s for the visitors after them (docs/performance.md).
+A warm-up session runs each page's default view as a browser's session would (the same scripts,
+filling the same caches), so nothing here needs to know what a page computes, and a page added
+to `app.py` is warmed without being listed here.
 
 The runs happen on the server's own runtime through its session API (`connect_session`,
 `handle_backmsg`), in the background: the server answers from its first second, and a visitor
@@ -28,7 +29,7 @@ from streamlit.logger import get_logger
 from streamlit.runtime.session_manager import SessionClient
 
 LOG = get_logger("marac.warm_up")  # Streamlit's own handler and level (`--logger.level`), beside its messages
-PAGE_TIMEOUT = 120.0  # s: a page still running after this is left to finish on its own; the rest go on
+PAGE_TIMEOUT = 120.0  # s: a page still running after this is stopped (its session closed) and counted as an error
 _DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 
@@ -46,9 +47,8 @@ class Visit:
 class _Listener(SessionClient):
     """A session client that keeps only how the run went; every element it is sent is dropped."""
 
-    def __init__(self, visit: Visit, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, visit: Visit) -> None:
         self.visit = visit
-        self.loop = loop
 
     def write_forward_msg(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -60,23 +60,23 @@ class _Listener(SessionClient):
                 self.visit.errors.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "script_finished" and msg.script_finished in _DONE:
             # a run that stopped early for a rerun (st.rerun, a switch of page) is not the end
-            self.loop.call_soon_threadsafe(self.visit.finished.set)
+            self.visit.finished.set()  # called on the runtime's event loop, which is the one waiting
 
     @property
     def client_context(self) -> None:
         return None
 
 
-async def visit(runtime: Any, page: str, timeout: float = PAGE_TIMEOUT) -> Visit:
+async def visit(runtime: Any, page: str, timeout: float | None = None) -> Visit:
     """Run `page` (its URL path; "" for the default page) once in a fresh session, as a first visitor's browser would."""
     outcome = Visit(page)
     started = time.perf_counter()
-    session_id = runtime.connect_session(client=_Listener(outcome, asyncio.get_running_loop()), user_info={})
+    session_id = runtime.connect_session(client=_Listener(outcome), user_info={})  # an anonymous visitor
     try:
         runtime.handle_backmsg(session_id, BackMsg(rerun_script=ClientState(page_name=page)))
-        await asyncio.wait_for(outcome.finished.wait(), timeout)
+        await asyncio.wait_for(outcome.finished.wait(), timeout or PAGE_TIMEOUT)
     except TimeoutError:
-        outcome.errors.append(f"still running after {timeout:.0f} s")
+        outcome.errors.append(f"still running after {timeout or PAGE_TIMEOUT:.0f} s, so stopped")
     finally:
         runtime.close_session(session_id)
         outcome.seconds = time.perf_counter() - started
@@ -93,8 +93,8 @@ async def warm_every_page(runtime: Any) -> list[Visit]:
     for done in visits:
         for error in done.errors:
             LOG.warning("Warm-up: /%s showed an error: %s", done.page, error)
-    LOG.info("Warm-up: %d pages ready in %.1f s (%s)", len(visits), time.perf_counter() - began,
-             ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits))
+    LOG.info("Warm-up: %d pages run in %.1f s, %d with errors (%s)", len(visits), time.perf_counter() - began,
+             sum(1 for v in visits if v.errors), ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits))
     return visits
 
 
