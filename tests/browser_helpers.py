@@ -93,17 +93,17 @@ def serving(db: Path, log: Path, *options: str, env: dict[str, str] | None = Non
 WARMED = re.compile(r"Warm-up: (\d+) pages run in ([\d.]+) s, (\d+) with errors \((.*)\)")
 
 
-def warm_up_line(server: Server, seconds: float = 180) -> re.Match[str]:
-    """Wait for the server to log that its start-up warm-up is done; the line, parsed."""
+def warm_up_line(server: Server, seconds: float = 180, nth: int = 1) -> re.Match[str]:
+    """Wait for the server to log that its `nth` warm-up is done (the first is at its start); the line, parsed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = WARMED.search(server.log_text())
-        if found:
-            return found
+        found = list(WARMED.finditer(server.log_text()))
+        if len(found) >= nth:
+            return found[nth - 1]
         if server.process.poll() is not None:
             break
         time.sleep(0.1)
-    raise RuntimeError("the server never logged its warm-up:\n" + server.log_text())
+    raise RuntimeError(f"the server never logged warm-up number {nth}:\n" + server.log_text())
 
 
 def warmed_up(server: Server) -> float:

@@ -9,16 +9,20 @@ done and which page showed an error, without stopping at one.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from loaders.demo import write_return
 from tests.browser_helpers import HAVE_CHROMIUM, ROOT, WAIT, Server, free_port, launch, serving, wait_until_up, warm_up_line
+from tests.conftest import meeting
 
 ALL_PAGES = ["/", "/regional_comparison", "/map", "/referrer_mix", "/equality", "/trends", "/borough_profile",
              "/board_pack", "/data_quality", "/check_return"]
@@ -41,6 +45,21 @@ def test_serve_runs_every_page_it_offers_once_on_start(fixture_db: Path, tmp_pat
     assert int(line.group(1)) == len(pages) and line.group(3) == "0"
     assert _pages(line.group(4)) == pages
     assert "showed an error" not in log and "Warm-up failed" not in log, log
+
+
+def test_a_load_while_serving_has_every_page_run_again(fixture_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(fixture_db, db)
+    with serving(db, tmp_path / "server.log") as server:
+        warm_up_line(server)
+        camden = write_return(tmp_path / "camden.csv", [meeting("E09000007", date(2021, 2, 9), cases_discussed=100)])
+        done = subprocess.run([sys.executable, "-m", "marac_cli.main", "load", str(camden), "--db", str(db)],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        again = warm_up_line(server, nth=2)
+        log = server.log_text()
+    assert log.count("Warm-up: the data changed; running every page again") == 1
+    assert _pages(again.group(4)) == ALL_PAGES and again.group(3) == "0"
 
 
 APP = {

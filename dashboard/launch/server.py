@@ -1,4 +1,4 @@
-"""What `marac serve` hands to `streamlit run`: the dashboard as an `st.App` that warms its pages on start.
+"""What `marac serve` hands to `streamlit run`: the dashboard as an `st.App` that keeps its pages warm.
 
 `streamlit run` finds the `app` below and serves it; the script it runs for each visitor is
 `streamlit_app.py` beside this file (see there why not `dashboard/app.py` itself).
@@ -11,6 +11,19 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, as app.py does
 
-from dashboard.launch.warm_up import warmed  # noqa: E402
+from dashboard.launch.warm_up import warming  # noqa: E402
 
-app = st.App("streamlit_app.py", lifespan=warmed)
+
+def data_version() -> str | None:
+    """The database file's version, which a load changes.
+
+    `dashboard.data` is imported here rather than above: imported before the runtime runs, its
+    cached functions make Streamlit log "No runtime found" once each.
+    """
+    from dashboard import data
+
+    return data.version(data.db_path())
+
+
+# pages warmed on start, and again whenever a load swaps in a new database file
+app = st.App("streamlit_app.py", lifespan=warming(data_version))

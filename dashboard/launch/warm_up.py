@@ -7,6 +7,10 @@ A warm-up session runs each page's default view as a browser's session would (th
 filling the same caches), so nothing here needs to know what a page computes, and a page added
 to `app.py` is warmed without being listed here.
 
+When given a way to read the data's version, it also watches it (a stat every 2 s) and runs
+every page again once it changes: after a `marac load`, or a return committed on the Check a
+return page, the next visitors would otherwise pay for the new figures themselves.
+
 The runs happen on the server's own runtime through its session API (`connect_session`,
 `handle_backmsg`), in the background: the server answers from its first second, and a visitor
 who arrives mid-way shares whatever is already cached (Streamlit's caches let a second caller
@@ -17,8 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +33,7 @@ from streamlit.logger import get_logger
 from streamlit.runtime.session_manager import SessionClient
 
 LOG = get_logger("marac.warm_up")  # Streamlit's own handler and level (`--logger.level`), beside its messages
+WATCH_EVERY = 2.0  # s between looks at the data's version
 PAGE_TIMEOUT = 120.0  # s: a page still running after this is stopped (its session closed) and counted as an error
 _DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
@@ -98,19 +103,41 @@ async def warm_every_page(runtime: Any) -> list[Visit]:
     return visits
 
 
-@asynccontextmanager
-async def warmed(app: Any) -> AsyncIterator[None]:
-    """`st.App` lifespan: start warming once the runtime is up, in the background; stop it if the server stops first."""
-    from streamlit import runtime
+async def keep_warm(runtime: Any, version: Callable[[], object] | None = None) -> None:
+    """Warm every page now and, given `version`, again each time what it returns changes."""
+    # read off the event loop: a first read may import, and a stat on a network share may stall
+    seen = await asyncio.to_thread(version) if version else None
+    await warm_every_page(runtime)
+    while version is not None:
+        await asyncio.sleep(WATCH_EVERY)
+        now = await asyncio.to_thread(version)
+        if now != seen:
+            seen = now
+            LOG.info("Warm-up: the data changed; running every page again")
+            await warm_every_page(runtime)
 
-    async def warm() -> None:
+
+def warming(version: Callable[[], object] | None = None) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """An `st.App` lifespan that keeps the pages warm: see `keep_warm`."""
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        from streamlit import runtime
+
+        async def run() -> None:
+            try:
+                await keep_warm(runtime.get_instance(), version)
+            except Exception:  # e.g. a Streamlit upgrade changed its session API: serve on, only colder
+                LOG.exception("Warm-up failed; each page will be computed for its first visitor instead")
+
+        task = asyncio.create_task(run())
         try:
-            await warm_every_page(runtime.get_instance())
-        except Exception:  # e.g. a Streamlit upgrade changed its session API: serve on, only colder
-            LOG.exception("Warm-up failed; each page will be computed for its first visitor instead")
+            yield
+        finally:
+            task.cancel()
 
-    task = asyncio.create_task(warm())
-    try:
-        yield
-    finally:
-        task.cancel()
+    return lifespan
+
+
+#: the lifespan for an app with nothing to watch: its pages warmed once, at the start
+warmed = warming()
