@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import polars as pl
 
-from metrics.intervals import newcombe_difference
+from metrics.change import share_change
 
 RANKS = (1, 2, 3)
 
@@ -152,19 +151,9 @@ def referral_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFra
         pl.col("police_share").alias("police_share_previous"),
     ).with_columns(_top(previous).alias("top_referrer_previous"))
     joined = now.join(then, on="group_code", how="left")
-
-    def array(column: str) -> np.ndarray:
-        return joined[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
-
-    difference, low, high = newcombe_difference(array("referrals_police"), array("referrals_total"),
-                                                array("referrals_police_previous"), array("referrals_total_previous"))
-    known = np.isfinite(low) & np.isfinite(high)
-    significant = [bool(lo > 0 or hi < 0) if k else None for lo, hi, k in zip(low, high, known, strict=True)]
     return joined.with_columns(
-        pl.Series("police_share_change", difference, dtype=pl.Float64, nan_to_null=True),
-        pl.Series("police_share_change_ci95_low", low, dtype=pl.Float64, nan_to_null=True),
-        pl.Series("police_share_change_ci95_high", high, dtype=pl.Float64, nan_to_null=True),
-        pl.Series("police_share_change_significant", significant, dtype=pl.Boolean),
+        share_change(joined, "police_share", ("referrals_police", "referrals_total"),
+                     ("referrals_police_previous", "referrals_total_previous")),
     ).select(
         *keys, "referrals_police", "referrals_total", "police_share", "referrals_police_previous", "referrals_total_previous",
         "police_share_previous", "police_share_change", "police_share_change_ci95_low", "police_share_change_ci95_high",
