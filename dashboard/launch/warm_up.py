@@ -8,7 +8,7 @@ filling the same caches), so nothing here needs to know what a page computes, an
 to `app.py` is warmed without being listed here.
 
 When given a way to read the data's version, it also watches it (a stat every 2 s) and runs
-every page again once it changes: after a `marac load`, or a return committed on the Check a
+every page again once it has changed and then held still for a look: after a `marac load`, or a return committed on the Check a
 return page, the next visitors would otherwise pay for the new figures themselves.
 
 The runs happen on the server's own runtime through its session API (`connect_session`,
@@ -26,10 +26,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from streamlit.logger import get_logger
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.logger import get_logger
 from streamlit.runtime.session_manager import SessionClient
 
 LOG = get_logger("marac.warm_up")  # Streamlit's own handler and level (`--logger.level`), beside its messages
@@ -108,11 +108,14 @@ async def keep_warm(runtime: Any, version: Callable[[], object] | None = None) -
     # read off the event loop: a first read may import, and a stat on a network share may stall
     seen = await asyncio.to_thread(version) if version else None
     await warm_every_page(runtime)
+    changed = False
     while version is not None:
         await asyncio.sleep(WATCH_EVERY)
         now = await asyncio.to_thread(version)
-        if now != seen:
-            seen = now
+        if now != seen:  # wait for one look without a change: a batch of loads is warmed for once, at its end
+            seen, changed = now, True
+        elif changed:
+            changed = False
             LOG.info("Warm-up: the data changed; running every page again")
             await warm_every_page(runtime)
 
