@@ -409,7 +409,8 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
 
     As it starts, the server runs every page once in the background (logged as "Warm-up: N pages
     run"), so the first visitor after a start finds the figures already worked out; and again
-    whenever a load changes the database.
+    a few seconds after a load, or a return committed on the Check a return page, changes the
+    database.
 
     Downloads (CSV, XLSX, PNG, SVG, PDF) are made by the dashboard with small numbers suppressed;
     the table toolbar's own CSV export and the chart toolbar's camera, which would hand over

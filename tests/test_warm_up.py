@@ -8,6 +8,7 @@ done and which page showed an error, without stopping at one.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from dashboard.launch import warm_up
 from loaders.demo import write_return
 from tests.browser_helpers import HAVE_CHROMIUM, ROOT, WAIT, Server, free_port, launch, serving, wait_until_up, warm_up_line
 from tests.conftest import meeting
@@ -60,6 +62,44 @@ def test_a_load_while_serving_has_every_page_run_again(fixture_db: Path, tmp_pat
         log = server.log_text()
     assert log.count("Warm-up: the data changed; running every page again") == 1
     assert _pages(again.group(4)) == ALL_PAGES and again.group(3) == "0"
+
+
+class _ScriptEnded(Exception):
+    """Stops `keep_warm` once a test's versions run out."""
+
+
+def _warms(monkeypatch: pytest.MonkeyPatch, versions: list[object]) -> list[int]:
+    """Run `keep_warm` against versions read in turn (an exception in the list is raised there); the looks at which it warmed."""
+    looks = iter(versions)
+    seen: list[object] = []
+    warmed_at: list[int] = []
+
+    def version() -> object:
+        value = next(looks, _ScriptEnded())
+        seen.append(value)
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    async def warm(runtime: object) -> None:
+        warmed_at.append(len(seen))
+
+    monkeypatch.setattr(warm_up, "warm_every_page", warm)
+    monkeypatch.setattr(warm_up, "WATCH_EVERY", 0)
+    with pytest.raises(_ScriptEnded):
+        asyncio.run(warm_up.keep_warm(None, version))
+    return warmed_at
+
+
+def test_pages_are_warmed_again_once_the_data_has_changed_and_held_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    # look 1 warms at the start; B settles at look 5; C, D, E come one after another (a run of loads) and are warmed
+    # for once, when E holds at look 10; a look that cannot stat the file changes nothing; F never holds still
+    versions = ["A", "A", "A", "B", "B", "B", "C", "D", "E", "E", "E", OSError("Stale file handle"), "E", "F"]
+    assert _warms(monkeypatch, versions) == [1, 5, 10]
+
+
+def test_an_unreadable_version_at_the_start_still_warms_then_watches(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _warms(monkeypatch, [PermissionError("Permission denied"), "A", "A", "A"]) == [1, 3]
 
 
 APP = {

@@ -104,20 +104,50 @@ async def warm_every_page(runtime: Any) -> list[Visit]:
 
 
 async def keep_warm(runtime: Any, version: Callable[[], object] | None = None) -> None:
-    """Warm every page now and, given `version`, again each time what it returns changes."""
-    # read off the event loop: a first read may import, and a stat on a network share may stall
-    seen = await asyncio.to_thread(version) if version else None
+    """Warm every page now and, given `version`, again once what it returns has changed and then held still for one look.
+
+    A look that cannot read the version (a stat refused, a network share gone) is skipped, and
+    said once in the log until a look succeeds: the pages stay as warm as they were meanwhile.
+    """
+    watch = _Watch(version) if version else None
+    seen = await watch.read() if watch else None
     await warm_every_page(runtime)
     changed = False
-    while version is not None:
+    while watch is not None:
         await asyncio.sleep(WATCH_EVERY)
-        now = await asyncio.to_thread(version)
-        if now != seen:  # wait for one look without a change: a batch of loads is warmed for once, at its end
+        now = await watch.read()
+        if now is _UNREAD:
+            continue
+        if now != seen:  # wait for one look without a change: a run of loads is warmed for once, at its end
             seen, changed = now, True
         elif changed:
             changed = False
             LOG.info("Warm-up: the data changed; running every page again")
             await warm_every_page(runtime)
+
+
+_UNREAD = object()
+
+
+class _Watch:
+    """Reads the version off the event loop (a first read may import; a stat on a network share may stall)."""
+
+    def __init__(self, version: Callable[[], object]) -> None:
+        self.version = version
+        self.failing = False
+
+    async def read(self) -> object:
+        try:
+            value = await asyncio.to_thread(self.version)
+        except OSError as problem:
+            if not self.failing:
+                LOG.warning("Warm-up: cannot read the data's version (%s); looking again every %.0f s", problem, WATCH_EVERY)
+            self.failing = True
+            return _UNREAD
+        if self.failing:
+            LOG.info("Warm-up: the data's version can be read again")
+        self.failing = False
+        return value
 
 
 def warming(version: Callable[[], object] | None = None) -> Callable[[Any], AbstractAsyncContextManager[None]]:
