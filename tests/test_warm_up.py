@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
 
 from dashboard.launch import warm_up
 from loaders.demo import write_return
@@ -192,6 +191,8 @@ def test_a_page_that_fails_is_named_in_the_log_and_the_others_are_still_run(toy_
 def test_the_first_visitor_finds_the_figure_already_computed(toy_server: tuple[Server, Path]) -> None:
     server, marker = toy_server
     warm_up_line(server)
+    sync_api = pytest.importorskip("playwright.sync_api")  # the other tests here need no browser
+    expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
     with sync_playwright() as p:
         browser = launch(p)
         try:
