@@ -139,7 +139,7 @@ class AreaView:
         st.markdown(f"**{finding}**")
         if presentation.presenting():
             self.lead(finding, draw, with_finding=False, **lead)  # stops the page
-        tabs = st.tabs(labels, key=tabs_key, on_change="rerun", bind="query-params")
+        tabs = controls.view_tabs(labels, tabs_key)
         if tabs[0].open:
             with tabs[0]:
                 self.lead(finding, draw, with_finding=False, **lead)

@@ -16,6 +16,15 @@ from metrics.periods import WINDOWS, Period
 PROFILE_PAGE = Path(__file__).resolve().parent / "pages" / "borough_profile.py"
 
 
+def view_tabs(labels: list[str], key: str) -> list:
+    """A page's views as tabs, the open one kept in the URL (`?key=label`) so an agenda link opens that view.
+
+    Only the open tab should be laid out (read each tab's `.open` first): every chart or styled table costs the
+    browser a few tenths of a second on a first view, drawn or not (docs/performance.md).
+    """
+    return st.tabs(labels, key=key, on_change="rerun", bind="query-params")
+
+
 def window_label(window: str) -> str:
     """How a window reads in its selectbox and so in the URL, e.g. 'Rolling 12 months'."""
     return WINDOWS[window].capitalize()

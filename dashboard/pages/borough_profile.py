@@ -99,9 +99,8 @@ def spine_for(own_row: dict, peer_rows) -> object:
                               source=source, synthetic=dataset.synthetic)
 
 
-# one view at a time, kept in the URL: each table and chart costs the browser a few tenths of a second on a first view
-table_tab, spine_tab = st.tabs(["Against its comparators", "Spine chart: against the MARACs of its area"], key="profile_view",
-                               on_change="rerun", bind="query-params")
+table_tab, spine_tab = controls.view_tabs(["Against its comparators", "Spine chart: against the MARACs of its area"],
+                                          "profile_view")
 if table_tab.open:
     with table_tab:
         profile = tables.profile_frame(comparators, dataset.ranges, screen_hidden)
@@ -157,9 +156,7 @@ capacity[2].caption(f"at £{figures['cost_per_case']:,.2f} per case ({dataset.co
 st.subheader("One indicator in detail")
 choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
                       bind="query-params")
-# only the open tab's chart is drawn: each chart costs the browser a few tenths of a second on a first view
-trend_tab, funnel_tab = st.tabs(["Quarterly trend", "Among its area's MARACs"], key="profile_chart", on_change="rerun",
-                                bind="query-params")
+trend_tab, funnel_tab = controls.view_tabs(["Quarterly trend", "Among its area's MARACs"], "profile_chart")
 withheld = data.shielded_area(path, version, population, end, window, home)[0].withheld_names(choice.value)
 
 

@@ -69,9 +69,9 @@ if parity_tab.open:
 if summary_tab.open:
     with summary_tab:
         summary = range_summary(view.maracs)
-        st.markdown(findings.ranges_met(summary, area=view.name))
-        st.plotly_chart(summary_chart(view.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met",
-                        alt=findings.ranges_met(summary, area=view.name))
+        met = findings.ranges_met(summary, area=view.name)
+        st.markdown(met)
+        st.plotly_chart(summary_chart(view.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met", alt=met)
         table = tables.range_summary_table(summary, ranges)
         st.dataframe(table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"), hide_index=True,
                      height=fit_height(len(table)))

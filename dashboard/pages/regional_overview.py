@@ -94,9 +94,7 @@ st.caption("Each figure sits beside its verdict against the SafeLives expected r
            f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
            "failure. Click a column header to sort; hover over a verdict header for more.")
 volume_table, victim_table = tables.overview_frames(maracs, ranges, hidden=screen[0].labels if screen else None)
-# each table is laid out only in its open tab (kept in the URL): a styled table costs the browser half a second on a first view
-volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"], key="overview_maracs",
-                                  on_change="rerun", bind="query-params")
+volume_tab, victims_tab = controls.view_tabs(["Volume, repeats and referrals", "Victims/survivors"], "overview_maracs")
 
 
 def export_overview(part: int, title: str) -> TableFile:
@@ -123,8 +121,7 @@ st.caption("Totals add up cases and populations across MARACs before dividing; t
 if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="query-params"):
     volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges,
                                                         hidden=(screen[1].labels, screen[2].labels) if screen else None)
-    volume_tab, victims_tab = st.tabs(["Volume, repeats and referrals", "Victims/survivors"], key="overview_totals",
-                                      on_change="rerun", bind="query-params")
+    volume_tab, victims_tab = controls.view_tabs(["Volume, repeats and referrals", "Victims/survivors"], "overview_totals")
 
     def export_totals(part: int, title: str) -> TableFile:
         frames = tables.totals_frames(shielded_bcus.frame, shielded_total.frame, ranges,
@@ -168,9 +165,8 @@ def how_sure(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
                                      withheld=set(names_withheld or ()))
 
 
-# a chart or table is laid out only in its open tab (each costs the browser a few tenths of a second on a first view)
-ranked_tab, funnel_tab, sure_tab = st.tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"],
-                                           key="overview_chart", on_change="rerun", bind="query-params")
+ranked_tab, funnel_tab, sure_tab = controls.view_tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"],
+                                                     "overview_chart")
 if ranked_tab.open:
     with ranked_tab:
         st.plotly_chart(ranked(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,

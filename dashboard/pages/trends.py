@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, findings, presentation, tables
+from dashboard import controls, data, downloads, findings, presentation, tables
 from dashboard.area_view import area_view
 from dashboard.theme import SCREEN_CONFIG
 from dashboard.trend_charts import SHOW, shaded_events, trend_lines
@@ -102,8 +102,7 @@ st.markdown(f"**{finding}**")
 if presentation.presenting():
     st.plotly_chart(presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
     st.stop()
-# one view at a time, kept in the URL: the table behind the chart costs the browser half a second on a first view
-chart_tab, table_tab = st.tabs(["Chart", "The figures behind it"], key="trends_view", on_change="rerun", bind="query-params")
+chart_tab, table_tab = controls.view_tabs(["Chart", "The figures behind it"], "trends_view")
 if chart_tab.open:
     with chart_tab:
         st.plotly_chart(drawn(screen), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
