@@ -3,7 +3,7 @@
 Prints figures; asserts nothing (targets: under 90 s a pack, and at least 5x faster than the
 naive way). Both ways run here, on the same figures:
 
-- engine: one long-lived Chromium (dashboard.export.engine), charts drawn two at a time;
+- engine: one long-lived Chromium (reporting.images), charts drawn two at a time;
 - naive: `plotly.io.to_image` for each chart (vector PDF for the PDF pack, PNG for the PPTX),
   which starts Chromium every time (Plotly's default when no Kaleido server is running), then
   the same layout code.
@@ -28,10 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 import plotly.io as pio  # noqa: E402
 
-from dashboard.export.engine import CHART_WIDTH, Engine, figure_height  # noqa: E402
-from dashboard.export.pack import PACK_SCALE, build_pack, compact_png, render_pack  # noqa: E402
-from dashboard.export.pack_pdf import write_pdf  # noqa: E402
-from dashboard.export.pack_pptx import write_pptx  # noqa: E402
+from reporting.images import CHART_WIDTH, Engine, figure_height  # noqa: E402
+from reporting.packs.build import build_pack  # noqa: E402
+from reporting.packs.render import PACK_SCALE, compact_png, render_pack  # noqa: E402
+from reporting.packs.pdf import write_pdf  # noqa: E402
+from reporting.packs.pptx import write_pptx  # noqa: E402
 from loaders import store  # noqa: E402
 from metrics.dataset import Dataset  # noqa: E402
 

@@ -10,7 +10,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
 from dashboard import data, downloads, presentation  # noqa: E402
-from dashboard.theme import SYNTHETIC_NOTE  # noqa: E402
+from reporting.theme import SYNTHETIC_NOTE  # noqa: E402
 from loaders import store  # noqa: E402
 from loaders.template import template_csv, template_xlsx  # noqa: E402
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402

@@ -17,9 +17,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, data, downloads, findings, presentation
-from dashboard.export.spreadsheet import TableFile, suppression_note
-from dashboard.theme import SCREEN_CONFIG
+from dashboard import controls, data, downloads, presentation
+from reporting import charts
+from reporting import findings
+from reporting.spreadsheet import TableFile, suppression_note
+from reporting.theme import SCREEN_CONFIG
 from metrics.dataset import Dataset
 from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import Period

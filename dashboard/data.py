@@ -9,6 +9,7 @@ keyed on the path, the version and the filters, never on frames.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import polars as pl
 import streamlit as st
 
 from loaders import store
+from loaders.history import QuarterHistory, history
+from loaders.upload import BatchCheck, check_uploads, commit_uploads
 from metrics.dataset import Dataset
 from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
 from metrics.national import national_comparator
@@ -48,6 +51,26 @@ def small_number_threshold() -> int:
 
 def version(path: Path) -> str | None:
     return store.data_version(path)
+
+
+#: a commit refused by the store (another load went in first, or the database cannot be written)
+StoreError = store.StoreError
+
+
+def return_history(code: str) -> list[QuarterHistory]:
+    """Every version of each quarter held for a MARAC, oldest first (none before a database exists)."""
+    path = db_path()
+    return history(path, code) if path.exists() else []
+
+
+def check_returns(files: list[tuple[str, bytes]], progress: Callable[[int, int], None]) -> BatchCheck:
+    """Uploaded returns checked against a throwaway copy of the database: nothing is written."""
+    return check_uploads(db_path(), files, progress=progress)
+
+
+def commit_returns(files: list[tuple[str, bytes]], checked: BatchCheck, who: str) -> list[store.LoadResult]:
+    """The checked returns loaded, one transaction each, recorded as committed by `who`."""
+    return commit_uploads(db_path(), files, checked, who=who)
 
 
 DEFAULT_POPULATION = "census2021:females_16plus"
@@ -295,7 +318,7 @@ def map_kinds(data: Dataset, path: str, data_version: str, area: str) -> list[st
     """The maps this area can have, the default first: London opens on its tile map; an area with loaded
     boundaries and no tile layout opens on its boundaries."""
     codes = scoped_codes(data, area)
-    from dashboard.maps import choose_layout
+    from reporting.maps import choose_layout
 
     kinds = ["tiles"] if choose_layout(tile_layout()[0], codes) else []
     boundaries, _ = _boundaries(path, data_version)
@@ -311,7 +334,7 @@ def map_shapes(path: str, data_version: str, population: str, area: str, kind: s
 
     Geometry is built once per database version and area, not on every click.
     """
-    from dashboard.maps import boundary_shapes, choose_layout, tile_shapes
+    from reporting.maps import boundary_shapes, choose_layout, tile_shapes
 
     members = _scope(dataset(path, data_version, population), area).maracs
     codes = members["marac_code"].to_list()

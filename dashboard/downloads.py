@@ -13,8 +13,8 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.export.engine import PRINT_SCALE, shared_engine
-from dashboard.export.spreadsheet import TableFile, to_csv, to_xlsx
+from reporting.images import PRINT_SCALE, shared_engine
+from reporting.spreadsheet import TableFile, to_csv, to_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -360,8 +360,10 @@ def export(db: DbOption,
            population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus",
            base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021") -> None:
     """Make a board pack (PDF or PowerPoint) for a MARAC, BCU or region, small numbers suppressed."""
-    from dashboard.export.engine import ExportError
-    from dashboard.export.pack import PackError, build_pack, render_pack
+    from reporting.images import ExportError
+    from reporting.packs.build import build_pack
+    from reporting.packs.model import PackError
+    from reporting.packs.render import render_pack
 
     chosen_format = format.value if format else out.suffix.lower().lstrip(".")
     if chosen_format not in ("pdf", "pptx"):

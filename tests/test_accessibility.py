@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import maps, referral_charts
-from dashboard.charts import BCU_COLOURS
-from dashboard.theme import INK, MUTED, SERIES, SYNTHETIC_MARK, VERDICT_STYLE, contrast_ratio, text_colour
+from reporting import maps
+from reporting import referral_charts
+from reporting.charts import BCU_COLOURS
+from reporting.theme import INK, MUTED, SERIES, SYNTHETIC_MARK, VERDICT_STYLE, contrast_ratio, text_colour
 
 WHITE = "#ffffff"
 

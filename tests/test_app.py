@@ -354,8 +354,8 @@ def test_a_full_viewer_sees_the_figures_and_downloads_stay_suppressed(planted_db
 
     from openpyxl import load_workbook
 
-    from dashboard import tables
-    from dashboard.export.spreadsheet import TableFile, to_xlsx
+    from reporting import tables
+    from reporting.spreadsheet import TableFile, to_xlsx
     from loaders import store
     from metrics.dataset import Dataset
     from metrics.indicators import compute, scoped

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.export.engine import Engine
-from dashboard.export.pack import build_pack, render_pack
+from reporting.images import Engine
+from reporting.packs.build import build_pack
+from reporting.packs.render import render_pack
 from loaders import store
 from metrics.dataset import Dataset
 

@@ -8,8 +8,8 @@ import plotly.io as pio
 import pytest
 import polars as pl
 
-from dashboard import charts
-from dashboard.theme import SYNTHETIC_NOTE, VERDICT_STYLE
+from reporting import charts
+from reporting.theme import SYNTHETIC_NOTE, VERDICT_STYLE
 from metrics.indicators import INDICATORS
 from metrics.ranges import Range
 

@@ -9,8 +9,8 @@ import pandas as pd
 import polars as pl
 from openpyxl import load_workbook
 
-from dashboard import tables
-from dashboard.export.spreadsheet import TableFile, neutralise, suppression_note, to_csv, to_xlsx
+from reporting import tables
+from reporting.spreadsheet import TableFile, neutralise, suppression_note, to_csv, to_xlsx
 from metrics.dataset import Dataset
 from metrics.indicators import compute
 from metrics.periods import period

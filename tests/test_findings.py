@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import findings
+from reporting import findings
 from metrics.indicators import INDICATORS
 from metrics.ranges import Range
 

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from shapely.geometry import box
 
-from dashboard import maps
-from dashboard.theme import INK, VERDICT_STYLE, contrast_ratio
+from reporting import maps
+from reporting.theme import INK, VERDICT_STYLE, contrast_ratio
 from loaders.layout import read_tile_layout
 from metrics.indicators import INDICATORS
 from metrics.ranges import Range

@@ -8,10 +8,10 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from dashboard import trend_charts
-from dashboard.equality_charts import meeting_ranges, parity_scatter
-from dashboard.referral_charts import police_change, sector_bars
-from dashboard.theme import SYNTHETIC_NOTE, VERDICT_STYLE
+from reporting import trend_charts
+from reporting.equality_charts import meeting_ranges, parity_scatter
+from reporting.referral_charts import police_change, sector_bars
+from reporting.theme import SYNTHETIC_NOTE, VERDICT_STYLE
 from metrics.indicators import INDICATORS
 from metrics.ranges import Range
 
@@ -109,7 +109,8 @@ def test_meeting_ranges_stacks_below_within_above_with_counts() -> None:
 
 
 def test_presentation_size_keeps_every_ranked_name_readable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import charts, presentation
+    from dashboard import presentation
+    from reporting import charts
 
     monkeypatch.setattr(presentation, "presenting", lambda: True)
     names = [f"MARAC {n}" for n in range(32)]
@@ -131,7 +132,8 @@ def test_presentation_size_keeps_every_ranked_name_readable(monkeypatch: pytest.
 
 
 def test_presentation_size_scales_the_maps_own_labels_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import maps, presentation
+    from dashboard import presentation
+    from reporting import maps
     from loaders.layout import read_tile_layout
 
     monkeypatch.setattr(presentation, "presenting", lambda: True)

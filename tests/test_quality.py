@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from metrics.periods import period
-from dashboard.quality_tables import completeness_summary, completeness_table, submission_table
+from reporting.quality_tables import completeness_summary, completeness_table, submission_table
 from metrics.quality import outliers, quality, recording_completeness, robust_z, submission_grid
 from tests import metrics_fixture as fx
 

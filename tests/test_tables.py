@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import tables
+from reporting import tables
 from metrics.dataset import Dataset
 from metrics.indicators import compute
 from metrics.periods import period
@@ -71,18 +71,18 @@ def test_certainty_by_marac_explains_each_verdict() -> None:
 
 
 def test_change_is_flagged_only_when_beyond_chance() -> None:
-    from dashboard import display
+    from reporting import numbers
 
     steady = {"volume_rate_ratio": 1.05, "volume_rate_ratio_ci95_low": 0.9, "volume_rate_ratio_ci95_high": 1.22,
               "volume_change_significant": False, "cases_per_10k": 42.0, "cases_per_10k_previous": 40.0}
-    assert display.volume_change(steady) == (None, "No clear change on the same period a year earlier: 40.0 → 42.0 cases "
+    assert numbers.volume_change(steady) == (None, "No clear change on the same period a year earlier: 40.0 → 42.0 cases "
                                                    "a year per 10,000 adult females (rate ratio 1.05, 95% interval 0.90–1.22, "
                                                    "which includes no change).")
     falling = {"repeat_rate_change": -0.04, "repeat_rate_change_ci95_low": -0.07, "repeat_rate_change_ci95_high": -0.01,
                "repeat_rate_change_significant": True, "repeat_rate": 0.26, "repeat_rate_previous": 0.30}
-    assert display.repeat_change(falling) == ("-4.0 points on a year earlier", "Down on the same period a year earlier, by "
+    assert numbers.repeat_change(falling) == ("-4.0 points on a year earlier", "Down on the same period a year earlier, by "
                                               "more than chance explains: 30.0% → 26.0% (-4.0 points, 95% interval -7.0 to -1.0).")
-    assert display.repeat_change({}) == (None, "No repeat rate for the same period a year earlier to compare with.")
+    assert numbers.repeat_change({}) == (None, "No repeat rate for the same period a year earlier to compare with.")
 
 
 def _matrix_frame() -> pl.DataFrame:

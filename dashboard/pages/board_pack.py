@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import controls, data, downloads
-from dashboard.export.engine import ExportError
-from dashboard.export.pack import PackError, build_pack, render_pack
+from reporting.images import ExportError
+from reporting.packs.build import build_pack
+from reporting.packs.model import PackError
+from reporting.packs.render import render_pack
 
 dataset, version = data.current()
 path = str(data.db_path())

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, controls, data, display, downloads, tables
-from dashboard.export.spreadsheet import TableFile, suppression_note
-from dashboard.theme import SCREEN_CONFIG, verdict_words
+from dashboard import controls, data, downloads
+from reporting import charts
+from reporting import numbers
+from reporting import tables
+from reporting.spreadsheet import TableFile, suppression_note
+from reporting.theme import SCREEN_CONFIG, verdict_words
 from metrics.indicators import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
@@ -52,27 +55,27 @@ if figures["cases"] is None and "cases" not in own_hidden:
 
 returned = figures["quarters_with_data"]
 tiles = st.columns(4)
-tiles[0].metric("Cases discussed", guard("cases", display.number(figures["cases"])))
+tiles[0].metric("Cases discussed", guard("cases", numbers.number(figures["cases"])))
 tiles[0].caption(f"{figures['meetings']} meetings; {returned} of {len(chosen.quarters)} quarters returned")
-tiles[1].metric("Adult female population", display.number(figures["adult_female_population"]))
+tiles[1].metric("Adult female population", numbers.number(figures["adult_female_population"]))
 tiles[1].caption(dataset.base_label)
-tiles[2].metric("Recommended cases", display.number(figures["recommended_cases"]))
+tiles[2].metric("Recommended cases", numbers.number(figures["recommended_cases"]))
 per_10k, per_idva, per_admin = (dataset.ranges.value(k) for k in ("recommended_cases_per_10k", "idva_referrals_per_fte", "cases_per_admin_fte"))
 tiles[2].caption(f"{per_10k:g} a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned")
-tiles[3].metric("Volume (% of recommended)", guard("pct_of_recommended", display.percent_beside_verdict(
+tiles[3].metric("Volume (% of recommended)", guard("pct_of_recommended", numbers.percent_beside_verdict(
     figures["pct_of_recommended"], figures["volume_verdict"], dataset.ranges["volume"])))
 tiles[3].caption(verdict_words(figures["volume_verdict"]) if figures["volume_verdict"] or figures["cases"] is None
                  else "no population figure for this MARAC on this base, so no volume verdict")
 
 st.subheader("Change on the same period a year earlier")
 change = st.columns(2)
-volume_delta, volume_sentence = display.volume_change(figures)
-change[0].metric("Cases a year per 10,000 adult females", guard("cases_per_10k", display.number(figures["cases_per_10k"], 1)),
+volume_delta, volume_sentence = numbers.volume_change(figures)
+change[0].metric("Cases a year per 10,000 adult females", guard("cases_per_10k", numbers.number(figures["cases_per_10k"], 1)),
                  delta=volume_delta,
                  delta_color="off")
 change[0].caption(volume_sentence)
-repeat_delta, repeat_sentence = display.repeat_change(figures)
-change[1].metric("Repeat rate", guard("repeat_rate", display.percent(figures["repeat_rate"], 1)), delta=repeat_delta,
+repeat_delta, repeat_sentence = numbers.repeat_change(figures)
+change[1].metric("Repeat rate", guard("repeat_rate", numbers.percent(figures["repeat_rate"], 1)), delta=repeat_delta,
                  delta_color="off")
 change[1].caption(repeat_sentence)
 
@@ -137,16 +140,16 @@ if st.toggle("Show each verdict's intervals", key="profile_certainty", bind="que
                             key="certainty", stem=f"{stem}-how-sure")
 top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
 st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
-           + f"Partner-agency (non-police) referrals: {display.percent(figures['partner_agency_share'])}.")
+           + f"Partner-agency (non-police) referrals: {numbers.percent(figures['partner_agency_share'])}.")
 
 st.subheader("Capacity and cost")
 capacity = st.columns(3)
-capacity[0].metric("IDVAs (full-time)", display.number(figures["idva_fte_for_current_volume"], 1))
-capacity[0].caption(f"for the current {display.number(figures['annualised_cases'])} cases a year; "
-                    f"{display.number(figures['idva_fte_for_recommended_volume'], 1)} at the recommended volume "
+capacity[0].metric("IDVAs (full-time)", numbers.number(figures["idva_fte_for_current_volume"], 1))
+capacity[0].caption(f"for the current {numbers.number(figures['annualised_cases'])} cases a year; "
+                    f"{numbers.number(figures['idva_fte_for_recommended_volume'], 1)} at the recommended volume "
                     f"(SafeLives: about {per_idva:g} referrals a year each)")
-capacity[1].metric("MARAC administrators (full-time)", display.number(figures["admin_fte_for_current_volume"], 1))
-capacity[1].caption(f"{display.number(figures['admin_fte_for_recommended_volume'], 1)} at the recommended volume "
+capacity[1].metric("MARAC administrators (full-time)", numbers.number(figures["admin_fte_for_current_volume"], 1))
+capacity[1].caption(f"{numbers.number(figures['admin_fte_for_recommended_volume'], 1)} at the recommended volume "
                     f"(SafeLives: one per {per_admin:g} cases)")
 capacity[2].metric("Cost of the MARAC process", "–" if figures["annual_cost_estimate"] is None
                    else f"£{figures['annual_cost_estimate']:,.0f} a year")

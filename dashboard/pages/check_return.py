@@ -7,12 +7,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboard import data, review
-from dashboard.tables import fit_height
-from loaders import store
-from loaders.history import history
+from dashboard import data
+from reporting import review
+from dashboard.table_display import fit_height
 from loaders.problems import Severity
-from loaders.upload import BatchCheck, check_uploads, commit_uploads
 from metrics.periods import quarter_label
 
 path = data.db_path()
@@ -35,15 +33,15 @@ if not uploads:
     st.stop()
 
 files = [(u.name, u.getvalue()) for u in uploads]
-key = (str(path), store.data_version(path), tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files))
+key = (str(path), data.version(path), tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files))
 # the check whose report the coordinator last saw: a Commit must be for that one, not a silent re-check
 shown_key = st.session_state.get("shown_key")
 if st.session_state.get("check_key") != key:
     bar = st.progress(0.0, text="Checking…")
-    checked = check_uploads(path, files, progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)"))
+    checked = data.check_returns(files, progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)"))
     bar.empty()
     st.session_state["check_key"], st.session_state["checked"] = key, checked
-checked: BatchCheck = st.session_state["checked"]
+checked: data.BatchCheck = st.session_state["checked"]
 problems = [p for f in checked.files for p in f.report.problems]
 synthetic = checked.before["meta"].filter(checked.before["meta"]["key"] == "synthetic")["value"].to_list() == ["true"]
 errors = [p for p in problems if p.severity is Severity.ERROR]
@@ -123,7 +121,7 @@ if checked.loadable:
         if not path.exists():
             st.caption("No database yet: these would be the first returns.")
         names = dict(checked.after["marac"].select("marac_code", "marac_name").iter_rows())
-        held = {code: {q.quarter_start: q for q in history(path, code)} if path.exists() else {} for code in {m for m, _ in touched}}
+        held = {code: {q.quarter_start: q for q in data.return_history(code)} for code in {m for m, _ in touched}}
         for code, quarter in touched:
             label = f"{names.get(code, code)} {quarter_label(quarter)}"
             found = held[code].get(quarter)
@@ -163,8 +161,8 @@ if st.button(f"Commit {len(checked.loadable)} file(s)", type="primary", disabled
                  "replaced). Nothing was written: read the report above again, then commit.")
         st.stop()
     try:
-        results = commit_uploads(path, files, checked, who=who)
-    except store.StoreError as problem:
+        results = data.commit_returns(files, checked, who=who)
+    except data.StoreError as problem:
         st.error(str(problem))
         st.session_state.pop("check_key", None)
         st.stop()

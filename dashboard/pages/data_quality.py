@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, quality_tables
-from dashboard.export.spreadsheet import TableFile
-from dashboard.tables import fit_height
-from loaders.history import history
+from dashboard import controls, data, downloads
+from reporting import quality_tables
+from reporting.spreadsheet import TableFile
+from dashboard.table_display import fit_height
 from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
 
@@ -98,7 +98,7 @@ with versions:
     if code is None:
         st.info("No returns held in this area.")
         st.stop()
-    found = history(data.db_path(), code)
+    found = data.return_history(code)
     choices = [q.quarter_start for q in reversed(found)]
     replaced = {q.quarter_start for q in found if len(q.versions) > 1}
     quarter = right.selectbox("Quarter", choices, key="history_quarter",

@@ -11,11 +11,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, findings, tables
+from dashboard import controls, downloads
+from reporting import charts
+from reporting import findings
+from reporting import tables
 from dashboard.area_view import area_view
-from dashboard.equality_charts import meeting_ranges, parity_scatter
-from dashboard.tables import fit_height
-from dashboard.theme import SCREEN_CONFIG
+from reporting.equality_charts import meeting_ranges, parity_scatter
+from dashboard.table_display import fit_height
+from reporting.theme import SCREEN_CONFIG
 from metrics.indicators import INDICATORS
 from metrics.summary import range_summary
 

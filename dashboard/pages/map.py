@@ -11,7 +11,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, maps
+from dashboard import data, downloads
+from reporting import maps
 from dashboard.area_view import area_view
 
 COLOUR_BY = {"verdict": "Verdict", "value": "Value"}

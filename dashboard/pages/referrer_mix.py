@@ -10,10 +10,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, findings, tables
+from dashboard import data, downloads, table_display
+from reporting import findings
+from reporting import tables
 from dashboard.area_view import area_view
-from dashboard.referral_charts import police_change, sector_bars
-from dashboard.theme import SCREEN_CONFIG
+from reporting.referral_charts import police_change, sector_bars
+from reporting.theme import SCREEN_CONFIG
 from metrics.indicators import INDICATORS
 from metrics.periods import year_earlier
 from metrics.referrals import referral_change, sector_mapping, sector_shares
@@ -75,7 +77,7 @@ if top_tab.open:
         st.caption("Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
                    "agencies counts half to each). SafeLives expects the police to be the top referrer.")
         table = tables.top_three_table(screen.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)
-        st.dataframe(table, hide_index=True, height=tables.fit_height(len(table)))
+        st.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)))
         downloads.table_buttons(lambda: view.table_file(f"Top three referrers, {view.name}", tables.top_three_table(
                                     exported.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)),
                                 key="referrals_top", stem=f"{view.stem}-top-referrers")
@@ -109,7 +111,7 @@ if change_tab.open:
                         alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.")
         downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change")
         table = tables.referral_change_table(change, labels)
-        st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
+        st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
         downloads.table_buttons(lambda: view.table_file(f"Police share of referrals a year earlier and now, {view.name}",
                                                         tables.referral_change_table(changes(shielded=True)[0], labels)),
                                 key="referrals_change_table", stem=f"{view.stem}-police-share-change")
@@ -119,7 +121,7 @@ if every_tab.open:
         st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
                    "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be.")
         table = tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels if view.restricted else None)
-        st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(len(table)))
+        st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
         downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}", tables.agency_share_table(
                                     view.shielded[0].frame, dataset.agencies, labels, view.shielded[0].labels)),
                                 key="referrals_agencies", stem=f"{view.stem}-referrals-by-agency")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, downloads, tables
+from dashboard import controls, downloads, table_display
+from reporting import charts
+from reporting import tables
 from dashboard.area_view import area_view
 
 COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
@@ -46,9 +48,9 @@ if marac_tab.open:
                    "chance could explain it. Click a column header to sort by it; select a row to open that MARAC's profile.")
         hidden = view.shielded[0].labels if view.restricted else None
         grid = tables.matrix(view.maracs, ranges, hidden=hidden)
-        picked_row = st.dataframe(tables.styled_matrix(grid), hide_index=True, height=tables.fit_height(len(grid)),
+        picked_row = st.dataframe(tables.styled_matrix(grid), hide_index=True, height=table_display.fit_height(len(grid)),
                                   key="matrix_pick", on_select="rerun", selection_mode="single-row",
-                                  column_config=tables.matrix_config(grid, "MARAC"))
+                                  column_config=table_display.matrix_config(grid, "MARAC"))
         rows = picked_row.selection.rows if picked_row else []
         if rows:
             controls.open_profile(view.dataset, view.maracs["group_code"][rows[0]], choice)
@@ -61,8 +63,8 @@ if totals_tab.open:
                    f"rates. The last row, in bold, is {view.name} as a whole.")
         totals = tables.matrix_totals(view.bcus, view.total, ranges,
                                       hidden=(view.shielded[1].labels, view.shielded[2].labels) if view.restricted else None)
-        st.dataframe(tables.styled_matrix(totals, bold_last=True), hide_index=True, height=tables.fit_height(len(totals)),
-                     column_config=tables.matrix_config(totals, "Area"))
+        st.dataframe(tables.styled_matrix(totals, bold_last=True), hide_index=True, height=table_display.fit_height(len(totals)),
+                     column_config=table_display.matrix_config(totals, "Area"))
         downloads.table_buttons(lambda: view.table_file(f"BCU and {view.name} subtotals on every indicator", tables.printed_matrix(
             tables.matrix_totals(view.shielded[1].frame, view.shielded[2].frame, ranges,
                                  hidden=(view.shielded[1].labels, view.shielded[2].labels)))), key="comparison_totals",

@@ -5,9 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, controls, data, display, downloads, tables
-from dashboard.export.spreadsheet import TableFile, suppression_note
-from dashboard.theme import SCREEN_CONFIG, verdict_label, verdict_words
+from dashboard import controls, data, downloads, table_display
+from reporting import charts
+from reporting import numbers
+from reporting import tables
+from reporting.spreadsheet import TableFile, suppression_note
+from reporting.theme import SCREEN_CONFIG, verdict_label, verdict_words
 from metrics.indicators import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.significance import TOO_FEW_CASES
@@ -55,18 +58,18 @@ if headline is None or headline["cases"] is None:
 def share(key: str) -> str:
     ind = next(i for i in INDICATORS if i.key == key)
     local = headline["local_share_not_white_british"] if key == "racially_minoritised" else None
-    return display.percent_beside_verdict(headline[ind.value], headline[ind.verdict], ranges[ind.range_key], local)
+    return numbers.percent_beside_verdict(headline[ind.value], headline[ind.verdict], ranges[ind.range_key], local)
 
 
-minoritised, local = display.pair_beside_verdict(
+minoritised, local = numbers.pair_beside_verdict(
     headline["share_racially_minoritised"], headline["racially_minoritised_verdict"], ranges["racially_minoritised"],
     headline["local_share_not_white_british"])
 local_note = (f"against a local share of {local} ({headline['local_share_source']}): "
               if headline["local_share_not_white_british"] is not None else "")
 tiles = st.columns(5)
 tile_specs = [
-    ("Cases discussed", display.number(headline["cases"]),
-     f"{display.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females"),
+    ("Cases discussed", numbers.number(headline["cases"]),
+     f"{numbers.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females"),
     ("Volume (% of recommended)", share("volume"), verdict_words(headline["volume_verdict"])),
     ("Repeat rate", share("repeat_rate"), verdict_words(headline["repeat_verdict"])),
     ("Police share of referrals", share("police_share"), verdict_words(headline["police_verdict"])),
@@ -79,7 +82,7 @@ for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
 reporting = (f"{headline['maracs_reporting']} of the {headline['maracs_in_group']} {name} MARACs in the registry "
              "sent returns for this period")
 if headline["coverage"] is not None and headline["coverage"] < 1:
-    reporting += (f"; {display.percent(headline['coverage'])} of the expected quarterly returns are held, and each "
+    reporting += (f"; {numbers.percent(headline['coverage'])} of the expected quarterly returns are held, and each "
                   "MARAC's volume counts only the quarters it returned")
 missing_population = headline["maracs_without_population"]
 if missing_population:
@@ -103,14 +106,14 @@ def export_overview(part: int, title: str) -> TableFile:
 
 if volume_tab.open:
     with volume_tab:
-        st.dataframe(tables.styled(volume_table), hide_index=True, height=tables.fit_height(len(volume_table)),
-                     column_config=tables.column_config(volume_table, "MARAC"))
+        st.dataframe(tables.styled(volume_table), hide_index=True, height=table_display.fit_height(len(volume_table)),
+                     column_config=table_display.column_config(volume_table, "MARAC"))
         downloads.table_buttons(lambda: export_overview(0, f"MARACs in {name}: volume, repeats and referrals"),
                                 key="maracs_volume", stem=f"{stem}-maracs-volume")
 if victims_tab.open:
     with victims_tab:
-        st.dataframe(tables.styled(victim_table), hide_index=True, height=tables.fit_height(len(victim_table)),
-                     column_config=tables.column_config(victim_table, "MARAC"))
+        st.dataframe(tables.styled(victim_table), hide_index=True, height=table_display.fit_height(len(victim_table)),
+                     column_config=table_display.column_config(victim_table, "MARAC"))
         downloads.table_buttons(lambda: export_overview(1, f"MARACs in {name}: victims/survivors"),
                                 key="maracs_victims", stem=f"{stem}-maracs-victims")
 
@@ -131,13 +134,13 @@ if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="q
     if volume_tab.open:
         with volume_tab:
             st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True,
-                         height=tables.fit_height(len(volume_totals)), column_config=tables.column_config(volume_totals, "Area"))
+                         height=table_display.fit_height(len(volume_totals)), column_config=table_display.column_config(volume_totals, "Area"))
             downloads.table_buttons(lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
                                     key="totals_volume", stem=f"{stem}-totals-volume")
     if victims_tab.open:
         with victims_tab:
             st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True,
-                         height=tables.fit_height(len(victim_totals)), column_config=tables.column_config(victim_totals, "Area"))
+                         height=table_display.fit_height(len(victim_totals)), column_config=table_display.column_config(victim_totals, "Area"))
             downloads.table_buttons(lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
                                     key="totals_victims", stem=f"{stem}-totals-victims")
 
@@ -188,7 +191,7 @@ if sure_tab.open:
         st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
                    f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out.")
         sure = how_sure(maracs, screen_withheld)
-        st.dataframe(sure, hide_index=True, height=tables.fit_height(len(sure)),
+        st.dataframe(sure, hide_index=True, height=table_display.fit_height(len(sure)),
                      column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190),
                                     "Why": st.column_config.TextColumn("Why", width="large")})
         downloads.table_buttons(lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}",

@@ -9,10 +9,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, findings, presentation, tables
+from dashboard import controls, data, downloads, presentation, table_display
+from reporting import findings
+from reporting import tables
 from dashboard.area_view import area_view
-from dashboard.theme import SCREEN_CONFIG
-from dashboard.trend_charts import SHOW, shaded_events, trend_lines
+from reporting.theme import SCREEN_CONFIG
+from reporting.trend_charts import SHOW, shaded_events, trend_lines
 from metrics.national import national_series
 from metrics.periods import quarter_of
 
@@ -122,7 +124,7 @@ if chart_tab.open:
 if table_tab.open:
     with table_tab:
         table = tables.trend_table(screen, choice, last=view.chosen.end)
-        st.dataframe(tables.styled(table), hide_index=True, height=tables.fit_height(min(len(table), 16)))
+        st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(min(len(table), 16)))
         downloads.table_buttons(lambda: view.table_file(f"{choice.label}: trend, {view.name}",
                                                         tables.trend_table(frames(shielded=True), choice, last=view.chosen.end)),
                                 key="trend_table", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")

@@ -9,22 +9,17 @@ together with their BCU and area totals, so no small count leaves in a pack.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import plotly.graph_objects as go
 import polars as pl
-from PIL import Image as PILImage
 
-from dashboard import charts
-from dashboard.display import decimals_for
-from dashboard.export.captions import caption, period_phrase
-from dashboard.export.spreadsheet import suppression_note
-from dashboard.tables import interval_text, qualifier
-from dashboard.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
+from reporting import charts
+from reporting.numbers import decimals_for
+from reporting.captions import caption, period_phrase
+from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
+from reporting.spreadsheet import suppression_note
+from reporting.tables import interval_text, qualifier
+from reporting.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
 from metrics.dataset import Dataset
 from metrics.indicators import (
     COMPLETE_AREA,
@@ -49,62 +44,6 @@ from metrics.suppression import (
 SCOPE_KINDS = {"marac": "marac_code", "bcu": "bcu", "region": "region", "pfa": "police_force_area"}
 #: quarters of history drawn on a MARAC's trend pages
 TREND_QUARTERS = 12
-
-
-class PackError(ValueError):
-    """A pack cannot be made as asked; the message says what was asked and what would work."""
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    indicator: str
-    value: str
-    interval: str
-    expected: str
-    verdict: str
-
-
-@dataclass(frozen=True)
-class IndicatorPage:
-    title: str
-    figure: go.Figure
-    caption: str
-
-
-@dataclass(frozen=True)
-class Section:
-    name: str
-    heading: str
-    summary: list[SummaryRow]
-    pages: list[IndicatorPage]
-
-
-@dataclass(frozen=True)
-class QualityRow:
-    marac: str
-    returned: str
-    missing: str
-    not_recorded: str
-
-
-@dataclass(frozen=True)
-class Pack:
-    title: str
-    scope: str
-    period_label: str
-    made: datetime
-    status: list[str]
-    synthetic: bool
-    sections: list[Section]
-    quality: list[QualityRow]
-    method: list[str]
-    source: str
-    threshold: int = DEFAULT_THRESHOLD
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def figures(self) -> list[go.Figure]:
-        return [page.figure for section in self.sections for page in section.pages]
 
 
 def resolve_scope(dataset: Dataset, scope: str) -> tuple[str, str, str]:
@@ -299,53 +238,3 @@ def _method(dataset: Dataset, threshold: int) -> list[str]:
         suppression_note(threshold) + " Zero is shown.",
         "National figures are SafeLives' published UK and England figures, on SafeLives' own (older, smaller) population base.",
     ]
-
-
-FORMATS = ("pdf", "pptx")
-#: board-pack charts: laid out at 1,100 px and drawn at 2x, sharp on a projector and in print without huge files
-PACK_SCALE = 2
-
-
-def compact_png(png: bytes) -> bytes:
-    """The chart with at most 256 colours: a quarter of the size, which a 300-page pack needs to be emailed.
-
-    Median cut keeps the faint period shading apart from white (a fast octree merges them).
-    """
-    image = PILImage.open(io.BytesIO(png)).convert("RGB").quantize(colors=256, method=PILImage.Quantize.MEDIANCUT)
-    out = io.BytesIO()
-    image.save(out, "PNG", compress_level=6)
-    return out.getvalue()
-
-
-def render_pack(pack: Pack, fmt: str, engine=None, progress: Callable[[float, str], None] | None = None) -> bytes:
-    """The pack as PDF or PPTX bytes; `progress(fraction, words)` is called as charts and pages are made."""
-    from dashboard.export.engine import Job, shared_engine
-    from dashboard.export.pack_pdf import write_pdf
-    from dashboard.export.pack_pptx import write_pptx
-
-    if fmt not in FORMATS:
-        raise PackError(f'format "{fmt}" is not one of {", ".join(FORMATS)}')
-    figures = pack.figures
-    engine = engine or shared_engine()
-
-    def drawn(done: int, total: int) -> None:
-        if progress:
-            progress(0.9 * done / total, f"Drawing charts: {done} of {total}")
-
-    if fmt == "pdf":  # vector charts, merged onto the laid-out pages
-        images = engine.render_many([Job(f, "pdf") for f in figures], progress=drawn)
-    else:
-        with ThreadPoolExecutor(max_workers=2) as pool:  # shrink each chart while the browser draws the next ones
-            compacting = []
-            engine.render_many([Job(f, "png", scale=PACK_SCALE) for f in figures], progress=drawn,
-                               each=lambda png: compacting.append(pool.submit(compact_png, png)))
-            images = [future.result() for future in compacting]
-    sections = len(pack.sections)
-    laid = iter(range(1, sections + 1))
-
-    def laying(name: str) -> None:
-        if progress:
-            progress(0.9 + 0.1 * next(laid) / sections, f"Laying out {name}")
-
-    writer = write_pdf if fmt == "pdf" else write_pptx
-    return writer(pack, images, laying)

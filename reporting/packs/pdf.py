@@ -33,9 +33,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dashboard.export.engine import CHART_WIDTH, ExportError, figure_height
-from dashboard.export.pack import Pack
-from dashboard.theme import SYNTHETIC_MARK
+from reporting.images import CHART_WIDTH, ExportError, figure_height
+from reporting.packs.model import Pack
+from reporting.theme import SYNTHETIC_MARK
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
              Path("/usr/share/fonts/liberation"), Path("/usr/share/fonts/truetype/dejavu"))

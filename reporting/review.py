@@ -12,8 +12,8 @@ from datetime import date
 import pandas as pd
 import polars as pl
 
-from dashboard.display import number, pair_beside_verdict
-from dashboard.theme import verdict_label
+from reporting.numbers import number, pair_beside_verdict
+from reporting.theme import verdict_label
 from loaders.problems import Problem, Severity
 from loaders.return_file import RawTable
 from loaders.return_layout import FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS

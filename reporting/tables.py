@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
-from dashboard.display import decimals_for, pair_beside_verdict
-from dashboard.theme import NO_RANGE, VERDICT_STYLE, verdict_label
+from reporting.numbers import decimals_for, pair_beside_verdict
+from reporting.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 from metrics.indicators import INDICATORS, Indicator
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW_CASES
@@ -188,20 +188,8 @@ VERDICT_HELP = ("Against the SafeLives expected range. '(could be chance)': the 
                 "The table under 'Compare MARACs on one indicator' gives each interval.")
 
 
-def column_config(table: pd.DataFrame, header: str) -> dict[str, object]:
-    """The name column wide enough for 'Kingston upon Thames'; each verdict column explained on hover of its header."""
-    import streamlit as st  # display configuration only
-
-    config: dict[str, object] = {header: st.column_config.TextColumn(header, width=190)}
-    for column in table.columns:
-        if column.endswith("verdict"):
-            config[column] = st.column_config.TextColumn(column, help=VERDICT_HELP, width=170)
-    return config
 
 
-def fit_height(rows: int) -> int:
-    """Pixel height that shows every row (Streamlit rows are 35 px, plus the header) up to a screenful."""
-    return min(35 * rows + 38, 1200)
 
 
 def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges, hidden: dict[str, set[str]] | None = None) -> pd.DataFrame:
@@ -408,15 +396,6 @@ def matrix_totals(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, *,
     return matrix(both, ranges, name_header="Area", hidden=merged)
 
 
-def matrix_config(table: pd.DataFrame, header: str) -> dict[str, object]:
-    """Names wide enough to read; each indicator column explained on hover of its header."""
-    import streamlit as st  # display configuration only
-
-    config: dict[str, object] = {header: st.column_config.TextColumn(header, width=180, pinned=True)}
-    for column in table.columns:
-        if column.endswith("%") and column != LOCAL_HEADER:
-            config[column] = st.column_config.Column(column, help=VERDICT_HELP.replace("'(could be chance)'", "'?'"), width=150)
-    return config
 
 
 def printed_matrix(table: pd.DataFrame) -> pd.DataFrame:

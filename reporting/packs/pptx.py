@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.export.pack import Pack
+from reporting.packs.model import Pack
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
 LEFT = Inches(0.5)

@@ -8,8 +8,8 @@ chance could explain a verdict, and says "withheld" rather than printing a suppr
 
 from __future__ import annotations
 
-from dashboard.display import decimals_for
-from dashboard.theme import verdict_words
+from reporting.numbers import decimals_for
+from reporting.theme import verdict_words
 from metrics.indicators import Indicator
 from metrics.periods import Period, fy_label
 from metrics.ranges import Ranges

@@ -10,8 +10,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import framed
-from dashboard.theme import INK, VERDICT_STYLE, verdict_label
+from reporting.charts import framed
+from reporting.theme import INK, VERDICT_STYLE, verdict_label
 
 #: marker shapes beside colour, so a verdict never rests on colour alone
 VERDICT_SYMBOLS = {"below": "triangle-down", "within": "circle", "above": "triangle-up", None: "circle-open"}

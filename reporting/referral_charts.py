@@ -10,9 +10,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import framed
-from dashboard.equality_charts import VERDICT_SYMBOLS
-from dashboard.theme import INK, MUTED, RANGE_FILL, SERIES, VERDICT_STYLE, text_colour, verdict_label
+from reporting.charts import framed
+from reporting.equality_charts import VERDICT_SYMBOLS
+from reporting.theme import INK, MUTED, RANGE_FILL, SERIES, VERDICT_STYLE, text_colour, verdict_label
 from metrics.ranges import Range
 
 #: one colour per sector, in the sectors' order: the house series (Okabe-Ito hues, each 3:1 or more on white, grey last

@@ -12,8 +12,8 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.display import percent_beside_verdict
-from dashboard.theme import (
+from reporting.numbers import percent_beside_verdict
+from reporting.theme import (
     MUTED,
     RANGE_FILL,
     SERIES,

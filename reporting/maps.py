@@ -16,9 +16,9 @@ import polars as pl
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from dashboard.charts import framed
-from dashboard.display import percent_beside_verdict
-from dashboard.theme import INK, MUTED, VERDICT_STYLE, text_colour, verdict_label, verdict_words
+from reporting.charts import framed
+from reporting.numbers import percent_beside_verdict
+from reporting.theme import INK, MUTED, VERDICT_STYLE, text_colour, verdict_label, verdict_words
 from metrics.indicators import Indicator
 from metrics.ranges import VERDICTS, Range
 

@@ -13,8 +13,8 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import tick_format, add_national, add_range_band, framed
-from dashboard.theme import MUTED, SERIES
+from reporting.charts import tick_format, add_national, add_range_band, framed
+from reporting.theme import MUTED, SERIES
 from metrics.indicators import Indicator
 from metrics.periods import quarter_end, quarter_label, quarter_of
 from metrics.ranges import Range

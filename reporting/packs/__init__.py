@@ -1,0 +1,1 @@
+"""Board packs: what a pack holds (`model`), worked out once (`build`) and drawn as PDF or PowerPoint (`render`)."""

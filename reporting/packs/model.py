@@ -1,0 +1,66 @@
+"""What a board pack holds, as plain data: built by `build`, drawn by `pdf` and `pptx`, none of which import each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import plotly.graph_objects as go
+
+from metrics.suppression import DEFAULT_THRESHOLD
+
+
+class PackError(ValueError):
+    """A pack cannot be made as asked; the message says what was asked and what would work."""
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    indicator: str
+    value: str
+    interval: str
+    expected: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    title: str
+    figure: go.Figure
+    caption: str
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    heading: str
+    summary: list[SummaryRow]
+    pages: list[IndicatorPage]
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    marac: str
+    returned: str
+    missing: str
+    not_recorded: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    title: str
+    scope: str
+    period_label: str
+    made: datetime
+    status: list[str]
+    synthetic: bool
+    sections: list[Section]
+    quality: list[QualityRow]
+    method: list[str]
+    source: str
+    threshold: int = DEFAULT_THRESHOLD
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def figures(self) -> list[go.Figure]:
+        return [page.figure for section in self.sections for page in section.pages]
