@@ -43,9 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from national_scale import build_national  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from national_scale import build_national  # noqa: E402
 from tests.browser_helpers import (  # noqa: E402
     finished_after,
     launch,
@@ -123,9 +123,13 @@ class OtherLoad:
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
             except OSError:
                 continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            out[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[19]),
-                                    command or stat[stat.index("(") + 1:stat.rindex(")")])
+            fields = stat[stat.rindex(")") + 2 :].split()
+            out[int(entry.name)] = (
+                int(fields[1]),
+                int(fields[11]) + int(fields[12]),
+                int(fields[19]),
+                command or stat[stat.index("(") + 1 : stat.rindex(")")],
+            )
         return out
 
     def sample(self) -> None:
@@ -161,7 +165,9 @@ class OtherLoad:
         used = {key: (self.last[key] - self.base[key]) / self.tick for key in self.last}
         total = sum(used.values())
         top = sorted(((s, self.names[k]) for k, s in used.items() if s >= 0.01 * wall), reverse=True)[:6]
-        lines = [f"other processes used {total:.0f} CPU-seconds in {wall:.0f} s ({100 * total / wall:.0f}% of one core)"]
+        lines = [
+            f"other processes used {total:.0f} CPU-seconds in {wall:.0f} s ({100 * total / wall:.0f}% of one core)"
+        ]
         lines += [f"  {seconds:6.0f} s  {command[:110]}" for seconds, command in top]
         return "\n".join(lines)
 
@@ -228,7 +234,7 @@ def indicator_changes(page: Any, spec: Page, repeat: int) -> Times:
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     current = box.input_value()
-    order = options[options.index(current) + 1:] + options[:options.index(current)]
+    order = options[options.index(current) + 1 :] + options[: options.index(current)]
     times = []
     for n in range(repeat):
         open_list(box)
@@ -252,8 +258,10 @@ def period_changes(page: Any, spec: Page, repeat: int) -> Times:
 
 def colour_toggles(page: Any, spec: Page, repeat: int) -> Times:
     group = page.get_by_role("radiogroup", name=spec.colour)
-    return [timed_action(page, group.locator("[role='radio'][aria-checked='false']").first.click, spec.charts)
-            for _ in range(repeat)]
+    return [
+        timed_action(page, group.locator("[role='radio'][aria-checked='false']").first.click, spec.charts)
+        for _ in range(repeat)
+    ]
 
 
 def presentation_steps(page: Any, spec: Page, repeat: int, base: str) -> Times:
@@ -272,7 +280,7 @@ def map_clicks(page: Any, spec: Page, repeat: int, base: str) -> Times:
         box = tile.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         page.mouse.move(x, y)
-        times.append(timed_action(page, lambda: page.mouse.click(x, y), 1))
+        times.append(timed_action(page, lambda x=x, y=y: page.mouse.click(x, y), 1))
         assert "/borough_profile?" in page.url, page.url  # the click opened a profile, not nothing
     return times
 
@@ -291,8 +299,14 @@ def measure(browser: Any, db: Path, spec: Page, repeat: int, logs: Path) -> dict
         warm_up = warmed_up(server)
         warm = [first_view(browser, url, spec.charts) for _ in range(repeat)]
         returning = returning_views(browser, url, spec.charts, repeat)
-        row: dict[str, Any] = {"page": spec.path, "race": race, "warm_up": warm_up, "warm": warm,
-                               "returning": returning, "interactions": {}}
+        row: dict[str, Any] = {
+            "page": spec.path,
+            "race": race,
+            "warm_up": warm_up,
+            "warm": warm,
+            "returning": returning,
+            "interactions": {},
+        }
         context = browser.new_context(viewport=VIEWPORT)
         watch_runs(context)
         page = context.new_page()
@@ -313,7 +327,7 @@ def measure(browser: Any, db: Path, spec: Page, repeat: int, logs: Path) -> dict
                 try:
                     _settle(page, url, spec.charts)
                     row["interactions"][name] = step()
-                except Exception as problem:  # noqa: BLE001 - one broken step must not lose the other figures
+                except Exception as problem:
                     print(f"  {spec.path}: {name} failed: {str(problem).splitlines()[0]}")
                     page.screenshot(path=str(logs / f"{spec.path}-{name.split()[0]}-failed.png"))
         finally:
@@ -340,22 +354,32 @@ def _marks(views: dict[str, float] | Times) -> dict[str, float]:
 
 
 def report(rows: list[dict[str, Any]], repeat: int) -> None:
-    print(f"\nSeconds; warm-up as the server logged it; first view at start once, then after the warm-up the median "
-          f"and slowest of {repeat} first-time visitors; interactions: median of {repeat}. "
-          f"* misses the target ({FIRST_VIEW_TARGET:g} s first view, {INTERACTION_TARGET:g} s interaction).")
+    print(
+        f"\nSeconds; warm-up as the server logged it; first view at start once, then after the warm-up the median "
+        f"and slowest of {repeat} first-time visitors; interactions: median of {repeat}. "
+        f"* misses the target ({FIRST_VIEW_TARGET:g} s first view, {INTERACTION_TARGET:g} s interaction)."
+    )
     head = ["page", "warm-up", "first view at start", "first view", "slowest first view", *COLUMNS]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
-        cells = [row["page"], f"{row['warm_up']:.1f}", _s(row["race"]["ready"], FIRST_VIEW_TARGET),
-                 _s(_median(row["warm"], "ready"), FIRST_VIEW_TARGET),
-                 _s(max(v["ready"] for v in row["warm"]), FIRST_VIEW_TARGET)]
-        cells += [_s(_median(row["interactions"][c], "ready"), INTERACTION_TARGET) if c in row["interactions"] else "—"
-                  for c in COLUMNS]
+        cells = [
+            row["page"],
+            f"{row['warm_up']:.1f}",
+            _s(row["race"]["ready"], FIRST_VIEW_TARGET),
+            _s(_median(row["warm"], "ready"), FIRST_VIEW_TARGET),
+            _s(max(v["ready"] for v in row["warm"]), FIRST_VIEW_TARGET),
+        ]
+        cells += [
+            _s(_median(row["interactions"][c], "ready"), INTERACTION_TARGET) if c in row["interactions"] else "—"
+            for c in COLUMNS
+        ]
         print("| " + " | ".join(cells) + " |")
 
-    print("\nWhere a first view's time goes (seconds from goto: the run starts (page loaded, session open), ends, and "
-          "the charts are drawn): at start, then medians for first-time and returning visitors (HTTP cache filled):")
+    print(
+        "\nWhere a first view's time goes (seconds from goto: the run starts (page loaded, session open), ends, and "
+        "the charts are drawn): at start, then medians for first-time and returning visitors (HTTP cache filled):"
+    )
     kinds = ("race", "warm", "returning")
     print(f"  {'page':<20} " + "   ".join(f"{k:>17}" for k in ("at start", "first-time", "returning")))
     for row in rows:

@@ -46,11 +46,15 @@ def main() -> None:
     with store.writing(db) as conn:
         for path in earlier:
             assert store.load_file(conn, path, who="bench").outcome == "loaded"
-    print(f"database: {len(earlier)} returns loaded in {time.perf_counter() - start:.1f} s; "
-          f"{db.stat().st_size / 1_048_576:.1f} MB on disk")
+    print(
+        f"database: {len(earlier)} returns loaded in {time.perf_counter() - start:.1f} s; "
+        f"{db.stat().st_size / 1_048_576:.1f} MB on disk"
+    )
     uploads = [(p.name, p.read_bytes()) for p in batch]
-    print(f"batch: {len(uploads)} files ({len({n[:9] for n, _ in uploads})} boroughs x 4 quarters of {YEAR}), "
-          f"{sum(len(c) for _, c in uploads) / 1024:.0f} KB")
+    print(
+        f"batch: {len(uploads)} files ({len({n[:9] for n, _ in uploads})} boroughs x 4 quarters of {YEAR}), "
+        f"{sum(len(c) for _, c in uploads) / 1024:.0f} KB"
+    )
 
     times, checked = [], None
     for _ in range(3):
@@ -59,9 +63,11 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     assert checked is not None
     problems = [p for f in checked.files for p in f.report.problems]
-    print(f"check the batch (target < 5 s): best {min(times):.2f} s, median {statistics.median(times):.2f} s of 3; "
-          f"{len(checked.loadable)} would load, {len(problems)} warning(s) "
-          f"({', '.join(sorted({p.code for p in problems})) or 'none'})")
+    print(
+        f"check the batch (target < 5 s): best {min(times):.2f} s, median {statistics.median(times):.2f} s of 3; "
+        f"{len(checked.loadable)} would load, {len(problems)} warning(s) "
+        f"({', '.join(sorted({p.code for p in problems})) or 'none'})"
+    )
 
     start = time.perf_counter()
     Dataset.from_tables(checked.before), Dataset.from_tables(checked.after)
@@ -69,7 +75,9 @@ def main() -> None:
 
     start = time.perf_counter()
     results = commit_uploads(db, uploads, checked, who="bench")
-    print(f"commit the batch: {time.perf_counter() - start:.2f} s ({sum(r.outcome == 'loaded' for r in results)} loaded)")
+    print(
+        f"commit the batch: {time.perf_counter() - start:.2f} s ({sum(r.outcome == 'loaded' for r in results)} loaded)"
+    )
     print(f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     shutil.rmtree(work)
 

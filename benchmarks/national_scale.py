@@ -39,12 +39,24 @@ def national_reference(target: Path, whole_region: str | None = None) -> None:
     region is among them (the rest by code), so the dashboard offers the region as an area."""
     shutil.copytree(reference.REFERENCE_DIR, target, dirs_exist_ok=True)
     first = [pl.col("region_name") != whole_region] if whole_region else []  # the region's authorities, then the rest
-    areas = pl.read_csv(target / "areas.csv", infer_schema_length=0).sort([*first, "lad_code"]).head(N_MARACS).sort("lad_code")
-    pl.DataFrame({
-        "marac_code": areas["lad_code"], "marac_name": areas["lad_name"], "police_force_area": areas["pfa_name"],
-        "grouping_status": "synthetic", "note": "benchmark: one MARAC per local authority",
-    }).write_csv(target / "maracs.csv")
-    pl.DataFrame({"marac_code": areas["lad_code"], "lad_code": areas["lad_code"], "share": 1.0}).write_csv(target / "marac_areas.csv")
+    areas = (
+        pl.read_csv(target / "areas.csv", infer_schema_length=0)
+        .sort([*first, "lad_code"])
+        .head(N_MARACS)
+        .sort("lad_code")
+    )
+    pl.DataFrame(
+        {
+            "marac_code": areas["lad_code"],
+            "marac_name": areas["lad_name"],
+            "police_force_area": areas["pfa_name"],
+            "grouping_status": "synthetic",
+            "note": "benchmark: one MARAC per local authority",
+        }
+    ).write_csv(target / "maracs.csv")
+    pl.DataFrame({"marac_code": areas["lad_code"], "lad_code": areas["lad_code"], "share": 1.0}).write_csv(
+        target / "marac_areas.csv"
+    )
 
 
 def timed(label: str, fn, repeat: int = 1) -> object:
@@ -80,8 +92,10 @@ class National:
     def write_files(self) -> list[Path]:
         """One synthetic return per MARAC holding its whole history (30 quarters)."""
         all_quarters = list(quarters())
-        self.paths = [write_return(self.files_dir / f"{p.code}.csv", [r for q in all_quarters for r in quarter_rows(p, q)])
-                      for p in profiles(self.maracs)]
+        self.paths = [
+            write_return(self.files_dir / f"{p.code}.csv", [r for q in all_quarters for r in quarter_rows(p, q)])
+            for p in profiles(self.maracs)
+        ]
         return self.paths
 
     def load(self) -> int:

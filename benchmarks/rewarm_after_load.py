@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from national_scale import build_national  # noqa: E402
+
 from loaders import store  # noqa: E402
 from loaders.demo import write_return  # noqa: E402
-from national_scale import build_national  # noqa: E402
 from tests.browser_helpers import serving, warm_up_line  # noqa: E402
 from tests.conftest import meeting  # noqa: E402
 
@@ -47,9 +48,11 @@ def main() -> None:
         again = warm_up_line(server, nth=2)
         logged = time.monotonic()
     print(f"load ({outcome}): {loaded - began:.2f} s")
-    print(f"second warm-up logged {logged - loaded:.2f} s after the load ended; "
-          f"the warm-up itself {again.group(2)} s, so {logged - loaded - float(again.group(2)):.2f} s to notice the change "
-          f"and see it hold (looks every 2 s)")
+    print(
+        f"second warm-up logged {logged - loaded:.2f} s after the load ended; "
+        f"the warm-up itself {again.group(2)} s, so {logged - loaded - float(again.group(2)):.2f} s to notice the change "
+        f"and see it hold (looks every 2 s)"
+    )
     print(f"(server log: {work / 'server.log'})")
 
 

@@ -9,14 +9,18 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
-from dashboard import data, downloads, presentation  # noqa: E402
-from reporting.theme import SYNTHETIC_NOTE  # noqa: E402
-from loaders import store  # noqa: E402
-from loaders.template import template_csv, template_xlsx  # noqa: E402
-from metrics.dataset import BASE_LABELS, POPULATION_MEASURES  # noqa: E402
+from dashboard import data, downloads, presentation
+from loaders import store
+from loaders.template import template_csv, template_xlsx
+from metrics.dataset import BASE_LABELS, POPULATION_MEASURES
+from reporting.theme import SYNTHETIC_NOTE
 
-st.set_page_config(page_title="MARAC performance dashboard", page_icon="📊", layout="wide",
-                   initial_sidebar_state=presentation.sidebar_state())
+st.set_page_config(
+    page_title="MARAC performance dashboard",
+    page_icon="📊",
+    layout="wide",
+    initial_sidebar_state=presentation.sidebar_state(),
+)
 
 PAGES = Path(__file__).parent / "pages"
 FIGURE_PAGES = [
@@ -32,7 +36,9 @@ FIGURE_PAGES = [
 ]
 DATA_QUALITY = st.Page(PAGES / "data_quality.py", title="Data quality", url_path="data_quality")
 # coordinators' own page; not offered to a restricted (partners') viewer, as it shows unsuppressed counts
-CHECK = None if data.restricted() else st.Page(PAGES / "check_return.py", title="Check a return", url_path="check_return")
+CHECK = (
+    None if data.restricted() else st.Page(PAGES / "check_return.py", title="Check a return", url_path="check_return")
+)
 
 
 def _only_check(message: str) -> None:
@@ -49,22 +55,48 @@ def _only_check(message: str) -> None:
 with st.sidebar:
     presentation.toggle()
     st.markdown("**Population base for rates**")
-    st.radio("Source", list(BASE_LABELS), key="population_base", format_func=BASE_LABELS.get, bind="query-params",
-             help="Census 2021 covers every local authority. ONS mid-2023 estimates are transcribed for the "
-                  "London and Lancashire authorities only; MARACs without them are left out of volume figures.")
-    st.radio("Adult females", list(POPULATION_MEASURES), key="population_measure", format_func=POPULATION_MEASURES.get,
-             bind="query-params",
-             help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
-                  "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.")
+    st.radio(
+        "Source",
+        list(BASE_LABELS),
+        key="population_base",
+        format_func=BASE_LABELS.get,
+        bind="query-params",
+        help="Census 2021 covers every local authority. ONS mid-2023 estimates are transcribed for the "
+        "London and Lancashire authorities only; MARACs without them are left out of volume figures.",
+    )
+    st.radio(
+        "Adult females",
+        list(POPULATION_MEASURES),
+        key="population_measure",
+        format_func=POPULATION_MEASURES.get,
+        bind="query-params",
+        help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
+        "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.",
+    )
 
 with st.sidebar:
     st.markdown("**Blank quarterly return**")
     # made on click: the XLSX has an instructions sheet and Excel checks every cell as it is typed
-    st.download_button("Template (XLSX)", data=template_xlsx, file_name="marac-quarterly-return.xlsx", mime=downloads.XLSX,
-                       on_click="ignore", icon=":material/download:", key="template_xlsx",
-                       help="One row per meeting; instructions on the first sheet; Excel checks each cell as it is typed")
-    st.download_button("Template (CSV)", data=template_csv, file_name="marac-quarterly-return.csv", mime="text/csv",
-                       on_click="ignore", icon=":material/download:", key="template_csv", help="Just the header row")
+    st.download_button(
+        "Template (XLSX)",
+        data=template_xlsx,
+        file_name="marac-quarterly-return.xlsx",
+        mime=downloads.XLSX,
+        on_click="ignore",
+        icon=":material/download:",
+        key="template_xlsx",
+        help="One row per meeting; instructions on the first sheet; Excel checks each cell as it is typed",
+    )
+    st.download_button(
+        "Template (CSV)",
+        data=template_csv,
+        file_name="marac-quarterly-return.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="template_csv",
+        help="Just the header row",
+    )
 
 try:
     loaded = data.current()
@@ -73,14 +105,20 @@ except store.StoreError as problem:  # a file that is not (or no longer) a MARAC
     st.error(f"The database cannot be read: {problem}")
     st.stop()
 if loaded is None:
-    _only_check(f"No database at {data.db_path()} yet. Check and commit returns below (the first commit creates it), "
-                f"load them with `marac load FILE --db {data.db_path()}`, or build the demo with `marac demo --db {data.db_path()}`.")
+    _only_check(
+        f"No database at {data.db_path()} yet. Check and commit returns below (the first commit creates it), "
+        f"load them with `marac load FILE --db {data.db_path()}`, or build the demo with `marac demo --db {data.db_path()}`."
+    )
 if loaded[0].synthetic:
     st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
 if loaded[0].meetings.is_empty():
-    _only_check("The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`.")
-navigation = st.navigation([*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else [])],
-                           position="hidden" if presentation.presenting() else "sidebar")
+    _only_check(
+        "The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`."
+    )
+navigation = st.navigation(
+    [*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else [])],
+    position="hidden" if presentation.presenting() else "sidebar",
+)
 
 with st.sidebar:
     st.caption(data.status_line(loaded[0]))

@@ -18,14 +18,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads, presentation
-from reporting import charts
-from reporting import findings
-from reporting.spreadsheet import TableFile, suppression_note
-from reporting.theme import SCREEN_CONFIG
 from metrics.dataset import Dataset
 from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import Period
 from metrics.suppression import Suppressed
+from reporting import charts, findings
+from reporting.spreadsheet import TableFile, suppression_note
+from reporting.theme import SCREEN_CONFIG
 
 
 @dataclass
@@ -104,11 +103,28 @@ class AreaView:
     def spread(self) -> str:
         """Where the area's MARACs sit on the chosen indicator, in a sentence (`findings.spread`)."""
         item = self.dataset.ranges[self.indicator.range_key]
-        return findings.spread(self.maracs, self.indicator, item, area=self.name, period=self.period_words,
-                               total=self.total_row(), withheld=self.screen_withheld(self.indicator.value))
+        return findings.spread(
+            self.maracs,
+            self.indicator,
+            item,
+            area=self.name,
+            period=self.period_words,
+            total=self.total_row(),
+            withheld=self.screen_withheld(self.indicator.value),
+        )
 
-    def lead(self, finding: str, draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure], *, key: str, column: str,
-             caption: str, stem: str, open_as: Indicator | None = None, with_finding: bool = True) -> None:
+    def lead(
+        self,
+        finding: str,
+        draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure],
+        *,
+        key: str,
+        column: str,
+        caption: str,
+        stem: str,
+        open_as: Indicator | None = None,
+        with_finding: bool = True,
+    ) -> None:
         """The page's main chart under its key finding: a click opens the MARAC's profile; in presentation mode the page ends
         here, otherwise a caption and downloads follow.
 
@@ -119,8 +135,15 @@ class AreaView:
         if with_finding:
             st.markdown(f"**{finding}**")
         figure = draw(self.maracs, self.screen_withheld(column), True)
-        event = st.plotly_chart(presentation.screen_figure(figure), theme=None, config=SCREEN_CONFIG, on_select="rerun",
-                                selection_mode="points", key=key, alt=finding)
+        event = st.plotly_chart(
+            presentation.screen_figure(figure),
+            theme=None,
+            config=SCREEN_CONFIG,
+            on_select="rerun",
+            selection_mode="points",
+            key=key,
+            alt=finding,
+        )
         picked = controls.clicked_code(event)
         if picked:
             controls.open_profile(self.dataset, picked, open_as or self.indicator)
@@ -129,9 +152,15 @@ class AreaView:
         st.caption(caption)
         downloads.chart_buttons(lambda: draw(self.shielded[0].frame, self.withheld(column), False), key=key, stem=stem)
 
-
-    def views(self, finding: str, draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure], labels: list[str], *,
-              tabs_key: str, **lead: Any) -> list[Any]:
+    def views(
+        self,
+        finding: str,
+        draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure],
+        labels: list[str],
+        *,
+        tabs_key: str,
+        **lead: Any,
+    ) -> list[Any]:
         """The key finding, then the page's views as tabs kept in the URL, the first holding the lead chart (`lead`'s
         arguments); the other tabs are returned for the page to fill when open. In presentation mode: the lead chart alone.
 
@@ -148,8 +177,14 @@ class AreaView:
         return list(tabs[1:])
 
 
-def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATORS, indicator_key: str = "indicator",
-              indicator_label: str = "Indicator", more: Callable[[Any, Dataset, str], dict[str, Any]] | None = None) -> AreaView:
+def area_view(
+    title: str,
+    *,
+    indicators: tuple[Indicator, ...] | None = INDICATORS,
+    indicator_key: str = "indicator",
+    indicator_label: str = "Indicator",
+    more: Callable[[Any, Dataset, str], dict[str, Any]] | None = None,
+) -> AreaView:
     """Lay out the page's title and choices and fetch the area's figures.
 
     `more` draws any further choices into the given column (for the chosen area) and returns them (kept on `extra`).
@@ -168,7 +203,9 @@ def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATO
         row = st.columns([1, 1, 1, 1.2] if indicators else [1, 1, 1])
         area = controls.area_control(dataset, row[0])
         end, window = controls.period_controls(dataset, row[1:3])
-        indicator = controls.indicator_control(row[3], indicators, indicator_key, indicator_label) if indicators else None
+        indicator = (
+            controls.indicator_control(row[3], indicators, indicator_key, indicator_label) if indicators else None
+        )
         extra = more(st.container(), dataset, area) if more else {}
     if presenting and indicators:
         presentation.stepper(list(indicators), indicator_key, top[1:3], describe=lambda i: i.label)
@@ -180,6 +217,8 @@ def area_view(title: str, *, indicators: tuple[Indicator, ...] | None = INDICATO
     if data.restricted():
         maracs, bcus, total = (part.frame for part in shielded)
     else:
-        maracs, bcus, total = (data.figures(path, version, population, end, window, g, area)
-                               for g in ("marac", "bcu", data.area_grouping(area)))
+        maracs, bcus, total = (
+            data.figures(path, version, population, end, window, g, area)
+            for g in ("marac", "bcu", data.area_grouping(area))
+        )
     return AreaView(dataset, version, area, end, window, chosen, indicator, maracs, bcus, total, shielded, extra)

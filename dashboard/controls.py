@@ -57,20 +57,24 @@ def area_control(dataset: Dataset, column) -> str:
     members = {a: set(store_data.scoped_codes(dataset, a)) for a in options}
     first = next((i for i, a in enumerate(options) if members[a] & held), 0)
     with column:
-        return st.selectbox("Area", options, index=first, format_func=store_data.area_label, key="area",
-                            bind="query-params")
+        return st.selectbox(
+            "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"
+        )
 
 
 def period_caption(chosen: Period, dataset: Dataset) -> str:
     local = f" Local share not White British: Census {dataset.ethnicity_year}." if dataset.ethnicity_year else ""
     label = chosen.label[0].upper() + chosen.label[1:]
-    return (f"{label}: {chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}. "
-            f"Population base for rates: {dataset.base_label}. "
-            f"Ranges: {dataset.ranges.edition}.{local}")
+    return (
+        f"{label}: {chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}. "
+        f"Population base for rates: {dataset.base_label}. "
+        f"Ranges: {dataset.ranges.edition}.{local}"
+    )
 
 
-def indicator_control(column, options: tuple[Indicator, ...] = INDICATORS, key: str = "indicator",
-                      label: str = "Indicator") -> Indicator:
+def indicator_control(
+    column, options: tuple[Indicator, ...] = INDICATORS, key: str = "indicator", label: str = "Indicator"
+) -> Indicator:
     """One indicator, kept in the URL by its label (e.g. `?indicator=Repeat+rate`), shared by the comparison pages.
 
     A choice carried from a page offering other indicators is dropped rather than shown against the wrong list.

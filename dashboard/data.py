@@ -107,7 +107,11 @@ def period_ends(data: Dataset) -> list[date]:
 def status_line(data: Dataset) -> str:
     """What the figures rest on, for the sidebar: newest quarter held and when data last went in."""
     ends = period_ends(data)
-    parts = [f"Returns held to {quarter_label(quarter_of(ends[0]))} ({len(data.maracs)} MARACs in the registry)"] if ends else []
+    parts = (
+        [f"Returns held to {quarter_label(quarter_of(ends[0]))} ({len(data.maracs)} MARACs in the registry)"]
+        if ends
+        else []
+    )
     if data.last_loaded is not None:
         parts.append(f"last loaded {data.last_loaded.strftime('%d %b %Y %H:%M')} UTC")
     return "; ".join(parts) + "."
@@ -160,8 +164,9 @@ def _scope(data: Dataset, area: str | None) -> Dataset:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def figures(path: str, data_version: str, population: str, end: date, window: str, grouping: str,
-            area: str | None = None) -> pl.DataFrame:
+def figures(
+    path: str, data_version: str, population: str, end: date, window: str, grouping: str, area: str | None = None
+) -> pl.DataFrame:
     """Figures for one grouping, within an area given as 'region:London' or 'pfa:Lancashire'."""
     data = _scope(dataset(path, data_version, population), area)
     return compute(data, period(end, window), grouping)
@@ -188,7 +193,9 @@ def home_area(data: Dataset, code: str) -> str:
     return f"region:{info['region']}"
 
 
-def comparators(path: str, data_version: str, population: str, end: date, window: str, code: str) -> dict[str, pl.DataFrame]:
+def comparators(
+    path: str, data_version: str, population: str, end: date, window: str, code: str
+) -> dict[str, pl.DataFrame]:
     """One MARAC's own row, then its BCU, its region or force area, and all MARACs held.
 
     Each label ends with how many MARACs sent returns to it, e.g. "Central East BCU (2)", or
@@ -197,7 +204,9 @@ def comparators(path: str, data_version: str, population: str, end: date, window
     data = dataset(path, data_version, population)
     info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
     region_area, force_area = f"region:{info['region']}", f"pfa:{info['police_force_area']}"
-    own = figures(path, data_version, population, end, window, "marac", region_area).filter(pl.col("group_code") == code)
+    own = figures(path, data_version, population, end, window, "marac", region_area).filter(
+        pl.col("group_code") == code
+    )
     out = {info["marac_name"]: own}
 
     def labelled(label: str, frame: pl.DataFrame) -> None:
@@ -237,15 +246,19 @@ def restricted() -> bool:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def shielded_area(path: str, data_version: str, population: str, end: date, window: str,
-                  area: str) -> tuple[Suppressed, Suppressed, Suppressed]:
+def shielded_area(
+    path: str, data_version: str, population: str, end: date, window: str, area: str
+) -> tuple[Suppressed, Suppressed, Suppressed]:
     """An area's MARACs, BCUs and total, suppressed together (what leaves the dashboard)."""
-    parts = (figures(path, data_version, population, end, window, g, area) for g in ("marac", "bcu", area_grouping(area)))
+    parts = (
+        figures(path, data_version, population, end, window, g, area) for g in ("marac", "bcu", area_grouping(area))
+    )
     return suppress_area(*parts, small_number_threshold())
 
 
-def shielded_comparators(path: str, data_version: str, population: str, end: date, window: str,
-                         code: str) -> dict[str, tuple[pl.DataFrame, set[str]]]:
+def shielded_comparators(
+    path: str, data_version: str, population: str, end: date, window: str, code: str
+) -> dict[str, tuple[pl.DataFrame, set[str]]]:
     """`comparators`, each with the columns suppression hides in it: the MARAC, its BCU and its area are suppressed
     together across the MARAC's home area; "All MARACs" for its own small counts; published national figures as they are."""
     plain = comparators(path, data_version, population, end, window, code)
@@ -270,8 +283,9 @@ def shielded_comparators(path: str, data_version: str, population: str, end: dat
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def shielded_trend(path: str, data_version: str, population: str, area: str, end: date,
-                   window: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def shielded_trend(
+    path: str, data_version: str, population: str, area: str, end: date, window: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Quarterly MARAC and area series suppressed together (each quarter, and the chosen period's quarters), and
     consistently with the period's figures on the other pages: a MARAC figure they withhold cannot be added back
     up from its quarters here."""
@@ -329,7 +343,9 @@ def map_kinds(data: Dataset, path: str, data_version: str, area: str) -> list[st
 
 
 @st.cache_resource(max_entries=16, show_spinner="Drawing the map…")
-def map_shapes(path: str, data_version: str, population: str, area: str, kind: str) -> tuple[object, list[str], dict[str, str]]:
+def map_shapes(
+    path: str, data_version: str, population: str, area: str, kind: str
+) -> tuple[object, list[str], dict[str, str]]:
     """(shapes with marac_code, name and geometry; names of the area's MARACs not drawn; short labels by code).
 
     Geometry is built once per database version and area, not on every click.
@@ -346,7 +362,9 @@ def map_shapes(path: str, data_version: str, population: str, area: str, kind: s
         registry = set(dataset(path, data_version, population).maracs["marac_code"])
         # the area's MARACs, and cells with no MARAC at all (the City of London) for orientation
         cells = cells.filter(pl.col("marac_code").is_in(codes) | ~pl.col("marac_code").is_in(list(registry)))
-        missing = sorted(members.filter(~pl.col("marac_code").is_in(cells["marac_code"].to_list()))["marac_name"].to_list())
+        missing = sorted(
+            members.filter(~pl.col("marac_code").is_in(cells["marac_code"].to_list()))["marac_name"].to_list()
+        )
         return tile_shapes(cells), missing, labels
     boundaries, marac_areas = _boundaries(path, data_version)
     shapes, missing = boundary_shapes(boundaries, marac_areas, members)
@@ -355,8 +373,11 @@ def map_shapes(path: str, data_version: str, population: str, area: str, kind: s
 
 # ------------------------------------------------------------------------------------------------ trends
 
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def rolling_trend(path: str, data_version: str, population: str, grouping: str, area: str | None = None) -> pl.DataFrame:
+def rolling_trend(
+    path: str, data_version: str, population: str, grouping: str, area: str | None = None
+) -> pl.DataFrame:
     """Each quarter's figures per group with the rolling 12 months to that quarter (`<value>_12m`)."""
     from metrics.rolling import rolling_year
 
@@ -365,8 +386,9 @@ def rolling_trend(path: str, data_version: str, population: str, grouping: str, 
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def shielded_rolling(path: str, data_version: str, population: str, area: str, end: date,
-                     window: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def shielded_rolling(
+    path: str, data_version: str, population: str, area: str, end: date, window: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """MARAC and area series suppressed together, each 12-month figure blank where a count it needs is hidden."""
     from metrics.rolling import rolling_year
 

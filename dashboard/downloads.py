@@ -30,10 +30,26 @@ def slug(*parts: object) -> str:
 def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str) -> None:
     """CSV and XLSX of a table, small numbers suppressed."""
     left, right, _ = st.columns([1, 1, 6])
-    left.download_button("CSV", data=lambda: to_csv(make()), file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
-                         on_click="ignore", icon=":material/download:", help="The table as shown, small numbers suppressed")
-    right.download_button("XLSX", data=lambda: to_xlsx(make()), file_name=f"{stem}.xlsx", mime=XLSX, key=f"{key}_xlsx",
-                          on_click="ignore", icon=":material/download:", help="The table as shown, small numbers suppressed")
+    left.download_button(
+        "CSV",
+        data=lambda: to_csv(make()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+        help="The table as shown, small numbers suppressed",
+    )
+    right.download_button(
+        "XLSX",
+        data=lambda: to_xlsx(make()),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+        help="The table as shown, small numbers suppressed",
+    )
 
 
 def chart_buttons(make: Callable[[], go.Figure], *, key: str, stem: str) -> None:
@@ -41,9 +57,16 @@ def chart_buttons(make: Callable[[], go.Figure], *, key: str, stem: str) -> None
     columns = st.columns([1, 1, 1, 5])
     for column, fmt in zip(columns, IMAGE_TYPES, strict=False):
         scale = PRINT_SCALE if fmt == "png" else 1
-        column.download_button(fmt.upper(), data=_image(make, fmt, scale), file_name=f"{stem}.{fmt}", mime=IMAGE_TYPES[fmt],
-                               key=f"{key}_{fmt}", on_click="ignore", icon=":material/image:",
-                               help="The chart for a board paper (small numbers suppressed)")
+        column.download_button(
+            fmt.upper(),
+            data=_image(make, fmt, scale),
+            file_name=f"{stem}.{fmt}",
+            mime=IMAGE_TYPES[fmt],
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            icon=":material/image:",
+            help="The chart for a board paper (small numbers suppressed)",
+        )
 
 
 def _image(make: Callable[[], go.Figure], fmt: str, scale: int) -> Callable[[], bytes]:

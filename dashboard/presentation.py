@@ -41,9 +41,13 @@ def presenting() -> bool:
 
 def toggle() -> None:
     """The sidebar switch (kept in the URL); in presentation mode the sidebar is hidden, so `exit_button` leaves it."""
-    st.toggle("Presentation mode", key=KEY, bind="query-params",
-              help="For a projected screen: one chart filling the screen, larger type, the choices tucked under a "
-                   "button. Step through indicators with the ← and → keys; Esc leaves presentation mode.")
+    st.toggle(
+        "Presentation mode",
+        key=KEY,
+        bind="query-params",
+        help="For a projected screen: one chart filling the screen, larger type, the choices tucked under a "
+        "button. Step through indicators with the ← and → keys; Esc leaves presentation mode.",
+    )
 
 
 def _leave() -> None:
@@ -69,8 +73,14 @@ def apply() -> None:
 
 
 def exit_button(column: Any) -> None:
-    column.button("Leave presentation mode", on_click=_leave, shortcut="Esc", icon=":material/close_fullscreen:",
-                  key="leave_presentation", help="Back to the full page (Esc)")
+    column.button(
+        "Leave presentation mode",
+        on_click=_leave,
+        shortcut="Esc",
+        icon=":material/close_fullscreen:",
+        key="leave_presentation",
+        help="Back to the full page (Esc)",
+    )
 
 
 def stepper(options: Sequence[Any], key: str, columns: Sequence[Any], describe: Callable[[Any], str] = str) -> None:
@@ -81,10 +91,22 @@ def stepper(options: Sequence[Any], key: str, columns: Sequence[Any], describe: 
     def move(step: int) -> None:
         st.session_state[key] = options[(index + step) % len(options)]
 
-    columns[0].button("← Previous", on_click=move, args=(-1,), shortcut="Left", key=f"{key}_previous",
-                      help=f"{describe(options[(index - 1) % len(options)])} (← key)")
-    columns[1].button("Next →", on_click=move, args=(1,), shortcut="Right", key=f"{key}_next",
-                      help=f"{describe(options[(index + 1) % len(options)])} (→ key)")
+    columns[0].button(
+        "← Previous",
+        on_click=move,
+        args=(-1,),
+        shortcut="Left",
+        key=f"{key}_previous",
+        help=f"{describe(options[(index - 1) % len(options)])} (← key)",
+    )
+    columns[1].button(
+        "Next →",
+        on_click=move,
+        args=(1,),
+        shortcut="Right",
+        key=f"{key}_next",
+        help=f"{describe(options[(index + 1) % len(options)])} (→ key)",
+    )
 
 
 def screen_figure(fig: go.Figure) -> go.Figure:
@@ -101,21 +123,35 @@ def screen_figure(fig: go.Figure) -> go.Figure:
         base = fig.layout.template.layout.font.size
     margin = fig.layout.margin
     top, bottom = (margin.t or 120), (margin.b or 90)
-    rows = max((len(trace.y) for trace in fig.data if trace.type == "bar" and trace.orientation == "h" and trace.y is not None),
-               default=0)
+    rows = max(
+        (
+            len(trace.y)
+            for trace in fig.data
+            if trace.type == "bar" and trace.orientation == "h" and trace.y is not None
+        ),
+        default=0,
+    )
     if rows and fig.layout.yaxis.categoryarray:
         rows = len(fig.layout.yaxis.categoryarray)
     size = base * FONT_SCALE
     if rows:
         size = min(size, (SCREEN_HEIGHT - top * FONT_SCALE - bottom) / rows * 0.8)
     factor = max(size, base) / base
-    title = fig.layout.template.layout.title.font.size if fig.layout.template and fig.layout.template.layout.title else None
-    scaled.update_layout(height=SCREEN_HEIGHT, font=dict(size=round(base * factor)),
-                         title=dict(font=dict(size=round((title or 18) * FONT_SCALE))),
-                         margin=dict(l=round((margin.l or 70) * factor), r=margin.r, t=round(top * FONT_SCALE),
-                                     b=round(bottom * factor)))
+    title = (
+        fig.layout.template.layout.title.font.size if fig.layout.template and fig.layout.template.layout.title else None
+    )
+    scaled.update_layout(
+        height=SCREEN_HEIGHT,
+        font=dict(size=round(base * factor)),
+        title=dict(font=dict(size=round((title or 18) * FONT_SCALE))),
+        margin=dict(
+            l=round((margin.l or 70) * factor), r=margin.r, t=round(top * FONT_SCALE), b=round(bottom * factor)
+        ),
+    )
     if rows:
-        scaled.update_yaxes(dtick=1)  # every row keeps its name: Plotly would drop every other one when they are this close
+        scaled.update_yaxes(
+            dtick=1
+        )  # every row keeps its name: Plotly would drop every other one when they are this close
     for trace in scaled.data:  # text a trace sizes itself (the map's labels) grows with the rest
         font = getattr(trace, "textfont", None)
         if font is not None and isinstance(font.size, int | float):

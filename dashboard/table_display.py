@@ -22,7 +22,9 @@ def matrix_config(table: pd.DataFrame, header: str) -> dict[str, object]:
     config: dict[str, object] = {header: st.column_config.TextColumn(header, width=180, pinned=True)}
     for column in table.columns:
         if column.endswith("%") and column != LOCAL_HEADER:
-            config[column] = st.column_config.Column(column, help=VERDICT_HELP.replace("'(could be chance)'", "'?'"), width=150)
+            config[column] = st.column_config.Column(
+                column, help=VERDICT_HELP.replace("'(could be chance)'", "'?'"), width=150
+            )
     return config
 
 

@@ -61,12 +61,23 @@ FORMATS: dict[str, tuple[str, frozenset[str]]] = {
     ".zip": ("a zipped shapefile", frozenset({"ESRI Shapefile"})),
 }
 SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg")
-EXPECTED_FILE = ("a GeoJSON (.geojson or .json), GeoPackage (.gpkg) or shapefile (.shp with its .shx, .dbf and .prj "
-                 "beside it, or all of them in a .zip)")
+EXPECTED_FILE = (
+    "a GeoJSON (.geojson or .json), GeoPackage (.gpkg) or shapefile (.shp with its .shx, .dbf and .prj "
+    "beside it, or all of them in a .zip)"
+)
 EXPECTED_CODES = "a column of ONS local authority codes such as E09000012 (e.g. LAD22CD or gss_code)"
 EXPECTED_CRS = "a coordinate reference system in the file, or a .prj file beside a shapefile (e.g. British National Grid, EPSG:27700)"
 POLYGONAL = ("Polygon", "MultiPolygon")
-_READ_ERRORS = (DataSourceError, DataLayerError, FeatureError, FieldError, GeometryError, CRSError, OSError, zipfile.BadZipFile)
+_READ_ERRORS = (
+    DataSourceError,
+    DataLayerError,
+    FeatureError,
+    FieldError,
+    GeometryError,
+    CRSError,
+    OSError,
+    zipfile.BadZipFile,
+)
 _EXAMPLES = 3  # codes quoted in a warning about many features
 _NAMED = 10  # repaired shapes named one by one
 
@@ -93,8 +104,9 @@ class _Layer:
     geometry_type: str | None
 
 
-def read_boundary_file(path: Path, area_codes: dict[str, str], *,
-                       layer: str | None = None) -> tuple[geopandas.GeoDataFrame | None, ValidationReport]:
+def read_boundary_file(
+    path: Path, area_codes: dict[str, str], *, layer: str | None = None
+) -> tuple[geopandas.GeoDataFrame | None, ValidationReport]:
     """Shapes for the known local authority codes in a boundary file, in EPSG:4326, and what was found.
 
     `area_codes` maps ONS code -> name (the reference `area` table). The frame has one row per
@@ -125,9 +137,11 @@ def _read(path: Path, area_codes: dict[str, str], layer: str | None) -> _Reading
 
 def _refuser(report: ValidationReport, source: str) -> Callable[[list[Problem]], _Reading]:
     """Refusing: the problems so far go into the report, and no shapes come back."""
+
     def refuse(problems: list[Problem]) -> _Reading:
         report.problems.extend(problems)
         return _Reading(None, report, source)
+
     return refuse
 
 
@@ -139,7 +153,9 @@ def _check_file(path: Path) -> Problem | None:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         said = f'the file name ends in "{path.suffix}"' if path.suffix else "the file name has no extension"
-        return problem("not-a-boundary-file", file, f"{said}, which is not a boundary file type read here", expected=EXPECTED_FILE)
+        return problem(
+            "not-a-boundary-file", file, f"{said}, which is not a boundary file type read here", expected=EXPECTED_FILE
+        )
     size = sum(p.stat().st_size for p in _parts(path))
     what = "file"
     if suffix == ".zip":
@@ -147,13 +163,19 @@ def _check_file(path: Path) -> Problem | None:
             with zipfile.ZipFile(path) as archive:
                 unpacked = sum(i.file_size for i in archive.infolist())
         except (zipfile.BadZipFile, OSError):
-            return problem("not-a-boundary-file", file, "the file is not a readable zip archive", expected=EXPECTED_FILE)
+            return problem(
+                "not-a-boundary-file", file, "the file is not a readable zip archive", expected=EXPECTED_FILE
+            )
         if unpacked > size:
             size, what = unpacked, "zip's content"
     if size > MAX_FILE_BYTES:
-        return problem("boundary-file-too-large", file, f"the {what} is {size / 1_048_576:.1f} MB",
-                       expected=f"a boundary file of at most {MAX_FILE_BYTES // 1_048_576} MB "
-                                "(all UK local authorities, generalised, are 1-10 MB)")
+        return problem(
+            "boundary-file-too-large",
+            file,
+            f"the {what} is {size / 1_048_576:.1f} MB",
+            expected=f"a boundary file of at most {MAX_FILE_BYTES // 1_048_576} MB "
+            "(all UK local authorities, generalised, are 1-10 MB)",
+        )
     return None
 
 
@@ -161,7 +183,10 @@ def _parts(path: Path) -> list[Path]:
     """The file and, for a shapefile, the files beside it that belong to it."""
     if path.suffix.lower() != ".shp":
         return [path]
-    beside = (next((p for p in (path.with_suffix(s), path.with_suffix(s.upper())) if p.is_file()), None) for s in SHAPEFILE_PARTS)
+    beside = (
+        next((p for p in (path.with_suffix(s), path.with_suffix(s.upper())) if p.is_file()), None)
+        for s in SHAPEFILE_PARTS
+    )
     return [path, *(p for p in beside if p is not None)]
 
 
@@ -169,26 +194,38 @@ def _layers(path: Path) -> list[_Layer] | Problem:
     """Every layer in the file (each shapefile in a zip is one), or why the file cannot be opened."""
     suffix = path.suffix.lower()
     kind, drivers = FORMATS[suffix]
-    unreadable = problem("not-a-boundary-file", path.name, f"the file could not be read as {kind}", expected=EXPECTED_FILE)
+    unreadable = problem(
+        "not-a-boundary-file", path.name, f"the file could not be read as {kind}", expected=EXPECTED_FILE
+    )
     try:
         if suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
-                members = [n for n in archive.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX/")]
+                members = [
+                    n for n in archive.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX/")
+                ]
             if not members:
-                return problem("not-a-boundary-file", path.name, "the zip holds no shapefile (.shp)", expected=EXPECTED_FILE)
+                return problem(
+                    "not-a-boundary-file", path.name, "the zip holds no shapefile (.shp)", expected=EXPECTED_FILE
+                )
             sources = [(PurePosixPath(m).stem, f"/vsizip/{path.resolve()}/{m}") for m in members]
             layers = [_Layer(name, source, None, _only_layer_type(source)) for name, source in sources]
         else:
-            layers = [_Layer(str(name), str(path), str(name), None if shapes is None else str(shapes))
-                      for name, shapes in pyogrio.list_layers(path)]
+            layers = [
+                _Layer(str(name), str(path), str(name), None if shapes is None else str(shapes))
+                for name, shapes in pyogrio.list_layers(path)
+            ]
         if not layers:
             return unreadable
         driver = pyogrio.read_info(layers[0].source, layer=layers[0].gdal_layer)["driver"]
     except _READ_ERRORS:
         return unreadable
     if driver not in drivers:
-        return problem("not-a-boundary-file", path.name, f"the file could not be read as {kind} (it holds {driver} data)",
-                       expected=EXPECTED_FILE)
+        return problem(
+            "not-a-boundary-file",
+            path.name,
+            f"the file could not be read as {kind} (it holds {driver} data)",
+            expected=EXPECTED_FILE,
+        )
     return layers
 
 
@@ -203,8 +240,12 @@ def _choose_layer(path: Path, layers: list[_Layer], wanted: str | None) -> _Laye
     if wanted is not None:
         match = next((layer for layer in layers if layer.name == wanted), None)
         if match is None:
-            return problem("unknown-layer", path.name, f"the file has no layer called \"{wanted}\"; its layers are {names}",
-                           expected="--layer with one of those names")
+            return problem(
+                "unknown-layer",
+                path.name,
+                f'the file has no layer called "{wanted}"; its layers are {names}',
+                expected="--layer with one of those names",
+            )
         return match
     if len(layers) == 1:
         return layers[0]
@@ -213,11 +254,19 @@ def _choose_layer(path: Path, layers: list[_Layer], wanted: str | None) -> _Laye
         return polygons[0]
     if not polygons:
         kinds = ", ".join(f'"{layer.name}" ({layer.geometry_type or "no shapes"})' for layer in layers)
-        return problem("not-polygons", path.name, f"none of the file's layers holds polygons: {kinds}",
-                       expected="a layer of areas (Polygon or MultiPolygon), not points or lines")
+        return problem(
+            "not-polygons",
+            path.name,
+            f"none of the file's layers holds polygons: {kinds}",
+            expected="a layer of areas (Polygon or MultiPolygon), not points or lines",
+        )
     listed = ", ".join(f'"{layer.name}"' for layer in polygons)
-    return problem("several-layers", path.name, f"the file has {len(polygons)} layers of polygons ({listed}) and no layer "
-                   "was chosen", expected="--layer NAME saying which one holds the local authority boundaries")
+    return problem(
+        "several-layers",
+        path.name,
+        f"the file has {len(polygons)} layers of polygons ({listed}) and no layer was chosen",
+        expected="--layer NAME saying which one holds the local authority boundaries",
+    )
 
 
 def _read_layer(path: Path, layer: _Layer) -> geopandas.GeoDataFrame | Problem:
@@ -225,18 +274,25 @@ def _read_layer(path: Path, layer: _Layer) -> geopandas.GeoDataFrame | Problem:
     try:
         frame = pyogrio.read_dataframe(layer.source, layer=layer.gdal_layer)
     except _READ_ERRORS:
-        return problem("not-a-boundary-file", path.name, f"the file could not be read as {kind}", expected=EXPECTED_FILE)
+        return problem(
+            "not-a-boundary-file", path.name, f"the file could not be read as {kind}", expected=EXPECTED_FILE
+        )
     if not isinstance(frame, geopandas.GeoDataFrame):  # a table without shapes
-        return problem("not-polygons", path.name, f'layer "{layer.name}" holds no shapes',
-                       expected="a layer of areas (Polygon or MultiPolygon)")
+        return problem(
+            "not-polygons",
+            path.name,
+            f'layer "{layer.name}" holds no shapes',
+            expected="a layer of areas (Polygon or MultiPolygon)",
+        )
     return frame.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- checking the shapes
 
 
-def _shapes(frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[str, str], report: ValidationReport,
-            source: str) -> _Reading:
+def _shapes(
+    frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[str, str], report: ValidationReport, source: str
+) -> _Reading:
     """Check a layer and turn its known codes' features into one valid shape per code, in EPSG:4326."""
     refuse = _refuser(report, source)
     code_column, problems = _layer_problems(frame, path, area_codes)
@@ -252,15 +308,36 @@ def _shapes(frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[str, str
     try:
         kept = (kept if kept.crs is not None else kept.set_crs(WGS84)).to_crs(WGS84)
     except (ProjError, ProjCRSError) as exc:
-        return refuse([*problems, problem("unusable-crs", path.name, f"the coordinates could not be converted from "
-                                          f"{kept.crs.name} to longitude/latitude ({exc})", expected=EXPECTED_CRS)])
+        return refuse(
+            [
+                *problems,
+                problem(
+                    "unusable-crs",
+                    path.name,
+                    f"the coordinates could not be converted from {kept.crs.name} to longitude/latitude ({exc})",
+                    expected=EXPECTED_CRS,
+                ),
+            ]
+        )
     kept["geometry"] = shapely.force_2d(kept.geometry.values)
     repaired, found = _repair(kept, path.name, code_column, area_codes)
-    problems.extend(p for p in (found, _duplicates(kept, path.name, code_column), _misplaced(kept, path.name, code_column))
-                    if p is not None)
-    problems.extend(problem("empty-geometry", path.name, "this local authority's shape has no area once repaired",
-                            row=int(i) + 1, column=code_column, value=kept.at[i, "area_code"], expected="a Polygon or MultiPolygon")
-                    for i in kept.index[kept.geometry.is_empty])
+    problems.extend(
+        p
+        for p in (found, _duplicates(kept, path.name, code_column), _misplaced(kept, path.name, code_column))
+        if p is not None
+    )
+    problems.extend(
+        problem(
+            "empty-geometry",
+            path.name,
+            "this local authority's shape has no area once repaired",
+            row=int(i) + 1,
+            column=code_column,
+            value=kept.at[i, "area_code"],
+            expected="a Polygon or MultiPolygon",
+        )
+        for i in kept.index[kept.geometry.is_empty]
+    )
     if any(p.severity == "error" for p in problems):
         return refuse(problems)
     result = _one_per_code(kept, _name_column(frame, code_column), area_codes)
@@ -269,7 +346,9 @@ def _shapes(frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[str, str
     return _Reading(result, report, source, repaired=repaired, skipped=int((~known).sum()))
 
 
-def _layer_problems(frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[str, str]) -> tuple[str | None, list[Problem]]:
+def _layer_problems(
+    frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[str, str]
+) -> tuple[str | None, list[Problem]]:
     """The code column (None if the layer is refused) and what is wrong with the layer as a whole."""
     if frame.empty:
         return None, [problem("no-area-codes", path.name, "the file holds no features", expected=EXPECTED_CODES)]
@@ -280,12 +359,23 @@ def _layer_problems(frame: geopandas.GeoDataFrame, path: Path, area_codes: dict[
     return (None if any(p.severity == "error" for p in problems) else code_column), problems
 
 
-def _feature_problems(frame: geopandas.GeoDataFrame, codes: pd.Series, known: pd.Series, file: str,
-                      column: str) -> list[Problem]:
+def _feature_problems(
+    frame: geopandas.GeoDataFrame, codes: pd.Series, known: pd.Series, file: str, column: str
+) -> list[Problem]:
     """A known code without a shape is an error (its MARAC would vanish from the map); unknown codes are skipped."""
     empty = frame.geometry.isna() | frame.geometry.is_empty
-    problems = [problem("empty-geometry", file, "this local authority's feature has no shape", row=int(i) + 1, column=column,
-                        value=codes[i], expected="a Polygon or MultiPolygon") for i in frame.index[known & empty]]
+    problems = [
+        problem(
+            "empty-geometry",
+            file,
+            "this local authority's feature has no shape",
+            row=int(i) + 1,
+            column=column,
+            value=codes[i],
+            expected="a Polygon or MultiPolygon",
+        )
+        for i in frame.index[known & empty]
+    ]
     skipped = _skipped(frame[column], known, file, column)
     return problems + ([skipped] if skipped else [])
 
@@ -304,11 +394,16 @@ def _misplaced(kept: geopandas.GeoDataFrame, file: str, column: str) -> Problem 
         return None
     first = away.to_numpy().nonzero()[0][0]
     point = middles.iloc[first]
-    return problem("outside-england-wales", file,
-                   f"{int(away.sum())} of {len(kept)} shape(s) lie outside England and Wales once converted to longitude/"
-                   f"latitude, e.g. {kept['area_code'].iloc[first]} at {point.x:.4f}, {point.y:.4f}",
-                   row=int(kept.index[first]) + 1, column=column, value=str(kept["area_code"].iloc[first]),
-                   expected="the file's own coordinate system (is its .prj or CRS right?)")
+    return problem(
+        "outside-england-wales",
+        file,
+        f"{int(away.sum())} of {len(kept)} shape(s) lie outside England and Wales once converted to longitude/"
+        f"latitude, e.g. {kept['area_code'].iloc[first]} at {point.x:.4f}, {point.y:.4f}",
+        row=int(kept.index[first]) + 1,
+        column=column,
+        value=str(kept["area_code"].iloc[first]),
+        expected="the file's own coordinate system (is its .prj or CRS right?)",
+    )
 
 
 def _not_polygons(frame: geopandas.GeoDataFrame, file: str) -> Problem | None:
@@ -319,8 +414,13 @@ def _not_polygons(frame: geopandas.GeoDataFrame, file: str) -> Problem | None:
         return None
     first = int(bad.to_numpy().nonzero()[0][0])
     found = ", ".join(sorted(kinds[bad].unique()))
-    return problem("not-polygons", file, f"{int(bad.sum())} of {len(frame)} shape(s) are not polygons ({found})", row=first + 1,
-                   expected="areas (Polygon or MultiPolygon), not points or lines")
+    return problem(
+        "not-polygons",
+        file,
+        f"{int(bad.sum())} of {len(frame)} shape(s) are not polygons ({found})",
+        row=first + 1,
+        expected="areas (Polygon or MultiPolygon), not points or lines",
+    )
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -341,8 +441,12 @@ def _code_column(frame: geopandas.GeoDataFrame, area_codes: dict[str, str], file
     if best is not None:
         return best
     seen = ", ".join(f'"{c}"' for c in columns) if columns else "none"
-    return problem("no-area-codes", file, f"no column holds an England or Wales local authority code; the columns are {seen}",
-                   expected=EXPECTED_CODES)
+    return problem(
+        "no-area-codes",
+        file,
+        f"no column holds an England or Wales local authority code; the columns are {seen}",
+        expected=EXPECTED_CODES,
+    )
 
 
 def _name_column(frame: geopandas.GeoDataFrame, code_column: str) -> str | None:
@@ -364,13 +468,24 @@ def _crs_problem(frame: geopandas.GeoDataFrame, path: Path) -> Problem | None:
     if frame.crs is not None and not (frame.crs.is_geographic and outside.any()):
         return None
     if not outside.any():
-        return problem("crs-assumed", path.name, "the file does not say which coordinate reference system it uses; every "
-                       "coordinate is a possible longitude/latitude, so WGS84 (EPSG:4326) was assumed", expected=EXPECTED_CRS)
+        return problem(
+            "crs-assumed",
+            path.name,
+            "the file does not say which coordinate reference system it uses; every "
+            "coordinate is a possible longitude/latitude, so WGS84 (EPSG:4326) was assumed",
+            expected=EXPECTED_CRS,
+        )
     at = int(outside.nonzero()[0][0])
     x, y = coords[at]
     row = int(shapes.index[index[at]]) + 1
-    return problem("no-crs", path.name, f"coordinates such as ({x:.10g}, {y:.10g}) are not longitude/latitude, and the file "
-                   "does not say which coordinate reference system they are in", row=row, expected=EXPECTED_CRS)
+    return problem(
+        "no-crs",
+        path.name,
+        f"coordinates such as ({x:.10g}, {y:.10g}) are not longitude/latitude, and the file "
+        "does not say which coordinate reference system they are in",
+        row=row,
+        expected=EXPECTED_CRS,
+    )
 
 
 def _examples(values: list[str]) -> str:
@@ -384,12 +499,19 @@ def _skipped(raw: pd.Series, known: pd.Series, file: str, column: str) -> Proble
         return None
     values = [(str(v).strip() or "(blank)") if pd.notna(v) else "(blank)" for v in raw[~known]]
     distinct = list(dict.fromkeys(values))
-    return problem("unknown-area-codes", file, f"{len(values)} feature(s) skipped: their codes are not England or Wales local "
-                   f"authorities in the reference list (e.g. {_examples(distinct)})", column=column,
-                   expected="ONS local authority codes as in data/reference/areas.csv")
+    return problem(
+        "unknown-area-codes",
+        file,
+        f"{len(values)} feature(s) skipped: their codes are not England or Wales local "
+        f"authorities in the reference list (e.g. {_examples(distinct)})",
+        column=column,
+        expected="ONS local authority codes as in data/reference/areas.csv",
+    )
 
 
-def _repair(kept: geopandas.GeoDataFrame, file: str, column: str, area_codes: dict[str, str]) -> tuple[int, Problem | None]:
+def _repair(
+    kept: geopandas.GeoDataFrame, file: str, column: str, area_codes: dict[str, str]
+) -> tuple[int, Problem | None]:
     """Make invalid shapes valid (their polygonal parts), so areas and overlays work; one warning names them."""
     invalid = ~kept.geometry.is_valid
     if not invalid.any():
@@ -400,8 +522,12 @@ def _repair(kept: geopandas.GeoDataFrame, file: str, column: str, area_codes: di
         named.append(f"{kept.at[i, 'area_code']} {area_codes[kept.at[i, 'area_code']]} (row {i + 1}: {reason})")
         kept.at[i, "geometry"] = _polygonal(shapely.make_valid(kept.geometry[i]))
     listed = "; ".join(named[:_NAMED]) + (f"; and {len(named) - _NAMED} more" if len(named) > _NAMED else "")
-    return len(named), problem("invalid-geometry-repaired", file, f"{len(named)} shape(s) were not valid and were repaired "
-                               f"(shapely make_valid, polygonal parts kept): {listed}", column=column)
+    return len(named), problem(
+        "invalid-geometry-repaired",
+        file,
+        f"{len(named)} shape(s) were not valid and were repaired (shapely make_valid, polygonal parts kept): {listed}",
+        column=column,
+    )
 
 
 def _polygonal(shape: shapely.Geometry) -> shapely.Geometry:
@@ -418,23 +544,39 @@ def _duplicates(kept: geopandas.GeoDataFrame, file: str, column: str) -> Problem
     repeated = [code for code in dict.fromkeys(kept["area_code"]) if counts[code] > 1]
     if not repeated:
         return None
-    listed = [f"{code} (rows {', '.join(str(i + 1) for i in kept.index[kept['area_code'] == code])})" for code in repeated]
-    return problem("duplicate-area-code", file, f"{len(repeated)} local authority code(s) appear in more than one feature and "
-                   f"their shapes were joined into one: {_examples(listed)}", column=column)
+    listed = [
+        f"{code} (rows {', '.join(str(i + 1) for i in kept.index[kept['area_code'] == code])})" for code in repeated
+    ]
+    return problem(
+        "duplicate-area-code",
+        file,
+        f"{len(repeated)} local authority code(s) appear in more than one feature and "
+        f"their shapes were joined into one: {_examples(listed)}",
+        column=column,
+    )
 
 
-def _one_per_code(kept: geopandas.GeoDataFrame, name_column: str | None, area_codes: dict[str, str]) -> geopandas.GeoDataFrame:
+def _one_per_code(
+    kept: geopandas.GeoDataFrame, name_column: str | None, area_codes: dict[str, str]
+) -> geopandas.GeoDataFrame:
     """One row per code, sorted, named from the file where it names them, else from the reference table."""
     codes = kept["area_code"].astype(str)
-    names = kept[name_column].astype("string").str.strip() if name_column else pd.Series(pd.NA, index=kept.index, dtype="string")
+    names = (
+        kept[name_column].astype("string").str.strip()
+        if name_column
+        else pd.Series(pd.NA, index=kept.index, dtype="string")
+    )
     names = names.mask(names == "").fillna(codes.map(area_codes)).astype(str)
     shapes = pd.Series(kept.geometry.values, index=kept.index, dtype=object)
     for code in codes[codes.duplicated()].unique():  # the few codes drawn as several features
         parts = codes == code
         shapes[parts.idxmax()] = _polygonal(shapely.union_all(kept.geometry[parts].values))
     first = ~codes.duplicated()
-    frame = geopandas.GeoDataFrame({"area_code": codes[first].to_numpy(), "area_name": names[first].to_numpy()},
-                                   geometry=list(shapes[first]), crs=WGS84)
+    frame = geopandas.GeoDataFrame(
+        {"area_code": codes[first].to_numpy(), "area_name": names[first].to_numpy()},
+        geometry=list(shapes[first]),
+        crs=WGS84,
+    )
     return frame.sort_values("area_code", ignore_index=True)
 
 
@@ -468,13 +610,16 @@ def load_boundaries(db_path: Path, path: Path, *, who: str | None = None, layer:
     """
     db_path = Path(db_path)
     if not db_path.exists():
-        raise FileNotFoundError(f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`")
+        raise FileNotFoundError(
+            f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`"
+        )
     with store.writing(db_path) as conn:
         return load_boundaries_into(conn, Path(path), who=who, layer=layer)
 
 
-def load_boundaries_into(conn: duckdb.DuckDBPyConnection, path: Path, *, who: str | None = None,
-                         layer: str | None = None) -> BoundaryLoad:
+def load_boundaries_into(
+    conn: duckdb.DuckDBPyConnection, path: Path, *, who: str | None = None, layer: str | None = None
+) -> BoundaryLoad:
     """The load itself, on a connection from `store.writing`; one transaction, one load-log row."""
     started, who = _now(), who or getpass.getuser()
     reading = _read(path, _area_codes(conn), layer)
@@ -483,7 +628,9 @@ def load_boundaries_into(conn: duckdb.DuckDBPyConnection, path: Path, *, who: st
     result = BoundaryLoad(path.name, "refused", report, repaired=reading.repaired, skipped=reading.skipped)
     if reading.frame is None:
         errors = report.errors
-        result.load_id = _log(conn, report, started, "refused", f"refused: {len(errors)} error(s); first: {errors[0].line()}", who)
+        result.load_id = _log(
+            conn, report, started, "refused", f"refused: {len(errors)} error(s); first: {errors[0].line()}", who
+        )
         return result
     earlier = _current_load_of(conn, report.sha256, reading.source)
     if earlier is not None:
@@ -498,9 +645,15 @@ def load_boundaries_into(conn: duckdb.DuckDBPyConnection, path: Path, *, who: st
         conn.commit()
     except duckdb.Error as exc:  # a storage fault: recorded, nothing of the file kept
         _rollback(conn)
-        report.problems.append(problem("load-failed", path.name, f"the file passed every check but could not be stored "
-                                       f"({type(exc).__name__}: {exc}); nothing from it was loaded",
-                                       expected="a successful load; please report this"))
+        report.problems.append(
+            problem(
+                "load-failed",
+                path.name,
+                f"the file passed every check but could not be stored "
+                f"({type(exc).__name__}: {exc}); nothing from it was loaded",
+                expected="a successful load; please report this",
+            )
+        )
         result.load_id = _log(conn, report, started, "refused", f"refused: {report.errors[-1].line()}", who)
         return result
     except BaseException:
@@ -510,26 +663,35 @@ def load_boundaries_into(conn: duckdb.DuckDBPyConnection, path: Path, *, who: st
     return result
 
 
-def _store(conn: duckdb.DuckDBPyConnection, reading: _Reading, report: ValidationReport, started: datetime,
-           who: str) -> tuple[int, int]:
+def _store(
+    conn: duckdb.DuckDBPyConnection, reading: _Reading, report: ValidationReport, started: datetime, who: str
+) -> tuple[int, int]:
     """Supersede the current shapes of the file's codes and insert its own; returns (load id, replaced)."""
     frame = reading.frame
     assert frame is not None
     conn.execute(SCHEMA)
     load_id = _next_id(conn)
-    incoming = pa.table({
-        "area_code": pa.array(frame["area_code"].tolist(), pa.string()),
-        "area_name": pa.array(frame["area_name"].tolist(), pa.string()),
-        "geometry": pa.array(shapely.to_wkb(frame.geometry.values).tolist(), pa.binary()),
-    })
+    incoming = pa.table(
+        {
+            "area_code": pa.array(frame["area_code"].tolist(), pa.string()),
+            "area_name": pa.array(frame["area_name"].tolist(), pa.string()),
+            "geometry": pa.array(shapely.to_wkb(frame.geometry.values).tolist(), pa.binary()),
+        }
+    )
     conn.register("incoming_boundaries", incoming)
     try:
-        replaced = int(conn.execute(
-            "UPDATE boundary SET superseded_by = ? WHERE superseded_by IS NULL "
-            "AND area_code IN (SELECT area_code FROM incoming_boundaries)", [load_id]).fetchall()[0][0])
-        conn.execute("INSERT INTO boundary (area_code, area_name, geometry, source_file, sha256, load_id) "
-                     "SELECT area_code, area_name, geometry, ?, ?, ? FROM incoming_boundaries",
-                     [reading.source, report.sha256, load_id])
+        replaced = int(
+            conn.execute(
+                "UPDATE boundary SET superseded_by = ? WHERE superseded_by IS NULL "
+                "AND area_code IN (SELECT area_code FROM incoming_boundaries)",
+                [load_id],
+            ).fetchall()[0][0]
+        )
+        conn.execute(
+            "INSERT INTO boundary (area_code, area_name, geometry, source_file, sha256, load_id) "
+            "SELECT area_code, area_name, geometry, ?, ?, ? FROM incoming_boundaries",
+            [reading.source, report.sha256, load_id],
+        )
     finally:
         conn.unregister("incoming_boundaries")
     message = f"loaded {len(frame)} local authority boundaries"
@@ -557,15 +719,35 @@ def _next_id(conn: duckdb.DuckDBPyConnection) -> int:
     return int(conn.execute("SELECT nextval('load_id_seq')").fetchall()[0][0])
 
 
-def _log(conn: duckdb.DuckDBPyConnection, report: ValidationReport, started: datetime, outcome: str, message: str, who: str,
-         *, load_id: int | None = None, replaced: int = 0) -> int:
+def _log(
+    conn: duckdb.DuckDBPyConnection,
+    report: ValidationReport,
+    started: datetime,
+    outcome: str,
+    message: str,
+    who: str,
+    *,
+    load_id: int | None = None,
+    replaced: int = 0,
+) -> int:
     """One load_log row per attempt, as returns have; boundaries use outcome "boundaries" when loaded."""
     load_id = load_id if load_id is not None else _next_id(conn)
     conn.execute(
         "INSERT INTO load_log (load_id, file_name, sha256, rows, started_at, finished_at, outcome, message, problems, "
         "loaded_by, rows_superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, report.file, report.sha256, report.rows, started, _now(), outcome, message,
-         json.dumps([p.model_dump(mode="json") for p in report.problems]), who, replaced],
+        [
+            load_id,
+            report.file,
+            report.sha256,
+            report.rows,
+            started,
+            _now(),
+            outcome,
+            message,
+            json.dumps([p.model_dump(mode="json") for p in report.problems]),
+            who,
+            replaced,
+        ],
     )
     return load_id
 
@@ -599,7 +781,9 @@ def _current_load_of(conn: duckdb.DuckDBPyConnection, sha256: str | None, source
         return None
     found = conn.execute(
         "SELECT load_id, count(*), bool_and(superseded_by IS NULL) FROM boundary WHERE sha256 = ? AND source_file = ? "
-        "GROUP BY load_id ORDER BY load_id DESC LIMIT 1", [sha256, source]).fetchall()
+        "GROUP BY load_id ORDER BY load_id DESC LIMIT 1",
+        [sha256, source],
+    ).fetchall()
     if not found or not found[0][2]:
         return None
     return int(found[0][0]), int(found[0][1])
@@ -615,13 +799,21 @@ def read_boundaries(db_path: Path) -> geopandas.GeoDataFrame:
     """
     conn = store.open_read_only(Path(db_path))
     try:
-        rows = conn.execute("SELECT area_code, area_name, geometry FROM boundary WHERE superseded_by IS NULL "
-                            "ORDER BY area_code").fetchall() if _has_table(conn) else []
+        rows = (
+            conn.execute(
+                "SELECT area_code, area_name, geometry FROM boundary WHERE superseded_by IS NULL ORDER BY area_code"
+            ).fetchall()
+            if _has_table(conn)
+            else []
+        )
     finally:
         conn.close()
     codes, names, shapes = zip(*rows, strict=True) if rows else ((), (), ())
-    return geopandas.GeoDataFrame({"area_code": pd.Series(codes, dtype=str), "area_name": pd.Series(names, dtype=str)},
-                                  geometry=shapely.from_wkb(list(shapes)), crs=WGS84)
+    return geopandas.GeoDataFrame(
+        {"area_code": pd.Series(codes, dtype=str), "area_name": pd.Series(names, dtype=str)},
+        geometry=shapely.from_wkb(list(shapes)),
+        crs=WGS84,
+    )
 
 
 @dataclass
@@ -650,7 +842,8 @@ def boundary_status(db_path: Path) -> BoundaryStatus:
             return BoundaryStatus()
         sources = conn.execute(
             "SELECT b.source_file, b.load_id, l.finished_at, l.loaded_by, count(*) FROM boundary b JOIN load_log l USING (load_id) "
-            "WHERE b.superseded_by IS NULL GROUP BY ALL ORDER BY b.load_id").fetchall()
+            "WHERE b.superseded_by IS NULL GROUP BY ALL ORDER BY b.load_id"
+        ).fetchall()
         (superseded,) = conn.execute("SELECT count(*) FROM boundary WHERE superseded_by IS NOT NULL").fetchall()[0]
     finally:
         conn.close()

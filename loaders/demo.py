@@ -34,8 +34,18 @@ _YEAR_FACTOR = {2018: 0.785, 2019: 0.80, 2020: 1.0, 2021: 1.03, 2022: 1.05, 2023
 _SEASON = {4: 1.0, 7: 1.03, 10: 0.98, 1: 0.99}
 #: how the remaining referrals split between partner agencies (before a little jitter)
 _PARTNER_WEIGHTS = {
-    "childrens_social_care": 12, "adult_social_care": 4, "primary_care": 3, "secondary_care": 5, "mental_health": 5,
-    "substance_misuse": 2, "probation": 4, "voluntary_sector": 8, "mash": 8, "education": 2, "housing": 5, "other": 4,
+    "childrens_social_care": 12,
+    "adult_social_care": 4,
+    "primary_care": 3,
+    "secondary_care": 5,
+    "mental_health": 5,
+    "substance_misuse": 2,
+    "probation": 4,
+    "voluntary_sector": 8,
+    "mash": 8,
+    "education": 2,
+    "housing": 5,
+    "other": 4,
 }
 
 
@@ -63,9 +73,9 @@ def _tiers(rng: random.Random, codes: list[str], tiers: list[tuple[int, float, f
     rng.shuffle(order)
     out: dict[str, float] = {}
     for count, low, high in tiers:
-        for code in order[len(out): len(out) + count]:
+        for code in order[len(out) : len(out) + count]:
             out[code] = rng.uniform(low, high)
-    for code in order[len(out):]:  # any left take the last tier
+    for code in order[len(out) :]:  # any left take the last tier
         out[code] = rng.uniform(tiers[-1][1], tiers[-1][2])
     return out
 
@@ -83,13 +93,23 @@ def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
     london = [r for r in maracs.iter_rows(named=True) if r["region"] == "London"]
     others = [r for r in maracs.iter_rows(named=True) if r["region"] != "London"]
     lc, oc = [r["marac_code"] for r in london], [r["marac_code"] for r in others]
-    volume = _tiers(rng, lc, [(3, 0.62, 0.76), (5, 0.84, 0.97), (24, 1.08, 1.60)]) | _tiers(rng, oc, [(2, 0.66, 0.77), (3, 0.83, 0.97), (5, 1.04, 1.35)])
-    repeat = _tiers(rng, lc, [(20, 0.15, 0.25), (9, 0.29, 0.39), (3, 0.41, 0.46)]) | _tiers(rng, oc, [(4, 0.20, 0.27), (5, 0.29, 0.38), (1, 0.42, 0.44)])
+    volume = _tiers(rng, lc, [(3, 0.62, 0.76), (5, 0.84, 0.97), (24, 1.08, 1.60)]) | _tiers(
+        rng, oc, [(2, 0.66, 0.77), (3, 0.83, 0.97), (5, 1.04, 1.35)]
+    )
+    repeat = _tiers(rng, lc, [(20, 0.15, 0.25), (9, 0.29, 0.39), (3, 0.41, 0.46)]) | _tiers(
+        rng, oc, [(4, 0.20, 0.27), (5, 0.29, 0.38), (1, 0.42, 0.44)]
+    )
     idva_top = set(sorted(lc, key=lambda c: rng.random())[:8])
     police_lancs = _tiers(rng, oc, [(1, 0.55, 0.59), (6, 0.69, 0.745), (3, 0.765, 0.82)])
-    lgbt = _tiers(rng, lc, [(16, 0.008, 0.022), (16, 0.027, 0.05)]) | _tiers(rng, oc, [(8, 0.006, 0.02), (2, 0.026, 0.032)])
-    disabled = _tiers(rng, lc, [(1, 0.20, 0.23), (31, 0.05, 0.15)]) | _tiers(rng, oc, [(1, 0.20, 0.22), (9, 0.06, 0.16)])
-    male = _tiers(rng, lc, [(3, 0.03, 0.045), (5, 0.11, 0.14), (24, 0.055, 0.095)]) | _tiers(rng, oc, [(1, 0.035, 0.045), (1, 0.105, 0.12), (8, 0.055, 0.08)])
+    lgbt = _tiers(rng, lc, [(16, 0.008, 0.022), (16, 0.027, 0.05)]) | _tiers(
+        rng, oc, [(8, 0.006, 0.02), (2, 0.026, 0.032)]
+    )
+    disabled = _tiers(rng, lc, [(1, 0.20, 0.23), (31, 0.05, 0.15)]) | _tiers(
+        rng, oc, [(1, 0.20, 0.22), (9, 0.06, 0.16)]
+    )
+    male = _tiers(rng, lc, [(3, 0.03, 0.045), (5, 0.11, 0.14), (24, 0.055, 0.095)]) | _tiers(
+        rng, oc, [(1, 0.035, 0.045), (1, 0.105, 0.12), (8, 0.055, 0.08)]
+    )
     # the two areas with the smallest minoritised populations record victims/survivors in line with them
     lancs_in_line = {r["marac_code"] for r in sorted(others, key=lambda r: r["local_share_not_white_british"] or 1)[:2]}
     out: list[Profile] = []
@@ -110,12 +130,22 @@ def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
             police = police_lancs[code]
             idva = r.uniform(0.05, 0.10)
             minoritised = local * (r.uniform(1.02, 1.2) if code in lancs_in_line else r.uniform(0.1, 0.25))
-        out.append(Profile(
-            code=code, population=row["adult_female_population"], pct_2020_21=volume[code], repeat_rate=repeat[code],
-            referral_mix=_mix(r, police, idva), racially_minoritised=min(minoritised, 0.95), lgbt=lgbt[code],
-            disabled=disabled[code], male=male[code], aged_16_17=r.uniform(0.008, 0.022),
-            weekday=r.randrange(0, 5), every_days=14 if row["region"] == "London" else r.choice((7, 14)),
-        ))
+        out.append(
+            Profile(
+                code=code,
+                population=row["adult_female_population"],
+                pct_2020_21=volume[code],
+                repeat_rate=repeat[code],
+                referral_mix=_mix(r, police, idva),
+                racially_minoritised=min(minoritised, 0.95),
+                lgbt=lgbt[code],
+                disabled=disabled[code],
+                male=male[code],
+                aged_16_17=r.uniform(0.008, 0.022),
+                weekday=r.randrange(0, 5),
+                every_days=14 if row["region"] == "London" else r.choice((7, 14)),
+            )
+        )
     return out
 
 
@@ -178,20 +208,22 @@ def quarter_rows(profile: Profile, quarter: date, seed: int = SEED) -> list[dict
         if cases and rng.random() < 0.015:  # now and then one case's referrer went unrecorded
             top = max(referrals, key=referrals.get)
             referrals[top] -= 1 if referrals[top] >= 1 else referrals[top]
-        rows.append({
-            "marac_code": profile.code,
-            "meeting_date": day,
-            "cases_discussed": cases,
-            "repeat_cases": _binomial(rng, cases, profile.repeat_rate),
-            "children_in_household": _poisson(rng, cases * 1.3),
-            **{f"referrals_{a}": referrals[a] for a in agencies},
-            "victims_racially_minoritised": _binomial(rng, cases, profile.racially_minoritised),
-            "victims_lgbt": _binomial(rng, cases, profile.lgbt),
-            "victims_disabled": _binomial(rng, cases, profile.disabled),
-            "victims_male": _binomial(rng, cases, profile.male),
-            "victims_aged_16_17": _binomial(rng, cases, profile.aged_16_17),
-            "perpetrators_under_18": _binomial(rng, cases, 0.008),
-        })
+        rows.append(
+            {
+                "marac_code": profile.code,
+                "meeting_date": day,
+                "cases_discussed": cases,
+                "repeat_cases": _binomial(rng, cases, profile.repeat_rate),
+                "children_in_household": _poisson(rng, cases * 1.3),
+                **{f"referrals_{a}": referrals[a] for a in agencies},
+                "victims_racially_minoritised": _binomial(rng, cases, profile.racially_minoritised),
+                "victims_lgbt": _binomial(rng, cases, profile.lgbt),
+                "victims_disabled": _binomial(rng, cases, profile.disabled),
+                "victims_male": _binomial(rng, cases, profile.male),
+                "victims_aged_16_17": _binomial(rng, cases, profile.aged_16_17),
+                "perpetrators_under_18": _binomial(rng, cases, 0.008),
+            }
+        )
     return rows
 
 
@@ -204,7 +236,10 @@ def _cell(value: object) -> object:
 def write_return(path: Path, rows: list[dict[str, object]], *, human: bool = False, uk_dates: bool = False) -> Path:
     """Write one return as CSV or XLSX (by suffix), with canonical or human headers."""
     headers = [BY_NAME[n].header if human else n for n in FIELD_NAMES]
-    body = [[(r[n].strftime("%d/%m/%Y") if uk_dates and n == "meeting_date" else _cell(r[n])) for n in FIELD_NAMES] for r in rows]
+    body = [
+        [(r[n].strftime("%d/%m/%Y") if uk_dates and n == "meeting_date" else _cell(r[n])) for n in FIELD_NAMES]
+        for r in rows
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
         import openpyxl
@@ -257,7 +292,9 @@ def write_demo_returns(maracs: pl.DataFrame, out_dir: Path, seed: int = SEED) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "README.txt").write_text(
         "SYNTHETIC DEMO DATA: every return file in this folder was made up by `marac demo` to show how the\n"
-        "MARAC performance dashboard works. None of it describes real people or real MARACs.\n", encoding="utf-8")
+        "MARAC performance dashboard works. None of it describes real people or real MARACs.\n",
+        encoding="utf-8",
+    )
     for profile in profiles(maracs, seed):
         london = profile.code.startswith("E09")
         for quarter in all_quarters:
@@ -266,12 +303,16 @@ def write_demo_returns(maracs: pl.DataFrame, out_dir: Path, seed: int = SEED) ->
             if london and quarter == all_quarters[-1]:
                 paths.append(write_return(out_dir / f"{profile.code}_{label}.xlsx", rows, human=True))
             else:
-                paths.append(write_return(out_dir / f"{profile.code}_{label}.csv", rows, human=not london, uk_dates=not london))
+                paths.append(
+                    write_return(out_dir / f"{profile.code}_{label}.csv", rows, human=not london, uk_dates=not london)
+                )
     # Hackney first sent 2025-26 Q1 with a meeting missing, then resubmitted it in full.
     hackney = next((p for p in profiles(maracs, seed) if p.code == "E09000012"), None)
     if hackney is not None:
         full = quarter_rows(hackney, all_quarters[-2], seed)
-        first = write_return(out_dir / "resubmissions" / f"E09000012_{_file_label(all_quarters[-2])}_first.csv", full[:-1])
+        first = write_return(
+            out_dir / "resubmissions" / f"E09000012_{_file_label(all_quarters[-2])}_first.csv", full[:-1]
+        )
         index = paths.index(out_dir / f"E09000012_{_file_label(all_quarters[-2])}.csv")
         paths.insert(index, first)
     return paths
@@ -281,4 +322,3 @@ def _file_label(quarter: date) -> str:
     fy = quarter.year if quarter.month >= 4 else quarter.year - 1
     number = ((quarter.month - 4) % 12) // 3 + 1
     return f"{fy}-{(fy + 1) % 100:02d}_Q{number}"
-

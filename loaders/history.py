@@ -74,6 +74,7 @@ def changes(before: pl.DataFrame, after: pl.DataFrame) -> list[Change]:
     Meetings are matched by date (and, for two on one date, by their order in the file), so a
     corrected count shows as one changed cell, not a meeting removed and another added.
     """
+
     def keyed(frame: pl.DataFrame) -> dict[tuple[date, int], dict[str, object]]:
         out: dict[tuple[date, int], dict[str, object]] = {}
         for row in frame.sort("meeting_date", "source_row").iter_rows(named=True):
@@ -89,8 +90,11 @@ def changes(before: pl.DataFrame, after: pl.DataFrame) -> list[Change]:
         elif key not in old:
             found.append(Change(key[0], None, None, float(new[key]["cases_discussed"])))
         else:
-            found.extend(Change(key[0], BY_NAME[name].header, float(old[key][name]), float(new[key][name]))
-                         for name in COUNT_FIELDS if old[key][name] != new[key][name])
+            found.extend(
+                Change(key[0], BY_NAME[name].header, float(old[key][name]), float(new[key][name]))
+                for name in COUNT_FIELDS
+                if old[key][name] != new[key][name]
+            )
     return found
 
 
@@ -110,8 +114,19 @@ def history(db_path: Path | str, marac_code: str, quarter: date | None = None) -
         previous: pl.DataFrame | None = None
         for v in group.iter_rows(named=True):
             mine = rows.filter((pl.col("load_id") == v["load_id"]) & (pl.col("quarter_start") == start))
-            listed.append(Version(v["load_id"], v["file_name"], v["loaded_at"], v["loaded_by"], v["meetings"], v["cases"],
-                                  v["current"], v["replaced_by"], changes(previous, mine) if previous is not None else []))
+            listed.append(
+                Version(
+                    v["load_id"],
+                    v["file_name"],
+                    v["loaded_at"],
+                    v["loaded_by"],
+                    v["meetings"],
+                    v["cases"],
+                    v["current"],
+                    v["replaced_by"],
+                    changes(previous, mine) if previous is not None else [],
+                )
+            )
             previous = mine
         out.append(QuarterHistory(marac_code, start, listed))
     return out

@@ -33,13 +33,19 @@ def read_tile_layout(directory: Path = REFERENCE_DIR) -> pl.DataFrame:
         bad = (typed.is_null() | (typed < 0)).arg_true()
         if len(bad):
             row = int(bad[0])
-            raise ReferenceError(f'{LAYOUT_FILE}, row {row + 2}, column "{column}": "{frame[column][row]}" is not a whole number 0 or more')
+            raise ReferenceError(
+                f'{LAYOUT_FILE}, row {row + 2}, column "{column}": "{frame[column][row]}" is not a whole number 0 or more'
+            )
         frame = frame.with_columns(typed.alias(column))
-    for keys, what in ((["layout", "col", "row"], "a cell another MARAC already has"),
-                       (["layout", "marac_code"], "a MARAC already placed in this layout")):
+    for keys, what in (
+        (["layout", "col", "row"], "a cell another MARAC already has"),
+        (["layout", "marac_code"], "a MARAC already placed in this layout"),
+    ):
         repeated = frame.select(pl.struct(keys).is_duplicated()).to_series().arg_true()
         if len(repeated):
             row = int(repeated[-1])
-            raise ReferenceError(f"{LAYOUT_FILE}, row {row + 2}: {frame['marac_code'][row]} in layout {frame['layout'][row]} "
-                                 f"at column {frame['col'][row]}, row {frame['row'][row]} repeats {what}")
+            raise ReferenceError(
+                f"{LAYOUT_FILE}, row {row + 2}: {frame['marac_code'][row]} in layout {frame['layout'][row]} "
+                f"at column {frame['col'][row]}, row {frame['row'][row]} repeats {what}"
+            )
     return frame.select(COLUMNS)

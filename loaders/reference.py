@@ -27,9 +27,28 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
     "marac_area": (("marac_areas.csv",), {"share": pl.Float64}),
     "safelives_range": (("safelives_ranges.csv",), {"lower": pl.Float64, "upper": pl.Float64}),
     "cost": (("costs.csv",), {"value": pl.Float64}),
-    "national": (("national_comparators.csv", "national_england.csv"), {"period_start": pl.Date, "period_end": pl.Date, **{
-        c: pl.Float64 for c in ("maracs", "cases", "cases_per_10k", "repeat_rate", "partner_agency_share",
-                                "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male", "share_aged_16_17")}}),
+    "national": (
+        ("national_comparators.csv", "national_england.csv"),
+        {
+            "period_start": pl.Date,
+            "period_end": pl.Date,
+            **{
+                c: pl.Float64
+                for c in (
+                    "maracs",
+                    "cases",
+                    "cases_per_10k",
+                    "repeat_rate",
+                    "partner_agency_share",
+                    "share_racially_minoritised",
+                    "share_lgbt",
+                    "share_disabled",
+                    "share_male",
+                    "share_aged_16_17",
+                )
+            },
+        },
+    ),
     # display grouping of SafeLives' referring agencies into sectors (referral-sources page)
     "referral_sector": (("referral_sectors.csv",), {"sector_order": pl.Int64}),
     # dated events shaded on trend charts (the 2020-21 COVID-19 lockdowns in England)
@@ -38,10 +57,14 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
 
 
 def file_hashes(directory: Path = REFERENCE_DIR) -> dict[str, str]:
-    return {file: hashlib.sha256((directory / file).read_bytes()).hexdigest() for files, _ in TABLES.values() for file in files}
+    return {
+        file: hashlib.sha256((directory / file).read_bytes()).hexdigest()
+        for files, _ in TABLES.values()
+        for file in files
+    }
 
 
-class ReferenceError(ValueError):  # noqa: A001 - the name says what it is about
+class ReferenceError(ValueError):
     """A reference file a user edited cannot be read; the message names file, row, column and value."""
 
 
@@ -65,7 +88,9 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict[str, pl.DataFrame]:
             frame = pl.read_csv(directory / file, infer_schema_length=0)  # all text first
             missing = [c for c in _REQUIRED.get(table, ()) if c not in frame.columns]
             if missing:
-                raise ReferenceError(f"{file}: column(s) {', '.join(missing)} missing; expected {', '.join(_REQUIRED[table])}")
+                raise ReferenceError(
+                    f"{file}: column(s) {', '.join(missing)} missing; expected {', '.join(_REQUIRED[table])}"
+                )
             casts = {c: t for c, t in overrides.items() if c in frame.columns}
             casts |= {c: pl.Float64 for c in frame.columns if c in _NUMERIC and c not in casts}
             parts.append(frame.with_columns(_typed(frame, file, c, t).alias(c) for c, t in casts.items()))
@@ -82,10 +107,16 @@ def _check_sectors(frame: pl.DataFrame, file: str) -> None:
     twice = sorted({a for a in agencies if agencies.count(a) > 1})
     missing = [a for a in AGENCY_LABELS if a not in agencies]
     blank = frame.filter(pl.col("sector").is_null() | pl.col("sector_order").is_null())["agency"].to_list()
-    orders = frame.group_by("sector").agg(pl.col("sector_order").n_unique()).filter(pl.col("sector_order") > 1)["sector"]
-    for problem, names in (("is not a SafeLives agency code", unknown), ("is listed more than once", twice),
-                           ("has no sector", missing), ("needs both a sector and a sector_order", blank),
-                           ("has more than one sector_order", orders.to_list())):
+    orders = (
+        frame.group_by("sector").agg(pl.col("sector_order").n_unique()).filter(pl.col("sector_order") > 1)["sector"]
+    )
+    for problem, names in (
+        ("is not a SafeLives agency code", unknown),
+        ("is listed more than once", twice),
+        ("has no sector", missing),
+        ("needs both a sector and a sector_order", blank),
+        ("has more than one sector_order", orders.to_list()),
+    ):
         if names:
             raise ReferenceError(f'{file}: "{names[0]}" {problem} (SafeLives agency codes: {", ".join(AGENCY_LABELS)})')
 
@@ -95,13 +126,17 @@ def _check_events(frame: pl.DataFrame, file: str) -> None:
     blank = (frame["start"].is_null() | frame["end"].is_null() | frame["label"].is_null()).arg_true()
     if len(blank):
         row = int(blank[0])
-        raise ReferenceError(f'{file}, row {row + 2}: event "{frame["event"][row]}" needs a label, a start and an end '
-                             "(dates as yyyy-mm-dd)")
+        raise ReferenceError(
+            f'{file}, row {row + 2}: event "{frame["event"][row]}" needs a label, a start and an end '
+            "(dates as yyyy-mm-dd)"
+        )
     backwards = (frame["end"] < frame["start"]).arg_true()
     if len(backwards):
         row = int(backwards[0])
-        raise ReferenceError(f'{file}, row {row + 2}: event "{frame["event"][row]}" ends ({frame["end"][row]}) '
-                             f'before it starts ({frame["start"][row]})')
+        raise ReferenceError(
+            f'{file}, row {row + 2}: event "{frame["event"][row]}" ends ({frame["end"][row]}) '
+            f"before it starts ({frame['start'][row]})"
+        )
 
 
 _CHECKS = {"referral_sector": _check_sectors, "event": _check_events}
@@ -109,4 +144,12 @@ _CHECKS = {"referral_sector": _check_sectors, "event": _check_events}
 _REQUIRED = {"referral_sector": ("agency", "sector", "sector_order"), "event": ("event", "label", "start", "end")}
 
 
-_NUMERIC = {"females_16plus", "females_18plus", "persons_total", "persons", "persons_white_british", "share_not_white_british", "census_year"}
+_NUMERIC = {
+    "females_16plus",
+    "females_18plus",
+    "persons_total",
+    "persons",
+    "persons_white_british",
+    "share_not_white_british",
+    "census_year",
+}

@@ -25,7 +25,10 @@ from metrics.periods import add_quarters, quarter_end, quarter_label, quarter_of
 SHARP_CHANGE = 0.5
 
 #: "2021-22 Q1", "2021_22_q1", "Q1 2021-22" in a file name: the financial-year quarter a return is for
-_FY_QUARTER = re.compile(r"(?<!\d)(20\d\d)[-_/ ]?(\d\d)[-_ ]*q([1-4])(?!\d)|(?<![a-z])q([1-4])[-_ ]*(20\d\d)[-_/ ]?(\d\d)(?!\d)", re.IGNORECASE)
+_FY_QUARTER = re.compile(
+    r"(?<!\d)(20\d\d)[-_/ ]?(\d\d)[-_ ]*q([1-4])(?!\d)|(?<![a-z])q([1-4])[-_ ]*(20\d\d)[-_/ ]?(\d\d)(?!\d)",
+    re.IGNORECASE,
+)
 
 _VICTIM_WORDS = "racially minoritised, LGBT+, disabled, male or aged 16–17"
 
@@ -76,8 +79,14 @@ def claimed_quarters(file_name: str, rows: list[tuple[int, MeetingRow]]) -> dict
     return out
 
 
-def check_against_held(file: str, sheet: str | None, headers: dict[str, str], rows: list[tuple[int, MeetingRow]],
-                       held: dict[tuple[str, date], HeldQuarter], cases_after: dict[tuple[str, date], int]) -> list[Problem]:
+def check_against_held(
+    file: str,
+    sheet: str | None,
+    headers: dict[str, str],
+    rows: list[tuple[int, MeetingRow]],
+    held: dict[tuple[str, date], HeldQuarter],
+    cases_after: dict[tuple[str, date], int],
+) -> list[Problem]:
     """Warnings for one parsed return.
 
     `held`: the MARAC-quarters held before this file; `cases_after`: each MARAC-quarter's cases
@@ -89,13 +98,20 @@ def check_against_held(file: str, sheet: str | None, headers: dict[str, str], ro
     for source_row, row in rows:
         want = claimed.get(row.marac_code)
         if want is not None and quarter_of(row.meeting_date) != want:
-            found.append(problem(
-                "meeting-outside-quarter", file,
-                f"this meeting is in {quarter_label(quarter_of(row.meeting_date))}, but the return is for "
-                f"{quarter_label(want)} ({'named in the file name' if fy_quarter_in(file) else 'where most of its meetings are'})",
-                row=source_row, column=headers.get("meeting_date"), value=row.meeting_date.strftime("%d/%m/%Y"),
-                expected=f"a date from {want.strftime('%d/%m/%Y')} to {quarter_end(want).strftime('%d/%m/%Y')}, "
-                         "or this meeting sent with its own quarter's return", **where))
+            found.append(
+                problem(
+                    "meeting-outside-quarter",
+                    file,
+                    f"this meeting is in {quarter_label(quarter_of(row.meeting_date))}, but the return is for "
+                    f"{quarter_label(want)} ({'named in the file name' if fy_quarter_in(file) else 'where most of its meetings are'})",
+                    row=source_row,
+                    column=headers.get("meeting_date"),
+                    value=row.meeting_date.strftime("%d/%m/%Y"),
+                    expected=f"a date from {want.strftime('%d/%m/%Y')} to {quarter_end(want).strftime('%d/%m/%Y')}, "
+                    "or this meeting sent with its own quarter's return",
+                    **where,
+                )
+            )
 
     totals: dict[tuple[str, date], list[MeetingRow]] = {}
     for _, row in rows:
@@ -107,14 +123,23 @@ def check_against_held(file: str, sheet: str | None, headers: dict[str, str], ro
         if before is not None:
             when = f" on {before.loaded_at.strftime('%d %b %Y %H:%M')} UTC" if before.loaded_at else ""
             by = f" by {before.loaded_by}" if before.loaded_by else ""
-            found.append(problem(
-                "quarter-already-held", file,
-                f"{label} is already held: {before.meetings} meeting(s), {before.cases} cases, from {before.file_name} "
-                f"(load {before.load_id}{when}{by}). Once loaded, this file replaces it with {len(meetings)} meeting(s), "
-                f"{cases} cases; the earlier version is kept as history",
-                column=headers.get("cases_discussed"), value=str(cases),
-                expected="a corrected return for this quarter (if this is not one, check the MARAC code and dates)", **where))
-        for other, words in ((add_quarters(quarter, -1), "the previous quarter"), (add_quarters(quarter, -4), "the same quarter a year earlier")):
+            found.append(
+                problem(
+                    "quarter-already-held",
+                    file,
+                    f"{label} is already held: {before.meetings} meeting(s), {before.cases} cases, from {before.file_name} "
+                    f"(load {before.load_id}{when}{by}). Once loaded, this file replaces it with {len(meetings)} meeting(s), "
+                    f"{cases} cases; the earlier version is kept as history",
+                    column=headers.get("cases_discussed"),
+                    value=str(cases),
+                    expected="a corrected return for this quarter (if this is not one, check the MARAC code and dates)",
+                    **where,
+                )
+            )
+        for other, words in (
+            (add_quarters(quarter, -1), "the previous quarter"),
+            (add_quarters(quarter, -4), "the same quarter a year earlier"),
+        ):
             then = cases_after.get((code, other))
             if then is None:
                 continue
@@ -124,26 +149,38 @@ def check_against_held(file: str, sheet: str | None, headers: dict[str, str], ro
             if change is not None and abs(change) <= SHARP_CHANGE:
                 continue
             moved = f"{change:+.0%}" if change is not None else "from none"
-            found.append(problem(
-                "cases-changed-sharply", file,
-                f"{label}: {cases} cases discussed against {then} in {words} ({quarter_label(other)}), {moved}",
-                column=headers.get("cases_discussed"), value=str(cases),
-                expected=f"within {SHARP_CHANGE:.0%} of {then} unless something changed (check for missing or doubled meetings)",
-                **where))
+            found.append(
+                problem(
+                    "cases-changed-sharply",
+                    file,
+                    f"{label}: {cases} cases discussed against {then} in {words} ({quarter_label(other)}), {moved}",
+                    column=headers.get("cases_discussed"),
+                    value=str(cases),
+                    expected=f"within {SHARP_CHANGE:.0%} of {then} unless something changed (check for missing or doubled meetings)",
+                    **where,
+                )
+            )
         victims = sum(getattr(m, f) for m in meetings for f in VICTIM_FIELDS)
         if cases and not victims:
-            found.append(problem(
-                "demographics-not-recorded", file,
-                f"{label}: across {cases} cases no victim/survivor is recorded as {_VICTIM_WORDS}: not recorded?",
-                column=", ".join(headers.get(f, BY_NAME[f].header) for f in VICTIM_FIELDS), value="0",
-                expected="the characteristics recorded for each case (0 only where truly none)", **where))
+            found.append(
+                problem(
+                    "demographics-not-recorded",
+                    file,
+                    f"{label}: across {cases} cases no victim/survivor is recorded as {_VICTIM_WORDS}: not recorded?",
+                    column=", ".join(headers.get(f, BY_NAME[f].header) for f in VICTIM_FIELDS),
+                    value="0",
+                    expected="the characteristics recorded for each case (0 only where truly none)",
+                    **where,
+                )
+            )
     return found
 
 
 def held_quarters(frame: pl.DataFrame) -> dict[tuple[str, date], HeldQuarter]:
     """`store.held_summary` rows keyed by MARAC and quarter."""
     return {
-        (r["marac_code"], r["quarter_start"]): HeldQuarter(r["load_id"], r["file_name"], r["loaded_at"], r["loaded_by"],
-                                                           r["meetings"], r["cases"])
+        (r["marac_code"], r["quarter_start"]): HeldQuarter(
+            r["load_id"], r["file_name"], r["loaded_at"], r["loaded_by"], r["meetings"], r["cases"]
+        )
         for r in frame.iter_rows(named=True)
     }

@@ -58,7 +58,9 @@ def _header_of(values: list[Cell]) -> dict[int, str] | None:
     return found if len(found) >= 2 else None
 
 
-def _table_from_rows(file: str, sheet: str | None, rows: list[tuple[int, list[Cell]]]) -> tuple[RawTable | None, list[Problem]]:
+def _table_from_rows(
+    file: str, sheet: str | None, rows: list[tuple[int, list[Cell]]]
+) -> tuple[RawTable | None, list[Problem]]:
     problems: list[Problem] = []
     for pos, (row_number, values) in enumerate(rows):
         if all(_blank(v) for v in values):
@@ -70,7 +72,17 @@ def _table_from_rows(file: str, sheet: str | None, rows: list[tuple[int, list[Ce
         for i, name in columns.items():
             written = str(values[i]).strip()
             if name in headers:
-                problems.append(problem("duplicate-column", file, f'"{written}" and "{headers[name]}" are the same column', sheet=sheet, row=row_number, column=written, expected="each column once"))
+                problems.append(
+                    problem(
+                        "duplicate-column",
+                        file,
+                        f'"{written}" and "{headers[name]}" are the same column',
+                        sheet=sheet,
+                        row=row_number,
+                        column=written,
+                        expected="each column once",
+                    )
+                )
             else:
                 headers[name] = written
         table = RawTable(file=file, sheet=sheet, header_row=row_number, headers=headers)
@@ -80,7 +92,11 @@ def _table_from_rows(file: str, sheet: str | None, rows: list[tuple[int, list[Ce
                 continue
             cells = {name: (data[i] if i < len(data) else None) for i, name in columns.items()}
             table.rows.append((data_row, cells))
-            unheaded.update(i for i, v in enumerate(data) if not _blank(v) and i not in columns and (i >= len(values) or _blank(values[i])))
+            unheaded.update(
+                i
+                for i, v in enumerate(data)
+                if not _blank(v) and i not in columns and (i >= len(values) or _blank(values[i]))
+            )
         table.unheaded = [_column_letter(i) for i in sorted(unheaded)]
         return table, problems
     return None, problems
@@ -95,7 +111,14 @@ def _read_csv(file: str, content: bytes) -> tuple[RawTable | None, list[Problem]
         except UnicodeDecodeError:
             text = content.decode("cp1252", errors="replace")
     if "\x00" in text:
-        return None, [problem("not-a-spreadsheet", file, "the file holds binary data, not comma-separated text", expected="a CSV or XLSX return")]
+        return None, [
+            problem(
+                "not-a-spreadsheet",
+                file,
+                "the file holds binary data, not comma-separated text",
+                expected="a CSV or XLSX return",
+            )
+        ]
     table, problems = _table_from_rows(file, None, _csv_rows(text, ","))
     if table is None and not problems:
         # Excel writes semicolons where the decimal mark is a comma, and tabs in "Unicode text": read those too
@@ -120,7 +143,14 @@ def _read_xlsx(file: str, content: bytes) -> tuple[RawTable | None, list[Problem
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        return None, [problem("unreadable-file", file, f"the workbook could not be opened ({type(exc).__name__}: {exc})", expected="an .xlsx workbook saved by Excel or LibreOffice")]
+        return None, [
+            problem(
+                "unreadable-file",
+                file,
+                f"the workbook could not be opened ({type(exc).__name__}: {exc})",
+                expected="an .xlsx workbook saved by Excel or LibreOffice",
+            )
+        ]
     try:
         found: list[tuple[RawTable | None, list[Problem]]] = []
         for sheet in book.worksheets:
@@ -132,12 +162,25 @@ def _read_xlsx(file: str, content: bytes) -> tuple[RawTable | None, list[Problem
         with_rows = [t for t, _ in found if t is not None and t.rows]
         if len(with_rows) > 1:  # reading one and skipping the rest would lose meetings silently
             names = " and ".join(f'"{t.sheet}"' for t in with_rows)
-            return None, [problem("return-on-several-sheets", file, f"meeting rows are on more than one sheet ({names})",
-                                  expected="every meeting on one sheet (copy them onto the first)")]
+            return None, [
+                problem(
+                    "return-on-several-sheets",
+                    file,
+                    f"meeting rows are on more than one sheet ({names})",
+                    expected="every meeting on one sheet (copy them onto the first)",
+                )
+            ]
         if found:
             return next((f for f in found if f[0] is not None and f[0].rows), found[0])
         names = ", ".join(f'"{s.title}"' for s in book.worksheets)
-        return None, [problem("no-header-row", file, f"no sheet ({names}) has a row naming the return's columns", expected="a header row with the return's columns")]
+        return None, [
+            problem(
+                "no-header-row",
+                file,
+                f"no sheet ({names}) has a row naming the return's columns",
+                expected="a header row with the return's columns",
+            )
+        ]
     finally:
         book.close()
 
@@ -150,28 +193,75 @@ def read_table(path: Path | str, content: bytes | None = None) -> tuple[RawTable
         try:
             content = path.read_bytes()
         except OSError as exc:
-            return None, [problem("unreadable-file", file, f"the file could not be read ({exc.strerror})", expected="a readable CSV or XLSX file")]
+            return None, [
+                problem(
+                    "unreadable-file",
+                    file,
+                    f"the file could not be read ({exc.strerror})",
+                    expected="a readable CSV or XLSX file",
+                )
+            ]
     if len(content) > MAX_FILE_BYTES:
-        return None, [problem("file-too-large", file, f"the file is {len(content) / 1_048_576:.1f} MB",
-                              expected=f"a return of at most {MAX_FILE_BYTES // 1_048_576} MB (one quarter of one MARAC is a few KB)")]
+        return None, [
+            problem(
+                "file-too-large",
+                file,
+                f"the file is {len(content) / 1_048_576:.1f} MB",
+                expected=f"a return of at most {MAX_FILE_BYTES // 1_048_576} MB (one quarter of one MARAC is a few KB)",
+            )
+        ]
     if content[:4] == b"PK\x03\x04":
         if not _is_zip(content):
-            return None, [problem("unreadable-file", file, "the file starts like an Excel workbook but is damaged or cut short "
-                                  "(perhaps an interrupted download or email attachment)",
-                                  expected="the workbook saved again from Excel or LibreOffice")]
+            return None, [
+                problem(
+                    "unreadable-file",
+                    file,
+                    "the file starts like an Excel workbook but is damaged or cut short "
+                    "(perhaps an interrupted download or email attachment)",
+                    expected="the workbook saved again from Excel or LibreOffice",
+                )
+            ]
         if not _is_xlsx(content):
-            return None, [problem("not-a-spreadsheet", file, "the file is a zip archive (perhaps a Word or ODS file), not an Excel workbook", expected="a CSV or XLSX return")]
+            return None, [
+                problem(
+                    "not-a-spreadsheet",
+                    file,
+                    "the file is a zip archive (perhaps a Word or ODS file), not an Excel workbook",
+                    expected="a CSV or XLSX return",
+                )
+            ]
         if _has_macros(content):
-            return None, [problem("macro-workbook", file, "the workbook contains macros, which are never opened here",
-                                  expected="an .xlsx workbook without macros (File > Save As > Excel Workbook)")]
+            return None, [
+                problem(
+                    "macro-workbook",
+                    file,
+                    "the workbook contains macros, which are never opened here",
+                    expected="an .xlsx workbook without macros (File > Save As > Excel Workbook)",
+                )
+            ]
         return _limited(_read_xlsx(file, content))
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         if ENCRYPTED_PACKAGE in content:  # an encrypted .xlsx is wrapped in this older container
-            return None, [problem("password-protected", file, "the workbook is protected by a password, so it cannot be read",
-                                  expected="a workbook saved without a password (File > Info > Protect Workbook)")]
-        return None, [problem("not-a-spreadsheet", file, "the file is an old-style Excel (.xls) workbook, which is not read", expected="a CSV or XLSX return (save it as .xlsx or .csv)")]
+            return None, [
+                problem(
+                    "password-protected",
+                    file,
+                    "the workbook is protected by a password, so it cannot be read",
+                    expected="a workbook saved without a password (File > Info > Protect Workbook)",
+                )
+            ]
+        return None, [
+            problem(
+                "not-a-spreadsheet",
+                file,
+                "the file is an old-style Excel (.xls) workbook, which is not read",
+                expected="a CSV or XLSX return (save it as .xlsx or .csv)",
+            )
+        ]
     if content[:5] == b"%PDF-":
-        return None, [problem("not-a-spreadsheet", file, "the file is a PDF, not a spreadsheet", expected="a CSV or XLSX return")]
+        return None, [
+            problem("not-a-spreadsheet", file, "the file is a PDF, not a spreadsheet", expected="a CSV or XLSX return")
+        ]
     return _limited(_read_csv(file, content))
 
 
@@ -187,8 +277,16 @@ def _limited(read: tuple[RawTable | None, list[Problem]]) -> tuple[RawTable | No
     table, problems = read
     if table is not None and len(table.rows) > MAX_ROWS:
         where = {"sheet": table.sheet} if table.sheet else {}
-        return None, [*problems, problem("too-many-rows", table.file, f"{len(table.rows):,} meeting rows", **where,
-                                         expected=f"at most {MAX_ROWS:,} rows (a quarter's meetings)")]
+        return None, [
+            *problems,
+            problem(
+                "too-many-rows",
+                table.file,
+                f"{len(table.rows):,} meeting rows",
+                **where,
+                expected=f"at most {MAX_ROWS:,} rows (a quarter's meetings)",
+            ),
+        ]
     return table, problems
 
 

@@ -49,21 +49,87 @@ _AGENCIES: tuple[tuple[str, str], ...] = (
 AGENCY_LABELS: dict[str, str] = dict(_AGENCIES)
 
 FIELDS: tuple[Field, ...] = (
-    Field("marac_code", "MARAC code", Kind.CODE, "The MARAC's code in the registry (for a London borough, its ONS code).", ("marac", "marac id")),
-    Field("meeting_date", "Date of MARAC", Kind.DATE, "Date the meeting was held (dd/mm/yyyy or yyyy-mm-dd).", ("meeting date", "date of meeting", "marac date", "date")),
-    Field("cases_discussed", "Number of cases discussed", Kind.COUNT, "Cases discussed at this meeting.", ("cases", "cases discussed")),
-    Field("repeat_cases", "Number of repeat cases", Kind.COUNT, "Cases that are repeats (a further incident within 12 months of the last MARAC).", ("repeat cases", "repeats")),
-    Field("children_in_household", "Number of children in household", Kind.COUNT, "Children living in the households of the cases discussed.", ("children", "children in household")),
+    Field(
+        "marac_code",
+        "MARAC code",
+        Kind.CODE,
+        "The MARAC's code in the registry (for a London borough, its ONS code).",
+        ("marac", "marac id"),
+    ),
+    Field(
+        "meeting_date",
+        "Date of MARAC",
+        Kind.DATE,
+        "Date the meeting was held (dd/mm/yyyy or yyyy-mm-dd).",
+        ("meeting date", "date of meeting", "marac date", "date"),
+    ),
+    Field(
+        "cases_discussed",
+        "Number of cases discussed",
+        Kind.COUNT,
+        "Cases discussed at this meeting.",
+        ("cases", "cases discussed"),
+    ),
+    Field(
+        "repeat_cases",
+        "Number of repeat cases",
+        Kind.COUNT,
+        "Cases that are repeats (a further incident within 12 months of the last MARAC).",
+        ("repeat cases", "repeats"),
+    ),
+    Field(
+        "children_in_household",
+        "Number of children in household",
+        Kind.COUNT,
+        "Children living in the households of the cases discussed.",
+        ("children", "children in household"),
+    ),
     *(
-        Field(f"referrals_{code}", f"Referrals: {label}", Kind.SHARE_COUNT, f"Cases referred by {label}; a case referred by two agencies counts 0.5 to each.", (f"referrals from {label}",))
+        Field(
+            f"referrals_{code}",
+            f"Referrals: {label}",
+            Kind.SHARE_COUNT,
+            f"Cases referred by {label}; a case referred by two agencies counts 0.5 to each.",
+            (f"referrals from {label}",),
+        )
         for code, label in _AGENCIES
     ),
-    Field("victims_racially_minoritised", "Victims: Black, Asian or racially minoritised", Kind.COUNT, "Victims/survivors who are Black, Asian or racially minoritised.", ("victims bame", "victims bme", "victims racially minoritised")),
-    Field("victims_lgbt", "Victims: LGBT+", Kind.COUNT, "Victims/survivors who are lesbian, gay, bisexual or trans.", ("victims lgbt",)),
-    Field("victims_disabled", "Victims: disabled", Kind.COUNT, "Victims/survivors with a disability.", ("victims with a disability",)),
+    Field(
+        "victims_racially_minoritised",
+        "Victims: Black, Asian or racially minoritised",
+        Kind.COUNT,
+        "Victims/survivors who are Black, Asian or racially minoritised.",
+        ("victims bame", "victims bme", "victims racially minoritised"),
+    ),
+    Field(
+        "victims_lgbt",
+        "Victims: LGBT+",
+        Kind.COUNT,
+        "Victims/survivors who are lesbian, gay, bisexual or trans.",
+        ("victims lgbt",),
+    ),
+    Field(
+        "victims_disabled",
+        "Victims: disabled",
+        Kind.COUNT,
+        "Victims/survivors with a disability.",
+        ("victims with a disability",),
+    ),
     Field("victims_male", "Victims: male", Kind.COUNT, "Victims/survivors who are male.", ()),
-    Field("victims_aged_16_17", "Victims: aged 16-17", Kind.COUNT, "Victims/survivors aged 16 or 17.", ("victims aged 16 to 17",)),
-    Field("perpetrators_under_18", "Perpetrators: aged 17 or under", Kind.COUNT, "Perpetrators aged 17 or under.", ("perpetrators aged under 18", "perpetrators under 18")),
+    Field(
+        "victims_aged_16_17",
+        "Victims: aged 16-17",
+        Kind.COUNT,
+        "Victims/survivors aged 16 or 17.",
+        ("victims aged 16 to 17",),
+    ),
+    Field(
+        "perpetrators_under_18",
+        "Perpetrators: aged 17 or under",
+        Kind.COUNT,
+        "Perpetrators aged 17 or under.",
+        ("perpetrators aged under 18", "perpetrators under 18"),
+    ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)

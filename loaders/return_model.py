@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo, field_validator
@@ -50,7 +50,11 @@ def _number(value: Cell, expected: str) -> float:
         if _THOUSANDS.match(text):  # 1,234 -> 1234; a comma anywhere else is not ours to guess
             text = text.replace(",", "")
         elif "," in text:
-            raise _err("non-numeric-count", "the cell has a comma that is not a thousands separator", f"{expected}, with a point for decimals (0.5)")
+            raise _err(
+                "non-numeric-count",
+                "the cell has a comma that is not a thousands separator",
+                f"{expected}, with a point for decimals (0.5)",
+            )
         try:
             number = float(text)
         except ValueError:
@@ -60,7 +64,11 @@ def _number(value: Cell, expected: str) -> float:
     if number < 0:
         raise _err("negative-count", "a count cannot be negative", expected)
     if number > MAX_PER_MEETING:
-        raise _err("count-too-large", f"more than {MAX_PER_MEETING:,} in one meeting", f"{expected}, at most {MAX_PER_MEETING:,} for one meeting")
+        raise _err(
+            "count-too-large",
+            f"more than {MAX_PER_MEETING:,} in one meeting",
+            f"{expected}, at most {MAX_PER_MEETING:,} for one meeting",
+        )
     return number
 
 
@@ -83,7 +91,11 @@ def _meeting_date(value: Cell) -> date:
     if isinstance(value, date):
         return _plausible(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise _err("bad-date", f"the cell holds the number {value:g}, not a date (perhaps a date cell formatted as a number)", f"{_DATE}, or the column formatted as a date")
+        raise _err(
+            "bad-date",
+            f"the cell holds the number {value:g}, not a date (perhaps a date cell formatted as a number)",
+            f"{_DATE}, or the column formatted as a date",
+        )
     if not isinstance(value, str):
         raise _err("bad-date", "the cell is not a date", _DATE)
     text = value.strip()
@@ -104,7 +116,11 @@ def _meeting_date(value: Cell) -> date:
 def _plausible(day: date) -> date:
     """MARACs began in 2003; an earlier date is a typing slip (or Excel's zero date, 1899-12-30)."""
     if day < EARLIEST_MEETING:
-        raise _err("impossible-date", f"MARACs did not meet before {EARLIEST_MEETING.year}", f"a date from {EARLIEST_MEETING.strftime('%d/%m/%Y')} onwards")
+        raise _err(
+            "impossible-date",
+            f"MARACs did not meet before {EARLIEST_MEETING.year}",
+            f"a date from {EARLIEST_MEETING.strftime('%d/%m/%Y')} onwards",
+        )
     return day
 
 
@@ -149,7 +165,11 @@ class MeetingRow(BaseModel):
         code = str(value).strip().upper()
         known: set[str] = (info.context or {}).get("maracs", set())
         if known and code not in known:
-            raise _err("unknown-marac", "this MARAC code is not in the registry", "a MARAC code from the registry (e.g. E09000012 for Hackney)")
+            raise _err(
+                "unknown-marac",
+                "this MARAC code is not in the registry",
+                "a MARAC code from the registry (e.g. E09000012 for Hackney)",
+            )
         return code
 
     @field_validator("meeting_date")
@@ -193,13 +213,33 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
         if name not in table.headers:
             message = f'the column "{name}" is missing'
             if table.unheaded:  # merged header cells keep their text in the first cell only
-                message += (f"; column {', '.join(table.unheaded)} holds values under a blank header cell "
-                            "(merged header cells keep their text in the first column only: unmerge them and name each column)")
-            report.problems.append(problem("missing-column", table.file, message, column=BY_NAME[name].header, expected=f'a column headed "{name}" or "{BY_NAME[name].header}"', row=table.header_row, **where))
+                message += (
+                    f"; column {', '.join(table.unheaded)} holds values under a blank header cell "
+                    "(merged header cells keep their text in the first column only: unmerge them and name each column)"
+                )
+            report.problems.append(
+                problem(
+                    "missing-column",
+                    table.file,
+                    message,
+                    column=BY_NAME[name].header,
+                    expected=f'a column headed "{name}" or "{BY_NAME[name].header}"',
+                    row=table.header_row,
+                    **where,
+                )
+            )
     if report.errors:
         return ParsedReturn(report, [])
     if not table.rows:
-        report.problems.append(problem("no-rows", table.file, "the return has a header but no meeting rows", expected="one row per MARAC meeting", **where))
+        report.problems.append(
+            problem(
+                "no-rows",
+                table.file,
+                "the return has a header but no meeting rows",
+                expected="one row per MARAC meeting",
+                **where,
+            )
+        )
         return ParsedReturn(report, [])
 
     context = {"maracs": known_maracs, "today": today or date.today()}
@@ -210,13 +250,26 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
         except ValidationError as exc:
             for e in exc.errors():
                 name = str(e["loc"][0])
-                report.problems.append(problem(
-                    e["type"], table.file, e["msg"], row=row_number, column=table.headers[name],
-                    value=cell_text(cells.get(name)), expected=(e.get("ctx") or {}).get("expected"), **where,
-                ))
+                report.problems.append(
+                    problem(
+                        e["type"],
+                        table.file,
+                        e["msg"],
+                        row=row_number,
+                        column=table.headers[name],
+                        value=cell_text(cells.get(name)),
+                        expected=(e.get("ctx") or {}).get("expected"),
+                        **where,
+                    )
+                )
     report.rows = len(table.rows)
     report.problems.extend(_cross_checks(table))
-    report.problems.sort(key=lambda p: (p.row or 0, FIELD_NAMES.index(_canonical(table, p.column)) if _canonical(table, p.column) else 99))
+    report.problems.sort(
+        key=lambda p: (
+            p.row or 0,
+            FIELD_NAMES.index(_canonical(table, p.column)) if _canonical(table, p.column) else 99,
+        )
+    )
     return ParsedReturn(report, parsed)
 
 
@@ -248,25 +301,80 @@ def _cross_checks(table: RawTable) -> list[Problem]:
             cases = int(cases_value)
             repeats = _parsed_or_none(_whole, cells.get("repeat_cases"))
             if repeats is not None and repeats > cases:
-                found.append(problem("repeat-exceeds-cases", table.file, f"{int(repeats)} repeat cases but only {cases} cases discussed", row=row_number, column=table.headers["repeat_cases"], value=str(int(repeats)), expected=f"at most {cases} (the cases discussed)", **where))
+                found.append(
+                    problem(
+                        "repeat-exceeds-cases",
+                        table.file,
+                        f"{int(repeats)} repeat cases but only {cases} cases discussed",
+                        row=row_number,
+                        column=table.headers["repeat_cases"],
+                        value=str(int(repeats)),
+                        expected=f"at most {cases} (the cases discussed)",
+                        **where,
+                    )
+                )
             for name in VICTIM_FIELDS:
                 count = _parsed_or_none(_whole, cells.get(name))
                 if count is not None and count > cases:
-                    found.append(problem("victims-exceed-cases", table.file, f"{int(count)} victims/survivors in this group but only {cases} cases discussed", row=row_number, column=table.headers[name], value=str(int(count)), expected=f"at most {cases} (the cases discussed)", **where))
+                    found.append(
+                        problem(
+                            "victims-exceed-cases",
+                            table.file,
+                            f"{int(count)} victims/survivors in this group but only {cases} cases discussed",
+                            row=row_number,
+                            column=table.headers[name],
+                            value=str(int(count)),
+                            expected=f"at most {cases} (the cases discussed)",
+                            **where,
+                        )
+                    )
             referrals = [_parsed_or_none(_share, cells.get(name)) for name in REFERRAL_FIELDS]
             if all(r is not None for r in referrals):
                 total = sum(r for r in referrals if r is not None)
                 column = "referrals (total of the 14 referral columns)"
                 if total > cases + 1e-9:
-                    found.append(problem("referrals-exceed-cases", table.file, f"referrals add up to {_fmt(total)} but only {cases} cases were discussed", row=row_number, column=column, value=_fmt(total), expected=f"a total of at most {cases}", **where))
+                    found.append(
+                        problem(
+                            "referrals-exceed-cases",
+                            table.file,
+                            f"referrals add up to {_fmt(total)} but only {cases} cases were discussed",
+                            row=row_number,
+                            column=column,
+                            value=_fmt(total),
+                            expected=f"a total of at most {cases}",
+                            **where,
+                        )
+                    )
                 elif total < cases - 1e-9:
-                    found.append(problem("referrals-below-cases", table.file, f"referrals add up to {_fmt(total)} for {cases} cases discussed: {_fmt(cases - total)} case(s) have no referring agency recorded", row=row_number, column=column, value=_fmt(total), expected=f"a total of {cases}", **where))
+                    found.append(
+                        problem(
+                            "referrals-below-cases",
+                            table.file,
+                            f"referrals add up to {_fmt(total)} for {cases} cases discussed: {_fmt(cases - total)} case(s) have no referring agency recorded",
+                            row=row_number,
+                            column=column,
+                            value=_fmt(total),
+                            expected=f"a total of {cases}",
+                            **where,
+                        )
+                    )
         try:
             key = (str(cells.get("marac_code") or "").strip().upper(), _meeting_date(cells.get("meeting_date")))
         except PydanticCustomError:
             continue
         if key in seen:
-            found.append(problem("duplicate-meeting-date", table.file, f"{key[0]} already has a meeting on {key[1].isoformat()} at row {seen[key]}", row=row_number, column=table.headers["meeting_date"], value=key[1].isoformat(), expected="one row per meeting (add the cases together if it was one meeting)", **where))
+            found.append(
+                problem(
+                    "duplicate-meeting-date",
+                    table.file,
+                    f"{key[0]} already has a meeting on {key[1].isoformat()} at row {seen[key]}",
+                    row=row_number,
+                    column=table.headers["meeting_date"],
+                    value=key[1].isoformat(),
+                    expected="one row per meeting (add the cases together if it was one meeting)",
+                    **where,
+                )
+            )
         else:
             seen[key] = row_number
     return found

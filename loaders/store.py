@@ -119,7 +119,13 @@ def _ensure_reference(conn: duckdb.DuckDBPyConnection, directory: Path) -> bool:
     conn.execute(
         "INSERT INTO load_log (load_id, file_name, started_at, finished_at, outcome, message, loaded_by) "
         "VALUES (nextval('load_id_seq'), ?, ?, ?, 'reference', ?, ?)",
-        ["data/reference", started, _now(), "reference tables refreshed; changed files: " + ", ".join(changed), getpass.getuser()],
+        [
+            "data/reference",
+            started,
+            _now(),
+            "reference tables refreshed; changed files: " + ", ".join(changed),
+            getpass.getuser(),
+        ],
     )
     conn.commit()
     return True
@@ -165,13 +171,16 @@ def _settle_wal(db_path: Path) -> None:
         conn.execute("CHECKPOINT")
         conn.close()
     except duckdb.Error as exc:
-        raise StoreError(f"{db_path} has unfinished changes from another program (its .wal file) that could not be "
-                         f"applied: {exc}. Close any program using it and try again.") from None
+        raise StoreError(
+            f"{db_path} has unfinished changes from another program (its .wal file) that could not be "
+            f"applied: {exc}. Close any program using it and try again."
+        ) from None
 
 
 @contextmanager
-def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR, *,
-            expect_version: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(
+    db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR, *, expect_version: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the database, swapped in only if the block succeeds.
 
     With `expect_version`, refuse (StoreError, nothing written) if another load has changed the
@@ -181,8 +190,10 @@ def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR, 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(db_path.with_name(db_path.name + ".lock")):
         if expect_version is not None and (data_version(db_path) or ABSENT) != expect_version:
-            raise StoreError(f"{db_path} changed after these files were checked (another load went in); "
-                             "nothing was written: check the files again")
+            raise StoreError(
+                f"{db_path} changed after these files were checked (another load went in); "
+                "nothing was written: check the files again"
+            )
         # Copies left by writers that were killed: safe to clear, as no other writer can be running.
         for leftover in db_path.parent.glob(f".{db_path.name}.*.loading*"):
             leftover.unlink(missing_ok=True)
@@ -199,15 +210,19 @@ def writing(db_path: Path | str, reference_dir: Path = reference.REFERENCE_DIR, 
                 raise StoreError(str(exc)) from None
             except duckdb.Error as exc:
                 detail = str(exc).replace(str(work), str(db_path))
-                raise StoreError(f"{db_path} is not a MARAC dashboard database ({type(exc).__name__}: {detail})") from None
+                raise StoreError(
+                    f"{db_path} is not a MARAC dashboard database ({type(exc).__name__}: {detail})"
+                ) from None
             yield conn
             try:
                 conn.execute("CHECKPOINT")
                 conn.close()
                 os.replace(work, db_path)
             except (duckdb.Error, OSError) as exc:
-                raise StoreError(f"the loads could not be saved to {db_path} ({type(exc).__name__}: {exc}); "
-                                 "nothing was changed (is the disk full?)") from None
+                raise StoreError(
+                    f"the loads could not be saved to {db_path} ({type(exc).__name__}: {exc}); "
+                    "nothing was changed (is the disk full?)"
+                ) from None
         except BaseException:
             if conn is not None:
                 conn.close()
@@ -233,14 +248,34 @@ class LoadResult:
         return self.outcome == "refused"
 
 
-def _log(conn: duckdb.DuckDBPyConnection, *, load_id: int, report: ValidationReport, started: datetime, outcome: str,
-         message: str, who: str, quarters: list[tuple[str, date]], superseded: int = 0) -> None:
+def _log(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    load_id: int,
+    report: ValidationReport,
+    started: datetime,
+    outcome: str,
+    message: str,
+    who: str,
+    quarters: list[tuple[str, date]],
+    superseded: int = 0,
+) -> None:
     conn.execute(
         "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            load_id, report.file, report.sha256, report.rows, started, _now(), outcome, message,
-            json.dumps([p.model_dump(mode="json") for p in report.problems]), who,
-            ",".join(sorted({m for m, _ in quarters})), ",".join(sorted({q.isoformat() for _, q in quarters})), superseded,
+            load_id,
+            report.file,
+            report.sha256,
+            report.rows,
+            started,
+            _now(),
+            outcome,
+            message,
+            json.dumps([p.model_dump(mode="json") for p in report.problems]),
+            who,
+            ",".join(sorted({m for m, _ in quarters})),
+            ",".join(sorted({q.isoformat() for _, q in quarters})),
+            superseded,
         ],
     )
 
@@ -258,9 +293,17 @@ def _values(rows: list[tuple[object, ...]]) -> str:
     return ", ".join([one] * len(rows))
 
 
-def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | None = None,
-              today: date | None = None, content: bytes | None = None, registry: set[str] | None = None,
-              reinstate: bool = False, notes: Sequence[Problem] = ()) -> LoadResult:
+def load_file(
+    conn: duckdb.DuckDBPyConnection,
+    path: Path | str,
+    *,
+    who: str | None = None,
+    today: date | None = None,
+    content: bytes | None = None,
+    registry: set[str] | None = None,
+    reinstate: bool = False,
+    notes: Sequence[Problem] = (),
+) -> LoadResult:
     """Validate one return and, if it has no errors, load it in one transaction.
 
     Rows for a MARAC and quarter already held are superseded (kept as history); a file
@@ -286,12 +329,22 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         if earlier.current:
             message = f"identical to load {earlier.load_id}, whose rows are still current; nothing changed"
         else:
-            message = (f"identical to load {earlier.load_id}, which later returns have replaced; nothing changed "
-                       "(to make this older version current again, load it with --reinstate)")
+            message = (
+                f"identical to load {earlier.load_id}, which later returns have replaced; nothing changed "
+                "(to make this older version current again, load it with --reinstate)"
+            )
             report.problems.append(problem("already-replaced", path.name, message))
         load_id = _next_id(conn)
-        _log(conn, load_id=load_id, report=report, started=started, outcome="unchanged", message=message, who=who,
-             quarters=earlier.quarters)
+        _log(
+            conn,
+            load_id=load_id,
+            report=report,
+            started=started,
+            outcome="unchanged",
+            message=message,
+            who=who,
+            quarters=earlier.quarters,
+        )
         return LoadResult(path.name, "unchanged", report, load_id, quarters=earlier.quarters)
     table, problems = read_table(path, content)
     rows: list[tuple[int, MeetingRow]] = []
@@ -308,7 +361,16 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         load_id = _next_id(conn)
         errors = report.errors
         message = f"refused: {len(errors)} error(s); first: {errors[0].line()}"
-        _log(conn, load_id=load_id, report=report, started=started, outcome="refused", message=message, who=who, quarters=[])
+        _log(
+            conn,
+            load_id=load_id,
+            report=report,
+            started=started,
+            outcome="refused",
+            message=message,
+            who=who,
+            quarters=[],
+        )
         return LoadResult(path.name, "refused", report, load_id, table=table, rows=rows)
 
     conn.begin()
@@ -317,8 +379,13 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
         key_values = [(m, q) for m, q in quarters]
         key_list = f"(VALUES {_values(key_values)}) AS k(marac_code, quarter_start)"
         flat_keys = [v for pair in key_values for v in pair]
-        earlier = [r[0] for r in conn.execute(
-            f"SELECT DISTINCT h.load_id FROM held_quarter h JOIN {key_list} USING (marac_code, quarter_start)", flat_keys).fetchall()]
+        earlier = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT h.load_id FROM held_quarter h JOIN {key_list} USING (marac_code, quarter_start)",
+                flat_keys,
+            ).fetchall()
+        ]
         superseded = 0
         if earlier:
             report.problems.extend(_shrinking_quarters(conn, path.name, earlier, key_list, flat_keys, rows))
@@ -327,7 +394,10 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
                 f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
                 [load_id, earlier, *flat_keys],
             ).fetchall()[0][0]
-        conn.execute(f"INSERT OR REPLACE INTO held_quarter SELECT marac_code, quarter_start, ? FROM {key_list}", [load_id, *flat_keys])
+        conn.execute(
+            f"INSERT OR REPLACE INTO held_quarter SELECT marac_code, quarter_start, ? FROM {key_list}",
+            [load_id, *flat_keys],
+        )
         records = []
         for source_row, row in rows:
             values = row.model_dump()
@@ -343,17 +413,40 @@ def load_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, who: str | N
             message += f"; replaced {superseded} earlier row(s), kept as history"
         if report.warnings:
             message += f"; {len(report.warnings)} warning(s)"
-        _log(conn, load_id=load_id, report=report, started=started, outcome="loaded", message=message, who=who,
-             quarters=quarters, superseded=int(superseded))
+        _log(
+            conn,
+            load_id=load_id,
+            report=report,
+            started=started,
+            outcome="loaded",
+            message=message,
+            who=who,
+            quarters=quarters,
+            superseded=int(superseded),
+        )
         conn.commit()
     except Exception as exc:  # a bug or a storage fault: record it, keep the other files going
         _rollback(conn)
-        report.problems.append(problem("load-failed", path.name, f"the file passed every check but could not be stored "
-                                       f"({type(exc).__name__}: {exc}); nothing from it was loaded",
-                                       expected="a successful load; please report this"))
+        report.problems.append(
+            problem(
+                "load-failed",
+                path.name,
+                f"the file passed every check but could not be stored "
+                f"({type(exc).__name__}: {exc}); nothing from it was loaded",
+                expected="a successful load; please report this",
+            )
+        )
         load_id = _next_id(conn)
-        _log(conn, load_id=load_id, report=report, started=started, outcome="refused",
-             message=f"refused: {report.errors[-1].line()}", who=who, quarters=[])
+        _log(
+            conn,
+            load_id=load_id,
+            report=report,
+            started=started,
+            outcome="refused",
+            message=f"refused: {report.errors[-1].line()}",
+            who=who,
+            quarters=[],
+        )
         return LoadResult(path.name, "refused", report, load_id)
     except BaseException:
         _rollback(conn)
@@ -367,23 +460,34 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
         conn.rollback()
 
 
-def _shrinking_quarters(conn: duckdb.DuckDBPyConnection, file: str, earlier: list[int], key_list: str,
-                        flat_keys: list[object], rows: list[tuple[int, MeetingRow]]) -> list[Problem]:
+def _shrinking_quarters(
+    conn: duckdb.DuckDBPyConnection,
+    file: str,
+    earlier: list[int],
+    key_list: str,
+    flat_keys: list[object],
+    rows: list[tuple[int, MeetingRow]],
+) -> list[Problem]:
     """Warn where a file replaces a quarter with fewer meetings than are held (often a stray row)."""
     held = conn.execute(
         f"SELECT m.marac_code, m.quarter_start, count(*) FROM meeting m JOIN {key_list} USING (marac_code, quarter_start) "
-        "WHERE m.superseded_by IS NULL AND m.load_id IN (SELECT unnest(?)) GROUP BY ALL", [*flat_keys, earlier]
+        "WHERE m.superseded_by IS NULL AND m.load_id IN (SELECT unnest(?)) GROUP BY ALL",
+        [*flat_keys, earlier],
     ).fetchall()
     incoming: dict[tuple[str, date], int] = {}
     for _, row in rows:
         key = (row.marac_code, quarter_start(row.meeting_date))
         incoming[key] = incoming.get(key, 0) + 1
     return [
-        problem("fewer-meetings-than-held", file,
-                f"replaces the {count} meeting(s) held for {code} in the quarter starting {quarter.isoformat()} "
-                f"with {incoming[(code, quarter)]}",
-                expected="a complete return for every quarter the file touches")
-        for code, quarter, count in sorted(held) if incoming.get((code, quarter), 0) < count
+        problem(
+            "fewer-meetings-than-held",
+            file,
+            f"replaces the {count} meeting(s) held for {code} in the quarter starting {quarter.isoformat()} "
+            f"with {incoming[(code, quarter)]}",
+            expected="a complete return for every quarter the file touches",
+        )
+        for code, quarter, count in sorted(held)
+        if incoming.get((code, quarter), 0) < count
     ]
 
 
@@ -400,13 +504,24 @@ def _earlier_load_of(conn: duckdb.DuckDBPyConnection, sha256: str | None) -> _Ea
     if not sha256:
         return None
     found = conn.execute(
-        "SELECT load_id, rows FROM load_log WHERE sha256 = ? AND outcome = 'loaded' ORDER BY load_id DESC LIMIT 1", [sha256]
+        "SELECT load_id, rows FROM load_log WHERE sha256 = ? AND outcome = 'loaded' ORDER BY load_id DESC LIMIT 1",
+        [sha256],
     ).fetchall()
     if not found:
         return None
     load_id, rows = found[0]
-    loaded = {(m, q) for m, q in conn.execute("SELECT DISTINCT marac_code, quarter_start FROM meeting WHERE load_id = ?", [load_id]).fetchall()}
-    held = {(m, q) for m, q in conn.execute("SELECT marac_code, quarter_start FROM held_quarter WHERE load_id = ?", [load_id]).fetchall()}
+    loaded = {
+        (m, q)
+        for m, q in conn.execute(
+            "SELECT DISTINCT marac_code, quarter_start FROM meeting WHERE load_id = ?", [load_id]
+        ).fetchall()
+    }
+    held = {
+        (m, q)
+        for m, q in conn.execute(
+            "SELECT marac_code, quarter_start FROM held_quarter WHERE load_id = ?", [load_id]
+        ).fetchall()
+    }
     return _EarlierLoad(load_id, rows, sorted(loaded), bool(loaded) and held == loaded)
 
 
@@ -430,7 +545,9 @@ GROUP BY ALL ORDER BY m.marac_code, m.quarter_start, m.load_id
 def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection, for a short session the caller closes; missing or unreadable files say so."""
     if not db_path.exists():
-        raise FileNotFoundError(f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`")
+        raise FileNotFoundError(
+            f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`"
+        )
     try:
         return duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as exc:
@@ -450,7 +567,9 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
         tables["quarter_version"] = conn.sql(QUARTER_VERSIONS_SQL).pl()
     except duckdb.CatalogException:
-        raise StoreError(f"{db_path} is a DuckDB file but not a MARAC dashboard database (its tables are missing)") from None
+        raise StoreError(
+            f"{db_path} is a DuckDB file but not a MARAC dashboard database (its tables are missing)"
+        ) from None
     finally:
         conn.close()
     tables["agency"] = pl.DataFrame({"agency": list(AGENCY_LABELS), "label": list(AGENCY_LABELS.values())})

@@ -38,8 +38,12 @@ WHAT_TO_TYPE = {
 def registry() -> pl.DataFrame:
     """The shipped registry's MARACs with their region: the codes the template offers."""
     tables = read_reference()
-    regions = (tables["marac_area"].join(tables["area"], on="lad_code")
-               .group_by("marac_code").agg(pl.col("region_name").first().alias("region")))
+    regions = (
+        tables["marac_area"]
+        .join(tables["area"], on="lad_code")
+        .group_by("marac_code")
+        .agg(pl.col("region_name").first().alias("region"))
+    )
     return tables["marac"].join(regions, on="marac_code", how="left")
 
 
@@ -56,14 +60,23 @@ def _validation(field: Field, column: str, registry_end: int) -> DataValidation:
     if field.kind is Kind.CODE:
         rule = DataValidation(type="list", formula1=f"=MARACs!$A$2:$A${registry_end}", allow_blank=True)
     elif field.kind is Kind.DATE:
-        rule = DataValidation(type="date", operator="between", allow_blank=True,
-                              formula1=f"DATE({EARLIEST_MEETING.year},{EARLIEST_MEETING.month},{EARLIEST_MEETING.day})",
-                              formula2=f"DATE({LATEST_MEETING.year},{LATEST_MEETING.month},{LATEST_MEETING.day})")
+        rule = DataValidation(
+            type="date",
+            operator="between",
+            allow_blank=True,
+            formula1=f"DATE({EARLIEST_MEETING.year},{EARLIEST_MEETING.month},{EARLIEST_MEETING.day})",
+            formula2=f"DATE({LATEST_MEETING.year},{LATEST_MEETING.month},{LATEST_MEETING.day})",
+        )
     elif field.kind is Kind.COUNT:
-        rule = DataValidation(type="whole", operator="between", formula1="0", formula2=str(MAX_PER_MEETING), allow_blank=True)
+        rule = DataValidation(
+            type="whole", operator="between", formula1="0", formula2=str(MAX_PER_MEETING), allow_blank=True
+        )
     else:  # halves: a referral two agencies made together counts 0.5 to each
-        rule = DataValidation(type="custom", allow_blank=True,
-                              formula1=f"=AND(ISNUMBER({first}),{first}>=0,{first}<={MAX_PER_MEETING},MOD({first}*2,1)=0)")
+        rule = DataValidation(
+            type="custom",
+            allow_blank=True,
+            formula1=f"=AND(ISNUMBER({first}),{first}>=0,{first}<={MAX_PER_MEETING},MOD({first}*2,1)=0)",
+        )
     rule.error = f"{field.header}: {WHAT_TO_TYPE[field.kind]}."
     rule.errorTitle = "Not a value the return accepts"
     rule.prompt = field.meaning

@@ -84,8 +84,14 @@ def unique_names(uploads: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]
     return out
 
 
-def check_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], *, who: str | None = None,
-                  today: date | None = None, progress: Callable[[int, int], None] | None = None) -> BatchCheck:
+def check_uploads(
+    db_path: Path | str,
+    uploads: Sequence[tuple[str, bytes]],
+    *,
+    who: str | None = None,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchCheck:
     """What committing these files would do, worked out on a copy; the database is not touched.
 
     `progress(done, total)` is called after each file, for a batch's progress bar. Raises
@@ -129,18 +135,27 @@ def check_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], *, 
             table, _ = read_table(name, content)  # not re-read by the loader, but worth showing
         notes: list[Problem] = []
         if result.rows and result.outcome != "unchanged":
-            notes = check_against_held(name, table.sheet if table else None, table.headers if table else {},
-                                       result.rows, held, cases_after)
+            notes = check_against_held(
+                name, table.sheet if table else None, table.headers if table else {}, result.rows, held, cases_after
+            )
             if result.refused:
                 notes = [n for n in notes if n.code in _ON_REFUSED]
         report = result.report.model_copy(update={"problems": [*result.report.problems, *notes]})
         outcome = {"loaded": "would load"}.get(result.outcome, result.outcome)
-        files.append(FileCheck(name, hashlib.sha256(content).hexdigest(), outcome, report, table, result.quarters, notes))
+        files.append(
+            FileCheck(name, hashlib.sha256(content).hexdigest(), outcome, report, table, result.quarters, notes)
+        )
     return BatchCheck(files, before, after, version)
 
 
-def commit_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], checked: BatchCheck, *, who: str,
-                   today: date | None = None) -> list[store.LoadResult]:
+def commit_uploads(
+    db_path: Path | str,
+    uploads: Sequence[tuple[str, bytes]],
+    checked: BatchCheck,
+    *,
+    who: str,
+    today: date | None = None,
+) -> list[store.LoadResult]:
     """Load the checked files into the real database, each in its own transaction, recording `who`.
 
     Raises `store.StoreError` (nothing written) if the database changed after the check.
@@ -150,5 +165,7 @@ def commit_uploads(db_path: Path | str, uploads: Sequence[tuple[str, bytes]], ch
     if {n: hashlib.sha256(c).hexdigest() for n, c in uploads} != checked_files:
         raise store.StoreError("these are not the files that were checked; nothing was written: check them again")
     with store.writing(db_path, expect_version=checked.data_version) as conn:
-        return [store.load_file(conn, name, content=content, who=who, today=today, notes=checked.notes_for(name))
-                for name, content in uploads]
+        return [
+            store.load_file(conn, name, content=content, who=who, today=today, notes=checked.notes_for(name))
+            for name, content in uploads
+        ]

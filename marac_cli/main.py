@@ -28,8 +28,11 @@ from metrics.periods import PeriodError, period
 if TYPE_CHECKING:  # geopandas is slow to import: the boundaries commands import it when run
     from loaders.boundaries import BoundaryLoad
 
-app = typer.Typer(help="MARAC performance dashboard: load quarterly returns and compare MARACs with the SafeLives ranges.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="MARAC performance dashboard: load quarterly returns and compare MARACs with the SafeLives ranges.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # problem lines stay whole, so they can be grepped
 DEFAULT_DB = Path("data/demo.duckdb")
@@ -56,12 +59,27 @@ class Format(StrEnum):
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=False, disable=not err.is_terminal and os.environ.get("MARAC_PROGRESS") != "1")
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and os.environ.get("MARAC_PROGRESS") != "1",
+    )
 
 
-def load_paths(db: Path, files: list[Path], who: str | None = None, *, quiet: bool = False,
-               synthetic: bool | None = None, description: str = "Loading returns", reinstate: bool = False) -> list[store.LoadResult]:
+def load_paths(
+    db: Path,
+    files: list[Path],
+    who: str | None = None,
+    *,
+    quiet: bool = False,
+    synthetic: bool | None = None,
+    description: str = "Loading returns",
+    reinstate: bool = False,
+) -> list[store.LoadResult]:
     """Load files one transaction each, with a progress bar, and report each refusal and warning."""
     results: list[store.LoadResult] = []
     with store.writing(db) as conn, _progress() as bar:
@@ -72,7 +90,9 @@ def load_paths(db: Path, files: list[Path], who: str | None = None, *, quiet: bo
             results.append(result)
             if result.refused or (result.report.warnings and not quiet):
                 for p in result.report.problems:
-                    err.print(p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False)
+                    err.print(
+                        p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False
+                    )
             bar.advance(task)
         if synthetic is not None:
             store.set_meta(conn, "synthetic", "true" if synthetic else "false")
@@ -83,8 +103,11 @@ def _summarise(results: list[store.LoadResult]) -> None:
     counts = {k: sum(1 for r in results if r.outcome == k) for k in ("loaded", "unchanged", "refused")}
     replaced = sum(1 for r in results if r.rows_superseded)
     warnings = sum(len(r.report.warnings) for r in results)
-    err.print(f"{counts['loaded']} loaded ({replaced} replacing earlier returns, kept as history), "
-              f"{counts['unchanged']} unchanged, {counts['refused']} refused, {warnings} warning(s).", highlight=False)
+    err.print(
+        f"{counts['loaded']} loaded ({replaced} replacing earlier returns, kept as history), "
+        f"{counts['unchanged']} unchanged, {counts['refused']} refused, {warnings} warning(s).",
+        highlight=False,
+    )
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -92,24 +115,38 @@ def expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith((".", "~$"))))
+            out.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith((".", "~$"))
+                )
+            )
         else:
             out.append(path)
     return out
 
 
 @app.command()
-def load(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")], db: DbOption,
-         who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None,
-         reinstate: Annotated[bool, typer.Option(help="Make an older return current again if it was loaded before and later replaced")] = False) -> None:
+def load(
+    files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")],
+    db: DbOption,
+    who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None,
+    reinstate: Annotated[
+        bool, typer.Option(help="Make an older return current again if it was loaded before and later replaced")
+    ] = False,
+) -> None:
     """Validate and load quarterly returns; each file is all-or-nothing. Exit 1 if any file is refused."""
     files = expand(files)
     if not files:
         err.print("No CSV or XLSX files to load.")
         raise typer.Exit(2)
     if db.exists() and Dataset.from_tables(store.read_tables(db)).synthetic:
-        err.print(f"{db} holds synthetic demo data; real returns loaded there would be mixed with made-up figures. "
-                  "Load them into their own database, e.g. --db data/returns.duckdb.", highlight=False)
+        err.print(
+            f"{db} holds synthetic demo data; real returns loaded there would be mixed with made-up figures. "
+            "Load them into their own database, e.g. --db data/returns.duckdb.",
+            highlight=False,
+        )
         raise typer.Exit(2)
     results = load_paths(db, files, who, reinstate=reinstate)
     _summarise(results)
@@ -118,9 +155,11 @@ def load(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or 
 
 
 @app.command()
-def demo(db: DbOption = DEFAULT_DB,
-         out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the synthetic return files")] = None,
-         seed: int = 42) -> None:
+def demo(
+    db: DbOption = DEFAULT_DB,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the synthetic return files")] = None,
+    seed: int = 42,
+) -> None:
     """Write synthetic returns for every London and Lancashire MARAC and load them through the loader."""
     if db.exists() and not Dataset.from_tables(store.read_tables(db)).synthetic:
         err.print(f"{db} holds real returns; the demo only writes to a new or demo database. Choose another --db.")
@@ -141,13 +180,21 @@ def demo(db: DbOption = DEFAULT_DB,
 
 
 @app.command()
-def metrics(db: DbOption,
-            period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
-            window: Window = Window.twelve, group: Group = Group.marac, format: Format = Format.csv,
-            region: Annotated[str | None, typer.Option(help="Only MARACs in this region")] = None,
-            pfa: Annotated[str | None, typer.Option("--pfa", help="Only MARACs in this police force area")] = None,
-            population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus",
-            base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023 (ONS mid-2023 estimates)")] = "census2021") -> None:
+def metrics(
+    db: DbOption,
+    period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
+    window: Window = Window.twelve,
+    group: Group = Group.marac,
+    format: Format = Format.csv,
+    region: Annotated[str | None, typer.Option(help="Only MARACs in this region")] = None,
+    pfa: Annotated[str | None, typer.Option("--pfa", help="Only MARACs in this police force area")] = None,
+    population: Annotated[
+        str, typer.Option(help="Population measure: females_16plus or females_18plus")
+    ] = "females_16plus",
+    base: Annotated[
+        str, typer.Option(help="Population base: census2021 or mye2023 (ONS mid-2023 estimates)")
+    ] = "census2021",
+) -> None:
     """Print the SafeLives indicators, one row per group, as CSV or JSON."""
     try:
         end = date.fromisoformat(period_end)
@@ -165,7 +212,7 @@ def metrics(db: DbOption,
             continue
         held = sorted(dataset.maracs[column].drop_nulls().unique().to_list())
         if value not in held:
-            err.print(f"No MARACs in the {kind} \"{value}\"; the registry has: {', '.join(held)}.", highlight=False)
+            err.print(f'No MARACs in the {kind} "{value}"; the registry has: {", ".join(held)}.', highlight=False)
             raise typer.Exit(2)
         dataset = scoped(dataset, **{column: value})
     frame = compute(dataset, chosen, group.value).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
@@ -174,8 +221,11 @@ def metrics(db: DbOption,
     if dataset.synthetic:
         err.print("Synthetic demo data: not real MARAC figures.")
     for row in frame.filter(pl.col("area_share_covered") < COMPLETE_AREA).iter_rows(named=True):
-        err.print(f"{row['group_name']}: the registry's MARACs cover {row['area_share_covered']:.0%} of its local authorities, "
-                  "so its figures are for those MARACs only (see area_share_covered).", highlight=False)
+        err.print(
+            f"{row['group_name']}: the registry's MARACs cover {row['area_share_covered']:.0%} of its local authorities, "
+            "so its figures are for those MARACs only (see area_share_covered).",
+            highlight=False,
+        )
     if format is Format.csv:
         sys.stdout.write(frame.write_csv())
     else:
@@ -190,7 +240,9 @@ def reference(db: DbOption) -> None:
     """
     with store.writing(db) as conn:
         changed = conn.execute("SELECT count(*) FROM load_log WHERE outcome = 'reference'").fetchall()[0][0]
-    err.print(f"Reference data in {db} is up to date ({changed} refresh(es) recorded in the load log).", highlight=False)
+    err.print(
+        f"Reference data in {db} is up to date ({changed} refresh(es) recorded in the load log).", highlight=False
+    )
 
 
 @app.command(name="log")
@@ -199,13 +251,23 @@ def load_log(db: DbOption, last: int = 20) -> None:
     log = store.read_tables(db)["load_log"].tail(last)
     table = Table("id", "when (UTC)", "file", "outcome", "rows", "by", "message")
     for row in log.iter_rows(named=True):
-        table.add_row(str(row["load_id"]), str(row["finished_at"])[:19], row["file_name"], row["outcome"],
-                      str(row["rows"] or ""), row["loaded_by"] or "", row["message"] or "")
+        table.add_row(
+            str(row["load_id"]),
+            str(row["finished_at"])[:19],
+            row["file_name"],
+            row["outcome"],
+            str(row["rows"] or ""),
+            row["loaded_by"] or "",
+            row["message"] or "",
+        )
     out.print(table)
 
 
 @app.command()
-def check(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")], db: DbOption) -> None:
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")],
+    db: DbOption,
+) -> None:
     """Check returns as a load would, against what the database holds, without writing anything.
 
     Prints every error and warning, including a quarter already held (a load would replace it),
@@ -224,15 +286,21 @@ def check(files: Annotated[list[Path], typer.Argument(help="Return files (CSV or
             err.print(p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False)
     counts = {k: sum(1 for f in checked.files if f.outcome == k) for k in ("would load", "unchanged", "refused")}
     warnings = sum(len(f.report.warnings) for f in checked.files)
-    err.print(f"{counts['would load']} would load, {counts['unchanged']} unchanged, {counts['refused']} would be refused, "
-              f"{warnings} warning(s). Nothing was written.", highlight=False)
+    err.print(
+        f"{counts['would load']} would load, {counts['unchanged']} unchanged, {counts['refused']} would be refused, "
+        f"{warnings} warning(s). Nothing was written.",
+        highlight=False,
+    )
     if counts["refused"]:
         raise typer.Exit(1)
 
 
 @app.command()
-def history(db: DbOption, marac: Annotated[str, typer.Option(help="MARAC code, e.g. E09000012")],
-            quarter: Annotated[str | None, typer.Option(help='One quarter, e.g. "2021-22 Q1" (default: all)')] = None) -> None:
+def history(
+    db: DbOption,
+    marac: Annotated[str, typer.Option(help="MARAC code, e.g. E09000012")],
+    quarter: Annotated[str | None, typer.Option(help='One quarter, e.g. "2021-22 Q1" (default: all)')] = None,
+) -> None:
     """Every version of a MARAC's returns ever loaded, who loaded each, and what changed cell by cell."""
     from loaders.history import history as versions_of
     from loaders.return_checks import fy_quarter_in
@@ -250,17 +318,26 @@ def history(db: DbOption, marac: Annotated[str, typer.Option(help="MARAC code, e
         err.print(f"No returns held for {code}" + (f" in {quarter}" if quarter else "") + ".", highlight=False)
         raise typer.Exit(1)
     for q in found:
-        out.print(f"[bold]{code} {quarter_label(q.quarter_start)}[/bold]: {len(q.versions)} version(s)", highlight=False)
+        out.print(
+            f"[bold]{code} {quarter_label(q.quarter_start)}[/bold]: {len(q.versions)} version(s)", highlight=False
+        )
         for v in q.versions:
             state = "current" if v.current else f"replaced by load {v.replaced_by}"
-            out.print(f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {v.loaded_by or 'unknown'}  {v.file_name}  "
-                      f"{v.meetings} meeting(s), {v.cases} cases  ({state})", markup=False, highlight=False, soft_wrap=True)
+            out.print(
+                f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {v.loaded_by or 'unknown'}  {v.file_name}  "
+                f"{v.meetings} meeting(s), {v.cases} cases  ({state})",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
             for change in v.changes:
                 out.print(f"      {change.text()}", markup=False, highlight=False, soft_wrap=True)
 
 
-boundaries_app = typer.Typer(help="Local authority boundaries for the map: load a GeoJSON, GeoPackage or shapefile; list what is held.",
-                             no_args_is_help=True)
+boundaries_app = typer.Typer(
+    help="Local authority boundaries for the map: load a GeoJSON, GeoPackage or shapefile; list what is held.",
+    no_args_is_help=True,
+)
 app.add_typer(boundaries_app, name="boundaries")
 
 
@@ -273,25 +350,37 @@ def _boundary_summary(result: BoundaryLoad) -> str:
     if result.outcome == "refused":
         return f"Refused {result.file}: {_plural(len(result.report.errors), 'error', 'errors')}; no boundaries were changed."
     if result.outcome == "unchanged":
-        return (f"{result.file} is identical to load {result.same_as}, whose {result.report.rows} boundaries are still current; "
-                "nothing changed.")
+        return (
+            f"{result.file} is identical to load {result.same_as}, whose {result.report.rows} boundaries are still current; "
+            "nothing changed."
+        )
     notes = [f"{result.replaced} replacing earlier ones, kept as history"] if result.replaced else []
     notes += [f"{result.repaired} repaired"] if result.repaired else []
-    notes += [f"{result.skipped} skipped: not England or Wales local authorities in the reference list"] if result.skipped else []
-    return (f"Loaded {_plural(result.loaded, 'local authority boundary', 'local authority boundaries')} from {result.file}"
-            + (f" ({', '.join(notes)})." if notes else "."))
+    notes += (
+        [f"{result.skipped} skipped: not England or Wales local authorities in the reference list"]
+        if result.skipped
+        else []
+    )
+    return (
+        f"Loaded {_plural(result.loaded, 'local authority boundary', 'local authority boundaries')} from {result.file}"
+        + (f" ({', '.join(notes)})." if notes else ".")
+    )
 
 
 @boundaries_app.command("load")
-def boundaries_load(file: Annotated[Path, typer.Argument(help="GeoJSON, GeoPackage, shapefile (.shp) or a .zip holding one")],
-                    db: DbOption,
-                    who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None,
-                    layer: Annotated[str | None, typer.Option(help="Layer to load, when the file has several")] = None) -> None:
+def boundaries_load(
+    file: Annotated[Path, typer.Argument(help="GeoJSON, GeoPackage, shapefile (.shp) or a .zip holding one")],
+    db: DbOption,
+    who: Annotated[str | None, typer.Option(help="Name recorded in the load log (default: your login)")] = None,
+    layer: Annotated[str | None, typer.Option(help="Layer to load, when the file has several")] = None,
+) -> None:
     """Load local authority boundaries; each code's shape replaces the one held (kept as history). Exit 1 if refused."""
     from loaders.boundaries import load_boundaries
 
-    for path, missing in ((db, f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first."),
-                          (file, f"No file at {file}.")):
+    for path, missing in (
+        (db, f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first."),
+        (file, f"No file at {file}."),
+    ):
         if not path.exists():
             err.print(missing, highlight=False)
             raise typer.Exit(2)
@@ -319,8 +408,11 @@ def boundaries_list(db: DbOption) -> None:
     for s in status.sources:
         table.add_row(str(s.load_id), str(s.loaded_at)[:19], s.source_file, s.loaded_by or "", str(s.shapes))
     out.print(table)
-    err.print(f"{_plural(status.shapes, 'local authority boundary', 'local authority boundaries')} held; "
-              f"{status.superseded} earlier kept as history.", highlight=False)
+    err.print(
+        f"{_plural(status.shapes, 'local authority boundary', 'local authority boundaries')} held; "
+        f"{status.superseded} earlier kept as history.",
+        highlight=False,
+    )
 
 
 class TemplateFormat(StrEnum):
@@ -329,8 +421,10 @@ class TemplateFormat(StrEnum):
 
 
 @app.command()
-def template(out: Annotated[Path, typer.Option(help="File to write")],
-             format: Annotated[TemplateFormat | None, typer.Option(help="csv or xlsx (default: from the --out suffix)")] = None) -> None:
+def template(
+    out: Annotated[Path, typer.Option(help="File to write")],
+    format: Annotated[TemplateFormat | None, typer.Option(help="csv or xlsx (default: from the --out suffix)")] = None,
+) -> None:
     """Write a blank quarterly return: XLSX with instructions and Excel's checks on every column, or a CSV header row."""
     from loaders.template import template_csv, template_xlsx
 
@@ -339,8 +433,11 @@ def template(out: Annotated[Path, typer.Option(help="File to write")],
         err.print(f"--out {out}: say --format csv or --format xlsx, or give the file a .csv or .xlsx name.")
         raise typer.Exit(2)
     out.write_bytes(template_xlsx() if chosen == "xlsx" else template_csv())
-    err.print(f"Wrote {out}: a blank return" + (" with instructions and checks on every column." if chosen == "xlsx" else "."),
-              highlight=False)
+    err.print(
+        f"Wrote {out}: a blank return"
+        + (" with instructions and checks on every column." if chosen == "xlsx" else "."),
+        highlight=False,
+    )
 
 
 class PackFormat(StrEnum):
@@ -349,16 +446,21 @@ class PackFormat(StrEnum):
 
 
 @app.command()
-def export(db: DbOption,
-           scope: Annotated[str, typer.Option(help="marac:CODE (or name), bcu:NAME, region:NAME or pfa:NAME")],
-           period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
-           out: Annotated[Path, typer.Option(help="File to write; replaced only once the whole pack is made")],
-           format: Annotated[PackFormat | None, typer.Option(help="pdf or pptx (default: from the --out suffix)")] = None,
-           window: Window = Window.twelve,
-           suppress_below: Annotated[int, typer.Option("--suppress-below", min=2,
-                                                       help="Counts from 1 up to this minus one are shown as <N")] = 5,
-           population: Annotated[str, typer.Option(help="Population measure: females_16plus or females_18plus")] = "females_16plus",
-           base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021") -> None:
+def export(
+    db: DbOption,
+    scope: Annotated[str, typer.Option(help="marac:CODE (or name), bcu:NAME, region:NAME or pfa:NAME")],
+    period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
+    out: Annotated[Path, typer.Option(help="File to write; replaced only once the whole pack is made")],
+    format: Annotated[PackFormat | None, typer.Option(help="pdf or pptx (default: from the --out suffix)")] = None,
+    window: Window = Window.twelve,
+    suppress_below: Annotated[
+        int, typer.Option("--suppress-below", min=2, help="Counts from 1 up to this minus one are shown as <N")
+    ] = 5,
+    population: Annotated[
+        str, typer.Option(help="Population measure: females_16plus or females_18plus")
+    ] = "females_16plus",
+    base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021",
+) -> None:
     """Make a board pack (PDF or PowerPoint) for a MARAC, BCU or region, small numbers suppressed."""
     from reporting.images import ExportError
     from reporting.packs.build import build_pack
@@ -387,26 +489,42 @@ def export(db: DbOption,
     try:
         with _progress() as bar:
             task = bar.add_task("Making the pack", total=1000)
-            data = render_pack(pack, chosen_format, progress=lambda done, words: bar.update(
-                task, completed=int(done * 1000), description=words))
+            data = render_pack(
+                pack,
+                chosen_format,
+                progress=lambda done, words: bar.update(task, completed=int(done * 1000), description=words),
+            )
         partial.write_bytes(data)
         os.replace(partial, target)  # an older pack of the same name stays whole until the new one is ready
     except (ExportError, PackError, OSError) as exc:
         partial.unlink(missing_ok=True)
         err.print(f"Could not make {out}: {exc}", highlight=False)
         raise typer.Exit(1) from None
-    err.print(f"Wrote {out} ({len(data) / 1_048_576:.1f} MB: {len(pack.sections)} section(s), {len(pack.figures)} charts).",
-              highlight=False)
+    err.print(
+        f"Wrote {out} ({len(data) / 1_048_576:.1f} MB: {len(pack.sections)} section(s), {len(pack.figures)} charts).",
+        highlight=False,
+    )
 
 
 @app.command()
-def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1",
-          build_demo: Annotated[bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")] = False,
-          suppress_below: Annotated[int, typer.Option("--suppress-below", min=2,
-                                                      help="Counts from 1 up to this minus one are shown as <N in every download")] = 5,
-          restricted: Annotated[bool, typer.Option("--restricted", help="Pages too show only suppressed figures "
-                                                   "(for viewers without full rights)")] = False,
-          ) -> None:
+def serve(
+    db: DbOption = DEFAULT_DB,
+    port: int = 8501,
+    address: str = "127.0.0.1",
+    build_demo: Annotated[
+        bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")
+    ] = False,
+    suppress_below: Annotated[
+        int,
+        typer.Option(
+            "--suppress-below", min=2, help="Counts from 1 up to this minus one are shown as <N in every download"
+        ),
+    ] = 5,
+    restricted: Annotated[
+        bool,
+        typer.Option("--restricted", help="Pages too show only suppressed figures (for viewers without full rights)"),
+    ] = False,
+) -> None:
     """Open the dashboard on a database (default address 127.0.0.1).
 
     As it starts, the server runs every page once in the background (logged as "Warm-up: N pages
@@ -420,15 +538,39 @@ def serve(db: DbOption = DEFAULT_DB, port: int = 8501, address: str = "127.0.0.1
     """
     if not db.exists():
         if not build_demo:
-            err.print(f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first, or add --demo.")
+            err.print(
+                f"No database at {db}. Run `marac demo --db {db}` or `marac load FILE --db {db}` first, or add --demo."
+            )
             raise typer.Exit(2)
         demo(db=db, out_dir=None, seed=42)
     app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "server.py"
-    env = {**os.environ, "MARAC_DB": str(db.resolve()), "MARAC_SUPPRESS_BELOW": str(suppress_below),
-           "MARAC_VIEW": "restricted" if restricted else "full"}
-    command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none", "--client.disableDataExport", "true"]
+    env = {
+        **os.environ,
+        "MARAC_DB": str(db.resolve()),
+        "MARAC_SUPPRESS_BELOW": str(suppress_below),
+        "MARAC_VIEW": "restricted" if restricted else "full",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+        "--server.fileWatcherType",
+        "none",
+        "--client.disableDataExport",
+        "true",
+    ]
     err.print(f"Dashboard at http://{address}:{port}  (Ctrl+C to stop)")
     # Become the Streamlit server rather than starting it as a child, so stopping this process
     # (Ctrl+C, SIGTERM from a service manager or a test) stops the server too.

@@ -36,11 +36,17 @@ def with_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         ratio = np.where((o1 > 0) & (o2 > 0) & (r2 > 0), r1 / r2, np.nan)
         spread = z * np.sqrt(1 / o1 + 1 / o2)
         ratio_low, ratio_high = ratio * np.exp(-spread), ratio * np.exp(spread)
-    return joined.drop("_o_previous").hstack([
-        _series("volume_rate_ratio", ratio), _series("volume_rate_ratio_ci95_low", ratio_low),
-        _series("volume_rate_ratio_ci95_high", ratio_high), _flag("volume_change_significant", ratio_low, ratio_high, 1.0),
-        *share_change(joined, "repeat_rate", ("repeat_cases", "cases"), ("repeat_cases_previous", "cases_previous")),
-    ])
+    return joined.drop("_o_previous").hstack(
+        [
+            _series("volume_rate_ratio", ratio),
+            _series("volume_rate_ratio_ci95_low", ratio_low),
+            _series("volume_rate_ratio_ci95_high", ratio_high),
+            _flag("volume_change_significant", ratio_low, ratio_high, 1.0),
+            *share_change(
+                joined, "repeat_rate", ("repeat_cases", "cases"), ("repeat_cases_previous", "cases_previous")
+            ),
+        ]
+    )
 
 
 def share_change(frame: pl.DataFrame, name: str, now: tuple[str, str], then: tuple[str, str]) -> list[pl.Series]:
@@ -51,8 +57,12 @@ def share_change(frame: pl.DataFrame, name: str, now: tuple[str, str], then: tup
     where either year has no total.
     """
     difference, low, high = newcombe_difference(*(_array(frame, c) for c in (*now, *then)))
-    return [_series(f"{name}_change", difference), _series(f"{name}_change_ci95_low", low),
-            _series(f"{name}_change_ci95_high", high), _flag(f"{name}_change_significant", low, high, 0.0)]
+    return [
+        _series(f"{name}_change", difference),
+        _series(f"{name}_change_ci95_low", low),
+        _series(f"{name}_change_ci95_high", high),
+        _flag(f"{name}_change_significant", low, high, 0.0),
+    ]
 
 
 def _series(name: str, values: np.ndarray) -> pl.Series:
@@ -62,5 +72,8 @@ def _series(name: str, values: np.ndarray) -> pl.Series:
 def _flag(name: str, low: np.ndarray, high: np.ndarray, none: float) -> pl.Series:
     """True where the interval leaves out `none` (no change); null where there is no interval."""
     known = np.isfinite(low) & np.isfinite(high)
-    return pl.Series(name, [bool(lo > none or hi < none) if k else None for lo, hi, k in zip(low, high, known, strict=True)],
-                     dtype=pl.Boolean)
+    return pl.Series(
+        name,
+        [bool(lo > none or hi < none) if k else None for lo, hi, k in zip(low, high, known, strict=True)],
+        dtype=pl.Boolean,
+    )

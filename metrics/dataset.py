@@ -66,12 +66,20 @@ class Dataset:
         return [c.removeprefix("referrals_") for c in self.meetings.columns if c.startswith("referrals_")]
 
     @classmethod
-    def from_tables(cls, tables: dict[str, pl.DataFrame], *, agency_labels: dict[str, str] | None = None,
-                    population_base: str | None = None, population_measure: str = "females_16plus") -> Dataset:
+    def from_tables(
+        cls,
+        tables: dict[str, pl.DataFrame],
+        *,
+        agency_labels: dict[str, str] | None = None,
+        population_base: str | None = None,
+        population_measure: str = "females_16plus",
+    ) -> Dataset:
         meta = dict(tables["meta"].iter_rows()) if "meta" in tables else {}
         base = population_base or meta.get("population_base", "census2021")
         if population_measure not in POPULATION_MEASURES:
-            raise ValueError(f"population measure {population_measure!r} is not one of {', '.join(POPULATION_MEASURES)}")
+            raise ValueError(
+                f"population measure {population_measure!r} is not one of {', '.join(POPULATION_MEASURES)}"
+            )
         population = tables["population"].filter(pl.col("base") == base)
         if population.is_empty():
             raise ValueError(f"population base {base!r} is not in the reference data")
@@ -79,7 +87,9 @@ class Dataset:
         areas = (
             tables["marac_area"]
             .join(tables["area"], on="lad_code", how="left")
-            .join(population.select("lad_code", pl.col(population_measure).alias("adult_pop")), on="lad_code", how="left")
+            .join(
+                population.select("lad_code", pl.col(population_measure).alias("adult_pop")), on="lad_code", how="left"
+            )
             .join(ethnicity.select("lad_code", "persons", "persons_white_british"), on="lad_code", how="left")
         )
         per_marac = areas.group_by("marac_code").agg(
@@ -89,28 +99,55 @@ class Dataset:
             (pl.col("adult_pop") * pl.col("share")).sum().alias("adult_female_population"),
             pl.col("adult_pop").is_null().any().alias("population_missing"),
             (pl.col("persons") * pl.col("share")).sum().alias("ethnicity_persons"),
-            ((pl.col("persons") - pl.col("persons_white_british")) * pl.col("share")).sum().alias("ethnicity_not_white_british"),
+            ((pl.col("persons") - pl.col("persons_white_british")) * pl.col("share"))
+            .sum()
+            .alias("ethnicity_not_white_british"),
             pl.col("persons").is_null().any().alias("ethnicity_missing"),
         )
         maracs = (
             tables["marac"]
             .join(per_marac, on="marac_code", how="left")
             .with_columns(
-                pl.when(pl.col("population_missing")).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
-                pl.when(pl.col("ethnicity_missing")).then(None).otherwise(pl.col("ethnicity_persons")).alias("ethnicity_persons"),
-                pl.when(pl.col("ethnicity_missing")).then(None).otherwise(pl.col("ethnicity_not_white_british")).alias("ethnicity_not_white_british"),
+                pl.when(pl.col("population_missing"))
+                .then(None)
+                .otherwise(pl.col("adult_female_population"))
+                .alias("adult_female_population"),
+                pl.when(pl.col("ethnicity_missing"))
+                .then(None)
+                .otherwise(pl.col("ethnicity_persons"))
+                .alias("ethnicity_persons"),
+                pl.when(pl.col("ethnicity_missing"))
+                .then(None)
+                .otherwise(pl.col("ethnicity_not_white_british"))
+                .alias("ethnicity_not_white_british"),
             )
-            .with_columns((pl.col("ethnicity_not_white_british") / pl.col("ethnicity_persons")).alias("local_share_not_white_british"))
+            .with_columns(
+                (pl.col("ethnicity_not_white_british") / pl.col("ethnicity_persons")).alias(
+                    "local_share_not_white_british"
+                )
+            )
             .drop("population_missing", "ethnicity_missing", "police_force_area_ons")
             .sort("marac_code")
         )
         covered = tables["marac_area"]["lad_code"].unique().implode()
-        area_coverage = pl.concat([
-            tables["area"].group_by(pl.col(column).alias("name")).agg(
-                pl.len().alias("lads_total"), pl.col("lad_code").is_in(covered).sum().alias("lads_covered"),
-            ).with_columns(pl.lit(kind).alias("kind"))
-            for kind, column in (("region", "region_name"), ("pfa", "pfa_name"))
-        ]).select("kind", "name", "lads_total", "lads_covered", (pl.col("lads_covered") / pl.col("lads_total")).alias("coverage"))
+        area_coverage = pl.concat(
+            [
+                tables["area"]
+                .group_by(pl.col(column).alias("name"))
+                .agg(
+                    pl.len().alias("lads_total"),
+                    pl.col("lad_code").is_in(covered).sum().alias("lads_covered"),
+                )
+                .with_columns(pl.lit(kind).alias("kind"))
+                for kind, column in (("region", "region_name"), ("pfa", "pfa_name"))
+            ]
+        ).select(
+            "kind",
+            "name",
+            "lads_total",
+            "lads_covered",
+            (pl.col("lads_covered") / pl.col("lads_total")).alias("coverage"),
+        )
         log = tables.get("load_log")
         loaded = log.filter(pl.col("outcome") == "loaded")["finished_at"] if log is not None and log.height else None
         years = ethnicity["census_year"].unique().to_list() if "census_year" in ethnicity.columns else []

@@ -15,15 +15,21 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from metrics.change import with_change
 from metrics.dataset import Dataset
 from metrics.intervals import byar, wilson
-from metrics.change import with_change
 from metrics.periods import Period, quarter_end, year_earlier
 from metrics.ranges import verdict
 from metrics.significance import significance
 
 Grouping = Literal["marac", "bcu", "region", "pfa", "all"]
-GROUPINGS: dict[str, str] = {"marac": "MARAC", "bcu": "Borough Command Unit", "region": "region", "pfa": "police force area", "all": "all MARACs"}
+GROUPINGS: dict[str, str] = {
+    "marac": "MARAC",
+    "bcu": "Borough Command Unit",
+    "region": "region",
+    "pfa": "police force area",
+    "all": "all MARACs",
+}
 #: an area's totals stand for the area only if the registry's MARACs cover this share of its local
 #: authorities: London's 32 boroughs of 33 (the City is outside London's MARAC figures) pass;
 #: "North West" when only Lancashire's MARACs are held does not, as it would read as the region
@@ -48,14 +54,63 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("volume", "Cases as % of recommended volume", "pct_of_recommended", "volume_verdict", "volume", "share", "cases", "recommended_cases"),
-    Indicator("repeat_rate", "Repeat rate", "repeat_rate", "repeat_verdict", "repeat_rate", "share", "repeat_cases", "cases"),
-    Indicator("police_share", "Police share of referrals", "police_share", "police_verdict", "police_share", "share", "referrals_police", "referrals_total"),
-    Indicator("racially_minoritised", "Victims/survivors racially minoritised", "share_racially_minoritised", "racially_minoritised_verdict", "racially_minoritised", "share", "victims_racially_minoritised", "cases"),
-    Indicator("lgbt", "Victims/survivors LGBT+", "share_lgbt", "lgbt_verdict", "lgbt", "share", "victims_lgbt", "cases"),
-    Indicator("disabled", "Victims/survivors disabled", "share_disabled", "disabled_verdict", "disabled", "share", "victims_disabled", "cases"),
+    Indicator(
+        "volume",
+        "Cases as % of recommended volume",
+        "pct_of_recommended",
+        "volume_verdict",
+        "volume",
+        "share",
+        "cases",
+        "recommended_cases",
+    ),
+    Indicator(
+        "repeat_rate", "Repeat rate", "repeat_rate", "repeat_verdict", "repeat_rate", "share", "repeat_cases", "cases"
+    ),
+    Indicator(
+        "police_share",
+        "Police share of referrals",
+        "police_share",
+        "police_verdict",
+        "police_share",
+        "share",
+        "referrals_police",
+        "referrals_total",
+    ),
+    Indicator(
+        "racially_minoritised",
+        "Victims/survivors racially minoritised",
+        "share_racially_minoritised",
+        "racially_minoritised_verdict",
+        "racially_minoritised",
+        "share",
+        "victims_racially_minoritised",
+        "cases",
+    ),
+    Indicator(
+        "lgbt", "Victims/survivors LGBT+", "share_lgbt", "lgbt_verdict", "lgbt", "share", "victims_lgbt", "cases"
+    ),
+    Indicator(
+        "disabled",
+        "Victims/survivors disabled",
+        "share_disabled",
+        "disabled_verdict",
+        "disabled",
+        "share",
+        "victims_disabled",
+        "cases",
+    ),
     Indicator("male", "Victims/survivors male", "share_male", "male_verdict", "male", "share", "victims_male", "cases"),
-    Indicator("aged_16_17", "Victims/survivors aged 16–17", "share_aged_16_17", None, "aged_16_17", "share", "victims_aged_16_17", "cases"),
+    Indicator(
+        "aged_16_17",
+        "Victims/survivors aged 16–17",
+        "share_aged_16_17",
+        None,
+        "aged_16_17",
+        "share",
+        "victims_aged_16_17",
+        "cases",
+    ),
 )
 
 
@@ -80,8 +135,14 @@ def _per_marac(dataset: Dataset, start, end, by_quarter: bool) -> pl.DataFrame:
     )
 
 
-def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str,
-               quarters_in_period: int, extra_keys: list[str], detail: bool = True) -> pl.DataFrame:
+def _summarise(
+    dataset: Dataset,
+    per_marac: pl.DataFrame,
+    grouping: str,
+    quarters_in_period: int,
+    extra_keys: list[str],
+    detail: bool = True,
+) -> pl.DataFrame:
     counts = _count_columns(dataset)
     maracs = dataset.maracs
     if grouping == "marac":
@@ -94,7 +155,9 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str,
         maracs = maracs.with_columns(name.alias("group_code"), name.alias("group_name"))
 
     if extra_keys:  # one row per MARAC and extra key, so MARACs without data still appear
-        frame = maracs.join(per_marac.select(extra_keys).unique(), how="cross").join(per_marac, on=["marac_code", *extra_keys], how="left")
+        frame = maracs.join(per_marac.select(extra_keys).unique(), how="cross").join(
+            per_marac, on=["marac_code", *extra_keys], how="left"
+        )
     else:
         frame = maracs.join(per_marac, on="marac_code", how="left")
     reporting = pl.col("quarters_with_data").fill_null(0) > 0
@@ -113,7 +176,9 @@ def _summarise(dataset: Dataset, per_marac: pl.DataFrame, grouping: str,
         # Person-time: a MARAC that sent two of four quarters is set against half a year of its
         # population, so a missing return lowers neither its rate nor its verdict.
         (pl.col("adult_female_population") * pl.col("quarters_with_data").fill_null(0) * 0.25)
-        .filter(reporting & with_population).sum().alias("_population_years"),
+        .filter(reporting & with_population)
+        .sum()
+        .alias("_population_years"),
         (reporting & with_population).sum().alias("maracs_with_population"),
         pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
         pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
@@ -134,51 +199,76 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
     referral_cols = [f"referrals_{a}" for a in agencies]
     no_data = pl.col("maracs_reporting") == 0
     counts = [c for c in _count_columns(dataset) if c != "cases_discussed"]
-    frame = grouped.with_columns(
-        pl.col("cases_discussed").alias("cases"),
-        pl.when(no_data).then(None).otherwise(pl.sum_horizontal(referral_cols)).alias("referrals_total"),
-        # a group with no returns has no counts at all, not zeros
-        *(pl.when(no_data).then(None).otherwise(pl.col(c)).alias(c) for c in counts),
-        (pl.col("quarters_with_data") / (pl.col("maracs_in_group") * quarters_in_period)).alias("coverage"),
-        pl.when(pl.col("_eth_persons") > 0).then(pl.col("_eth_not_wb") / pl.col("_eth_persons")).alias("local_share_not_white_british"),
-    ).with_columns(
-        pl.when(no_data).then(None).otherwise(pl.col("cases")).alias("cases"),
-        pl.when(pl.col("maracs_with_population") == 0).then(None).otherwise(pl.col("adult_female_population")).alias("adult_female_population"),
-        (pl.col("maracs_reporting") - pl.col("maracs_with_population")).alias("maracs_without_population"),
-    ).with_columns(
-        (per_10k * pl.col("_population_years") / 10_000).alias("recommended_cases"),
-        pl.when(pl.col("_population_years") > 0).then(pl.col("_volume_cases") / pl.col("_population_years") * 10_000).alias("cases_per_10k"),
-    ).with_columns(
-        pl.when(pl.col("maracs_with_population") == 0).then(None).otherwise(pl.col("recommended_cases")).alias("recommended_cases"),
-        (pl.col("cases_per_10k") * pl.col("adult_female_population") / 10_000).alias("annualised_cases"),
-        _share("_volume_cases", "recommended_cases").alias("pct_of_recommended"),
-        _share("repeat_cases", "cases").alias("repeat_rate"),
-        *(_share(f"referrals_{a}", "referrals_total").alias(f"share_referrals_{a}") for a in agencies),
-        _share("victims_racially_minoritised", "cases").alias("share_racially_minoritised"),
-        _share("victims_lgbt", "cases").alias("share_lgbt"),
-        _share("victims_disabled", "cases").alias("share_disabled"),
-        _share("victims_male", "cases").alias("share_male"),
-        _share("victims_aged_16_17", "cases").alias("share_aged_16_17"),
-    ).with_columns(
-        pl.col("share_referrals_police").alias("police_share"),
-        (1 - pl.col("share_referrals_police")).alias("partner_agency_share"),
-    ).with_columns(
-        verdict(pl.col("pct_of_recommended"), ranges["volume"]).alias("volume_verdict"),
-        verdict(pl.col("repeat_rate"), ranges["repeat_rate"]).alias("repeat_verdict"),
-        verdict(pl.col("police_share"), ranges["police_share"]).alias("police_verdict"),
-        verdict(pl.col("share_racially_minoritised"), ranges["racially_minoritised"], pl.col("local_share_not_white_british")).alias("racially_minoritised_verdict"),
-        verdict(pl.col("share_lgbt"), ranges["lgbt"]).alias("lgbt_verdict"),
-        verdict(pl.col("share_disabled"), ranges["disabled"]).alias("disabled_verdict"),
-        verdict(pl.col("share_male"), ranges["male"]).alias("male_verdict"),
-        pl.lit(dataset.base_label).alias("population_base"),
-        pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias("local_share_source"),
-        pl.lit(ranges.edition).alias("range_edition"),
+    frame = (
+        grouped.with_columns(
+            pl.col("cases_discussed").alias("cases"),
+            pl.when(no_data).then(None).otherwise(pl.sum_horizontal(referral_cols)).alias("referrals_total"),
+            # a group with no returns has no counts at all, not zeros
+            *(pl.when(no_data).then(None).otherwise(pl.col(c)).alias(c) for c in counts),
+            (pl.col("quarters_with_data") / (pl.col("maracs_in_group") * quarters_in_period)).alias("coverage"),
+            pl.when(pl.col("_eth_persons") > 0)
+            .then(pl.col("_eth_not_wb") / pl.col("_eth_persons"))
+            .alias("local_share_not_white_british"),
+        )
+        .with_columns(
+            pl.when(no_data).then(None).otherwise(pl.col("cases")).alias("cases"),
+            pl.when(pl.col("maracs_with_population") == 0)
+            .then(None)
+            .otherwise(pl.col("adult_female_population"))
+            .alias("adult_female_population"),
+            (pl.col("maracs_reporting") - pl.col("maracs_with_population")).alias("maracs_without_population"),
+        )
+        .with_columns(
+            (per_10k * pl.col("_population_years") / 10_000).alias("recommended_cases"),
+            pl.when(pl.col("_population_years") > 0)
+            .then(pl.col("_volume_cases") / pl.col("_population_years") * 10_000)
+            .alias("cases_per_10k"),
+        )
+        .with_columns(
+            pl.when(pl.col("maracs_with_population") == 0)
+            .then(None)
+            .otherwise(pl.col("recommended_cases"))
+            .alias("recommended_cases"),
+            (pl.col("cases_per_10k") * pl.col("adult_female_population") / 10_000).alias("annualised_cases"),
+            _share("_volume_cases", "recommended_cases").alias("pct_of_recommended"),
+            _share("repeat_cases", "cases").alias("repeat_rate"),
+            *(_share(f"referrals_{a}", "referrals_total").alias(f"share_referrals_{a}") for a in agencies),
+            _share("victims_racially_minoritised", "cases").alias("share_racially_minoritised"),
+            _share("victims_lgbt", "cases").alias("share_lgbt"),
+            _share("victims_disabled", "cases").alias("share_disabled"),
+            _share("victims_male", "cases").alias("share_male"),
+            _share("victims_aged_16_17", "cases").alias("share_aged_16_17"),
+        )
+        .with_columns(
+            pl.col("share_referrals_police").alias("police_share"),
+            (1 - pl.col("share_referrals_police")).alias("partner_agency_share"),
+        )
+        .with_columns(
+            verdict(pl.col("pct_of_recommended"), ranges["volume"]).alias("volume_verdict"),
+            verdict(pl.col("repeat_rate"), ranges["repeat_rate"]).alias("repeat_verdict"),
+            verdict(pl.col("police_share"), ranges["police_share"]).alias("police_verdict"),
+            verdict(
+                pl.col("share_racially_minoritised"),
+                ranges["racially_minoritised"],
+                pl.col("local_share_not_white_british"),
+            ).alias("racially_minoritised_verdict"),
+            verdict(pl.col("share_lgbt"), ranges["lgbt"]).alias("lgbt_verdict"),
+            verdict(pl.col("share_disabled"), ranges["disabled"]).alias("disabled_verdict"),
+            verdict(pl.col("share_male"), ranges["male"]).alias("male_verdict"),
+            pl.lit(dataset.base_label).alias("population_base"),
+            pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias(
+                "local_share_source"
+            ),
+            pl.lit(ranges.edition).alias("range_edition"),
+        )
     )
     if detail:
         frame = frame.with_columns(_capacity(dataset, per_10k))
         frame = frame.hstack(_uncertainty(dataset, frame, agencies))
         frame = frame.hstack(_top_referrers(frame, agencies))
-    return frame.rename({"_volume_cases": "cases_with_population"}).drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_population_years")
+    return frame.rename({"_volume_cases": "cases_with_population"}).drop(
+        "_eth_persons", "_eth_not_wb", "cases_discussed", "_population_years"
+    )
 
 
 def _capacity(dataset: Dataset, per_10k: float) -> list[pl.Expr]:
@@ -212,6 +302,7 @@ def _share_parts(agencies: list[str]) -> list[tuple[str, str, str]]:
 
 def _uncertainty(dataset: Dataset, frame: pl.DataFrame, agencies: list[str]) -> list[pl.Series]:
     """95% and 99.8% intervals for every share and rate, and significance verdicts where a range exists."""
+
     def col(name: str) -> np.ndarray:
         return frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
 
@@ -220,8 +311,10 @@ def _uncertainty(dataset: Dataset, frame: pl.DataFrame, agencies: list[str]) -> 
 
     def add(name: str, low: np.ndarray, high: np.ndarray) -> None:
         intervals[name] = (low, high)
-        out.extend(pl.Series(f"{name}_{end}", values, dtype=pl.Float64, nan_to_null=True)
-                   for end, values in (("low", low), ("high", high)))
+        out.extend(
+            pl.Series(f"{name}_{end}", values, dtype=pl.Float64, nan_to_null=True)
+            for end, values in (("low", low), ("high", high))
+        )
 
     years, recommended = col("_population_years"), col("recommended_cases")
     for confidence, tag in ((0.95, "ci95"), (0.998, "ci998")):
@@ -252,7 +345,10 @@ def _top_referrers(frame: pl.DataFrame, agencies: list[str]) -> pl.DataFrame:
         names = [agencies[-i] for _, i in ranked] + [None] * 3
         for k in range(3):
             tops[k].append(names[k])
-    return pl.DataFrame({f"top_referrer_{k + 1}": tops[k] for k in range(3)}, schema={f"top_referrer_{k + 1}": pl.String for k in range(3)})
+    return pl.DataFrame(
+        {f"top_referrer_{k + 1}": tops[k] for k in range(3)},
+        schema={f"top_referrer_{k + 1}": pl.String for k in range(3)},
+    )
 
 
 def scoped(dataset: Dataset, **where: str | None) -> Dataset:
@@ -262,7 +358,9 @@ def scoped(dataset: Dataset, **where: str | None) -> Dataset:
         if value is not None:
             maracs = maracs.filter(pl.col(column) == value)
     codes = maracs["marac_code"]
-    return replace(dataset, meetings=dataset.meetings.filter(pl.col("marac_code").is_in(codes.implode())), maracs=maracs)
+    return replace(
+        dataset, meetings=dataset.meetings.filter(pl.col("marac_code").is_in(codes.implode())), maracs=maracs
+    )
 
 
 def _figures(dataset: Dataset, period: Period, grouping: str, detail: bool = True) -> pl.DataFrame:
@@ -275,9 +373,13 @@ def compute(dataset: Dataset, period: Period, grouping: str = "marac") -> pl.Dat
     if grouping not in GROUPINGS:
         raise ValueError(f'grouping "{grouping}" is not one of {", ".join(GROUPINGS)}')
     current = _figures(dataset, period, grouping)
-    out = _with_area_coverage(dataset, with_change(current, _figures(dataset, year_earlier(period), grouping, detail=False)), grouping)
+    out = _with_area_coverage(
+        dataset, with_change(current, _figures(dataset, year_earlier(period), grouping, detail=False)), grouping
+    )
     return out.with_columns(
-        pl.lit(period.start).alias("period_start"), pl.lit(period.end).alias("period_end"), pl.lit(period.window).alias("window"),
+        pl.lit(period.start).alias("period_start"),
+        pl.lit(period.end).alias("period_end"),
+        pl.lit(period.window).alias("window"),
     ).sort("group_code" if grouping != "marac" else "group_name")
 
 
@@ -290,7 +392,9 @@ def _with_area_coverage(dataset: Dataset, frame: pl.DataFrame, grouping: str) ->
     coverage = dataset.area_coverage
     if grouping not in ("region", "pfa") or coverage.is_empty():
         return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("area_share_covered"))
-    shares = coverage.filter(pl.col("kind") == grouping).select(pl.col("name").alias("group_code"), pl.col("coverage").alias("area_share_covered"))
+    shares = coverage.filter(pl.col("kind") == grouping).select(
+        pl.col("name").alias("group_code"), pl.col("coverage").alias("area_share_covered")
+    )
     return frame.join(shares, on="group_code", how="left")
 
 
@@ -310,22 +414,74 @@ def value_columns(dataset: Dataset) -> list[str]:
     """The documented output columns, in order, for CLI and export."""
     agencies = dataset.agencies
     return [
-        "group_code", "group_name", "period_start", "period_end", "window",
-        "maracs_in_group", "maracs_reporting", "maracs_with_population", "meetings", "quarters_with_data", "coverage",
+        "group_code",
+        "group_name",
+        "period_start",
+        "period_end",
+        "window",
+        "maracs_in_group",
+        "maracs_reporting",
+        "maracs_with_population",
+        "meetings",
+        "quarters_with_data",
+        "coverage",
         "area_share_covered",
-        "cases", "repeat_cases", "children_in_household", "adult_female_population", "population_base",
-        "annualised_cases", "cases_per_10k", "recommended_cases", "pct_of_recommended", "volume_verdict",
-        "repeat_rate", "repeat_verdict",
-        "referrals_total", "police_share", "police_verdict", "partner_agency_share",
-        "top_referrer_1", "top_referrer_2", "top_referrer_3",
+        "cases",
+        "repeat_cases",
+        "children_in_household",
+        "adult_female_population",
+        "population_base",
+        "annualised_cases",
+        "cases_per_10k",
+        "recommended_cases",
+        "pct_of_recommended",
+        "volume_verdict",
+        "repeat_rate",
+        "repeat_verdict",
+        "referrals_total",
+        "police_share",
+        "police_verdict",
+        "partner_agency_share",
+        "top_referrer_1",
+        "top_referrer_2",
+        "top_referrer_3",
         *(f"share_referrals_{a}" for a in agencies),
-        "share_racially_minoritised", "local_share_not_white_british", "local_share_source", "racially_minoritised_verdict",
-        "share_lgbt", "lgbt_verdict", "share_disabled", "disabled_verdict", "share_male", "male_verdict",
-        "share_aged_16_17", "victims_racially_minoritised", "victims_lgbt", "victims_disabled", "victims_male",
-        "victims_aged_16_17", "perpetrators_under_18", *(f"referrals_{a}" for a in agencies), "range_edition",
-        "idva_fte_for_current_volume", "idva_fte_for_recommended_volume", "admin_fte_for_current_volume",
-        "admin_fte_for_recommended_volume", "cost_per_case", "annual_cost_estimate", "cases_with_population",
-        "cases_previous", "cases_per_10k_previous", "repeat_cases_previous", "volume_rate_ratio", "volume_rate_ratio_ci95_low",
-        "volume_rate_ratio_ci95_high", "volume_change_significant", "repeat_rate_previous", "repeat_rate_change",
-        "repeat_rate_change_ci95_low", "repeat_rate_change_ci95_high", "repeat_rate_change_significant",
+        "share_racially_minoritised",
+        "local_share_not_white_british",
+        "local_share_source",
+        "racially_minoritised_verdict",
+        "share_lgbt",
+        "lgbt_verdict",
+        "share_disabled",
+        "disabled_verdict",
+        "share_male",
+        "male_verdict",
+        "share_aged_16_17",
+        "victims_racially_minoritised",
+        "victims_lgbt",
+        "victims_disabled",
+        "victims_male",
+        "victims_aged_16_17",
+        "perpetrators_under_18",
+        *(f"referrals_{a}" for a in agencies),
+        "range_edition",
+        "idva_fte_for_current_volume",
+        "idva_fte_for_recommended_volume",
+        "admin_fte_for_current_volume",
+        "admin_fte_for_recommended_volume",
+        "cost_per_case",
+        "annual_cost_estimate",
+        "cases_with_population",
+        "cases_previous",
+        "cases_per_10k_previous",
+        "repeat_cases_previous",
+        "volume_rate_ratio",
+        "volume_rate_ratio_ci95_low",
+        "volume_rate_ratio_ci95_high",
+        "volume_change_significant",
+        "repeat_rate_previous",
+        "repeat_rate_change",
+        "repeat_rate_change_ci95_low",
+        "repeat_rate_change_ci95_high",
+        "repeat_rate_change_significant",
     ]

@@ -36,12 +36,15 @@ def wilson(k: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> tuple[np.n
         centre = (p + z * z / (2 * n)) / denominator
         half = z * np.sqrt(np.clip(p * (1 - p) / n + z * z / (4 * n * n), 0, None)) / denominator
     valid = np.isfinite(n) & (n > 0)
-    return (np.where(valid, np.clip(centre - half, 0, None), np.nan),
-            np.where(valid, np.clip(centre + half, None, 1), np.nan))
+    return (
+        np.where(valid, np.clip(centre - half, 0, None), np.nan),
+        np.where(valid, np.clip(centre + half, None, 1), np.nan),
+    )
 
 
-def newcombe_difference(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray,
-                        confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def newcombe_difference(
+    k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Difference k1/n1 − k2/n2 of two independent proportions with Newcombe's hybrid score interval:
     (difference, lower, upper); NaN where either denominator is 0 or missing.
 
@@ -117,8 +120,9 @@ def byar(count: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.nd
     return np.where(missing, np.nan, low), np.where(missing, np.nan, high)
 
 
-def funnel_limits(centre: float, sizes: np.ndarray, confidence: float = 0.95, *,
-                  poisson: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def funnel_limits(
+    centre: float, sizes: np.ndarray, confidence: float = 0.95, *, poisson: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Funnel-plot control limits around `centre` for units of the given sizes (Spiegelhalter 2005).
 
     Shares use binomial limits p ± z·√(p(1−p)/n); a ratio of observed to expected counts

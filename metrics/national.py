@@ -20,8 +20,10 @@ def national_series(dataset: Dataset) -> pl.DataFrame:
     if dataset.national.is_empty():
         return dataset.national
     per_10k = dataset.ranges.value("recommended_cases_per_10k")
-    return dataset.national.with_columns((pl.col("cases_per_10k") / per_10k).alias("pct_of_recommended"),
-                                         (1 - pl.col("partner_agency_share")).alias("police_share"))
+    return dataset.national.with_columns(
+        (pl.col("cases_per_10k") / per_10k).alias("pct_of_recommended"),
+        (1 - pl.col("partner_agency_share")).alias("police_share"),
+    )
 
 
 def national_comparator(dataset: Dataset, period_end: date) -> pl.DataFrame:
@@ -38,9 +40,23 @@ def national_comparator(dataset: Dataset, period_end: date) -> pl.DataFrame:
         return pl.DataFrame()
     latest = held.group_by("scope", maintain_order=True).last().sort("scope", descending=True)  # UK before England
     return latest.select(
-        pl.format("{} (SafeLives, 12 months to {})", pl.col("scope"), pl.col("period_end").dt.strftime("%b %Y")).alias("group_name"),
+        pl.format("{} (SafeLives, 12 months to {})", pl.col("scope"), pl.col("period_end").dt.strftime("%b %Y")).alias(
+            "group_name"
+        ),
         "scope",
-        "period_start", "period_end", "maracs", "cases", "cases_per_10k", "pct_of_recommended",
-        "repeat_rate", "police_share", "partner_agency_share",
-        "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male", "share_aged_16_17", "source",
+        "period_start",
+        "period_end",
+        "maracs",
+        "cases",
+        "cases_per_10k",
+        "pct_of_recommended",
+        "repeat_rate",
+        "police_share",
+        "partner_agency_share",
+        "share_racially_minoritised",
+        "share_lgbt",
+        "share_disabled",
+        "share_male",
+        "share_aged_16_17",
+        "source",
     )

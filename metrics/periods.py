@@ -81,16 +81,24 @@ def period(end: date, window: str = "12m") -> Period:
     if window not in WINDOWS:
         raise PeriodError(f'window "{window}" is not one of {", ".join(WINDOWS)}')
     if not is_quarter_end(end):
-        raise PeriodError(f"period end {end.isoformat()} is not a quarter end; expected 31 March, 30 June, 30 September or 31 December")
+        raise PeriodError(
+            f"period end {end.isoformat()} is not a quarter end; expected 31 March, 30 June, 30 September or 31 December"
+        )
     last_quarter = quarter_of(end)
     if window == "quarter":
         return Period(last_quarter, end, window, 0.25)
     if window == "fy" and end.month != 3:
-        raise PeriodError(f"a financial year ends on 31 March, not {end.isoformat()}; use --window 12m for the 12 months to {end.isoformat()}")
+        raise PeriodError(
+            f"a financial year ends on 31 March, not {end.isoformat()}; use --window 12m for the 12 months to {end.isoformat()}"
+        )
     return Period(add_quarters(last_quarter, -3), end, window, 1.0)
 
 
 def year_earlier(chosen: Period) -> Period:
     """The same window a year before, for change on the same period last year."""
-    return Period(chosen.start.replace(year=chosen.start.year - 1), chosen.end.replace(year=chosen.end.year - 1),
-                  chosen.window, chosen.years)
+    return Period(
+        chosen.start.replace(year=chosen.start.year - 1),
+        chosen.end.replace(year=chosen.end.year - 1),
+        chosen.window,
+        chosen.years,
+    )

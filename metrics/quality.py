@@ -44,15 +44,27 @@ def quality(dataset: Dataset, period: Period, codes: list[str] | None = None) ->
         record = found.row(0, named=True) if found.height else None
         returned = set(record["returned"]) if record else set()
         zero = [words for field, words in RECORDED_FIELDS.items() if record and record["cases"] and not record[field]]
-        rows.append({
-            "marac_code": marac["marac_code"], "marac_name": marac["marac_name"],
-            "quarters_in_period": len(quarters), "quarters_returned": len(returned & set(quarters)),
-            "missing_quarters": [quarter_label(q) for q in quarters if q not in returned],
-            "fields_all_zero": zero,
-        })
-    return pl.DataFrame(rows, schema={"marac_code": pl.String, "marac_name": pl.String, "quarters_in_period": pl.Int64,
-                                      "quarters_returned": pl.Int64, "missing_quarters": pl.List(pl.String),
-                                      "fields_all_zero": pl.List(pl.String)}).sort("marac_name")
+        rows.append(
+            {
+                "marac_code": marac["marac_code"],
+                "marac_name": marac["marac_name"],
+                "quarters_in_period": len(quarters),
+                "quarters_returned": len(returned & set(quarters)),
+                "missing_quarters": [quarter_label(q) for q in quarters if q not in returned],
+                "fields_all_zero": zero,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "marac_code": pl.String,
+            "marac_name": pl.String,
+            "quarters_in_period": pl.Int64,
+            "quarters_returned": pl.Int64,
+            "missing_quarters": pl.List(pl.String),
+            "fields_all_zero": pl.List(pl.String),
+        },
+    ).sort("marac_name")
 
 
 #: submission states, as the region's grid shows them
@@ -69,8 +81,16 @@ def submission_grid(dataset: Dataset, quarters: list[date], codes: list[str] | N
     grid = maracs.join(pl.DataFrame({"quarter_start": quarters}, schema={"quarter_start": pl.Date}), how="cross")
     versions = dataset.versions
     if versions.is_empty():
-        versions = pl.DataFrame(schema={"marac_code": pl.String, "quarter_start": pl.Date, "load_id": pl.Int64,
-                                        "loaded_at": pl.Datetime, "loaded_by": pl.String, "current": pl.Boolean})
+        versions = pl.DataFrame(
+            schema={
+                "marac_code": pl.String,
+                "quarter_start": pl.Date,
+                "load_id": pl.Int64,
+                "loaded_at": pl.Datetime,
+                "loaded_by": pl.String,
+                "current": pl.Boolean,
+            }
+        )
     per = versions.group_by("marac_code", "quarter_start").agg(
         pl.len().alias("versions"),
         pl.col("loaded_at").filter(pl.col("current")).first().alias("loaded_at"),
@@ -80,9 +100,12 @@ def submission_grid(dataset: Dataset, quarters: list[date], codes: list[str] | N
         grid.join(per, on=["marac_code", "quarter_start"], how="left")
         .with_columns(pl.col("versions").fill_null(0).cast(pl.Int64))
         .with_columns(
-            pl.when(pl.col("versions") == 0).then(pl.lit(MISSING))
-            .when(pl.col("versions") == 1).then(pl.lit(SUBMITTED))
-            .otherwise(pl.lit(REPLACED)).alias("status"),
+            pl.when(pl.col("versions") == 0)
+            .then(pl.lit(MISSING))
+            .when(pl.col("versions") == 1)
+            .then(pl.lit(SUBMITTED))
+            .otherwise(pl.lit(REPLACED))
+            .alias("status"),
             pl.col("quarter_start").map_elements(quarter_label, return_dtype=pl.String).alias("quarter"),
         )
         .sort("marac_name", "quarter_start")
@@ -99,20 +122,28 @@ def recording_completeness(dataset: Dataset, period: Period, codes: list[str] | 
     maracs = _chosen(dataset, codes).select("marac_code", "marac_name")
     held = dataset.meetings.filter(pl.col("quarter_start").is_in(period.quarters))
     per = held.group_by("marac_code").agg(
-        pl.len().alias("meetings"), pl.col("cases_discussed").sum().alias("cases"),
+        pl.len().alias("meetings"),
+        pl.col("cases_discussed").sum().alias("cases"),
         *((pl.col(f) > 0).sum().alias(f) for f in RECORDED_FIELDS),
     )
     wide = maracs.join(per, on="marac_code", how="left").with_columns(
-        pl.col("meetings").fill_null(0).cast(pl.Int64), pl.col("cases").fill_null(0).cast(pl.Int64))
-    long = wide.unpivot(index=["marac_code", "marac_name", "meetings", "cases"], on=list(RECORDED_FIELDS),
-                        variable_name="field", value_name="meetings_recorded")
+        pl.col("meetings").fill_null(0).cast(pl.Int64), pl.col("cases").fill_null(0).cast(pl.Int64)
+    )
+    long = wide.unpivot(
+        index=["marac_code", "marac_name", "meetings", "cases"],
+        on=list(RECORDED_FIELDS),
+        variable_name="field",
+        value_name="meetings_recorded",
+    )
     return (
         long.with_columns(
             pl.col("meetings_recorded").fill_null(0).cast(pl.Int64),
             pl.col("field").replace_strict(RECORDED_FIELDS).alias("field_label"),
         )
         .with_columns(
-            pl.when(pl.col("meetings") > 0).then(pl.col("meetings_recorded") / pl.col("meetings")).alias("share_recorded"),
+            pl.when(pl.col("meetings") > 0)
+            .then(pl.col("meetings_recorded") / pl.col("meetings"))
+            .alias("share_recorded"),
             ((pl.col("cases") > 0) & (pl.col("meetings_recorded") == 0)).alias("always_zero"),
         )
         .sort("marac_name", pl.col("field").replace_strict({f: i for i, f in enumerate(RECORDED_FIELDS)}))
@@ -152,8 +183,14 @@ def _median(ordered: list[float]) -> float:
     return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
 
 
-def outliers(dataset: Dataset, period: Period, codes: list[str] | None = None, *, threshold: float = OUTLIER_Z,
-             min_quarters: int = OUTLIER_MIN_QUARTERS) -> pl.DataFrame:
+def outliers(
+    dataset: Dataset,
+    period: Period,
+    codes: list[str] | None = None,
+    *,
+    threshold: float = OUTLIER_Z,
+    min_quarters: int = OUTLIER_MIN_QUARTERS,
+) -> pl.DataFrame:
     """Quarters in the period whose totals sit far from the MARAC's own history up to the period's end.
 
     Each MARAC is judged against itself, so a large MARAC is not an outlier for being large:
@@ -178,12 +215,30 @@ def outliers(dataset: Dataset, period: Period, codes: list[str] | None = None, *
             median = _median(ordered)
             for quarter, value, z in zip(quarters, values, robust_z(values), strict=True):
                 if z is not None and abs(z) > threshold and quarter in period.quarters:
-                    rows.append({"marac_code": code, "marac_name": name, "quarter_start": quarter,
-                                 "quarter": quarter_label(quarter), "measure": words, "value": value,
-                                 "median": median, "robust_z": z, "quarters_of_history": len(values)})
-    schema = {"marac_code": pl.String, "marac_name": pl.String, "quarter_start": pl.Date, "quarter": pl.String,
-              "measure": pl.String, "value": pl.Float64, "median": pl.Float64, "robust_z": pl.Float64,
-              "quarters_of_history": pl.Int64}
+                    rows.append(
+                        {
+                            "marac_code": code,
+                            "marac_name": name,
+                            "quarter_start": quarter,
+                            "quarter": quarter_label(quarter),
+                            "measure": words,
+                            "value": value,
+                            "median": median,
+                            "robust_z": z,
+                            "quarters_of_history": len(values),
+                        }
+                    )
+    schema = {
+        "marac_code": pl.String,
+        "marac_name": pl.String,
+        "quarter_start": pl.Date,
+        "quarter": pl.String,
+        "measure": pl.String,
+        "value": pl.Float64,
+        "median": pl.Float64,
+        "robust_z": pl.Float64,
+        "quarters_of_history": pl.Int64,
+    }
     return pl.DataFrame(rows, schema=schema).sort("quarter_start", "marac_name", descending=[True, False])
 
 

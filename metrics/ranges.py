@@ -36,7 +36,11 @@ class Range:
     def describe(self) -> str:
         """Short text for screens, e.g. '28%–40%' or '2.5% or above'."""
         if self.rule == "range":
-            return f"{self.lower:.0%}–{self.upper:.0%}" if self.indicator != "volume" else f"{self.lower:.0%}–{self.upper:.0%} of recommended"
+            return (
+                f"{self.lower:.0%}–{self.upper:.0%}"
+                if self.indicator != "volume"
+                else f"{self.lower:.0%}–{self.upper:.0%} of recommended"
+            )
         if self.rule == "floor":
             return f"{self.lower:.1%} or above".replace(".0%", "%")
         if self.rule == "local_share":
@@ -52,10 +56,13 @@ class Ranges(dict[str, Range]):
         ranges = cls()
         repeated = frame.group_by("indicator").len().filter(pl.col("len") > 1)["indicator"].to_list()
         if repeated:
-            raise ValueError(f"the ranges table lists {', '.join(sorted(repeated))} more than once; keep one edition at a time")
+            raise ValueError(
+                f"the ranges table lists {', '.join(sorted(repeated))} more than once; keep one edition at a time"
+            )
         for row in frame.iter_rows(named=True):
-            ranges[row["indicator"]] = Range(row["indicator"], row["rule"], row["lower"], row["upper"],
-                                             row["wording"], row["source"], row["edition"])
+            ranges[row["indicator"]] = Range(
+                row["indicator"], row["rule"], row["lower"], row["upper"], row["wording"], row["source"], row["edition"]
+            )
         return ranges
 
     def value(self, indicator: str) -> float:
@@ -74,13 +81,25 @@ class Ranges(dict[str, Range]):
 def verdict(value: pl.Expr, item: Range, local: pl.Expr | None = None) -> pl.Expr:
     """below / within / above for a value against one range; null where the value is null."""
     if item.rule == "range":
-        out = pl.when(value < item.lower).then(pl.lit("below")).when(value > item.upper).then(pl.lit("above")).otherwise(pl.lit("within"))
+        out = (
+            pl.when(value < item.lower)
+            .then(pl.lit("below"))
+            .when(value > item.upper)
+            .then(pl.lit("above"))
+            .otherwise(pl.lit("within"))
+        )
     elif item.rule == "floor":
         out = pl.when(value < item.lower).then(pl.lit("below")).otherwise(pl.lit("within"))
     elif item.rule == "local_share":
         if local is None:
             raise ValueError(f"{item.indicator} is judged against a local share; pass it")
-        out = pl.when(local.is_null()).then(pl.lit(None, dtype=pl.String)).when(value < local).then(pl.lit("below")).otherwise(pl.lit("within"))
+        out = (
+            pl.when(local.is_null())
+            .then(pl.lit(None, dtype=pl.String))
+            .when(value < local)
+            .then(pl.lit("below"))
+            .otherwise(pl.lit("within"))
+        )
     else:
         return pl.lit(None, dtype=pl.String)
     return pl.when(value.is_null() | value.is_nan()).then(pl.lit(None, dtype=pl.String)).otherwise(out)

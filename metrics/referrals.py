@@ -27,7 +27,9 @@ def _keys(frame: pl.DataFrame) -> list[str]:
 
 def _agencies(frame: pl.DataFrame) -> list[str]:
     """Agency codes in the frame's column order, which is SafeLives' order."""
-    return [c.removeprefix("referrals_") for c in frame.columns if c.startswith("referrals_") and c != "referrals_total"]
+    return [
+        c.removeprefix("referrals_") for c in frame.columns if c.startswith("referrals_") and c != "referrals_total"
+    ]
 
 
 def sector_mapping(table: pl.DataFrame, agencies: Sequence[str] | None = None) -> dict[str, tuple[str, ...]]:
@@ -41,7 +43,9 @@ def sector_mapping(table: pl.DataFrame, agencies: Sequence[str] | None = None) -
     listed = table["agency"].to_list()
     twice = sorted({a for a in listed if listed.count(a) > 1})
     if twice:
-        raise ValueError(f"the referral sectors list {', '.join(twice)} more than once; each agency belongs to one sector")
+        raise ValueError(
+            f"the referral sectors list {', '.join(twice)} more than once; each agency belongs to one sector"
+        )
     position = {a: i for i, a in enumerate(agencies if agencies is not None else listed)}
     rows = table.select("agency", "sector", "sector_order").rows()
     rows.sort(key=lambda r: (r[2], position.get(r[0], len(position))))
@@ -68,16 +72,26 @@ def sector_shares(frame: pl.DataFrame, sectors: Mapping[str, Sequence[str]] | pl
     parts = []
     for order, (sector, members) in enumerate(mapping.items()):
         referrals = pl.when(total.is_null()).then(None).otherwise(pl.sum_horizontal(f"referrals_{a}" for a in members))
-        parts.append(frame.with_row_index("_row").select(
-            "_row", *keys, pl.lit(order).alias("_order"), pl.lit(sector).alias("sector"),
-            referrals.cast(pl.Float64).alias("referrals"), total.alias("_total"),
-        ))
+        parts.append(
+            frame.with_row_index("_row").select(
+                "_row",
+                *keys,
+                pl.lit(order).alias("_order"),
+                pl.lit(sector).alias("sector"),
+                referrals.cast(pl.Float64).alias("referrals"),
+                total.alias("_total"),
+            )
+        )
     if not parts:
-        return pl.DataFrame(schema={**frame.select(keys).schema, "sector": pl.String, "referrals": pl.Float64, "share": pl.Float64})
+        return pl.DataFrame(
+            schema={**frame.select(keys).schema, "sector": pl.String, "referrals": pl.Float64, "share": pl.Float64}
+        )
     return (
         pl.concat(parts)
         .sort("_row", "_order")
-        .with_columns(pl.when(pl.col("_total") > 0).then(pl.col("referrals") / pl.col("_total")).otherwise(None).alias("share"))
+        .with_columns(
+            pl.when(pl.col("_total") > 0).then(pl.col("referrals") / pl.col("_total")).otherwise(None).alias("share")
+        )
         .drop("_row", "_order", "_total")
     )
 
@@ -116,7 +130,11 @@ def top_referrers(frame: pl.DataFrame, agencies: Sequence[str], labels: Mapping[
         .join(ranked, on=["_row", "rank"], how="left")
         .sort("_row", "rank")
         .select(
-            *keys, "rank", "agency", label.alias("agency_label"), "referrals",
+            *keys,
+            "rank",
+            "agency",
+            label.alias("agency_label"),
+            "referrals",
             pl.when(pl.col("_total") > 0).then(pl.col("referrals") / pl.col("_total")).otherwise(None).alias("share"),
         )
     )
@@ -143,7 +161,9 @@ def referral_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFra
     top_referrer_previous (agency codes). Groups only in `previous` are left out.
     """
     keys = ["group_code", "group_name"]
-    now = current.select(*keys, "referrals_police", "referrals_total", "police_share").with_columns(_top(current).alias("top_referrer"))
+    now = current.select(*keys, "referrals_police", "referrals_total", "police_share").with_columns(
+        _top(current).alias("top_referrer")
+    )
     then = previous.select(
         "group_code",
         pl.col("referrals_police").alias("referrals_police_previous"),
@@ -152,10 +172,24 @@ def referral_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFra
     ).with_columns(_top(previous).alias("top_referrer_previous"))
     joined = now.join(then, on="group_code", how="left")
     return joined.with_columns(
-        share_change(joined, "police_share", ("referrals_police", "referrals_total"),
-                     ("referrals_police_previous", "referrals_total_previous")),
+        share_change(
+            joined,
+            "police_share",
+            ("referrals_police", "referrals_total"),
+            ("referrals_police_previous", "referrals_total_previous"),
+        ),
     ).select(
-        *keys, "referrals_police", "referrals_total", "police_share", "referrals_police_previous", "referrals_total_previous",
-        "police_share_previous", "police_share_change", "police_share_change_ci95_low", "police_share_change_ci95_high",
-        "police_share_change_significant", "top_referrer", "top_referrer_previous",
+        *keys,
+        "referrals_police",
+        "referrals_total",
+        "police_share",
+        "referrals_police_previous",
+        "referrals_total_previous",
+        "police_share_previous",
+        "police_share_change",
+        "police_share_change_ci95_low",
+        "police_share_change_ci95_high",
+        "police_share_change_significant",
+        "top_referrer",
+        "top_referrer_previous",
     )

@@ -55,7 +55,8 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     parts = _parts()
     counts = sorted({c for _, num, den in parts for c in (num, den)} - {"_population_years"})
     base = quarterly.select(
-        "group_code", "quarter_start",
+        "group_code",
+        "quarter_start",
         (pl.col("maracs_reporting") > 0).alias("_had_data"),
         # a count hidden by suppression (null in a quarter with returns) blanks the years of the figures that need it
         *(((pl.col("maracs_reporting") > 0) & pl.col(c).is_null()).alias(f"_hidden_{c}") for c in counts),
@@ -63,9 +64,9 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
         (pl.col("recommended_cases") * 10_000 / recommended_per_10k).alias("_population_years"),
     )
     # each quarter's counts reach forward into the windows of the three quarters after it
-    windows = pl.concat([
-        base.with_columns(pl.col("quarter_start").dt.offset_by(f"{3 * lag}mo")) for lag in range(QUARTERS_IN_YEAR)
-    ])
+    windows = pl.concat(
+        [base.with_columns(pl.col("quarter_start").dt.offset_by(f"{3 * lag}mo")) for lag in range(QUARTERS_IN_YEAR)]
+    )
     summed = windows.group_by("group_code", "quarter_start").agg(
         pl.len().alias("_rows"),
         pl.col("_had_data").sum().cast(pl.Int64).alias("quarters_in_12m"),
@@ -78,10 +79,20 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
         return ~pl.any_horizontal(pl.col(f"_hidden_{c}") for c in columns if c in counts)
 
     figures = summed.select(
-        "group_code", "quarter_start", "quarters_in_12m",
-        *(pl.when(complete & clear(num, den) & (pl.col(den) > 0))
-          .then(pl.col(num) / pl.col(den) * (10_000 if value == "cases_per_10k" else 1))
-          .otherwise(None).alias(f"{value}_12m") for value, num, den in parts),
+        "group_code",
+        "quarter_start",
+        "quarters_in_12m",
+        *(
+            pl.when(complete & clear(num, den) & (pl.col(den) > 0))
+            .then(pl.col(num) / pl.col(den) * (10_000 if value == "cases_per_10k" else 1))
+            .otherwise(None)
+            .alias(f"{value}_12m")
+            for value, num, den in parts
+        ),
     )
-    return (quarterly.with_row_index("_row").join(figures, on=["group_code", "quarter_start"], how="left")
-            .sort("_row").drop("_row"))
+    return (
+        quarterly.with_row_index("_row")
+        .join(figures, on=["group_code", "quarter_start"], how="left")
+        .sort("_row")
+        .drop("_row")
+    )

@@ -13,12 +13,20 @@ from metrics.ranges import Range
 
 TOO_FEW_CASES = 10
 SIGNIFICANCE_CONFIDENCE = 0.95
-VALUES = ("below", "within", "above", "not distinguishable (lower)", "not distinguishable (upper)",
-          "not distinguishable (lower and upper)", "too few cases")
+VALUES = (
+    "below",
+    "within",
+    "above",
+    "not distinguishable (lower)",
+    "not distinguishable (upper)",
+    "not distinguishable (lower and upper)",
+    "too few cases",
+)
 
 
-def significance(low: np.ndarray, high: np.ndarray, cases: np.ndarray, item: Range,
-                 local: np.ndarray | None = None) -> list[str | None]:
+def significance(
+    low: np.ndarray, high: np.ndarray, cases: np.ndarray, item: Range, local: np.ndarray | None = None
+) -> list[str | None]:
     """below / within / above / not distinguishable (which boundary) / too few cases; None without a range or data."""
     low, high, cases = (np.asarray(a, dtype=float) for a in (low, high, cases))
     if item.rule == "range":
@@ -37,9 +45,20 @@ def significance(low: np.ndarray, high: np.ndarray, cases: np.ndarray, item: Ran
             otherwise = "not distinguishable (lower)"
         else:
             straddles_upper = (low <= upper) & (high > upper)
-            conditions = [high < lower, low > upper, straddles_lower & straddles_upper, straddles_lower, straddles_upper]
-            choices = ["below", "above", "not distinguishable (lower and upper)", "not distinguishable (lower)",
-                       "not distinguishable (upper)"]
+            conditions = [
+                high < lower,
+                low > upper,
+                straddles_lower & straddles_upper,
+                straddles_lower,
+                straddles_upper,
+            ]
+            choices = [
+                "below",
+                "above",
+                "not distinguishable (lower and upper)",
+                "not distinguishable (lower)",
+                "not distinguishable (upper)",
+            ]
             otherwise = "within"
         judged = np.select(conditions, choices, default=otherwise)
         missing = ~(np.isfinite(cases) & np.isfinite(low) & np.isfinite(high) & np.isfinite(lower))

@@ -13,8 +13,14 @@ import polars as pl
 from metrics.indicators import INDICATORS
 
 SUMMARY_COLUMNS: dict[str, type[pl.DataType]] = {
-    "indicator": pl.String, "label": pl.String, "maracs_with_figure": pl.Int64, "below": pl.Int64,
-    "within": pl.Int64, "above": pl.Int64, "share_within": pl.Float64, "within_backed": pl.Int64,
+    "indicator": pl.String,
+    "label": pl.String,
+    "maracs_with_figure": pl.Int64,
+    "below": pl.Int64,
+    "within": pl.Int64,
+    "above": pl.Int64,
+    "share_within": pl.Float64,
+    "within_backed": pl.Int64,
 }
 
 
@@ -36,10 +42,19 @@ def range_summary(frame: pl.DataFrame) -> pl.DataFrame:
         judged = int(verdicts.is_not_null().sum())
         counts = {v: int((verdicts == v).sum()) for v in ("below", "within", "above")}
         significance = f"{ind.value}_significance"
-        backed = (int(((verdicts == "within") & (frame[significance] == "within")).sum())
-                  if significance in frame.columns else None)
-        rows.append({
-            "indicator": ind.key, "label": ind.label, "maracs_with_figure": judged, **counts,
-            "share_within": counts["within"] / judged if judged else None, "within_backed": backed,
-        })
+        backed = (
+            int(((verdicts == "within") & (frame[significance] == "within")).sum())
+            if significance in frame.columns
+            else None
+        )
+        rows.append(
+            {
+                "indicator": ind.key,
+                "label": ind.label,
+                "maracs_with_figure": judged,
+                **counts,
+                "share_within": counts["within"] / judged if judged else None,
+                "within_backed": backed,
+            }
+        )
     return pl.DataFrame(rows, schema=SUMMARY_COLUMNS)

@@ -27,7 +27,14 @@ WITHHELD = "withheld"
 
 #: counts of people (or of referrals about them) that are protected; everything else is derived from these
 PROTECTED_PREFIXES = ("victims_", "referrals_")
-PROTECTED = ("cases", "repeat_cases", "children_in_household", "perpetrators_under_18", "cases_previous", "repeat_cases_previous")
+PROTECTED = (
+    "cases",
+    "repeat_cases",
+    "children_in_household",
+    "perpetrators_under_18",
+    "cases_previous",
+    "repeat_cases_previous",
+)
 #: referral sources add up to all referrals, so their shares are one published sum
 REFERRAL_TOTAL = "referrals_total"
 
@@ -85,17 +92,41 @@ def derived_columns(count: str, columns: Sequence[str]) -> list[str]:
         names += [c for c in columns if c == share or c.startswith(f"{share}_")]
     if count == "cases":
         names += [c for c in columns if c.startswith(("cases_per_10k", "pct_of_recommended")) and "previous" not in c]
-        names += ["annualised_cases", "cases_with_population", "idva_fte_for_current_volume", "admin_fte_for_current_volume",
-                  "annual_cost_estimate", "volume_verdict", "volume_rate_ratio", "volume_rate_ratio_ci95_low",
-                  "volume_rate_ratio_ci95_high", "volume_change_significant"]
+        names += [
+            "annualised_cases",
+            "cases_with_population",
+            "idva_fte_for_current_volume",
+            "admin_fte_for_current_volume",
+            "annual_cost_estimate",
+            "volume_verdict",
+            "volume_rate_ratio",
+            "volume_rate_ratio_ci95_low",
+            "volume_rate_ratio_ci95_high",
+            "volume_change_significant",
+        ]
     if count == "cases_previous":
-        names += ["cases_per_10k_previous", "volume_rate_ratio", "volume_rate_ratio_ci95_low", "volume_rate_ratio_ci95_high",
-                  "volume_change_significant"]
+        names += [
+            "cases_per_10k_previous",
+            "volume_rate_ratio",
+            "volume_rate_ratio_ci95_low",
+            "volume_rate_ratio_ci95_high",
+            "volume_change_significant",
+        ]
     if count == "repeat_cases":
-        names += ["repeat_rate_change", "repeat_rate_change_ci95_low", "repeat_rate_change_ci95_high", "repeat_rate_change_significant"]
+        names += [
+            "repeat_rate_change",
+            "repeat_rate_change_ci95_low",
+            "repeat_rate_change_ci95_high",
+            "repeat_rate_change_significant",
+        ]
     if count == "repeat_cases_previous":
-        names += ["repeat_rate_previous", "repeat_rate_change", "repeat_rate_change_ci95_low", "repeat_rate_change_ci95_high",
-                  "repeat_rate_change_significant"]
+        names += [
+            "repeat_rate_previous",
+            "repeat_rate_change",
+            "repeat_rate_change_ci95_low",
+            "repeat_rate_change_ci95_high",
+            "repeat_rate_change_significant",
+        ]
     present = set(columns)
     return list(dict.fromkeys(n for n in names if n in present and n != count))
 
@@ -104,9 +135,13 @@ def _small(value: float | None, threshold: int) -> bool:
     return value is not None and 0 < value < threshold
 
 
-def suppress(frame: pl.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,
-             row_sums: Sequence[tuple[Sequence[int], int | None]] = (),
-             hidden_sums: Sequence[tuple[Sequence[int], str]] = ()) -> Suppressed:
+def suppress(
+    frame: pl.DataFrame,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    row_sums: Sequence[tuple[Sequence[int], int | None]] = (),
+    hidden_sums: Sequence[tuple[Sequence[int], str]] = (),
+) -> Suppressed:
     """Hide small counts and what derives from them, then whatever would let them be worked back.
 
     `row_sums` lists published sums down the rows: (the rows that add up, the row holding their
@@ -159,12 +194,15 @@ def suppress(frame: pl.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,
     nulled = frame.with_row_index("_row")
     for column in {c for _, c in labels}:
         rows = sorted(r for r, c in labels if c == column)
-        nulled = nulled.with_columns(pl.when(pl.col("_row").is_in(rows)).then(None).otherwise(pl.col(column)).alias(column))
+        nulled = nulled.with_columns(
+            pl.when(pl.col("_row").is_in(rows)).then(None).otherwise(pl.col(column)).alias(column)
+        )
     return Suppressed(nulled.drop("_row"), labels)
 
 
-def suppress_area(maracs: pl.DataFrame, bcus: pl.DataFrame, total: pl.DataFrame,
-                  threshold: int = DEFAULT_THRESHOLD) -> tuple[Suppressed, Suppressed, Suppressed]:
+def suppress_area(
+    maracs: pl.DataFrame, bcus: pl.DataFrame, total: pl.DataFrame, threshold: int = DEFAULT_THRESHOLD
+) -> tuple[Suppressed, Suppressed, Suppressed]:
     """An area's MARAC rows, its BCU rows and its own row, suppressed together because they add up.
 
     MARACs add up to their BCU and to the area; BCUs (and MARACs outside any BCU) add up to the
@@ -191,8 +229,14 @@ def suppress_area(maracs: pl.DataFrame, bcus: pl.DataFrame, total: pl.DataFrame,
     return parts[0], parts[1], parts[2]
 
 
-def suppress_series(maracs: pl.DataFrame, area: pl.DataFrame, period_quarters: Sequence[object],
-                    threshold: int = DEFAULT_THRESHOLD, *, period: Suppressed | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def suppress_series(
+    maracs: pl.DataFrame,
+    area: pl.DataFrame,
+    period_quarters: Sequence[object],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    period: Suppressed | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Quarterly rows (`quarterly` output) of an area's MARACs and of the area itself, suppressed together.
 
     Each quarter's MARACs add up to the area's quarter, and each MARAC's quarters in the chosen
@@ -203,7 +247,9 @@ def suppress_series(maracs: pl.DataFrame, area: pl.DataFrame, period_quarters: S
     line simply breaks there).
     """
     both = pl.concat([maracs, area], how="diagonal_relaxed").with_row_index("_row")
-    area_rows = {q: r for q, r in zip(both["quarter_start"][maracs.height:], both["_row"][maracs.height:], strict=True)}
+    area_rows = {
+        q: r for q, r in zip(both["quarter_start"][maracs.height :], both["_row"][maracs.height :], strict=True)
+    }
     sums: list[tuple[list[int], int | None]] = []
     for (quarter,), part in both.head(maracs.height).group_by("quarter_start", maintain_order=True):
         sums.append((part["_row"].to_list(), area_rows.get(quarter)))
@@ -214,8 +260,11 @@ def suppress_series(maracs: pl.DataFrame, area: pl.DataFrame, period_quarters: S
         for row, column in period.labels:
             hidden_totals.setdefault(codes[row], set()).add(column)
     hidden_sums: list[tuple[list[int], str]] = []
-    for (code,), part in both.head(maracs.height).filter(pl.col("quarter_start").is_in(list(chosen))).group_by(
-            "group_code", maintain_order=True):
+    for (code,), part in (
+        both.head(maracs.height)
+        .filter(pl.col("quarter_start").is_in(list(chosen)))
+        .group_by("group_code", maintain_order=True)
+    ):
         rows = part["_row"].to_list()
         sums.append((rows, None))
         hidden_sums += [(rows, column) for column in sorted(hidden_totals.get(code, ()))]

@@ -8,15 +8,20 @@ chance could explain a verdict, and says "withheld" rather than printing a suppr
 
 from __future__ import annotations
 
-from reporting.numbers import decimals_for
-from reporting.theme import verdict_words
 from metrics.indicators import Indicator
 from metrics.periods import Period, fy_label
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW_CASES
+from reporting.numbers import decimals_for
+from reporting.theme import verdict_words
 
-VICTIM_WORDS = {"racially_minoritised": "racially minoritised", "lgbt": "LGBT+", "disabled": "disabled", "male": "male",
-                "aged_16_17": "aged 16–17"}
+VICTIM_WORDS = {
+    "racially_minoritised": "racially minoritised",
+    "lgbt": "LGBT+",
+    "disabled": "disabled",
+    "male": "male",
+    "aged_16_17": "aged 16–17",
+}
 
 
 def period_phrase(chosen: Period) -> str:
@@ -31,8 +36,16 @@ def _pct(value: float, decimals: int) -> str:
     return f"{value:.{decimals}%}"
 
 
-def caption(name: str, row: dict[str, object], ind: Indicator, ranges: Ranges, chosen: Period, *,
-            withheld: bool = False, national: float | None = None) -> str:
+def caption(
+    name: str,
+    row: dict[str, object],
+    ind: Indicator,
+    ranges: Ranges,
+    chosen: Period,
+    *,
+    withheld: bool = False,
+    national: float | None = None,
+) -> str:
     """One indicator's sentence for one MARAC or area; `row` is a (suppressed) metrics row."""
     when = period_phrase(chosen)
     value = row.get(ind.value)
@@ -45,8 +58,10 @@ def caption(name: str, row: dict[str, object], ind: Indicator, ranges: Ranges, c
     local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
     if value is None:
         if ind.key == "volume":
-            return (f"{name} heard {row['cases']:,.0f} cases in {when}; there is no population figure on this base, "
-                    "so no volume verdict.")
+            return (
+                f"{name} heard {row['cases']:,.0f} cases in {when}; there is no population figure on this base, "
+                "so no volume verdict."
+            )
         return f"{name} has no {ind.label.lower()} figure for {when}."
     shown = _pct(value, decimals_for(value, verdict, item, local, least=0 if ind.key == "volume" else 1))
     judged = verdict_words(verdict) if verdict else "no expected range"
@@ -60,8 +75,15 @@ def caption(name: str, row: dict[str, object], ind: Indicator, ranges: Ranges, c
         sentence = f"In {when}, {shown} of {name}'s victims/survivors were {VICTIM_WORDS[ind.key]}"
         if local is not None:
             sentence += f", against a local population share of {_pct(local, 1)} not White British"
-        sentence += f"; {judged}" if verdict else (f" (no SafeLives range; nationally about {national:.1%})" if national is not None
-                                                  else " (no SafeLives range)")
+        sentence += (
+            f"; {judged}"
+            if verdict
+            else (
+                f" (no SafeLives range; nationally about {national:.1%})"
+                if national is not None
+                else " (no SafeLives range)"
+            )
+        )
     if item is not None and verdict and item.rule not in ("none", "local_share") and ind.key != "volume":
         sentence += f" of {item.describe()}"
     return sentence + _certainty(row, ind, verdict) + "."

@@ -12,6 +12,10 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.indicators import INDICATORS, Indicator
+from metrics.intervals import funnel_limits
+from metrics.periods import quarter_label, quarter_of
+from metrics.ranges import Range, Ranges
 from reporting.numbers import percent_beside_verdict
 from reporting.theme import (
     MUTED,
@@ -23,14 +27,11 @@ from reporting.theme import (
     VERDICT_STYLE,
     verdict_label,
 )
-from metrics.indicators import INDICATORS, Indicator
-from metrics.intervals import funnel_limits
-from metrics.periods import quarter_label, quarter_of
-from metrics.ranges import Range, Ranges
 
 
-def framed(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool,
-           withheld: list[str] | None = None) -> go.Figure:
+def framed(
+    fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool, withheld: list[str] | None = None
+) -> go.Figure:
     """Title, subtitle, source line, the synthetic mark and who is withheld: what a chart carries wherever it goes."""
     fig.update_layout(template=TEMPLATE, title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
     bottom = fig.layout.margin.b or 60
@@ -38,14 +39,46 @@ def framed(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bo
         lines = textwrap.wrap(f"Withheld to protect small numbers: {', '.join(withheld)}.", 140)
         bottom += 16 * len(lines) + 6
         fig.update_layout(margin=dict(b=bottom))
-        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 40), showarrow=False,
-                           xanchor="left", yanchor="bottom", align="left", font=dict(size=11, color="#0b0c0c"))
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 18), showarrow=False,
-                       xanchor="left", yanchor="bottom", font=dict(size=11, color=MUTED))
+        fig.add_annotation(
+            text="<br>".join(lines),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-(bottom - 40),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            align="left",
+            font=dict(size=11, color="#0b0c0c"),
+        )
+    fig.add_annotation(
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom - 18),
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font=dict(size=11, color=MUTED),
+    )
     if synthetic:
-        fig.add_annotation(text=SYNTHETIC_NOTE.upper(), xref="paper", yref="paper", x=1, y=1, yshift=58, showarrow=False,
-                           xanchor="right", yanchor="bottom", font=dict(size=12, color=SYNTHETIC_MARK),
-                           bordercolor=SYNTHETIC_MARK, borderwidth=1)
+        fig.add_annotation(
+            text=SYNTHETIC_NOTE.upper(),
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            yshift=58,
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font=dict(size=12, color=SYNTHETIC_MARK),
+            bordercolor=SYNTHETIC_MARK,
+            borderwidth=1,
+        )
     return fig
 
 
@@ -65,9 +98,19 @@ BCU_COLOURS = SERIES
 BCU_PATTERNS = ["", "/", "x"]
 
 
-def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
-                synthetic: bool = False, highlight: str | None = None, withheld: list[str] | None = None,
-                colour_by: str = "verdict", height: int | None = None) -> go.Figure:
+def ranked_bars(
+    frame: pl.DataFrame,
+    indicator: Indicator,
+    item: Range,
+    *,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+    highlight: str | None = None,
+    withheld: list[str] | None = None,
+    colour_by: str = "verdict",
+    height: int | None = None,
+) -> go.Figure:
     """Groups ranked by one indicator, coloured by verdict (or by BCU) and labelled by verdict, with the expected range shaded.
 
     Labels carry just enough decimals to sit on the verdict's side of the range, and are
@@ -84,8 +127,11 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     by_bcu = colour_by == "bcu" and "bcu" in data.columns
     bcus = [b or "no BCU" for b in data["bcu"].to_list()] if by_bcu else [None] * len(values)
     least = 1 if tick_format(values) == ".1%" else 0
-    text = [f"{percent_beside_verdict(v, d, item, loc, least)} {verdict_label(d) if indicator.verdict else ''}".strip()
-            + (f"  · {b}" if by_bcu else "") for v, d, loc, b in zip(values, verdicts, locals_, bcus, strict=True)]
+    text = [
+        f"{percent_beside_verdict(v, d, item, loc, least)} {verdict_label(d) if indicator.verdict else ''}".strip()
+        + (f"  · {b}" if by_bcu else "")
+        for v, d, loc, b in zip(values, verdicts, locals_, bcus, strict=True)
+    ]
     low_col, high_col = f"{indicator.value}_ci95_low", f"{indicator.value}_ci95_high"
     lows = highs = None
     tops = values
@@ -96,41 +142,102 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     def bars(rows: list[int], colour: list[str] | str, name: str, pattern: str = "", outline: float = 0.0) -> go.Bar:
         error = None
         if lows is not None and highs is not None:
-            error = dict(type="data", symmetric=False, color="#505a5f", thickness=1.2, width=3,
-                         array=[highs[i] - values[i] if highs[i] is not None else 0 for i in rows],
-                         arrayminus=[values[i] - lows[i] if lows[i] is not None else 0 for i in rows])
-        return go.Bar(x=[values[i] for i in rows], y=[names[i] for i in rows], customdata=[codes[i] for i in rows],
-                      orientation="h", name=name, error_x=error, hovertemplate="%{y}: %{x:.1%}<extra></extra>",
-                      showlegend=by_bcu,
-                      marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", size=7),
-                                  line=dict(color="#0b0c0c", width=[3 if codes[i] == highlight else outline for i in rows])))
+            error = dict(
+                type="data",
+                symmetric=False,
+                color="#505a5f",
+                thickness=1.2,
+                width=3,
+                array=[highs[i] - values[i] if highs[i] is not None else 0 for i in rows],
+                arrayminus=[values[i] - lows[i] if lows[i] is not None else 0 for i in rows],
+            )
+        return go.Bar(
+            x=[values[i] for i in rows],
+            y=[names[i] for i in rows],
+            customdata=[codes[i] for i in rows],
+            orientation="h",
+            name=name,
+            error_x=error,
+            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+            showlegend=by_bcu,
+            marker=dict(
+                color=colour,
+                pattern=dict(shape=pattern, fgcolor="#ffffff", size=7),
+                line=dict(color="#0b0c0c", width=[3 if codes[i] == highlight else outline for i in rows]),
+            ),
+        )
 
     fig = go.Figure()
     if by_bcu:
         for n, bcu in enumerate(sorted(set(bcus))):
             rows = [i for i, b in enumerate(bcus) if b == bcu]
-            fig.add_trace(bars(rows, BCU_COLOURS[n % len(BCU_COLOURS)], bcu, BCU_PATTERNS[n // len(BCU_COLOURS) % len(BCU_PATTERNS)], 0.8))
+            fig.add_trace(
+                bars(
+                    rows,
+                    BCU_COLOURS[n % len(BCU_COLOURS)],
+                    bcu,
+                    BCU_PATTERNS[n // len(BCU_COLOURS) % len(BCU_PATTERNS)],
+                    0.8,
+                )
+            )
     else:
         colours = [VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts]
         fig.add_trace(bars(list(range(len(values))), colours, indicator.label))
     if local:
-        fig.add_trace(go.Scatter(x=locals_, y=names, mode="markers",
-                                 marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
-                                 name="local share not White British", hovertemplate="%{y}: local share %{x:.1%}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=locals_,
+                y=names,
+                mode="markers",
+                marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
+                name="local share not White British",
+                hovertemplate="%{y}: local share %{x:.1%}<extra></extra>",
+            )
+        )
     ends = [max(t, loc) if loc is not None else t for t, loc in zip(tops, locals_, strict=True)]
-    fig.add_trace(go.Scatter(x=ends, y=names, mode="text", text=text, texttemplate="  %{text}", textposition="middle right", showlegend=False,
-                             hoverinfo="skip", cliponaxis=False))
+    fig.add_trace(
+        go.Scatter(
+            x=ends,
+            y=names,
+            mode="text",
+            text=text,
+            texttemplate="  %{text}",
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
     low, high = item.bounds()
     if low is not None:
-        fig.add_vrect(x0=low, x1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL, layer="below",
-                      line_width=0)
-        fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
-                           yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
+        fig.add_vrect(
+            x0=low,
+            x1=high if high is not None else max([*values, low]) * 1.15,
+            fillcolor=RANGE_FILL,
+            layer="below",
+            line_width=0,
+        )
+        fig.add_annotation(
+            text=f"shaded: expected {item.describe()}",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.0,
+            yanchor="bottom",
+            xanchor="right",
+            showarrow=False,
+            font=dict(size=12, color=MUTED),
+        )
     top = max([*ends, high or 0, low or 0]) * (1.45 if by_bcu else 1.25) or 0.01  # all zeros still get an axis
     fig.update_xaxes(tickformat=tick_format(values), title=indicator.label, range=[0, top])
     fig.update_yaxes(categoryorder="array", categoryarray=names)
-    fig.update_layout(height=height or max(300, 26 * len(names) + 220), showlegend=local or by_bcu, bargap=0.25, barmode="overlay",
-                      margin=dict(l=200, r=40, t=120, b=100))
+    fig.update_layout(
+        height=height or max(300, 26 * len(names) + 220),
+        showlegend=local or by_bcu,
+        bargap=0.25,
+        barmode="overlay",
+        margin=dict(l=200, r=40, t=120, b=100),
+    )
     return framed(fig, indicator.label, subtitle, source, synthetic, withheld)
 
 
@@ -138,9 +245,19 @@ def ranked_bars(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
 NATIONAL_MARKERS = {"UK": ("diamond", "#0b0c0c"), "England": ("square-open", "#0b0c0c")}
 
 
-def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range, *, title: str, subtitle: str,
-                source: str, synthetic: bool = False, period: list[date] | None = None,
-                local_share: float | None = None, national: pl.DataFrame | None = None) -> go.Figure:
+def trend_chart(
+    series: dict[str, pl.DataFrame],
+    indicator: Indicator,
+    item: Range,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+    period: list[date] | None = None,
+    local_share: float | None = None,
+    national: pl.DataFrame | None = None,
+) -> go.Figure:
     """Quarterly trend of one indicator for a MARAC and its comparators, with the expected range shaded.
 
     The chosen period is shaded too, every other quarter is labelled counting back from the
@@ -153,25 +270,39 @@ def trend_chart(series: dict[str, pl.DataFrame], indicator: Indicator, item: Ran
         data = frame.sort("quarter_start")
         x = [quarter_label(q) for q in data["quarter_start"].to_list()]
         labels = sorted(set(labels) | set(x))
-        fig.add_trace(go.Scatter(
-            x=x, y=data[indicator.value].to_list(),
-            mode="lines+markers" if i == 0 else "lines", name=name,
-            line=dict(color=SERIES[i % len(SERIES)], width=3 if i == 0 else 1.5, dash="solid" if i == 0 else "dot"),
-            hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=data[indicator.value].to_list(),
+                mode="lines+markers" if i == 0 else "lines",
+                name=name,
+                line=dict(color=SERIES[i % len(SERIES)], width=3 if i == 0 else 1.5, dash="solid" if i == 0 else "dot"),
+                hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
+            )
+        )
     add_national(fig, national, indicator, labels)
     add_range_band(fig, item)
     if local_share is not None and indicator.key == "racially_minoritised":
-        fig.add_hline(y=local_share, line=dict(color="#0b0c0c", width=1.5, dash="dash"),
-                      annotation_text=f"local share not White British {local_share:.1%}", annotation_position="bottom left")
+        fig.add_hline(
+            y=local_share,
+            line=dict(color="#0b0c0c", width=1.5, dash="dash"),
+            annotation_text=f"local share not White British {local_share:.1%}",
+            annotation_position="bottom left",
+        )
     chosen = [quarter_label(q) for q in (period or []) if quarter_label(q) in labels]
     if chosen:
-        fig.add_vrect(x0=labels.index(chosen[0]) - 0.5, x1=labels.index(chosen[-1]) + 0.5, fillcolor="rgba(80, 90, 95, 0.08)",
-                      line_width=0, layer="below")
+        fig.add_vrect(
+            x0=labels.index(chosen[0]) - 0.5,
+            x1=labels.index(chosen[-1]) + 0.5,
+            fillcolor="rgba(80, 90, 95, 0.08)",
+            line_width=0,
+            layer="below",
+        )
     values = [v for trace in fig.data for v in (trace.y or []) if v is not None]
     fig.update_yaxes(tickformat=tick_format(values), title=indicator.label, rangemode="tozero")
-    fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=labels, tickmode="array",
-                     tickvals=labels[::-2][::-1])
+    fig.update_xaxes(
+        tickangle=-45, categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels[::-2][::-1]
+    )
     fig.update_layout(height=480, margin=dict(t=120, b=130))
     return framed(fig, title, subtitle, source, synthetic)
 
@@ -181,15 +312,29 @@ def add_national(fig: go.Figure, national: pl.DataFrame | None, indicator: Indic
     12-month figure ends, for the quarters the chart shows."""
     if national is None or national.is_empty() or indicator.value not in national.columns:
         return
-    scopes = national.partition_by("scope", maintain_order=True, as_dict=True) if "scope" in national.columns else {("UK",): national}
+    scopes = (
+        national.partition_by("scope", maintain_order=True, as_dict=True)
+        if "scope" in national.columns
+        else {("UK",): national}
+    )
     for (scope, *_), published in scopes.items():
-        points = [(quarter_label(quarter_of(e)), v) for e, v in zip(published["period_end"], published[indicator.value], strict=True)
-                  if quarter_label(quarter_of(e)) in labels and v is not None]
+        points = [
+            (quarter_label(quarter_of(e)), v)
+            for e, v in zip(published["period_end"], published[indicator.value], strict=True)
+            if quarter_label(quarter_of(e)) in labels and v is not None
+        ]
         if points:
             symbol, colour = NATIONAL_MARKERS.get(scope, ("circle", MUTED))
-            fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
-                                     name=f"{scope}, SafeLives", marker=dict(symbol=symbol, size=11, color=colour),
-                                     hovertemplate=f"{scope}, SafeLives, 12 months to %{{x}}: %{{y:.1%}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=[p[0] for p in points],
+                    y=[p[1] for p in points],
+                    mode="markers",
+                    name=f"{scope}, SafeLives",
+                    marker=dict(symbol=symbol, size=11, color=colour),
+                    hovertemplate=f"{scope}, SafeLives, 12 months to %{{x}}: %{{y:.1%}}<extra></extra>",
+                )
+            )
 
 
 def add_range_band(fig: go.Figure, item: Range) -> None:
@@ -198,14 +343,37 @@ def add_range_band(fig: go.Figure, item: Range) -> None:
     if low is None:
         return
     plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]
-    fig.add_hrect(y0=low, y1=high if high is not None else max([*plotted, low]) * 1.15, fillcolor=RANGE_FILL,
-                  line_width=0, layer="below")
-    fig.add_annotation(text=f"shaded: expected {item.describe()}", xref="paper", yref="paper", x=1, y=1.0,
-                       yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
+    fig.add_hrect(
+        y0=low,
+        y1=high if high is not None else max([*plotted, low]) * 1.15,
+        fillcolor=RANGE_FILL,
+        line_width=0,
+        layer="below",
+    )
+    fig.add_annotation(
+        text=f"shaded: expected {item.describe()}",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.0,
+        yanchor="bottom",
+        xanchor="right",
+        showarrow=False,
+        font=dict(size=12, color=MUTED),
+    )
 
 
-def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subtitle: str, source: str,
-                synthetic: bool = False, highlight: str | None = None, withheld: list[str] | None = None) -> go.Figure:
+def funnel_plot(
+    frame: pl.DataFrame,
+    indicator: Indicator,
+    item: Range,
+    *,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+    highlight: str | None = None,
+    withheld: list[str] | None = None,
+) -> go.Figure:
     """Funnel plot (Spiegelhalter 2005): each MARAC against the size of its denominator.
 
     The centre line is the area's own figure (summed numerators over summed denominators) and
@@ -219,47 +387,98 @@ def funnel_plot(frame: pl.DataFrame, indicator: Indicator, item: Range, *, subti
     values = data[indicator.value].to_list()
     fig = go.Figure()
     if not n:
-        fig.add_annotation(text="No MARAC has figures for this period", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
+        fig.add_annotation(
+            text="No MARAC has figures for this period", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False
+        )
         return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
     centre = sum(v * d for v, d in zip(values, n, strict=True)) / sum(n)
     top = max(n) * 1.05
     xs = [top * i / 200 for i in range(1, 201)]
     low, high = item.bounds()
     if low is not None:
-        fig.add_hrect(y0=low, y1=high if high is not None else max([*values, low]) * 1.15, fillcolor=RANGE_FILL,
-                      line_width=0, layer="below")
+        fig.add_hrect(
+            y0=low,
+            y1=high if high is not None else max([*values, low]) * 1.15,
+            fillcolor=RANGE_FILL,
+            line_width=0,
+            layer="below",
+        )
     for confidence, label, dash in ((0.95, "95%", "dash"), (0.998, "99.8%", "dot")):
         lower, upper = funnel_limits(centre, xs, confidence, poisson=indicator.key == "volume")
-        fig.add_trace(go.Scatter(x=xs, y=list(lower), mode="lines", name=f"{label} limits",
-                                 line=dict(color=MUTED, dash=dash, width=1.2), hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=xs, y=list(upper), mode="lines", showlegend=False,
-                                 line=dict(color=MUTED, dash=dash, width=1.2), hoverinfo="skip"))
-    fig.add_hline(y=centre, line=dict(color="#0b0c0c", width=1.5),
-                  annotation_text=f"area figure {centre:.1%}", annotation_position="top right")
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=list(lower),
+                mode="lines",
+                name=f"{label} limits",
+                line=dict(color=MUTED, dash=dash, width=1.2),
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=list(upper),
+                mode="lines",
+                showlegend=False,
+                line=dict(color=MUTED, dash=dash, width=1.2),
+                hoverinfo="skip",
+            )
+        )
+    fig.add_hline(
+        y=centre,
+        line=dict(color="#0b0c0c", width=1.5),
+        annotation_text=f"area figure {centre:.1%}",
+        annotation_position="top right",
+    )
     verdicts = data[indicator.verdict].to_list() if indicator.verdict else [None] * len(values)
     codes = data["group_code"].to_list()
-    fig.add_trace(go.Scatter(
-        x=n, y=values, mode="markers", name="MARACs", text=data["group_name"].to_list(),
-        marker=dict(size=[14 if c == highlight else 9 for c in codes],
-                    color=[VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts],
-                    line=dict(color="#0b0c0c", width=[2 if c == highlight else 0.5 for c in codes]),
-                    symbol=["diamond" if c == highlight else "circle" for c in codes]),
-        hovertemplate="%{text}: %{y:.1%} of %{x:,.0f}<extra></extra>",
-    ))
-    axis = "recommended cases in the period" if indicator.key == "volume" else f"{denominator.replace('_', ' ')} in the period"
+    fig.add_trace(
+        go.Scatter(
+            x=n,
+            y=values,
+            mode="markers",
+            name="MARACs",
+            text=data["group_name"].to_list(),
+            marker=dict(
+                size=[14 if c == highlight else 9 for c in codes],
+                color=[VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts],
+                line=dict(color="#0b0c0c", width=[2 if c == highlight else 0.5 for c in codes]),
+                symbol=["diamond" if c == highlight else "circle" for c in codes],
+            ),
+            hovertemplate="%{text}: %{y:.1%} of %{x:,.0f}<extra></extra>",
+        )
+    )
+    axis = (
+        "recommended cases in the period"
+        if indicator.key == "volume"
+        else f"{denominator.replace('_', ' ')} in the period"
+    )
     fig.update_xaxes(title=axis, rangemode="tozero")
     fig.update_yaxes(title=indicator.label, tickformat=tick_format(values), rangemode="tozero")
     fig.update_layout(height=520, margin=dict(t=120, b=110))
     return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
 
 
-SIGNIFICANCE_COLOURS = {"below": VERDICT_STYLE["below"]["colour"], "within": VERDICT_STYLE["within"]["colour"],
-                        "above": VERDICT_STYLE["above"]["colour"], "too few cases": "#ffffff"}
+SIGNIFICANCE_COLOURS = {
+    "below": VERDICT_STYLE["below"]["colour"],
+    "within": VERDICT_STYLE["within"]["colour"],
+    "above": VERDICT_STYLE["above"]["colour"],
+    "too few cases": "#ffffff",
+}
 _UNSURE = "#b1b4b6"  # not distinguishable from a boundary
 
 
-def spine_chart(own: dict[str, object], peers: pl.DataFrame, ranges: Ranges, *, title: str, subtitle: str,
-                source: str, synthetic: bool = False) -> go.Figure:
+def spine_chart(
+    own: dict[str, object],
+    peers: pl.DataFrame,
+    ranges: Ranges,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+) -> go.Figure:
     """Fingertips-style spine chart: one line per indicator, scaled to the peers' lowest..highest.
 
     Light grey spans the peers' range, darker grey their middle half (25th-75th percentile),
@@ -282,25 +501,52 @@ def spine_chart(own: dict[str, object], peers: pl.DataFrame, ranges: Ranges, *, 
         q25, q75 = (float(pl.Series(values).quantile(q, interpolation="linear")) for q in (0.25, 0.75))
         y = -row
         fig.add_shape(type="rect", x0=0, x1=1, y0=y - 0.3, y1=y + 0.3, fillcolor="#e8e9ea", line_width=0, layer="below")
-        fig.add_shape(type="rect", x0=x(q25), x1=x(q75), y0=y - 0.3, y1=y + 0.3, fillcolor="#b1b4b6", line_width=0, layer="below")
+        fig.add_shape(
+            type="rect", x0=x(q25), x1=x(q75), y0=y - 0.3, y1=y + 0.3, fillcolor="#b1b4b6", line_width=0, layer="below"
+        )
         item = ranges.get(ind.range_key) if ind.range_key else None
         low, high = item.bounds(own.get("local_share_not_white_british")) if item else (None, None)
         if low is not None:
-            fig.add_shape(type="rect", x0=x(low), x1=x(high) if high is not None else 1, y0=y - 0.12, y1=y + 0.12,
-                          fillcolor="rgba(0, 112, 60, 0.35)", line_width=0, layer="below")
+            fig.add_shape(
+                type="rect",
+                x0=x(low),
+                x1=x(high) if high is not None else 1,
+                y0=y - 0.12,
+                y1=y + 0.12,
+                fillcolor="rgba(0, 112, 60, 0.35)",
+                line_width=0,
+                layer="below",
+            )
         supported = own.get(f"{ind.value}_significance")
-        colour = SIGNIFICANCE_COLOURS.get(supported, _UNSURE) if supported else MUTED  # no range: neutral, never a verdict colour
-        fig.add_trace(go.Scatter(
-            x=[x(value)], y=[y], mode="markers", showlegend=False,
-            marker=dict(size=16, color=colour, line=dict(color="#0b0c0c", width=1.5),
-                        symbol="diamond" if supported and supported.startswith("not") else "circle"),
-            hovertemplate=f"{ind.label}: {value:.1%} ({supported or 'no range'}); peers {lo:.1%} to {hi:.1%}<extra></extra>",
-        ))
+        colour = (
+            SIGNIFICANCE_COLOURS.get(supported, _UNSURE) if supported else MUTED
+        )  # no range: neutral, never a verdict colour
+        fig.add_trace(
+            go.Scatter(
+                x=[x(value)],
+                y=[y],
+                mode="markers",
+                showlegend=False,
+                marker=dict(
+                    size=16,
+                    color=colour,
+                    line=dict(color="#0b0c0c", width=1.5),
+                    symbol="diamond" if supported and supported.startswith("not") else "circle",
+                ),
+                hovertemplate=f"{ind.label}: {value:.1%} ({supported or 'no range'}); peers {lo:.1%} to {hi:.1%}<extra></extra>",
+            )
+        )
         labels.append(f"{ind.label}  {value:.1%}")
         row += 1
-    fig.update_yaxes(tickvals=[-i for i in range(row)], ticktext=labels, showgrid=False, zeroline=False,
-                     range=[-row + 0.4, 0.6])
-    fig.update_xaxes(range=[-0.02, 1.02], showticklabels=False, showgrid=False, zeroline=False,
-                     title="each line runs from the lowest to the highest MARAC among the comparators")
+    fig.update_yaxes(
+        tickvals=[-i for i in range(row)], ticktext=labels, showgrid=False, zeroline=False, range=[-row + 0.4, 0.6]
+    )
+    fig.update_xaxes(
+        range=[-0.02, 1.02],
+        showticklabels=False,
+        showgrid=False,
+        zeroline=False,
+        title="each line runs from the lowest to the highest MARAC among the comparators",
+    )
     fig.update_layout(height=120 + 48 * max(row, 1), margin=dict(l=330, r=30, t=120, b=100))
     return framed(fig, title, subtitle, source, synthetic)

@@ -21,46 +21,95 @@ VERDICT_SYMBOLS = {"below": "triangle-down", "within": "circle", "above": "trian
 NAMED = 8
 
 
-def parity_scatter(frame: pl.DataFrame, *, title: str, subtitle: str, source: str, synthetic: bool = False,
-                   withheld: list[str] | None = None, height: int = 620) -> go.Figure:
+def parity_scatter(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+    withheld: list[str] | None = None,
+    height: int = 620,
+) -> go.Figure:
     """Each MARAC's share of victims/survivors racially minoritised (up) against its local share not White British (across).
 
     On or above the dashed line of parity is "within" (in line with the local population or
     more); below it, "below". Whiskers are each share's 95% Wilson interval; a click opens the MARAC.
     """
-    data = frame.filter(pl.col("share_racially_minoritised").is_not_null() & pl.col("local_share_not_white_british").is_not_null())
+    data = frame.filter(
+        pl.col("share_racially_minoritised").is_not_null() & pl.col("local_share_not_white_british").is_not_null()
+    )
     x, y = data["local_share_not_white_british"].to_list(), data["share_racially_minoritised"].to_list()
     verdicts = data["racially_minoritised_verdict"].to_list()
     top = max([*x, *y, 0.1]) * 1.08
     furthest = _spaced(x, y, top)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="parity: victims/survivors match the local population",
-                             line=dict(color=INK, width=1.5, dash="dash"), hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=[0, top],
+            y=[0, top],
+            mode="lines",
+            name="parity: victims/survivors match the local population",
+            line=dict(color=INK, width=1.5, dash="dash"),
+            hoverinfo="skip",
+        )
+    )
     low, high = "share_racially_minoritised_ci95_low", "share_racially_minoritised_ci95_high"
     error = None
     if low in data.columns and high in data.columns:
-        error = dict(type="data", symmetric=False, color="#505a5f", thickness=1, width=2,
-                     array=[h - v if h is not None else 0 for v, h in zip(y, data[high].to_list(), strict=True)],
-                     arrayminus=[v - lo if lo is not None else 0 for v, lo in zip(y, data[low].to_list(), strict=True)])
+        error = dict(
+            type="data",
+            symmetric=False,
+            color="#505a5f",
+            thickness=1,
+            width=2,
+            array=[h - v if h is not None else 0 for v, h in zip(y, data[high].to_list(), strict=True)],
+            arrayminus=[v - lo if lo is not None else 0 for v, lo in zip(y, data[low].to_list(), strict=True)],
+        )
     for verdict in ("below", "within", "above"):
         rows = [i for i, v in enumerate(verdicts) if v == verdict]
         if not rows:
             continue
-        part_error = None if error is None else {**error, "array": [error["array"][i] for i in rows],
-                                                 "arrayminus": [error["arrayminus"][i] for i in rows]}
+        part_error = (
+            None
+            if error is None
+            else {
+                **error,
+                "array": [error["array"][i] for i in rows],
+                "arrayminus": [error["arrayminus"][i] for i in rows],
+            }
+        )
         names = [data["group_name"][i] for i in rows]
-        fig.add_trace(go.Scatter(
-            x=[x[i] for i in rows], y=[y[i] for i in rows], customdata=[data["group_code"][i] for i in rows], hovertext=names,
-            text=[names[n] if i in furthest else "" for n, i in enumerate(rows)],
-            mode="markers+text", textposition="middle right", textfont=dict(size=11, color=INK), error_y=part_error,
-            name=f"{verdict_label(verdict)} their local share" if verdict != "within" else f"{verdict_label(verdict)}: at or above it",
-            marker=dict(symbol=VERDICT_SYMBOLS[verdict], size=11, color=VERDICT_STYLE[verdict]["colour"], line=dict(color=INK, width=1)),
-            hovertemplate="%{hovertext}: %{y:.1%} of victims/survivors racially minoritised; local share %{x:.1%}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[x[i] for i in rows],
+                y=[y[i] for i in rows],
+                customdata=[data["group_code"][i] for i in rows],
+                hovertext=names,
+                text=[names[n] if i in furthest else "" for n, i in enumerate(rows)],
+                mode="markers+text",
+                textposition="middle right",
+                textfont=dict(size=11, color=INK),
+                error_y=part_error,
+                name=f"{verdict_label(verdict)} their local share"
+                if verdict != "within"
+                else f"{verdict_label(verdict)}: at or above it",
+                marker=dict(
+                    symbol=VERDICT_SYMBOLS[verdict],
+                    size=11,
+                    color=VERDICT_STYLE[verdict]["colour"],
+                    line=dict(color=INK, width=1),
+                ),
+                hovertemplate="%{hovertext}: %{y:.1%} of victims/survivors racially minoritised; local share %{x:.1%}<extra></extra>",
+            )
+        )
     fig.update_xaxes(range=[0, top], tickformat=".0%", title="local population share not White British (Census)")
     fig.update_yaxes(range=[0, top], tickformat=".0%", title="victims/survivors racially minoritised")
-    fig.update_layout(height=height, margin=dict(l=80, r=30, t=120, b=100),
-                      legend=dict(orientation="v", x=0.01, xanchor="left", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.9)"))
+    fig.update_layout(
+        height=height,
+        margin=dict(l=80, r=30, t=120, b=100),
+        legend=dict(orientation="v", x=0.01, xanchor="left", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.9)"),
+    )
     return framed(fig, title, subtitle, source, synthetic, withheld)
 
 
@@ -75,7 +124,9 @@ def _spaced(x: list[float], y: list[float], span: float) -> set[int]:
     return set(named)
 
 
-def meeting_ranges(summary: pl.DataFrame, *, title: str, subtitle: str, source: str, synthetic: bool = False) -> go.Figure:
+def meeting_ranges(
+    summary: pl.DataFrame, *, title: str, subtitle: str, source: str, synthetic: bool = False
+) -> go.Figure:
     """For each indicator, the share of MARACs below, within and above its range (`metrics.summary.range_summary`)."""
     data = summary.filter(pl.col("maracs_with_figure") > 0)
     labels = data["label"].to_list()
@@ -83,16 +134,27 @@ def meeting_ranges(summary: pl.DataFrame, *, title: str, subtitle: str, source: 
     for verdict in ("below", "within", "above"):
         counts = data[verdict].to_list()
         shares = [c / n for c, n in zip(counts, data["maracs_with_figure"].to_list(), strict=True)]
-        fig.add_trace(go.Bar(
-            x=shares, y=labels, orientation="h", name=f"{verdict_label(verdict)} the expected range",
-            marker=dict(color=VERDICT_STYLE[verdict]["colour"], line=dict(color="#ffffff", width=1)),
-            text=[f"{c} ({s:.0%})" if c else "" for c, s in zip(counts, shares, strict=True)], textposition="inside",
-            insidetextanchor="middle", textfont=dict(color="#ffffff", size=12),
-            hovertemplate=f"%{{y}}: %{{text}} of MARACs {verdict}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=shares,
+                y=labels,
+                orientation="h",
+                name=f"{verdict_label(verdict)} the expected range",
+                marker=dict(color=VERDICT_STYLE[verdict]["colour"], line=dict(color="#ffffff", width=1)),
+                text=[f"{c} ({s:.0%})" if c else "" for c, s in zip(counts, shares, strict=True)],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont=dict(color="#ffffff", size=12),
+                hovertemplate=f"%{{y}}: %{{text}} of MARACs {verdict}<extra></extra>",
+            )
+        )
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="share of MARACs with figures")
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
-    fig.update_layout(barmode="stack", height=120 + 48 * max(len(labels), 1) + 100, bargap=0.3,
-                      margin=dict(l=290, r=30, t=120, b=100),
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, traceorder="normal"))
+    fig.update_layout(
+        barmode="stack",
+        height=120 + 48 * max(len(labels), 1) + 100,
+        bargap=0.3,
+        margin=dict(l=290, r=30, t=120, b=100),
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, traceorder="normal"),
+    )
     return framed(fig, title, subtitle, source, synthetic)

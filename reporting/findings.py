@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from reporting.numbers import pair_beside_verdict, percent_beside_verdict
 from metrics.indicators import Indicator
 from metrics.ranges import Range
+from reporting.numbers import pair_beside_verdict, percent_beside_verdict
 
 
 def _counted(n: int, word: str = "MARAC") -> str:
@@ -35,17 +35,31 @@ def _lower(key: str, label: str) -> str:
 def _range_phrase(counts: dict[str, int], indicator: Indicator, item: Range) -> str:
     label = _lower(indicator.key, indicator.label)
     if item.rule == "local_share":
-        return (f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below their local population share not White British "
-                f"and {counts['within']} at or above it")
+        return (
+            f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below their local population share not White British "
+            f"and {counts['within']} at or above it"
+        )
     if item.rule == "floor":
-        return (f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below the expected {item.describe()} for {label} "
-                f"and {counts['within']} at or above it")
-    return (f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below, {counts['within']} within and "
-            f"{counts['above']} above the expected range for {label} ({item.describe()})")
+        return (
+            f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below the expected {item.describe()} for {label} "
+            f"and {counts['within']} at or above it"
+        )
+    return (
+        f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below, {counts['within']} within and "
+        f"{counts['above']} above the expected range for {label} ({item.describe()})"
+    )
 
 
-def spread(frame: pl.DataFrame, indicator: Indicator, item: Range | None, *, area: str, period: str,
-           total: dict[str, object] | None = None, withheld: list[str] | None = None) -> str:
+def spread(
+    frame: pl.DataFrame,
+    indicator: Indicator,
+    item: Range | None,
+    *,
+    area: str,
+    period: str,
+    total: dict[str, object] | None = None,
+    withheld: list[str] | None = None,
+) -> str:
     """Where an area's MARACs sit on one indicator, e.g. for the ranked chart and the map.
 
     "12 months to 30 September 2025: of the 32 London MARACs with figures, 20 are below, 9 within and 3
@@ -76,8 +90,14 @@ def spread(frame: pl.DataFrame, indicator: Indicator, item: Range | None, *, are
     return sentence
 
 
-def trend(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range | None, *, last_quarter: object,
-          national: pl.DataFrame | None = None) -> str:
+def trend(
+    series: dict[str, pl.DataFrame],
+    indicator: Indicator,
+    item: Range | None,
+    *,
+    last_quarter: object,
+    national: pl.DataFrame | None = None,
+) -> str:
     """Each series' rolling 12 months now against a year before, e.g. "London: 27.3% in the 12 months to
     September 2025, against 25.9% a year earlier." (at most four series, then the national figure)."""
     from metrics.periods import add_quarters, quarter_end
@@ -97,18 +117,31 @@ def trend(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range | N
         parts.append(text + (f", against {then:.1%} a year earlier" if then is not None else ""))
     sentence = ". ".join(parts) + "." if parts else "No series chosen."
     if national is not None and not national.is_empty() and indicator.value in national.columns:
-        held = national.filter(pl.col("period_end") <= quarter_end(last_quarter)).drop_nulls(indicator.value).sort("period_end")
+        held = (
+            national.filter(pl.col("period_end") <= quarter_end(last_quarter))
+            .drop_nulls(indicator.value)
+            .sort("period_end")
+        )
         if held.height:
             latest = held.row(held.height - 1, named=True)
-            sentence += (f" SafeLives' {latest.get('scope', 'UK')} figure: {latest[indicator.value]:.1%} "
-                         f"(12 months to {latest['period_end']:%B %Y}).")
+            sentence += (
+                f" SafeLives' {latest.get('scope', 'UK')} figure: {latest[indicator.value]:.1%} "
+                f"(12 months to {latest['period_end']:%B %Y})."
+            )
     if item is not None and item.bounds()[0] is not None:
         sentence += f" Expected: {item.describe()}."
     return sentence
 
 
-def referrals(frame: pl.DataFrame, police: Range, labels: dict[str, str], *, area: str, period: str,
-              total: dict[str, object] | None = None) -> str:
+def referrals(
+    frame: pl.DataFrame,
+    police: Range,
+    labels: dict[str, str],
+    *,
+    area: str,
+    period: str,
+    total: dict[str, object] | None = None,
+) -> str:
     """The police share against its range and who the top referrer is, e.g. "12 months to 30 September 2025: the police
     made 62.0% of referrals across London. Of 32 MARACs, 18 are below, 12 within and 2 above the expected 60%–75%.
     Top referrer: the police in 23 MARACs, IDVA in 7, MASH in 2." """
@@ -119,10 +152,14 @@ def referrals(frame: pl.DataFrame, police: Range, labels: dict[str, str], *, are
     if total and total.get("police_share") is not None:
         sentence += f"the police made {total['police_share']:.1%} of referrals across {area}. "
     counts = {v: data["police_verdict"].to_list().count(v) for v in ("below", "within", "above")}
-    sentence += (f"Of {_counted(data.height)}, {counts['below']} {'is' if counts['below'] == 1 else 'are'} below, "
-                 f"{counts['within']} within and {counts['above']} above the expected {police.describe()}. ")
+    sentence += (
+        f"Of {_counted(data.height)}, {counts['below']} {'is' if counts['below'] == 1 else 'are'} below, "
+        f"{counts['within']} within and {counts['above']} above the expected {police.describe()}. "
+    )
     tops = data["top_referrer_1"].drop_nulls().value_counts(sort=True).rows()
-    named = [f"{'the police' if agency == 'police' else labels.get(agency, agency)} in {_counted(n)}" for agency, n in tops]
+    named = [
+        f"{'the police' if agency == 'police' else labels.get(agency, agency)} in {_counted(n)}" for agency, n in tops
+    ]
     return sentence + ("Top referrer: " + ", ".join(named) + "." if named else "")
 
 
@@ -134,12 +171,23 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
     if data.is_empty():
         return f"No {area} MARAC has both a figure and a local population share to compare."
     verdicts = data["racially_minoritised_verdict"].to_list()
-    sentence = (f"{verdicts.count('within')} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
-                f"victims/survivors at or above their local population share not White British; {verdicts.count('below')} below.")
-    if total and total.get("share_racially_minoritised") is not None and total.get("local_share_not_white_british") is not None:
+    sentence = (
+        f"{verdicts.count('within')} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
+        f"victims/survivors at or above their local population share not White British; {verdicts.count('below')} below."
+    )
+    if (
+        total
+        and total.get("share_racially_minoritised") is not None
+        and total.get("local_share_not_white_british") is not None
+    ):
         # printed alike, with enough decimals that 72.0% "below" never sits beside a local share also shown as 72.0%
-        share, local = pair_beside_verdict(total["share_racially_minoritised"], total.get("racially_minoritised_verdict"), item,
-                                           total["local_share_not_white_british"], least=1)
+        share, local = pair_beside_verdict(
+            total["share_racially_minoritised"],
+            total.get("racially_minoritised_verdict"),
+            item,
+            total["local_share_not_white_british"],
+            least=1,
+        )
         sentence += f" {area} as a whole: {share} against a local share of {local}."
     return sentence
 
@@ -147,8 +195,12 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
 def ranges_met(summary: pl.DataFrame, *, area: str) -> str:
     """The review's summary in a sentence: "Of London's MARACs with figures, the expected range is met for volume by 4 of 32
     (12%); repeat rate by 9 of 32 (28%); …" """
-    parts = [f"{_lower(row['indicator'], row['label'])} by {row['within']} of {row['maracs_with_figure']} "
-             f"({row['within'] / row['maracs_with_figure']:.0%})" for row in summary.iter_rows(named=True) if row["maracs_with_figure"]]
+    parts = [
+        f"{_lower(row['indicator'], row['label'])} by {row['within']} of {row['maracs_with_figure']} "
+        f"({row['within'] / row['maracs_with_figure']:.0%})"
+        for row in summary.iter_rows(named=True)
+        if row["maracs_with_figure"]
+    ]
     if not parts:
         return f"No {area} MARAC has figures for this period."
     return f"Of {area}'s MARACs with figures, the expected range is met for " + "; ".join(parts) + "."

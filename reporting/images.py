@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import os
 import threading
 import warnings
@@ -68,8 +69,10 @@ class Engine:
             self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(timeout=120)
         except Exception as exc:
             loop.call_soon_threadsafe(loop.stop)
-            raise ExportError(f"Could not start Chromium to draw charts ({exc}). Install it (Debian: apt-get install chromium) "
-                              "or set BROWSER_PATH to a Chrome or Chromium binary.") from exc
+            raise ExportError(
+                f"Could not start Chromium to draw charts ({exc}). Install it (Debian: apt-get install chromium) "
+                "or set BROWSER_PATH to a Chrome or Chromium binary."
+            ) from exc
         self._loop = loop
         atexit.register(self.close)
 
@@ -96,7 +99,7 @@ class Engine:
                 progress(done, len(jobs))
         return out
 
-    def render(self, figure: go.Figure, format: str = "png", **size: float) -> bytes:  # noqa: A002 - Plotly's word
+    def render(self, figure: go.Figure, format: str = "png", **size: float) -> bytes:
         return self.render_many([Job(figure, format, **size)])[0]
 
     async def _render(self, job: Job) -> bytes:
@@ -111,10 +114,8 @@ class Engine:
             if self._loop is None:
                 return
             loop, self._loop = self._loop, None
-            try:
+            with contextlib.suppress(Exception):  # closing at exit: a browser already gone is no error
                 asyncio.run_coroutine_threadsafe(self._kaleido.close(), loop).result(timeout=30)
-            except Exception:  # noqa: BLE001 - closing at exit; nothing useful to report
-                pass
             loop.call_soon_threadsafe(loop.stop)
 
 

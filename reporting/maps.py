@@ -16,11 +16,11 @@ import polars as pl
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
+from metrics.indicators import Indicator
+from metrics.ranges import VERDICTS, Range
 from reporting.charts import framed
 from reporting.numbers import percent_beside_verdict
 from reporting.theme import INK, MUTED, VERDICT_STYLE, text_colour, verdict_label, verdict_words
-from metrics.indicators import Indicator
-from metrics.ranges import VERDICTS, Range
 
 TILE = 0.92  # side of a square tile; cells are 1 apart, leaving a gap
 BRITISH_NATIONAL_GRID = 27700  # metres, so shapes keep their true proportions on screen
@@ -34,24 +34,34 @@ OUTLINE_ONLY = "not a MARAC in this registry"
 def tile_shapes(layout: pl.DataFrame) -> gpd.GeoDataFrame:
     """One square per layout cell, centred on (col, −row) so row 0 is at the top."""
     return gpd.GeoDataFrame(
-        {"marac_code": layout["marac_code"].to_list(), "name": layout["name"].to_list(),
-         "abbreviation": layout["abbreviation"].to_list()},
-        geometry=[box(c - TILE / 2, -r - TILE / 2, c + TILE / 2, -r + TILE / 2)
-                  for c, r in zip(layout["col"].to_list(), layout["row"].to_list(), strict=True)],
+        {
+            "marac_code": layout["marac_code"].to_list(),
+            "name": layout["name"].to_list(),
+            "abbreviation": layout["abbreviation"].to_list(),
+        },
+        geometry=[
+            box(c - TILE / 2, -r - TILE / 2, c + TILE / 2, -r + TILE / 2)
+            for c, r in zip(layout["col"].to_list(), layout["row"].to_list(), strict=True)
+        ],
     )
 
 
 def choose_layout(layout: pl.DataFrame, codes: list[str]) -> str | None:
     """The tile layout placing most of these MARACs (None if none places any)."""
     wanted = set(codes)
-    counts = {name: len(wanted & set(part["marac_code"].to_list()))
-              for (name,), part in layout.partition_by("layout", as_dict=True).items()}
+    counts = {
+        name: len(wanted & set(part["marac_code"].to_list()))
+        for (name,), part in layout.partition_by("layout", as_dict=True).items()
+    }
     best = max(counts, key=lambda name: counts[name], default=None)
     return best if best is not None and counts[best] else None
 
 
-def boundary_shapes(boundaries: gpd.GeoDataFrame, marac_areas: pl.DataFrame, maracs: pl.DataFrame,
-                    ) -> tuple[gpd.GeoDataFrame, list[str]]:
+def boundary_shapes(
+    boundaries: gpd.GeoDataFrame,
+    marac_areas: pl.DataFrame,
+    maracs: pl.DataFrame,
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Each MARAC's shape, the union of its local authorities' boundaries, in British National Grid metres.
 
     Returns the shapes and the names of MARACs left out because a local authority they cover has
@@ -71,9 +81,11 @@ def boundary_shapes(boundaries: gpd.GeoDataFrame, marac_areas: pl.DataFrame, mar
     shapes = [shapely.union_all([projected[lad] for lad in complete[c]]) for c in codes]
     minx, _, maxx, _ = shapely.total_bounds(shapes)
     tolerance = max((maxx - minx) / 1000, 1.0)
-    return gpd.GeoDataFrame({"marac_code": codes, "name": [names[c] for c in codes]},
-                            geometry=[s.simplify(tolerance, preserve_topology=True) for s in shapes],
-                            crs=BRITISH_NATIONAL_GRID), missing
+    return gpd.GeoDataFrame(
+        {"marac_code": codes, "name": [names[c] for c in codes]},
+        geometry=[s.simplify(tolerance, preserve_topology=True) for s in shapes],
+        crs=BRITISH_NATIONAL_GRID,
+    ), missing
 
 
 def _rings(shape: Polygon | MultiPolygon) -> tuple[list[float | None], list[float | None]]:
@@ -120,10 +132,22 @@ def _class_label(low: float, high: float, step: float) -> str:
     return f"{low:.{decimals}%} to under {high:.{decimals}%}"
 
 
-def map_figure(shapes: gpd.GeoDataFrame, frame: pl.DataFrame, indicator: Indicator, item: Range | None, *,
-               colour_by: str = "verdict", title: str, subtitle: str, source: str, synthetic: bool = False,
-               withheld: list[str] | None = None, labels: dict[str, str] | None = None, height: int = 760,
-               label_size: int = 13) -> go.Figure:
+def map_figure(
+    shapes: gpd.GeoDataFrame,
+    frame: pl.DataFrame,
+    indicator: Indicator,
+    item: Range | None,
+    *,
+    colour_by: str = "verdict",
+    title: str,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+    withheld: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+    height: int = 760,
+    label_size: int = 13,
+) -> go.Figure:
     """MARACs coloured by their verdict (with its symbol) or by their value in round classes.
 
     `shapes` holds marac_code, name and geometry (tiles or projected boundaries); rows whose
@@ -133,8 +157,11 @@ def map_figure(shapes: gpd.GeoDataFrame, frame: pl.DataFrame, indicator: Indicat
     figures = {row["group_code"]: row for row in frame.iter_rows(named=True)}
     withheld_names = set(withheld or ())
     # classes from the figures shown: a withheld MARAC's value must not even shape the legend
-    values = [figures[c][indicator.value] for c, n in zip(shapes["marac_code"], shapes["name"], strict=True)
-              if c in figures and figures[c][indicator.value] is not None and n not in withheld_names]
+    values = [
+        figures[c][indicator.value]
+        for c, n in zip(shapes["marac_code"], shapes["name"], strict=True)
+        if c in figures and figures[c][indicator.value] is not None and n not in withheld_names
+    ]
     by_value = colour_by == "value" and bool(values)
     classes = value_classes(values) if by_value else []
     step = classes[0][1] - classes[0][0] if classes else 0.0
@@ -164,40 +191,77 @@ def map_figure(shapes: gpd.GeoDataFrame, frame: pl.DataFrame, indicator: Indicat
             order = klass(value)
             key, fill = _class_label(*classes[order], step), class_colour(order, len(classes))
         elif indicator.verdict and verdict:
-            key, fill, order = f"{verdict_label(verdict)} the expected range", VERDICT_STYLE[verdict]["colour"], VERDICTS.index(verdict)
+            key, fill, order = (
+                f"{verdict_label(verdict)} the expected range",
+                VERDICT_STYLE[verdict]["colour"],
+                VERDICTS.index(verdict),
+            )
         else:  # no range (aged 16-17), or nothing to judge against (no local population share)
             key, fill, order = "no verdict" if indicator.verdict else "no expected range", VALUE_COLOURS[3], 10
         _add(groups, key, fill, shape, order=order)
         symbol = VERDICT_STYLE[verdict]["symbol"] if verdict and shown not in ("withheld", "no data") else ""
         text = f"{short}<br>{symbol} {shown}".replace("<br> ", "<br>") if short else ""
-        centres.append((point.x, point.y, code, _hover(name, row, indicator, shown, verdict, withheld=name in withheld_names),
-                        text, text_colour(fill)))
+        centres.append(
+            (
+                point.x,
+                point.y,
+                code,
+                _hover(name, row, indicator, shown, verdict, withheld=name in withheld_names),
+                text,
+                text_colour(fill),
+            )
+        )
 
     fig = go.Figure()
     for key, group in sorted(groups.items(), key=lambda kv: kv[1]["order"]):
-        fig.add_trace(go.Scatter(
-            x=group["x"], y=group["y"], mode="lines", fill="toself", fillcolor=group["fill"], name=f"{key} ({group['count']})",
-            line=dict(color=INK if group["dash"] == "solid" else MUTED, width=1, dash=group["dash"]), hoverinfo="skip",
-            showlegend=key != OUTLINE_ONLY,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=group["x"],
+                y=group["y"],
+                mode="lines",
+                fill="toself",
+                fillcolor=group["fill"],
+                name=f"{key} ({group['count']})",
+                line=dict(color=INK if group["dash"] == "solid" else MUTED, width=1, dash=group["dash"]),
+                hoverinfo="skip",
+                showlegend=key != OUTLINE_ONLY,
+            )
+        )
     # labels are the marker trace's own text (an annotation on top would swallow the click meant for the MARAC)
     clickable = [c for c in centres if c[2]]
-    fig.add_trace(go.Scatter(
-        x=[c[0] for c in clickable], y=[c[1] for c in clickable], customdata=[c[2] for c in clickable],
-        hovertext=[c[3] for c in clickable], hovertemplate="%{hovertext}<extra></extra>",
-        mode="markers+text" if labels else "markers", text=[c[4] for c in clickable], textposition="middle center",
-        textfont=dict(size=label_size, color=[c[5] for c in clickable]),
-        marker=dict(size=30 if labels else 9, color="rgba(0,0,0,0)" if labels else INK, symbol="square" if labels else "circle"),
-        name="MARACs", showlegend=False,
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[c[0] for c in clickable],
+            y=[c[1] for c in clickable],
+            customdata=[c[2] for c in clickable],
+            hovertext=[c[3] for c in clickable],
+            hovertemplate="%{hovertext}<extra></extra>",
+            mode="markers+text" if labels else "markers",
+            text=[c[4] for c in clickable],
+            textposition="middle center",
+            textfont=dict(size=label_size, color=[c[5] for c in clickable]),
+            marker=dict(
+                size=30 if labels else 9,
+                color="rgba(0,0,0,0)" if labels else INK,
+                symbol="square" if labels else "circle",
+            ),
+            name="MARACs",
+            showlegend=False,
+        )
+    )
     for x, y, code, _, text, colour in centres:
         if text and not code:  # outline-only cells: a quiet label, nothing to click
             fig.add_annotation(x=x, y=y, text=text, showarrow=False, font=dict(size=label_size, color=colour))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(height=height, hovermode="closest", hoverdistance=40, clickmode="event+select",
-                      legend=dict(orientation="v", x=1.0, xanchor="left", y=1.0, yanchor="top"),
-                      margin=dict(l=20, r=20, t=120, b=90))
+    fig.update_layout(
+        height=height,
+        hovermode="closest",
+        hoverdistance=40,
+        clickmode="event+select",
+        legend=dict(orientation="v", x=1.0, xanchor="left", y=1.0, yanchor="top"),
+        margin=dict(l=20, r=20, t=120, b=90),
+    )
     return framed(fig, title, subtitle, source, synthetic, withheld)
 
 
@@ -209,7 +273,9 @@ def _add(groups: dict[str, dict[str, object]], key: str, fill: str, shape, *, or
     group["count"] += 1
 
 
-def _hover(name: str, row: dict[str, object], indicator: Indicator, shown: str, verdict: str | None, *, withheld: bool) -> str:
+def _hover(
+    name: str, row: dict[str, object], indicator: Indicator, shown: str, verdict: str | None, *, withheld: bool
+) -> str:
     if withheld:
         return f"<b>{name}</b><br>{indicator.label}: withheld to protect small numbers<br>Click to open the profile"
     lines = [f"<b>{name}</b>", f"{indicator.label}: {shown}"]

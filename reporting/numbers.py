@@ -19,8 +19,14 @@ def number(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else f"{value:,.{decimals}f}"
 
 
-def decimals_for(value: float | None, verdict: str | None, item: Range | None, local: float | None = None,
-                 least: int = 0, most: int = 3) -> int:
+def decimals_for(
+    value: float | None,
+    verdict: str | None,
+    item: Range | None,
+    local: float | None = None,
+    least: int = 0,
+    most: int = 3,
+) -> int:
     """Fewest decimals (from `least`) at which the rounded percent sits on the verdict's side of the range."""
     lower, upper = item.bounds(local) if item is not None else (None, None)
     if value is None or verdict is None or (lower is None and upper is None):
@@ -39,15 +45,17 @@ def decimals_for(value: float | None, verdict: str | None, item: Range | None, l
     return most
 
 
-def pair_beside_verdict(value: float | None, verdict: str | None, item: Range | None,
-                        local: float | None, least: int = 0) -> tuple[str, str]:
+def pair_beside_verdict(
+    value: float | None, verdict: str | None, item: Range | None, local: float | None, least: int = 0
+) -> tuple[str, str]:
     """A share and the local share it is judged against, printed so the verdict between them shows."""
     d = decimals_for(value, verdict, item, local, least)
     return percent(value, d), percent(local, d)
 
 
-def percent_beside_verdict(value: float | None, verdict: str | None, item: Range | None, local: float | None = None,
-                           least: int = 0) -> str:
+def percent_beside_verdict(
+    value: float | None, verdict: str | None, item: Range | None, local: float | None = None, least: int = 0
+) -> str:
     return percent(value, decimals_for(value, verdict, item, local, least))
 
 
@@ -56,28 +64,46 @@ def volume_change(row: dict[str, object]) -> tuple[str | None, str]:
 
     A rise in volume is not good or bad in itself, so the words say "up"/"down", never better/worse.
     """
-    ratio, low, high = row.get("volume_rate_ratio"), row.get("volume_rate_ratio_ci95_low"), row.get("volume_rate_ratio_ci95_high")
+    ratio, low, high = (
+        row.get("volume_rate_ratio"),
+        row.get("volume_rate_ratio_ci95_low"),
+        row.get("volume_rate_ratio_ci95_high"),
+    )
     now, then = row.get("cases_per_10k"), row.get("cases_per_10k_previous")
     if ratio is None or low is None or high is None:
         return None, "No figures for the same period a year earlier to compare with."
     rates = f"{then:.1f} → {now:.1f} cases a year per 10,000 adult females"
     ratio_text = f"rate ratio {ratio:.2f}, 95% interval {low:.2f}–{high:.2f}"
-    return _change(bool(row.get("volume_change_significant")), ratio > 1, f"{ratio - 1:+.0%} on a year earlier", rates, ratio_text)
+    return _change(
+        bool(row.get("volume_change_significant")), ratio > 1, f"{ratio - 1:+.0%} on a year earlier", rates, ratio_text
+    )
 
 
 def repeat_change(row: dict[str, object]) -> tuple[str | None, str]:
     """The same for the repeat rate, as a difference in percentage points."""
-    change, low, high = row.get("repeat_rate_change"), row.get("repeat_rate_change_ci95_low"), row.get("repeat_rate_change_ci95_high")
+    change, low, high = (
+        row.get("repeat_rate_change"),
+        row.get("repeat_rate_change_ci95_low"),
+        row.get("repeat_rate_change_ci95_high"),
+    )
     now, then = row.get("repeat_rate"), row.get("repeat_rate_previous")
     if change is None or low is None or high is None:
         return None, "No repeat rate for the same period a year earlier to compare with."
     rates = f"{then:.1%} → {now:.1%}"
     points = f"{change * 100:+.1f} points, 95% interval {low * 100:+.1f} to {high * 100:+.1f}"
-    return _change(bool(row.get("repeat_rate_change_significant")), change > 0, f"{change * 100:+.1f} points on a year earlier",
-                   rates, points)
+    return _change(
+        bool(row.get("repeat_rate_change_significant")),
+        change > 0,
+        f"{change * 100:+.1f} points on a year earlier",
+        rates,
+        points,
+    )
 
 
 def _change(significant: bool, up: bool, delta: str, rates: str, detail: str) -> tuple[str | None, str]:
     if significant:
-        return delta, f"{'Up' if up else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({detail})."
+        return (
+            delta,
+            f"{'Up' if up else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({detail}).",
+        )
     return None, f"No clear change on the same period a year earlier: {rates} ({detail}, which includes no change)."

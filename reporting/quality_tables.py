@@ -21,7 +21,8 @@ def submission_table(grid: pl.DataFrame) -> pd.DataFrame:
     cells = grid.with_columns(
         pl.when(pl.col("status") == REPLACED)
         .then(pl.lit(STATUS_WORDS[REPLACED] + " ") + pl.col("loaded_at").dt.strftime("%d %b %Y"))
-        .otherwise(pl.col("status").replace_strict(STATUS_WORDS)).alias("cell")
+        .otherwise(pl.col("status").replace_strict(STATUS_WORDS))
+        .alias("cell")
     )
     quarters = cells.sort("quarter_start")["quarter"].unique(maintain_order=True).to_list()
     wide = cells.pivot(on="quarter", index="marac_name", values="cell", aggregate_function="first").sort("marac_name")
@@ -36,41 +37,56 @@ def submission_counts(grid: pl.DataFrame) -> dict[str, int]:
 def completeness_table(frame: pl.DataFrame) -> pd.DataFrame:
     """Per MARAC, each field's share of meetings with anything recorded; "always 0" where it never is."""
     cells = frame.with_columns(
-        pl.when(pl.col("meetings") == 0).then(pl.lit("no meetings"))
-        .otherwise((pl.col("share_recorded") * 100).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("%")).alias("cell")
+        pl.when(pl.col("meetings") == 0)
+        .then(pl.lit("no meetings"))
+        .otherwise((pl.col("share_recorded") * 100).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("%"))
+        .alias("cell")
     ).with_columns(
         pl.when(pl.col("always_zero"))
         .then(pl.lit(f"⚠ {ALWAYS_ZERO} in ") + pl.col("meetings").cast(pl.String) + pl.lit(" meetings"))
-        .otherwise(pl.col("cell")).alias("cell")
+        .otherwise(pl.col("cell"))
+        .alias("cell")
     )
     fields = frame["field_label"].unique(maintain_order=True).to_list()
     wide = cells.pivot(on="field_label", index=["marac_name", "meetings"], values="cell", aggregate_function="first")
-    return (wide.select("marac_name", "meetings", *fields).sort("marac_name")
-            .rename({"marac_name": "MARAC", "meetings": "Meetings"}).to_pandas())
+    return (
+        wide.select("marac_name", "meetings", *fields)
+        .sort("marac_name")
+        .rename({"marac_name": "MARAC", "meetings": "Meetings"})
+        .to_pandas()
+    )
 
 
 def completeness_summary(frame: pl.DataFrame) -> pd.DataFrame:
     """Per field, across the area: MARACs recording it at least once, and meetings recording it."""
     held = frame.filter(pl.col("meetings") > 0)
     summary = held.group_by("field_label", maintain_order=True).agg(
-        (~pl.col("always_zero")).sum().alias("recording"), pl.len().alias("maracs"),
-        pl.col("meetings_recorded").sum().alias("recorded"), pl.col("meetings").sum().alias("meetings"),
+        (~pl.col("always_zero")).sum().alias("recording"),
+        pl.len().alias("maracs"),
+        pl.col("meetings_recorded").sum().alias("recorded"),
+        pl.col("meetings").sum().alias("meetings"),
     )
-    return pd.DataFrame({
-        "Victims/survivors": summary["field_label"].to_list(),
-        "MARACs recording any": [f"{r} of {m}" for r, m in summary.select("recording", "maracs").iter_rows()],
-        "Meetings with any recorded": [f"{r / m:.0%}" if m else "–" for r, m in summary.select("recorded", "meetings").iter_rows()],
-    })
+    return pd.DataFrame(
+        {
+            "Victims/survivors": summary["field_label"].to_list(),
+            "MARACs recording any": [f"{r} of {m}" for r, m in summary.select("recording", "maracs").iter_rows()],
+            "Meetings with any recorded": [
+                f"{r / m:.0%}" if m else "–" for r, m in summary.select("recorded", "meetings").iter_rows()
+            ],
+        }
+    )
 
 
 def outlier_table(frame: pl.DataFrame, *, with_values: bool = True) -> pd.DataFrame:
     """Quarters to check, newest first: the figure, the MARAC's usual level and how far off it is."""
-    out = pd.DataFrame({
-        "MARAC": frame["marac_name"].to_list(),
-        "Quarter": frame["quarter"].to_list(),
-        "Measure": frame["measure"].to_list(),
-        "Direction": ["higher than usual" if z > 0 else "lower than usual" for z in frame["robust_z"].to_list()],
-    })
+    out = pd.DataFrame(
+        {
+            "MARAC": frame["marac_name"].to_list(),
+            "Quarter": frame["quarter"].to_list(),
+            "Measure": frame["measure"].to_list(),
+            "Direction": ["higher than usual" if z > 0 else "lower than usual" for z in frame["robust_z"].to_list()],
+        }
+    )
     if with_values:
         out["This quarter"] = [f"{v:g}" for v in frame["value"].to_list()]
         out["Usual (median)"] = [f"{v:g}" for v in frame["median"].to_list()]
@@ -79,7 +95,9 @@ def outlier_table(frame: pl.DataFrame, *, with_values: bool = True) -> pd.DataFr
     return out
 
 
-OUTLIER_NOTE = (f"A quarter is listed when its robust z-score is beyond ±{OUTLIER_Z:g}: 0.6745 × (value − the MARAC's median "
-                "quarter) ÷ the median absolute deviation (Iglewicz and Hoaglin). Each MARAC is compared with its own "
-                "history up to the period's end, so a large MARAC is not an outlier for being large. A listed quarter is "
-                "not wrong: it is worth checking for a missing or doubled meeting, or a typing slip.")
+OUTLIER_NOTE = (
+    f"A quarter is listed when its robust z-score is beyond ±{OUTLIER_Z:g}: 0.6745 × (value − the MARAC's median "
+    "quarter) ÷ the median absolute deviation (Iglewicz and Hoaglin). Each MARAC is compared with its own "
+    "history up to the period's end, so a large MARAC is not an outlier for being large. A listed quarter is "
+    "not wrong: it is worth checking for a missing or doubled meeting, or a typing slip."
+)

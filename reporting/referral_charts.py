@@ -10,10 +10,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.ranges import Range
 from reporting.charts import framed
 from reporting.equality_charts import VERDICT_SYMBOLS
 from reporting.theme import INK, MUTED, RANGE_FILL, SERIES, VERDICT_STYLE, text_colour, verdict_label
-from metrics.ranges import Range
 
 #: one colour per sector, in the sectors' order: the house series (Okabe-Ito hues, each 3:1 or more on white, grey last
 #: for the remainder); segments are parted by white lines, and every share is in its hover and the "Every agency" tab
@@ -21,8 +21,17 @@ SECTOR_COLOURS = SERIES
 LABEL_FROM = 0.07  # segments at least this wide print their share inside
 
 
-def sector_bars(shares: pl.DataFrame, police: Range, *, title: str, subtitle: str, source: str, synthetic: bool = False,
-                withheld: list[str] | None = None, height: int | None = None) -> go.Figure:
+def sector_bars(
+    shares: pl.DataFrame,
+    police: Range,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+    withheld: list[str] | None = None,
+    height: int | None = None,
+) -> go.Figure:
     """One 100% bar per MARAC (highest police share at the top), a segment per sector in the sectors' order.
 
     `shares` is `metrics.referrals.sector_shares` output (group_code, group_name, sector, referrals, share);
@@ -37,31 +46,60 @@ def sector_bars(shares: pl.DataFrame, police: Range, *, title: str, subtitle: st
         part = data.filter(pl.col("sector") == sector)
         colour = SECTOR_COLOURS[i % len(SECTOR_COLOURS)]
         shares_ = part["share"].to_list()
-        fig.add_trace(go.Bar(
-            x=shares_, y=part["group_name"].to_list(), customdata=part["group_code"].to_list(), orientation="h", name=sector,
-            marker=dict(color=colour, line=dict(color="#ffffff", width=1)),
-            text=[f"{s:.0%}" if s >= LABEL_FROM else "" for s in shares_], textposition="inside", insidetextanchor="middle",
-            textfont=dict(color=text_colour(colour), size=12),
-            hovertemplate=f"%{{y}}: {sector} %{{x:.1%}} of referrals<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=shares_,
+                y=part["group_name"].to_list(),
+                customdata=part["group_code"].to_list(),
+                orientation="h",
+                name=sector,
+                marker=dict(color=colour, line=dict(color="#ffffff", width=1)),
+                text=[f"{s:.0%}" if s >= LABEL_FROM else "" for s in shares_],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont=dict(color=text_colour(colour), size=12),
+                hovertemplate=f"%{{y}}: {sector} %{{x:.1%}} of referrals<extra></extra>",
+            )
+        )
     low, high = police.bounds()
     if low is not None and high is not None:
         for bound in (low, high):  # a white line under the dashes, so they show on the dark segments too
             fig.add_vline(x=bound, line=dict(color="#ffffff", width=4), layer="above")
             fig.add_vline(x=bound, line=dict(color=INK, width=2, dash="dash"), layer="above")
-        fig.add_annotation(text=f"dashed: police expected to make {police.describe()} of referrals (where the first segment ends)",
-                           xref="paper", yref="paper", x=1, y=1.0, yanchor="bottom", xanchor="right", showarrow=False,
-                           font=dict(size=12, color=MUTED))
+        fig.add_annotation(
+            text=f"dashed: police expected to make {police.describe()} of referrals (where the first segment ends)",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.0,
+            yanchor="bottom",
+            xanchor="right",
+            showarrow=False,
+            font=dict(size=12, color=MUTED),
+        )
     fig.update_xaxes(tickformat=".0%", range=[0, 1], title="share of referrals")
     fig.update_yaxes(categoryorder="array", categoryarray=order)
-    fig.update_layout(barmode="stack", height=height or max(320, 26 * len(order) + 240), bargap=0.2,
-                      legend=dict(orientation="v", x=1.01, xanchor="left", y=1.0, yanchor="top", traceorder="normal"),
-                      margin=dict(l=200, r=30, t=120, b=100))
+    fig.update_layout(
+        barmode="stack",
+        height=height or max(320, 26 * len(order) + 240),
+        bargap=0.2,
+        legend=dict(orientation="v", x=1.01, xanchor="left", y=1.0, yanchor="top", traceorder="normal"),
+        margin=dict(l=200, r=30, t=120, b=100),
+    )
     return framed(fig, title, subtitle, source, synthetic, withheld)
 
 
-def police_change(change: pl.DataFrame, verdicts: dict[str, str | None], police: Range, *, title: str, subtitle: str,
-                  source: str, synthetic: bool = False, withheld: list[str] | None = None) -> go.Figure:
+def police_change(
+    change: pl.DataFrame,
+    verdicts: dict[str, str | None],
+    police: Range,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    synthetic: bool = False,
+    withheld: list[str] | None = None,
+) -> go.Figure:
     """Each MARAC's police share a year earlier (open circle) and now (filled, in its verdict's colour and shape).
 
     A change the 95% interval supports is drawn solid and labelled in bold; one chance could explain is dotted.
@@ -72,26 +110,63 @@ def police_change(change: pl.DataFrame, verdicts: dict[str, str | None], police:
     low, high = police.bounds()
     if low is not None and high is not None:
         fig.add_vrect(x0=low, x1=high, fillcolor=RANGE_FILL, line_width=0, layer="below")
-        fig.add_annotation(text=f"shaded: expected {police.describe()}", xref="paper", yref="paper", x=1, y=1.0,
-                           yanchor="bottom", xanchor="right", showarrow=False, font=dict(size=12, color=MUTED))
+        fig.add_annotation(
+            text=f"shaded: expected {police.describe()}",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.0,
+            yanchor="bottom",
+            xanchor="right",
+            showarrow=False,
+            font=dict(size=12, color=MUTED),
+        )
     for row in data.iter_rows(named=True):
         then, now, name = row["police_share_previous"], row["police_share"], row["group_name"]
         sure = bool(row["police_share_change_significant"])
         if then is not None:
-            fig.add_trace(go.Scatter(x=[then, now], y=[name, name], mode="lines", showlegend=False, hoverinfo="skip",
-                                     line=dict(color=INK if sure else MUTED, width=2.5 if sure else 1.2, dash="solid" if sure else "dot")))
+            fig.add_trace(
+                go.Scatter(
+                    x=[then, now],
+                    y=[name, name],
+                    mode="lines",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    line=dict(
+                        color=INK if sure else MUTED, width=2.5 if sure else 1.2, dash="solid" if sure else "dot"
+                    ),
+                )
+            )
     verdict = [verdicts.get(c) for c in data["group_code"].to_list()]
-    fig.add_trace(go.Scatter(
-        x=data["police_share_previous"].to_list(), y=data["group_name"].to_list(), mode="markers", name="a year earlier",
-        marker=dict(symbol="circle-open", size=10, color=MUTED, line=dict(width=2)),
-        hovertemplate="%{y}: %{x:.1%} a year earlier<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=data["police_share"].to_list(), y=data["group_name"].to_list(), customdata=data["group_code"].to_list(), mode="markers+text",
-        name="now", text=[_change_text(r) for r in data.iter_rows(named=True)], textposition="middle right",
-        marker=dict(symbol=[VERDICT_SYMBOLS.get(v, "circle") for v in verdict], size=13,
-                    color=[VERDICT_STYLE[v]["colour"] if v else MUTED for v in verdict], line=dict(color=INK, width=1)),
-        hovertext=[f"{verdict_label(v)} the expected range" for v in verdict],
-        hovertemplate="%{y}: %{x:.1%} now, %{hovertext}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=data["police_share_previous"].to_list(),
+            y=data["group_name"].to_list(),
+            mode="markers",
+            name="a year earlier",
+            marker=dict(symbol="circle-open", size=10, color=MUTED, line=dict(width=2)),
+            hovertemplate="%{y}: %{x:.1%} a year earlier<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data["police_share"].to_list(),
+            y=data["group_name"].to_list(),
+            customdata=data["group_code"].to_list(),
+            mode="markers+text",
+            name="now",
+            text=[_change_text(r) for r in data.iter_rows(named=True)],
+            textposition="middle right",
+            marker=dict(
+                symbol=[VERDICT_SYMBOLS.get(v, "circle") for v in verdict],
+                size=13,
+                color=[VERDICT_STYLE[v]["colour"] if v else MUTED for v in verdict],
+                line=dict(color=INK, width=1),
+            ),
+            hovertext=[f"{verdict_label(v)} the expected range" for v in verdict],
+            hovertemplate="%{y}: %{x:.1%} now, %{hovertext}<extra></extra>",
+        )
+    )
     fig.update_xaxes(tickformat=".0%", range=[0, 1.12], title="police share of referrals")
     fig.update_layout(height=max(320, 26 * data.height + 220), margin=dict(l=200, r=40, t=120, b=100))
     return framed(fig, title, subtitle, source, synthetic, withheld)

@@ -12,8 +12,6 @@ from datetime import date
 import pandas as pd
 import polars as pl
 
-from reporting.numbers import number, pair_beside_verdict
-from reporting.theme import verdict_label
 from loaders.problems import Problem, Severity
 from loaders.return_file import RawTable
 from loaders.return_layout import FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
@@ -21,6 +19,8 @@ from loaders.return_model import cell_text
 from metrics.dataset import Dataset
 from metrics.indicators import INDICATORS, compute, scoped
 from metrics.periods import is_quarter_end, period, quarter_end, quarter_label
+from reporting.numbers import number, pair_beside_verdict
+from reporting.theme import verdict_label
 
 #: plain symbols, not emoji: they print in every font (a projector's browser may have no emoji font)
 SYMBOL = {Severity.ERROR: "✗", Severity.WARNING: "⚠"}
@@ -34,18 +34,20 @@ ROW = "Row"
 def report_frame(problems: list[Problem]) -> pd.DataFrame:
     """Every problem of every file, errors first, as the table a coordinator works down."""
     ordered = ordered_problems(problems)
-    return pd.DataFrame({
-        "Severity": [SEVERITY_WORDS[p.severity] for p in ordered],
-        "File": [p.file for p in ordered],
-        "Sheet": [p.sheet or "" for p in ordered],
-        # a quarter's total points at a column on every row; a whole-file problem at none
-        ROW: [str(p.row) if p.row is not None else "all rows" if p.column else "" for p in ordered],
-        "Column": [p.column or "" for p in ordered],
-        "Value": [p.value or "" for p in ordered],
-        "Check": [p.title for p in ordered],
-        "Problem": [p.message for p in ordered],
-        "How to fix": [f"Expected {p.expected}" if p.expected else "" for p in ordered],
-    })
+    return pd.DataFrame(
+        {
+            "Severity": [SEVERITY_WORDS[p.severity] for p in ordered],
+            "File": [p.file for p in ordered],
+            "Sheet": [p.sheet or "" for p in ordered],
+            # a quarter's total points at a column on every row; a whole-file problem at none
+            ROW: [str(p.row) if p.row is not None else "all rows" if p.column else "" for p in ordered],
+            "Column": [p.column or "" for p in ordered],
+            "Value": [p.value or "" for p in ordered],
+            "Check": [p.title for p in ordered],
+            "Problem": [p.message for p in ordered],
+            "How to fix": [f"Expected {p.expected}" if p.expected else "" for p in ordered],
+        }
+    )
 
 
 def ordered_problems(problems: list[Problem]) -> list[Problem]:
@@ -98,6 +100,7 @@ def preview_frame(table: RawTable, problems: list[Problem]) -> tuple[pd.DataFram
 
 def styled_preview(frame: pd.DataFrame, marks: dict[tuple[int, str], Severity], selected_row: int | None = None):
     """Marked cells filled red (error) or amber (warning); the selected problem's row in the darker shade."""
+
     def colours(data: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=data.index, columns=data.columns)
         for (row, column), severity in marks.items():
@@ -128,29 +131,45 @@ def before_after(before: Dataset, after: Dataset, code: str, end: date) -> pd.Da
 
     now, then = row(before), row(after)
     header_now, header_then = "Held now", "If committed"
-    out: dict[str, list[str]] = {"Indicator": ["Cases discussed"], header_now: [], "Verdict now": [""],
-                                 header_then: [], "Verdict if committed": [""], "Expected range": [""]}
+    out: dict[str, list[str]] = {
+        "Indicator": ["Cases discussed"],
+        header_now: [],
+        "Verdict now": [""],
+        header_then: [],
+        "Verdict if committed": [""],
+        "Expected range": [""],
+    }
     out[header_now].append(number(now["cases"]) if now else "–")
     out[header_then].append(number(then["cases"]) if then else "–")
     for ind in INDICATORS:
         item = before.ranges[ind.range_key] if ind.range_key else None
         out["Indicator"].append(ind.label)
         out["Expected range"].append(item.describe() if item else "")
-        for source, value_header, verdict_header in ((now, header_now, "Verdict now"), (then, header_then, "Verdict if committed")):
+        for source, value_header, verdict_header in (
+            (now, header_now, "Verdict now"),
+            (then, header_then, "Verdict if committed"),
+        ):
             value = source.get(ind.value) if source else None
             verdict = source.get(ind.verdict) if source and ind.verdict else None
-            local = source.get("local_share_not_white_british") if source and ind.key == "racially_minoritised" else None
+            local = (
+                source.get("local_share_not_white_british") if source and ind.key == "racially_minoritised" else None
+            )
             shown, _ = pair_beside_verdict(value, verdict, item, local, least=1)
             out[value_header].append(shown)
             out[verdict_header].append(verdict_label(verdict) if ind.verdict else "")
     frame = pd.DataFrame(out)
-    frame.insert(5, "Moved", ["yes" if a != b else "" for a, b in zip(frame[header_now], frame[header_then], strict=True)])
-    frame.attrs["title"] = f"12 months to {end.strftime('%d %b %Y')} ({quarter_label(window.quarters[0])} to {quarter_label(window.quarters[-1])})"
+    frame.insert(
+        5, "Moved", ["yes" if a != b else "" for a, b in zip(frame[header_now], frame[header_then], strict=True)]
+    )
+    frame.attrs["title"] = (
+        f"12 months to {end.strftime('%d %b %Y')} ({quarter_label(window.quarters[0])} to {quarter_label(window.quarters[-1])})"
+    )
     return frame
 
 
-def movements(before_tables: dict[str, pl.DataFrame], after_tables: dict[str, pl.DataFrame],
-              touched: list[tuple[str, date]]) -> list[tuple[str, pd.DataFrame]]:
+def movements(
+    before_tables: dict[str, pl.DataFrame], after_tables: dict[str, pl.DataFrame], touched: list[tuple[str, date]]
+) -> list[tuple[str, pd.DataFrame]]:
     """(heading, before/after table) for each MARAC a batch touches, by name: worked out once per check."""
     before, after = Dataset.from_tables(before_tables), Dataset.from_tables(after_tables)
     names = dict(after.maracs.select("marac_code", "marac_name").iter_rows())

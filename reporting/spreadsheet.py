@@ -18,8 +18,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SUPPRESSION_NOTE = ("Counts of 1 to {below} are shown as <{threshold}, and figures worked out from them, or that would let them be "
-                    "worked back from a total, are withheld.")
+SUPPRESSION_NOTE = (
+    "Counts of 1 to {below} are shown as <{threshold}, and figures worked out from them, or that would let them be "
+    "worked back from a total, are withheld."
+)
 
 
 def neutralise(value: object) -> object:
@@ -68,7 +70,7 @@ def _cell(value: object, decimals: int | None) -> object:
     if isinstance(value, str):
         return neutralise(value)
     if decimals is not None and isinstance(value, float | int):
-        return round(float(value), decimals) if decimals else int(round(float(value)))
+        return round(float(value), decimals) if decimals else round(float(value))
     return value
 
 
@@ -81,8 +83,11 @@ def rows(file: TableFile, *, as_text: bool = False) -> list[list[object]]:
         for column, value in zip(table.columns, record, strict=True):
             places = _decimals(table, i, column, file.decimals)
             cell = _cell(value, places)
-            row.append(f"{cell:,.{places}f}".replace(",", "") if as_text and isinstance(cell, float | int) and places is not None
-                       else cell)
+            row.append(
+                f"{cell:,.{places}f}".replace(",", "")
+                if as_text and isinstance(cell, float | int) and places is not None
+                else cell
+            )
         out.append(row)
     return out
 
@@ -109,8 +114,9 @@ def to_xlsx(file: TableFile, *, made: datetime | None = None) -> bytes:
     bold = Font(bold=True)
     for line in file.header_lines():
         sheet.append([neutralise(line)])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=13 if line == file.title else 11,
-                                                 color="B10E1E" if line != file.title else None)
+        sheet.cell(sheet.max_row, 1).font = Font(
+            bold=True, size=13 if line == file.title else 11, color="B10E1E" if line != file.title else None
+        )
     sheet.append([])
     header_row = len(file.header_lines()) + 2  # (max_row does not count the blank row just appended)
     data = rows(file)

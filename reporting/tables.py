@@ -11,12 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
-from reporting.numbers import decimals_for, pair_beside_verdict
-from reporting.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 from metrics.indicators import INDICATORS, Indicator
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW_CASES
 from metrics.suppression import WITHHELD
+from reporting.numbers import decimals_for, pair_beside_verdict
+from reporting.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 
 _FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
 #: said after a verdict the 95% interval does not support, so a table never states a chance result as fact
@@ -25,11 +25,23 @@ TOO_FEW = " (too few cases)"
 _BY_KEY = {i.key: i for i in INDICATORS}
 VOLUME_KEYS = ("volume", "repeat_rate", "police_share")
 VICTIM_KEYS = ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
-SHORT = {"volume": "Volume", "repeat_rate": "Repeat", "police_share": "Police", "racially_minoritised": "Racially minoritised",
-         "lgbt": "LGBT+", "disabled": "Disabled", "male": "Male", "aged_16_17": "Aged 16–17"}
+SHORT = {
+    "volume": "Volume",
+    "repeat_rate": "Repeat",
+    "police_share": "Police",
+    "racially_minoritised": "Racially minoritised",
+    "lgbt": "LGBT+",
+    "disabled": "Disabled",
+    "male": "Male",
+    "aged_16_17": "Aged 16–17",
+}
 LOCAL_HEADER = "Local share not White British %"
 NO_POPULATION = "– no population"
-PERCENT_HEADERS = {"volume": "Volume % of recommended", "repeat_rate": "Repeat rate %", "police_share": "Police share %"}
+PERCENT_HEADERS = {
+    "volume": "Volume % of recommended",
+    "repeat_rate": "Repeat rate %",
+    "police_share": "Police share %",
+}
 
 
 def qualifier(verdict: str | None, significance: str | None) -> str:
@@ -52,8 +64,14 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
-def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Ranges, columns: dict[str, list[object]],
-                       decimals: dict[tuple[int, str], int], sources: dict[str, str]) -> None:
+def _indicator_columns(
+    frame: pl.DataFrame,
+    keys: tuple[str, ...],
+    ranges: Ranges,
+    columns: dict[str, list[object]],
+    decimals: dict[tuple[int, str], int],
+    sources: dict[str, str],
+) -> None:
     for key in keys:
         ind = _BY_KEY[key]
         header = _header(ind)
@@ -61,7 +79,9 @@ def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Range
         columns[header] = [_pct(v) for v in values]
         sources[header] = ind.value
         verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
-        locals_ = frame["local_share_not_white_british"].to_list() if key == "racially_minoritised" else [None] * len(values)
+        locals_ = (
+            frame["local_share_not_white_british"].to_list() if key == "racially_minoritised" else [None] * len(values)
+        )
         item = ranges.get(ind.range_key) if ind.range_key else None
         for row, (value, verdict, local) in enumerate(zip(values, verdicts, locals_, strict=True)):
             d = decimals_for(value, verdict, item, local, least=1)
@@ -72,17 +92,24 @@ def _indicator_columns(frame: pl.DataFrame, keys: tuple[str, ...], ranges: Range
         if key == "racially_minoritised":
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
         if ind.verdict:
-            sure = frame[f"{ind.value}_significance"].to_list() if f"{ind.value}_significance" in frame.columns else [None] * len(values)
+            sure = (
+                frame[f"{ind.value}_significance"].to_list()
+                if f"{ind.value}_significance" in frame.columns
+                else [None] * len(values)
+            )
             labels = [verdict_label(v) + qualifier(v, s) for v, s in zip(verdicts, sure, strict=True)]
             if key == "volume":  # cases held but no population on this base: say so rather than "no data"
-                labels = [NO_POPULATION if v is None and c is not None else lab
-                          for v, c, lab in zip(verdicts, frame["cases"].to_list(), labels, strict=True)]
+                labels = [
+                    NO_POPULATION if v is None and c is not None else lab
+                    for v, c, lab in zip(verdicts, frame["cases"].to_list(), labels, strict=True)
+                ]
             columns[f"{SHORT[key]} verdict"] = labels
             sources[f"{SHORT[key]} verdict"] = ind.verdict
 
 
-def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC",
-                    hidden: dict[tuple[int, str], str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def overview_frames(
+    frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", hidden: dict[tuple[int, str], str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`.
 
     `hidden` (from `metrics.suppression`) puts "<5" or "withheld" in the cells of suppressed figures.
@@ -112,9 +139,15 @@ def overview_frames(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "
                     columns[header][row] = label
                     labelled.add(header)
         for header in labelled & {h for h in columns if _numeric(h)}:  # words and numbers in one column: all as printed
-            columns[header] = [_printed(v, header, decimals.get((row, header))) for row, v in enumerate(columns[header])]
-        table = pd.DataFrame({k: pd.Series(v, dtype="Float64" if _numeric(k) and not any(isinstance(x, str) for x in v)
-                                           else "object") for k, v in columns.items()})
+            columns[header] = [
+                _printed(v, header, decimals.get((row, header))) for row, v in enumerate(columns[header])
+            ]
+        table = pd.DataFrame(
+            {
+                k: pd.Series(v, dtype="Float64" if _numeric(k) and not any(isinstance(x, str) for x in v) else "object")
+                for k, v in columns.items()
+            }
+        )
         table.attrs["decimals"] = {f"{row}\t{column}": d for (row, column), d in decimals.items()}
         out.append(table)
     return out[0], out[1]
@@ -142,16 +175,23 @@ def _numeric(header: str) -> bool:
     return "%" in header or header in ("Cases", "Per 10,000 adult females")
 
 
-def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, *,
-                  hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None,
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def totals_frames(
+    groups: pl.DataFrame,
+    total: pl.DataFrame,
+    ranges: Ranges,
+    *,
+    hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """BCU rows followed by the area's own row, in the overview's two tables (`hidden`: each part's suppressed cells)."""
     both, merged = _stacked(groups, total, hidden)
     return overview_frames(both, ranges, name_header="Area", hidden=merged)
 
 
-def _stacked(groups: pl.DataFrame, total: pl.DataFrame, hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None,
-             ) -> tuple[pl.DataFrame, dict[tuple[int, str], str] | None]:
+def _stacked(
+    groups: pl.DataFrame,
+    total: pl.DataFrame,
+    hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None,
+) -> tuple[pl.DataFrame, dict[tuple[int, str], str] | None]:
     """Group rows then the total's row in one frame, with both parts' suppressed cells renumbered to match."""
     both = pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
     if hidden is None:
@@ -172,7 +212,9 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
     )
     for key, d in table.attrs.pop("decimals", {}).items():
         row, column = key.split("\t")
-        style = style.format(_shown(f"{{:.{d}f}}%"), subset=pd.IndexSlice[[table.index[int(row)]], [column]], na_rep="–")
+        style = style.format(
+            _shown(f"{{:.{d}f}}%"), subset=pd.IndexSlice[[table.index[int(row)]], [column]], na_rep="–"
+        )
     if bold_last and len(table):
         style = style.apply(lambda r: ["font-weight: bold" if r.name == table.index[-1] else "" for _ in r], axis=1)
     return style
@@ -183,16 +225,16 @@ def _shown(pattern: str):
     return lambda v: v if isinstance(v, str) else pattern.format(v)
 
 
-VERDICT_HELP = ("Against the SafeLives expected range. '(could be chance)': the 95% interval reaches the other side of a "
-                f"range bound, so chance alone could give this verdict; '(too few cases)': fewer than {TOO_FEW_CASES} cases. "
-                "The table under 'Compare MARACs on one indicator' gives each interval.")
+VERDICT_HELP = (
+    "Against the SafeLives expected range. '(could be chance)': the 95% interval reaches the other side of a "
+    f"range bound, so chance alone could give this verdict; '(too few cases)': fewer than {TOO_FEW_CASES} cases. "
+    "The table under 'Compare MARACs on one indicator' gives each interval."
+)
 
 
-
-
-
-
-def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges, hidden: dict[str, set[str]] | None = None) -> pd.DataFrame:
+def profile_frame(
+    rows: dict[str, pl.DataFrame], ranges: Ranges, hidden: dict[str, set[str]] | None = None
+) -> pd.DataFrame:
     """Indicators down the side; the MARAC, its verdict and range, then each comparator with its verdict.
 
     `hidden` names, per column, the suppressed indicator values: they read "withheld".
@@ -232,15 +274,22 @@ def profile_frame(rows: dict[str, pl.DataFrame], ranges: Ranges, hidden: dict[st
 def _cell(frame: pl.DataFrame, ind: Indicator) -> tuple[float | None, str | None, float | None]:
     if not frame.height:
         return None, None, None
+
     def first(column: str | None) -> object:
         return frame[column][0] if column and column in frame.columns else None
 
     # a published comparator (SafeLives national) has values but no verdicts or local share
-    return first(ind.value), first(ind.verdict), first("local_share_not_white_british") if ind.key == "racially_minoritised" else None
+    return (
+        first(ind.value),
+        first(ind.verdict),
+        first("local_share_not_white_british") if ind.key == "racially_minoritised" else None,
+    )
 
 
 SIGNIFICANCE_WORDS = {
-    "below": "below the range", "within": "within the range", "above": "above the range",
+    "below": "below the range",
+    "within": "within the range",
+    "above": "above the range",
     "not distinguishable (lower)": "not distinguishable from the lower bound",
     "not distinguishable (upper)": "not distinguishable from the upper bound",
     "not distinguishable (lower and upper)": "not distinguishable from either bound",
@@ -248,26 +297,54 @@ SIGNIFICANCE_WORDS = {
 }
 
 
-def certainty_frame(own: pl.DataFrame, ranges: Ranges, withheld: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+def certainty_frame(
+    own: pl.DataFrame, ranges: Ranges, withheld: set[str] | frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """How sure each of one MARAC's verdicts is: the 95% and 99.8% intervals and what the 95% interval supports.
 
     The explanation reads like Fingertips: "95% interval 0.7%–5.7%, range starts at 2.5%: not
     distinguishable from the lower bound".
     """
     row = own.row(0, named=True) if own.height else {}
-    return pd.DataFrame([{"Indicator": ind.label, **(dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD) if ind.value in withheld
-                                                     else _certainty(row, ind, ranges))} for ind in INDICATORS],
-                        columns=["Indicator", *CERTAINTY_COLUMNS])
+    return pd.DataFrame(
+        [
+            {
+                "Indicator": ind.label,
+                **(
+                    dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD)
+                    if ind.value in withheld
+                    else _certainty(row, ind, ranges)
+                ),
+            }
+            for ind in INDICATORS
+        ],
+        columns=["Indicator", *CERTAINTY_COLUMNS],
+    )
 
 
-def certainty_by_group(frame: pl.DataFrame, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC",
-                       withheld: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+def certainty_by_group(
+    frame: pl.DataFrame,
+    ind: Indicator,
+    ranges: Ranges,
+    *,
+    name_header: str = "MARAC",
+    withheld: set[str] | frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table).
 
     Groups named in `withheld` (suppressed for small numbers) say so in every cell.
     """
-    rows = [{name_header: row["group_name"], **(dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD) if row["group_name"] in withheld
-                                                else _certainty(row, ind, ranges))} for row in frame.iter_rows(named=True)]
+    rows = [
+        {
+            name_header: row["group_name"],
+            **(
+                dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD)
+                if row["group_name"] in withheld
+                else _certainty(row, ind, ranges)
+            ),
+        }
+        for row in frame.iter_rows(named=True)
+    ]
     return pd.DataFrame(rows, columns=[name_header, *CERTAINTY_COLUMNS])
 
 
@@ -280,25 +357,36 @@ def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[s
     wide_low, wide_high = row.get(f"{ind.value}_ci998_low"), row.get(f"{ind.value}_ci998_high")
     item = ranges.get(ind.range_key) if ind.range_key else None
     local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
-    bounds = [b for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ())) if b is not None]
+    bounds = [
+        b
+        for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ()))
+        if b is not None
+    ]
     supported = row.get(f"{ind.value}_significance")
     interval = interval_text(low, high, bounds)
     return {
-        "Value": "–" if value is None else f"{value:.{decimals_for(value, row.get(ind.verdict) if ind.verdict else None, item, local, least=1)}%}",
+        "Value": "–"
+        if value is None
+        else f"{value:.{decimals_for(value, row.get(ind.verdict) if ind.verdict else None, item, local, least=1)}%}",
         "95% interval": interval,
         "99.8% interval": interval_text(wide_low, wide_high, bounds),
-        "What the 95% interval supports": SIGNIFICANCE_WORDS.get(supported, "no range" if item is None or item.rule == "none" else "–"),
+        "What the 95% interval supports": SIGNIFICANCE_WORDS.get(
+            supported, "no range" if item is None or item.rule == "none" else "–"
+        ),
         "Why": _why(interval, supported, item, local),
     }
 
 
 def interval_text(low: float | None, high: float | None, bounds: list[float]) -> str:
-    """"0.7%–5.7%", with more decimals where one would round an end onto the other side of a range bound."""
+    """ "0.7%–5.7%", with more decimals where one would round an end onto the other side of a range bound."""
     if low is None or high is None:
         return "–"
     for decimals in range(1, 5):
-        if all((round(end, decimals + 2) - bound) * (end - bound) > 0 or end == bound
-               for end in (low, high) for bound in bounds):
+        if all(
+            (round(end, decimals + 2) - bound) * (end - bound) > 0 or end == bound
+            for end in (low, high)
+            for bound in bounds
+        ):
             break
     return f"{low:.{decimals}%}–{high:.{decimals}%}"
 
@@ -321,9 +409,6 @@ def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     return table.style.map(_fill, subset=["Verdict"])
 
 
-
-
-
 UNSURE_MARK = "?"
 
 
@@ -334,7 +419,7 @@ class Labelled(float):
     matrix cell can read as value-and-verdict while a click on its header still sorts by value.
     """
 
-    __slots__ = ("label", "fill")
+    __slots__ = ("fill", "label")
 
     def __new__(cls, value: float, label: str, fill: str = "") -> Labelled:
         number = super().__new__(cls, value)
@@ -345,8 +430,9 @@ class Labelled(float):
         return Labelled, (float(self), self.label, self.fill)
 
 
-def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC",
-           hidden: dict[tuple[int, str], str] | None = None) -> pd.DataFrame:
+def matrix(
+    frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", hidden: dict[tuple[int, str], str] | None = None
+) -> pd.DataFrame:
     """Every group × every indicator in one table: each cell the value and its verdict in words ("30.0% ● within").
 
     Cells are `Labelled` numbers (percent × 100), so a click on a header sorts by value while the
@@ -363,8 +449,16 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC",
         item = ranges.get(ind.range_key) if ind.range_key else None
         values = frame[ind.value].to_list()
         verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
-        sure = frame[f"{ind.value}_significance"].to_list() if f"{ind.value}_significance" in frame.columns else [None] * len(values)
-        locals_ = frame["local_share_not_white_british"].to_list() if ind.key == "racially_minoritised" else [None] * len(values)
+        sure = (
+            frame[f"{ind.value}_significance"].to_list()
+            if f"{ind.value}_significance" in frame.columns
+            else [None] * len(values)
+        )
+        locals_ = (
+            frame["local_share_not_white_british"].to_list()
+            if ind.key == "racially_minoritised"
+            else [None] * len(values)
+        )
         cells: list[object] = []
         for row, (value, verdict, supported, local) in enumerate(zip(values, verdicts, sure, locals_, strict=True)):
             if (row, ind.value) in hidden or value is None:
@@ -373,13 +467,17 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC",
             label = f"{value:.{decimals_for(value, verdict, item, local, least=1)}%}"
             if ind.verdict and verdict:
                 label += f" {verdict_label(verdict)}{UNSURE_MARK if qualifier(verdict, supported) else ''}"
-            cells.append(Labelled(value * 100, label, VERDICT_STYLE[verdict]["fill"] if ind.verdict and verdict else ""))
+            cells.append(
+                Labelled(value * 100, label, VERDICT_STYLE[verdict]["fill"] if ind.verdict and verdict else "")
+            )
         columns[f"{SHORT[ind.key]} %"] = cells
         if ind.key == "racially_minoritised":
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
     table = {}
     for header, cells in columns.items():
-        if any(isinstance(c, str) for c in cells) and header != name_header and header != "BCU":  # words among numbers: all text
+        if (
+            any(isinstance(c, str) for c in cells) and header != name_header and header != "BCU"
+        ):  # words among numbers: all text
             cells = [c if isinstance(c, str) else _matrix_text(c, header) for c in cells]
             table[header] = pd.Series(cells, dtype="object")
         elif header in ("Cases", LOCAL_HEADER):
@@ -389,19 +487,26 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC",
     return pd.DataFrame(table)
 
 
-def matrix_totals(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, *,
-                  hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None) -> pd.DataFrame:
+def matrix_totals(
+    groups: pl.DataFrame,
+    total: pl.DataFrame,
+    ranges: Ranges,
+    *,
+    hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None,
+) -> pd.DataFrame:
     """BCU rows then the area's own row, as a matrix (`hidden`: each part's suppressed cells)."""
     both, merged = _stacked(groups, total, hidden)
     return matrix(both, ranges, name_header="Area", hidden=merged)
 
 
-
-
 def printed_matrix(table: pd.DataFrame) -> pd.DataFrame:
     """The matrix as text, every cell as the screen prints it: what a CSV or XLSX download holds."""
-    return pd.DataFrame({c: [v if isinstance(v, str) and c in (table.columns[0], "BCU") else _matrix_text(v, c) for v in table[c]]
-                         for c in table.columns})
+    return pd.DataFrame(
+        {
+            c: [v if isinstance(v, str) and c in (table.columns[0], "BCU") else _matrix_text(v, c) for v in table[c]]
+            for c in table.columns
+        }
+    )
 
 
 def _matrix_text(cell: object, header: str) -> str:
@@ -416,14 +521,17 @@ def _matrix_text(cell: object, header: str) -> str:
 
 def styled_matrix(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
     """The matrix as it reads on screen: each cell's value and verdict, filled with the verdict's colour."""
+
     def shown(value: object) -> object:
         return value.label if isinstance(value, Labelled) else value
 
     numeric = [c for c in table.columns if c in ("Cases", LOCAL_HEADER) and table[c].dtype != object]
-    style = (table.style.format(shown, na_rep="–")
-             .format(_shown("{:,.0f}"), subset=[c for c in numeric if c == "Cases"], na_rep="–")
-             .format(_shown("{:.1f}%"), subset=[c for c in numeric if c == LOCAL_HEADER], na_rep="–")
-             .map(lambda v: f"background-color: {v.fill}" if isinstance(v, Labelled) and v.fill else ""))
+    style = (
+        table.style.format(shown, na_rep="–")
+        .format(_shown("{:,.0f}"), subset=[c for c in numeric if c == "Cases"], na_rep="–")
+        .format(_shown("{:.1f}%"), subset=[c for c in numeric if c == LOCAL_HEADER], na_rep="–")
+        .map(lambda v: f"background-color: {v.fill}" if isinstance(v, Labelled) and v.fill else "")
+    )
     if bold_last and len(table):
         style = style.apply(lambda r: ["font-weight: bold" if r.name == table.index[-1] else "" for _ in r], axis=1)
     return style
@@ -433,8 +541,15 @@ def trend_table(series: dict[str, pl.DataFrame], ind: Indicator, *, last: object
     """One row per quarter, newest first: each series' 12 months to that quarter and the quarter on its own (percent)."""
     from metrics.periods import quarter_label, quarter_of
 
-    quarters = sorted({q for frame in series.values() for q in frame["quarter_start"].to_list()
-                       if last is None or q <= quarter_of(last)}, reverse=True)
+    quarters = sorted(
+        {
+            q
+            for frame in series.values()
+            for q in frame["quarter_start"].to_list()
+            if last is None or q <= quarter_of(last)
+        },
+        reverse=True,
+    )
     columns: dict[str, list[object]] = {"Quarter": [quarter_label(q) for q in quarters]}
     for name, frame in series.items():
         for column, words in ((f"{ind.value}_12m", "12 months"), (ind.value, "quarter")):
@@ -455,53 +570,86 @@ def top_three_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, 
     out: dict[str, list[object]] = {"MARAC": frame["group_name"].to_list()}
     for rank, heading in zip((1, 2, 3), columns[1:], strict=True):
         part = ranked.filter(pl.col("rank") == rank)
-        out[heading] = [f"{a} ({s:.1%})" if a is not None and s is not None else "–"
-                        for a, s in zip(part["agency_label"].to_list(), part["share"].to_list(), strict=True)]
+        out[heading] = [
+            f"{a} ({s:.1%})" if a is not None and s is not None else "–"
+            for a, s in zip(part["agency_label"].to_list(), part["share"].to_list(), strict=True)
+        ]
     return pd.DataFrame(out, columns=columns)
 
 
-REFERRAL_CHANGE_COLUMNS = ["MARAC", "A year earlier %", "Now %", "Change (points)", "95% interval (points)", "Beyond chance?",
-                           "Top referrer a year earlier", "Top referrer now"]
+REFERRAL_CHANGE_COLUMNS = [
+    "MARAC",
+    "A year earlier %",
+    "Now %",
+    "Change (points)",
+    "95% interval (points)",
+    "Beyond chance?",
+    "Top referrer a year earlier",
+    "Top referrer now",
+]
 
 
 def referral_change_table(change: pl.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """The police share a year earlier and now, the change in points with its 95% interval, and the top referrer then and now."""
     rows = []
     for r in change.iter_rows(named=True):
-        low, high, diff = r["police_share_change_ci95_low"], r["police_share_change_ci95_high"], r["police_share_change"]
-        rows.append([
-            r["group_name"], _pct(r["police_share_previous"]), _pct(r["police_share"]),
-            "–" if diff is None else f"{diff * 100:+.1f}",
-            "–" if low is None else f"{low * 100:+.1f} to {high * 100:+.1f}",
-            {True: "yes", False: "no: could be chance", None: "–"}[r["police_share_change_significant"]],
-            labels.get(r["top_referrer_previous"], "–"), labels.get(r["top_referrer"], "–"),
-        ])
-    return pd.DataFrame(rows, columns=REFERRAL_CHANGE_COLUMNS).astype({"A year earlier %": "Float64", "Now %": "Float64"})
+        low, high, diff = (
+            r["police_share_change_ci95_low"],
+            r["police_share_change_ci95_high"],
+            r["police_share_change"],
+        )
+        rows.append(
+            [
+                r["group_name"],
+                _pct(r["police_share_previous"]),
+                _pct(r["police_share"]),
+                "–" if diff is None else f"{diff * 100:+.1f}",
+                "–" if low is None else f"{low * 100:+.1f} to {high * 100:+.1f}",
+                {True: "yes", False: "no: could be chance", None: "–"}[r["police_share_change_significant"]],
+                labels.get(r["top_referrer_previous"], "–"),
+                labels.get(r["top_referrer"], "–"),
+            ]
+        )
+    return pd.DataFrame(rows, columns=REFERRAL_CHANGE_COLUMNS).astype(
+        {"A year earlier %": "Float64", "Now %": "Float64"}
+    )
 
 
-def agency_share_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str],
-                       hidden: dict[tuple[int, str], str] | None = None) -> pd.DataFrame:
+def agency_share_table(
+    frame: pl.DataFrame, agencies: list[str], labels: dict[str, str], hidden: dict[tuple[int, str], str] | None = None
+) -> pd.DataFrame:
     """Every SafeLives agency's share of each MARAC's referrals (percent); `hidden` (suppression) puts "withheld" in a
     cell instead, and that column is then printed as text."""
     hidden = hidden or {}
-    out: dict[str, list[object]] = {"MARAC": frame["group_name"].to_list(), "Referrals": frame["referrals_total"].to_list()}
+    out: dict[str, list[object]] = {
+        "MARAC": frame["group_name"].to_list(),
+        "Referrals": frame["referrals_total"].to_list(),
+    }
     for agency in agencies:
         column = f"share_referrals_{agency}"
         cells = [hidden.get((row, column), _pct(v)) for row, v in enumerate(frame[column].to_list())]
         if any(isinstance(c, str) for c in cells):
             cells = [c if isinstance(c, str) else "–" if c is None else f"{c:.1f}%" for c in cells]
         out[f"{labels.get(agency, agency)} %"] = cells
-    return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "MARAC" or any(isinstance(x, str) for x in v) else "Float64")
-                         for k, v in out.items()})
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype="object" if k == "MARAC" or any(isinstance(x, str) for x in v) else "Float64")
+            for k, v in out.items()
+        }
+    )
 
 
 def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
     """The Pan-London review's summary as a table: of the MARACs with a figure, how many are below, within and above each range."""
-    return pd.DataFrame({
-        "Indicator": summary["label"].to_list(),
-        "Expected": [ranges[r].describe() for r in summary["indicator"].to_list()],
-        "MARACs with figures": summary["maracs_with_figure"].to_list(),
-        "Below": summary["below"].to_list(), "Within": summary["within"].to_list(), "Above": summary["above"].to_list(),
-        "Meeting the range %": [_pct(s) for s in summary["share_within"].to_list()],
-        "Within, and the 95% interval agrees": summary["within_backed"].to_list(),
-    }).astype({"Meeting the range %": "Float64"})
+    return pd.DataFrame(
+        {
+            "Indicator": summary["label"].to_list(),
+            "Expected": [ranges[r].describe() for r in summary["indicator"].to_list()],
+            "MARACs with figures": summary["maracs_with_figure"].to_list(),
+            "Below": summary["below"].to_list(),
+            "Within": summary["within"].to_list(),
+            "Above": summary["above"].to_list(),
+            "Meeting the range %": [_pct(s) for s in summary["share_within"].to_list()],
+            "Within, and the 95% interval agrees": summary["within_backed"].to_list(),
+        }
+    ).astype({"Meeting the range %": "Float64"})

@@ -21,13 +21,37 @@ RANGE_FILL = "rgba(0, 112, 60, 0.12)"  # the expected range band
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8a6d00", "#6f777b"]
 
 VERDICT_STYLE: dict[str | None, dict[str, str]] = {
-    "below": {"symbol": "▼", "words": "below the expected range", "short": "below", "colour": "#0072B2", "fill": "#d6e8f5"},
-    "within": {"symbol": "●", "words": "within the expected range", "short": "within", "colour": "#00703c", "fill": "#dcefe3"},
+    "below": {
+        "symbol": "▼",
+        "words": "below the expected range",
+        "short": "below",
+        "colour": "#0072B2",
+        "fill": "#d6e8f5",
+    },
+    "within": {
+        "symbol": "●",
+        "words": "within the expected range",
+        "short": "within",
+        "colour": "#00703c",
+        "fill": "#dcefe3",
+    },
     # purple, not amber or red: a volume above the range is not a failure, so "above" must not read as a warning
-    "above": {"symbol": "▲", "words": "above the expected range", "short": "above", "colour": "#6a3d9a", "fill": "#ebe3f3"},
+    "above": {
+        "symbol": "▲",
+        "words": "above the expected range",
+        "short": "above",
+        "colour": "#6a3d9a",
+        "fill": "#ebe3f3",
+    },
     None: {"symbol": "–", "words": "no data for this period", "short": "no data", "colour": MUTED, "fill": "#f3f2f1"},
 }
-NO_RANGE = {"symbol": "", "words": "no expected range (comparator only)", "short": "no range", "colour": MUTED, "fill": "#ffffff"}
+NO_RANGE = {
+    "symbol": "",
+    "words": "no expected range (comparator only)",
+    "short": "no range",
+    "colour": MUTED,
+    "fill": "#ffffff",
+}
 SYNTHETIC_NOTE = "Synthetic demo data: not real MARAC figures"
 SYNTHETIC_MARK = "#b10e1e"  # the synthetic mark's red, on every chart
 
@@ -44,7 +68,7 @@ def verdict_words(verdict: str | None) -> str:
 
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of a #rrggbb colour."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

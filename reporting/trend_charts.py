@@ -13,11 +13,11 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from reporting.charts import tick_format, add_national, add_range_band, framed
-from reporting.theme import MUTED, SERIES
 from metrics.indicators import Indicator
 from metrics.periods import quarter_end, quarter_label, quarter_of
 from metrics.ranges import Range
+from reporting.charts import add_national, add_range_band, framed, tick_format
+from reporting.theme import MUTED, SERIES
 
 SHOW = {"both": "Both", "rolling": "12 months", "quarterly": "Quarters"}
 EVENT_FILL = "rgba(80, 90, 95, 0.10)"
@@ -50,53 +50,121 @@ def shaded_events(events: pl.DataFrame) -> tuple[list[dict[str, object]], list[d
     return [r for r in rows if r not in inner], inner
 
 
-def trend_lines(series: dict[str, pl.DataFrame], indicator: Indicator, item: Range, *, title: str, subtitle: str, source: str,
-                show: str = "both", synthetic: bool = False, national: pl.DataFrame | None = None,
-                events: pl.DataFrame | None = None, last: date | None = None) -> go.Figure:
+def trend_lines(
+    series: dict[str, pl.DataFrame],
+    indicator: Indicator,
+    item: Range,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    show: str = "both",
+    synthetic: bool = False,
+    national: pl.DataFrame | None = None,
+    events: pl.DataFrame | None = None,
+    last: date | None = None,
+) -> go.Figure:
     """Each named series (rows per quarter with `<value>` and `<value>_12m`) as lines, up to the quarter of `last`.
 
     Shaded: the expected range (across) and the lockdowns (down, each lockdown a darker strip along the foot).
     """
     fig = go.Figure()
-    frames = {name: (frame.filter(pl.col("quarter_start") <= quarter_of(last)) if last else frame).sort("quarter_start")
-              for name, frame in series.items()}
+    frames = {
+        name: (frame.filter(pl.col("quarter_start") <= quarter_of(last)) if last else frame).sort("quarter_start")
+        for name, frame in series.items()
+    }
     labels = sorted({quarter_label(q) for frame in frames.values() for q in frame["quarter_start"].to_list()})
     rolling, each = f"{indicator.value}_12m", indicator.value
     for i, (name, frame) in enumerate(frames.items()):
         colour = SERIES[i % len(SERIES)]
         x = [quarter_label(q) for q in frame["quarter_start"].to_list()]
         if show in ("both", "quarterly") and each in frame.columns:
-            fig.add_trace(go.Scatter(
-                x=x, y=frame[each].to_list(), mode="lines+markers", name=f"{name}, each quarter", legendgroup=name,
-                line=dict(color=colour, width=1.2, dash="dot"), marker=dict(size=5, color=colour),
-                opacity=0.75 if show == "both" else 1.0, hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=frame[each].to_list(),
+                    mode="lines+markers",
+                    name=f"{name}, each quarter",
+                    legendgroup=name,
+                    line=dict(color=colour, width=1.2, dash="dot"),
+                    marker=dict(size=5, color=colour),
+                    opacity=0.75 if show == "both" else 1.0,
+                    hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
+                )
+            )
         if show in ("both", "rolling") and rolling in frame.columns:
-            fig.add_trace(go.Scatter(
-                x=x, y=frame[rolling].to_list(), mode="lines", name=f"{name}, 12 months", legendgroup=name,
-                line=dict(color=colour, width=3), connectgaps=False,
-                hovertemplate=f"{name}, 12 months to the end of %{{x}}: %{{y:.1%}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=frame[rolling].to_list(),
+                    mode="lines",
+                    name=f"{name}, 12 months",
+                    legendgroup=name,
+                    line=dict(color=colour, width=3),
+                    connectgaps=False,
+                    hovertemplate=f"{name}, 12 months to the end of %{{x}}: %{{y:.1%}}<extra></extra>",
+                )
+            )
     add_national(fig, national, indicator, labels)
     add_range_band(fig, item)
     outer, inner = shaded_events(events)
     if labels:
         first, last_day = _quarter_start(labels[0]), quarter_end(_quarter_start(labels[-1]))
-        outer = [e for e in outer if e["end"] >= first and e["start"] <= last_day]  # only what the axis shows, cut to it
+        outer = [
+            e for e in outer if e["end"] >= first and e["start"] <= last_day
+        ]  # only what the axis shows, cut to it
         inner = [e for e in inner if e["end"] >= first and e["start"] <= last_day]
     for event in outer:
         x0, x1 = event_position(event["start"], labels), event_position(event["end"], labels)
         fig.add_vrect(x0=x0, x1=x1, fillcolor=EVENT_FILL, line_width=0, layer="below")
-        fig.add_annotation(x=(x0 + x1) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"shaded: {event['label']}", font=dict(size=12, color=MUTED))
+        fig.add_annotation(
+            x=(x0 + x1) / 2,
+            y=1.0,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"shaded: {event['label']}",
+            font=dict(size=12, color=MUTED),
+        )
     for event in inner:
-        fig.add_shape(type="rect", x0=event_position(event["start"], labels), x1=event_position(event["end"], labels),
-                      y0=0, y1=0.025, xref="x", yref="paper", fillcolor=MUTED, line_width=0)
+        fig.add_shape(
+            type="rect",
+            x0=event_position(event["start"], labels),
+            x1=event_position(event["end"], labels),
+            y0=0,
+            y1=0.025,
+            xref="x",
+            yref="paper",
+            fillcolor=MUTED,
+            line_width=0,
+        )
     values = [v for trace in fig.data for v in (trace.y or []) if v is not None]
     fig.update_yaxes(tickformat=tick_format(values), title=indicator.label, rangemode="tozero")
-    fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels[::-2][::-1],
-                     range=[-0.5, len(labels) - 0.5])
-    fig.update_layout(height=560, margin=dict(t=120, b=140, r=20),
-                      legend=dict(orientation="v", x=1.01, xanchor="left", y=1.0, yanchor="top", font=dict(size=12)))
+    fig.update_xaxes(
+        tickangle=-45,
+        categoryorder="array",
+        categoryarray=labels,
+        tickmode="array",
+        tickvals=labels[::-2][::-1],
+        range=[-0.5, len(labels) - 0.5],
+    )
+    fig.update_layout(
+        height=560,
+        margin=dict(t=120, b=140, r=20),
+        legend=dict(orientation="v", x=1.01, xanchor="left", y=1.0, yanchor="top", font=dict(size=12)),
+    )
     if inner:
-        fig.add_annotation(text="dark strips along the foot: " + "; ".join(str(e["label"]) for e in inner), xref="paper", yref="paper",
-                           x=0, y=0, yshift=-118, xanchor="left", yanchor="top", showarrow=False, font=dict(size=11, color=MUTED))
+        fig.add_annotation(
+            text="dark strips along the foot: " + "; ".join(str(e["label"]) for e in inner),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-118,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font=dict(size=11, color=MUTED),
+        )
     return framed(fig, title, subtitle, source, synthetic)

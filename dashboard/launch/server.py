@@ -11,7 +11,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, as app.py does
 
-from dashboard.launch.warm_up import warming  # noqa: E402
+from dashboard.launch.warm_up import warming
 
 
 def data_version() -> str | None:

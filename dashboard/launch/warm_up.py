@@ -98,8 +98,13 @@ async def warm_every_page(runtime: Any) -> list[Visit]:
     for done in visits:
         for error in done.errors:
             LOG.warning("Warm-up: /%s showed an error: %s", done.page, error)
-    LOG.info("Warm-up: %d pages run in %.1f s, %d with errors (%s)", len(visits), time.perf_counter() - began,
-             sum(1 for v in visits if v.errors), ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits))
+    LOG.info(
+        "Warm-up: %d pages run in %.1f s, %d with errors (%s)",
+        len(visits),
+        time.perf_counter() - began,
+        sum(1 for v in visits if v.errors),
+        ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits),
+    )
     return visits
 
 
@@ -141,7 +146,9 @@ class _Watch:
             value = await asyncio.to_thread(self.version)
         except OSError as problem:
             if not self.failing:
-                LOG.warning("Warm-up: cannot read the data's version (%s); looking again every %.0f s", problem, WATCH_EVERY)
+                LOG.warning(
+                    "Warm-up: cannot read the data's version (%s); looking again every %.0f s", problem, WATCH_EVERY
+                )
             self.failing = True
             return _UNREAD
         if self.failing:

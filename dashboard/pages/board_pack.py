@@ -15,9 +15,11 @@ path = str(data.db_path())
 maracs = dataset.maracs
 
 st.title("Board pack")
-st.caption("A ready-to-send paper for a steering group: a title page, every indicator against the SafeLives ranges, a page "
-           "per indicator with its chart and a sentence saying what it shows, data quality and a method note. Counts "
-           f"below {data.small_number_threshold()} are suppressed throughout.")
+st.caption(
+    "A ready-to-send paper for a steering group: a title page, every indicator against the SafeLives ranges, a page "
+    "per indicator with its chart and a sentence saying what it shows, data quality and a method note. Counts "
+    f"below {data.small_number_threshold()} are suppressed throughout."
+)
 
 KINDS = {"marac": "One MARAC", "bcu": "A Borough Command Unit", "region": "A region", "pfa": "A police force area"}
 row = st.columns([1, 1, 1, 1])
@@ -37,8 +39,13 @@ if not options:
 chosen_name = row[1].selectbox("Which", options, format_func=label, key="pack_scope")
 end, window = controls.period_controls(dataset, row[2:])
 chosen = data.chosen_period(end, window)
-fmt = st.radio("Format", ["pdf", "pptx"], format_func={"pdf": "PDF", "pptx": "PowerPoint (editable)"}.get, horizontal=True,
-               key="pack_format")
+fmt = st.radio(
+    "Format",
+    ["pdf", "pptx"],
+    format_func={"pdf": "PDF", "pptx": "PowerPoint (editable)"}.get,
+    horizontal=True,
+    key="pack_format",
+)
 scope = f"{kind}:{chosen_name}"
 st.caption(controls.period_caption(chosen, dataset))
 
@@ -52,14 +59,21 @@ if st.button("Make the board pack", type="primary", icon=":material/description:
         bar.empty()
         st.error(f"The pack could not be made: {problem}")
         st.stop()
-    bar.progress(1.0, text=f"Ready: {len(pack.sections)} section(s), {len(pack.figures)} charts, "
-                           f"{len(made) / 1_048_576:.1f} MB.")
+    bar.progress(
+        1.0, text=f"Ready: {len(pack.sections)} section(s), {len(pack.figures)} charts, {len(made) / 1_048_576:.1f} MB."
+    )
     st.session_state["board_pack"] = (request, made, pack.title)
 
 ready = st.session_state.get("board_pack")
 if ready and ready[0] == request:  # only offer the file made for exactly these choices
     _, made, title = ready
     stem = downloads.slug(title.removeprefix("MARAC performance: "), end, window)
-    st.download_button(f"Download the {'PDF' if fmt == 'pdf' else 'PowerPoint'}", data=made,
-                       file_name=f"marac-board-pack-{stem}.{fmt}", mime="application/pdf" if fmt == "pdf" else downloads.PPTX,
-                       on_click="ignore", icon=":material/download:", key="pack_download")
+    st.download_button(
+        f"Download the {'PDF' if fmt == 'pdf' else 'PowerPoint'}",
+        data=made,
+        file_name=f"marac-board-pack-{stem}.{fmt}",
+        mime="application/pdf" if fmt == "pdf" else downloads.PPTX,
+        on_click="ignore",
+        icon=":material/download:",
+        key="pack_download",
+    )

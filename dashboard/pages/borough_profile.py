@@ -5,15 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import controls, data, downloads
-from reporting import charts
-from reporting import numbers
-from reporting import tables
-from reporting.spreadsheet import TableFile, suppression_note
-from reporting.theme import SCREEN_CONFIG, verdict_words
 from metrics.indicators import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.suppression import WITHHELD
+from reporting import charts, numbers, tables
+from reporting.spreadsheet import TableFile, suppression_note
+from reporting.theme import SCREEN_CONFIG, verdict_words
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -34,8 +32,11 @@ region, bcu = info["region"], info["bcu"]
 # what leaves the page (and, for a restricted viewer, what the page shows) is suppressed across the home area
 shielded = data.shielded_comparators(path, version, population, end, window, code)
 hidden = {label: columns for label, (_, columns) in shielded.items()}
-comparators = ({label: frame for label, (frame, _) in shielded.items()} if data.restricted()
-               else data.comparators(path, version, population, end, window, code))
+comparators = (
+    {label: frame for label, (frame, _) in shielded.items()}
+    if data.restricted()
+    else data.comparators(path, version, population, end, window, code)
+)
 screen_hidden = hidden if data.restricted() else None
 own = comparators[names[code]]
 own_shielded, own_hidden = shielded[names[code]]
@@ -44,6 +45,8 @@ own_shielded, own_hidden = shielded[names[code]]
 def guard(column: str, text: str) -> str:
     """A restricted viewer sees "withheld" where suppression hides a figure, not a dash that reads as no data."""
     return WITHHELD if data.restricted() and column in own_hidden else text
+
+
 figures = own.row(0, named=True)
 st.markdown(f"**{names[code]}** · BCU {bcu or '–'} · {region} · {info['police_force_area']} police force area")
 st.caption(controls.period_caption(chosen, dataset))
@@ -60,23 +63,44 @@ tiles[0].caption(f"{figures['meetings']} meetings; {returned} of {len(chosen.qua
 tiles[1].metric("Adult female population", numbers.number(figures["adult_female_population"]))
 tiles[1].caption(dataset.base_label)
 tiles[2].metric("Recommended cases", numbers.number(figures["recommended_cases"]))
-per_10k, per_idva, per_admin = (dataset.ranges.value(k) for k in ("recommended_cases_per_10k", "idva_referrals_per_fte", "cases_per_admin_fte"))
-tiles[2].caption(f"{per_10k:g} a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned")
-tiles[3].metric("Volume (% of recommended)", guard("pct_of_recommended", numbers.percent_beside_verdict(
-    figures["pct_of_recommended"], figures["volume_verdict"], dataset.ranges["volume"])))
-tiles[3].caption(verdict_words(figures["volume_verdict"]) if figures["volume_verdict"] or figures["cases"] is None
-                 else "no population figure for this MARAC on this base, so no volume verdict")
+per_10k, per_idva, per_admin = (
+    dataset.ranges.value(k) for k in ("recommended_cases_per_10k", "idva_referrals_per_fte", "cases_per_admin_fte")
+)
+tiles[2].caption(
+    f"{per_10k:g} a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned"
+)
+tiles[3].metric(
+    "Volume (% of recommended)",
+    guard(
+        "pct_of_recommended",
+        numbers.percent_beside_verdict(
+            figures["pct_of_recommended"], figures["volume_verdict"], dataset.ranges["volume"]
+        ),
+    ),
+)
+tiles[3].caption(
+    verdict_words(figures["volume_verdict"])
+    if figures["volume_verdict"] or figures["cases"] is None
+    else "no population figure for this MARAC on this base, so no volume verdict"
+)
 
 st.subheader("Change on the same period a year earlier")
 change = st.columns(2)
 volume_delta, volume_sentence = numbers.volume_change(figures)
-change[0].metric("Cases a year per 10,000 adult females", guard("cases_per_10k", numbers.number(figures["cases_per_10k"], 1)),
-                 delta=volume_delta,
-                 delta_color="off")
+change[0].metric(
+    "Cases a year per 10,000 adult females",
+    guard("cases_per_10k", numbers.number(figures["cases_per_10k"], 1)),
+    delta=volume_delta,
+    delta_color="off",
+)
 change[0].caption(volume_sentence)
 repeat_delta, repeat_sentence = numbers.repeat_change(figures)
-change[1].metric("Repeat rate", guard("repeat_rate", numbers.percent(figures["repeat_rate"], 1)), delta=repeat_delta,
-                 delta_color="off")
+change[1].metric(
+    "Repeat rate",
+    guard("repeat_rate", numbers.percent(figures["repeat_rate"], 1)),
+    delta=repeat_delta,
+    delta_color="off",
+)
 change[1].caption(repeat_sentence)
 
 source = charts.source_line(dataset.ranges.edition, dataset.base_label)
@@ -96,84 +120,151 @@ peers = peers_shielded if data.restricted() else data.figures(path, version, pop
 
 
 def spine_for(own_row: dict, peer_rows) -> object:
-    return charts.spine_chart(own_row, peer_rows, dataset.ranges, title=f"{names[code]} against the MARACs of {data.area_name(home)}",
-                              subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "
-                                       "marker coloured by what the 95% interval supports (grey diamond: not distinguishable)",
-                              source=source, synthetic=dataset.synthetic)
+    return charts.spine_chart(
+        own_row,
+        peer_rows,
+        dataset.ranges,
+        title=f"{names[code]} against the MARACs of {data.area_name(home)}",
+        subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "
+        "marker coloured by what the 95% interval supports (grey diamond: not distinguishable)",
+        source=source,
+        synthetic=dataset.synthetic,
+    )
 
 
-table_tab, spine_tab = controls.view_tabs(["Against its comparators", "Spine chart: against the MARACs of its area"],
-                                          "profile_view")
+table_tab, spine_tab = controls.view_tabs(
+    ["Against its comparators", "Spine chart: against the MARACs of its area"], "profile_view"
+)
 if table_tab.open:
     with table_tab:
         profile = tables.profile_frame(comparators, dataset.ranges, screen_hidden)
-        st.dataframe(tables.styled_profile(profile), hide_index=True,
-                     column_config={"Expected range": st.column_config.TextColumn("Expected range", width=235),
-                                    **{c: st.column_config.TextColumn(c, width=175 if i == 0 else 140)
-                                       for i, c in enumerate(profile.columns[4:])}})
-        downloads.table_buttons(lambda: table_file(f"{names[code]} against the SafeLives ranges and its comparators",
-                                                   tables.profile_frame({k: f for k, (f, _) in shielded.items()}, dataset.ranges,
-                                                                        hidden)),
-                                key="profile", stem=f"{stem}-indicators")
-        st.caption("Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
-                   "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
-                   "share': each is judged against its own population. The UK and England columns are SafeLives' latest "
-                   "published figures at or before the period's end (England by financial year, volume and repeat rate only), "
-                   "on SafeLives' own population base, for comparison only.")
+        st.dataframe(
+            tables.styled_profile(profile),
+            hide_index=True,
+            column_config={
+                "Expected range": st.column_config.TextColumn("Expected range", width=235),
+                **{
+                    c: st.column_config.TextColumn(c, width=175 if i == 0 else 140)
+                    for i, c in enumerate(profile.columns[4:])
+                },
+            },
+        )
+        downloads.table_buttons(
+            lambda: table_file(
+                f"{names[code]} against the SafeLives ranges and its comparators",
+                tables.profile_frame({k: f for k, (f, _) in shielded.items()}, dataset.ranges, hidden),
+            ),
+            key="profile",
+            stem=f"{stem}-indicators",
+        )
+        st.caption(
+            "Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
+            "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
+            "share': each is judged against its own population. The UK and England columns are SafeLives' latest "
+            "published figures at or before the period's end (England by financial year, volume and repeat rate only), "
+            "on SafeLives' own population base, for comparison only."
+        )
 if spine_tab.open:
     with spine_tab:
-        st.plotly_chart(spine_for(figures, peers), theme=None, config=SCREEN_CONFIG,
-                        alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in {data.area_name(home)} "
-                            "and the SafeLives ranges.")
-        downloads.chart_buttons(lambda: spine_for(own_shielded.row(0, named=True), peers_shielded), key="spine",
-                                stem=f"{stem}-spine")
+        st.plotly_chart(
+            spine_for(figures, peers),
+            theme=None,
+            config=SCREEN_CONFIG,
+            alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in {data.area_name(home)} "
+            "and the SafeLives ranges.",
+        )
+        downloads.chart_buttons(
+            lambda: spine_for(own_shielded.row(0, named=True), peers_shielded), key="spine", stem=f"{stem}-spine"
+        )
 
 st.subheader("How sure are these verdicts?")
-st.caption("With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "
-           f"interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below {EXACT_BELOW} cases, for volume).")
+st.caption(
+    "With small numbers a figure can sit below a range by chance. A verdict is certain only when the whole 95% "
+    f"interval lies on one side of the range (Wilson intervals for shares; Byar's, or exact below {EXACT_BELOW} cases, for volume)."
+)
 # laid out on request (a table costs the browser a few tenths of a second on a first view); kept in the URL
 if st.toggle("Show each verdict's intervals", key="profile_certainty", bind="query-params"):
-    st.dataframe(tables.certainty_frame(own, dataset.ranges, own_hidden if data.restricted() else frozenset()), hide_index=True,
-                 column_config={"Why": st.column_config.TextColumn("Why", width="large")})
-    downloads.table_buttons(lambda: table_file(f"{names[code]}: how sure are these verdicts?",
-                                               tables.certainty_frame(own_shielded, dataset.ranges, own_hidden)),
-                            key="certainty", stem=f"{stem}-how-sure")
-top = [dataset.agency_labels.get(a, a) for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"]) if a]
-st.caption((f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
-           + f"Partner-agency (non-police) referrals: {numbers.percent(figures['partner_agency_share'])}.")
+    st.dataframe(
+        tables.certainty_frame(own, dataset.ranges, own_hidden if data.restricted() else frozenset()),
+        hide_index=True,
+        column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+    )
+    downloads.table_buttons(
+        lambda: table_file(
+            f"{names[code]}: how sure are these verdicts?",
+            tables.certainty_frame(own_shielded, dataset.ranges, own_hidden),
+        ),
+        key="certainty",
+        stem=f"{stem}-how-sure",
+    )
+top = [
+    dataset.agency_labels.get(a, a)
+    for a in (figures["top_referrer_1"], figures["top_referrer_2"], figures["top_referrer_3"])
+    if a
+]
+st.caption(
+    (f"Top referrers: {', '.join(top)}. " if top else "No referring agencies recorded. ")
+    + f"Partner-agency (non-police) referrals: {numbers.percent(figures['partner_agency_share'])}."
+)
 
 st.subheader("Capacity and cost")
 capacity = st.columns(3)
 capacity[0].metric("IDVAs (full-time)", numbers.number(figures["idva_fte_for_current_volume"], 1))
-capacity[0].caption(f"for the current {numbers.number(figures['annualised_cases'])} cases a year; "
-                    f"{numbers.number(figures['idva_fte_for_recommended_volume'], 1)} at the recommended volume "
-                    f"(SafeLives: about {per_idva:g} referrals a year each)")
+capacity[0].caption(
+    f"for the current {numbers.number(figures['annualised_cases'])} cases a year; "
+    f"{numbers.number(figures['idva_fte_for_recommended_volume'], 1)} at the recommended volume "
+    f"(SafeLives: about {per_idva:g} referrals a year each)"
+)
 capacity[1].metric("MARAC administrators (full-time)", numbers.number(figures["admin_fte_for_current_volume"], 1))
-capacity[1].caption(f"{numbers.number(figures['admin_fte_for_recommended_volume'], 1)} at the recommended volume "
-                    f"(SafeLives: one per {per_admin:g} cases)")
-capacity[2].metric("Cost of the MARAC process", "–" if figures["annual_cost_estimate"] is None
-                   else f"£{figures['annual_cost_estimate']:,.0f} a year")
-capacity[2].caption(f"at £{figures['cost_per_case']:,.2f} per case ({dataset.cost_source}); edit data/reference/costs.csv"
-                    if figures["cost_per_case"] is not None else "no cost per case in the reference data")
+capacity[1].caption(
+    f"{numbers.number(figures['admin_fte_for_recommended_volume'], 1)} at the recommended volume "
+    f"(SafeLives: one per {per_admin:g} cases)"
+)
+capacity[2].metric(
+    "Cost of the MARAC process",
+    "–" if figures["annual_cost_estimate"] is None else f"£{figures['annual_cost_estimate']:,.0f} a year",
+)
+capacity[2].caption(
+    f"at £{figures['cost_per_case']:,.2f} per case ({dataset.cost_source}); edit data/reference/costs.csv"
+    if figures["cost_per_case"] is not None
+    else "no cost per case in the reference data"
+)
 
 st.subheader("One indicator in detail")
-choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator",
-                      bind="query-params")
+choice = st.selectbox(
+    "Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator", bind="query-params"
+)
 trend_tab, funnel_tab = controls.view_tabs(["Quarterly trend", "Among its area's MARACs"], "profile_chart")
 withheld = data.shielded_area(path, version, population, end, window, home)[0].withheld_names(choice.value)
 
 
 def trend_for(marac_trend, area_trend) -> object:
     series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
-    return charts.trend_chart(series, choice, dataset.ranges[choice.range_key], title=f"{names[code]}: {choice.label}",
-                              subtitle=f"Quarter by quarter against {data.area_name(home)}; volume as a yearly rate. Shaded: {chosen.label}.",
-                              source=source, synthetic=dataset.synthetic, period=chosen.quarters,
-                              local_share=info["local_share_not_white_british"], national=national_series(dataset))
+    return charts.trend_chart(
+        series,
+        choice,
+        dataset.ranges[choice.range_key],
+        title=f"{names[code]}: {choice.label}",
+        subtitle=f"Quarter by quarter against {data.area_name(home)}; volume as a yearly rate. Shaded: {chosen.label}.",
+        source=source,
+        synthetic=dataset.synthetic,
+        period=chosen.quarters,
+        local_share=info["local_share_not_white_british"],
+        national=national_series(dataset),
+    )
 
 
 def funnel_for(frame, names_withheld) -> object:
-    return charts.funnel_plot(frame, choice, dataset.ranges[choice.range_key], subtitle=f"{data.area_name(home)}, {chosen.label}",
-                              source=source, synthetic=dataset.synthetic, highlight=code, withheld=names_withheld)
+    return charts.funnel_plot(
+        frame,
+        choice,
+        dataset.ranges[choice.range_key],
+        subtitle=f"{data.area_name(home)}, {chosen.label}",
+        source=source,
+        synthetic=dataset.synthetic,
+        highlight=code,
+        withheld=names_withheld,
+    )
 
 
 def shielded_trend() -> tuple:
@@ -183,19 +274,36 @@ def shielded_trend() -> tuple:
 
 if trend_tab.open:
     with trend_tab:
-        plain_trend = (data.trend(path, version, population, "marac", home),
-                       data.trend(path, version, population, data.area_grouping(home), home))
-        st.plotly_chart(trend_for(*(shielded_trend() if data.restricted() else plain_trend)), theme=None, config=SCREEN_CONFIG,
-                        alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
-                            f"with {data.area_name(home)} for comparison and the expected range shaded.")
+        plain_trend = (
+            data.trend(path, version, population, "marac", home),
+            data.trend(path, version, population, data.area_grouping(home), home),
+        )
+        st.plotly_chart(
+            trend_for(*(shielded_trend() if data.restricted() else plain_trend)),
+            theme=None,
+            config=SCREEN_CONFIG,
+            alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
+            f"with {data.area_name(home)} for comparison and the expected range shaded.",
+        )
         if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
             st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")
-        downloads.chart_buttons(lambda: trend_for(*shielded_trend()), key="trend", stem=f"{stem}-{downloads.slug(choice.key)}-trend")
+        downloads.chart_buttons(
+            lambda: trend_for(*shielded_trend()), key="trend", stem=f"{stem}-{downloads.slug(choice.key)}-trend"
+        )
 if funnel_tab.open:
     with funnel_tab:
-        st.caption(f"{names[code]} (the large diamond) against every MARAC of {data.area_name(home)} by size. Inside the dashed "
-                   "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it.")
-        st.plotly_chart(funnel_for(peers, withheld if data.restricted() else None), theme=None, config=SCREEN_CONFIG,
-                        alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.")
-        downloads.chart_buttons(lambda: funnel_for(peers_shielded, withheld), key="funnel",
-                                stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
+        st.caption(
+            f"{names[code]} (the large diamond) against every MARAC of {data.area_name(home)} by size. Inside the dashed "
+            "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it."
+        )
+        st.plotly_chart(
+            funnel_for(peers, withheld if data.restricted() else None),
+            theme=None,
+            config=SCREEN_CONFIG,
+            alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.",
+        )
+        downloads.chart_buttons(
+            lambda: funnel_for(peers_shielded, withheld),
+            key="funnel",
+            stem=f"{stem}-{downloads.slug(choice.key)}-funnel",
+        )

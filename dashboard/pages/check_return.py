@@ -8,28 +8,36 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from dashboard import data
-from reporting import review
 from dashboard.table_display import fit_height
 from loaders.problems import Severity
 from metrics.periods import quarter_label
+from reporting import review
 
 path = data.db_path()
 
 st.title("Check a return")
-st.caption("Drop your quarterly return here (CSV or XLSX, one or more files). Every problem is listed with its sheet, row "
-           "and column and marked on the file below; you see how your MARAC's figures would move. **Nothing is written "
-           "until you press Commit.** A blank return with instructions is in the sidebar.")
+st.caption(
+    "Drop your quarterly return here (CSV or XLSX, one or more files). Every problem is listed with its sheet, row "
+    "and column and marked on the file below; you see how your MARAC's figures would move. **Nothing is written "
+    "until you press Commit.** A blank return with instructions is in the sidebar."
+)
 
 done = st.session_state.pop("committed", None)
 if done:
     st.success(done, icon=":material/check_circle:")
 
-uploads = st.file_uploader("Quarterly returns", accept_multiple_files=True, key="uploads",
-                           help="Files are opened by their content, not their name: anything that is not a CSV or XLSX "
-                                "return is refused with a reason. At most 10 MB and 50,000 rows a file.")
+uploads = st.file_uploader(
+    "Quarterly returns",
+    accept_multiple_files=True,
+    key="uploads",
+    help="Files are opened by their content, not their name: anything that is not a CSV or XLSX "
+    "return is refused with a reason. At most 10 MB and 50,000 rows a file.",
+)
 if not uploads:
-    st.info("No file chosen yet. Name a file with its quarter (e.g. *Hackney 2025-26 Q2.xlsx*) and meetings dated "
-            "outside that quarter are pointed out.")
+    st.info(
+        "No file chosen yet. Name a file with its quarter (e.g. *Hackney 2025-26 Q2.xlsx*) and meetings dated "
+        "outside that quarter are pointed out."
+    )
     st.stop()
 
 files = [(u.name, u.getvalue()) for u in uploads]
@@ -38,7 +46,9 @@ key = (str(path), data.version(path), tuple((n, hashlib.sha256(c).hexdigest()) f
 shown_key = st.session_state.get("shown_key")
 if st.session_state.get("check_key") != key:
     bar = st.progress(0.0, text="Checking…")
-    checked = data.check_returns(files, progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)"))
+    checked = data.check_returns(
+        files, progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)")
+    )
     bar.empty()
     st.session_state["check_key"], st.session_state["checked"] = key, checked
 checked: data.BatchCheck = st.session_state["checked"]
@@ -52,25 +62,44 @@ cols[1].metric("Would load", len(checked.loadable))
 cols[2].metric("Errors (block a file)", len(errors))
 cols[3].metric("Warnings (worth a look)", len(problems) - len(errors))
 
-OUTCOME = {"would load": "✓ would load", "refused": "✗ refused: fix the errors", "unchanged": "= already loaded: nothing would change"}
+OUTCOME = {
+    "would load": "✓ would load",
+    "refused": "✗ refused: fix the errors",
+    "unchanged": "= already loaded: nothing would change",
+}
 st.dataframe(
-    {"File": [f.name for f in checked.files], "Outcome": [OUTCOME[f.outcome] for f in checked.files],
-     "Quarters": [", ".join(f"{m} {quarter_label(q)}" for m, q in f.quarters) for f in checked.files],
-     "Meeting rows": [f.report.rows for f in checked.files],
-     "Errors": [len(f.report.errors) for f in checked.files], "Warnings": [len(f.report.warnings) for f in checked.files]},
-    hide_index=True, width="stretch",
+    {
+        "File": [f.name for f in checked.files],
+        "Outcome": [OUTCOME[f.outcome] for f in checked.files],
+        "Quarters": [", ".join(f"{m} {quarter_label(q)}" for m, q in f.quarters) for f in checked.files],
+        "Meeting rows": [f.report.rows for f in checked.files],
+        "Errors": [len(f.report.errors) for f in checked.files],
+        "Warnings": [len(f.report.warnings) for f in checked.files],
+    },
+    hide_index=True,
+    width="stretch",
 )
 
 # ------------------------------------------------------------------ the report, linked to the preview
 selected = None
 if problems:
     st.subheader("Problems")
-    st.caption("Select a problem to see its row in the file below. Errors stop that file loading; warnings load but ask you to check.")
+    st.caption(
+        "Select a problem to see its row in the file below. Errors stop that file loading; warnings load but ask you to check."
+    )
     listed = review.ordered_problems(problems)
-    picked = st.dataframe(review.report_frame(problems), hide_index=True, width="stretch", on_select="rerun",
-                          selection_mode="single-row", key="report",
-                          column_config={"Problem": st.column_config.TextColumn(width="large"),
-                                         "How to fix": st.column_config.TextColumn(width="large")})
+    picked = st.dataframe(
+        review.report_frame(problems),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="report",
+        column_config={
+            "Problem": st.column_config.TextColumn(width="large"),
+            "How to fix": st.column_config.TextColumn(width="large"),
+        },
+    )
     rows = picked.selection.rows if picked else []
     selected = listed[rows[0]] if rows and rows[0] < len(listed) else None  # a selection can outlive its report
 else:
@@ -84,12 +113,18 @@ else:
     # files with errors first, then warnings, so the ones needing work are at the top of the list
     readable.sort(key=lambda f: (not f.report.errors, not f.report.warnings))
     names = [f.name for f in readable]
-    if selected is not None and selected.file in names and st.session_state.get("shown_problem") != selected.model_dump_json():
+    if (
+        selected is not None
+        and selected.file in names
+        and st.session_state.get("shown_problem") != selected.model_dump_json()
+    ):
         st.session_state["preview_file"] = selected.file  # selecting a problem opens its file
         st.session_state["shown_problem"] = selected.model_dump_json()
     if st.session_state.get("preview_file") not in names:
         st.session_state["preview_file"] = names[0]
-    name = st.selectbox("File", names, key="preview_file", help="Files with errors are listed first, then those with warnings")
+    name = st.selectbox(
+        "File", names, key="preview_file", help="Files with errors are listed first, then those with warnings"
+    )
     f = next(x for x in readable if x.name == name)
     frame, marks = review.preview_frame(f.table, f.report.problems)
     sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
@@ -97,16 +132,23 @@ else:
     if picked_row is not None and picked_row in frame.index:
         st.markdown(f"**Row {picked_row}**: {selected.title}: {selected.message}")
         st.dataframe(review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch")
-    st.caption(f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
-               "with a warning amber; the Problems column says which.")
-    st.dataframe(review.styled_preview(frame, marks, picked_row), width="stretch", height=min(fit_height(len(frame)), 420))
+    st.caption(
+        f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
+        "with a warning amber; the Problems column says which."
+    )
+    st.dataframe(
+        review.styled_preview(frame, marks, picked_row), width="stretch", height=min(fit_height(len(frame)), 420)
+    )
 
 # ------------------------------------------------------------------ before and after
 if checked.loadable:
     st.subheader("How the figures would move")
     touched = sorted({(m, q) for f in checked.loadable for m, q in f.quarters})
     if st.session_state.get("moved_key") != key:  # a region's batch is 64 metric runs: once per check, not per click
-        st.session_state["moved_key"], st.session_state["moved"] = key, review.movements(checked.before, checked.after, touched)
+        st.session_state["moved_key"], st.session_state["moved"] = (
+            key,
+            review.movements(checked.before, checked.after, touched),
+        )
     moved = st.session_state["moved"]
     for heading, table in moved:
         # a batch for a whole region would be a long scroll: one folded section per MARAC
@@ -128,9 +170,11 @@ if checked.loadable:
             if found is None:
                 st.markdown(f"**{label}**: not held yet.")
                 continue
-            lines = [f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {v.loaded_by or 'unknown'}: {v.file_name}, "
-                     f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
-                     for v in found.versions]
+            lines = [
+                f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {v.loaded_by or 'unknown'}: {v.file_name}, "
+                f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
+                for v in found.versions
+            ]
             st.markdown(f"**{label}**\n" + "\n".join(lines))
 
 # ------------------------------------------------------------------ commit
@@ -140,25 +184,42 @@ if signed_in:
     st.markdown(f"Committing as **{signed_in}** (signed in).")
     who = signed_in
 else:
-    who = st.text_input("Your name", key="who", max_chars=80,
-                        help="Recorded in the load log with the time, so the region can see who sent each version.").strip()
+    who = st.text_input(
+        "Your name",
+        key="who",
+        max_chars=80,
+        help="Recorded in the load log with the time, so the region can see who sent each version.",
+    ).strip()
 refused = [f for f in checked.files if f.outcome == "refused"]
 if synthetic:
-    st.info("This is the synthetic demo database: checking works, but committing is switched off so real returns are "
-            "never mixed with made-up figures. Start the dashboard on your own database (`marac serve --db FILE`).")
+    st.info(
+        "This is the synthetic demo database: checking works, but committing is switched off so real returns are "
+        "never mixed with made-up figures. Start the dashboard on your own database (`marac serve --db FILE`)."
+    )
 elif not checked.loadable:
-    st.caption("There is nothing to commit: " + ("fix the errors above and drop the corrected file." if refused
-                                                 else "these files are already loaded."))
+    st.caption(
+        "There is nothing to commit: "
+        + ("fix the errors above and drop the corrected file." if refused else "these files are already loaded.")
+    )
 elif refused:
-    st.warning(f"{len(refused)} file(s) will not load until their errors are fixed; committing loads the other "
-               f"{len(checked.loadable)} and records the refusal.")
+    st.warning(
+        f"{len(refused)} file(s) will not load until their errors are fixed; committing loads the other "
+        f"{len(checked.loadable)} and records the refusal."
+    )
 ready = bool(checked.loadable) and not synthetic and bool(who)
-if st.button(f"Commit {len(checked.loadable)} file(s)", type="primary", disabled=not ready, key="commit",
-             help=None if who or synthetic else "Enter your name first"):
+if st.button(
+    f"Commit {len(checked.loadable)} file(s)",
+    type="primary",
+    disabled=not ready,
+    key="commit",
+    help=None if who or synthetic else "Enter your name first",
+):
     if shown_key != key:
         st.session_state["shown_key"] = key
-        st.error("The database or the files changed after the report you read (another load went in, or a file was "
-                 "replaced). Nothing was written: read the report above again, then commit.")
+        st.error(
+            "The database or the files changed after the report you read (another load went in, or a file was "
+            "replaced). Nothing was written: read the report above again, then commit."
+        )
         st.stop()
     try:
         results = data.commit_returns(files, checked, who=who)
@@ -169,9 +230,15 @@ if st.button(f"Commit {len(checked.loadable)} file(s)", type="primary", disabled
     loaded = [r for r in results if r.outcome == "loaded"]
     when = datetime.now(UTC).strftime("%d %b %Y %H:%M")
     st.session_state["committed"] = (
-        f"Committed by {who} at {when} UTC: " + "; ".join(
-            f"{r.file} as load {r.load_id}" + (f", replacing {r.rows_superseded} earlier row(s) kept as history" if r.rows_superseded else "")
-            for r in loaded) + "." + (f" {len(results) - len(loaded)} file(s) not loaded." if len(results) > len(loaded) else ""))
+        f"Committed by {who} at {when} UTC: "
+        + "; ".join(
+            f"{r.file} as load {r.load_id}"
+            + (f", replacing {r.rows_superseded} earlier row(s) kept as history" if r.rows_superseded else "")
+            for r in loaded
+        )
+        + "."
+        + (f" {len(results) - len(loaded)} file(s) not loaded." if len(results) > len(loaded) else "")
+    )
     st.session_state.pop("check_key", None)
     st.rerun()
 st.session_state["shown_key"] = key

@@ -6,11 +6,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads
-from reporting import quality_tables
-from reporting.spreadsheet import TableFile
 from dashboard.table_display import fit_height
 from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
+from reporting import quality_tables
+from reporting.spreadsheet import TableFile
 
 dataset, version = data.current()
 st.title("Data quality")
@@ -48,34 +48,60 @@ with submissions:
                 return f"background-color: {colour}; color: #0b0c0c"
         return ""
 
-    st.dataframe(table.style.map(fill), hide_index=True, width="stretch", height=fit_height(len(table)),
-                 column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)})
-    st.caption(f"{quarter_label(quarters[0])} to {quarter_label(quarters[-1])}. \"↻ replaced\" gives the date the version "
-               "held now went in; every earlier version is kept (History tab).")
-    downloads.table_buttons(lambda: table_file(f"Returns submitted, {name}", table), key="dq_grid", stem=f"{stem}-submissions")
+    st.dataframe(
+        table.style.map(fill),
+        hide_index=True,
+        width="stretch",
+        height=fit_height(len(table)),
+        column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)},
+    )
+    st.caption(
+        f'{quarter_label(quarters[0])} to {quarter_label(quarters[-1])}. "↻ replaced" gives the date the version '
+        "held now went in; every earlier version is kept (History tab)."
+    )
+    downloads.table_buttons(
+        lambda: table_file(f"Returns submitted, {name}", table), key="dq_grid", stem=f"{stem}-submissions"
+    )
     missing = grid.filter(pl.col("status") == MISSING)
     if missing.height:
-        st.markdown("**Missing returns:** " + "; ".join(f"{r['marac_name']} {r['quarter']}" for r in missing.iter_rows(named=True)))
+        st.markdown(
+            "**Missing returns:** "
+            + "; ".join(f"{r['marac_name']} {r['quarter']}" for r in missing.iter_rows(named=True))
+        )
 
 with recording:
     if data.restricted():  # shares of a small MARAC's meetings can give back counts other pages withhold
-        st.info("Recording completeness is worked out from unsuppressed counts, so it is for coordinators and is not "
-                "shown in this view.")
+        st.info(
+            "Recording completeness is worked out from unsuppressed counts, so it is for coordinators and is not "
+            "shown in this view."
+        )
     else:
         frame = recording_completeness(dataset, chosen, codes)
-        st.markdown("For each MARAC, the share of its meetings in the period at which each characteristic of victims/survivors "
-                    "was recorded for anyone. A field that is **always 0** across many cases is more likely not being recorded "
-                    "than truly absent: the Pan-London review found disability and sexual orientation the worst recorded.")
+        st.markdown(
+            "For each MARAC, the share of its meetings in the period at which each characteristic of victims/survivors "
+            "was recorded for anyone. A field that is **always 0** across many cases is more likely not being recorded "
+            "than truly absent: the Pan-London review found disability and sexual orientation the worst recorded."
+        )
         st.dataframe(quality_tables.completeness_summary(frame), hide_index=True, width="stretch")
         table = quality_tables.completeness_table(frame)
 
         def flag(value: object) -> str:
-            return "background-color: #fde9b5; color: #0b0c0c" if isinstance(value, str) and value.startswith("⚠") else ""
+            return (
+                "background-color: #fde9b5; color: #0b0c0c" if isinstance(value, str) and value.startswith("⚠") else ""
+            )
 
-        st.dataframe(table.style.map(flag), hide_index=True, width="stretch", height=fit_height(len(table)),
-                     column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)})
-        downloads.table_buttons(lambda: table_file(f"Recording of victim/survivor characteristics, {name}", table),
-                                key="dq_recording", stem=f"{stem}-recording")
+        st.dataframe(
+            table.style.map(flag),
+            hide_index=True,
+            width="stretch",
+            height=fit_height(len(table)),
+            column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)},
+        )
+        downloads.table_buttons(
+            lambda: table_file(f"Recording of victim/survivor characteristics, {name}", table),
+            key="dq_recording",
+            stem=f"{stem}-recording",
+        )
 
 with checking:
     found = outliers(dataset, chosen, codes)
@@ -84,14 +110,18 @@ with checking:
     else:
         table = quality_tables.outlier_table(found, with_values=not data.restricted())
         st.dataframe(table, hide_index=True, width="stretch")
-        downloads.table_buttons(lambda: table_file(f"Quarters to check, {name}", table), key="dq_outliers", stem=f"{stem}-outliers")
+        downloads.table_buttons(
+            lambda: table_file(f"Quarters to check, {name}", table), key="dq_outliers", stem=f"{stem}-outliers"
+        )
     st.caption(quality_tables.OUTLIER_NOTE)
 
 with versions:
     if data.restricted():
         st.info("Return history shows unsuppressed counts, so it is for coordinators and is not shown in this view.")
         st.stop()
-    names = dict(dataset.maracs.filter(pl.col("marac_code").is_in(codes)).select("marac_code", "marac_name").iter_rows())
+    names = dict(
+        dataset.maracs.filter(pl.col("marac_code").is_in(codes)).select("marac_code", "marac_name").iter_rows()
+    )
     held = sorted((c for c in names if c in data.with_returns(dataset)), key=names.get)
     left, right = st.columns(2)
     code = left.selectbox("MARAC", held, format_func=names.get, key="history_marac") if held else None
@@ -101,19 +131,30 @@ with versions:
     found = data.return_history(code)
     choices = [q.quarter_start for q in reversed(found)]
     replaced = {q.quarter_start for q in found if len(q.versions) > 1}
-    quarter = right.selectbox("Quarter", choices, key="history_quarter",
-                              format_func=lambda q: quarter_label(q) + ("  ↻ replaced" if q in replaced else ""))
+    quarter = right.selectbox(
+        "Quarter",
+        choices,
+        key="history_quarter",
+        format_func=lambda q: quarter_label(q) + ("  ↻ replaced" if q in replaced else ""),
+    )
     chosen_history = next(q for q in found if q.quarter_start == quarter)
     for v in reversed(chosen_history.versions):
         state = "held now" if v.current else f"replaced by load {v.replaced_by}"
-        st.markdown(f"**Load {v.load_id}** ({state}) — {v.loaded_at:%d %b %Y %H:%M} UTC by {v.loaded_by or 'unknown'}: "
-                    f"`{v.file_name}`, {v.meetings} meeting(s), {v.cases} cases")
+        st.markdown(
+            f"**Load {v.load_id}** ({state}) — {v.loaded_at:%d %b %Y %H:%M} UTC by {v.loaded_by or 'unknown'}: "
+            f"`{v.file_name}`, {v.meetings} meeting(s), {v.cases} cases"
+        )
         if v.changes:
-            st.dataframe({"Meeting": [c.meeting_date.strftime("%d/%m/%Y") for c in v.changes],
-                          "Column": [c.column or "whole meeting" for c in v.changes],
-                          "Before": ["" if c.before is None else f"{c.before:g}" for c in v.changes],
-                          "After": ["" if c.after is None else f"{c.after:g}" for c in v.changes]},
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                {
+                    "Meeting": [c.meeting_date.strftime("%d/%m/%Y") for c in v.changes],
+                    "Column": [c.column or "whole meeting" for c in v.changes],
+                    "Before": ["" if c.before is None else f"{c.before:g}" for c in v.changes],
+                    "After": ["" if c.after is None else f"{c.after:g}" for c in v.changes],
+                },
+                hide_index=True,
+                width="stretch",
+            )
         elif v is not chosen_history.versions[0]:
             st.caption("No cell changed against the version before.")
     st.caption(f"`marac history --db {data.db_path()} --marac {code}` prints the same.")

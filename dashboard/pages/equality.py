@@ -12,63 +12,99 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, downloads
-from reporting import charts
-from reporting import findings
-from reporting import tables
 from dashboard.area_view import area_view
-from reporting.equality_charts import meeting_ranges, parity_scatter
 from dashboard.table_display import fit_height
-from reporting.theme import SCREEN_CONFIG
 from metrics.indicators import INDICATORS
 from metrics.summary import range_summary
+from reporting import charts, findings, tables
+from reporting.equality_charts import meeting_ranges, parity_scatter
+from reporting.theme import SCREEN_CONFIG
 
-CHARACTERISTICS = tuple(i for i in INDICATORS if i.key in ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17"))
+CHARACTERISTICS = tuple(
+    i for i in INDICATORS if i.key in ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
+)
 
 # its own key: the characteristics are a shorter list than the other pages' indicators
-view = area_view("Equality", indicators=CHARACTERISTICS, indicator_key="characteristic", indicator_label="Characteristic")
+view = area_view(
+    "Equality", indicators=CHARACTERISTICS, indicator_key="characteristic", indicator_label="Characteristic"
+)
 choice, ranges = view.indicator, view.dataset.ranges
 item = ranges[choice.range_key]
 headline = view.require_returns()
 
 
 def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
-    return charts.ranked_bars(frame, choice, item, subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic,
-                              withheld=withheld)
+    return charts.ranked_bars(
+        frame,
+        choice,
+        item,
+        subtitle=view.subtitle,
+        source=view.source,
+        synthetic=view.dataset.synthetic,
+        withheld=withheld,
+    )
 
 
 def scatter(frame: pl.DataFrame, withheld: list[str] | None):
-    return parity_scatter(frame, title="Racially minoritised victims/survivors against the local population", subtitle=view.subtitle,
-                          source=view.source, synthetic=view.dataset.synthetic, withheld=withheld)
+    return parity_scatter(
+        frame,
+        title="Racially minoritised victims/survivors against the local population",
+        subtitle=view.subtitle,
+        source=view.source,
+        synthetic=view.dataset.synthetic,
+        withheld=withheld,
+    )
 
 
 def summary_chart(frame: pl.DataFrame):
-    return meeting_ranges(range_summary(frame), title="How many MARACs meet each SafeLives range", subtitle=view.subtitle,
-                          source=view.source, synthetic=view.dataset.synthetic)
+    return meeting_ranges(
+        range_summary(frame),
+        title="How many MARACs meet each SafeLives range",
+        subtitle=view.subtitle,
+        source=view.source,
+        synthetic=view.dataset.synthetic,
+    )
 
 
 parity_tab, summary_tab = view.views(
-    view.spread(), ranked, ["By characteristic", "Racially minoritised against the local population",
-                            "How many MARACs meet each range"],
-    tabs_key="equality_view", key="equality_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
-    caption=f"Expected: {item.describe()}" + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised"
-                                              else "")
-            + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics with the "
-              "Characteristic choice above.")
+    view.spread(),
+    ranked,
+    ["By characteristic", "Racially minoritised against the local population", "How many MARACs meet each range"],
+    tabs_key="equality_view",
+    key="equality_pick",
+    column=choice.value,
+    stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
+    caption=f"Expected: {item.describe()}"
+    + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
+    + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics with the "
+    "Characteristic choice above.",
+)
 if parity_tab.open:
     with parity_tab:
         st.markdown(findings.parity(view.maracs, ranges["racially_minoritised"], area=view.name, total=headline))
-        event = st.plotly_chart(scatter(view.maracs, view.screen_withheld("share_racially_minoritised")), theme=None,
-                                config=SCREEN_CONFIG, on_select="rerun", selection_mode="points", key="parity_pick",
-                                alt=f"Scatter of each {view.name} MARAC's share of racially minoritised victims/survivors against "
-                                    "its local population share not White British, with the line of parity.")
+        event = st.plotly_chart(
+            scatter(view.maracs, view.screen_withheld("share_racially_minoritised")),
+            theme=None,
+            config=SCREEN_CONFIG,
+            on_select="rerun",
+            selection_mode="points",
+            key="parity_pick",
+            alt=f"Scatter of each {view.name} MARAC's share of racially minoritised victims/survivors against "
+            "its local population share not White British, with the line of parity.",
+        )
         picked = controls.clicked_code(event)
         if picked:
             controls.open_profile(view.dataset, picked, next(i for i in INDICATORS if i.key == "racially_minoritised"))
-        st.caption("Dashed: parity, where victims/survivors match the local population share not White British "
-                   f"(Census {view.dataset.ethnicity_year or ''}). At or above the line: within SafeLives' expectation; below "
-                   "it: below. Whiskers: 95% intervals.")
-        downloads.chart_buttons(lambda: scatter(view.shielded[0].frame, view.withheld("share_racially_minoritised")), key="parity",
-                                stem=f"{view.stem}-racially-minoritised-parity")
+        st.caption(
+            "Dashed: parity, where victims/survivors match the local population share not White British "
+            f"(Census {view.dataset.ethnicity_year or ''}). At or above the line: within SafeLives' expectation; below "
+            "it: below. Whiskers: 95% intervals."
+        )
+        downloads.chart_buttons(
+            lambda: scatter(view.shielded[0].frame, view.withheld("share_racially_minoritised")),
+            key="parity",
+            stem=f"{view.stem}-racially-minoritised-parity",
+        )
 if summary_tab.open:
     with summary_tab:
         summary = range_summary(view.maracs)
@@ -76,11 +112,23 @@ if summary_tab.open:
         st.markdown(met)
         st.plotly_chart(summary_chart(view.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met", alt=met)
         table = tables.range_summary_table(summary, ranges)
-        st.dataframe(table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"), hide_index=True,
-                     height=fit_height(len(table)))
-        st.caption("As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each "
-                   "range. A MARAC whose figure is withheld to protect small numbers is left out of the exported summary.")
-        downloads.chart_buttons(lambda: summary_chart(view.shielded[0].frame), key="ranges_met", stem=f"{view.stem}-ranges-met")
-        downloads.table_buttons(lambda: view.table_file(f"How many {view.name} MARACs meet each range", tables.range_summary_table(
-                                    range_summary(view.shielded[0].frame), ranges)),
-                                key="ranges_met_table", stem=f"{view.stem}-ranges-met")
+        st.dataframe(
+            table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"),
+            hide_index=True,
+            height=fit_height(len(table)),
+        )
+        st.caption(
+            "As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each "
+            "range. A MARAC whose figure is withheld to protect small numbers is left out of the exported summary."
+        )
+        downloads.chart_buttons(
+            lambda: summary_chart(view.shielded[0].frame), key="ranges_met", stem=f"{view.stem}-ranges-met"
+        )
+        downloads.table_buttons(
+            lambda: view.table_file(
+                f"How many {view.name} MARACs meet each range",
+                tables.range_summary_table(range_summary(view.shielded[0].frame), ranges),
+            ),
+            key="ranges_met_table",
+            stem=f"{view.stem}-ranges-met",
+        )

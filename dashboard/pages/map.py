@@ -12,8 +12,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, downloads
-from reporting import maps
 from dashboard.area_view import area_view
+from reporting import maps
 
 COLOUR_BY = {"verdict": "Verdict", "value": "Value"}
 
@@ -23,10 +23,28 @@ def map_choices(column, dataset, area) -> dict[str, str]:
     kinds = data.map_kinds(dataset, str(data.db_path()), version, area)
     with column:
         left, right = st.columns(2)
-        colour = left.segmented_control("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="map_colour",
-                                        default="verdict", required=True, bind="query-params")
-        kind = right.segmented_control("Map", kinds, format_func=data.MAP_KINDS.get, key="map_kind", default=kinds[0],
-                                       required=True, bind="query-params") if len(kinds) > 1 else (kinds[0] if kinds else None)
+        colour = left.segmented_control(
+            "Colour by",
+            list(COLOUR_BY),
+            format_func=COLOUR_BY.get,
+            key="map_colour",
+            default="verdict",
+            required=True,
+            bind="query-params",
+        )
+        kind = (
+            right.segmented_control(
+                "Map",
+                kinds,
+                format_func=data.MAP_KINDS.get,
+                key="map_kind",
+                default=kinds[0],
+                required=True,
+                bind="query-params",
+            )
+            if len(kinds) > 1
+            else (kinds[0] if kinds else None)
+        )
     return {"colour_by": colour or "verdict", "kind": kind if kind in kinds else (kinds[0] if kinds else None)}
 
 
@@ -34,11 +52,15 @@ view = area_view("Map", more=map_choices)
 choice, kind = view.indicator, view.extra["kind"]
 layout_problem = data.tile_layout()[1]
 if layout_problem:
-    st.error(f"{layout_problem}. Correct data/reference/tile_layout.csv; meanwhile only loaded boundaries can be mapped.")
+    st.error(
+        f"{layout_problem}. Correct data/reference/tile_layout.csv; meanwhile only loaded boundaries can be mapped."
+    )
 if kind is None:
-    st.info(f"There is no tile layout for {view.name} and no boundaries are loaded for its MARACs. Load local authority "
-            f"boundaries (GeoJSON, GeoPackage or shapefile, e.g. ONS's) with `marac boundaries load FILE --db {data.db_path()}`, "
-            "or add the area's MARACs to data/reference/tile_layout.csv.")
+    st.info(
+        f"There is no tile layout for {view.name} and no boundaries are loaded for its MARACs. Load local authority "
+        f"boundaries (GeoJSON, GeoPackage or shapefile, e.g. ONS's) with `marac boundaries load FILE --db {data.db_path()}`, "
+        "or add the area's MARACs to data/reference/tile_layout.csv."
+    )
     st.stop()
 shapes, missing, labels = data.map_shapes(view.path, view.version, view.population, view.area, kind)
 item = view.dataset.ranges[choice.range_key]
@@ -46,18 +68,42 @@ item = view.dataset.ranges[choice.range_key]
 
 def drawn(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
     colour = "by verdict" if view.extra["colour_by"] == "verdict" else "by value (darker: higher)"
-    return maps.map_figure(shapes, frame, choice, item, colour_by=view.extra["colour_by"], title=f"{choice.label}: {colour}",
-                           subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic, withheld=withheld,
-                           labels=labels)  # presentation mode scales it like every lead chart
+    return maps.map_figure(
+        shapes,
+        frame,
+        choice,
+        item,
+        colour_by=view.extra["colour_by"],
+        title=f"{choice.label}: {colour}",
+        subtitle=view.subtitle,
+        source=view.source,
+        synthetic=view.dataset.synthetic,
+        withheld=withheld,
+        labels=labels,
+    )  # presentation mode scales it like every lead chart
 
 
-how = ("Each square is one MARAC, in roughly its place on the map (After the Flood's London Squared layout for London), so "
-       "small boroughs are as visible as large ones." if kind == "tiles" else
-       "Each shape is one MARAC: the local authorities it covers, from the boundaries loaded into this database.")
-view.lead(view.spread(), drawn, key="map_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-map-{kind}",
-          caption=f"{how} Hover over a MARAC for its figures; click it to open its profile. Colours are never the only clue: "
-                  "each label carries the verdict's symbol (▼ below, ● within, ▲ above the expected range).")
+how = (
+    "Each square is one MARAC, in roughly its place on the map (After the Flood's London Squared layout for London), so "
+    "small boroughs are as visible as large ones."
+    if kind == "tiles"
+    else "Each shape is one MARAC: the local authorities it covers, from the boundaries loaded into this database."
+)
+view.lead(
+    view.spread(),
+    drawn,
+    key="map_pick",
+    column=choice.value,
+    stem=f"{view.stem}-{downloads.slug(choice.key)}-map-{kind}",
+    caption=f"{how} Hover over a MARAC for its figures; click it to open its profile. Colours are never the only clue: "
+    "each label carries the verdict's symbol (▼ below, ● within, ▲ above the expected range).",
+)
 if missing:
-    st.caption(f"Not on this map: {', '.join(missing)} ("
-               + ("no place in the tile layout; add one to data/reference/tile_layout.csv)." if kind == "tiles"
-                  else "a local authority they cover has no boundary loaded)."))
+    st.caption(
+        f"Not on this map: {', '.join(missing)} ("
+        + (
+            "no place in the tile layout; add one to data/reference/tile_layout.csv)."
+            if kind == "tiles"
+            else "a local authority they cover has no boundary loaded)."
+        )
+    )

@@ -11,14 +11,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, downloads, table_display
-from reporting import findings
-from reporting import tables
 from dashboard.area_view import area_view
-from reporting.referral_charts import police_change, sector_bars
-from reporting.theme import SCREEN_CONFIG
 from metrics.indicators import INDICATORS
 from metrics.periods import year_earlier
 from metrics.referrals import referral_change, sector_mapping, sector_shares
+from reporting import findings, tables
+from reporting.referral_charts import police_change, sector_bars
+from reporting.theme import SCREEN_CONFIG
 
 POLICE = next(i for i in INDICATORS if i.key == "police_share")
 REFERRAL_COLUMNS = ("referrals_", "share_referrals_", "police_share", "partner_agency_share")
@@ -51,77 +50,143 @@ if screen.filter(pl.col("referrals_total") > 0).is_empty():
     if not screen_withheld:
         st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
         st.stop()
-    st.info(f"Every {view.name} MARAC has a referring agency with too few referrals to show, so no MARAC's whole mix can be "
-            "drawn without giving a small count back. Each agency's share is in the table below, withheld only where it must be.")
-    st.dataframe(tables.styled(tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels)),
-                 hide_index=True)
+    st.info(
+        f"Every {view.name} MARAC has a referring agency with too few referrals to show, so no MARAC's whole mix can be "
+        "drawn without giving a small count back. Each agency's share is in the table below, withheld only where it must be."
+    )
+    st.dataframe(
+        tables.styled(tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels)),
+        hide_index=True,
+    )
     st.stop()
 
 
 def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
     """The sector bars; a MARAC with any referral figure hidden is left out whole (Suppressed.names_hiding)."""
     gone = screen_withheld if on_screen else export_withheld
-    return sector_bars(sector_shares(without(frame, gone), sectors), police, title="Who refers cases to each MARAC",
-                       subtitle=view.subtitle, source=view.source, synthetic=dataset.synthetic, withheld=gone or None)
+    return sector_bars(
+        sector_shares(without(frame, gone), sectors),
+        police,
+        title="Who refers cases to each MARAC",
+        subtitle=view.subtitle,
+        source=view.source,
+        synthetic=dataset.synthetic,
+        withheld=gone or None,
+    )
 
 
 top_tab, change_tab, every_tab = view.views(
-    findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row()), bars,
-    ["Chart", "Top three referrers", "Change on a year earlier", "Every agency"], tabs_key="referrer_tab",
-    key="referrals_pick", column="referrals_total", open_as=POLICE, stem=f"{view.stem}-referrer-mix",
+    findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row()),
+    bars,
+    ["Chart", "Top three referrers", "Change on a year earlier", "Every agency"],
+    tabs_key="referrer_tab",
+    key="referrals_pick",
+    column="referrals_total",
+    open_as=POLICE,
+    stem=f"{view.stem}-referrer-mix",
     caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
-            f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
-            "police share at the top. Click a bar to open that MARAC's profile.")
+    f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
+    "police share at the top. Click a bar to open that MARAC's profile.",
+)
 if top_tab.open:
     with top_tab:
-        st.caption("Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
-                   "agencies counts half to each). SafeLives expects the police to be the top referrer.")
+        st.caption(
+            "Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
+            "agencies counts half to each). SafeLives expects the police to be the top referrer."
+        )
         table = tables.top_three_table(screen.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)
         st.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)))
-        downloads.table_buttons(lambda: view.table_file(f"Top three referrers, {view.name}", tables.top_three_table(
-                                    exported.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)),
-                                key="referrals_top", stem=f"{view.stem}-top-referrers")
+        downloads.table_buttons(
+            lambda: view.table_file(
+                f"Top three referrers, {view.name}",
+                tables.top_three_table(exported.filter(pl.col("referrals_total") > 0), dataset.agencies, labels),
+            ),
+            key="referrals_top",
+            stem=f"{view.stem}-top-referrers",
+        )
 
 
 def changes(shielded: bool) -> tuple[pl.DataFrame, list[str]]:
     now = exported if shielded else screen
     before = previous(shielded)
-    gone = data.shielded_area(view.path, view.version, view.population, earlier.end, view.window,
-                             view.area)[0].names_hiding(REFERRAL_COLUMNS) if shielded or view.restricted else []
-    return referral_change(without(now, gone), before), sorted(set(gone) | set(export_withheld if shielded else screen_withheld))
+    gone = (
+        data.shielded_area(view.path, view.version, view.population, earlier.end, view.window, view.area)[
+            0
+        ].names_hiding(REFERRAL_COLUMNS)
+        if shielded or view.restricted
+        else []
+    )
+    return referral_change(without(now, gone), before), sorted(
+        set(gone) | set(export_withheld if shielded else screen_withheld)
+    )
 
 
 def change_chart(shielded: bool):
     change, gone = changes(shielded)
-    verdicts = dict(zip((exported if shielded else screen)["group_code"].to_list(),
-                        (exported if shielded else screen)["police_verdict"].to_list(), strict=True))
-    return police_change(change, verdicts, police, title="Police share of referrals: a year earlier and now",
-                         subtitle=f"{view.subtitle}, against {earlier.label}", source=view.source,
-                         synthetic=dataset.synthetic, withheld=gone or None)
+    verdicts = dict(
+        zip(
+            (exported if shielded else screen)["group_code"].to_list(),
+            (exported if shielded else screen)["police_verdict"].to_list(),
+            strict=True,
+        )
+    )
+    return police_change(
+        change,
+        verdicts,
+        police,
+        title="Police share of referrals: a year earlier and now",
+        subtitle=f"{view.subtitle}, against {earlier.label}",
+        source=view.source,
+        synthetic=dataset.synthetic,
+        withheld=gone or None,
+    )
 
 
 if change_tab.open:
     with change_tab:
         change, _ = changes(shielded=False)
         sure = change["police_share_change_significant"].to_list()
-        st.caption(f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
-                   "chance explains (95% interval of the difference, Newcombe's method, leaving out no change). Solid lines and bold "
-                   "figures: changes beyond chance; dotted: changes chance could explain.")
-        st.plotly_chart(change_chart(shielded=False), theme=None, config=SCREEN_CONFIG, key="referrals_change",
-                        alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.")
-        downloads.chart_buttons(lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change")
+        st.caption(
+            f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
+            "chance explains (95% interval of the difference, Newcombe's method, leaving out no change). Solid lines and bold "
+            "figures: changes beyond chance; dotted: changes chance could explain."
+        )
+        st.plotly_chart(
+            change_chart(shielded=False),
+            theme=None,
+            config=SCREEN_CONFIG,
+            key="referrals_change",
+            alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.",
+        )
+        downloads.chart_buttons(
+            lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change"
+        )
         table = tables.referral_change_table(change, labels)
         st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
-        downloads.table_buttons(lambda: view.table_file(f"Police share of referrals a year earlier and now, {view.name}",
-                                                        tables.referral_change_table(changes(shielded=True)[0], labels)),
-                                key="referrals_change_table", stem=f"{view.stem}-police-share-change")
+        downloads.table_buttons(
+            lambda: view.table_file(
+                f"Police share of referrals a year earlier and now, {view.name}",
+                tables.referral_change_table(changes(shielded=True)[0], labels),
+            ),
+            key="referrals_change_table",
+            stem=f"{view.stem}-police-share-change",
+        )
 
 if every_tab.open:
     with every_tab:
-        st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
-                   "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be.")
-        table = tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels if view.restricted else None)
+        st.caption(
+            "Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
+            "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be."
+        )
+        table = tables.agency_share_table(
+            view.maracs, dataset.agencies, labels, view.shielded[0].labels if view.restricted else None
+        )
         st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
-        downloads.table_buttons(lambda: view.table_file(f"Referrals by agency, {view.name}", tables.agency_share_table(
-                                    view.shielded[0].frame, dataset.agencies, labels, view.shielded[0].labels)),
-                                key="referrals_agencies", stem=f"{view.stem}-referrals-by-agency")
+        downloads.table_buttons(
+            lambda: view.table_file(
+                f"Referrals by agency, {view.name}",
+                tables.agency_share_table(view.shielded[0].frame, dataset.agencies, labels, view.shielded[0].labels),
+            ),
+            key="referrals_agencies",
+            stem=f"{view.stem}-referrals-by-agency",
+        )

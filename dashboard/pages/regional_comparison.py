@@ -11,17 +11,23 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, downloads, table_display
-from reporting import charts
-from reporting import tables
 from dashboard.area_view import area_view
+from reporting import charts, tables
 
 COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
 
 
 def colour_choice(column, dataset, area) -> dict[str, str]:
     with column:
-        chosen = st.segmented_control("Colour bars by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="colour_by",
-                                      default="verdict", required=True, bind="query-params")
+        chosen = st.segmented_control(
+            "Colour bars by",
+            list(COLOUR_BY),
+            format_func=COLOUR_BY.get,
+            key="colour_by",
+            default="verdict",
+            required=True,
+            bind="query-params",
+        )
     return {"colour_by": chosen or "verdict"}
 
 
@@ -32,40 +38,88 @@ view.require_returns()
 
 
 def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
-    return charts.ranked_bars(frame, choice, item, subtitle=view.subtitle, source=view.source, synthetic=view.dataset.synthetic,
-                              withheld=withheld, colour_by=view.extra["colour_by"])
+    return charts.ranked_bars(
+        frame,
+        choice,
+        item,
+        subtitle=view.subtitle,
+        source=view.source,
+        synthetic=view.dataset.synthetic,
+        withheld=withheld,
+        colour_by=view.extra["colour_by"],
+    )
 
 
 marac_tab, totals_tab = view.views(
-    view.spread(), ranked, ["Ranked chart", "Matrix: every MARAC, every indicator", "BCU and area subtotals"],
-    tabs_key="comparison_view", key="ranked_pick", column=choice.value, stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
+    view.spread(),
+    ranked,
+    ["Ranked chart", "Matrix: every MARAC, every indicator", "BCU and area subtotals"],
+    tabs_key="comparison_view",
+    key="ranked_pick",
+    column=choice.value,
+    stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
     caption="Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
-            "Click a bar to open that MARAC's profile.")
+    "Click a bar to open that MARAC's profile.",
+)
 if marac_tab.open:
     with marac_tab:
-        st.caption("Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
-                   "a higher volume is not a failure). '?' after a verdict: the 95% interval reaches across a range bound, so "
-                   "chance could explain it. Click a column header to sort by it; select a row to open that MARAC's profile.")
+        st.caption(
+            "Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
+            "a higher volume is not a failure). '?' after a verdict: the 95% interval reaches across a range bound, so "
+            "chance could explain it. Click a column header to sort by it; select a row to open that MARAC's profile."
+        )
         hidden = view.shielded[0].labels if view.restricted else None
         grid = tables.matrix(view.maracs, ranges, hidden=hidden)
-        picked_row = st.dataframe(tables.styled_matrix(grid), hide_index=True, height=table_display.fit_height(len(grid)),
-                                  key="matrix_pick", on_select="rerun", selection_mode="single-row",
-                                  column_config=table_display.matrix_config(grid, "MARAC"))
+        picked_row = st.dataframe(
+            tables.styled_matrix(grid),
+            hide_index=True,
+            height=table_display.fit_height(len(grid)),
+            key="matrix_pick",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config=table_display.matrix_config(grid, "MARAC"),
+        )
         rows = picked_row.selection.rows if picked_row else []
         if rows:
             controls.open_profile(view.dataset, view.maracs["group_code"][rows[0]], choice)
-        downloads.table_buttons(lambda: view.table_file(f"Every {view.name} MARAC on every indicator", tables.printed_matrix(
-            tables.matrix(view.shielded[0].frame, ranges, hidden=view.shielded[0].labels))), key="comparison_matrix",
-            stem=f"{view.stem}-matrix")
+        downloads.table_buttons(
+            lambda: view.table_file(
+                f"Every {view.name} MARAC on every indicator",
+                tables.printed_matrix(tables.matrix(view.shielded[0].frame, ranges, hidden=view.shielded[0].labels)),
+            ),
+            key="comparison_matrix",
+            stem=f"{view.stem}-matrix",
+        )
 if totals_tab.open:
     with totals_tab:
-        st.caption("Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC "
-                   f"rates. The last row, in bold, is {view.name} as a whole.")
-        totals = tables.matrix_totals(view.bcus, view.total, ranges,
-                                      hidden=(view.shielded[1].labels, view.shielded[2].labels) if view.restricted else None)
-        st.dataframe(tables.styled_matrix(totals, bold_last=True), hide_index=True, height=table_display.fit_height(len(totals)),
-                     column_config=table_display.matrix_config(totals, "Area"))
-        downloads.table_buttons(lambda: view.table_file(f"BCU and {view.name} subtotals on every indicator", tables.printed_matrix(
-            tables.matrix_totals(view.shielded[1].frame, view.shielded[2].frame, ranges,
-                                 hidden=(view.shielded[1].labels, view.shielded[2].labels)))), key="comparison_totals",
-            stem=f"{view.stem}-subtotals")
+        st.caption(
+            "Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC "
+            f"rates. The last row, in bold, is {view.name} as a whole."
+        )
+        totals = tables.matrix_totals(
+            view.bcus,
+            view.total,
+            ranges,
+            hidden=(view.shielded[1].labels, view.shielded[2].labels) if view.restricted else None,
+        )
+        st.dataframe(
+            tables.styled_matrix(totals, bold_last=True),
+            hide_index=True,
+            height=table_display.fit_height(len(totals)),
+            column_config=table_display.matrix_config(totals, "Area"),
+        )
+        downloads.table_buttons(
+            lambda: view.table_file(
+                f"BCU and {view.name} subtotals on every indicator",
+                tables.printed_matrix(
+                    tables.matrix_totals(
+                        view.shielded[1].frame,
+                        view.shielded[2].frame,
+                        ranges,
+                        hidden=(view.shielded[1].labels, view.shielded[2].labels),
+                    )
+                ),
+            ),
+            key="comparison_totals",
+            stem=f"{view.stem}-subtotals",
+        )

@@ -6,14 +6,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads, table_display
-from reporting import charts
-from reporting import numbers
-from reporting import tables
-from reporting.spreadsheet import TableFile, suppression_note
-from reporting.theme import SCREEN_CONFIG, verdict_label, verdict_words
 from metrics.indicators import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.significance import TOO_FEW_CASES
+from reporting import charts, numbers, tables
+from reporting.spreadsheet import TableFile, suppression_note
+from reporting.theme import SCREEN_CONFIG, verdict_label, verdict_words
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -39,8 +37,12 @@ screen = (shielded, shielded_bcus, shielded_total) if data.restricted() else Non
 if screen:
     maracs, bcus, total = (part.frame for part in screen)
 source = charts.source_line(ranges.edition, dataset.base_label)
-notes = [f"{name}, {chosen.label}.", source, suppression_note(threshold),
-         "Verdicts are against the SafeLives expected range; '(could be chance)': the 95% interval reaches across a range bound."]
+notes = [
+    f"{name}, {chosen.label}.",
+    source,
+    suppression_note(threshold),
+    "Verdicts are against the SafeLives expected range; '(could be chance)': the 95% interval reaches across a range bound.",
+]
 stem = downloads.slug(name, chosen.end)
 
 
@@ -50,8 +52,11 @@ def table_file(title: str, table) -> TableFile:
 
 headline = total.row(0, named=True) if total.height else None
 if headline is None or headline["cases"] is None:
-    st.info(f"{name}'s figures for this period are withheld to protect small numbers." if screen and screen[2].label(0, "cases")
-            else f"No returns are held for {name} in this period.")
+    st.info(
+        f"{name}'s figures for this period are withheld to protect small numbers."
+        if screen and screen[2].label(0, "cases")
+        else f"No returns are held for {name} in this period."
+    )
     st.stop()
 
 
@@ -62,40 +67,60 @@ def share(key: str) -> str:
 
 
 minoritised, local = numbers.pair_beside_verdict(
-    headline["share_racially_minoritised"], headline["racially_minoritised_verdict"], ranges["racially_minoritised"],
-    headline["local_share_not_white_british"])
-local_note = (f"against a local share of {local} ({headline['local_share_source']}): "
-              if headline["local_share_not_white_british"] is not None else "")
+    headline["share_racially_minoritised"],
+    headline["racially_minoritised_verdict"],
+    ranges["racially_minoritised"],
+    headline["local_share_not_white_british"],
+)
+local_note = (
+    f"against a local share of {local} ({headline['local_share_source']}): "
+    if headline["local_share_not_white_british"] is not None
+    else ""
+)
 tiles = st.columns(5)
 tile_specs = [
-    ("Cases discussed", numbers.number(headline["cases"]),
-     f"{numbers.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females"),
+    (
+        "Cases discussed",
+        numbers.number(headline["cases"]),
+        f"{numbers.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females",
+    ),
     ("Volume (% of recommended)", share("volume"), verdict_words(headline["volume_verdict"])),
     ("Repeat rate", share("repeat_rate"), verdict_words(headline["repeat_verdict"])),
     ("Police share of referrals", share("police_share"), verdict_words(headline["police_verdict"])),
-    ("Racially minoritised", minoritised,
-     f"of victims/survivors, {local_note}{verdict_words(headline['racially_minoritised_verdict'])}"),
+    (
+        "Racially minoritised",
+        minoritised,
+        f"of victims/survivors, {local_note}{verdict_words(headline['racially_minoritised_verdict'])}",
+    ),
 ]
 for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
     column.metric(label, value)
     column.caption(note)
-reporting = (f"{headline['maracs_reporting']} of the {headline['maracs_in_group']} {name} MARACs in the registry "
-             "sent returns for this period")
+reporting = (
+    f"{headline['maracs_reporting']} of the {headline['maracs_in_group']} {name} MARACs in the registry "
+    "sent returns for this period"
+)
 if headline["coverage"] is not None and headline["coverage"] < 1:
-    reporting += (f"; {numbers.percent(headline['coverage'])} of the expected quarterly returns are held, and each "
-                  "MARAC's volume counts only the quarters it returned")
+    reporting += (
+        f"; {numbers.percent(headline['coverage'])} of the expected quarterly returns are held, and each "
+        "MARAC's volume counts only the quarters it returned"
+    )
 missing_population = headline["maracs_without_population"]
 if missing_population:
-    reporting += (f"; {missing_population} of them {'has' if missing_population == 1 else 'have'} no population on this "
-                  f"base and {'is' if missing_population == 1 else 'are'} left out of the volume figures")
+    reporting += (
+        f"; {missing_population} of them {'has' if missing_population == 1 else 'have'} no population on this "
+        f"base and {'is' if missing_population == 1 else 'are'} left out of the volume figures"
+    )
 st.caption(reporting + ".")
 
 st.subheader(f"MARACs in {name}")
-st.caption("Each figure sits beside its verdict against the SafeLives expected range "
-           f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')} the range). "
-           "'(could be chance)' after a verdict: the figure's 95% interval reaches across a range bound, so with this "
-           f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
-           "failure. Click a column header to sort; hover over a verdict header for more.")
+st.caption(
+    "Each figure sits beside its verdict against the SafeLives expected range "
+    f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')} the range). "
+    "'(could be chance)' after a verdict: the figure's 95% interval reaches across a range bound, so with this "
+    f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
+    "failure. Click a column header to sort; hover over a verdict header for more."
+)
 volume_table, victim_table = tables.overview_frames(maracs, ranges, hidden=screen[0].labels if screen else None)
 volume_tab, victims_tab = controls.view_tabs(["Volume, repeats and referrals", "Victims/survivors"], "overview_maracs")
 
@@ -106,94 +131,169 @@ def export_overview(part: int, title: str) -> TableFile:
 
 if volume_tab.open:
     with volume_tab:
-        st.dataframe(tables.styled(volume_table), hide_index=True, height=table_display.fit_height(len(volume_table)),
-                     column_config=table_display.column_config(volume_table, "MARAC"))
-        downloads.table_buttons(lambda: export_overview(0, f"MARACs in {name}: volume, repeats and referrals"),
-                                key="maracs_volume", stem=f"{stem}-maracs-volume")
+        st.dataframe(
+            tables.styled(volume_table),
+            hide_index=True,
+            height=table_display.fit_height(len(volume_table)),
+            column_config=table_display.column_config(volume_table, "MARAC"),
+        )
+        downloads.table_buttons(
+            lambda: export_overview(0, f"MARACs in {name}: volume, repeats and referrals"),
+            key="maracs_volume",
+            stem=f"{stem}-maracs-volume",
+        )
 if victims_tab.open:
     with victims_tab:
-        st.dataframe(tables.styled(victim_table), hide_index=True, height=table_display.fit_height(len(victim_table)),
-                     column_config=table_display.column_config(victim_table, "MARAC"))
-        downloads.table_buttons(lambda: export_overview(1, f"MARACs in {name}: victims/survivors"),
-                                key="maracs_victims", stem=f"{stem}-maracs-victims")
+        st.dataframe(
+            tables.styled(victim_table),
+            hide_index=True,
+            height=table_display.fit_height(len(victim_table)),
+            column_config=table_display.column_config(victim_table, "MARAC"),
+        )
+        downloads.table_buttons(
+            lambda: export_overview(1, f"MARACs in {name}: victims/survivors"),
+            key="maracs_victims",
+            stem=f"{stem}-maracs-victims",
+        )
 
 st.subheader(f"Borough Command Unit and {name} totals")
-st.caption("Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
-           f"The last row, in bold, is {name} as a whole.")
+st.caption(
+    "Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
+    f"The last row, in bold, is {name} as a whole."
+)
 # on request (kept in the URL): the area's own figures are in the tiles above, and each table costs a first view time
 if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="query-params"):
-    volume_totals, victim_totals = tables.totals_frames(bcus, total, ranges,
-                                                        hidden=(screen[1].labels, screen[2].labels) if screen else None)
-    volume_tab, victims_tab = controls.view_tabs(["Volume, repeats and referrals", "Victims/survivors"], "overview_totals")
+    volume_totals, victim_totals = tables.totals_frames(
+        bcus, total, ranges, hidden=(screen[1].labels, screen[2].labels) if screen else None
+    )
+    volume_tab, victims_tab = controls.view_tabs(
+        ["Volume, repeats and referrals", "Victims/survivors"], "overview_totals"
+    )
 
     def export_totals(part: int, title: str) -> TableFile:
-        frames = tables.totals_frames(shielded_bcus.frame, shielded_total.frame, ranges,
-                                      hidden=(shielded_bcus.labels, shielded_total.labels))
+        frames = tables.totals_frames(
+            shielded_bcus.frame, shielded_total.frame, ranges, hidden=(shielded_bcus.labels, shielded_total.labels)
+        )
         return table_file(title, frames[part])
 
     if volume_tab.open:
         with volume_tab:
-            st.dataframe(tables.styled(volume_totals, bold_last=True), hide_index=True,
-                         height=table_display.fit_height(len(volume_totals)), column_config=table_display.column_config(volume_totals, "Area"))
-            downloads.table_buttons(lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
-                                    key="totals_volume", stem=f"{stem}-totals-volume")
+            st.dataframe(
+                tables.styled(volume_totals, bold_last=True),
+                hide_index=True,
+                height=table_display.fit_height(len(volume_totals)),
+                column_config=table_display.column_config(volume_totals, "Area"),
+            )
+            downloads.table_buttons(
+                lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
+                key="totals_volume",
+                stem=f"{stem}-totals-volume",
+            )
     if victims_tab.open:
         with victims_tab:
-            st.dataframe(tables.styled(victim_totals, bold_last=True), hide_index=True,
-                         height=table_display.fit_height(len(victim_totals)), column_config=table_display.column_config(victim_totals, "Area"))
-            downloads.table_buttons(lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
-                                    key="totals_victims", stem=f"{stem}-totals-victims")
+            st.dataframe(
+                tables.styled(victim_totals, bold_last=True),
+                hide_index=True,
+                height=table_display.fit_height(len(victim_totals)),
+                column_config=table_display.column_config(victim_totals, "Area"),
+            )
+            downloads.table_buttons(
+                lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
+                key="totals_victims",
+                stem=f"{stem}-totals-victims",
+            )
 
 st.subheader("Compare MARACs on one indicator")
-choice = st.selectbox("Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator",
-                      bind="query-params")
+choice = st.selectbox(
+    "Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator", bind="query-params"
+)
 withheld = shielded.withheld_names(choice.value)
 subtitle = f"{name}, {chosen.label}"
 screen_withheld = withheld if screen else None  # a restricted viewer's charts say who is missing, as exports do
 
 
 def ranked(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
-    return charts.ranked_bars(frame, choice, ranges[choice.range_key], subtitle=subtitle, source=source,
-                              synthetic=dataset.synthetic, withheld=names_withheld)
+    return charts.ranked_bars(
+        frame,
+        choice,
+        ranges[choice.range_key],
+        subtitle=subtitle,
+        source=source,
+        synthetic=dataset.synthetic,
+        withheld=names_withheld,
+    )
 
 
 def funnel(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
-    return charts.funnel_plot(frame, choice, ranges[choice.range_key], subtitle=subtitle, source=source,
-                              synthetic=dataset.synthetic, withheld=names_withheld)
+    return charts.funnel_plot(
+        frame,
+        choice,
+        ranges[choice.range_key],
+        subtitle=subtitle,
+        source=source,
+        synthetic=dataset.synthetic,
+        withheld=names_withheld,
+    )
 
 
 def how_sure(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
     """MARACs that sent returns (a suppressed one still did, and says "withheld")."""
-    return tables.certainty_by_group(frame.filter(pl.col("maracs_reporting") > 0), choice, ranges,
-                                     withheld=set(names_withheld or ()))
+    return tables.certainty_by_group(
+        frame.filter(pl.col("maracs_reporting") > 0), choice, ranges, withheld=set(names_withheld or ())
+    )
 
 
-ranked_tab, funnel_tab, sure_tab = controls.view_tabs(["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"],
-                                                     "overview_chart")
+ranked_tab, funnel_tab, sure_tab = controls.view_tabs(
+    ["Ranked, with 95% intervals", "Funnel plot", "How sure is each verdict?"], "overview_chart"
+)
 if ranked_tab.open:
     with ranked_tab:
-        st.plotly_chart(ranked(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
-                        alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% intervals as whiskers and "
-                            "the SafeLives expected range shaded.")
-        downloads.chart_buttons(lambda: ranked(shielded.frame, withheld), key="ranked",
-                                stem=f"{stem}-{downloads.slug(choice.key)}-ranked")
+        st.plotly_chart(
+            ranked(maracs, screen_withheld),
+            theme=None,
+            config=SCREEN_CONFIG,
+            alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% intervals as whiskers and "
+            "the SafeLives expected range shaded.",
+        )
+        downloads.chart_buttons(
+            lambda: ranked(shielded.frame, withheld), key="ranked", stem=f"{stem}-{downloads.slug(choice.key)}-ranked"
+        )
 if funnel_tab.open:
     with funnel_tab:
-        st.caption(f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
-                   f"{name} as a whole by no more than chance would make it; outside them the difference is real.")
-        st.plotly_chart(funnel(maracs, screen_withheld), theme=None, config=SCREEN_CONFIG,
-                        alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against their size, with 95% and "
-                            "99.8% control limits.")
-        downloads.chart_buttons(lambda: funnel(shielded.frame, withheld), key="funnel",
-                                stem=f"{stem}-{downloads.slug(choice.key)}-funnel")
+        st.caption(
+            f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
+            f"{name} as a whole by no more than chance would make it; outside them the difference is real."
+        )
+        st.plotly_chart(
+            funnel(maracs, screen_withheld),
+            theme=None,
+            config=SCREEN_CONFIG,
+            alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against their size, with 95% and "
+            "99.8% control limits.",
+        )
+        downloads.chart_buttons(
+            lambda: funnel(shielded.frame, withheld), key="funnel", stem=f"{stem}-{downloads.slug(choice.key)}-funnel"
+        )
 if sure_tab.open:
     with sure_tab:
-        st.caption("A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
-                   f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out.")
+        st.caption(
+            "A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
+            f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out."
+        )
         sure = how_sure(maracs, screen_withheld)
-        st.dataframe(sure, hide_index=True, height=table_display.fit_height(len(sure)),
-                     column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190),
-                                    "Why": st.column_config.TextColumn("Why", width="large")})
-        downloads.table_buttons(lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}",
-                                                   how_sure(shielded.frame, withheld)),
-                                key="sure", stem=f"{stem}-{downloads.slug(choice.key)}-how-sure")
+        st.dataframe(
+            sure,
+            hide_index=True,
+            height=table_display.fit_height(len(sure)),
+            column_config={
+                "MARAC": st.column_config.TextColumn("MARAC", width=190),
+                "Why": st.column_config.TextColumn("Why", width="large"),
+            },
+        )
+        downloads.table_buttons(
+            lambda: table_file(
+                f"How sure is each verdict? {choice.label}, MARACs in {name}", how_sure(shielded.frame, withheld)
+            ),
+            key="sure",
+            stem=f"{stem}-{downloads.slug(choice.key)}-how-sure",
+        )

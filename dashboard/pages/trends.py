@@ -10,13 +10,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads, presentation, table_display
-from reporting import findings
-from reporting import tables
 from dashboard.area_view import area_view
-from reporting.theme import SCREEN_CONFIG
-from reporting.trend_charts import SHOW, shaded_events, trend_lines
 from metrics.national import national_series
 from metrics.periods import quarter_of
+from reporting import findings, tables
+from reporting.theme import SCREEN_CONFIG
+from reporting.trend_charts import SHOW, shaded_events, trend_lines
 
 MAX_SERIES = 8
 
@@ -45,13 +44,27 @@ def series_choice(column, dataset, area) -> dict[str, object]:
         st.session_state["series"] = kept
     with column:
         left, right = st.columns([3, 1.4])
-        chosen = left.multiselect("Series", list(options), format_func=options.get, key="series", bind="query-params",
-                                  max_selections=MAX_SERIES, **({} if "series" in st.session_state else {"default": ["area"]}),
-                                  help="The area as a whole, its Borough Command Units, single MARACs, or every MARAC held")
-        show = right.segmented_control("Lines", list(SHOW), format_func=SHOW.get, key="lines", default="both",
-                                       required=True, bind="query-params",
-                                       help="12 months: the 12 months to the end of each quarter (thick); quarters: each "
-                                            "quarter on its own (dotted)")
+        chosen = left.multiselect(
+            "Series",
+            list(options),
+            format_func=options.get,
+            key="series",
+            bind="query-params",
+            max_selections=MAX_SERIES,
+            **({} if "series" in st.session_state else {"default": ["area"]}),
+            help="The area as a whole, its Borough Command Units, single MARACs, or every MARAC held",
+        )
+        show = right.segmented_control(
+            "Lines",
+            list(SHOW),
+            format_func=SHOW.get,
+            key="lines",
+            default="both",
+            required=True,
+            bind="query-params",
+            help="12 months: the 12 months to the end of each quarter (thick); quarters: each "
+            "quarter on its own (dotted)",
+        )
     return {"series": chosen, "labels": options, "show": show or "both"}
 
 
@@ -86,13 +99,25 @@ def frames(shielded: bool) -> dict[str, pl.DataFrame]:
 
 
 national = national_series(view.dataset)
-subtitle = f"{view.name}, quarters to {view.chosen.end:%B %Y}; 12 months to the end of each quarter, summed before dividing"
+subtitle = (
+    f"{view.name}, quarters to {view.chosen.end:%B %Y}; 12 months to the end of each quarter, summed before dividing"
+)
 
 
 def drawn(series: dict[str, pl.DataFrame]):
-    return trend_lines(series, choice, item, title=f"{choice.label}: trend", subtitle=subtitle, source=view.source,
-                       show=view.extra["show"], synthetic=view.dataset.synthetic, national=national,
-                       events=view.dataset.events, last=view.chosen.end)
+    return trend_lines(
+        series,
+        choice,
+        item,
+        title=f"{choice.label}: trend",
+        subtitle=subtitle,
+        source=view.source,
+        show=view.extra["show"],
+        synthetic=view.dataset.synthetic,
+        national=national,
+        events=view.dataset.events,
+        last=view.chosen.end,
+    )
 
 
 screen = frames(shielded=False)
@@ -102,7 +127,9 @@ if all(frame.is_empty() for frame in screen.values()):
 finding = findings.trend(screen, choice, item, last_quarter=quarter_of(view.chosen.end), national=national)
 st.markdown(f"**{finding}**")
 if presentation.presenting():
-    st.plotly_chart(presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
+    st.plotly_chart(
+        presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding
+    )
     st.stop()
 chart_tab, table_tab = controls.view_tabs(["Chart", "The figures behind it"], "trends_view")
 if chart_tab.open:
@@ -110,21 +137,34 @@ if chart_tab.open:
         st.plotly_chart(drawn(screen), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding)
         outer, inner = shaded_events(view.dataset.events)
         shaded = (f"; shaded down: {', '.join(str(e['label']) for e in outer)}" if outer else "") + (
-            f", with each of {', '.join(str(e['label']).lower() for e in inner)} a dark strip along the foot" if inner else "")
-        st.caption("Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures, shown "
-                   "as markers: ◆ UK rolling 12 months, □ England by financial year, each on SafeLives' own population base). "
-                   f"Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range{shaded} "
-                   "(data/reference/events.csv).")
+            f", with each of {', '.join(str(e['label']).lower() for e in inner)} a dark strip along the foot"
+            if inner
+            else ""
+        )
+        st.caption(
+            "Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures, shown "
+            "as markers: ◆ UK rolling 12 months, □ England by financial year, each on SafeLives' own population base). "
+            f"Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range{shaded} "
+            "(data/reference/events.csv)."
+        )
         left_out = [labels[o] for o in chosen if o.split(":")[0] in ("bcu", "all")]
         if left_out:
-            st.caption(f"Downloads leave out {', '.join(left_out)}: small-number suppression protects MARACs and their area "
-                       "together, and a BCU's or every MARAC's series could give a hidden MARAC count back.")
-        downloads.chart_buttons(lambda: drawn(frames(shielded=True)), key="trend",
-                                stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")
+            st.caption(
+                f"Downloads leave out {', '.join(left_out)}: small-number suppression protects MARACs and their area "
+                "together, and a BCU's or every MARAC's series could give a hidden MARAC count back."
+            )
+        downloads.chart_buttons(
+            lambda: drawn(frames(shielded=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend"
+        )
 if table_tab.open:
     with table_tab:
         table = tables.trend_table(screen, choice, last=view.chosen.end)
         st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(min(len(table), 16)))
-        downloads.table_buttons(lambda: view.table_file(f"{choice.label}: trend, {view.name}",
-                                                        tables.trend_table(frames(shielded=True), choice, last=view.chosen.end)),
-                                key="trend_table", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend")
+        downloads.table_buttons(
+            lambda: view.table_file(
+                f"{choice.label}: trend, {view.name}",
+                tables.trend_table(frames(shielded=True), choice, last=view.chosen.end),
+            ),
+            key="trend_table",
+            stem=f"{view.stem}-{downloads.slug(choice.key)}-trend",
+        )

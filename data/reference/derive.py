@@ -60,15 +60,17 @@ _LANCASHIRE_DIVISIONS: dict[str, list[str]] = {
     "Lancashire South": ["E07000123", "E07000118", "E07000126", "E07000127"],
     # Blackburn with Darwen, Burnley, Hyndburn, Pendle, Ribble Valley, Rossendale
     "Lancashire East": [
-        "E06000008", "E07000117", "E07000120", "E07000122", "E07000124", "E07000125",
+        "E06000008",
+        "E07000117",
+        "E07000120",
+        "E07000122",
+        "E07000124",
+        "E07000125",
     ],
 }
 
 BCU_BY_LAD: dict[str, str] = {
-    lad: bcu
-    for table in (_MET_BCUS, _LANCASHIRE_DIVISIONS)
-    for bcu, lads in table.items()
-    for lad in lads
+    lad: bcu for table in (_MET_BCUS, _LANCASHIRE_DIVISIONS) for bcu, lads in table.items() for lad in lads
 }
 
 
@@ -122,20 +124,35 @@ def derive_population(shared: Path) -> list[list[str]]:
     for r in rows:
         if r["census_date"] != CENSUS2021_DATE:
             raise SystemExit(f"unexpected census_date {r['census_date']} for {r['lad21cd']}")
-        out.append([
-            r["lad21cd"],
-            CENSUS2021_BASE,
-            CENSUS2021_DATE,
-            str(int(r["females_16plus"])),
-            str(int(r["females_18plus"])),
-            str(int(r["persons_total"])),
-        ])
+        out.append(
+            [
+                r["lad21cd"],
+                CENSUS2021_BASE,
+                CENSUS2021_DATE,
+                str(int(r["females_16plus"])),
+                str(int(r["females_18plus"])),
+                str(int(r["persons_total"])),
+            ]
+        )
     return out
 
 
-NATIONAL_HEADER = ["period_start", "period_end", "scope", "maracs", "cases", "cases_per_10k", "repeat_rate",
-                   "partner_agency_share", "share_racially_minoritised", "share_lgbt", "share_disabled", "share_male",
-                   "share_aged_16_17", "source"]
+NATIONAL_HEADER = [
+    "period_start",
+    "period_end",
+    "scope",
+    "maracs",
+    "cases",
+    "cases_per_10k",
+    "repeat_rate",
+    "partner_agency_share",
+    "share_racially_minoritised",
+    "share_lgbt",
+    "share_disabled",
+    "share_male",
+    "share_aged_16_17",
+    "source",
+]
 #: forces in England (Home Office list); the SafeLives transcription in shared/ holds all but West Midlands
 ENGLISH_FORCES = 39
 
@@ -154,38 +171,61 @@ def derive_national_england(shared: Path) -> list[list[str]]:
         years.setdefault(r["financial_year"], []).append(r)
     out: list[list[str]] = []
     for year, forces in sorted(years.items()):
-        held = [r for r in forces if r["cases_per_10k_adult_females"] and r["cases_discussed"] and float(r["cases_discussed"]) > 0]
+        held = [
+            r
+            for r in forces
+            if r["cases_per_10k_adult_females"] and r["cases_discussed"] and float(r["cases_discussed"]) > 0
+        ]
         left_out = sorted({r["pfa_name_safelives"] for r in forces} - {r["pfa_name_safelives"] for r in held})
         cases = sum(float(r["cases_discussed"]) for r in held)
         base = sum(float(r["cases_discussed"]) / float(r["cases_per_10k_adult_females"]) * 10_000 for r in held)
         repeats = sum(float(r["repeat_cases"]) for r in held)
         first = int(year[:4])
         missing = "West Midlands not in the transcription" + "".join(f"; no data for {name}" for name in left_out)
-        out.append([
-            f"{first}-04-01", f"{first + 1}-03-31", "England", str(int(sum(float(r["marac_count"]) for r in held))),
-            str(int(cases)), f"{cases / base * 10_000:.2f}", f"{repeats / cases:.4f}", "", "", "", "", "", "",
-            (f"SafeLives Marac data England and Wales, year ending March {first + 1}: {len(held)} of {ENGLISH_FORCES} "
-             f"English police force areas summed ({missing}); rate on SafeLives' own adult female base"),
-        ])
+        out.append(
+            [
+                f"{first}-04-01",
+                f"{first + 1}-03-31",
+                "England",
+                str(int(sum(float(r["marac_count"]) for r in held))),
+                str(int(cases)),
+                f"{cases / base * 10_000:.2f}",
+                f"{repeats / cases:.4f}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                (
+                    f"SafeLives Marac data England and Wales, year ending March {first + 1}: {len(held)} of {ENGLISH_FORCES} "
+                    f"English police force areas summed ({missing}); rate on SafeLives' own adult female base"
+                ),
+            ]
+        )
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"shared data directory (default: {DEFAULT_SHARED})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output directory (default: {DEFAULT_OUT})")
+    parser.add_argument(
+        "--shared", type=Path, default=DEFAULT_SHARED, help=f"shared data directory (default: {DEFAULT_SHARED})"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
     areas = derive_areas(args.shared)
-    write_rows(args.out / "areas.csv",
-               ["lad_code", "lad_name", "region_code", "region_name", "country_name",
-                "pfa_code", "pfa_name", "bcu"], areas)
-    write_rows(args.out / "population.csv",
-               ["lad_code", "base", "reference_date", "females_16plus", "females_18plus",
-                "persons_total"], derive_population(args.shared))
+    write_rows(
+        args.out / "areas.csv",
+        ["lad_code", "lad_name", "region_code", "region_name", "country_name", "pfa_code", "pfa_name", "bcu"],
+        areas,
+    )
+    write_rows(
+        args.out / "population.csv",
+        ["lad_code", "base", "reference_date", "females_16plus", "females_18plus", "persons_total"],
+        derive_population(args.shared),
+    )
     write_rows(args.out / "national_england.csv", NATIONAL_HEADER, derive_national_england(args.shared))
 
 

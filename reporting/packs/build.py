@@ -13,13 +13,6 @@ from datetime import date, datetime
 
 import polars as pl
 
-from reporting import charts
-from reporting.numbers import decimals_for
-from reporting.captions import caption, period_phrase
-from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
-from reporting.spreadsheet import suppression_note
-from reporting.tables import interval_text, qualifier
-from reporting.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
 from metrics.dataset import Dataset
 from metrics.indicators import (
     COMPLETE_AREA,
@@ -40,6 +33,13 @@ from metrics.suppression import (
     suppress_area,
     suppress_series,
 )
+from reporting import charts
+from reporting.captions import caption, period_phrase
+from reporting.numbers import decimals_for
+from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
+from reporting.spreadsheet import suppression_note
+from reporting.tables import interval_text, qualifier
+from reporting.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
 
 SCOPE_KINDS = {"marac": "marac_code", "bcu": "bcu", "region": "region", "pfa": "police_force_area"}
 #: quarters of history drawn on a MARAC's trend pages
@@ -53,9 +53,13 @@ def resolve_scope(dataset: Dataset, scope: str) -> tuple[str, str, str]:
         raise PackError(f'scope "{scope}" is not one of marac:CODE, bcu:NAME, region:NAME or pfa:NAME')
     maracs = dataset.maracs
     if kind == "marac":
-        match = maracs.filter((pl.col("marac_code") == name) | (pl.col("marac_name").str.to_lowercase() == name.lower()))
+        match = maracs.filter(
+            (pl.col("marac_code") == name) | (pl.col("marac_name").str.to_lowercase() == name.lower())
+        )
         if not match.height:
-            raise PackError(f'no MARAC "{name}" in the registry (give its code, e.g. E09000012, or its name, e.g. Hackney)')
+            raise PackError(
+                f'no MARAC "{name}" in the registry (give its code, e.g. E09000012, or its name, e.g. Hackney)'
+            )
         return kind, match["marac_code"][0], match["marac_name"][0]
     column = SCOPE_KINDS[kind]
     known = sorted(maracs[column].drop_nulls().unique().to_list())
@@ -65,8 +69,15 @@ def resolve_scope(dataset: Dataset, scope: str) -> tuple[str, str, str]:
     return kind, found, found
 
 
-def build_pack(dataset: Dataset, scope: str, period_end: date, window: str = "12m", *,
-               threshold: int = DEFAULT_THRESHOLD, made: datetime | None = None) -> Pack:
+def build_pack(
+    dataset: Dataset,
+    scope: str,
+    period_end: date,
+    window: str = "12m",
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    made: datetime | None = None,
+) -> Pack:
     """Everything a pack says, with figures suppressed across the scope's whole area."""
     kind, value, display = resolve_scope(dataset, scope)
     try:
@@ -80,33 +91,67 @@ def build_pack(dataset: Dataset, scope: str, period_end: date, window: str = "12
     source = charts.source_line(dataset.ranges.edition, dataset.base_label)
     national = national_comparator(dataset, chosen.end)
 
-    members = maracs.filter(pl.col("group_code" if kind == "marac" else SCOPE_KINDS[kind]) == value) if kind != home_kind else maracs
+    members = (
+        maracs.filter(pl.col("group_code" if kind == "marac" else SCOPE_KINDS[kind]) == value)
+        if kind != home_kind
+        else maracs
+    )
     member_codes = [c for c, cases in zip(members["group_code"], members["cases"], strict=True) if cases is not None]
     if not member_codes:
         raise PackError(f"no returns are held for {display} in {chosen.label}")
     sections: list[Section] = []
     if kind in ("region", "pfa"):
-        sections.append(_group_section(display, shielded_total, 0, shielded, list(range(shielded.frame.height)), dataset, chosen,
-                                       source, national))
+        sections.append(
+            _group_section(
+                display,
+                shielded_total,
+                0,
+                shielded,
+                list(range(shielded.frame.height)),
+                dataset,
+                chosen,
+                source,
+                national,
+            )
+        )
     elif kind == "bcu":
         row = shielded_bcus.frame["group_code"].to_list().index(value)
         rows = [i for i, b in enumerate(maracs["bcu"].to_list()) if b == value]
-        sections.append(_group_section(f"{display} BCU", shielded_bcus, row, shielded, rows, dataset, chosen, source, national))
+        sections.append(
+            _group_section(f"{display} BCU", shielded_bcus, row, shielded, rows, dataset, chosen, source, national)
+        )
     trends = _trends(area_data, home_kind, chosen, threshold, shielded)
     for code in member_codes:
         row = maracs["group_code"].to_list().index(code)
         sections.append(_marac_section(shielded, row, trends, home, dataset, chosen, source, national))
 
-    checks = quality(dataset, chosen, members["group_code"].to_list())  # MARACs that sent nothing belong here most of all
-    rows = [QualityRow(r["marac_name"], f"{r['quarters_returned']} of {r['quarters_in_period']}",
-                       "all" if not r["quarters_returned"] else ", ".join(r["missing_quarters"]) or "none",
-                       ", ".join(r["fields_all_zero"]) or "none")
-            for r in checks.iter_rows(named=True)]
+    checks = quality(
+        dataset, chosen, members["group_code"].to_list()
+    )  # MARACs that sent nothing belong here most of all
+    rows = [
+        QualityRow(
+            r["marac_name"],
+            f"{r['quarters_returned']} of {r['quarters_in_period']}",
+            "all" if not r["quarters_returned"] else ", ".join(r["missing_quarters"]) or "none",
+            ", ".join(r["fields_all_zero"]) or "none",
+        )
+        for r in checks.iter_rows(named=True)
+    ]
     title = f"MARAC performance: {display}" + (" BCU" if kind == "bcu" else "")
-    return Pack(title=title, scope=scope, period_label=chosen.label, made=made or datetime.now().replace(microsecond=0),
-                status=_status(dataset, chosen, members), synthetic=dataset.synthetic, sections=sections, quality=rows,
-                method=_method(dataset, threshold), source=source, threshold=threshold,
-                notes=[suppression_note(threshold)])
+    return Pack(
+        title=title,
+        scope=scope,
+        period_label=chosen.label,
+        made=made or datetime.now().replace(microsecond=0),
+        status=_status(dataset, chosen, members),
+        synthetic=dataset.synthetic,
+        sections=sections,
+        quality=rows,
+        method=_method(dataset, threshold),
+        source=source,
+        threshold=threshold,
+        notes=[suppression_note(threshold)],
+    )
 
 
 def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
@@ -115,7 +160,11 @@ def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
         return kind, value
     row = dataset.maracs.filter(pl.col(SCOPE_KINDS[kind]) == value).row(0, named=True)
     coverage = dataset.area_coverage
-    covered = coverage.filter((pl.col("kind") == "region") & (pl.col("name") == row["region"]))["coverage"] if coverage.height else None
+    covered = (
+        coverage.filter((pl.col("kind") == "region") & (pl.col("name") == row["region"]))["coverage"]
+        if coverage.height
+        else None
+    )
     # a region the registry only partly covers (the North West, by Lancashire alone) would misname the comparison
     if covered is not None and covered.len() and covered[0] < COMPLETE_AREA and row["police_force_area"]:
         return "pfa", row["police_force_area"]
@@ -132,12 +181,26 @@ def _summary(row: dict[str, object], labels: Suppressed, index: int, dataset: Da
             continue
         value, verdict = row.get(ind.value), row.get(ind.verdict) if ind.verdict else None
         local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
-        bounds = [b for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ()))
-                  if b is not None]
+        bounds = [
+            b
+            for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ()))
+            if b is not None
+        ]
         shown = "–" if value is None else f"{value:.{decimals_for(value, verdict, item, local, least=1)}%}"
-        words = (verdict_label(verdict) + qualifier(verdict, row.get(f"{ind.value}_significance"))) if ind.verdict else NO_RANGE["short"]
-        out.append(SummaryRow(ind.label, shown, interval_text(row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high"),
-                                                              bounds), _expected(ind, item, row), words))
+        words = (
+            (verdict_label(verdict) + qualifier(verdict, row.get(f"{ind.value}_significance")))
+            if ind.verdict
+            else NO_RANGE["short"]
+        )
+        out.append(
+            SummaryRow(
+                ind.label,
+                shown,
+                interval_text(row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high"), bounds),
+                _expected(ind, item, row),
+                words,
+            )
+        )
     return out
 
 
@@ -156,22 +219,46 @@ def _national_value(national: pl.DataFrame, ind: Indicator) -> float | None:
     return national[ind.value][0]
 
 
-def _group_section(name: str, group: Suppressed, index: int, shielded: Suppressed, rows: list[int], dataset: Dataset,
-                   chosen: Period, source: str, national: pl.DataFrame) -> Section:
+def _group_section(
+    name: str,
+    group: Suppressed,
+    index: int,
+    shielded: Suppressed,
+    rows: list[int],
+    dataset: Dataset,
+    chosen: Period,
+    source: str,
+    national: pl.DataFrame,
+) -> Section:
     row = group.frame.row(index, named=True)
     members = shielded.frame[rows] if rows else shielded.frame.clear()
     pages = []
     for ind in INDICATORS:
-        figure = charts.ranked_bars(members, ind, dataset.ranges[ind.range_key], subtitle=f"MARACs in {name}, {chosen.label}",
-                                    source=source, synthetic=dataset.synthetic, withheld=shielded.withheld_names(ind.value, rows))
-        text = caption(name, row, ind, dataset.ranges, chosen, withheld=bool(group.label(index, ind.value)),
-                       national=_national_value(national, ind))
+        figure = charts.ranked_bars(
+            members,
+            ind,
+            dataset.ranges[ind.range_key],
+            subtitle=f"MARACs in {name}, {chosen.label}",
+            source=source,
+            synthetic=dataset.synthetic,
+            withheld=shielded.withheld_names(ind.value, rows),
+        )
+        text = caption(
+            name,
+            row,
+            ind,
+            dataset.ranges,
+            chosen,
+            withheld=bool(group.label(index, ind.value)),
+            national=_national_value(national, ind),
+        )
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
     return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, group, index, dataset), pages)
 
 
-def _trends(area_data: Dataset, home_kind: str, chosen: Period, threshold: int,
-            shielded: Suppressed) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _trends(
+    area_data: Dataset, home_kind: str, chosen: Period, threshold: int, shielded: Suppressed
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Quarterly series for the trend charts, suppressed consistently with the pack's period figures (`shielded`)."""
     quarters = _last_quarters(chosen)
     marac_q = quarterly(area_data, "marac", quarters[0], chosen.end)
@@ -186,8 +273,16 @@ def _last_quarters(chosen: Period) -> list[date]:
     return [add_quarters(last, -i) for i in range(TREND_QUARTERS - 1, -1, -1)]
 
 
-def _marac_section(shielded: Suppressed, index: int, trends: tuple[pl.DataFrame, pl.DataFrame], home: str, dataset: Dataset,
-                   chosen: Period, source: str, national: pl.DataFrame) -> Section:
+def _marac_section(
+    shielded: Suppressed,
+    index: int,
+    trends: tuple[pl.DataFrame, pl.DataFrame],
+    home: str,
+    dataset: Dataset,
+    chosen: Period,
+    source: str,
+    national: pl.DataFrame,
+) -> Section:
     row = shielded.frame.row(index, named=True)
     name, code = row["group_name"], row["group_code"]
     marac_q, area_q = trends
@@ -196,27 +291,53 @@ def _marac_section(shielded: Suppressed, index: int, trends: tuple[pl.DataFrame,
     national_all = national_series(dataset)
     pages = []
     for ind in INDICATORS:
-        figure = charts.trend_chart(series, ind, dataset.ranges[ind.range_key], title=f"{name}: {ind.label}",
-                                    subtitle=f"Quarter by quarter against {home}; volume as a yearly rate. Shaded: {chosen.label}.",
-                                    source=source, synthetic=dataset.synthetic, period=chosen.quarters,
-                                    local_share=row.get("local_share_not_white_british"), national=national_all)
-        text = caption(name, row, ind, dataset.ranges, chosen, withheld=bool(shielded.label(index, ind.value)),
-                       national=_national_value(national, ind))
+        figure = charts.trend_chart(
+            series,
+            ind,
+            dataset.ranges[ind.range_key],
+            title=f"{name}: {ind.label}",
+            subtitle=f"Quarter by quarter against {home}; volume as a yearly rate. Shaded: {chosen.label}.",
+            source=source,
+            synthetic=dataset.synthetic,
+            period=chosen.quarters,
+            local_share=row.get("local_share_not_white_british"),
+            national=national_all,
+        )
+        text = caption(
+            name,
+            row,
+            ind,
+            dataset.ranges,
+            chosen,
+            withheld=bool(shielded.label(index, ind.value)),
+            national=_national_value(national, ind),
+        )
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
-    return Section(name, f"{name} ({row.get('bcu') or 'no BCU'} BCU, {home}): {period_phrase(chosen)}",
-                   _summary(row, shielded, index, dataset), pages)
+    return Section(
+        name,
+        f"{name} ({row.get('bcu') or 'no BCU'} BCU, {home}): {period_phrase(chosen)}",
+        _summary(row, shielded, index, dataset),
+        pages,
+    )
 
 
 def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str]:
     held = dataset.meetings["quarter_start"].max() if not dataset.meetings.is_empty() else None
     reporting = int(members["cases"].is_not_null().sum())
-    lines = [f"Period: {chosen.label} ({chosen.start:%d %B %Y} to {chosen.end:%d %B %Y}).",
-             f"{reporting} of the {members.height} MARACs in this pack sent returns for the period.",
-             f"Returns held up to {quarter_label(held)}." if held else "No returns held.",
-             f"Population base: {dataset.base_label}.", f"SafeLives ranges: {dataset.ranges.edition}."]
+    lines = [
+        f"Period: {chosen.label} ({chosen.start:%d %B %Y} to {chosen.end:%d %B %Y}).",
+        f"{reporting} of the {members.height} MARACs in this pack sent returns for the period.",
+        f"Returns held up to {quarter_label(held)}." if held else "No returns held.",
+        f"Population base: {dataset.base_label}.",
+        f"SafeLives ranges: {dataset.ranges.edition}.",
+    ]
     if dataset.last_loaded:
         loaded = dataset.last_loaded
-        lines.append(f"Data last loaded {loaded:%d %B %Y, %H:%M} UTC." if isinstance(loaded, datetime) else f"Data last loaded {loaded}.")
+        lines.append(
+            f"Data last loaded {loaded:%d %B %Y, %H:%M} UTC."
+            if isinstance(loaded, datetime)
+            else f"Data last loaded {loaded}."
+        )
     if dataset.synthetic:
         lines.insert(0, SYNTHETIC_NOTE + ". Every figure in this pack is made up to show how the dashboard works.")
     return lines

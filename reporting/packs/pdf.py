@@ -37,8 +37,12 @@ from reporting.images import CHART_WIDTH, ExportError, figure_height
 from reporting.packs.model import Pack
 from reporting.theme import SYNTHETIC_MARK
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
-             Path("/usr/share/fonts/liberation"), Path("/usr/share/fonts/truetype/dejavu"))
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation"),
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/liberation"),
+    Path("/usr/share/fonts/truetype/dejavu"),
+)
 FONT_FILES = (("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"), ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
 PAGE = landscape(A4)
 MARGIN = 14 * mm
@@ -55,8 +59,10 @@ def _fonts() -> tuple[str, str]:
                 pdfmetrics.registerFont(TTFont("PackSans", str(directory / regular)))
                 pdfmetrics.registerFont(TTFont("PackSans-Bold", str(directory / bold)))
                 return "PackSans", "PackSans-Bold"
-    raise ExportError("No font with the verdict symbols was found for the PDF: install Liberation Sans "
-                      "(Debian: apt-get install fonts-liberation).")
+    raise ExportError(
+        "No font with the verdict symbols was found for the PDF: install Liberation Sans "
+        "(Debian: apt-get install fonts-liberation)."
+    )
 
 
 def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
@@ -69,8 +75,19 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=17, leading=22, spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=13, leading=17, spaceAfter=4),
         "caption": ParagraphStyle("caption", parent=base, fontSize=11.5, leading=15.5, spaceBefore=6),
-        "warning": ParagraphStyle("warning", parent=base, fontName=bold, fontSize=12, leading=16, textColor=RED,
-                                  borderColor=RED, borderWidth=1, borderPadding=6, spaceBefore=6, spaceAfter=12),
+        "warning": ParagraphStyle(
+            "warning",
+            parent=base,
+            fontName=bold,
+            fontSize=12,
+            leading=16,
+            textColor=RED,
+            borderColor=RED,
+            borderWidth=1,
+            borderPadding=6,
+            spaceBefore=6,
+            spaceAfter=12,
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=bold, fontSize=9.5, leading=12),
     }
@@ -80,13 +97,22 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def _table(header: list[str], rows: list[list[str]], widths: list[float], styles: dict[str, ParagraphStyle],
-           verdict_column: int | None = None) -> Table:
+def _table(
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    styles: dict[str, ParagraphStyle],
+    verdict_column: int | None = None,
+) -> Table:
     data = [[_p(h, styles["cell_bold"]) for h in header]] + [[_p(c, styles["cell"]) for c in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
-    commands = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaeb")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")), ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaeb")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
     if verdict_column is not None:
         for r, row in enumerate(rows, start=1):
             fill = VERDICT_FILLS.get(row[verdict_column][:1])
@@ -111,7 +137,7 @@ class _ChartSlot(Flowable):
     def draw(self) -> None:  # the chart itself is merged in later
         pass
 
-    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
         self.landed.append((canvas.getPageNumber(), x, y, self.width, self.height, self.index))
         super().drawOn(canvas, x, y, _sW)
 
@@ -121,7 +147,9 @@ def _merge_charts(document: bytes, charts: list[bytes], landed: list) -> bytes:
     for page_number, x, y, width, height, index in landed:
         chart = PdfReader(io.BytesIO(charts[index])).pages[0]
         scale = min(width / float(chart.mediabox.width), height / float(chart.mediabox.height))
-        writer.pages[page_number - 1].merge_transformed_page(chart, Transformation().scale(scale, scale).translate(x, y))
+        writer.pages[page_number - 1].merge_transformed_page(
+            chart, Transformation().scale(scale, scale).translate(x, y)
+        )
     writer.compress_identical_objects()  # the charts share fonts and styles: 16.4 MB -> 12.7 MB for the London pack
     out = io.BytesIO()
     writer.write(out)
@@ -147,25 +175,51 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
     for section in pack.sections:
         if progress:
             progress(section.name)
-        story += [_p(section.heading, styles["h1"]), _p("Every indicator against the SafeLives expected ranges", styles["h2"]),
-                  _table(["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
-                         [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
-                         summary_widths, styles, verdict_column=4),
-                  Spacer(1, 3 * mm), _p(pack.notes[0] if pack.notes else "", styles["small"]), PageBreak()]
+        story += [
+            _p(section.heading, styles["h1"]),
+            _p("Every indicator against the SafeLives expected ranges", styles["h2"]),
+            _table(
+                ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
+                [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
+                summary_widths,
+                styles,
+                verdict_column=4,
+            ),
+            Spacer(1, 3 * mm),
+            _p(pack.notes[0] if pack.notes else "", styles["small"]),
+            PageBreak(),
+        ]
         for page in section.pages:
             index, figure = next(figures)
             aspect = figure_height(figure) / CHART_WIDTH
-            story.append(KeepTogether([_p(page.title, styles["h2"]), _ChartSlot(index, aspect, width, 128 * mm, landed),
-                                       _p(page.caption, styles["caption"])]))
+            story.append(
+                KeepTogether(
+                    [
+                        _p(page.title, styles["h2"]),
+                        _ChartSlot(index, aspect, width, 128 * mm, landed),
+                        _p(page.caption, styles["caption"]),
+                    ]
+                )
+            )
             story.append(PageBreak())
 
     story.append(_p("Data quality", styles["h1"]))
-    story.append(_p("Quarterly returns held for the period, and demographic fields recorded as zero across all of a "
-                    "MARAC's cases (more likely not recorded than truly none).", styles["body"]))
+    story.append(
+        _p(
+            "Quarterly returns held for the period, and demographic fields recorded as zero across all of a "
+            "MARAC's cases (more likely not recorded than truly none).",
+            styles["body"],
+        )
+    )
     story.append(Spacer(1, 3 * mm))
-    story.append(_table(["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
-                        [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality],
-                        [width * f for f in (0.28, 0.14, 0.28, 0.30)], styles))
+    story.append(
+        _table(
+            ["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
+            [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality],
+            [width * f for f in (0.28, 0.14, 0.28, 0.30)],
+            styles,
+        )
+    )
     story += [PageBreak(), _p("Method", styles["h1"])] + [_p(line, styles["body"]) for line in pack.method]
     story += [Spacer(1, 3 * mm), _p(pack.source, styles["small"])]
 
@@ -182,8 +236,17 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
         canvas.restoreState()
 
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                                 bottomMargin=MARGIN, title=pack.title, author="MARAC performance dashboard",
-                                 subject=pack.period_label, creator="MARAC performance dashboard")
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=pack.title,
+        author="MARAC performance dashboard",
+        subject=pack.period_label,
+        creator="MARAC performance dashboard",
+    )
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return _merge_charts(buffer.getvalue(), charts, landed)

@@ -42,17 +42,44 @@ def _slide(deck, pack: Pack, title: str | None = None):
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
     if title:
         _text(slide, title, LEFT, Inches(0.3), WIDE - 2 * LEFT, Inches(0.7), size=24, bold=True)
-    _text(slide, f"{pack.title} · {pack.period_label} · {pack.source}", LEFT, HIGH - Inches(0.45), WIDE - 2 * LEFT,
-          Inches(0.35), size=9, colour=MUTED)
+    _text(
+        slide,
+        f"{pack.title} · {pack.period_label} · {pack.source}",
+        LEFT,
+        HIGH - Inches(0.45),
+        WIDE - 2 * LEFT,
+        Inches(0.35),
+        size=9,
+        colour=MUTED,
+    )
     if pack.synthetic:
-        _text(slide, "SYNTHETIC DEMO DATA: NOT REAL MARAC FIGURES", WIDE - Inches(5.3), Inches(0.05), Inches(4.9),
-              Inches(0.3), size=10, bold=True, colour=RED)
+        _text(
+            slide,
+            "SYNTHETIC DEMO DATA: NOT REAL MARAC FIGURES",
+            WIDE - Inches(5.3),
+            Inches(0.05),
+            Inches(4.9),
+            Inches(0.3),
+            size=10,
+            bold=True,
+            colour=RED,
+        )
     return slide
 
 
-def _table(slide, header: list[str], rows: list[list[str]], widths: list[float], top, *, verdict_column: int | None = None,
-           size: int = 12) -> None:
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), LEFT, top, WIDE - 2 * LEFT, Inches(0.4) * (len(rows) + 1))
+def _table(
+    slide,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    top,
+    *,
+    verdict_column: int | None = None,
+    size: int = 12,
+) -> None:
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(header), LEFT, top, WIDE - 2 * LEFT, Inches(0.4) * (len(rows) + 1)
+    )
     table = shape.table
     total = sum(widths)
     for i, w in enumerate(widths):
@@ -87,21 +114,50 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
     _text(cover, pack.title, LEFT, Inches(1.4), WIDE - 2 * LEFT, Inches(1), size=36, bold=True)
     _text(cover, pack.period_label, LEFT, Inches(2.4), WIDE - 2 * LEFT, Inches(0.6), size=20, colour=MUTED)
     if pack.synthetic:
-        _text(cover, "SYNTHETIC DEMO DATA: not real MARAC figures.", LEFT, Inches(3.0), WIDE - 2 * LEFT, Inches(0.5),
-              size=18, bold=True, colour=RED)
-    _text(cover, "\n".join([f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", *pack.status, *pack.notes]),
-          LEFT, Inches(3.6), WIDE - 2 * LEFT, Inches(3.2), size=13)
+        _text(
+            cover,
+            "SYNTHETIC DEMO DATA: not real MARAC figures.",
+            LEFT,
+            Inches(3.0),
+            WIDE - 2 * LEFT,
+            Inches(0.5),
+            size=18,
+            bold=True,
+            colour=RED,
+        )
+    _text(
+        cover,
+        "\n".join([f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", *pack.status, *pack.notes]),
+        LEFT,
+        Inches(3.6),
+        WIDE - 2 * LEFT,
+        Inches(3.2),
+        size=13,
+    )
 
     figures = iter(images)
     for section in pack.sections:
         if progress:
             progress(section.name)
         summary = _slide(deck, pack, section.heading)
-        _table(summary, ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
-               [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
-               [0.33, 0.11, 0.17, 0.22, 0.17], Inches(1.15), verdict_column=4)
-        _text(summary, pack.notes[0] if pack.notes else "", LEFT, HIGH - Inches(1.0), WIDE - 2 * LEFT, Inches(0.5),
-              size=10, colour=MUTED)
+        _table(
+            summary,
+            ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
+            [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
+            [0.33, 0.11, 0.17, 0.22, 0.17],
+            Inches(1.15),
+            verdict_column=4,
+        )
+        _text(
+            summary,
+            pack.notes[0] if pack.notes else "",
+            LEFT,
+            HIGH - Inches(1.0),
+            WIDE - 2 * LEFT,
+            Inches(0.5),
+            size=10,
+            colour=MUTED,
+        )
         for page in section.pages:
             slide = _slide(deck, pack, page.title)
             _picture(slide, next(figures), Inches(1.0), Inches(4.9))
@@ -110,8 +166,14 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
     rows = [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality]
     for start in range(0, max(len(rows), 1), QUALITY_ROWS_PER_SLIDE):
         slide = _slide(deck, pack, "Data quality" + (" (continued)" if start else ""))
-        _table(slide, ["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
-               rows[start:start + QUALITY_ROWS_PER_SLIDE], [0.28, 0.14, 0.28, 0.30], Inches(1.15), size=11)
+        _table(
+            slide,
+            ["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
+            rows[start : start + QUALITY_ROWS_PER_SLIDE],
+            [0.28, 0.14, 0.28, 0.30],
+            Inches(1.15),
+            size=11,
+        )
     method = _slide(deck, pack, "Method")
     _text(method, "\n".join([*pack.method, pack.source]), LEFT, Inches(1.15), WIDE - 2 * LEFT, Inches(5.5), size=13)
 

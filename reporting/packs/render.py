@@ -45,8 +45,11 @@ def render_pack(pack: Pack, fmt: str, engine=None, progress: Callable[[float, st
     else:
         with ThreadPoolExecutor(max_workers=2) as pool:  # shrink each chart while the browser draws the next ones
             compacting = []
-            engine.render_many([Job(f, "png", scale=PACK_SCALE) for f in figures], progress=drawn,
-                               each=lambda png: compacting.append(pool.submit(compact_png, png)))
+            engine.render_many(
+                [Job(f, "png", scale=PACK_SCALE) for f in figures],
+                progress=drawn,
+                each=lambda png: compacting.append(pool.submit(compact_png, png)),
+            )
             images = [future.result() for future in compacting]
     sections = len(pack.sections)
     laid = iter(range(1, sections + 1))

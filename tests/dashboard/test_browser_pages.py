@@ -1,0 +1,407 @@
+"""The meeting pages in headless Chromium, on the deterministic synthetic demo (seed 42).
+
+What a steering group does in a meeting, done in a real browser: open every page, click a
+borough on the ranked chart or the map to open its profile, share a link and get the same view
+back, and step through indicators with the arrow keys in presentation mode. Every figure
+asserted here is the demo's own (London's 32 boroughs and Lancashire's ten MARACs), so a
+change that moves a number or breaks a click fails loudly.
+
+Every test leaves PNGs under $MARAC_TEST_ARTIFACTS (default test-artifacts/ at the repository
+root), named for the test and step; a failing test also prints the server's log from its run.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import pytest
+
+from tests.helpers.browser import (
+    HAVE_CHROMIUM,
+    ROOT,
+    WAIT,
+    Server,
+    finished_after,
+    hover_centre,
+    hover_lines,
+    launch,
+    open_list,
+    runs_so_far,
+    screenshot,
+    serving,
+    watch_runs,
+)
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium is not installed")
+expect = playwright.expect
+expect.set_options(timeout=WAIT)
+
+BANNER = "Synthetic demo data: not real MARAC figures."
+#: a chart Plotly has finished drawing (Streamlit lazy-loads Plotly, so charts can appear a second after the run ends)
+DRAWN = "[data-testid='stPlotlyChart']:has(.js-plotly-plot .main-svg)"
+#: the key finding: the bold sentence above a meeting page's chart
+FINDING = "[data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] p > strong"
+HOVER = ".js-plotly-plot .hoverlayer .hovertext"
+LAPTOP = {"width": 1400, "height": 1000}
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # its url_path in app.py
+    title: str
+    charts: int
+    #: text the default view (London, 12 months to 30 September 2025) shows, from the demo's figures
+    shows: tuple[str, ...]
+    #: where Streamlit serves it: the default page is served at the root, whatever its url_path
+    route: str | None = None
+
+    @property
+    def url_path(self) -> str:
+        return self.path if self.route is None else self.route
+
+
+VOLUME_FINDING = (
+    "12 months to 30 September 2025: of the 32 London MARACs with figures, 3 are below, 4 within and 25 above "
+    "the expected range for volume (80%–100% of recommended). Highest Barnet 171.8%, lowest Camden 68.9%; "
+    "London as a whole 131.3%."
+)
+REPEAT_FINDING = (
+    "12 months to 30 September 2025: of the 32 London MARACs with figures, 20 are below, 9 within and 3 above "
+    "the expected range for repeat rate (28%–40%). Highest Westminster 43.4%, lowest Bexley 14.0%; London as a "
+    "whole 27.3%."
+)
+POLICE_FINDING = (
+    "12 months to 30 September 2025: of the 32 London MARACs with figures, 32 are below, 0 within and 0 above "
+    "the expected range for police share of referrals (60%–75%)."
+)
+
+PAGES = [
+    Page(
+        "regional_overview",
+        "Regional overview",
+        1,
+        (
+            "32 of the 32 London MARACs in the registry sent returns for this period.",
+            "52.5 a year per 10,000 adult females",
+        ),
+        route="",
+    ),
+    Page("regional_comparison", "Regional comparison", 1, (VOLUME_FINDING,)),
+    Page("map", "Map", 1, (VOLUME_FINDING,)),
+    Page(
+        "referrer_mix",
+        "Referrer mix",
+        1,
+        (
+            "12 months to 30 September 2025: the police made 32.7% of referrals across London. Of 32 MARACs, 32 are below, "
+            "0 within and 0 above the expected 60%–75%.",
+        ),
+    ),
+    Page(
+        "equality",
+        "Equality",
+        1,
+        ("Highest Newham 91.8%, lowest Kingston upon Thames 21.2%; London as a whole 41.7%.",),
+    ),
+    Page(
+        "trends",
+        "Trends",
+        1,
+        ("London (all its MARACs): 131.3% in the 12 months to September 2025, against 128.2% a year earlier.",),
+    ),
+    Page(
+        "borough_profile",
+        "Borough profile",
+        1,
+        ("Barking and Dagenham · BCU East · London · Metropolitan Police police force area",),
+    ),
+    Page("board_pack", "Board pack", 0, ("Make the board pack",)),
+    Page(
+        "data_quality",
+        "Data quality",
+        0,
+        ("London, 12 months to 30 September 2025 (01 Oct 2024 to 30 Sep 2025).", "2023-24 Q3 to 2025-26 Q2."),
+    ),
+    Page("check_return", "Check a return", 0, ("No file chosen yet.",)),
+]
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic demo, built once per session exactly as `marac demo` builds it for a user."""
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-m", "marac_cli.main", "demo", "--db", str(db), "--out", str(folder / "returns")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One dashboard for the whole module: starting one costs seconds, and no test here writes to the database."""
+    try:
+        with serving(demo_database, tmp_path_factory.mktemp("server") / "server.log") as running:
+            yield running
+    except RuntimeError as problem:  # did not start: fail with its log
+        pytest.fail(str(problem))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright.sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page in a fresh browser context (no state from another test); its last state is kept as a PNG,
+    and the server's log from this test is printed, which pytest shows only when the test fails."""
+    viewport = getattr(request, "param", LAPTOP)
+    context = browser.new_context(viewport=viewport)
+    watch_runs(context)
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    start = server.log_size()
+    yield page
+    try:
+        screenshot(page, f"last/{_safe(request.node.name)}", whole=False)
+    finally:
+        context.close()
+        print(f"server log during {request.node.name}:\n{server.log_text(start)}")
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+
+
+def _open(page: Any, url: str, charts: int) -> None:
+    """Go to a URL and wait for its run to end with its charts drawn."""
+    page.goto(url)
+    finished_after(page, 0, charts)
+    expect(page.locator(DRAWN)).to_have_count(charts)
+
+
+def _act(page: Any, action: Callable[[], None], charts: int) -> None:
+    """Do something and wait for the run it causes to end with `charts` charts drawn. Until then the page can hold
+    the last run's elements beside the new ones (two charts for a moment after →); a click that starts no run at all
+    fails here."""
+    runs = runs_so_far(page)
+    action()
+    finished_after(page, runs, charts)
+
+
+def _finding(page: Any) -> Any:
+    return page.locator(FINDING).filter(has_text=re.compile(r"^(12 months|Financial year|Quarter)"))
+
+
+def _says(page: Any, finding: str | re.Pattern) -> None:
+    """The page's one key finding reads `finding`."""
+    expect(_finding(page)).to_have_text([finding])
+
+
+def _metric(page: Any, label: str) -> Any:
+    return page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+
+
+def _choose(page: Any, label: str, option: str) -> None:
+    """Pick an option in a selectbox, as a user does: open the list and click the option."""
+    open_list(page.get_by_role("combobox", name=label))
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _no_exception(page: Any) -> None:
+    """No traceback on the page, and no dialog over it (Streamlit's "Page not found" makes the page inert)."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stDialog")).to_have_count(0)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.path for p in PAGES])
+def test_every_page_loads_without_an_exception(tab: Any, server: Server, spec: Page) -> None:
+    """Each page in app.py runs to the end: heading, the synthetic banner, its figures and every chart drawn."""
+    _open(tab, f"{server.url}/{spec.url_path}", spec.charts)
+    expect(tab.get_by_role("heading", name=spec.title, level=1)).to_be_visible()
+    expect(tab.get_by_text(BANNER)).to_be_visible()
+    for text in spec.shows:
+        expect(tab.get_by_text(text).first).to_be_visible()
+    _no_exception(tab)
+    screenshot(tab, f"page-{spec.path}")
+
+
+def test_a_bar_on_the_regional_comparison_opens_that_boroughs_profile(tab: Any, server: Server) -> None:
+    """The top bar of the ranked repeat-rate chart is Westminster; clicking it opens Westminster's profile."""
+    _open(tab, f"{server.url}/regional_comparison?indicator=Repeat+rate", 1)
+    _says(tab, REPEAT_FINDING)
+    bars = tab.locator(".js-plotly-plot .barlayer .point")
+    expect(bars).to_have_count(32)
+    x, y = hover_centre(tab, bars.last.locator("path"))  # highest at the top, drawn last
+    expect(tab.locator(HOVER)).to_have_count(1)
+    label = hover_lines(tab)
+    assert label == ["Westminster: 43.4%"], label
+    name = label[0].split(":")[0]
+    screenshot(tab, "comparison-bar-hover", whole=False)
+
+    _act(tab, lambda: tab.mouse.click(x, y), 1)
+    expect(tab).to_have_url(re.compile(rf"/borough_profile\?marac={quote_plus(name)}&profile_indicator=Repeat\+rate$"))
+    expect(tab.get_by_text(f"{name} · BCU Central West · London").first).to_be_visible()
+    expect(tab.get_by_role("combobox", name="MARAC")).to_have_value(name)
+    expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text(["43.4%"])
+    expect(tab.get_by_role("combobox", name="Indicator")).to_have_value("Repeat rate")
+    expect(tab.locator(DRAWN)).to_have_count(1, timeout=60_000)  # the trend (the spine and funnel wait for their tabs)
+    _no_exception(tab)
+    screenshot(tab, "comparison-bar-opened-profile")
+
+
+SHARED = (
+    "/regional_comparison?area=London+%28region%29&window=Financial+year&period_end=31+Mar+2024"
+    "&indicator=Police+share+of+referrals&colour_by=Borough+Command+Unit"
+)
+
+
+def _shows_choices(page: Any, area: str, indicator: str) -> None:
+    expect(page.get_by_role("combobox", name="Area")).to_have_value(area)
+    expect(page.get_by_role("combobox", name="Period")).to_have_value("Financial year")
+    expect(page.get_by_role("combobox", name="Ending")).to_have_value("31 Mar 2024")
+    expect(page.get_by_role("combobox", name="Indicator")).to_have_value(indicator)
+    expect(page.get_by_role("radio", name="Borough Command Unit")).to_have_attribute("aria-checked", "true")
+
+
+def test_a_shared_link_restores_its_view(tab: Any, browser: Any, server: Server) -> None:
+    """Selectboxes bound to the URL write their formatted label there (period_end=31+Mar+2024, colour_by=Borough+Command+Unit):
+    such a link opens the same view, and a choice made on the page goes into the link."""
+    _open(tab, server.url + SHARED, 1)
+    _shows_choices(tab, "London (region)", "Police share of referrals")
+    _says(
+        tab,
+        "Financial year 2023-24: of the 32 London MARACs with figures, 32 are below, 0 within and 0 above the expected "
+        "range for police share of referrals (60%–75%). Highest Brent 44.6%, lowest Hackney 11.1%; London as a whole 32.8%.",
+    )
+    # coloured by BCU: the legend names London's BCUs instead of verdicts
+    expect(tab.locator(".js-plotly-plot .legend .traces").filter(has_text="Central West")).to_have_count(1)
+    screenshot(tab, "shared-link-opened")
+
+    _act(tab, lambda: _choose(tab, "Indicator", "Repeat rate"), 1)
+    expect(tab).to_have_url(re.compile(r"[?&]indicator=Repeat\+rate(&|$)"))
+    _says(
+        tab,
+        "Financial year 2023-24: of the 32 London MARACs with figures, 19 are below, 9 within and 4 above the expected "
+        "range for repeat rate (28%–40%). Highest Westminster 47.4%, lowest Camden 13.1%; London as a whole 27.3%.",
+    )
+    _act(tab, lambda: _choose(tab, "Area", "Lancashire (police force area)"), 1)
+    expect(tab).to_have_url(re.compile(r"[?&]area=Lancashire\+%28police\+force\+area%29(&|$)"))
+    finding = (
+        "Financial year 2023-24: of the 10 Lancashire MARACs with figures, 3 are below, 5 within and 2 above the "
+        "expected range for repeat rate (28%–40%). Highest West Lancashire 47.1%, lowest Burnley and Pendle 17.0%; "
+        "Lancashire as a whole 29.4%."
+    )
+    _says(tab, finding)
+    link = tab.url
+    for part in ("window=Financial+year", "period_end=31+Mar+2024", "colour_by=Borough+Command+Unit"):
+        assert part in link, link
+    screenshot(tab, "shared-link-changed")
+
+    fresh = browser.new_context(viewport=LAPTOP)
+    watch_runs(fresh)
+    try:
+        again = fresh.new_page()
+        _open(again, link, 1)
+        _shows_choices(again, "Lancashire (police force area)", "Repeat rate")
+        _says(again, finding)
+        _no_exception(again)
+        screenshot(again, "shared-link-reopened")
+    finally:
+        fresh.close()
+
+
+def test_the_map_draws_32_boroughs_and_a_tile_opens_its_profile(tab: Any, server: Server) -> None:
+    """London's tile map: one clickable marker per borough, legend counts adding up, figures on hover, a click to the profile."""
+    _open(tab, f"{server.url}/map?indicator=Repeat+rate", 1)
+    _says(tab, REPEAT_FINDING)
+    markers = tab.locator(".js-plotly-plot .scatterlayer .trace").last
+    expect(markers.locator(".point")).to_have_count(32)
+    legend = tab.locator(".js-plotly-plot .legend .traces")
+    expect(legend).to_have_text(
+        ["▼ below the expected range (20)", "● within the expected range (9)", "▲ above the expected range (3)"]
+    )
+    counts = [int(re.search(r"\((\d+)\)$", text).group(1)) for text in legend.all_text_contents()]
+    assert sum(counts) == 32
+    labels = markers.locator(".textpoint").all_text_contents()
+    assert "HCK▼ 19.0%" in labels, labels
+    x, y = hover_centre(tab, markers.locator(".point").nth(labels.index("HCK▼ 19.0%")))
+    expect(tab.locator(HOVER)).to_have_count(1)
+    assert hover_lines(tab) == [
+        "Hackney",
+        "Repeat rate: 19.0%",
+        "below the expected range",
+        "95% interval 15.2% to 23.6%",
+        "331 cases",
+        "Click to open the profile",
+    ]
+    screenshot(tab, "map-hover", whole=False)
+
+    _act(tab, lambda: tab.mouse.click(x, y), 1)
+    expect(tab).to_have_url(re.compile(r"/borough_profile\?marac=Hackney&profile_indicator=Repeat\+rate$"))
+    expect(tab.get_by_text("Hackney · BCU Central East · London").first).to_be_visible()
+    expect(_metric(tab, "Cases discussed").get_by_test_id("stMetricValue")).to_have_text(["331"])
+    expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text(["19.0%"])
+    _no_exception(tab)
+    screenshot(tab, "map-opened-profile")
+
+
+def _presenting(page: Any) -> None:
+    expect(page.get_by_role("button", name="Leave presentation mode")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+
+
+@pytest.mark.parametrize("tab", [PROJECTOR], indirect=True, ids=["1920x1080"])
+def test_presentation_mode_steps_through_indicators_with_the_arrow_keys(tab: Any, server: Server) -> None:
+    """A link with ?present=true opens the projector view without the sidebar; → and ← step the indicator (into the
+    URL and the key finding); Esc leaves it, sidebar and all."""
+    _open(tab, f"{server.url}/regional_comparison?present=true", 1)
+    _presenting(tab)
+    _says(tab, VOLUME_FINDING)
+    screenshot(tab, "presentation-mode-1920x1080", whole=False)
+
+    _act(tab, lambda: tab.keyboard.press("ArrowRight"), 1)
+    expect(tab).to_have_url(re.compile(r"[?&]indicator=Repeat\+rate(&|$)"))
+    _says(tab, REPEAT_FINDING)
+    expect(tab.locator(".js-plotly-plot .gtitle")).to_have_text([re.compile(r"^Repeat rate")])
+    _presenting(tab)
+    screenshot(tab, "presentation-mode-right-1920x1080", whole=False)
+
+    _act(tab, lambda: tab.keyboard.press("ArrowRight"), 1)
+    expect(tab).to_have_url(re.compile(r"[?&]indicator=Police\+share\+of\+referrals(&|$)"))
+    _says(tab, re.compile("^" + re.escape(POLICE_FINDING)))
+
+    _act(tab, lambda: tab.keyboard.press("ArrowLeft"), 1)
+    expect(tab).to_have_url(re.compile(r"[?&]indicator=Repeat\+rate(&|$)"))
+    _says(tab, REPEAT_FINDING)
+
+    _act(tab, lambda: tab.keyboard.press("Escape"), 1)
+    expect(tab).not_to_have_url(re.compile(r"present=true"))
+    expect(tab.get_by_role("button", name="Leave presentation mode")).to_have_count(0)
+    expect(tab.get_by_role("heading", name="Regional comparison", level=1)).to_be_visible()
+    expect(tab.get_by_role("combobox", name="Indicator")).to_have_value("Repeat rate")
+    _says(tab, REPEAT_FINDING)
+    expect(tab.get_by_test_id("stSidebar")).to_be_visible()  # open again, not left collapsed
+    expect(tab.get_by_role("switch", name="Presentation mode")).not_to_be_checked()
+    _no_exception(tab)
+    screenshot(tab, "presentation-mode-after-esc", whole=False)

@@ -1,0 +1,1 @@
+"""Builders shared by tests, always imported as `from tests.helpers.<module> import …`."""

@@ -1,0 +1,152 @@
+"""The demo builds through the real loader, is deterministic, and is plausible against the review's figures."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from loaders import store
+from loaders.demo import write_demo_returns
+from metrics.dataset import Dataset
+from metrics.indicators import compute, scoped
+from metrics.periods import period
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-m", "marac_cli.main", "demo", "--db", str(db)], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1261 loaded (1 replacing earlier returns, kept as history), 0 unchanged, 0 refused" in done.stderr
+    return db
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db: Path) -> Dataset:
+    return Dataset.from_tables(store.read_tables(demo_db))
+
+
+def test_every_marac_has_every_quarter(demo: Dataset) -> None:
+    assert demo.synthetic
+    held = demo.meetings.group_by("marac_code").agg(pl.col("quarter_start").n_unique())
+    # 2018-19 Q1 to 2025-26 Q2 is 7 years and 2 quarters: 30 quarters; 32 London + 10 Lancashire MARACs
+    assert held.height == 42
+    assert held["quarter_start"].to_list() == [30] * 42
+    assert demo.meetings["quarter_start"].min() == date(2018, 4, 1)
+    assert demo.meetings["quarter_start"].max() == date(2025, 7, 1)
+
+
+def test_resubmission_kept_as_history(demo_db: Path) -> None:
+    with duckdb.connect(str(demo_db), read_only=True) as conn:
+        superseded = conn.execute(
+            "SELECT count(*), min(marac_code), min(quarter_start) FROM meeting WHERE superseded_by IS NOT NULL"
+        ).fetchall()[0]
+        replaced = conn.execute("SELECT file_name, rows_superseded FROM load_log WHERE rows_superseded > 0").fetchall()
+    assert superseded[1:] == ("E09000012", date(2025, 4, 1))
+    assert superseded[0] >= 1
+    assert replaced == [("E09000012_2025-26_Q1.csv", superseded[0])]
+
+
+def test_running_demo_again_changes_nothing(demo_db: Path) -> None:
+    before = store.read_tables(demo_db)["meeting"]
+    done = subprocess.run(
+        [sys.executable, "-m", "marac_cli.main", "demo", "--db", str(demo_db)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    # every file, workbooks included, has the same bytes as before; the superseded first Hackney
+    # version is recognised too and does not undo its correction
+    assert "0 loaded (0 replacing earlier returns, kept as history), 1261 unchanged, 0 refused" in done.stderr
+    after = store.read_tables(demo_db)["meeting"]
+    assert after.equals(before)
+
+
+def test_files_are_deterministic(demo: Dataset, tmp_path: Path) -> None:
+    first = write_demo_returns(demo.maracs, tmp_path / "a")
+    second = write_demo_returns(demo.maracs, tmp_path / "b")
+    assert len(first) == 1261
+    for a in [*first[:: len(first) // 20], *(p for p in first if p.suffix == ".xlsx")]:
+        b = tmp_path / "b" / a.relative_to(tmp_path / "a")
+        assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+    assert len(second) == len(first)
+
+
+def test_london_volume_near_review_figures(demo: Dataset) -> None:
+    london = scoped(demo, region="London")
+    before = compute(london, period(date(2020, 3, 31), "fy"), "region").row(0, named=True)
+    after = compute(london, period(date(2021, 3, 31), "fy"), "region").row(0, named=True)
+    # Review: London 119% of recommended volume in 2020-21 after a ~22% rise
+    assert after["pct_of_recommended"] == pytest.approx(1.19, abs=0.04)
+    assert after["cases"] / before["cases"] - 1 == pytest.approx(0.22, abs=0.04)
+
+
+def test_referrers_repeats_and_ethnicity_plausible(demo: Dataset) -> None:
+    year = period(date(2021, 3, 31), "12m")
+    maracs = compute(demo, year, "marac")
+    london = maracs.filter(pl.col("region") == "London")
+    assert london["repeat_rate"].mean() == pytest.approx(0.26, abs=0.025)  # review: average 26%
+    police_top = london.filter(pl.col("top_referrer_1") == "police")
+    assert 0.6 <= police_top.height / london.height <= 0.85  # review: police top in 75%
+    assert police_top["police_share"].min() >= 0.09 and police_top["police_share"].max() <= 0.47
+    assert set(london.filter(pl.col("top_referrer_1") != "police")["top_referrer_1"]) == {"idva"}
+    regions = {r["group_name"]: r for r in compute(demo, year, "region").iter_rows(named=True)}
+    assert regions["London"]["share_racially_minoritised"] == pytest.approx(0.40, abs=0.05)
+    assert regions["North West"]["police_share"] == pytest.approx(0.73, abs=0.05)  # Lancashire ~73%
+    assert regions["North West"]["share_racially_minoritised"] == pytest.approx(0.04, abs=0.02)
+
+
+def test_every_verdict_appears_for_every_indicator(demo: Dataset) -> None:
+    latest = compute(demo, period(date(2025, 9, 30), "12m"), "marac")
+    two_sided = ["volume_verdict", "repeat_verdict", "police_verdict", "male_verdict"]
+    one_sided = ["racially_minoritised_verdict", "lgbt_verdict", "disabled_verdict"]  # no "above" exists for these
+    for column in two_sided:
+        assert set(latest[column]) == {"below", "within", "above"}, column
+    for column in one_sided:
+        assert set(latest[column]) == {"below", "within"}, column
+
+
+def test_a_demo_region_board_pack_says_synthetic_on_every_page(demo_db: Path, tmp_path: Path) -> None:
+    """The pack for a demo area, built as CI builds it: Lancashire, its summary and a section per MARAC."""
+    pypdf = pytest.importorskip("pypdf")
+    if not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    out = tmp_path / "lancashire.pdf"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "marac_cli.main",
+            "export",
+            "--db",
+            str(demo_db),
+            "--scope",
+            "pfa:Lancashire",
+            "--period-end",
+            "2025-09-30",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Wrote" in done.stderr and "11 section(s), 88 charts" in done.stderr
+    pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    # title; Lancashire and its 10 MARACs, each a summary and 8 indicator pages; data quality; method
+    assert len(pages) == 1 + 11 * 9 + 1 + 1
+    assert all("SYNTHETIC DEMO DATA" in text for text in pages)
+    assert pages[0].startswith("MARAC performance: Lancashire") or "MARAC performance: Lancashire" in pages[0]
+    assert "Lancashire: the year to September 2025" in pages[1]

@@ -1,0 +1,133 @@
+"""Key-finding sentences: counts, highest and lowest, the area as a whole, in SafeLives' neutral words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from metrics.indicators import INDICATORS
+from metrics.ranges import Range
+from reporting import findings
+
+BY_KEY = {i.key: i for i in INDICATORS}
+REPEAT_RANGE = Range("repeat_rate", "range", 0.28, 0.40, "", "", "e")
+LGBT_RANGE = Range("lgbt", "floor", 0.025, None, "", "", "e")
+MINORITISED = Range("racially_minoritised", "local_share", None, None, "", "", "e")
+NONE = Range("aged_16_17", "none", None, None, "", "", "e")
+
+
+def frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "group_code": ["A", "B", "C", "D"],
+            "group_name": ["Alpha", "Beta", "Gamma", "Delta"],
+            "repeat_rate": [0.45, 0.2796, 0.30, None],
+            "repeat_verdict": ["above", "below", "within", None],
+            "share_lgbt": [0.01, 0.03, 0.05, None],
+            "lgbt_verdict": ["below", "within", "within", None],
+            "share_aged_16_17": [0.01, 0.02, 0.015, None],
+            "share_racially_minoritised": [0.30, 0.50, 0.40, None],
+            "local_share_not_white_british": [0.35, 0.45, 0.40, 0.5],
+            "racially_minoritised_verdict": ["below", "within", "within", None],
+            "police_share": [0.5, 0.7, 0.62, None],
+            "police_verdict": ["below", "within", "within", None],
+            "top_referrer_1": ["police", "idva", "police", None],
+        }
+    )
+
+
+def test_spread_counts_verdicts_and_names_the_extremes() -> None:
+    total = {"repeat_rate": 0.3312}
+    # Beta's 27.96% would round to "28%", inside the range: it keeps two decimals beside "below"
+    assert findings.spread(
+        frame(), BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="Year to March 2021", total=total
+    ) == (
+        "Year to March 2021: of the 3 London MARACs with figures, 1 is below, 1 within and 1 above the expected range for "
+        "repeat rate (28%–40%). Highest Alpha 45.0%, lowest Beta 27.96%; London as a whole 33.1%."
+    )
+
+
+def test_spread_for_a_floor_a_local_share_and_no_range() -> None:
+    assert findings.spread(frame(), BY_KEY["lgbt"], LGBT_RANGE, area="Lancashire", period="P") == (
+        "P: of the 3 Lancashire MARACs with figures, 1 is below the expected 2.5% or above for victims/survivors LGBT+ and 2 "
+        "at or above it. Highest Gamma 5.0%, lowest Alpha 1.0%."
+    )
+    assert findings.spread(frame(), BY_KEY["racially_minoritised"], MINORITISED, area="London", period="P").startswith(
+        "P: of the 3 London MARACs with figures, 1 is below their local population share not White British and 2 at or above it."
+    )
+    assert findings.spread(frame(), BY_KEY["aged_16_17"], NONE, area="London", period="P") == (
+        "P: victims/survivors aged 16–17 across 3 London MARACs with figures (no SafeLives range). Highest Beta 2.0%, "
+        "lowest Alpha 1.0%."
+    )
+
+
+def test_spread_says_who_is_withheld_and_when_nobody_has_figures() -> None:
+    assert findings.spread(
+        frame(), BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="P", withheld=["Delta"]
+    ).endswith(" 1 MARAC withheld to protect small numbers.")
+    assert findings.spread(frame().head(0), BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="P") == (
+        "P: no London MARAC has a figure for repeat rate."
+    )
+
+
+def test_referral_sentence() -> None:
+    labels = {"police": "Police", "idva": "IDVA"}
+    police = Range("police_share", "range", 0.60, 0.75, "", "", "e")
+    assert findings.referrals(frame(), police, labels, area="London", period="P", total={"police_share": 0.6}) == (
+        "P: the police made 60.0% of referrals across London. Of 3 MARACs, 1 is below, 2 within and 0 above the expected "
+        "60%–75%. Top referrer: the police in 2 MARACs, IDVA in 1 MARAC."
+    )
+
+
+def test_parity_and_ranges_met() -> None:
+    total = {
+        "share_racially_minoritised": 0.4,
+        "local_share_not_white_british": 0.42,
+        "racially_minoritised_verdict": "below",
+    }
+    assert findings.parity(frame(), MINORITISED, area="London", total=total) == (
+        "2 of 3 London MARACs see racially minoritised victims/survivors at or above their local population share not White "
+        "British; 1 below. London as a whole: 40.0% against a local share of 42.0%."
+    )
+    # 72.0% below a local share of 72.04%: one decimal would print both as 72.0%, so both get two
+    close = {
+        "share_racially_minoritised": 0.72,
+        "local_share_not_white_british": 0.7204,
+        "racially_minoritised_verdict": "below",
+    }
+    assert findings.parity(frame(), MINORITISED, area="London", total=close).endswith(
+        "London as a whole: 72.00% against a local share of 72.04%."
+    )
+    summary = pl.DataFrame(
+        {
+            "indicator": ["volume", "lgbt"],
+            "label": ["Cases as % of recommended volume", "Victims/survivors LGBT+"],
+            "maracs_with_figure": [32, 0],
+            "within": [4, 0],
+        }
+    )
+    assert findings.ranges_met(summary, area="London") == (
+        "Of London's MARACs with figures, the expected range is met for volume by 4 of 32 (12%)."
+    )
+
+
+def test_trend_sentence_compares_a_year_earlier_and_the_national_figure() -> None:
+    quarters = [date(2020, 1, 1), date(2020, 4, 1), date(2020, 7, 1), date(2020, 10, 1), date(2021, 1, 1)]
+    series = {
+        "London": pl.DataFrame({"quarter_start": quarters, "repeat_rate_12m": [0.25, 0.26, 0.27, 0.28, 0.29]}),
+        "Hackney": pl.DataFrame({"quarter_start": quarters[2:], "repeat_rate_12m": [None, None, 0.31]}),
+    }
+    national = pl.DataFrame(
+        {
+            "scope": ["UK", "England"],
+            "period_end": [date(2020, 6, 30), date(2021, 3, 31)],
+            "repeat_rate": [0.30, 0.3208],
+        }
+    )
+    assert findings.trend(
+        series, BY_KEY["repeat_rate"], REPEAT_RANGE, last_quarter=date(2021, 1, 1), national=national
+    ) == (
+        "London: 29.0% in the 12 months to March 2021, against 25.0% a year earlier. Hackney: 31.0% in the 12 months to "
+        "March 2021. SafeLives' England figure: 32.1% (12 months to March 2021). Expected: 28%–40%."
+    )

@@ -1,0 +1,231 @@
+"""Board packs: open the PDF and PowerPoint files made from the fixture database and check what they say.
+
+The London pack of the fixture (Hackney 400 cases, Tower Hamlets 600; see tests/helpers/fixture_db.py) must repeat
+the figures `marac metrics` prints, and a pack with a planted small MARAC (Camden, 3 cases)
+must not carry any figure that gives its count away.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from loaders import store
+from metrics.dataset import Dataset
+from reporting.images import Engine
+from reporting.packs.build import build_pack
+from reporting.packs.render import render_pack
+
+pypdf = pytest.importorskip("pypdf")
+pptx = pytest.importorskip("pptx")
+pytestmark = pytest.mark.skipif(
+    not Path(shutil.which("chromium") or "/usr/bin/chromium").exists(), reason="Debian chromium is not installed"
+)
+END = date(2021, 3, 31)
+MADE = datetime(2026, 11, 23, 9, 30)
+# Camden's planted quarter (fixture_db.CAMDEN_PLANTED): 3 cases; 1 of 3 LGBT+ and repeat (33.3%), 2 of 3 police (66.7%)
+PLANTED = [r"33\.3%", r"66\.7%", r"(?<![\d,])3 cases"]  # (London's 1,003 cases is its published total)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    e = Engine()
+    yield e
+    e.close()
+
+
+@pytest.fixture(scope="module")
+def london(fixture_db: Path) -> Dataset:
+    return Dataset.from_tables(store.read_tables(fixture_db))
+
+
+@pytest.fixture(scope="module")
+def planted(planted_db: Path) -> Dataset:
+    return Dataset.from_tables(store.read_tables(planted_db))
+
+
+def _pdf_text(data: bytes) -> tuple[int, list[str]]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return len(reader.pages), [page.extract_text() for page in reader.pages]
+
+
+def _pptx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return " ".join(
+            re.sub(r"<[^>]+>", " ", z.read(n).decode("utf-8"))
+            for n in z.namelist()
+            if n.startswith("ppt/slides/slide") and n.endswith(".xml")
+        )
+
+
+def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engine: Engine) -> None:
+    pack = build_pack(london, "region:London", END, made=MADE)
+    # London's summary, then Hackney and Tower Hamlets (the two MARACs with returns): 8 indicators each
+    assert [s.name for s in pack.sections] == ["London", "Hackney", "Tower Hamlets"]
+    assert len(pack.figures) == 24
+    pages, text = _pdf_text(render_pack(pack, "pdf", engine))
+    # title, then per section a summary page and 8 indicator pages, then data quality (all 32 London MARACs,
+    # two pages) and method
+    assert pages == 1 + 3 * 9 + 2 + 1
+    assert "MARAC performance: London" in text[0] and "12 months to 31 March 2021" in text[0]
+    assert "Made 23 November 2026 at 09:30. Scope: region:London." in text[0]
+    assert "2 of the 32 MARACs in this pack sent returns for the period." in text[0]
+    assert "SYNTHETIC" not in " ".join(text)  # the fixture is not demo data
+
+    summary = text[1]
+    assert "London: the year to March 2021" in summary
+    # London: 1,000 cases on 948.336 recommended = 105.4%; 300 repeats = 30.0% (Wilson 27.2%-32.9%); police 620 = 62.0%
+    assert re.search(r"Cases as % of recommended volume\s+105\.4%", summary)
+    assert re.search(r"Repeat rate\s+30\.0%\s+27\.2%–32\.9%\s+28%–40%\s+● within \(could be chance\)", summary)
+    assert re.search(
+        r"Police share of referrals\s+62\.0%\s+59\.0%–65\.0%\s+60%–75%\s+● within \(could be chance\)", summary
+    )
+    hackney = text[1 + 9]
+    assert "Hackney (Central East BCU, London): the year to March 2021" in hackney
+    assert re.search(r"Cases as % of recommended volume\s+90\.3%", hackney)  # 400 / 443.12
+    assert re.search(r"Police share of referrals\s+50\.0%\s+45\.1%–54\.9%\s+60%–75%\s+▼ below", hackney)
+    # each indicator page carries its generated sentence
+    assert (
+        "Hackney heard 400 cases in the year to March 2021, 90% of the recommended volume; within the expected range"
+        in text[11]
+    )
+    quality = text[-3] + text[-2]
+    assert "Data quality" in quality and re.search(r"Hackney\s+4 of 4\s+none\s+none", quality)
+    # a MARAC that sent nothing is listed with every quarter missing
+    assert re.search(r"Camden\s+0 of 4\s+all\s+none", quality)
+    assert "Wilson score intervals" in text[-1]
+
+
+def test_summary_equals_marac_metrics_output(fixture_db: Path, london: Dataset) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "marac_cli.main",
+            "metrics",
+            "--db",
+            str(fixture_db),
+            "--period-end",
+            str(END),
+            "--group",
+            "marac",
+            "--format",
+            "json",
+            "--region",
+            "London",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = {r["group_name"]: r for r in json.loads(done.stdout)}
+    pack = build_pack(london, "region:London", END, made=MADE)
+    tower = next(s for s in pack.sections if s.name == "Tower Hamlets")
+    shown = {r.indicator: r for r in tower.summary}
+    metrics = rows["Tower Hamlets"]
+    assert shown["Cases as % of recommended volume"].value == f"{metrics['pct_of_recommended']:.1%}"  # 118.8%
+    assert shown["Repeat rate"].value == f"{metrics['repeat_rate']:.1%}"
+    assert shown["Police share of referrals"].value == f"{metrics['police_share']:.1%}"
+    assert shown["Victims/survivors male"].value == f"{metrics['share_male']:.1%}" == "12.0%"
+    assert shown["Victims/survivors male"].interval == (
+        f"{metrics['share_male_ci95_low']:.1%}–{metrics['share_male_ci95_high']:.1%}"
+    )
+    assert shown["Victims/survivors male"].verdict == "▲ above (could be chance)"
+
+
+def test_pptx_is_editable_slides_with_native_tables(london: Dataset, engine: Engine) -> None:
+    pack = build_pack(london, "marac:E09000012", END, made=MADE)
+    deck = pptx.Presentation(io.BytesIO(render_pack(pack, "pptx", engine)))
+    slides = list(deck.slides)
+    assert len(slides) == 1 + 1 + 8 + 1 + 1  # cover, summary, 8 indicators, data quality, method
+    summary = slides[1]
+    table = next(shape.table for shape in summary.shapes if shape.has_table)
+    assert [table.cell(0, c).text for c in range(5)] == [
+        "Indicator",
+        "Value",
+        "95% interval",
+        "Expected range",
+        "Verdict",
+    ]
+    assert [table.cell(2, c).text for c in range(5)] == [
+        "Repeat rate",
+        "30.0%",
+        "25.7%–34.7%",
+        "28%–40%",
+        "● within (could be chance)",
+    ]
+    pictures = [shape for slide in slides for shape in slide.shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    assert len(pictures) == 8
+    assert pictures[0].image.size[0] == 2200  # 1,100 px drawn at 2x
+    texts = [shape.text_frame.text for shape in slides[2].shapes if shape.has_text_frame]
+    assert any(t.startswith("Hackney heard 400 cases in the year to March 2021") for t in texts)
+
+
+def test_no_planted_small_count_leaves_in_any_pack(planted: Dataset, engine: Engine) -> None:
+    pack = build_pack(planted, "region:London", END, made=MADE)
+    camden = next(s for s in pack.sections if s.name == "Camden")
+    values = {r.indicator: r.value for r in camden.summary}
+    assert values["Cases as % of recommended volume"] == "withheld" and values["Victims/survivors LGBT+"] == "withheld"
+    _, text = _pdf_text(render_pack(pack, "pdf", engine))
+    slides = _pptx_text(render_pack(pack, "pptx", engine))
+    for planted_text in PLANTED:
+        assert not re.search(planted_text, " ".join(text)), planted_text
+        assert not re.search(planted_text, slides), planted_text
+    assert "Camden's figure for the year to March 2021 is withheld to protect small numbers." in " ".join(text)
+
+
+def test_export_command_writes_the_file_or_nothing(fixture_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hackney.pdf"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "marac_cli.main",
+            "export",
+            "--db",
+            str(fixture_db),
+            "--scope",
+            "marac:Hackney",
+            "--period-end",
+            str(END),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:5] == b"%PDF-" and "Wrote" in done.stderr
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "marac_cli.main",
+            "export",
+            "--db",
+            str(fixture_db),
+            "--scope",
+            "bcu:Nowhere",
+            "--period-end",
+            str(END),
+            "--out",
+            str(tmp_path / "x.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert 'no bcu "Nowhere" in the registry; known: Central East,' in bad.stderr
+    assert not (tmp_path / "x.pdf").exists() and list(tmp_path.glob(".*partial")) == []

@@ -1,0 +1,209 @@
+"""Display tables: verdict words, precision beside verdicts, and what an empty or partial figure says."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from metrics.dataset import Dataset
+from metrics.indicators import compute
+from metrics.periods import period
+from reporting import tables
+from tests.helpers import metrics as fx
+
+YEAR = period(date(2021, 3, 31), "12m")
+
+
+def test_a_marac_with_cases_but_no_population_says_so() -> None:
+    t = fx.tables()
+    t["population"] = t["population"].filter(pl.col("lad_code") != "LA4")  # Gamma has no population on this base
+    data = Dataset.from_tables(t)
+    volume, _ = tables.overview_frames(compute(data, YEAR, "marac"), data.ranges)
+    verdicts = dict(zip(volume["MARAC"], volume["Volume verdict"], strict=True))
+    # 40 and 64 cases a year: their 95% intervals (71%-139%, 82%-...) cross the range's bounds, so the verdicts are qualified
+    assert verdicts == {
+        "Alpha": "● within (could be chance)",
+        "Beta": "▲ above (could be chance)",
+        "Gamma": "– no population",
+        "Delta": "– no data",
+    }
+    everyone = compute(data, YEAR, "all").row(0, named=True)
+    assert (
+        everyone["maracs_reporting"],
+        everyone["maracs_with_population"],
+        everyone["maracs_without_population"],
+    ) == (3, 2, 1)
+
+
+def test_share_and_local_share_are_printed_to_the_same_decimals() -> None:
+    # 23.441% against a local share of 23.449%: one decimal would print 23.4% beside 23.4% and "below"
+    frame = pl.DataFrame(
+        {
+            "group_name": ["A"],
+            "cases": [100],
+            "cases_per_10k": [40.0],
+            "coverage": [1.0],
+            "pct_of_recommended": [0.9],
+            "volume_verdict": ["within"],
+            "repeat_rate": [0.3],
+            "repeat_verdict": ["within"],
+            "police_share": [0.7],
+            "police_verdict": ["within"],
+            "share_racially_minoritised": [0.23441],
+            "local_share_not_white_british": [0.23449],
+            "racially_minoritised_verdict": ["below"],
+            "share_lgbt": [0.03],
+            "lgbt_verdict": ["within"],
+            "share_disabled": [0.2],
+            "disabled_verdict": ["within"],
+            "share_male": [0.06],
+            "male_verdict": ["within"],
+            "share_aged_16_17": [0.01],
+        }
+    )
+    _, victims = tables.overview_frames(frame, fx.dataset().ranges)
+    html = tables.styled(victims).to_html()
+    assert "23.44%" in html and "23.45%" in html and "23.4%<" not in html
+
+
+def test_verdicts_say_when_the_interval_does_not_back_them() -> None:
+    assert tables.qualifier("below", "below") == ""
+    assert tables.qualifier("below", "not distinguishable (lower)") == " (could be chance)"
+    assert tables.qualifier("within", "not distinguishable (lower and upper)") == " (could be chance)"
+    assert tables.qualifier("above", "too few cases") == " (too few cases)"
+    assert tables.qualifier(None, None) == "" and tables.qualifier("within", None) == ""
+    # the fill follows the verdict whatever the qualifier, so colour and words never disagree
+    assert tables._fill("▼ below (could be chance)") == tables._fill("▼ below") != tables._fill("● within")
+
+
+def test_certainty_by_marac_explains_each_verdict() -> None:
+    # 3 LGBT+ victims/survivors of 150: 2.0%, Wilson 95% interval 0.68%-5.71% (hand-computed), range starts at 2.5%
+    frame = pl.DataFrame(
+        {
+            "group_name": ["Small", "Large"],
+            "share_lgbt": [0.02, 0.01],
+            "share_lgbt_ci95_low": [0.006824, 0.007],
+            "share_lgbt_ci95_high": [0.05715, 0.02496],
+            "share_lgbt_ci998_low": [0.0040, 0.006],
+            "share_lgbt_ci998_high": [0.0800, 0.0300],
+            "lgbt_verdict": ["below", "below"],
+            "share_lgbt_significance": ["not distinguishable (lower)", "below"],
+        }
+    )
+    lgbt = next(i for i in tables.INDICATORS if i.key == "lgbt")
+    table = tables.certainty_by_group(frame, lgbt, fx.dataset().ranges).set_index("MARAC")
+    assert (
+        table.loc["Small", "Why"]
+        == "95% interval 0.7%–5.7%, range starts at 2.5%: not distinguishable from the lower bound"
+    )
+    assert table.loc["Small", "What the 95% interval supports"] == "not distinguishable from the lower bound"
+    # 2.496% would print as 2.5% with one decimal, seeming to touch the range: printed to 2.496%
+    assert table.loc["Large", "95% interval"] == "0.700%–2.496%"
+    assert table.loc["Large", "What the 95% interval supports"] == "below the range"
+
+
+def test_change_is_flagged_only_when_beyond_chance() -> None:
+    from reporting import numbers
+
+    steady = {
+        "volume_rate_ratio": 1.05,
+        "volume_rate_ratio_ci95_low": 0.9,
+        "volume_rate_ratio_ci95_high": 1.22,
+        "volume_change_significant": False,
+        "cases_per_10k": 42.0,
+        "cases_per_10k_previous": 40.0,
+    }
+    assert numbers.volume_change(steady) == (
+        None,
+        "No clear change on the same period a year earlier: 40.0 → 42.0 cases "
+        "a year per 10,000 adult females (rate ratio 1.05, 95% interval 0.90–1.22, "
+        "which includes no change).",
+    )
+    falling = {
+        "repeat_rate_change": -0.04,
+        "repeat_rate_change_ci95_low": -0.07,
+        "repeat_rate_change_ci95_high": -0.01,
+        "repeat_rate_change_significant": True,
+        "repeat_rate": 0.26,
+        "repeat_rate_previous": 0.30,
+    }
+    assert numbers.repeat_change(falling) == (
+        "-4.0 points on a year earlier",
+        "Down on the same period a year earlier, by "
+        "more than chance explains: 30.0% → 26.0% (-4.0 points, 95% interval -7.0 to -1.0).",
+    )
+    assert numbers.repeat_change({}) == (None, "No repeat rate for the same period a year earlier to compare with.")
+
+
+def _matrix_frame() -> pl.DataFrame:
+    data = fx.dataset()
+    return compute(data, YEAR, "marac"), data.ranges
+
+
+def test_matrix_cells_sort_as_numbers_and_read_as_value_and_verdict() -> None:
+    import copy
+    import pickle
+
+    frame, ranges = _matrix_frame()
+    table = tables.matrix(frame, ranges)
+    alpha = table.set_index("MARAC").loc["Alpha"]
+    # Alpha: 12 repeats of 40 cases = 30.0%, within 28-40%; its 95% interval (18.1%-45.6%) crosses both bounds: "?"
+    cell = alpha["Repeat %"]
+    assert isinstance(cell, tables.Labelled) and float(cell) == 30.0
+    assert cell.label == "30.0% ● within?" and cell.fill == "#dcefe3"
+    assert alpha["Aged 16–17 %"].label == "2.5%" and alpha["Aged 16–17 %"].fill == ""  # no range: no verdict, no colour
+    assert pickle.loads(pickle.dumps(cell)).label == cell.label == copy.deepcopy(cell).label  # caches keep the words
+    delta = table.set_index("MARAC").loc["Delta"]
+    assert delta["Repeat %"] is None  # no returns: empty, printed as a dash
+    shown = tables.styled_matrix(table).to_html()
+    assert "30.0% ● within?" in shown and "background-color: #dcefe3" in shown
+
+
+def test_matrix_as_exported_text_and_with_suppressed_cells() -> None:
+    frame, ranges = _matrix_frame()
+    rows = frame["group_name"].to_list()
+    hidden = {(rows.index("Alpha"), "cases"): "<5", (rows.index("Alpha"), "repeat_rate"): "withheld"}
+    table = tables.matrix(frame, ranges, hidden=hidden)
+    printed = tables.printed_matrix(table).set_index("MARAC")
+    assert printed.loc["Alpha", "Cases"] == "<5" and printed.loc["Alpha", "Repeat %"] == "withheld"
+    assert (
+        printed.loc["Beta", "Repeat %"] == tables.matrix(frame, ranges).set_index("MARAC").loc["Beta", "Repeat %"].label
+    )
+    assert printed.loc["Delta", "Repeat %"] == "–"
+    assert all(isinstance(v, str) for v in printed.to_numpy().ravel())  # a CSV of what the screen prints
+
+
+def test_matrix_subtotals_put_the_area_last() -> None:
+    data = fx.dataset()
+    groups, total = compute(data, YEAR, "bcu"), compute(data, YEAR, "all")
+    table = tables.matrix_totals(groups, total, data.ranges)
+    assert list(table["Area"])[-1] == "All MARACs"
+    assert len(table) == groups.height + 1
+
+
+def test_referral_tables_when_nothing_is_left_to_show() -> None:
+    """Suppression can leave no MARAC's referrals to export: the tables are empty with their headings, not an error."""
+    from metrics.referrals import referral_change
+
+    frame = compute(fx.dataset(), YEAR, "marac")
+    nothing = frame.head(0)
+    assert (
+        list(tables.referral_change_table(referral_change(nothing, nothing), {}).columns)
+        == tables.REFERRAL_CHANGE_COLUMNS
+    )
+    assert tables.top_three_table(nothing, ["police"], {}).empty
+    labels = {"police": "Police", "idva": "IDVA"}
+    change = tables.referral_change_table(
+        referral_change(frame, compute(fx.dataset(), period(date(2020, 3, 31), "12m"), "marac")), labels
+    ).set_index("MARAC")
+    assert change.columns.tolist() == tables.REFERRAL_CHANGE_COLUMNS[1:]
+
+
+def test_range_summary_table() -> None:
+    from metrics.summary import range_summary
+
+    data = fx.dataset()
+    table = tables.range_summary_table(range_summary(compute(data, YEAR, "marac")), data.ranges).set_index("Indicator")
+    assert table.loc["Repeat rate", "Expected"] == "28%–40%"
+    assert table["MARACs with figures"].max() <= 4
