@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard import controls, data, downloads, presentation
 from metrics.dataset import Dataset
-from metrics.indicators import INDICATORS, Indicator
+from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
 from metrics.suppression import Suppressed
 from reporting import charts, findings

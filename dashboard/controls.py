@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import data as store_data
 from metrics.dataset import Dataset
-from metrics.indicators import INDICATORS, Indicator
+from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import WINDOWS, Period
 
 #: the profile page's script; `st.switch_page` takes an absolute path to a page `st.navigation` registered

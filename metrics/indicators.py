@@ -9,7 +9,7 @@ how complete each figure is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -17,6 +17,7 @@ import polars as pl
 
 from metrics.change import with_change
 from metrics.dataset import Dataset
+from metrics.definitions import INDICATORS
 from metrics.intervals import byar, wilson
 from metrics.periods import Period, quarter_end, year_earlier
 from metrics.ranges import verdict
@@ -37,81 +38,6 @@ COMPLETE_AREA = 0.9
 _GROUP_COLUMN = {"bcu": "bcu", "region": "region", "pfa": "police_force_area"}
 #: columns carried onto each group row so pages can filter and label without recomputing
 _PARENTS = {"marac": ["bcu", "region", "police_force_area"], "bcu": ["region", "police_force_area"], "pfa": ["region"]}
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """An indicator as pages and exports list it; the figures come from `compute`."""
-
-    key: str
-    label: str
-    value: str  # column holding the figure
-    verdict: str | None  # column holding the verdict
-    range_key: str | None  # row of the ranges reference table
-    unit: Literal["share", "rate", "count"]
-    numerator: str
-    denominator: str
-
-
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator(
-        "volume",
-        "Cases as % of recommended volume",
-        "pct_of_recommended",
-        "volume_verdict",
-        "volume",
-        "share",
-        "cases",
-        "recommended_cases",
-    ),
-    Indicator(
-        "repeat_rate", "Repeat rate", "repeat_rate", "repeat_verdict", "repeat_rate", "share", "repeat_cases", "cases"
-    ),
-    Indicator(
-        "police_share",
-        "Police share of referrals",
-        "police_share",
-        "police_verdict",
-        "police_share",
-        "share",
-        "referrals_police",
-        "referrals_total",
-    ),
-    Indicator(
-        "racially_minoritised",
-        "Victims/survivors racially minoritised",
-        "share_racially_minoritised",
-        "racially_minoritised_verdict",
-        "racially_minoritised",
-        "share",
-        "victims_racially_minoritised",
-        "cases",
-    ),
-    Indicator(
-        "lgbt", "Victims/survivors LGBT+", "share_lgbt", "lgbt_verdict", "lgbt", "share", "victims_lgbt", "cases"
-    ),
-    Indicator(
-        "disabled",
-        "Victims/survivors disabled",
-        "share_disabled",
-        "disabled_verdict",
-        "disabled",
-        "share",
-        "victims_disabled",
-        "cases",
-    ),
-    Indicator("male", "Victims/survivors male", "share_male", "male_verdict", "male", "share", "victims_male", "cases"),
-    Indicator(
-        "aged_16_17",
-        "Victims/survivors aged 16–17",
-        "share_aged_16_17",
-        None,
-        "aged_16_17",
-        "share",
-        "victims_aged_16_17",
-        "cases",
-    ),
-)
 
 
 def _count_columns(dataset: Dataset) -> list[str]:

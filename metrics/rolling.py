@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 
 QUARTERS_IN_YEAR = 4
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 
 SUMMARY_COLUMNS: dict[str, type[pl.DataType]] = {
     "indicator": pl.String,

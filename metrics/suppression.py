@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 
 DEFAULT_THRESHOLD = 5
 SMALL = "<5"

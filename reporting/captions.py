@@ -8,7 +8,7 @@ chance could explain a verdict, and says "withheld" rather than printing a suppr
 
 from __future__ import annotations
 
-from metrics.indicators import Indicator
+from metrics.definitions import Indicator
 from metrics.periods import Period, fy_label
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW_CASES

@@ -12,7 +12,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.indicators import INDICATORS, Indicator
+from metrics.definitions import INDICATORS, Indicator
 from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range, Ranges

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.indicators import Indicator
+from metrics.definitions import Indicator
 from metrics.ranges import Range
 from reporting.numbers import pair_beside_verdict, percent_beside_verdict
 

@@ -16,7 +16,7 @@ import polars as pl
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from metrics.indicators import Indicator
+from metrics.definitions import Indicator
 from metrics.ranges import VERDICTS, Range
 from reporting.charts import framed
 from reporting.numbers import percent_beside_verdict

@@ -17,7 +17,8 @@ from loaders.return_file import RawTable
 from loaders.return_layout import FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
 from loaders.return_model import cell_text
 from metrics.dataset import Dataset
-from metrics.indicators import INDICATORS, compute, scoped
+from metrics.definitions import INDICATORS
+from metrics.indicators import compute, scoped
 from metrics.periods import is_quarter_end, period, quarter_end, quarter_label
 from reporting.numbers import number, pair_beside_verdict
 from reporting.theme import verdict_label

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
-from metrics.indicators import INDICATORS, Indicator
+from metrics.definitions import INDICATORS, Indicator
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW_CASES
 from metrics.suppression import WITHHELD

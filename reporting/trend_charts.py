@@ -13,7 +13,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.indicators import Indicator
+from metrics.definitions import Indicator
 from metrics.periods import quarter_end, quarter_label, quarter_of
 from metrics.ranges import Range
 from reporting.charts import add_national, add_range_band, framed, tick_format

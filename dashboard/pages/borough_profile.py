@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import controls, data, downloads
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.suppression import WITHHELD

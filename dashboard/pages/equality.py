@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import controls, downloads
 from dashboard.area_view import area_view
 from dashboard.table_display import fit_height
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.summary import range_summary
 from reporting import charts, findings, tables
 from reporting.equality_charts import meeting_ranges, parity_scatter

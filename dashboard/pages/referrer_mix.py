@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import data, downloads, table_display
 from dashboard.area_view import area_view
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.periods import year_earlier
 from metrics.referrals import referral_change, sector_mapping, sector_shares
 from reporting import findings, tables

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads, table_display
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, tables

@@ -14,14 +14,8 @@ from datetime import date, datetime
 import polars as pl
 
 from metrics.dataset import Dataset
-from metrics.indicators import (
-    COMPLETE_AREA,
-    INDICATORS,
-    Indicator,
-    compute,
-    quarterly,
-    scoped,
-)
+from metrics.definitions import INDICATORS, Indicator
+from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label

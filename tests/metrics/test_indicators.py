@@ -13,7 +13,8 @@ import polars as pl
 import pytest
 
 from metrics.dataset import Dataset
-from metrics.indicators import GROUPINGS, INDICATORS, compute, quarterly, scoped, value_columns
+from metrics.definitions import INDICATORS
+from metrics.indicators import GROUPINGS, compute, quarterly, scoped, value_columns
 from metrics.periods import period
 from tests.helpers import metrics as fx
 

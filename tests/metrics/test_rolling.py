@@ -15,7 +15,8 @@ import pytest
 
 from loaders import store
 from metrics.dataset import Dataset
-from metrics.indicators import GROUPINGS, INDICATORS, compute, quarterly
+from metrics.definitions import INDICATORS
+from metrics.indicators import GROUPINGS, compute, quarterly
 from metrics.periods import period
 from metrics.rolling import rolling_year
 from tests.helpers import metrics as fx

@@ -15,7 +15,8 @@ import pytest
 
 from loaders import store
 from metrics.dataset import Dataset
-from metrics.indicators import INDICATORS, compute
+from metrics.definitions import INDICATORS
+from metrics.indicators import compute
 from metrics.periods import period
 from metrics.summary import range_summary
 from tests.helpers import metrics as fx

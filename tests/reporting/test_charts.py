@@ -8,7 +8,7 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.ranges import Range
 from reporting import charts
 from reporting.theme import SYNTHETIC_NOTE, VERDICT_STYLE

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.ranges import Range
 from reporting import findings
 

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import box
 
 from loaders.layout import read_tile_layout
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.ranges import Range
 from reporting import maps
 from reporting.theme import INK, VERDICT_STYLE, contrast_ratio

@@ -8,7 +8,7 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from metrics.indicators import INDICATORS
+from metrics.definitions import INDICATORS
 from metrics.ranges import Range
 from reporting import trend_charts
 from reporting.equality_charts import meeting_ranges, parity_scatter
