@@ -40,16 +40,27 @@ class Indicator:
     local_share: bool = False
     #: fewest decimals a percent is printed with (more when fewer would contradict its verdict)
     least_decimals: int = 1
-    #: further published columns worked out from this indicator's numerator (withheld with it)
+    #: further published columns worked out from this indicator's numerator, withheld with it. Each names a column and
+    #: its family (`{name}_ci95_low`, `{name}_12m` …), but not the family's `_previous` columns: last year's figures
+    #: derive from last year's count (`derives_from_previous`)
     derives: tuple[str, ...] = ()
-    #: what the figure is, in a sentence or two (the Definitions view)
+    #: published columns worked out from last year's numerator (`{numerator}_previous`), each with its family
+    derives_from_previous: tuple[str, ...] = ()
+    #: the column summed on top where it is not `numerator` itself: volume counts only the cases of MARACs with a
+    #: population figure, as its denominator does
+    numerator_column: str = ""
+    #: the numerator and denominator in words, as `definition` names them, e.g. "repeat cases" and "cases discussed"
+    numerator_words: str = ""
+    denominator_words: str = ""
+    #: what the figure is, its numerator and denominator in plain words (the Definitions view)
     definition: str = ""
     #: what to bear in mind when reading it
     caveats: tuple[str, ...] = ()
-    #: where the expected range comes from
-    source: str = ""
+    #: where its counts come from; the expected range's wording, source and edition are reference data
+    #: (`metrics.ranges.Ranges`), never repeated here
+    source: str = "The MARACs' quarterly returns, one row per meeting, summed over the period."
     #: how its 95% and 99.8% intervals are worked out
-    interval_method: str = "Wilson score interval for a proportion"
+    interval_method: str = "Wilson score interval for a proportion (95% and 99.8%)."
 
     @property
     def header(self) -> str:
@@ -126,6 +137,43 @@ INDICATORS = Catalogue(
             in_sentence="volume",
             sentence="{name} heard {cases} cases in {when}, {shown} of the recommended volume",
             least_decimals=0,
+            derives=(
+                "cases_per_10k",
+                "annualised_cases",
+                "cases_with_population",
+                "idva_fte_for_current_volume",
+                "admin_fte_for_current_volume",
+                "annual_cost_estimate",
+                "volume_rate_ratio",
+                "volume_change_significant",
+            ),
+            derives_from_previous=("cases_per_10k_previous", "volume_rate_ratio", "volume_change_significant"),
+            numerator_column="cases_with_population",
+            numerator_words="cases discussed",
+            denominator_words="recommended cases",
+            definition=(
+                "Cases discussed at the MARAC in the period as a share of the recommended cases: the number SafeLives "
+                "recommends for its adult female population, set against that population for the quarters the MARAC "
+                "sent returns. Only MARACs with a population figure on the chosen base are counted."
+            ),
+            caveats=(
+                "SafeLives' own published rates use an older, smaller population base (Census 2011 adult females), "
+                "so rates here come out lower than SafeLives'.",
+                "The population base is the one chosen in the sidebar (Census 2021 or ONS mid-2023 estimates; "
+                "females 16+ or 18+); a MARAC with no figure on that base is left out of volume.",
+                "A quarter with no return lowers neither the rate nor the verdict: the MARAC's population counts only "
+                "for the quarters it sent (SafeLives instead lets the previous quarter stand in).",
+                "Higher volume is not failure: above the expected range says a MARAC hears more cases than "
+                "recommended, not that it does worse.",
+            ),
+            source=(
+                "Cases from the MARACs' quarterly returns; adult females from the population base chosen in the "
+                "sidebar, summed over the local authorities each MARAC covers."
+            ),
+            interval_method=(
+                "Byar's interval for the count of cases (the exact Poisson interval below 10 cases), divided by the "
+                "recommended cases (95% and 99.8%)."
+            ),
         ),
         Indicator(
             "repeat_rate",
@@ -140,6 +188,20 @@ INDICATORS = Catalogue(
             table="volume",
             in_sentence="repeat rate",
             sentence="In {when}, {shown} of {name}'s cases were repeats",
+            derives=("repeat_rate_change",),
+            derives_from_previous=("repeat_rate_previous", "repeat_rate_change"),
+            numerator_words="repeat cases",
+            denominator_words="cases discussed",
+            definition=(
+                "Repeat cases as a share of all cases discussed at the MARAC in the period; a repeat is any further "
+                "incident between the same victim/survivor and perpetrator within 12 months of the last referral."
+            ),
+            caveats=(
+                "SafeLives' definition of a repeat widened over time (now any further instance of abuse, criminal or "
+                "not), so a long series straddles a change of definition.",
+                "A repeat counts only if an agency flags it: a rate below the expected range can mean repeats go "
+                "unrecognised as well as that there are fewer.",
+            ),
         ),
         Indicator(
             "police_share",
@@ -155,6 +217,17 @@ INDICATORS = Catalogue(
             in_sentence="police share of referrals",
             sentence="In {when}, the police made {shown} of referrals to {name}",
             derives=("partner_agency_share",),
+            numerator_words="referrals by the police",
+            denominator_words="all referrals",
+            definition=(
+                "Referrals by the police as a share of all referrals to the MARAC in the period; a case referred by "
+                "two agencies counts half to each."
+            ),
+            caveats=(
+                "SafeLives expects the police to be the top referrer; the partner-agency share is the rest (one "
+                "minus this share), so read the two together with the referrer mix.",
+                "Split referrals make the counts fractional (a half to each agency).",
+            ),
         ),
         Indicator(
             "racially_minoritised",
@@ -170,6 +243,22 @@ INDICATORS = Catalogue(
             in_sentence="victims/survivors racially minoritised",
             sentence="In {when}, {shown} of {name}'s victims/survivors were racially minoritised",
             local_share=True,
+            numerator_words="victims/survivors who are Black, Asian or racially minoritised",
+            denominator_words="cases discussed",
+            definition=(
+                "Victims/survivors who are Black, Asian or racially minoritised as a share of all cases discussed at "
+                "the MARAC in the period, set beside the share of the MARAC's own population that is not White British."
+            ),
+            caveats=(
+                "Judged against the MARAC's own Census 2021 share not White British (weighted by population over the "
+                "local authorities it covers; a group's over its MARACs), not against White British or a fixed range.",
+                "A victim/survivor whose ethnicity was not recorded counts among the cases but not in the share, so "
+                "poor recording lowers it.",
+            ),
+            source=(
+                "Victims/survivors from the MARACs' quarterly returns; the local share not White British from Census "
+                "2021 ethnic group, summed over the local authorities each MARAC covers."
+            ),
         ),
         Indicator(
             "lgbt",
@@ -184,6 +273,18 @@ INDICATORS = Catalogue(
             table="victims",
             in_sentence="victims/survivors LGBT+",
             sentence="In {when}, {shown} of {name}'s victims/survivors were LGBT+",
+            numerator_words="victims/survivors who are LGBT+",
+            denominator_words="cases discussed",
+            definition=(
+                "Victims/survivors who are LGBT+ (lesbian, gay, bisexual or trans) as a share of all cases discussed "
+                "at the MARAC in the period."
+            ),
+            caveats=(
+                "Often badly recorded: the Pan-London MARAC Review found sexual orientation missing from many "
+                "referrals, so a share below the expected range can be a recording gap (see Data quality).",
+                "Counts are small, so a few victims/survivors more or fewer move the verdict: read it with its "
+                "95% interval.",
+            ),
         ),
         Indicator(
             "disabled",
@@ -198,6 +299,15 @@ INDICATORS = Catalogue(
             table="victims",
             in_sentence="victims/survivors disabled",
             sentence="In {when}, {shown} of {name}'s victims/survivors were disabled",
+            numerator_words="victims/survivors with a disability",
+            denominator_words="cases discussed",
+            definition=(
+                "Victims/survivors with a disability as a share of all cases discussed at the MARAC in the period."
+            ),
+            caveats=(
+                "Often badly recorded: the Pan-London MARAC Review found disability poorly recorded (one MARAC met "
+                "the range), so a share below the expected range can be a recording gap (see Data quality).",
+            ),
         ),
         Indicator(
             "male",
@@ -212,6 +322,15 @@ INDICATORS = Catalogue(
             table="victims",
             in_sentence="victims/survivors male",
             sentence="In {when}, {shown} of {name}'s victims/survivors were male",
+            numerator_words="victims/survivors who are male",
+            denominator_words="cases discussed",
+            definition="Victims/survivors who are male as a share of all cases discussed at the MARAC in the period.",
+            caveats=(
+                "The expected range has an upper bound as well as a lower one: above it is a figure to look into, "
+                "not a failure.",
+                "Counts are small, so a few victims/survivors more or fewer move the verdict: read it with its "
+                "95% interval.",
+            ),
         ),
         Indicator(
             "aged_16_17",
@@ -226,6 +345,16 @@ INDICATORS = Catalogue(
             table="victims",
             in_sentence="victims/survivors aged 16–17",
             sentence="In {when}, {shown} of {name}'s victims/survivors were aged 16–17",
+            numerator_words="victims/survivors aged 16 or 17",
+            denominator_words="cases discussed",
+            definition=(
+                "Victims/survivors aged 16 or 17 as a share of all cases discussed at the MARAC in the period."
+            ),
+            caveats=(
+                "SafeLives sets no range for it: a comparator only, with no verdict; read it beside SafeLives' "
+                "national figures.",
+                "Counts are small, so read it with its 95% interval.",
+            ),
         ),
     )
 )
