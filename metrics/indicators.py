@@ -17,10 +17,10 @@ import polars as pl
 
 from metrics.change import with_change
 from metrics.dataset import Dataset
-from metrics.definitions import INDICATORS
+from metrics.definitions import INDICATORS, Indicator
 from metrics.intervals import byar, wilson
 from metrics.periods import Period, quarter_end, year_earlier
-from metrics.ranges import verdict
+from metrics.ranges import Ranges, verdict
 from metrics.significance import significance
 
 Grouping = Literal["marac", "bcu", "region", "pfa", "all"]
@@ -98,7 +98,7 @@ def _summarise(
         pl.col("quarters_with_data").fill_null(0).sum(),
         # Volume compares cases with population, so both come only from MARACs that have both.
         pl.col("adult_female_population").filter(reporting & with_population).sum().alias("adult_female_population"),
-        pl.col("cases_discussed").filter(reporting & with_population).sum().alias("_volume_cases"),
+        pl.col("cases_discussed").filter(reporting & with_population).sum().alias("cases_with_population"),
         # Person-time: a MARAC that sent two of four quarters is set against half a year of its
         # population, so a missing return lowers neither its rate nor its verdict.
         (pl.col("adult_female_population") * pl.col("quarters_with_data").fill_null(0) * 0.25)
@@ -114,6 +114,22 @@ def _summarise(
 
 def _share(num: str, den: str) -> pl.Expr:
     return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).otherwise(None)
+
+
+#: the one indicator whose interval is not a proportion's: volume sets a count of cases against the recommended cases
+#: (Byar's interval for the count), so it is left out of the Wilson intervals every other share gets
+_VOLUME = "volume"
+
+
+def _value(ind: Indicator) -> pl.Expr:
+    """An indicator's figure from its definition: its numerator over its denominator (null where that is 0)."""
+    return _share(ind.numerator_column or ind.numerator, ind.denominator).alias(ind.value)
+
+
+def _judged(ind: Indicator, ranges: Ranges) -> pl.Expr:
+    """An indicator's verdict against its range row, and against the local share where the definition says so."""
+    local = pl.col("local_share_not_white_british") if ind.local_share else None
+    return verdict(pl.col(ind.value), ranges[ind.range_key], local).alias(ind.verdict)
 
 
 def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int, detail: bool = True) -> pl.DataFrame:
@@ -147,7 +163,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         .with_columns(
             (per_10k * pl.col("_population_years") / 10_000).alias("recommended_cases"),
             pl.when(pl.col("_population_years") > 0)
-            .then(pl.col("_volume_cases") / pl.col("_population_years") * 10_000)
+            .then(pl.col("cases_with_population") / pl.col("_population_years") * 10_000)
             .alias("cases_per_10k"),
         )
         .with_columns(
@@ -156,31 +172,14 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
             .otherwise(pl.col("recommended_cases"))
             .alias("recommended_cases"),
             (pl.col("cases_per_10k") * pl.col("adult_female_population") / 10_000).alias("annualised_cases"),
-            _share("_volume_cases", "recommended_cases").alias("pct_of_recommended"),
-            _share("repeat_cases", "cases").alias("repeat_rate"),
+            # each indicator is its numerator over its denominator as its definition names them (volume's the
+            # recommended cases just worked out); police_share comes out equal to share_referrals_police
+            *(_value(ind) for ind in INDICATORS if ind.unit == "share"),
             *(_share(f"referrals_{a}", "referrals_total").alias(f"share_referrals_{a}") for a in agencies),
-            _share("victims_racially_minoritised", "cases").alias("share_racially_minoritised"),
-            _share("victims_lgbt", "cases").alias("share_lgbt"),
-            _share("victims_disabled", "cases").alias("share_disabled"),
-            _share("victims_male", "cases").alias("share_male"),
-            _share("victims_aged_16_17", "cases").alias("share_aged_16_17"),
         )
+        .with_columns((1 - pl.col("share_referrals_police")).alias("partner_agency_share"))
         .with_columns(
-            pl.col("share_referrals_police").alias("police_share"),
-            (1 - pl.col("share_referrals_police")).alias("partner_agency_share"),
-        )
-        .with_columns(
-            verdict(pl.col("pct_of_recommended"), ranges["volume"]).alias("volume_verdict"),
-            verdict(pl.col("repeat_rate"), ranges["repeat_rate"]).alias("repeat_verdict"),
-            verdict(pl.col("police_share"), ranges["police_share"]).alias("police_verdict"),
-            verdict(
-                pl.col("share_racially_minoritised"),
-                ranges["racially_minoritised"],
-                pl.col("local_share_not_white_british"),
-            ).alias("racially_minoritised_verdict"),
-            verdict(pl.col("share_lgbt"), ranges["lgbt"]).alias("lgbt_verdict"),
-            verdict(pl.col("share_disabled"), ranges["disabled"]).alias("disabled_verdict"),
-            verdict(pl.col("share_male"), ranges["male"]).alias("male_verdict"),
+            *(_judged(ind, ranges) for ind in INDICATORS if ind.verdict is not None and ind.range_key is not None),
             pl.lit(dataset.base_label).alias("population_base"),
             pl.lit(f"Census {dataset.ethnicity_year}" if dataset.ethnicity_year else None, dtype=pl.String).alias(
                 "local_share_source"
@@ -192,9 +191,7 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         frame = frame.with_columns(_capacity(dataset, per_10k))
         frame = frame.hstack(_uncertainty(dataset, frame, agencies))
         frame = frame.hstack(_top_referrers(frame, agencies))
-    return frame.rename({"_volume_cases": "cases_with_population"}).drop(
-        "_eth_persons", "_eth_not_wb", "cases_discussed", "_population_years"
-    )
+    return frame.drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_population_years")
 
 
 def _capacity(dataset: Dataset, per_10k: float) -> list[pl.Expr]:
@@ -221,7 +218,7 @@ def _capacity(dataset: Dataset, per_10k: float) -> list[pl.Expr]:
 def _share_parts(agencies: list[str]) -> list[tuple[str, str, str]]:
     """Every share with its numerator and denominator (value column, k, n): the indicators, then each agency."""
     return [
-        *((i.value, i.numerator, i.denominator) for i in INDICATORS if i.key != "volume"),
+        *((i.value, i.numerator, i.denominator) for i in INDICATORS if i.unit == "share" and i.key != _VOLUME),
         *((f"share_referrals_{a}", f"referrals_{a}", "referrals_total") for a in agencies),
     ]
 
@@ -246,7 +243,7 @@ def _uncertainty(dataset: Dataset, frame: pl.DataFrame, agencies: list[str]) -> 
     for confidence, tag in ((0.95, "ci95"), (0.998, "ci998")):
         for value, k, n in _share_parts(agencies):
             add(f"{value}_{tag}", *wilson(col(k), col(n), confidence))
-        low, high = byar(col("_volume_cases"), confidence)
+        low, high = byar(col("cases_with_population"), confidence)
         with np.errstate(divide="ignore", invalid="ignore"):
             per_10k = np.where(years > 0, 10_000 / years, np.nan)
             of_recommended = np.where(recommended > 0, 1 / recommended, np.nan)
@@ -256,7 +253,7 @@ def _uncertainty(dataset: Dataset, frame: pl.DataFrame, agencies: list[str]) -> 
     for ind in INDICATORS:
         if ind.verdict is None or ind.range_key is None:
             continue
-        local = col("local_share_not_white_british") if ind.key == "racially_minoritised" else None
+        local = col("local_share_not_white_british") if ind.local_share else None
         verdicts = significance(*intervals[f"{ind.value}_ci95"], cases, ranges[ind.range_key], local)
         out.append(pl.Series(f"{ind.value}_significance", verdicts, dtype=pl.String))
     return out
@@ -336,10 +333,20 @@ def quarterly(dataset: Dataset, grouping: str = "marac", first: object = None, l
     return out.sort("group_code", "quarter_start")
 
 
+#: columns beside the local share an indicator judged against it is printed with, between its figure and its verdict
+_LOCAL_SHARE_COLUMNS = ("local_share_not_white_british", "local_share_source")
+
+
 def value_columns(dataset: Dataset) -> list[str]:
-    """The documented output columns, in order, for CLI and export."""
+    """The documented output columns, in order, for CLI and export.
+
+    Each indicator's columns come from its definition, in the definitions' order: its denominator where no other
+    place lists it, its figure, the local share it is judged against, its verdict and what it derives that no later
+    place lists; the referral breakdown follows the first share of referrals. So a new definition's columns take
+    their place with no edit here.
+    """
     agencies = dataset.agencies
-    return [
+    head = [
         "group_code",
         "group_name",
         "period_start",
@@ -359,37 +366,15 @@ def value_columns(dataset: Dataset) -> list[str]:
         "population_base",
         "annualised_cases",
         "cases_per_10k",
-        "recommended_cases",
-        "pct_of_recommended",
-        "volume_verdict",
-        "repeat_rate",
-        "repeat_verdict",
-        "referrals_total",
-        "police_share",
-        "police_verdict",
-        "partner_agency_share",
+    ]
+    referral_breakdown = [
         "top_referrer_1",
         "top_referrer_2",
         "top_referrer_3",
         *(f"share_referrals_{a}" for a in agencies),
-        "share_racially_minoritised",
-        "local_share_not_white_british",
-        "local_share_source",
-        "racially_minoritised_verdict",
-        "share_lgbt",
-        "lgbt_verdict",
-        "share_disabled",
-        "disabled_verdict",
-        "share_male",
-        "male_verdict",
-        "share_aged_16_17",
-        "victims_racially_minoritised",
-        "victims_lgbt",
-        "victims_disabled",
-        "victims_male",
-        "victims_aged_16_17",
-        "perpetrators_under_18",
-        *(f"referrals_{a}" for a in agencies),
+    ]
+    counts = ["perpetrators_under_18", *(f"referrals_{a}" for a in agencies)]
+    tail = [
         "range_edition",
         "idva_fte_for_current_volume",
         "idva_fte_for_recommended_volume",
@@ -411,3 +396,20 @@ def value_columns(dataset: Dataset) -> list[str]:
         "repeat_rate_change_ci95_high",
         "repeat_rate_change_significant",
     ]
+    placed = {*head, *referral_breakdown, *counts, *tail}
+    out = list(head)
+    for ind in INDICATORS:
+        block = [
+            *([ind.denominator] if ind.denominator not in placed else []),
+            ind.value,
+            *(_LOCAL_SHARE_COLUMNS if ind.local_share else ()),
+            *([ind.verdict] if ind.verdict else []),
+            *(d for d in ind.derives if d not in placed),
+        ]
+        out += [c for c in block if c not in out]
+        if ind.denominator == "referrals_total" and referral_breakdown[0] not in out:
+            out += referral_breakdown
+    out += [c for c in referral_breakdown if c not in out]
+    # the counts on top of each share, in the definitions' order, then the counts no indicator is a share of
+    out += [ind.numerator for ind in INDICATORS if ind.numerator not in placed and ind.numerator not in out]
+    return [*out, *(c for c in [*counts, *tail] if c not in out)]

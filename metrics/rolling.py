@@ -16,14 +16,14 @@ from metrics.definitions import INDICATORS
 
 QUARTERS_IN_YEAR = 4
 
-#: volume is set against population-time, so only cases of MARACs with a population count
-#: (as in `compute`); the other figures use the indicator's own numerator
-_NUMERATOR = {"pct_of_recommended": "cases_with_population"}
-
 
 def _parts() -> list[tuple[str, str, str]]:
-    """(value column, numerator, denominator) for every indicator and for the rate per 10,000."""
-    parts = [(i.value, _NUMERATOR.get(i.value, i.numerator), i.denominator) for i in INDICATORS]
+    """(value column, numerator, denominator) for every indicator and for the rate per 10,000.
+
+    The numerator is the column each definition sums on top: volume's counts only the cases of MARACs with a
+    population figure (`numerator_column`), as in `compute`.
+    """
+    parts = [(i.value, i.numerator_column or i.numerator, i.denominator) for i in INDICATORS]
     return [*parts, ("cases_per_10k", "cases_with_population", "_population_years")]
 
 

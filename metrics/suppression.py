@@ -74,59 +74,36 @@ def protected_columns(columns: Sequence[str]) -> list[str]:
     return [c for c in columns if (c in PROTECTED or c.startswith(PROTECTED_PREFIXES)) and c != REFERRAL_TOTAL]
 
 
+#: last year's counts, joined beside this year's for the change on a year earlier
+PREVIOUS = "_previous"
+
+
+def _family(name: str, columns: Sequence[str]) -> list[str]:
+    """A derived column and the columns built on it (`{name}_ci95_low`, `{name}_12m` …), but not last year's
+    (`{name}_previous`), which derive from last year's count."""
+    return [name, *(c for c in columns if c.startswith(f"{name}_") and not c.endswith(PREVIOUS))]
+
+
 def derived_columns(count: str, columns: Sequence[str]) -> list[str]:
-    """Every column of `columns` that would let someone work `count` back out."""
+    """Every column of `columns` that would let someone work `count` back out.
+
+    Read from the definitions: for each indicator with `count` on top, its figure and every `{figure}_*` column,
+    its verdict and the columns it `derives`; for last year's count (`{numerator}_previous`), what it
+    `derives_from_previous`. An agency's referrals also give back its share of referrals.
+    """
     names: list[str] = []
+    this_year = count.removesuffix(PREVIOUS)
     for ind in INDICATORS:
-        if ind.numerator == count:
+        if count == ind.numerator:
             names += [ind.value, *(c for c in columns if c.startswith(f"{ind.value}_"))]
             if ind.verdict:
                 names.append(ind.verdict)
-            if ind.key == "police_share":
-                names.append("partner_agency_share")
-    if count.startswith("victims_"):
-        share = "share_" + count.removeprefix("victims_")
-        names += [c for c in columns if c == share or c.startswith(f"{share}_")]
+            names += [c for d in ind.derives for c in _family(d, columns)]
+        elif count.endswith(PREVIOUS) and this_year == ind.numerator:
+            names += [c for d in ind.derives_from_previous for c in _family(d, columns)]
     if count.startswith("referrals_"):
         share = "share_" + count
         names += [c for c in columns if c == share or c.startswith(f"{share}_")]
-    if count == "cases":
-        names += [c for c in columns if c.startswith(("cases_per_10k", "pct_of_recommended")) and "previous" not in c]
-        names += [
-            "annualised_cases",
-            "cases_with_population",
-            "idva_fte_for_current_volume",
-            "admin_fte_for_current_volume",
-            "annual_cost_estimate",
-            "volume_verdict",
-            "volume_rate_ratio",
-            "volume_rate_ratio_ci95_low",
-            "volume_rate_ratio_ci95_high",
-            "volume_change_significant",
-        ]
-    if count == "cases_previous":
-        names += [
-            "cases_per_10k_previous",
-            "volume_rate_ratio",
-            "volume_rate_ratio_ci95_low",
-            "volume_rate_ratio_ci95_high",
-            "volume_change_significant",
-        ]
-    if count == "repeat_cases":
-        names += [
-            "repeat_rate_change",
-            "repeat_rate_change_ci95_low",
-            "repeat_rate_change_ci95_high",
-            "repeat_rate_change_significant",
-        ]
-    if count == "repeat_cases_previous":
-        names += [
-            "repeat_rate_previous",
-            "repeat_rate_change",
-            "repeat_rate_change_ci95_low",
-            "repeat_rate_change_ci95_high",
-            "repeat_rate_change_significant",
-        ]
     present = set(columns)
     return list(dict.fromkeys(n for n in names if n in present and n != count))
 
