@@ -3,7 +3,7 @@
     python tests/data/corpus/make_corpus.py
 
 Each file is named for what is wrong or awkward with it; `expected.txt` holds the report each
-must give (checked by tests/test_return_corpus.py). The files are committed (a rebuild changes the
+must give (checked by tests/loaders/test_return_corpus.py). The files are committed (a rebuild changes the
 workbooks' zip timestamps, not their cells), so this script
 is only needed to add one or rebuild them. Every figure in them is made up.
 
@@ -20,8 +20,8 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
-from loader_helpers import COLUMNS, HUMAN_HEADERS, meeting, workbook  # noqa: E402
+sys.path.insert(0, str(HERE.parents[2]))  # the repository root, so `tests` imports when run as a script
+from tests.helpers.returns import COLUMNS, HUMAN_HEADERS, meeting, workbook  # noqa: E402
 
 #: Hackney 2020-21 Q3 as held before each corpus file is checked: 3 meetings x 2 cases
 BASE_Q3 = [
