@@ -163,8 +163,6 @@ INDICATORS = Catalogue(
                 "females 16+ or 18+); a MARAC with no figure on that base is left out of volume.",
                 "A quarter with no return lowers neither the rate nor the verdict: the MARAC's population counts only "
                 "for the quarters it sent (SafeLives instead lets the previous quarter stand in).",
-                "Higher volume is not failure: above the expected range says only that a MARAC hears more cases "
-                "than recommended.",
             ),
             source=(
                 "Cases from the MARACs' quarterly returns; adult females from the population base chosen in the "

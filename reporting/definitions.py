@@ -1,0 +1,144 @@
+"""What each indicator means, in the entries people read: the Definitions page and its download.
+
+Like OHID Fingertips' metadata, every figure links to one place that says what it counts, how it is judged and what
+to bear in mind. Everything here is read from the indicator's definition (`metrics.definitions`) and from the ranges
+reference (`metrics.ranges.Ranges`, which carries each range's wording, source and edition), so a new definition or
+a new edition of the ranges shows here with no edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from metrics.definitions import INDICATORS, Indicator
+from metrics.ranges import Ranges
+from metrics.significance import TOO_FEW_CASES
+from metrics.suppression import PREVIOUS, derived_columns
+
+#: the page's URL path, as registered in dashboard/app.py's navigation
+PAGE = "definitions"
+#: the query parameter naming the indicator shown
+PARAMETER = "indicator"
+COMPARATOR_ONLY = "No SafeLives range: a comparator only"
+HEADINGS = (
+    "Name",
+    "What it measures",
+    "Numerator",
+    "Denominator",
+    "Expected range",
+    "Source of the range",
+    "How the verdict is read",
+    "Interval",
+    "Caveats",
+    "Where the counts come from",
+    "Published columns from it",
+)
+CERTAINTY = (
+    '"could be chance": the 95% interval reaches across a range bound, so chance alone could give that verdict; '
+    f'"too few cases": fewer than {TOO_FEW_CASES} cases in the period, too few to say.'
+)
+
+
+def link(indicator: Indicator) -> str:
+    """The Definitions page for one indicator, e.g. "/definitions?indicator=repeat_rate", for charts and tables."""
+    return f"/{PAGE}?{urlencode({PARAMETER: indicator.key})}"
+
+
+def chosen(value: str | None) -> Indicator | None:
+    """The indicator a URL names, by its key (as `link` writes it) or by its label (as the other pages' choosers
+    keep it); None for anything else."""
+    for ind in INDICATORS:
+        if value in (ind.key, ind.label):
+            return ind
+    return None
+
+
+def _column_words(column: str) -> str:
+    """A count column in words, for a definition that does not name it: "perpetrators_under_18" -> "perpetrators
+    under 18"."""
+    return column.replace("_", " ")
+
+
+def numerator(indicator: Indicator) -> str:
+    return indicator.numerator_words or _column_words(indicator.numerator)
+
+
+def denominator(indicator: Indicator) -> str:
+    return indicator.denominator_words or _column_words(indicator.denominator)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _definition(indicator: Indicator) -> str:
+    return indicator.definition or f"{_sentence(numerator(indicator))} as a share of {denominator(indicator)}."
+
+
+def _range_entries(indicator: Indicator, ranges: Ranges) -> tuple[str, str, str]:
+    """(expected range, its source, how the verdict is read), all from the ranges reference."""
+    if indicator.range_key is None:
+        return COMPARATOR_ONLY + ".", "–", "No verdict: a comparator only."
+    item = ranges.get(indicator.range_key)
+    if item is None:
+        held = f'Not held: the ranges reference has no "{indicator.range_key}" row.'
+        return held, "–", "No verdict until the ranges reference holds its range."
+    source = f"{item.source}; {item.edition}."
+    if item.rule not in ("range", "floor", "local_share"):
+        return f"{COMPARATOR_ONLY} ({item.wording}).", source, "No verdict: a comparator only."
+    words = {
+        "range": "Below, within or above the expected range",
+        "floor": "Below or within the expected range (it has no upper bound)",
+        "local_share": "Below or within the expected range, against the group's own local share",
+    }[item.rule]
+    return f"{_sentence(item.describe())}. {item.wording}", source, f"{words}. Beside a verdict, {CERTAINTY}"
+
+
+def published_columns(indicator: Indicator, columns: Sequence[str] | None = None) -> list[str]:
+    """The published columns worked out from the indicator's numerator (this year's and last year's), which are
+    withheld with it when it is small: of `columns` (e.g. `metrics.indicators.value_columns`), or, without them, the
+    ones its definition names."""
+    if columns is None:
+        named = [
+            indicator.value,
+            *([indicator.verdict] if indicator.verdict else []),
+            *indicator.derives,
+            *indicator.derives_from_previous,
+        ]
+        return list(dict.fromkeys(named))
+    this_year = derived_columns(indicator.numerator, columns)
+    last_year = derived_columns(indicator.numerator + PREVIOUS, columns)
+    return list(dict.fromkeys([*this_year, *last_year]))
+
+
+def entries(indicator: Indicator, ranges: Ranges, columns: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """The indicator's entries as (heading, text) pairs, in `HEADINGS` order."""
+    expected, range_source, reading = _range_entries(indicator, ranges)
+    texts = (
+        indicator.label,
+        _definition(indicator),
+        _sentence(numerator(indicator)),
+        _sentence(denominator(indicator)),
+        expected,
+        range_source,
+        reading,
+        indicator.interval_method,
+        " ".join(indicator.caveats) or "–",
+        indicator.source,
+        ", ".join(published_columns(indicator, columns)),
+    )
+    return list(zip(HEADINGS, texts, strict=True))
+
+
+def table(
+    ranges: Ranges, columns: Sequence[str] | None = None, indicators: Iterable[Indicator] | None = None
+) -> pd.DataFrame:
+    """Every indicator's entries, one row each (its key first), for a download."""
+    rows = [
+        {"Key": ind.key, **dict(entries(ind, ranges, columns))}
+        for ind in (INDICATORS if indicators is None else indicators)
+    ]
+    return pd.DataFrame(rows, columns=["Key", *HEADINGS])
