@@ -35,6 +35,8 @@ FIGURE_PAGES = [
     st.Page(PAGES / "board_pack.py", title="Board pack", url_path="board_pack"),
 ]
 DATA_QUALITY = st.Page(PAGES / "data_quality.py", title="Data quality", url_path="data_quality")
+# what each indicator means; it shows no figures, so every viewer has it, with or without returns held
+DEFINITIONS = st.Page(PAGES / "definitions.py", title="Definitions", url_path="definitions")
 # coordinators' own page; not offered to a restricted (partners') viewer, as it shows unsuppressed counts
 CHECK = (
     None if data.restricted() else st.Page(PAGES / "check_return.py", title="Check a return", url_path="check_return")
@@ -48,7 +50,7 @@ def _only_check(message: str) -> None:
         st.error(message)
     else:
         st.info(message)
-        st.navigation([CHECK]).run()
+        st.navigation([CHECK, DEFINITIONS]).run()
     st.stop()
 
 
@@ -116,7 +118,7 @@ if loaded[0].meetings.is_empty():
         "The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`."
     )
 navigation = st.navigation(
-    [*FIGURE_PAGES, DATA_QUALITY, *([CHECK] if CHECK else [])],
+    [*FIGURE_PAGES, DATA_QUALITY, DEFINITIONS, *([CHECK] if CHECK else [])],
     position="hidden" if presentation.presenting() else "sidebar",
 )
 
