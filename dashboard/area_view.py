@@ -2,8 +2,9 @@
 
 The comparison, map, referrer, equality and trend pages all look at one area for one period.
 This sets them up alike: the choices in the URL, tucked under a button in presentation mode,
-the figures for the screen (suppressed for a restricted viewer) and the suppressed figures
-every download is made from.
+and the area's figures twice, each built once as one `AreaFigures` value: `screen` (what this
+viewer sees, suppressed for a restricted viewer) and `published` (suppressed: what every
+download is made from).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dashboard import controls, data, downloads, presentation
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
-from metrics.suppression import Suppressed
+from metrics.shown import AreaFigures
 from reporting import charts, findings
 from reporting.spreadsheet import TableFile, suppression_note
 from reporting.theme import SCREEN_CONFIG
@@ -36,12 +37,10 @@ class AreaView:
     window: str
     chosen: Period
     indicator: Indicator | None
-    #: MARACs, BCUs and the area total as the page shows them (suppressed for a restricted viewer)
-    maracs: pl.DataFrame
-    bcus: pl.DataFrame
-    total: pl.DataFrame
-    #: the same, suppressed: what every download is made from
-    shielded: tuple[Suppressed, Suppressed, Suppressed]
+    #: MARACs, BCUs and the area total as this viewer's page shows them (suppressed for a restricted viewer)
+    screen: AreaFigures
+    #: the same, suppressed: what every download and export is made from
+    published: AreaFigures
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -76,17 +75,6 @@ class AreaView:
         notes = [f"{self.name}, {self.chosen.label}.", self.source, suppression_note(data.small_number_threshold())]
         return TableFile(title, table, notes, self.dataset.synthetic, decimals or {})
 
-    def withheld(self, column: str) -> list[str]:
-        """MARACs whose figure in `column` suppression hides (named on exported charts)."""
-        return self.shielded[0].withheld_names(column)
-
-    def screen_withheld(self, column: str) -> list[str] | None:
-        """The same, for the page itself: only a restricted viewer's page hides anyone."""
-        return self.withheld(column) if self.restricted else None
-
-    def total_row(self) -> dict[str, object] | None:
-        return self.total.row(0, named=True) if self.total.height else None
-
     @property
     def period_words(self) -> str:
         """The period as a sentence starts, e.g. "12 months to 31 March 2021"."""
@@ -94,7 +82,7 @@ class AreaView:
 
     def require_returns(self) -> dict[str, object]:
         """The area's own row; the page stops with a plain message when the area sent nothing for the period."""
-        headline = self.total_row()
+        headline = self.screen.total_row()
         if headline is None or headline["maracs_reporting"] == 0:
             st.info(f"No returns are held for {self.name} in this period.")
             st.stop()
@@ -104,13 +92,13 @@ class AreaView:
         """Where the area's MARACs sit on the chosen indicator, in a sentence (`findings.spread`)."""
         item = self.dataset.ranges[self.indicator.range_key]
         return findings.spread(
-            self.maracs,
+            self.screen.maracs.frame,
             self.indicator,
             item,
             area=self.name,
             period=self.period_words,
-            total=self.total_row(),
-            withheld=self.screen_withheld(self.indicator.value),
+            total=self.screen.total_row(),
+            withheld=self.screen.withheld(self.indicator.value),
         )
 
     def lead(
@@ -128,13 +116,13 @@ class AreaView:
         """The page's main chart under its key finding: a click opens the MARAC's profile; in presentation mode the page ends
         here, otherwise a caption and downloads follow.
 
-        `draw(frame, withheld, on_screen)` builds the chart from the screen's figures or, for a download, from the
-        suppressed ones; `column` is the figure suppression may withhold (named on the chart). The finding is still the
+        `draw(frame, withheld, on_screen)` builds the chart from the `screen` figures or, for a download, from the
+        `published` ones; `column` is the figure suppression may withhold (named on the chart). The finding is still the
         chart's alt text when the page has already printed it (`with_finding=False`).
         """
         if with_finding:
             st.markdown(f"**{finding}**")
-        figure = draw(self.maracs, self.screen_withheld(column), True)
+        figure = draw(self.screen.maracs.frame, self.screen.withheld(column), True)
         event = st.plotly_chart(
             presentation.screen_figure(figure),
             theme=None,
@@ -150,7 +138,9 @@ class AreaView:
         if presentation.presenting():
             st.stop()
         st.caption(caption)
-        downloads.chart_buttons(lambda: draw(self.shielded[0].frame, self.withheld(column), False), key=key, stem=stem)
+        downloads.chart_buttons(
+            lambda: draw(self.published.maracs.frame, self.published.withheld(column), False), key=key, stem=stem
+        )
 
     def views(
         self,
@@ -213,12 +203,6 @@ def area_view(
     if not presenting:
         st.caption(controls.period_caption(chosen, dataset))
     path, population = str(data.db_path()), dataset.population_key
-    shielded = data.shielded_area(path, version, population, end, window, area)
-    if data.restricted():
-        maracs, bcus, total = (part.frame for part in shielded)
-    else:
-        maracs, bcus, total = (
-            data.figures(path, version, population, end, window, g, area)
-            for g in ("marac", "bcu", data.area_grouping(area))
-        )
-    return AreaView(dataset, version, area, end, window, chosen, indicator, maracs, bcus, total, shielded, extra)
+    screen = data.screen_area(path, version, population, end, window, area)
+    published = data.published_area(path, version, population, end, window, area)
+    return AreaView(dataset, version, area, end, window, chosen, indicator, screen, published, extra)

@@ -30,13 +30,8 @@ from metrics.periods import (
     quarter_label,
     quarter_of,
 )
-from metrics.suppression import (
-    DEFAULT_THRESHOLD,
-    Suppressed,
-    suppress,
-    suppress_area,
-    suppress_series,
-)
+from metrics.shown import AreaFigures, AreaSeries, plain
+from metrics.suppression import DEFAULT_THRESHOLD, Suppressed, suppress
 
 
 def db_path() -> Path:
@@ -245,56 +240,90 @@ def restricted() -> bool:
     return os.environ.get("MARAC_VIEW", "") == "restricted"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def shielded_area(
+def _area_figures(
     path: str, data_version: str, population: str, end: date, window: str, area: str
-) -> tuple[Suppressed, Suppressed, Suppressed]:
-    """An area's MARACs, BCUs and total, suppressed together (what leaves the dashboard)."""
-    parts = (
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """An area's MARACs, BCUs and its own row, as computed."""
+    maracs, bcus, total = (
         figures(path, data_version, population, end, window, g, area) for g in ("marac", "bcu", area_grouping(area))
     )
-    return suppress_area(*parts, small_number_threshold())
+    return maracs, bcus, total
 
 
-def shielded_comparators(
+@st.cache_data(max_entries=32, show_spinner=False)
+def published_area(path: str, data_version: str, population: str, end: date, window: str, area: str) -> AreaFigures:
+    """An area's MARACs, BCUs and total, suppressed together: what every download and export is made from."""
+    return AreaFigures.suppressed(
+        *_area_figures(path, data_version, population, end, window, area), small_number_threshold()
+    )
+
+
+def screen_area(path: str, data_version: str, population: str, end: date, window: str, area: str) -> AreaFigures:
+    """What this viewer's page shows: the published figures for a restricted viewer, otherwise everything."""
+    if restricted():
+        return published_area(path, data_version, population, end, window, area)
+    return AreaFigures.plain(*_area_figures(path, data_version, population, end, window, area))
+
+
+def published_comparators(
     path: str, data_version: str, population: str, end: date, window: str, code: str
-) -> dict[str, tuple[pl.DataFrame, set[str]]]:
-    """`comparators`, each with the columns suppression hides in it: the MARAC, its BCU and its area are suppressed
+) -> dict[str, Suppressed]:
+    """`comparators`, each one row with what suppression hides in it: the MARAC, its BCU and its area are suppressed
     together across the MARAC's home area; "All MARACs" for its own small counts; published national figures as they are."""
-    plain = comparators(path, data_version, population, end, window, code)
-    home = home_area(dataset(path, data_version, population), code)
-    parts = shielded_area(path, data_version, population, end, window, home)
-    out: dict[str, tuple[pl.DataFrame, set[str]]] = {}
-    for label, frame in plain.items():
+    plain_rows = comparators(path, data_version, population, end, window, code)
+    home = published_area(
+        path, data_version, population, end, window, home_area(dataset(path, data_version, population), code)
+    )
+    out: dict[str, Suppressed] = {}
+    for label, frame in plain_rows.items():
         if "scope" in frame.columns or not frame.height:
-            out[label] = (frame, set())
+            out[label] = plain(frame)
             continue
-        group = frame["group_code"][0]
-        for part in parts:
-            rows = part.frame["group_code"].to_list()
-            if group in rows and part.frame.height:
-                i = rows.index(group)
-                out[label] = (part.frame.slice(i, 1), {c for (r, c) in part.labels if r == i})
-                break
-        else:
-            alone = suppress(frame, threshold=small_number_threshold())
-            out[label] = (alone.frame, {c for (_, c) in alone.labels})
+        out[label] = home.row_of(frame["group_code"][0]) or suppress(frame, threshold=small_number_threshold())
     return out
 
 
+def screen_comparators(
+    path: str, data_version: str, population: str, end: date, window: str, code: str
+) -> dict[str, Suppressed]:
+    """`comparators` as this viewer's page shows them (published for a restricted viewer, otherwise as computed)."""
+    if restricted():
+        return published_comparators(path, data_version, population, end, window, code)
+    return {
+        label: plain(frame) for label, frame in comparators(path, data_version, population, end, window, code).items()
+    }
+
+
+def area_trend(path: str, data_version: str, population: str, area: str) -> AreaSeries:
+    """Quarterly MARAC and area series, as computed."""
+    return AreaSeries(
+        trend(path, data_version, population, "marac", area),
+        trend(path, data_version, population, area_grouping(area), area),
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def shielded_trend(
-    path: str, data_version: str, population: str, area: str, end: date, window: str
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def published_trend(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:
     """Quarterly MARAC and area series suppressed together (each quarter, and the chosen period's quarters), and
     consistently with the period's figures on the other pages: a MARAC figure they withhold cannot be added back
     up from its quarters here."""
-    marac_q = trend(path, data_version, population, "marac", area)
-    area_q = trend(path, data_version, population, area_grouping(area), area)
-    if marac_q.is_empty():
-        return marac_q, area_q
-    shielded = shielded_area(path, data_version, population, end, window, area)[0]
-    return suppress_series(marac_q, area_q, period(end, window).quarters, small_number_threshold(), period=shielded)
+    plain_series = area_trend(path, data_version, population, area)
+    if plain_series.maracs.is_empty():
+        return plain_series
+    return AreaSeries.suppressed(
+        plain_series.maracs,
+        plain_series.area,
+        period(end, window).quarters,
+        small_number_threshold(),
+        period=published_area(path, data_version, population, end, window, area).maracs,
+    )
+
+
+def screen_trend(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:
+    """The quarterly series as this viewer's page shows them (published for a restricted viewer)."""
+    if restricted():
+        return published_trend(path, data_version, population, area, end, window)
+    return area_trend(path, data_version, population, area)
 
 
 def chosen_period(end: date, window: str) -> Period:
@@ -386,12 +415,20 @@ def rolling_trend(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def shielded_rolling(
-    path: str, data_version: str, population: str, area: str, end: date, window: str
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def published_rolling(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:
     """MARAC and area series suppressed together, each 12-month figure blank where a count it needs is hidden."""
     from metrics.rolling import rolling_year
 
     per_10k = dataset(path, data_version, population).ranges.value("recommended_cases_per_10k")
-    marac_q, area_q = shielded_trend(path, data_version, population, area, end, window)
-    return rolling_year(marac_q, per_10k), rolling_year(area_q, per_10k)
+    series = published_trend(path, data_version, population, area, end, window)
+    return AreaSeries(rolling_year(series.maracs, per_10k), rolling_year(series.area, per_10k))
+
+
+def screen_rolling(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:
+    """The MARAC and area rolling series as this viewer's page shows them (published for a restricted viewer)."""
+    if restricted():
+        return published_rolling(path, data_version, population, area, end, window)
+    return AreaSeries(
+        rolling_trend(path, data_version, population, "marac", area),
+        rolling_trend(path, data_version, population, area_grouping(area), area),
+    )

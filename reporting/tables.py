@@ -13,8 +13,9 @@ import polars as pl
 
 from metrics.definitions import INDICATORS, Indicator
 from metrics.ranges import Ranges
+from metrics.shown import Figures, as_suppressed, hidden_columns
 from metrics.significance import TOO_FEW_CASES
-from metrics.suppression import WITHHELD
+from metrics.suppression import WITHHELD, Suppressed
 from reporting.numbers import decimals_for, pair_beside_verdict
 from reporting.theme import NO_RANGE, VERDICT_STYLE, verdict_label
 
@@ -108,12 +109,14 @@ def _indicator_columns(
 
 
 def overview_frames(
-    frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", hidden: dict[tuple[int, str], str] | None = None
+    figures: Figures, ranges: Ranges, *, name_header: str = "MARAC"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`.
 
-    `hidden` (from `metrics.suppression`) puts "<5" or "withheld" in the cells of suppressed figures.
+    Cells suppression hides in `figures` (a `Suppressed`; a bare frame hides nothing) read "<5" or "withheld".
     """
+    shown = as_suppressed(figures)
+    frame = shown.frame
     base: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
     if "bcu" in frame.columns:
         base["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
@@ -133,7 +136,7 @@ def overview_frames(
     out = []
     for columns, decimals in ((volume, volume_decimals), (victims, victim_decimals)):
         labelled = set()
-        for (row, column), label in (hidden or {}).items():
+        for (row, column), label in shown.labels.items():
             for header, source in sources.items():
                 if source == column and header in columns:
                     columns[header][row] = label
@@ -175,28 +178,21 @@ def _numeric(header: str) -> bool:
     return "%" in header or header in ("Cases", "Per 10,000 adult females")
 
 
-def totals_frames(
-    groups: pl.DataFrame,
-    total: pl.DataFrame,
-    ranges: Ranges,
-    *,
-    hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """BCU rows followed by the area's own row, in the overview's two tables (`hidden`: each part's suppressed cells)."""
-    both, merged = _stacked(groups, total, hidden)
-    return overview_frames(both, ranges, name_header="Area", hidden=merged)
+def totals_frames(groups: Figures, total: Figures, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """BCU rows followed by the area's own row, in the overview's two tables (each part with its suppressed cells)."""
+    return overview_frames(_stacked(groups, total), ranges, name_header="Area")
 
 
-def _stacked(
-    groups: pl.DataFrame,
-    total: pl.DataFrame,
-    hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None,
-) -> tuple[pl.DataFrame, dict[tuple[int, str], str] | None]:
+def _stacked(groups: Figures, total: Figures) -> Suppressed:
     """Group rows then the total's row in one frame, with both parts' suppressed cells renumbered to match."""
-    both = pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
-    if hidden is None:
-        return both, None
-    return both, dict(hidden[0]) | {(row + groups.height, column): label for (row, column), label in hidden[1].items()}
+    upper, lower = as_suppressed(groups), as_suppressed(total)
+    both = pl.concat(
+        [upper.frame.drop("bcu", strict=False), lower.frame.drop("bcu", strict=False)], how="diagonal_relaxed"
+    )
+    height = upper.frame.height
+    return Suppressed(
+        both, dict(upper.labels) | {(row + height, column): label for (row, column), label in lower.labels.items()}
+    )
 
 
 def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
@@ -232,14 +228,14 @@ VERDICT_HELP = (
 )
 
 
-def profile_frame(
-    rows: dict[str, pl.DataFrame], ranges: Ranges, hidden: dict[str, set[str]] | None = None
-) -> pd.DataFrame:
+def profile_frame(comparators: dict[str, Figures], ranges: Ranges) -> pd.DataFrame:
     """Indicators down the side; the MARAC, its verdict and range, then each comparator with its verdict.
 
-    `hidden` names, per column, the suppressed indicator values: they read "withheld".
+    Each comparator is one row of figures; an indicator value suppression hides in it reads "withheld".
     """
-    hidden = hidden or {}
+    shown = {name: as_suppressed(figures) for name, figures in comparators.items()}
+    rows = {name: part.frame for name, part in shown.items()}
+    hidden = {name: hidden_columns(part) for name, part in shown.items()}
     names = list(rows)
     own = rows[names[0]]
     out: dict[str, list[object]] = {"Indicator": [], "Value": [], "Verdict": [], "Expected range": []}
@@ -297,14 +293,14 @@ SIGNIFICANCE_WORDS = {
 }
 
 
-def certainty_frame(
-    own: pl.DataFrame, ranges: Ranges, withheld: set[str] | frozenset[str] = frozenset()
-) -> pd.DataFrame:
+def certainty_frame(figures: Figures, ranges: Ranges) -> pd.DataFrame:
     """How sure each of one MARAC's verdicts is: the 95% and 99.8% intervals and what the 95% interval supports.
 
     The explanation reads like Fingertips: "95% interval 0.7%–5.7%, range starts at 2.5%: not
-    distinguishable from the lower bound".
+    distinguishable from the lower bound". An indicator suppression hides in the MARAC's row says "withheld".
     """
+    shown = as_suppressed(figures)
+    own, withheld = shown.frame, hidden_columns(shown)
     row = own.row(0, named=True) if own.height else {}
     return pd.DataFrame(
         [
@@ -322,28 +318,19 @@ def certainty_frame(
     )
 
 
-def certainty_by_group(
-    frame: pl.DataFrame,
-    ind: Indicator,
-    ranges: Ranges,
-    *,
-    name_header: str = "MARAC",
-    withheld: set[str] | frozenset[str] = frozenset(),
-) -> pd.DataFrame:
+def certainty_by_group(figures: Figures, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
     """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table).
 
-    Groups named in `withheld` (suppressed for small numbers) say so in every cell.
+    A group whose figure for `ind` suppression hides says so in every cell.
     """
+    shown = as_suppressed(figures)
+    withheld = shown.hidden_rows(ind.value)
     rows = [
         {
             name_header: row["group_name"],
-            **(
-                dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD)
-                if row["group_name"] in withheld
-                else _certainty(row, ind, ranges)
-            ),
+            **(dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD) if i in withheld else _certainty(row, ind, ranges)),
         }
-        for row in frame.iter_rows(named=True)
+        for i, row in enumerate(shown.frame.iter_rows(named=True))
     ]
     return pd.DataFrame(rows, columns=[name_header, *CERTAINTY_COLUMNS])
 
@@ -430,17 +417,16 @@ class Labelled(float):
         return Labelled, (float(self), self.label, self.fill)
 
 
-def matrix(
-    frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", hidden: dict[tuple[int, str], str] | None = None
-) -> pd.DataFrame:
+def matrix(figures: Figures, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
     """Every group × every indicator in one table: each cell the value and its verdict in words ("30.0% ● within").
 
     Cells are `Labelled` numbers (percent × 100), so a click on a header sorts by value while the
     cell reads as words; `styled_matrix` prints them and fills the verdict colour. A "?" after the
-    verdict: the 95% interval reaches across a range bound, so chance could explain it. `hidden`
-    (suppression) puts "<5" or "withheld" in a cell instead, and that column is then printed as text.
+    verdict: the 95% interval reaches across a range bound, so chance could explain it. A cell suppression
+    hides in `figures` reads "<5" or "withheld" instead, and that column is then printed as text.
     """
-    hidden = hidden or {}
+    shown = as_suppressed(figures)
+    frame, hidden = shown.frame, shown.labels
     columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
     if "bcu" in frame.columns:
         columns["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
@@ -487,16 +473,9 @@ def matrix(
     return pd.DataFrame(table)
 
 
-def matrix_totals(
-    groups: pl.DataFrame,
-    total: pl.DataFrame,
-    ranges: Ranges,
-    *,
-    hidden: tuple[dict[tuple[int, str], str], dict[tuple[int, str], str]] | None = None,
-) -> pd.DataFrame:
-    """BCU rows then the area's own row, as a matrix (`hidden`: each part's suppressed cells)."""
-    both, merged = _stacked(groups, total, hidden)
-    return matrix(both, ranges, name_header="Area", hidden=merged)
+def matrix_totals(groups: Figures, total: Figures, ranges: Ranges) -> pd.DataFrame:
+    """BCU rows then the area's own row, as a matrix (each part with its suppressed cells)."""
+    return matrix(_stacked(groups, total), ranges, name_header="Area")
 
 
 def printed_matrix(table: pd.DataFrame) -> pd.DataFrame:
@@ -615,12 +594,11 @@ def referral_change_table(change: pl.DataFrame, labels: dict[str, str]) -> pd.Da
     )
 
 
-def agency_share_table(
-    frame: pl.DataFrame, agencies: list[str], labels: dict[str, str], hidden: dict[tuple[int, str], str] | None = None
-) -> pd.DataFrame:
-    """Every SafeLives agency's share of each MARAC's referrals (percent); `hidden` (suppression) puts "withheld" in a
-    cell instead, and that column is then printed as text."""
-    hidden = hidden or {}
+def agency_share_table(figures: Figures, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """Every SafeLives agency's share of each MARAC's referrals (percent); a share suppression hides in `figures` reads
+    "withheld" instead, and that column is then printed as text."""
+    shown = as_suppressed(figures)
+    frame, hidden = shown.frame, shown.labels
     out: dict[str, list[object]] = {
         "MARAC": frame["group_name"].to_list(),
         "Referrals": frame["referrals_total"].to_list(),

@@ -8,7 +8,8 @@ from dashboard import controls, data, downloads
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
-from metrics.suppression import WITHHELD
+from metrics.shown import AreaFigures, AreaSeries, hidden_columns
+from metrics.suppression import WITHHELD, Suppressed
 from reporting import charts, numbers, tables
 from reporting.spreadsheet import TableFile, suppression_note
 from reporting.theme import SCREEN_CONFIG, verdict_words
@@ -30,29 +31,23 @@ info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=
 region, bcu = info["region"], info["bcu"]
 
 # what leaves the page (and, for a restricted viewer, what the page shows) is suppressed across the home area
-shielded = data.shielded_comparators(path, version, population, end, window, code)
-hidden = {label: columns for label, (_, columns) in shielded.items()}
-comparators = (
-    {label: frame for label, (frame, _) in shielded.items()}
-    if data.restricted()
-    else data.comparators(path, version, population, end, window, code)
-)
-screen_hidden = hidden if data.restricted() else None
-own = comparators[names[code]]
-own_shielded, own_hidden = shielded[names[code]]
+published = data.published_comparators(path, version, population, end, window, code)
+screen = data.screen_comparators(path, version, population, end, window, code)
+own, own_published = screen[names[code]], published[names[code]]
+screen_hidden = hidden_columns(own)
 
 
 def guard(column: str, text: str) -> str:
     """A restricted viewer sees "withheld" where suppression hides a figure, not a dash that reads as no data."""
-    return WITHHELD if data.restricted() and column in own_hidden else text
+    return WITHHELD if column in screen_hidden else text
 
 
-figures = own.row(0, named=True)
+figures = own.frame.row(0, named=True)
 st.markdown(f"**{names[code]}** · BCU {bcu or '–'} · {region} · {info['police_force_area']} police force area")
 st.caption(controls.period_caption(chosen, dataset))
 if info["grouping_status"] == "assumed" and info["note"]:
     st.caption(info["note"])
-if figures["cases"] is None and "cases" not in own_hidden:
+if figures["cases"] is None and "cases" not in hidden_columns(own_published):
     st.info(f"{names[code]} has no returns for this period.")
     st.stop()
 
@@ -115,14 +110,14 @@ def table_file(title: str, table) -> TableFile:
 
 st.subheader("Indicators against the SafeLives ranges")
 home = data.home_area(dataset, code)
-peers_shielded = data.shielded_area(path, version, population, end, window, home)[0].frame
-peers = peers_shielded if data.restricted() else data.figures(path, version, population, end, window, "marac", home)
+peers = data.screen_area(path, version, population, end, window, home)
+peers_published = data.published_area(path, version, population, end, window, home)
 
 
-def spine_for(own_row: dict, peer_rows) -> object:
+def spine_for(own_figures: Suppressed, peer_figures: AreaFigures) -> object:
     return charts.spine_chart(
-        own_row,
-        peer_rows,
+        own_figures.frame.row(0, named=True),
+        peer_figures.maracs.frame,
         dataset.ranges,
         title=f"{names[code]} against the MARACs of {data.area_name(home)}",
         subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "
@@ -137,7 +132,7 @@ table_tab, spine_tab = controls.view_tabs(
 )
 if table_tab.open:
     with table_tab:
-        profile = tables.profile_frame(comparators, dataset.ranges, screen_hidden)
+        profile = tables.profile_frame(screen, dataset.ranges)
         st.dataframe(
             tables.styled_profile(profile),
             hide_index=True,
@@ -152,7 +147,7 @@ if table_tab.open:
         downloads.table_buttons(
             lambda: table_file(
                 f"{names[code]} against the SafeLives ranges and its comparators",
-                tables.profile_frame({k: f for k, (f, _) in shielded.items()}, dataset.ranges, hidden),
+                tables.profile_frame(published, dataset.ranges),
             ),
             key="profile",
             stem=f"{stem}-indicators",
@@ -167,15 +162,13 @@ if table_tab.open:
 if spine_tab.open:
     with spine_tab:
         st.plotly_chart(
-            spine_for(figures, peers),
+            spine_for(own, peers),
             theme=None,
             config=SCREEN_CONFIG,
             alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in {data.area_name(home)} "
             "and the SafeLives ranges.",
         )
-        downloads.chart_buttons(
-            lambda: spine_for(own_shielded.row(0, named=True), peers_shielded), key="spine", stem=f"{stem}-spine"
-        )
+        downloads.chart_buttons(lambda: spine_for(own_published, peers_published), key="spine", stem=f"{stem}-spine")
 
 st.subheader("How sure are these verdicts?")
 st.caption(
@@ -185,14 +178,14 @@ st.caption(
 # laid out on request (a table costs the browser a few tenths of a second on a first view); kept in the URL
 if st.toggle("Show each verdict's intervals", key="profile_certainty", bind="query-params"):
     st.dataframe(
-        tables.certainty_frame(own, dataset.ranges, own_hidden if data.restricted() else frozenset()),
+        tables.certainty_frame(own, dataset.ranges),
         hide_index=True,
         column_config={"Why": st.column_config.TextColumn("Why", width="large")},
     )
     downloads.table_buttons(
         lambda: table_file(
             f"{names[code]}: how sure are these verdicts?",
-            tables.certainty_frame(own_shielded, dataset.ranges, own_hidden),
+            tables.certainty_frame(own_published, dataset.ranges),
         ),
         key="certainty",
         stem=f"{stem}-how-sure",
@@ -235,11 +228,11 @@ choice = st.selectbox(
     "Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator", bind="query-params"
 )
 trend_tab, funnel_tab = controls.view_tabs(["Quarterly trend", "Among its area's MARACs"], "profile_chart")
-withheld = data.shielded_area(path, version, population, end, window, home)[0].withheld_names(choice.value)
 
 
-def trend_for(marac_trend, area_trend) -> object:
-    series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): area_trend}
+def trend_for(quarters: AreaSeries) -> object:
+    marac_trend = quarters.maracs
+    series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): quarters.area}
     return charts.trend_chart(
         series,
         choice,
@@ -254,32 +247,23 @@ def trend_for(marac_trend, area_trend) -> object:
     )
 
 
-def funnel_for(frame, names_withheld) -> object:
+def funnel_for(peer_figures: AreaFigures) -> object:
     return charts.funnel_plot(
-        frame,
+        peer_figures.maracs.frame,
         choice,
         dataset.ranges[choice.range_key],
         subtitle=f"{data.area_name(home)}, {chosen.label}",
         source=source,
         synthetic=dataset.synthetic,
         highlight=code,
-        withheld=names_withheld,
+        withheld=peer_figures.withheld(choice.value),
     )
-
-
-def shielded_trend() -> tuple:
-    """The trend as it may leave the dashboard; worked out only for a restricted viewer's page or a download."""
-    return data.shielded_trend(path, version, population, home, end, window)
 
 
 if trend_tab.open:
     with trend_tab:
-        plain_trend = (
-            data.trend(path, version, population, "marac", home),
-            data.trend(path, version, population, data.area_grouping(home), home),
-        )
         st.plotly_chart(
-            trend_for(*(shielded_trend() if data.restricted() else plain_trend)),
+            trend_for(data.screen_trend(path, version, population, home, end, window)),
             theme=None,
             config=SCREEN_CONFIG,
             alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
@@ -288,7 +272,9 @@ if trend_tab.open:
         if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
             st.caption(f"{chosen.label}: {volume_sentence if choice.key == 'volume' else repeat_sentence}")
         downloads.chart_buttons(
-            lambda: trend_for(*shielded_trend()), key="trend", stem=f"{stem}-{downloads.slug(choice.key)}-trend"
+            lambda: trend_for(data.published_trend(path, version, population, home, end, window)),
+            key="trend",
+            stem=f"{stem}-{downloads.slug(choice.key)}-trend",
         )
 if funnel_tab.open:
     with funnel_tab:
@@ -297,13 +283,13 @@ if funnel_tab.open:
             "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it."
         )
         st.plotly_chart(
-            funnel_for(peers, withheld if data.restricted() else None),
+            funnel_for(peers),
             theme=None,
             config=SCREEN_CONFIG,
             alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.",
         )
         downloads.chart_buttons(
-            lambda: funnel_for(peers_shielded, withheld),
+            lambda: funnel_for(peers_published),
             key="funnel",
             stem=f"{stem}-{downloads.slug(choice.key)}-funnel",
         )

@@ -15,6 +15,7 @@ from dashboard.area_view import area_view
 from metrics.definitions import INDICATORS
 from metrics.periods import year_earlier
 from metrics.referrals import referral_change, sector_mapping, sector_shares
+from metrics.shown import AreaFigures
 from reporting import findings, tables
 from reporting.referral_charts import police_change, sector_bars
 from reporting.theme import SCREEN_CONFIG
@@ -35,17 +36,16 @@ def without(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     return frame.filter(~pl.col("group_name").is_in(names)) if names else frame
 
 
-def previous(shielded: bool) -> pl.DataFrame:
-    end = earlier.end
-    if shielded or view.restricted:
-        return data.shielded_area(view.path, view.version, view.population, end, view.window, view.area)[0].frame
-    return data.figures(view.path, view.version, view.population, end, view.window, "marac", view.area)
+def previous(published: bool) -> AreaFigures:
+    """The area's figures a year earlier, as published or as this viewer's page shows them."""
+    figures = data.published_area if published else data.screen_area
+    return figures(view.path, view.version, view.population, earlier.end, view.window, view.area)
 
 
-screen_withheld = view.shielded[0].names_hiding(REFERRAL_COLUMNS) if view.restricted else []
-export_withheld = view.shielded[0].names_hiding(REFERRAL_COLUMNS)
-screen = without(view.maracs, screen_withheld)
-exported = without(view.shielded[0].frame, export_withheld)
+screen_withheld = view.screen.maracs.names_hiding(REFERRAL_COLUMNS)
+export_withheld = view.published.maracs.names_hiding(REFERRAL_COLUMNS)
+screen = without(view.screen.maracs.frame, screen_withheld)
+exported = without(view.published.maracs.frame, export_withheld)
 if screen.filter(pl.col("referrals_total") > 0).is_empty():
     if not screen_withheld:
         st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
@@ -55,7 +55,7 @@ if screen.filter(pl.col("referrals_total") > 0).is_empty():
         "drawn without giving a small count back. Each agency's share is in the table below, withheld only where it must be."
     )
     st.dataframe(
-        tables.styled(tables.agency_share_table(view.maracs, dataset.agencies, labels, view.shielded[0].labels)),
+        tables.styled(tables.agency_share_table(view.screen.maracs, dataset.agencies, labels)),
         hide_index=True,
     )
     st.stop()
@@ -76,7 +76,7 @@ def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
 
 
 top_tab, change_tab, every_tab = view.views(
-    findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.total_row()),
+    findings.referrals(screen, police, labels, area=view.name, period=view.period_words, total=view.screen.total_row()),
     bars,
     ["Chart", "Top three referrers", "Change on a year earlier", "Every agency"],
     tabs_key="referrer_tab",
@@ -106,27 +106,21 @@ if top_tab.open:
         )
 
 
-def changes(shielded: bool) -> tuple[pl.DataFrame, list[str]]:
-    now = exported if shielded else screen
-    before = previous(shielded)
-    gone = (
-        data.shielded_area(view.path, view.version, view.population, earlier.end, view.window, view.area)[
-            0
-        ].names_hiding(REFERRAL_COLUMNS)
-        if shielded or view.restricted
-        else []
-    )
-    return referral_change(without(now, gone), before), sorted(
-        set(gone) | set(export_withheld if shielded else screen_withheld)
+def changes(published: bool) -> tuple[pl.DataFrame, list[str]]:
+    now = exported if published else screen
+    before = previous(published).maracs
+    gone = before.names_hiding(REFERRAL_COLUMNS)
+    return referral_change(without(now, gone), before.frame), sorted(
+        set(gone) | set(export_withheld if published else screen_withheld)
     )
 
 
-def change_chart(shielded: bool):
-    change, gone = changes(shielded)
+def change_chart(published: bool):
+    change, gone = changes(published)
     verdicts = dict(
         zip(
-            (exported if shielded else screen)["group_code"].to_list(),
-            (exported if shielded else screen)["police_verdict"].to_list(),
+            (exported if published else screen)["group_code"].to_list(),
+            (exported if published else screen)["police_verdict"].to_list(),
             strict=True,
         )
     )
@@ -144,7 +138,7 @@ def change_chart(shielded: bool):
 
 if change_tab.open:
     with change_tab:
-        change, _ = changes(shielded=False)
+        change, _ = changes(published=False)
         sure = change["police_share_change_significant"].to_list()
         st.caption(
             f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
@@ -152,21 +146,21 @@ if change_tab.open:
             "figures: changes beyond chance; dotted: changes chance could explain."
         )
         st.plotly_chart(
-            change_chart(shielded=False),
+            change_chart(published=False),
             theme=None,
             config=SCREEN_CONFIG,
             key="referrals_change",
             alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.",
         )
         downloads.chart_buttons(
-            lambda: change_chart(shielded=True), key="referrals_change", stem=f"{view.stem}-police-share-change"
+            lambda: change_chart(published=True), key="referrals_change", stem=f"{view.stem}-police-share-change"
         )
         table = tables.referral_change_table(change, labels)
         st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Police share of referrals a year earlier and now, {view.name}",
-                tables.referral_change_table(changes(shielded=True)[0], labels),
+                tables.referral_change_table(changes(published=True)[0], labels),
             ),
             key="referrals_change_table",
             stem=f"{view.stem}-police-share-change",
@@ -178,14 +172,12 @@ if every_tab.open:
             "Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
             "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be."
         )
-        table = tables.agency_share_table(
-            view.maracs, dataset.agencies, labels, view.shielded[0].labels if view.restricted else None
-        )
+        table = tables.agency_share_table(view.screen.maracs, dataset.agencies, labels)
         st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Referrals by agency, {view.name}",
-                tables.agency_share_table(view.shielded[0].frame, dataset.agencies, labels, view.shielded[0].labels),
+                tables.agency_share_table(view.published.maracs, dataset.agencies, labels),
             ),
             key="referrals_agencies",
             stem=f"{view.stem}-referrals-by-agency",

@@ -68,8 +68,7 @@ if marac_tab.open:
             "a higher volume is not a failure). '?' after a verdict: the 95% interval reaches across a range bound, so "
             "chance could explain it. Click a column header to sort by it; select a row to open that MARAC's profile."
         )
-        hidden = view.shielded[0].labels if view.restricted else None
-        grid = tables.matrix(view.maracs, ranges, hidden=hidden)
+        grid = tables.matrix(view.screen.maracs, ranges)
         picked_row = st.dataframe(
             tables.styled_matrix(grid),
             hide_index=True,
@@ -81,11 +80,11 @@ if marac_tab.open:
         )
         rows = picked_row.selection.rows if picked_row else []
         if rows:
-            controls.open_profile(view.dataset, view.maracs["group_code"][rows[0]], choice)
+            controls.open_profile(view.dataset, view.screen.maracs.frame["group_code"][rows[0]], choice)
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Every {view.name} MARAC on every indicator",
-                tables.printed_matrix(tables.matrix(view.shielded[0].frame, ranges, hidden=view.shielded[0].labels)),
+                tables.printed_matrix(tables.matrix(view.published.maracs, ranges)),
             ),
             key="comparison_matrix",
             stem=f"{view.stem}-matrix",
@@ -96,12 +95,7 @@ if totals_tab.open:
             "Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC "
             f"rates. The last row, in bold, is {view.name} as a whole."
         )
-        totals = tables.matrix_totals(
-            view.bcus,
-            view.total,
-            ranges,
-            hidden=(view.shielded[1].labels, view.shielded[2].labels) if view.restricted else None,
-        )
+        totals = tables.matrix_totals(view.screen.bcus, view.screen.total, ranges)
         st.dataframe(
             tables.styled_matrix(totals, bold_last=True),
             hide_index=True,
@@ -111,14 +105,7 @@ if totals_tab.open:
         downloads.table_buttons(
             lambda: view.table_file(
                 f"BCU and {view.name} subtotals on every indicator",
-                tables.printed_matrix(
-                    tables.matrix_totals(
-                        view.shielded[1].frame,
-                        view.shielded[2].frame,
-                        ranges,
-                        hidden=(view.shielded[1].labels, view.shielded[2].labels),
-                    )
-                ),
+                tables.printed_matrix(tables.matrix_totals(view.published.bcus, view.published.total, ranges)),
             ),
             key="comparison_totals",
             stem=f"{view.stem}-subtotals",

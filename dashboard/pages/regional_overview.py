@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import controls, data, downloads, table_display
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
+from metrics.shown import AreaFigures, where
 from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, tables
 from reporting.spreadsheet import TableFile, suppression_note
@@ -25,17 +26,11 @@ end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 st.caption(controls.period_caption(chosen, dataset))
 
-maracs = data.figures(path, version, population, end, window, "marac", area)
-bcus = data.figures(path, version, population, end, window, "bcu", area)
-total = data.figures(path, version, population, end, window, data.area_grouping(area), area)
-
-# everything that leaves the page is built from these: small numbers suppressed, and what they would give away.
-# A restricted viewer (`marac serve --restricted`) sees only these on the page too.
+# everything that leaves the page is built from `published`: small numbers suppressed, and what they would give away.
+# `screen` is what this viewer sees: the same for a restricted viewer (`marac serve --restricted`), else every figure.
 threshold = data.small_number_threshold()
-shielded, shielded_bcus, shielded_total = data.shielded_area(path, version, population, end, window, area)
-screen = (shielded, shielded_bcus, shielded_total) if data.restricted() else None
-if screen:
-    maracs, bcus, total = (part.frame for part in screen)
+screen = data.screen_area(path, version, population, end, window, area)
+published = data.published_area(path, version, population, end, window, area)
 source = charts.source_line(ranges.edition, dataset.base_label)
 notes = [
     f"{name}, {chosen.label}.",
@@ -50,11 +45,11 @@ def table_file(title: str, table) -> TableFile:
     return TableFile(title, table, notes, dataset.synthetic, tables.decimals_of(table))
 
 
-headline = total.row(0, named=True) if total.height else None
+headline = screen.total_row()
 if headline is None or headline["cases"] is None:
     st.info(
         f"{name}'s figures for this period are withheld to protect small numbers."
-        if screen and screen[2].label(0, "cases")
+        if screen.total.label(0, "cases")
         else f"No returns are held for {name} in this period."
     )
     st.stop()
@@ -121,12 +116,12 @@ st.caption(
     f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
     "failure. Click a column header to sort; hover over a verdict header for more."
 )
-volume_table, victim_table = tables.overview_frames(maracs, ranges, hidden=screen[0].labels if screen else None)
+volume_table, victim_table = tables.overview_frames(screen.maracs, ranges)
 volume_tab, victims_tab = controls.view_tabs(["Volume, repeats and referrals", "Victims/survivors"], "overview_maracs")
 
 
 def export_overview(part: int, title: str) -> TableFile:
-    return table_file(title, tables.overview_frames(shielded.frame, ranges, hidden=shielded.labels)[part])
+    return table_file(title, tables.overview_frames(published.maracs, ranges)[part])
 
 
 if volume_tab.open:
@@ -163,18 +158,13 @@ st.caption(
 )
 # on request (kept in the URL): the area's own figures are in the tiles above, and each table costs a first view time
 if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="query-params"):
-    volume_totals, victim_totals = tables.totals_frames(
-        bcus, total, ranges, hidden=(screen[1].labels, screen[2].labels) if screen else None
-    )
+    volume_totals, victim_totals = tables.totals_frames(screen.bcus, screen.total, ranges)
     volume_tab, victims_tab = controls.view_tabs(
         ["Volume, repeats and referrals", "Victims/survivors"], "overview_totals"
     )
 
     def export_totals(part: int, title: str) -> TableFile:
-        frames = tables.totals_frames(
-            shielded_bcus.frame, shielded_total.frame, ranges, hidden=(shielded_bcus.labels, shielded_total.labels)
-        )
-        return table_file(title, frames[part])
+        return table_file(title, tables.totals_frames(published.bcus, published.total, ranges)[part])
 
     if volume_tab.open:
         with volume_tab:
@@ -207,40 +197,37 @@ st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox(
     "Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator", bind="query-params"
 )
-withheld = shielded.withheld_names(choice.value)
 subtitle = f"{name}, {chosen.label}"
-screen_withheld = withheld if screen else None  # a restricted viewer's charts say who is missing, as exports do
 
 
-def ranked(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
+def ranked(figures: AreaFigures) -> object:
+    """Charts say who is withheld (a restricted viewer's too, as exports do)."""
     return charts.ranked_bars(
-        frame,
+        figures.maracs.frame,
         choice,
         ranges[choice.range_key],
         subtitle=subtitle,
         source=source,
         synthetic=dataset.synthetic,
-        withheld=names_withheld,
+        withheld=figures.withheld(choice.value),
     )
 
 
-def funnel(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
+def funnel(figures: AreaFigures) -> object:
     return charts.funnel_plot(
-        frame,
+        figures.maracs.frame,
         choice,
         ranges[choice.range_key],
         subtitle=subtitle,
         source=source,
         synthetic=dataset.synthetic,
-        withheld=names_withheld,
+        withheld=figures.withheld(choice.value),
     )
 
 
-def how_sure(frame: pl.DataFrame, names_withheld: list[str] | None) -> object:
+def how_sure(figures: AreaFigures) -> object:
     """MARACs that sent returns (a suppressed one still did, and says "withheld")."""
-    return tables.certainty_by_group(
-        frame.filter(pl.col("maracs_reporting") > 0), choice, ranges, withheld=set(names_withheld or ())
-    )
+    return tables.certainty_by_group(where(figures.maracs, pl.col("maracs_reporting") > 0), choice, ranges)
 
 
 ranked_tab, funnel_tab, sure_tab = controls.view_tabs(
@@ -249,14 +236,14 @@ ranked_tab, funnel_tab, sure_tab = controls.view_tabs(
 if ranked_tab.open:
     with ranked_tab:
         st.plotly_chart(
-            ranked(maracs, screen_withheld),
+            ranked(screen),
             theme=None,
             config=SCREEN_CONFIG,
             alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% intervals as whiskers and "
             "the SafeLives expected range shaded.",
         )
         downloads.chart_buttons(
-            lambda: ranked(shielded.frame, withheld), key="ranked", stem=f"{stem}-{downloads.slug(choice.key)}-ranked"
+            lambda: ranked(published), key="ranked", stem=f"{stem}-{downloads.slug(choice.key)}-ranked"
         )
 if funnel_tab.open:
     with funnel_tab:
@@ -265,14 +252,14 @@ if funnel_tab.open:
             f"{name} as a whole by no more than chance would make it; outside them the difference is real."
         )
         st.plotly_chart(
-            funnel(maracs, screen_withheld),
+            funnel(screen),
             theme=None,
             config=SCREEN_CONFIG,
             alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against their size, with 95% and "
             "99.8% control limits.",
         )
         downloads.chart_buttons(
-            lambda: funnel(shielded.frame, withheld), key="funnel", stem=f"{stem}-{downloads.slug(choice.key)}-funnel"
+            lambda: funnel(published), key="funnel", stem=f"{stem}-{downloads.slug(choice.key)}-funnel"
         )
 if sure_tab.open:
     with sure_tab:
@@ -280,7 +267,7 @@ if sure_tab.open:
             "A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
             f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out."
         )
-        sure = how_sure(maracs, screen_withheld)
+        sure = how_sure(screen)
         st.dataframe(
             sure,
             hide_index=True,
@@ -291,9 +278,7 @@ if sure_tab.open:
             },
         )
         downloads.table_buttons(
-            lambda: table_file(
-                f"How sure is each verdict? {choice.label}, MARACs in {name}", how_sure(shielded.frame, withheld)
-            ),
+            lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}", how_sure(published)),
             key="sure",
             stem=f"{stem}-{downloads.slug(choice.key)}-how-sure",
         )

@@ -76,22 +76,20 @@ if not chosen:
     st.stop()
 
 
-def frames(shielded: bool) -> dict[str, pl.DataFrame]:
-    """Each chosen series' quarterly rows with their rolling 12 months; suppressed ones are what leaves the dashboard."""
+def frames(published: bool) -> dict[str, pl.DataFrame]:
+    """Each chosen series' quarterly rows with their rolling 12 months; published ones are what leaves the dashboard."""
     path, version, population, area = view.path, view.version, view.population, view.area
-    if shielded or view.restricted:
-        maracs, whole = data.shielded_rolling(path, version, population, area, view.end, view.window)
-    else:
-        maracs = data.rolling_trend(path, version, population, "marac", area)
-        whole = data.rolling_trend(path, version, population, data.area_grouping(area), area)
+    rolling = data.published_rolling if published else data.screen_rolling
+    series = rolling(path, version, population, area, view.end, view.window)
+    maracs = series.maracs
     out: dict[str, pl.DataFrame] = {}
     for option in chosen:
         kind, _, key = option.partition(":")
         if kind == "area":
-            out[labels[option]] = whole
+            out[labels[option]] = series.area
         elif kind == "marac":  # (an area with no returns has an empty frame, without even its columns)
             out[labels[option]] = maracs.filter(pl.col("group_code") == key) if maracs.width else maracs
-        elif not shielded:  # BCUs and all MARACs: on screen only (see series_options)
+        elif not published:  # BCUs and all MARACs: on screen only (see series_options)
             grouping, scope = ("bcu", area) if kind == "bcu" else ("all", None)
             frame = data.rolling_trend(path, version, population, grouping, scope)
             out[labels[option]] = frame.filter(pl.col("group_code") == key) if kind == "bcu" and frame.width else frame
@@ -120,7 +118,7 @@ def drawn(series: dict[str, pl.DataFrame]):
     )
 
 
-screen = frames(shielded=False)
+screen = frames(published=False)
 if all(frame.is_empty() for frame in screen.values()):
     st.info(f"No returns are held for {view.name}'s MARACs yet, so there is no trend to draw.")
     st.stop()
@@ -154,7 +152,7 @@ if chart_tab.open:
                 "together, and a BCU's or every MARAC's series could give a hidden MARAC count back."
             )
         downloads.chart_buttons(
-            lambda: drawn(frames(shielded=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend"
+            lambda: drawn(frames(published=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend"
         )
 if table_tab.open:
     with table_tab:
@@ -163,7 +161,7 @@ if table_tab.open:
         downloads.table_buttons(
             lambda: view.table_file(
                 f"{choice.label}: trend, {view.name}",
-                tables.trend_table(frames(shielded=True), choice, last=view.chosen.end),
+                tables.trend_table(frames(published=True), choice, last=view.chosen.end),
             ),
             key="trend_table",
             stem=f"{view.stem}-{downloads.slug(choice.key)}-trend",

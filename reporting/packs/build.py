@@ -20,13 +20,9 @@ from metrics.intervals import EXACT_BELOW
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
+from metrics.shown import AreaFigures, AreaSeries
 from metrics.significance import TOO_FEW_CASES
-from metrics.suppression import (
-    DEFAULT_THRESHOLD,
-    Suppressed,
-    suppress_area,
-    suppress_series,
-)
+from metrics.suppression import DEFAULT_THRESHOLD, Suppressed
 from reporting import charts
 from reporting.captions import caption, period_phrase
 from reporting.numbers import decimals_for
@@ -81,7 +77,7 @@ def build_pack(
     home_kind, home = _home_area(dataset, kind, value)
     area_data = scoped(dataset, **{SCOPE_KINDS[home_kind]: home})
     maracs, bcus, total = (compute(area_data, chosen, g) for g in ("marac", "bcu", home_kind))
-    shielded, shielded_bcus, shielded_total = suppress_area(maracs, bcus, total, threshold)
+    published = AreaFigures.suppressed(maracs, bcus, total, threshold)
     source = charts.source_line(dataset.ranges.edition, dataset.base_label)
     national = national_comparator(dataset, chosen.end)
 
@@ -98,10 +94,10 @@ def build_pack(
         sections.append(
             _group_section(
                 display,
-                shielded_total,
+                published.total,
                 0,
-                shielded,
-                list(range(shielded.frame.height)),
+                published.maracs,
+                list(range(published.maracs.frame.height)),
                 dataset,
                 chosen,
                 source,
@@ -109,15 +105,17 @@ def build_pack(
             )
         )
     elif kind == "bcu":
-        row = shielded_bcus.frame["group_code"].to_list().index(value)
+        row = published.bcus.frame["group_code"].to_list().index(value)
         rows = [i for i, b in enumerate(maracs["bcu"].to_list()) if b == value]
         sections.append(
-            _group_section(f"{display} BCU", shielded_bcus, row, shielded, rows, dataset, chosen, source, national)
+            _group_section(
+                f"{display} BCU", published.bcus, row, published.maracs, rows, dataset, chosen, source, national
+            )
         )
-    trends = _trends(area_data, home_kind, chosen, threshold, shielded)
+    trends = _trends(area_data, home_kind, chosen, threshold, published.maracs)
     for code in member_codes:
         row = maracs["group_code"].to_list().index(code)
-        sections.append(_marac_section(shielded, row, trends, home, dataset, chosen, source, national))
+        sections.append(_marac_section(published.maracs, row, trends, home, dataset, chosen, source, national))
 
     checks = quality(
         dataset, chosen, members["group_code"].to_list()
@@ -250,16 +248,12 @@ def _group_section(
     return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, group, index, dataset), pages)
 
 
-def _trends(
-    area_data: Dataset, home_kind: str, chosen: Period, threshold: int, shielded: Suppressed
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _trends(area_data: Dataset, home_kind: str, chosen: Period, threshold: int, shielded: Suppressed) -> AreaSeries:
     """Quarterly series for the trend charts, suppressed consistently with the pack's period figures (`shielded`)."""
     quarters = _last_quarters(chosen)
     marac_q = quarterly(area_data, "marac", quarters[0], chosen.end)
     area_q = quarterly(area_data, home_kind, quarters[0], chosen.end)
-    if marac_q.is_empty():
-        return marac_q, area_q
-    return suppress_series(marac_q, area_q, chosen.quarters, threshold, period=shielded)
+    return AreaSeries.suppressed(marac_q, area_q, chosen.quarters, threshold, period=shielded)
 
 
 def _last_quarters(chosen: Period) -> list[date]:
@@ -270,7 +264,7 @@ def _last_quarters(chosen: Period) -> list[date]:
 def _marac_section(
     shielded: Suppressed,
     index: int,
-    trends: tuple[pl.DataFrame, pl.DataFrame],
+    trends: AreaSeries,
     home: str,
     dataset: Dataset,
     chosen: Period,
@@ -279,9 +273,9 @@ def _marac_section(
 ) -> Section:
     row = shielded.frame.row(index, named=True)
     name, code = row["group_name"], row["group_code"]
-    marac_q, area_q = trends
+    marac_q = trends.maracs
     own = marac_q.filter(pl.col("group_code") == code) if marac_q.height else marac_q
-    series = {name: own, home: area_q}
+    series = {name: own, home: trends.area}
     national_all = national_series(dataset)
     pages = []
     for ind in INDICATORS:

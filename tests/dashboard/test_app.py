@@ -399,7 +399,7 @@ def test_a_full_viewer_sees_the_figures_and_downloads_stay_suppressed(
     from metrics.dataset import Dataset
     from metrics.indicators import compute, scoped
     from metrics.periods import period
-    from metrics.suppression import suppress_area
+    from metrics.shown import AreaFigures
     from reporting import tables
     from reporting.spreadsheet import TableFile, to_xlsx
 
@@ -411,8 +411,8 @@ def test_a_full_viewer_sees_the_figures_and_downloads_stay_suppressed(
     dataset = Dataset.from_tables(store.read_tables(planted_db))
     london = scoped(dataset, region="London")
     chosen = period(date(2021, 3, 31), "12m")
-    shielded, _, _ = suppress_area(*(compute(london, chosen, g) for g in ("marac", "bcu", "region")))
-    volume_file, _ = tables.overview_frames(shielded.frame, dataset.ranges, hidden=shielded.labels)
+    published = AreaFigures.suppressed(*(compute(london, chosen, g) for g in ("marac", "bcu", "region")))
+    volume_file, _ = tables.overview_frames(published.maracs, dataset.ranges)
     sheet = load_workbook(io.BytesIO(to_xlsx(TableFile("t", volume_file)))).active
     camden = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Camden")
     assert camden[:4] == ("Camden", "Central North", "<5", "withheld")

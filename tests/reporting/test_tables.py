@@ -9,6 +9,7 @@ import polars as pl
 from metrics.dataset import Dataset
 from metrics.indicators import compute
 from metrics.periods import period
+from metrics.suppression import Suppressed
 from reporting import tables
 from tests.helpers import metrics as fx
 
@@ -164,7 +165,7 @@ def test_matrix_as_exported_text_and_with_suppressed_cells() -> None:
     frame, ranges = _matrix_frame()
     rows = frame["group_name"].to_list()
     hidden = {(rows.index("Alpha"), "cases"): "<5", (rows.index("Alpha"), "repeat_rate"): "withheld"}
-    table = tables.matrix(frame, ranges, hidden=hidden)
+    table = tables.matrix(Suppressed(frame, hidden), ranges)
     printed = tables.printed_matrix(table).set_index("MARAC")
     assert printed.loc["Alpha", "Cases"] == "<5" and printed.loc["Alpha", "Repeat %"] == "withheld"
     assert (
