@@ -207,3 +207,32 @@ def test_names_hiding_lists_groups_with_any_hidden_referral_cell() -> None:
         frame, {(2, "referrals_idva"): "<5", (0, "share_referrals_mash"): "withheld", (1, "victims_lgbt"): "<5"}
     )
     assert part.names_hiding(("referrals_", "share_referrals_")) == ["A", "C"]  # B's hidden cell is not a referral
+
+
+def test_this_years_count_leaves_last_years_figures_to_last_years_count() -> None:
+    columns = [
+        "cases",
+        "cases_previous",
+        "cases_per_10k",
+        "cases_per_10k_ci95_low",
+        "cases_per_10k_previous",
+        "volume_rate_ratio",
+        "volume_rate_ratio_ci95_high",
+        "repeat_cases_previous",
+        "repeat_rate_previous",
+        "repeat_rate_change",
+    ]
+    # this year's cases give back this year's rate and the change, never last year's rate
+    assert derived_columns("cases", columns) == [
+        "cases_per_10k",
+        "cases_per_10k_ci95_low",
+        "volume_rate_ratio",
+        "volume_rate_ratio_ci95_high",
+    ]
+    assert derived_columns("cases_previous", columns) == [
+        "cases_per_10k_previous",
+        "volume_rate_ratio",
+        "volume_rate_ratio_ci95_high",
+    ]
+    assert derived_columns("repeat_cases_previous", columns) == ["repeat_rate_previous", "repeat_rate_change"]
+    assert derived_columns("children_in_household_previous", columns) == []
