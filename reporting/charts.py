@@ -16,6 +16,7 @@ from metrics.definitions import INDICATORS, Indicator
 from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range, Ranges
+from reporting import numbers
 from reporting.numbers import percent_beside_verdict
 from reporting.theme import (
     MUTED,
@@ -24,9 +25,9 @@ from reporting.theme import (
     SYNTHETIC_MARK,
     SYNTHETIC_NOTE,
     TEMPLATE,
-    VERDICT_STYLE,
-    verdict_label,
 )
+from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict
+from reporting.verdicts import of_rows as verdicts_of
 
 
 def framed(
@@ -122,15 +123,16 @@ def ranked_bars(
     names = data["group_name"].to_list()
     codes = data["group_code"].to_list()
     verdicts = data[indicator.verdict].to_list() if indicator.verdict else [None] * len(values)
-    local = indicator.key == "racially_minoritised" and "local_share_not_white_british" in data.columns
+    local = indicator.local_share and "local_share_not_white_british" in data.columns
     locals_ = data["local_share_not_white_british"].to_list() if local else [None] * len(values)
     by_bcu = colour_by == "bcu" and "bcu" in data.columns
     bcus = [b or "no BCU" for b in data["bcu"].to_list()] if by_bcu else [None] * len(values)
     least = 1 if tick_format(values) == ".1%" else 0
+    judged = verdicts_of(data.iter_rows(named=True), indicator)
     text = [
-        f"{percent_beside_verdict(v, d, item, loc, least)} {verdict_label(d) if indicator.verdict else ''}".strip()
+        f"{percent_beside_verdict(v, d, item, loc, least)} {j.compact if indicator.verdict else ''}".strip()
         + (f"  · {b}" if by_bcu else "")
-        for v, d, loc, b in zip(values, verdicts, locals_, bcus, strict=True)
+        for v, d, loc, b, j in zip(values, verdicts, locals_, bcus, judged, strict=True)
     ]
     low_col, high_col = f"{indicator.value}_ci95_low", f"{indicator.value}_ci95_high"
     lows = highs = None
@@ -218,7 +220,7 @@ def ranked_bars(
             line_width=0,
         )
         fig.add_annotation(
-            text=f"shaded: expected {item.describe()}",
+            text=f"shaded: expected {item.describe()}" + (f" · {COMPACT_KEY}" if any(j.unsure for j in judged) else ""),
             xref="paper",
             yref="paper",
             x=1,
@@ -282,7 +284,7 @@ def trend_chart(
         )
     add_national(fig, national, indicator, labels)
     add_range_band(fig, item)
-    if local_share is not None and indicator.key == "racially_minoritised":
+    if local_share is not None and indicator.local_share:
         fig.add_hline(
             y=local_share,
             line=dict(color="#0b0c0c", width=1.5, dash="dash"),
@@ -431,7 +433,7 @@ def funnel_plot(
         annotation_text=f"area figure {centre:.1%}",
         annotation_position="top right",
     )
-    verdicts = data[indicator.verdict].to_list() if indicator.verdict else [None] * len(values)
+    judged = verdicts_of(data.iter_rows(named=True), indicator)
     codes = data["group_code"].to_list()
     fig.add_trace(
         go.Scatter(
@@ -439,10 +441,13 @@ def funnel_plot(
             y=values,
             mode="markers",
             name="MARACs",
-            text=data["group_name"].to_list(),
+            text=[
+                f"{name} ({j.label})" if indicator.verdict else name
+                for name, j in zip(data["group_name"], judged, strict=True)
+            ],
             marker=dict(
                 size=[14 if c == highlight else 9 for c in codes],
-                color=[VERDICT_STYLE[v]["colour"] if indicator.verdict else SERIES[0] for v in verdicts],
+                color=[j.colour if indicator.verdict else SERIES[0] for j in judged],
                 line=dict(color="#0b0c0c", width=[2 if c == highlight else 0.5 for c in codes]),
                 symbol=["diamond" if c == highlight else "circle" for c in codes],
             ),
@@ -488,6 +493,7 @@ def spine_chart(
     fig = go.Figure()
     labels: list[str] = []
     row = 0
+    unsure = False
     for ind in INDICATORS:
         values = [v for v in peers[ind.value].to_list() if v is not None] if ind.value in peers.columns else []
         value = own.get(ind.value)
@@ -518,6 +524,8 @@ def spine_chart(
                 layer="below",
             )
         supported = own.get(f"{ind.value}_significance")
+        judged, shown = Verdict.of(own, ind), numbers.figure(own, ind, ranges)
+        unsure |= judged.unsure
         colour = (
             SIGNIFICANCE_COLOURS.get(supported, _UNSURE) if supported else MUTED
         )  # no range: neutral, never a verdict colour
@@ -533,10 +541,11 @@ def spine_chart(
                     line=dict(color="#0b0c0c", width=1.5),
                     symbol="diamond" if supported and supported.startswith("not") else "circle",
                 ),
-                hovertemplate=f"{ind.label}: {value:.1%} ({supported or 'no range'}); peers {lo:.1%} to {hi:.1%}<extra></extra>",
+                hovertemplate=f"{ind.label}: {shown} ({judged.label if judged.verdict else 'no range'}); "
+                f"peers {lo:.1%} to {hi:.1%}<extra></extra>",
             )
         )
-        labels.append(f"{ind.label}  {value:.1%}")
+        labels.append(f"{ind.label}  {shown} {judged.compact}" if judged.verdict else f"{ind.label}  {shown}")
         row += 1
     fig.update_yaxes(
         tickvals=[-i for i in range(row)], ticktext=labels, showgrid=False, zeroline=False, range=[-row + 0.4, 0.6]
@@ -546,7 +555,8 @@ def spine_chart(
         showticklabels=False,
         showgrid=False,
         zeroline=False,
-        title="each line runs from the lowest to the highest MARAC among the comparators",
+        title="each line runs from the lowest to the highest MARAC among the comparators"
+        + (f"<br>{COMPACT_KEY}" if unsure else ""),
     )
     fig.update_layout(height=120 + 48 * max(row, 1), margin=dict(l=330, r=30, t=120, b=100))
     return framed(fig, title, subtitle, source, synthetic)

@@ -10,8 +10,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.definitions import INDICATORS
 from reporting.charts import framed
-from reporting.theme import INK, VERDICT_STYLE, verdict_label
+from reporting.theme import INK
+from reporting.verdicts import VERDICT_STYLE
+from reporting.verdicts import label as verdict_label
+from reporting.verdicts import of_rows as verdicts_of
 
 #: marker shapes beside colour, so a verdict never rests on colour alone
 VERDICT_SYMBOLS = {"below": "triangle-down", "within": "circle", "above": "triangle-up", None: "circle-open"}
@@ -41,6 +45,7 @@ def parity_scatter(
     )
     x, y = data["local_share_not_white_british"].to_list(), data["share_racially_minoritised"].to_list()
     verdicts = data["racially_minoritised_verdict"].to_list()
+    judged = verdicts_of(data.iter_rows(named=True), INDICATORS.by_key("racially_minoritised"))
     top = max([*x, *y, 0.1]) * 1.08
     furthest = _spaced(x, y, top)
     fig = go.Figure()
@@ -85,7 +90,7 @@ def parity_scatter(
                 x=[x[i] for i in rows],
                 y=[y[i] for i in rows],
                 customdata=[data["group_code"][i] for i in rows],
-                hovertext=names,
+                hovertext=[f"{names[n]} ({judged[i].label})" for n, i in enumerate(rows)],
                 text=[names[n] if i in furthest else "" for n, i in enumerate(rows)],
                 mode="markers+text",
                 textposition="middle right",

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.definitions import Indicator
+from metrics.definitions import INDICATORS, Indicator
 from metrics.ranges import Range
+from reporting import numbers
 from reporting.numbers import pair_beside_verdict, percent_beside_verdict
+from reporting.verdicts import certainty_breakdown, tally
+from reporting.verdicts import of_rows as verdicts_of
 
 
 def _counted(n: int, word: str = "MARAC") -> str:
@@ -27,13 +30,8 @@ def verdict_counts(frame: pl.DataFrame, indicator: Indicator) -> dict[str, int]:
     return {v: verdicts.count(v) for v in ("below", "within", "above")}
 
 
-def _lower(key: str, label: str) -> str:
-    """An indicator's name inside a sentence: "repeat rate", "victims/survivors LGBT+", and plain "volume"."""
-    return "volume" if key == "volume" else label[0].lower() + label[1:]
-
-
 def _range_phrase(counts: dict[str, int], indicator: Indicator, item: Range) -> str:
-    label = _lower(indicator.key, indicator.label)
+    label = indicator.in_sentence
     if item.rule == "local_share":
         return (
             f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below their local population share not White British "
@@ -48,6 +46,22 @@ def _range_phrase(counts: dict[str, int], indicator: Indicator, item: Range) -> 
         f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below, {counts['within']} within and "
         f"{counts['above']} above the expected range for {label} ({item.describe()})"
     )
+
+
+def certainty_sentences(counts: dict[str, dict[str, int]], item: Range | None = None) -> str:
+    """How sure each count of verdicts is, where any is unsure: " 20 are below the range: 14 clearly, 6 could be
+    chance." ("" when every verdict is backed by its interval, or none was tested)."""
+    at_or_above = item is not None and item.rule in ("floor", "local_share")
+    out = ""
+    for verdict, count in counts.items():
+        breakdown = certainty_breakdown(count)
+        if not breakdown:
+            continue
+        where = "at or above it" if at_or_above and verdict == "within" else f"{verdict} the range"
+        if at_or_above and verdict == "below":
+            where = "below it"
+        out += f" {count['all']} {'is' if count['all'] == 1 else 'are'} {where}{breakdown}."
+    return out
 
 
 def spread(
@@ -71,7 +85,7 @@ def spread(
         return f"{period}: no {area} MARAC has a figure for {indicator.label.lower()}."
 
     def shown(row: dict[str, object]) -> str:
-        local = row.get("local_share_not_white_british") if indicator.key == "racially_minoritised" else None
+        local = numbers.local_of(row, indicator)
         verdict = row.get(indicator.verdict) if indicator.verdict else None
         return percent_beside_verdict(row[indicator.value], verdict, item, local, least=1)
 
@@ -79,6 +93,7 @@ def spread(
     sentence = f"{period}: of the {_counted(n, f'{area} MARAC')} with figures, "
     if indicator.verdict and item is not None:
         sentence += _range_phrase(verdict_counts(data, indicator), indicator, item) + "."
+        sentence += certainty_sentences(tally(verdicts_of(data.iter_rows(named=True), indicator)), item)
     else:
         sentence = f"{period}: {indicator.label.lower()} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
     if n > 1:
@@ -149,12 +164,16 @@ def referrals(
     if data.is_empty():
         return f"{period}: no {area} MARAC recorded any referrals."
     sentence = f"{period}: "
+    indicator = INDICATORS.by_key("police_share")
     if total and total.get("police_share") is not None:
-        sentence += f"the police made {total['police_share']:.1%} of referrals across {area}. "
+        shown = numbers.percent_beside_verdict(total["police_share"], total.get("police_verdict"), police, least=1)
+        sentence += f"the police made {shown} of referrals across {area}. "
     counts = {v: data["police_verdict"].to_list().count(v) for v in ("below", "within", "above")}
     sentence += (
         f"Of {_counted(data.height)}, {counts['below']} {'is' if counts['below'] == 1 else 'are'} below, "
-        f"{counts['within']} within and {counts['above']} above the expected {police.describe()}. "
+        f"{counts['within']} within and {counts['above']} above the expected {police.describe()}."
+        + certainty_sentences(tally(verdicts_of(data.iter_rows(named=True), indicator)), police)
+        + " "
     )
     tops = data["top_referrer_1"].drop_nulls().value_counts(sort=True).rows()
     named = [
@@ -174,6 +193,8 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
     sentence = (
         f"{verdicts.count('within')} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
         f"victims/survivors at or above their local population share not White British; {verdicts.count('below')} below."
+    ) + certainty_sentences(
+        tally(verdicts_of(data.iter_rows(named=True), INDICATORS.by_key("racially_minoritised"))), item
     )
     if (
         total
@@ -196,7 +217,7 @@ def ranges_met(summary: pl.DataFrame, *, area: str) -> str:
     """The review's summary in a sentence: "Of London's MARACs with figures, the expected range is met for volume by 4 of 32
     (12%); repeat rate by 9 of 32 (28%); …" """
     parts = [
-        f"{_lower(row['indicator'], row['label'])} by {row['within']} of {row['maracs_with_figure']} "
+        f"{INDICATORS.by_key(row['indicator']).in_sentence} by {row['within']} of {row['maracs_with_figure']} "
         f"({row['within'] / row['maracs_with_figure']:.0%})"
         for row in summary.iter_rows(named=True)
         if row["maracs_with_figure"]

@@ -18,9 +18,12 @@ from shapely.geometry import MultiPolygon, Polygon, box
 
 from metrics.definitions import Indicator
 from metrics.ranges import VERDICTS, Range
+from reporting import numbers
 from reporting.charts import framed
 from reporting.numbers import percent_beside_verdict
-from reporting.theme import INK, MUTED, VERDICT_STYLE, text_colour, verdict_label, verdict_words
+from reporting.theme import INK, MUTED, text_colour
+from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict
+from reporting.verdicts import label as verdict_label
 
 TILE = 0.92  # side of a square tile; cells are 1 apart, leaving a gap
 BRITISH_NATIONAL_GRID = 27700  # metres, so shapes keep their true proportions on screen
@@ -171,6 +174,7 @@ def map_figure(
 
     groups: dict[str, dict[str, object]] = {}  # legend entry -> fill, paths and members
     centres: list[tuple[float, float, str, str, str, str]] = []  # x, y, code, hover, label text, label colour
+    unsure = False  # any label marked * or †: the legend then says what the marks mean
     for code, name, shape in zip(shapes["marac_code"], shapes["name"], shapes.geometry, strict=True):
         row = figures.get(code)
         point = shape.centroid if shape.geom_type == "Polygon" and shape.area else shape.representative_point()
@@ -181,8 +185,8 @@ def map_figure(
                 centres.append((point.x, point.y, "", "", short, MUTED))
             continue
         value, verdict = row[indicator.value], row[indicator.verdict] if indicator.verdict else None
-        local = row.get("local_share_not_white_british") if indicator.key == "racially_minoritised" else None
-        shown = percent_beside_verdict(value, verdict, item, local, least=1)
+        judged = Verdict.of(row, indicator)
+        shown = percent_beside_verdict(value, verdict, item, numbers.local_of(row, indicator), least=1)
         if name in withheld_names:
             key, fill, order, shown = "withheld to protect small numbers", WITHHELD_FILL, 12, "withheld"
         elif value is None:
@@ -199,14 +203,18 @@ def map_figure(
         else:  # no range (aged 16-17), or nothing to judge against (no local population share)
             key, fill, order = "no verdict" if indicator.verdict else "no expected range", VALUE_COLOURS[3], 10
         _add(groups, key, fill, shape, order=order)
-        symbol = VERDICT_STYLE[verdict]["symbol"] if verdict and shown not in ("withheld", "no data") else ""
-        text = f"{short}<br>{symbol} {shown}".replace("<br> ", "<br>") if short else ""
+        judged_here = verdict and shown not in ("withheld", "no data")
+        symbol = judged.symbol if judged_here else ""
+        unsure |= bool(judged_here and judged.unsure)
+        text = (
+            f"{short}<br>{symbol} {shown}{judged.mark if judged_here else ''}".replace("<br> ", "<br>") if short else ""
+        )
         centres.append(
             (
                 point.x,
                 point.y,
                 code,
-                _hover(name, row, indicator, shown, verdict, withheld=name in withheld_names),
+                _hover(name, row, indicator, item, shown, judged, withheld=name in withheld_names),
                 text,
                 text_colour(fill),
             )
@@ -259,7 +267,14 @@ def map_figure(
         hovermode="closest",
         hoverdistance=40,
         clickmode="event+select",
-        legend=dict(orientation="v", x=1.0, xanchor="left", y=1.0, yanchor="top"),
+        legend=dict(
+            orientation="v",
+            x=1.0,
+            xanchor="left",
+            y=1.0,
+            yanchor="top",
+            title=dict(text=COMPACT_KEY.replace(" · ", "<br>") if unsure else ""),
+        ),
         margin=dict(l=20, r=20, t=120, b=90),
     )
     return framed(fig, title, subtitle, source, synthetic, withheld)
@@ -274,17 +289,25 @@ def _add(groups: dict[str, dict[str, object]], key: str, fill: str, shape, *, or
 
 
 def _hover(
-    name: str, row: dict[str, object], indicator: Indicator, shown: str, verdict: str | None, *, withheld: bool
+    name: str,
+    row: dict[str, object],
+    indicator: Indicator,
+    item: Range | None,
+    shown: str,
+    judged: Verdict,
+    *,
+    withheld: bool,
 ) -> str:
     if withheld:
         return f"<b>{name}</b><br>{indicator.label}: withheld to protect small numbers<br>Click to open the profile"
     lines = [f"<b>{name}</b>", f"{indicator.label}: {shown}"]
-    if indicator.verdict and verdict:
-        lines.append(verdict_words(verdict))
+    if indicator.verdict and judged.verdict:
+        lines.append(judged.phrase)
     low, high = row.get(f"{indicator.value}_ci95_low"), row.get(f"{indicator.value}_ci95_high")
     if low is not None and high is not None:
-        lines.append(f"95% interval {low:.1%} to {high:.1%}")
-    if indicator.key == "racially_minoritised" and row.get("local_share_not_white_british") is not None:
+        bounds = numbers.bounds_of(item, numbers.local_of(row, indicator))
+        lines.append(f"95% interval {numbers.interval(low, high, bounds)}")
+    if indicator.local_share and row.get("local_share_not_white_british") is not None:
         lines.append(f"local share not White British {row['local_share_not_white_british']:.1%}")
     if row.get("cases") is not None:
         lines.append(f"{row['cases']:,.0f} cases")

@@ -1,13 +1,19 @@
-"""Numbers as words on screen, so a figure never seems to contradict its verdict.
+"""Numbers as people read them, one formatter for every place: so a figure never seems to contradict its verdict.
 
-A repeat rate of 27.96% rounds to "28%" yet sits below a 28–40% range; shown as "28%
-▼ below" it reads as a mistake. Shares are therefore shown with just enough decimals to
-put the printed figure on the same side of the boundary as the verdict.
+A repeat rate of 27.96% rounds to "28%" yet sits below a 28–40% range; shown as "28% ▼ below" it reads as a mistake.
+Shares are therefore printed with just enough decimals to put the figure on the same side of the boundary as its
+verdict, and an interval with enough to put each end on its true side of every bound. Tables, charts, sentences,
+packs and spreadsheets all print through here, so a sentence's interval is the table's.
 """
 
 from __future__ import annotations
 
-from metrics.ranges import Range
+from collections.abc import Mapping
+
+from metrics.definitions import Indicator
+from metrics.ranges import Range, Ranges
+
+DASH = "–"
 
 
 def percent(value: float | None, decimals: int = 0) -> str:
@@ -107,3 +113,62 @@ def _change(significant: bool, up: bool, delta: str, rates: str, detail: str) ->
             f"{'Up' if up else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({detail}).",
         )
     return None, f"No clear change on the same period a year earlier: {rates} ({detail}, which includes no change)."
+
+
+def money(value: float | None, *, pence: bool = False) -> str:
+    """Pounds: "£130,512", or "£245.82" with `pence`; a dash for nothing."""
+    return DASH if value is None else f"£{value:,.{2 if pence else 0}f}"
+
+
+def bounds_of(item: Range | None, local: float | None = None) -> list[float]:
+    """The bounds a figure is judged against: the range's, or the local share for a local-share rule."""
+    if item is None:
+        return []
+    if item.rule == "local_share":
+        return [local] if local is not None else []
+    return [b for b in item.bounds() if b is not None]
+
+
+def interval(low: float | None, high: float | None, bounds: list[float], least: int = 1) -> str:
+    """ "0.7%–5.7%", with more decimals where fewer would round an end onto the other side of a range bound."""
+    if low is None or high is None:
+        return DASH
+    for decimals in range(least, least + 4):
+        if all(
+            (round(end, decimals + 2) - bound) * (end - bound) > 0 or end == bound
+            for end in (low, high)
+            for bound in bounds
+        ):
+            break
+    return f"{low:.{decimals}%}–{high:.{decimals}%}"
+
+
+def local_of(row: Mapping[str, object], indicator: Indicator) -> float | None:
+    """The local population share a row's figure is judged against (racially minoritised), else None."""
+    return row.get("local_share_not_white_british") if indicator.local_share else None  # type: ignore[return-value]
+
+
+def range_of(indicator: Indicator, ranges: Ranges) -> Range | None:
+    return ranges.get(indicator.range_key) if indicator.range_key else None
+
+
+def figure(row: Mapping[str, object], indicator: Indicator, ranges: Ranges, least: int | None = None) -> str:
+    """An indicator's figure from a metrics row, printed beside its verdict without contradicting it."""
+    verdict = row.get(indicator.verdict) if indicator.verdict else None
+    return percent_beside_verdict(
+        row.get(indicator.value),  # type: ignore[arg-type]
+        verdict,  # type: ignore[arg-type]
+        range_of(indicator, ranges),
+        local_of(row, indicator),
+        indicator.least_decimals if least is None else least,
+    )
+
+
+def figure_interval(row: Mapping[str, object], indicator: Indicator, ranges: Ranges, confidence: str = "ci95") -> str:
+    """The figure's interval (`ci95` or `ci998`) printed with the decimals every table and sentence uses."""
+    bounds = bounds_of(range_of(indicator, ranges), local_of(row, indicator))
+    return interval(
+        row.get(f"{indicator.value}_{confidence}_low"),  # type: ignore[arg-type]
+        row.get(f"{indicator.value}_{confidence}_high"),  # type: ignore[arg-type]
+        bounds,
+    )

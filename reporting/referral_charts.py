@@ -13,7 +13,8 @@ import polars as pl
 from metrics.ranges import Range
 from reporting.charts import framed
 from reporting.equality_charts import VERDICT_SYMBOLS
-from reporting.theme import INK, MUTED, RANGE_FILL, SERIES, VERDICT_STYLE, text_colour, verdict_label
+from reporting.theme import INK, MUTED, RANGE_FILL, SERIES, text_colour
+from reporting.verdicts import VERDICT_STYLE, Verdict
 
 #: one colour per sector, in the sectors' order: the house series (Okabe-Ito hues, each 3:1 or more on white, grey last
 #: for the remainder); segments are parted by white lines, and every share is in its hover and the "Every agency" tab
@@ -91,7 +92,7 @@ def sector_bars(
 
 def police_change(
     change: pl.DataFrame,
-    verdicts: dict[str, str | None],
+    verdicts: dict[str, Verdict | str | None],
     police: Range,
     *,
     title: str,
@@ -103,7 +104,7 @@ def police_change(
     """Each MARAC's police share a year earlier (open circle) and now (filled, in its verdict's colour and shape).
 
     A change the 95% interval supports is drawn solid and labelled in bold; one chance could explain is dotted.
-    `change` is `metrics.referrals.referral_change` output; `verdicts` maps group codes to the current police verdict.
+    `change` is `metrics.referrals.referral_change` output; `verdicts` maps group codes to the current police verdict (a `Verdict`, so its certainty shows on hover).
     """
     data = change.filter(pl.col("police_share").is_not_null()).sort("police_share")
     fig = go.Figure()
@@ -137,7 +138,8 @@ def police_change(
                     ),
                 )
             )
-    verdict = [verdicts.get(c) for c in data["group_code"].to_list()]
+    judged = [_as_verdict(verdicts.get(c)) for c in data["group_code"].to_list()]
+    verdict = [j.verdict for j in judged]
     fig.add_trace(
         go.Scatter(
             x=data["police_share_previous"].to_list(),
@@ -163,7 +165,7 @@ def police_change(
                 color=[VERDICT_STYLE[v]["colour"] if v else MUTED for v in verdict],
                 line=dict(color=INK, width=1),
             ),
-            hovertext=[f"{verdict_label(v)} the expected range" for v in verdict],
+            hovertext=[j.phrase for j in judged],
             hovertemplate="%{y}: %{x:.1%} now, %{hovertext}<extra></extra>",
         )
     )
@@ -178,3 +180,7 @@ def _change_text(row: dict[str, object]) -> str:
         return "  no figure a year earlier"
     points = f"{change * 100:+.1f} points"
     return f"  <b>{points}</b>" if row.get("police_share_change_significant") else f"  {points} (could be chance)"
+
+
+def _as_verdict(verdict: Verdict | str | None) -> Verdict:
+    return verdict if isinstance(verdict, Verdict) else Verdict(verdict)

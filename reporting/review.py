@@ -20,8 +20,9 @@ from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS
 from metrics.indicators import compute, scoped
 from metrics.periods import is_quarter_end, period, quarter_end, quarter_label
+from reporting import numbers
 from reporting.numbers import number, pair_beside_verdict
-from reporting.theme import verdict_label
+from reporting.verdicts import Verdict
 
 #: plain symbols, not emoji: they print in every font (a projector's browser may have no emoji font)
 SYMBOL = {Severity.ERROR: "✗", Severity.WARNING: "⚠"}
@@ -152,12 +153,10 @@ def before_after(before: Dataset, after: Dataset, code: str, end: date) -> pd.Da
         ):
             value = source.get(ind.value) if source else None
             verdict = source.get(ind.verdict) if source and ind.verdict else None
-            local = (
-                source.get("local_share_not_white_british") if source and ind.key == "racially_minoritised" else None
-            )
+            local = numbers.local_of(source, ind) if source else None
             shown, _ = pair_beside_verdict(value, verdict, item, local, least=1)
             out[value_header].append(shown)
-            out[verdict_header].append(verdict_label(verdict) if ind.verdict else "")
+            out[verdict_header].append(Verdict.of(source or {}, ind).label if ind.verdict else "")
     frame = pd.DataFrame(out)
     frame.insert(
         5, "Moved", ["yes" if a != b else "" for a, b in zip(frame[header_now], frame[header_then], strict=True)]

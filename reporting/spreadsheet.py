@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reporting.theme import SYNTHETIC_LINE
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SUPPRESSION_NOTE = (
     "Counts of 1 to {below} are shown as <{threshold}, and figures worked out from them, or that would let them be "
@@ -45,7 +47,7 @@ class TableFile:
     def header_lines(self) -> list[str]:
         lines = [self.title]
         if self.synthetic:
-            lines.append("SYNTHETIC DEMO DATA: not real MARAC figures.")
+            lines.append(SYNTHETIC_LINE)
         return lines
 
 

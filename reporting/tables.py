@@ -17,7 +17,8 @@ from metrics.shown import Figures, as_suppressed, hidden_columns
 from metrics.significance import TOO_FEW_CASES
 from metrics.suppression import WITHHELD, Suppressed
 from reporting.numbers import decimals_for, pair_beside_verdict
-from reporting.theme import NO_RANGE, VERDICT_STYLE, verdict_label
+from reporting.verdicts import NO_RANGE, VERDICT_STYLE
+from reporting.verdicts import label as verdict_label
 
 _FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
 #: said after a verdict the 95% interval does not support, so a table never states a chance result as fact

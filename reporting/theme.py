@@ -3,7 +3,7 @@
 Streamlit swaps Plotly's default template for one whose colours only its browser code fills
 in, so figures exported from the app come out black. Every builder therefore sets the
 `marac` template explicitly and pages render with `theme=None`: screen equals export.
-A verdict is never shown by colour alone: each has a symbol and words too.
+Verdict colours, symbols and words are `reporting.verdicts`'.
 """
 
 from __future__ import annotations
@@ -20,50 +20,14 @@ RANGE_FILL = "rgba(0, 112, 60, 0.12)"  # the expected range band
 #: line meets WCAG's 3:1 for graphics against the white background; lines also differ in width and dash
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8a6d00", "#6f777b"]
 
-VERDICT_STYLE: dict[str | None, dict[str, str]] = {
-    "below": {
-        "symbol": "▼",
-        "words": "below the expected range",
-        "short": "below",
-        "colour": "#0072B2",
-        "fill": "#d6e8f5",
-    },
-    "within": {
-        "symbol": "●",
-        "words": "within the expected range",
-        "short": "within",
-        "colour": "#00703c",
-        "fill": "#dcefe3",
-    },
-    # purple, not amber or red: a volume above the range is not a failure, so "above" must not read as a warning
-    "above": {
-        "symbol": "▲",
-        "words": "above the expected range",
-        "short": "above",
-        "colour": "#6a3d9a",
-        "fill": "#ebe3f3",
-    },
-    None: {"symbol": "–", "words": "no data for this period", "short": "no data", "colour": MUTED, "fill": "#f3f2f1"},
-}
-NO_RANGE = {
-    "symbol": "",
-    "words": "no expected range (comparator only)",
-    "short": "no range",
-    "colour": MUTED,
-    "fill": "#ffffff",
-}
 SYNTHETIC_NOTE = "Synthetic demo data: not real MARAC figures"
+#: the same as a file's or a pack's first line, and as a page banner in capitals
+SYNTHETIC_LINE = "SYNTHETIC DEMO DATA: not real MARAC figures."
+SYNTHETIC_BANNER = SYNTHETIC_NOTE.upper()
+#: a table's header row and the rules between its rows, in packs as on screen
+HEADER_FILL = "#e8eaeb"
+RULE = "#b1b4b6"
 SYNTHETIC_MARK = "#b10e1e"  # the synthetic mark's red, on every chart
-
-
-def verdict_label(verdict: str | None) -> str:
-    """Symbol and short words, e.g. '▲ above'."""
-    style = VERDICT_STYLE.get(verdict, VERDICT_STYLE[None])
-    return f"{style['symbol']} {style['short']}".strip()
-
-
-def verdict_words(verdict: str | None) -> str:
-    return VERDICT_STYLE.get(verdict, VERDICT_STYLE[None])["words"]
 
 
 def relative_luminance(colour: str) -> float:

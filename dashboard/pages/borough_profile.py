@@ -12,7 +12,8 @@ from metrics.shown import AreaFigures, AreaSeries, hidden_columns
 from metrics.suppression import WITHHELD, Suppressed
 from reporting import charts, numbers, tables
 from reporting.spreadsheet import TableFile, suppression_note
-from reporting.theme import SCREEN_CONFIG, verdict_words
+from reporting.theme import SCREEN_CONFIG
+from reporting.verdicts import words as verdict_words
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key

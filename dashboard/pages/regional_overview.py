@@ -12,7 +12,9 @@ from metrics.shown import AreaFigures, where
 from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, tables
 from reporting.spreadsheet import TableFile, suppression_note
-from reporting.theme import SCREEN_CONFIG, verdict_label, verdict_words
+from reporting.theme import SCREEN_CONFIG
+from reporting.verdicts import label as verdict_label
+from reporting.verdicts import words as verdict_words
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key

@@ -23,13 +23,12 @@ from metrics.quality import quality
 from metrics.shown import AreaFigures, AreaSeries
 from metrics.significance import TOO_FEW_CASES
 from metrics.suppression import DEFAULT_THRESHOLD, Suppressed
-from reporting import charts
+from reporting import charts, numbers
 from reporting.captions import caption, period_phrase
-from reporting.numbers import decimals_for
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
 from reporting.spreadsheet import suppression_note
-from reporting.tables import interval_text, qualifier
-from reporting.theme import NO_RANGE, SYNTHETIC_NOTE, verdict_label
+from reporting.theme import SYNTHETIC_NOTE
+from reporting.verdicts import NO_RANGE, Verdict
 
 SCOPE_KINDS = {"marac": "marac_code", "bcu": "bcu", "region": "region", "pfa": "police_force_area"}
 #: quarters of history drawn on a MARAC's trend pages
@@ -164,33 +163,24 @@ def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
 
 
 def _summary(row: dict[str, object], labels: Suppressed, index: int, dataset: Dataset) -> list[SummaryRow]:
+    """Every indicator's row of a pack's summary table, printed as the screen's tables print it."""
     out = []
+    ranges = dataset.ranges
     for ind in INDICATORS:
-        item = dataset.ranges.get(ind.range_key) if ind.range_key else None
+        item = numbers.range_of(ind, ranges)
         hidden = labels.label(index, ind.value)
         if hidden:
             out.append(SummaryRow(ind.label, hidden, hidden, _expected(ind, item, row), hidden))
             continue
-        value, verdict = row.get(ind.value), row.get(ind.verdict) if ind.verdict else None
-        local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
-        bounds = [
-            b
-            for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ()))
-            if b is not None
-        ]
-        shown = "–" if value is None else f"{value:.{decimals_for(value, verdict, item, local, least=1)}%}"
-        words = (
-            (verdict_label(verdict) + qualifier(verdict, row.get(f"{ind.value}_significance")))
-            if ind.verdict
-            else NO_RANGE["short"]
-        )
+        judged = Verdict.of(row, ind)
         out.append(
             SummaryRow(
                 ind.label,
-                shown,
-                interval_text(row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high"), bounds),
+                numbers.figure(row, ind, ranges, least=1),
+                numbers.figure_interval(row, ind, ranges),
                 _expected(ind, item, row),
-                words,
+                judged.label,
+                judged.fill,
             )
         )
     return out
@@ -198,10 +188,12 @@ def _summary(row: dict[str, object], labels: Suppressed, index: int, dataset: Da
 
 def _expected(ind: Indicator, item, row: dict[str, object]) -> str:
     if item is None or item.rule == "none":
-        return "no range"
-    local = row.get("local_share_not_white_british")
-    if ind.key == "racially_minoritised" and local is not None:
-        return f"at least {local:.1%} (local share)"
+        return NO_RANGE["short"]
+    local = numbers.local_of(row, ind)
+    if local is not None:
+        verdict = row.get(ind.verdict) if ind.verdict else None
+        _, local_shown = numbers.pair_beside_verdict(row.get(ind.value), verdict, item, local, least=1)
+        return f"at least {local_shown} (local share)"
     return item.describe()
 
 

@@ -21,6 +21,8 @@ class SummaryRow:
     interval: str
     expected: str
     verdict: str
+    #: the verdict cell's fill (`reporting.verdicts`), carried with the words rather than recovered from them
+    fill: str = "#ffffff"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,9 @@ from reportlab.platypus import (
 
 from reporting.images import CHART_WIDTH, ExportError, figure_height
 from reporting.packs.model import Pack
-from reporting.theme import SYNTHETIC_MARK
+from reporting.theme import HEADER_FILL, RULE, SYNTHETIC_BANNER, SYNTHETIC_LINE, SYNTHETIC_MARK
+from reporting.theme import INK as INK_HEX
+from reporting.theme import MUTED as MUTED_HEX
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),
@@ -47,9 +49,8 @@ FONT_FILES = (("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"), ("DejaV
 PAGE = landscape(A4)
 MARGIN = 14 * mm
 RED = colors.HexColor(SYNTHETIC_MARK)
-INK = colors.HexColor("#0b0c0c")
-MUTED = colors.HexColor("#505a5f")
-VERDICT_FILLS = {"▼": colors.HexColor("#d6e8f5"), "●": colors.HexColor("#dcefe3"), "▲": colors.HexColor("#ebe3f3")}
+INK = colors.HexColor(INK_HEX)
+MUTED = colors.HexColor(MUTED_HEX)
 
 
 def _fonts() -> tuple[str, str]:
@@ -103,21 +104,21 @@ def _table(
     widths: list[float],
     styles: dict[str, ParagraphStyle],
     verdict_column: int | None = None,
+    fills: list[str] | None = None,
 ) -> Table:
+    """A table with a shaded header; `fills` colours the verdict column's cell of each row."""
     data = [[_p(h, styles["cell_bold"]) for h in header]] + [[_p(c, styles["cell"]) for c in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     commands = [
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaeb")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
-    if verdict_column is not None:
-        for r, row in enumerate(rows, start=1):
-            fill = VERDICT_FILLS.get(row[verdict_column][:1])
-            if fill:
-                commands.append(("BACKGROUND", (verdict_column, r), (verdict_column, r), fill))
+    if verdict_column is not None and fills is not None:
+        for r, fill in enumerate(fills, start=1):
+            commands.append(("BACKGROUND", (verdict_column, r), (verdict_column, r), colors.HexColor(fill)))
     table.setStyle(TableStyle(commands))
     return table
 
@@ -163,7 +164,7 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
     width = PAGE[0] - 2 * MARGIN
     story: list = [Spacer(1, 30 * mm), _p(pack.title, styles["title"]), _p(pack.period_label, styles["subtitle"])]
     if pack.synthetic:
-        story.append(_p("SYNTHETIC DEMO DATA: not real MARAC figures.", styles["warning"]))
+        story.append(_p(SYNTHETIC_LINE, styles["warning"]))
     story.append(_p(f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", styles["body"]))
     story += [Spacer(1, 4 * mm), _p("Data status", styles["h2"])] + [_p(line, styles["body"]) for line in pack.status]
     story += [Spacer(1, 4 * mm)] + [_p(note, styles["small"]) for note in pack.notes]
@@ -184,6 +185,7 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
                 summary_widths,
                 styles,
                 verdict_column=4,
+                fills=[r.fill for r in section.summary],
             ),
             Spacer(1, 3 * mm),
             _p(pack.notes[0] if pack.notes else "", styles["small"]),
@@ -232,7 +234,7 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
         if pack.synthetic:
             canvas.setFont(bold, 9)
             canvas.setFillColor(RED)
-            canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - 9 * mm, "SYNTHETIC DEMO DATA: NOT REAL MARAC FIGURES")
+            canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - 9 * mm, SYNTHETIC_BANNER)
         canvas.restoreState()
 
     buffer = io.BytesIO()

@@ -13,13 +13,18 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
+from reporting import theme
 from reporting.packs.model import Pack
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
 LEFT = Inches(0.5)
-INK, MUTED, RED = RGBColor(0x0B, 0x0C, 0x0C), RGBColor(0x50, 0x5A, 0x5F), RGBColor(0xB1, 0x0E, 0x1E)
-VERDICT_FILLS = {"▼": RGBColor(0xD6, 0xE8, 0xF5), "●": RGBColor(0xDC, 0xEF, 0xE3), "▲": RGBColor(0xEB, 0xE3, 0xF3)}
-HEADER_FILL = RGBColor(0xE8, 0xEA, 0xEB)
+INK, MUTED, RED = (
+    RGBColor.from_string(theme.INK[1:]),
+    RGBColor.from_string(theme.MUTED[1:]),
+    RGBColor.from_string(theme.SYNTHETIC_MARK[1:]),
+)
+HEADER_FILL = RGBColor.from_string(theme.HEADER_FILL[1:])
+WHITE = RGBColor.from_string("FFFFFF")
 QUALITY_ROWS_PER_SLIDE = 12
 FONT = "Arial"
 
@@ -55,7 +60,7 @@ def _slide(deck, pack: Pack, title: str | None = None):
     if pack.synthetic:
         _text(
             slide,
-            "SYNTHETIC DEMO DATA: NOT REAL MARAC FIGURES",
+            theme.SYNTHETIC_BANNER,
             WIDE - Inches(5.3),
             Inches(0.05),
             Inches(4.9),
@@ -75,6 +80,7 @@ def _table(
     top,
     *,
     verdict_column: int | None = None,
+    fills: list[str] | None = None,
     size: int = 12,
 ) -> None:
     shape = slide.shapes.add_table(
@@ -93,8 +99,9 @@ def _table(
                     run.font.size, run.font.name, run.font.bold = Pt(size), FONT, r == 0
                     run.font.color.rgb = INK
             cell.fill.solid()
-            fill = HEADER_FILL if r == 0 else VERDICT_FILLS.get(value[:1]) if c == verdict_column else None
-            cell.fill.fore_color.rgb = fill or RGBColor(0xFF, 0xFF, 0xFF)
+            verdict_fill = fills[r - 1] if fills is not None and r > 0 and c == verdict_column else None
+            fill = HEADER_FILL if r == 0 else RGBColor.from_string(verdict_fill[1:]) if verdict_fill else None
+            cell.fill.fore_color.rgb = fill or WHITE
 
 
 def _picture(slide, png: bytes, top, max_height) -> None:
@@ -116,7 +123,7 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
     if pack.synthetic:
         _text(
             cover,
-            "SYNTHETIC DEMO DATA: not real MARAC figures.",
+            theme.SYNTHETIC_LINE,
             LEFT,
             Inches(3.0),
             WIDE - 2 * LEFT,
@@ -147,6 +154,7 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
             [0.33, 0.11, 0.17, 0.22, 0.17],
             Inches(1.15),
             verdict_column=4,
+            fills=[r.fill for r in section.summary],
         )
         _text(
             summary,

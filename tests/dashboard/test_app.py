@@ -307,8 +307,10 @@ def test_profile_funnel_highlights_the_chosen_marac(app: AppTest) -> None:
         if "funnel plot" in json.loads(c.proto.spec)["layout"]["title"]["text"]
     )
     points = next(t for t in funnel["data"] if t.get("name") == "MARACs")
-    # the two London MARACs with returns, Tower Hamlets drawn as the large diamond at its 505.216 recommended cases
-    assert points["text"] == ["Hackney", "Tower Hamlets"]
+    # the two London MARACs with returns, Tower Hamlets drawn as the large diamond at its 505.216 recommended cases;
+    # each named with its verdict: Hackney 400 of 443.12 (Byar 81.7%-99.6%, wholly within 80-100%), Tower Hamlets
+    # 600 of 505.216 (109%-129%, wholly above)
+    assert points["text"] == ["Hackney (● within)", "Tower Hamlets (▲ above)"]
     assert points["marker"]["symbol"] == ["circle", "diamond"]
     assert points["x"] == pytest.approx([443.12, 505.216])
 

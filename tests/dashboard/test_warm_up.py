@@ -45,6 +45,7 @@ ALL_PAGES = [
     "/borough_profile",
     "/board_pack",
     "/data_quality",
+    "/definitions",
     "/check_return",
 ]
 

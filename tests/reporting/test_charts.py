@@ -11,7 +11,8 @@ import pytest
 from metrics.definitions import INDICATORS
 from metrics.ranges import Range
 from reporting import charts
-from reporting.theme import SYNTHETIC_NOTE, VERDICT_STYLE
+from reporting.theme import SYNTHETIC_NOTE
+from reporting.verdicts import VERDICT_STYLE
 
 REPEAT = next(i for i in INDICATORS if i.key == "repeat_rate")
 REPEAT_RANGE = Range("repeat_rate", "range", 0.28, 0.40, "", "", "test edition")
@@ -230,6 +231,26 @@ def test_funnel_plot_for_volume_uses_poisson_limits_on_recommended_cases() -> No
     centre = (1.2 * 100 + 0.9 * 300) / 400  # 0.975
     assert next(s for s in fig.layout.shapes if s.type == "line").y0 == pytest.approx(centre)
     assert fig.data[1].y[-1] == pytest.approx(centre + 1.959964 * (centre / 315) ** 0.5)
+
+
+def test_spine_chart_labels_carry_each_verdict_with_its_certainty() -> None:
+    """The label beside each line reads the figure, its verdict and, where the interval does not back it, the mark
+    the axis note explains."""
+    peers = pl.DataFrame({"repeat_rate": [0.20, 0.30, 0.40, 0.50], "share_lgbt": [0.01, 0.02, 0.03, 0.05]})
+    own = {
+        "repeat_rate": 0.45,
+        "repeat_verdict": "above",
+        "repeat_rate_significance": "above",
+        "share_lgbt": 0.02,
+        "lgbt_verdict": "below",
+        "share_lgbt_significance": "not distinguishable (lower)",
+    }
+    fig = charts.spine_chart(
+        own, peers, {"repeat_rate": REPEAT_RANGE, "lgbt": LGBT_RANGE}, title="Hackney", subtitle="s", source="src"
+    )
+    assert list(fig.layout.yaxis.ticktext) == ["Repeat rate  45.0% ▲ above", "Victims/survivors LGBT+  2.0% ▼ below*"]
+    assert fig.layout.xaxis.title.text.endswith("<br>* could be chance · † too few cases")
+    assert "Victims/survivors LGBT+: 2.0% (▼ below (could be chance))" in fig.data[1].hovertemplate
 
 
 def test_spine_chart_scales_each_line_to_the_peers_and_colours_by_significance() -> None:

@@ -13,7 +13,8 @@ from loaders.layout import read_tile_layout
 from metrics.definitions import INDICATORS
 from metrics.ranges import Range
 from reporting import maps
-from reporting.theme import INK, VERDICT_STYLE, contrast_ratio
+from reporting.theme import INK, contrast_ratio
+from reporting.verdicts import VERDICT_STYLE
 
 REPEAT = next(i for i in INDICATORS if i.key == "repeat_rate")
 REPEAT_RANGE = Range("repeat_rate", "range", 0.28, 0.40, "", "", "test edition")
@@ -111,7 +112,7 @@ def test_map_colours_by_verdict_with_symbols_and_counts() -> None:
     markers = fig.data[-1]
     assert list(markers.customdata) == ["A", "B", "C", "D"]  # the City-like cell "X" has nothing to click
     assert list(markers.text) == ["ALP<br>▲ 45.0%", "BET<br>▼ 20.0%", "GAM<br>● 30.0%", "DEL<br>no data"]
-    assert "95% interval 40.0% to 50.0%" in markers.hovertext[0] and "400 cases" in markers.hovertext[0]
+    assert "95% interval 40.0%–50.0%" in markers.hovertext[0] and "400 cases" in markers.hovertext[0]
     for colour, fill in zip(markers.textfont.color, ("#6a3d9a", "#0072B2", "#00703c", maps.NO_DATA_FILL), strict=True):
         assert contrast_ratio(colour, fill) >= 4.5  # every label readable on its tile (WCAG AA)
     assert [a.text for a in fig.layout.annotations if a.text == "XXX"] == [

@@ -13,7 +13,8 @@ from metrics.ranges import Range
 from reporting import trend_charts
 from reporting.equality_charts import meeting_ranges, parity_scatter
 from reporting.referral_charts import police_change, sector_bars
-from reporting.theme import SYNTHETIC_NOTE, VERDICT_STYLE
+from reporting.theme import SYNTHETIC_NOTE
+from reporting.verdicts import VERDICT_STYLE
 
 REPEAT = next(i for i in INDICATORS if i.key == "repeat_rate")
 REPEAT_RANGE = Range("repeat_rate", "range", 0.28, 0.40, "", "", "e")
@@ -160,7 +161,11 @@ def test_parity_scatter_sets_each_marac_against_its_own_population() -> None:
     fig = parity_scatter(data, title="t", subtitle="s", source="src")
     parity, below, within = fig.data
     assert list(parity.x) == list(parity.y) == [0, pytest.approx(0.648)]  # y = x up to 8% past the largest figure
-    assert list(below.hovertext) == ["Alpha"] and list(below.x) == [0.4] and below.marker.symbol == "triangle-down"
+    assert (
+        list(below.hovertext) == ["Alpha (▼ below)"]
+        and list(below.x) == [0.4]
+        and below.marker.symbol == "triangle-down"
+    )
     assert list(within.customdata) == ["B"] and list(within.error_y.array) == pytest.approx([0.05])
 
 

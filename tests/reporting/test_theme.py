@@ -10,7 +10,8 @@ import pytest
 
 from reporting import maps, referral_charts
 from reporting.charts import BCU_COLOURS
-from reporting.theme import INK, MUTED, SERIES, SYNTHETIC_MARK, VERDICT_STYLE, contrast_ratio, text_colour
+from reporting.theme import INK, MUTED, SERIES, SYNTHETIC_MARK, contrast_ratio, text_colour
+from reporting.verdicts import VERDICT_STYLE
 
 WHITE = "#ffffff"
 

@@ -1,0 +1,81 @@
+"""One verdict vocabulary: the word, its symbol and its certainty always together, in every length of text."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics.definitions import INDICATORS
+from reporting import verdicts
+from reporting.verdicts import Verdict
+
+REPEAT = INDICATORS.by_key("repeat_rate")
+AGED = INDICATORS.by_key("aged_16_17")
+
+
+@pytest.mark.parametrize(
+    ("verdict", "significance", "label", "compact", "phrase"),
+    [
+        ("below", "below", "▼ below", "▼ below", "below the expected range"),
+        (
+            "below",
+            "not distinguishable (lower)",
+            "▼ below (could be chance)",
+            "▼ below*",
+            "below the expected range, though with this many cases that could be chance",
+        ),
+        (
+            "within",
+            "not distinguishable (lower and upper)",
+            "● within (could be chance)",
+            "● within*",
+            "within the expected range, though with this many cases that could be chance",
+        ),
+        (
+            "above",
+            "too few cases",
+            "▲ above (too few cases)",
+            "▲ above†",
+            "above the expected range, though with fewer than 10 cases that cannot be said with confidence",
+        ),
+        ("above", None, "▲ above", "▲ above", "above the expected range"),  # no interval worked out: nothing to add
+        (None, None, "– no data", "– no data", "no data for this period"),
+    ],
+)
+def test_every_form_of_a_verdict_carries_its_certainty(verdict, significance, label, compact, phrase) -> None:
+    row = {"repeat_verdict": verdict, "repeat_rate_significance": significance}
+    judged = Verdict.of(row, REPEAT)
+    assert (judged.label, judged.compact, judged.phrase) == (label, compact, phrase)
+    assert judged.unsure == (label.endswith(")") and verdict is not None)
+
+
+def test_an_indicator_without_a_range_has_no_verdict_colour() -> None:
+    judged = Verdict.of({"share_aged_16_17": 0.02}, AGED)
+    assert (judged.label, judged.fill, judged.unsure) == ("no range", "#ffffff", False)
+
+
+def test_the_compact_marks_are_explained_by_the_key() -> None:
+    assert verdicts.COMPACT_KEY == "* could be chance · † too few cases"
+    assert set(verdicts.COMPACT_MARK.values()) == {"*", "†"}
+    assert "?" not in verdicts.COMPACT_KEY + "".join(verdicts.COMPACT_MARK.values())
+
+
+def test_colour_and_fill_are_the_verdict_s_own() -> None:
+    chance = Verdict("below", "could be chance")
+    assert (chance.colour, chance.fill) == (Verdict("below", "clear").colour, "#d6e8f5")
+    assert Verdict("above").colour == "#6a3d9a"  # purple: above the range is not a failure
+
+
+def test_tally_and_breakdown() -> None:
+    judged = [
+        Verdict("below", "clear"),
+        Verdict("below", "could be chance"),
+        Verdict("below", "could be chance"),
+        Verdict("within", "clear"),
+        Verdict("above", "too few cases"),
+        Verdict(None),
+    ]
+    counts = verdicts.tally(judged)
+    assert {v: c["all"] for v, c in counts.items()} == {"below": 3, "within": 1, "above": 1}
+    assert verdicts.certainty_breakdown(counts["below"]) == ": 1 clearly, 2 could be chance"
+    assert verdicts.certainty_breakdown(counts["within"]) == ""  # every one backed
+    assert verdicts.certainty_breakdown(counts["above"]) == ": 1 with too few cases to say"
