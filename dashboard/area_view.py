@@ -23,7 +23,7 @@ from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
 from metrics.shown import AreaFigures
-from reporting import charts, findings
+from reporting import charts, findings, verdicts
 from reporting.spreadsheet import TableFile, suppression_note
 from reporting.theme import SCREEN_CONFIG
 
@@ -72,7 +72,12 @@ class AreaView:
         return downloads.slug(self.name, self.chosen.end)
 
     def table_file(self, title: str, table: Any, decimals: dict[tuple[int, str], int] | None = None) -> TableFile:
-        notes = [f"{self.name}, {self.chosen.label}.", self.source, suppression_note(data.small_number_threshold())]
+        notes = [
+            f"{self.name}, {self.chosen.label}.",
+            self.source,
+            suppression_note(data.small_number_threshold()),
+            verdicts.NOTE,
+        ]
         return TableFile(title, table, notes, self.dataset.synthetic, decimals or {})
 
     @property
@@ -138,6 +143,7 @@ class AreaView:
         if presentation.presenting():
             st.stop()
         st.caption(caption)
+        controls.definition_link(open_as or self.indicator)
         downloads.chart_buttons(
             lambda: draw(self.published.maracs.frame, self.published.withheld(column), False), key=key, stem=stem
         )

@@ -11,9 +11,21 @@ from dashboard import data as store_data
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import WINDOWS, Period
+from reporting import definitions
 
 #: the profile page's script; `st.switch_page` takes an absolute path to a page `st.navigation` registered
 PROFILE_PAGE = Path(__file__).resolve().parent / "pages" / "borough_profile.py"
+DEFINITIONS_PAGE = Path(__file__).resolve().parent / "pages" / "definitions.py"
+
+
+def definition_link(indicator: Indicator) -> None:
+    """A link under a chart or table to what its indicator means: numerator, denominator, range, interval, caveats."""
+    st.page_link(
+        DEFINITIONS_PAGE,
+        label=f"What {indicator.in_sentence} means: its definition, range and caveats",
+        icon=":material/info:",
+        query_params={definitions.PARAMETER: indicator.key},
+    )
 
 
 def view_tabs(labels: list[str], key: str) -> list:

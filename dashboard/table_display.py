@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from reporting.tables import LOCAL_HEADER, VERDICT_HELP
+from reporting.tables import LOCAL_HEADER, MATRIX_HELP, VERDICT_HELP
 
 
 def column_config(table: pd.DataFrame, header: str) -> dict[str, object]:
@@ -22,9 +22,7 @@ def matrix_config(table: pd.DataFrame, header: str) -> dict[str, object]:
     config: dict[str, object] = {header: st.column_config.TextColumn(header, width=180, pinned=True)}
     for column in table.columns:
         if column.endswith("%") and column != LOCAL_HEADER:
-            config[column] = st.column_config.Column(
-                column, help=VERDICT_HELP.replace("'(could be chance)'", "'?'"), width=150
-            )
+            config[column] = st.column_config.Column(column, help=MATRIX_HELP, width=150)
     return config
 
 

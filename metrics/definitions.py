@@ -62,10 +62,18 @@ class Indicator:
     #: how its 95% and 99.8% intervals are worked out
     interval_method: str = "Wilson score interval for a proportion (95% and 99.8%)."
 
+    #: the overview table's header for its percent where "{short} %" would be too terse ("Repeat rate %")
+    long_header: str = ""
+
     @property
     def header(self) -> str:
-        """The column header of its percent, e.g. "Repeat %"."""
+        """The column header of its percent in the matrix, e.g. "Repeat %"."""
         return f"{self.short} %"
+
+    @property
+    def table_header(self) -> str:
+        """The column header of its percent in the overview's tables, e.g. "Repeat rate %"."""
+        return self.long_header or self.header
 
     @property
     def verdict_header(self) -> str:
@@ -133,6 +141,7 @@ INDICATORS = Catalogue(
             "cases",
             "recommended_cases",
             short="Volume",
+            long_header="Volume % of recommended",
             table="volume",
             in_sentence="volume",
             sentence="{name} heard {cases} cases in {when}, {shown} of the recommended volume",
@@ -183,6 +192,7 @@ INDICATORS = Catalogue(
             "repeat_cases",
             "cases",
             short="Repeat",
+            long_header="Repeat rate %",
             table="volume",
             in_sentence="repeat rate",
             sentence="In {when}, {shown} of {name}'s cases were repeats",
@@ -211,6 +221,7 @@ INDICATORS = Catalogue(
             "referrals_police",
             "referrals_total",
             short="Police",
+            long_header="Police share %",
             table="volume",
             in_sentence="police share of referrals",
             sentence="In {when}, the police made {shown} of referrals to {name}",

@@ -16,50 +16,36 @@ from metrics.ranges import Ranges
 from metrics.shown import Figures, as_suppressed, hidden_columns
 from metrics.significance import TOO_FEW_CASES
 from metrics.suppression import WITHHELD, Suppressed
+from reporting import numbers
 from reporting.numbers import decimals_for, pair_beside_verdict
-from reporting.verdicts import NO_RANGE, VERDICT_STYLE
-from reporting.verdicts import label as verdict_label
+from reporting.verdicts import COMPACT_LEGEND, HELP, NO_RANGE, Verdict
+from reporting.verdicts import of_rows as verdicts_of
 
-_FILL_BY_LABEL = {verdict_label(v): s["fill"] for v, s in VERDICT_STYLE.items()}
-#: said after a verdict the 95% interval does not support, so a table never states a chance result as fact
-COULD_BE_CHANCE = " (could be chance)"
-TOO_FEW = " (too few cases)"
-_BY_KEY = {i.key: i for i in INDICATORS}
-VOLUME_KEYS = ("volume", "repeat_rate", "police_share")
-VICTIM_KEYS = ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
-SHORT = {
-    "volume": "Volume",
-    "repeat_rate": "Repeat",
-    "police_share": "Police",
-    "racially_minoritised": "Racially minoritised",
-    "lgbt": "LGBT+",
-    "disabled": "Disabled",
-    "male": "Male",
-    "aged_16_17": "Aged 16–17",
-}
 LOCAL_HEADER = "Local share not White British %"
 NO_POPULATION = "– no population"
-PERCENT_HEADERS = {
-    "volume": "Volume % of recommended",
-    "repeat_rate": "Repeat rate %",
-    "police_share": "Police share %",
-}
 
 
-def qualifier(verdict: str | None, significance: str | None) -> str:
-    """Words after a verdict saying whether its 95% interval backs it ("" when it does, or when not computed)."""
-    if verdict is None or significance is None or significance == verdict:
-        return ""
-    return TOO_FEW if significance == "too few cases" else COULD_BE_CHANCE
+class Said(str):
+    """Words in a cell that carry their verdict's fill, so a table's colour is never recovered from its text."""
+
+    __slots__ = ("fill",)
+
+    def __new__(cls, text: str, fill: str = "") -> Said:
+        said = super().__new__(cls, text)
+        said.fill = fill
+        return said
+
+    def __reduce__(self) -> tuple[object, ...]:  # copies (st.cache_data, deepcopy) keep the fill
+        return Said, (str(self), self.fill)
 
 
-def _fill(label: object) -> str:
-    text = str(label).removesuffix(COULD_BE_CHANCE).removesuffix(TOO_FEW)
-    return f"background-color: {_FILL_BY_LABEL.get(text, '#ffffff')}"
+def said(verdict: Verdict) -> Said:
+    """A verdict cell: its label ("▼ below (could be chance)") with its fill."""
+    return Said(verdict.label, verdict.fill)
 
 
-def _header(ind: Indicator) -> str:
-    return PERCENT_HEADERS.get(ind.key, f"{SHORT[ind.key]} %")
+def _fill(cell: object) -> str:
+    return f"background-color: {getattr(cell, 'fill', '') or '#ffffff'}"
 
 
 def _pct(value: float | None) -> float | None:
@@ -68,45 +54,37 @@ def _pct(value: float | None) -> float | None:
 
 def _indicator_columns(
     frame: pl.DataFrame,
-    keys: tuple[str, ...],
+    indicators: tuple[Indicator, ...],
     ranges: Ranges,
     columns: dict[str, list[object]],
     decimals: dict[tuple[int, str], int],
     sources: dict[str, str],
 ) -> None:
-    for key in keys:
-        ind = _BY_KEY[key]
-        header = _header(ind)
+    for ind in indicators:
+        header = ind.table_header
         values = frame[ind.value].to_list()
         columns[header] = [_pct(v) for v in values]
         sources[header] = ind.value
         verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
-        locals_ = (
-            frame["local_share_not_white_british"].to_list() if key == "racially_minoritised" else [None] * len(values)
-        )
+        locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else [None] * len(values)
         item = ranges.get(ind.range_key) if ind.range_key else None
         for row, (value, verdict, local) in enumerate(zip(values, verdicts, locals_, strict=True)):
             d = decimals_for(value, verdict, item, local, least=1)
             if d > 1:
                 decimals[(row, header)] = d
-                if key == "racially_minoritised":  # the share and its local share, printed alike
+                if ind.local_share:  # the share and its local share, printed alike
                     decimals[(row, LOCAL_HEADER)] = d
-        if key == "racially_minoritised":
+        if ind.local_share:
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
         if ind.verdict:
-            sure = (
-                frame[f"{ind.value}_significance"].to_list()
-                if f"{ind.value}_significance" in frame.columns
-                else [None] * len(values)
-            )
-            labels = [verdict_label(v) + qualifier(v, s) for v, s in zip(verdicts, sure, strict=True)]
-            if key == "volume":  # cases held but no population on this base: say so rather than "no data"
+            labels: list[object] = [said(v) for v in verdicts_of(frame.iter_rows(named=True), ind)]
+            if ind.key == "volume":  # cases held but no population on this base: say so rather than "no data"
                 labels = [
                     NO_POPULATION if v is None and c is not None else lab
                     for v, c, lab in zip(verdicts, frame["cases"].to_list(), labels, strict=True)
                 ]
-            columns[f"{SHORT[key]} verdict"] = labels
-            sources[f"{SHORT[key]} verdict"] = ind.verdict
+            columns[ind.verdict_header] = labels
+            sources[ind.verdict_header] = ind.verdict
 
 
 def overview_frames(
@@ -127,12 +105,12 @@ def overview_frames(
     volume["Cases"] = frame["cases"].to_list()
     volume["Per 10,000 adult females"] = frame["cases_per_10k"].to_list()
     volume_decimals: dict[tuple[int, str], int] = {}
-    _indicator_columns(frame, VOLUME_KEYS, ranges, volume, volume_decimals, sources)
+    _indicator_columns(frame, INDICATORS.of_table("volume"), ranges, volume, volume_decimals, sources)
     volume["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
 
     victims: dict[str, list[object]] = {name_header: base[name_header], "Cases": frame["cases"].to_list()}
     victim_decimals: dict[tuple[int, str], int] = {}
-    _indicator_columns(frame, VICTIM_KEYS, ranges, victims, victim_decimals, sources)
+    _indicator_columns(frame, INDICATORS.of_table("victims"), ranges, victims, victim_decimals, sources)
 
     out = []
     for columns, decimals in ((volume, volume_decimals), (victims, victim_decimals)):
@@ -222,11 +200,9 @@ def _shown(pattern: str):
     return lambda v: v if isinstance(v, str) else pattern.format(v)
 
 
-VERDICT_HELP = (
-    "Against the SafeLives expected range. '(could be chance)': the 95% interval reaches the other side of a "
-    f"range bound, so chance alone could give this verdict; '(too few cases)': fewer than {TOO_FEW_CASES} cases. "
-    "The table under 'Compare MARACs on one indicator' gives each interval."
-)
+VERDICT_HELP = f"{HELP} The table under 'Compare MARACs on one indicator' gives each interval."
+#: the matrix's cells mark certainty with a sign: what the signs mean, on hover of each indicator's header
+MATRIX_HELP = f"Against the SafeLives expected range. {COMPACT_LEGEND}."
 
 
 def profile_frame(comparators: dict[str, Figures], ranges: Ranges) -> pd.DataFrame:
@@ -249,22 +225,26 @@ def profile_frame(comparators: dict[str, Figures], ranges: Ranges) -> pd.DataFra
         shown, local_shown = pair_beside_verdict(value, verdict, item, local, least=1)
         withheld = ind.value in hidden.get(names[0], set())
         out["Value"].append(WITHHELD if withheld else shown)
-        out["Verdict"].append(WITHHELD if withheld else verdict_label(verdict) if ind.verdict else NO_RANGE["short"])
-        if ind.key == "racially_minoritised" and local is not None:
+        judged = Verdict.of(own.row(0, named=True), ind) if own.height else Verdict(None)
+        out["Verdict"].append(WITHHELD if withheld else said(judged) if ind.verdict else NO_RANGE["short"])
+        if ind.local_share and local is not None:
             out["Expected range"].append(f"at least {local_shown} (local share, {own['local_share_source'][0]})")
         else:
             out["Expected range"].append(item.describe() if item else "")
         for name in names[1:]:
             value, verdict, local = _cell(rows[name], ind)
             text, local_text = pair_beside_verdict(value, verdict, item, local, least=1)
-            if ind.key == "racially_minoritised" and local is not None and value is not None:
+            if ind.local_share and local is not None and value is not None:
                 text = f"{text} of {local_text}"  # each comparator is judged against its own local share
             if value is None and "scope" in rows[name].columns:
                 text = "not published"  # SafeLives' England rows carry volume and repeat rate only
             if ind.value in hidden.get(name, set()):
                 out[name].append(WITHHELD)
                 continue
-            out[name].append(f"{text} {VERDICT_STYLE[verdict]['symbol']}" if verdict and value is not None else text)
+            if verdict and value is not None:  # the symbol and its certainty mark, explained by the table's key
+                judged = Verdict.of(rows[name].row(0, named=True), ind)
+                text = f"{text} {judged.symbol}{judged.mark}"
+            out[name].append(text)
     return pd.DataFrame(out)
 
 
@@ -279,7 +259,7 @@ def _cell(frame: pl.DataFrame, ind: Indicator) -> tuple[float | None, str | None
     return (
         first(ind.value),
         first(ind.verdict),
-        first("local_share_not_white_british") if ind.key == "racially_minoritised" else None,
+        first("local_share_not_white_british") if ind.local_share else None,
     )
 
 
@@ -340,52 +320,30 @@ CERTAINTY_COLUMNS = ["Value", "95% interval", "99.8% interval", "What the 95% in
 
 
 def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[str, str]:
-    value = row.get(ind.value)
-    low, high = row.get(f"{ind.value}_ci95_low"), row.get(f"{ind.value}_ci95_high")
-    wide_low, wide_high = row.get(f"{ind.value}_ci998_low"), row.get(f"{ind.value}_ci998_high")
-    item = ranges.get(ind.range_key) if ind.range_key else None
-    local = row.get("local_share_not_white_british") if ind.key == "racially_minoritised" else None
-    bounds = [
-        b
-        for b in ((local,) if item is not None and item.rule == "local_share" else (item.bounds() if item else ()))
-        if b is not None
-    ]
+    item = numbers.range_of(ind, ranges)
+    local = numbers.local_of(row, ind)
     supported = row.get(f"{ind.value}_significance")
-    interval = interval_text(low, high, bounds)
+    interval = numbers.figure_interval(row, ind, ranges)
+    verdict = row.get(ind.verdict) if ind.verdict else None
+    _, local_shown = pair_beside_verdict(row.get(ind.value), verdict, item, local, least=1)
     return {
-        "Value": "–"
-        if value is None
-        else f"{value:.{decimals_for(value, row.get(ind.verdict) if ind.verdict else None, item, local, least=1)}%}",
+        "Value": numbers.figure(row, ind, ranges, least=1),
         "95% interval": interval,
-        "99.8% interval": interval_text(wide_low, wide_high, bounds),
+        "99.8% interval": numbers.figure_interval(row, ind, ranges, "ci998"),
         "What the 95% interval supports": SIGNIFICANCE_WORDS.get(
             supported, "no range" if item is None or item.rule == "none" else "–"
         ),
-        "Why": _why(interval, supported, item, local),
+        "Why": _why(interval, supported, item, local_shown),
     }
 
 
-def interval_text(low: float | None, high: float | None, bounds: list[float]) -> str:
-    """ "0.7%–5.7%", with more decimals where one would round an end onto the other side of a range bound."""
-    if low is None or high is None:
-        return "–"
-    for decimals in range(1, 5):
-        if all(
-            (round(end, decimals + 2) - bound) * (end - bound) > 0 or end == bound
-            for end in (low, high)
-            for bound in bounds
-        ):
-            break
-    return f"{low:.{decimals}%}–{high:.{decimals}%}"
-
-
-def _why(interval: str, supported: str | None, item, local: float | None) -> str:
+def _why(interval: str, supported: str | None, item, local_shown: str) -> str:
     if supported is None:
         return ""
     if supported == "too few cases":
         return f"fewer than {TOO_FEW_CASES} cases in the period"
     if item.rule == "local_share":
-        bound = f"the local share is {local:.1%}"
+        bound = f"the local share is {local_shown}"
     elif item.rule == "floor":
         bound = f"range starts at {item.lower:.1%}".replace(".0%", "%")
     else:
@@ -395,9 +353,6 @@ def _why(interval: str, supported: str | None, item, local: float | None) -> str
 
 def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     return table.style.map(_fill, subset=["Verdict"])
-
-
-UNSURE_MARK = "?"
 
 
 class Labelled(float):
@@ -422,8 +377,8 @@ def matrix(figures: Figures, ranges: Ranges, *, name_header: str = "MARAC") -> p
     """Every group × every indicator in one table: each cell the value and its verdict in words ("30.0% ● within").
 
     Cells are `Labelled` numbers (percent × 100), so a click on a header sorts by value while the
-    cell reads as words; `styled_matrix` prints them and fills the verdict colour. A "?" after the
-    verdict: the 95% interval reaches across a range bound, so chance could explain it. A cell suppression
+    cell reads as words; `styled_matrix` prints them and fills the verdict colour. Certainty is the verdict's
+    compact mark ("▼ below*": could be chance; "†": too few cases), explained by `MATRIX_HELP`. A cell suppression
     hides in `figures` reads "<5" or "withheld" instead, and that column is then printed as text.
     """
     shown = as_suppressed(figures)
@@ -433,32 +388,20 @@ def matrix(figures: Figures, ranges: Ranges, *, name_header: str = "MARAC") -> p
         columns["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
     columns["Cases"] = [hidden.get((row, "cases"), v) for row, v in enumerate(frame["cases"].to_list())]
     for ind in INDICATORS:
-        item = ranges.get(ind.range_key) if ind.range_key else None
-        values = frame[ind.value].to_list()
-        verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
-        sure = (
-            frame[f"{ind.value}_significance"].to_list()
-            if f"{ind.value}_significance" in frame.columns
-            else [None] * len(values)
-        )
-        locals_ = (
-            frame["local_share_not_white_british"].to_list()
-            if ind.key == "racially_minoritised"
-            else [None] * len(values)
-        )
+        locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else []
         cells: list[object] = []
-        for row, (value, verdict, supported, local) in enumerate(zip(values, verdicts, sure, locals_, strict=True)):
+        for row, record in enumerate(frame.iter_rows(named=True)):
+            value = record[ind.value]
             if (row, ind.value) in hidden or value is None:
                 cells.append(hidden.get((row, ind.value)))
                 continue
-            label = f"{value:.{decimals_for(value, verdict, item, local, least=1)}%}"
-            if ind.verdict and verdict:
-                label += f" {verdict_label(verdict)}{UNSURE_MARK if qualifier(verdict, supported) else ''}"
-            cells.append(
-                Labelled(value * 100, label, VERDICT_STYLE[verdict]["fill"] if ind.verdict and verdict else "")
-            )
-        columns[f"{SHORT[ind.key]} %"] = cells
-        if ind.key == "racially_minoritised":
+            label = numbers.figure(record, ind, ranges, least=1)
+            judged = Verdict.of(record, ind)
+            if judged.verdict:
+                label += f" {judged.compact}"
+            cells.append(Labelled(value * 100, label, judged.fill if judged.verdict else ""))
+        columns[ind.header] = cells
+        if ind.local_share:
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
     table = {}
     for header, cells in columns.items():
@@ -623,7 +566,7 @@ def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Indicator": summary["label"].to_list(),
-            "Expected": [ranges[r].describe() for r in summary["indicator"].to_list()],
+            "Expected": [ranges[INDICATORS.by_key(k).range_key].describe() for k in summary["indicator"].to_list()],
             "MARACs with figures": summary["maracs_with_figure"].to_list(),
             "Below": summary["below"].to_list(),
             "Within": summary["within"].to_list(),

@@ -73,6 +73,10 @@ HELP = (
 )
 
 
+#: what a downloaded table's notes say about its verdicts, in full and in the compact marks
+NOTE = f"{HELP} In compact cells: {COMPACT_LEGEND}."
+
+
 def certainty_of(verdict: str | None, significance: str | None) -> Certainty | None:
     """How far the 95% interval backs a verdict: None when there is no verdict or the interval was not worked out."""
     if verdict is None or significance is None:

@@ -10,10 +10,10 @@ from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.shown import AreaFigures, AreaSeries, hidden_columns
 from metrics.suppression import WITHHELD, Suppressed
-from reporting import charts, numbers, tables
+from reporting import charts, numbers, tables, verdicts
 from reporting.spreadsheet import TableFile, suppression_note
 from reporting.theme import SCREEN_CONFIG
-from reporting.verdicts import words as verdict_words
+from reporting.verdicts import COMPACT_LEGEND, Verdict
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -69,13 +69,11 @@ tiles[3].metric(
     "Volume (% of recommended)",
     guard(
         "pct_of_recommended",
-        numbers.percent_beside_verdict(
-            figures["pct_of_recommended"], figures["volume_verdict"], dataset.ranges["volume"]
-        ),
+        numbers.figure(figures, INDICATORS.by_key("volume"), dataset.ranges, least=0),
     ),
 )
 tiles[3].caption(
-    verdict_words(figures["volume_verdict"])
+    Verdict.of(figures, INDICATORS.by_key("volume")).phrase
     if figures["volume_verdict"] or figures["cases"] is None
     else "no population figure for this MARAC on this base, so no volume verdict"
 )
@@ -101,7 +99,7 @@ change[1].caption(repeat_sentence)
 
 source = charts.source_line(dataset.ranges.edition, dataset.base_label)
 threshold = data.small_number_threshold()
-notes = [f"{names[code]}, {chosen.label}.", source, suppression_note(threshold)]
+notes = [f"{names[code]}, {chosen.label}.", source, suppression_note(threshold), verdicts.NOTE]
 stem = downloads.slug(names[code], chosen.end)
 
 
@@ -154,8 +152,8 @@ if table_tab.open:
             stem=f"{stem}-indicators",
         )
         st.caption(
-            "Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range); the number in "
-            "brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
+            "Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range), marked where the "
+            f"verdict is unsure ({COMPACT_LEGEND}); the number in brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
             "share': each is judged against its own population. The UK and England columns are SafeLives' latest "
             "published figures at or before the period's end (England by financial year, volume and repeat rate only), "
             "on SafeLives' own population base, for comparison only."

@@ -19,6 +19,7 @@ from metrics.shown import AreaFigures
 from reporting import findings, tables
 from reporting.referral_charts import police_change, sector_bars
 from reporting.theme import SCREEN_CONFIG
+from reporting.verdicts import Verdict
 
 POLICE = next(i for i in INDICATORS if i.key == "police_share")
 REFERRAL_COLUMNS = ("referrals_", "share_referrals_", "police_share", "partner_agency_share")
@@ -117,13 +118,8 @@ def changes(published: bool) -> tuple[pl.DataFrame, list[str]]:
 
 def change_chart(published: bool):
     change, gone = changes(published)
-    verdicts = dict(
-        zip(
-            (exported if published else screen)["group_code"].to_list(),
-            (exported if published else screen)["police_verdict"].to_list(),
-            strict=True,
-        )
-    )
+    shown = exported if published else screen
+    verdicts = {row["group_code"]: Verdict.of(row, POLICE) for row in shown.iter_rows(named=True)}
     return police_change(
         change,
         verdicts,

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import controls, downloads, table_display
 from dashboard.area_view import area_view
 from reporting import charts, tables
+from reporting.verdicts import COMPACT_LEGEND
 
 COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
 
@@ -65,8 +66,8 @@ if marac_tab.open:
     with marac_tab:
         st.caption(
             "Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
-            "a higher volume is not a failure). '?' after a verdict: the 95% interval reaches across a range bound, so "
-            "chance could explain it. Click a column header to sort by it; select a row to open that MARAC's profile."
+            f"a higher volume is not a failure). {COMPACT_LEGEND}. Click a column header to sort by it; select a row to "
+            "open that MARAC's profile."
         )
         grid = tables.matrix(view.screen.maracs, ranges)
         picked_row = st.dataframe(

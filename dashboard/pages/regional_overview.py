@@ -10,11 +10,10 @@ from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures, where
 from metrics.significance import TOO_FEW_CASES
-from reporting import charts, numbers, tables
+from reporting import charts, numbers, tables, verdicts
 from reporting.spreadsheet import TableFile, suppression_note
 from reporting.theme import SCREEN_CONFIG
-from reporting.verdicts import label as verdict_label
-from reporting.verdicts import words as verdict_words
+from reporting.verdicts import Verdict
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -38,7 +37,7 @@ notes = [
     f"{name}, {chosen.label}.",
     source,
     suppression_note(threshold),
-    "Verdicts are against the SafeLives expected range; '(could be chance)': the 95% interval reaches across a range bound.",
+    verdicts.HELP,
 ]
 stem = downloads.slug(name, chosen.end)
 
@@ -58,9 +57,12 @@ if headline is None or headline["cases"] is None:
 
 
 def share(key: str) -> str:
-    ind = next(i for i in INDICATORS if i.key == key)
-    local = headline["local_share_not_white_british"] if key == "racially_minoritised" else None
-    return numbers.percent_beside_verdict(headline[ind.value], headline[ind.verdict], ranges[ind.range_key], local)
+    return numbers.figure(headline, INDICATORS.by_key(key), ranges, least=0)
+
+
+def judged(key: str) -> str:
+    """The area's verdict on one indicator with how sure it is, as a tile's note."""
+    return Verdict.of(headline, INDICATORS.by_key(key)).phrase
 
 
 minoritised, local = numbers.pair_beside_verdict(
@@ -81,13 +83,13 @@ tile_specs = [
         numbers.number(headline["cases"]),
         f"{numbers.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females",
     ),
-    ("Volume (% of recommended)", share("volume"), verdict_words(headline["volume_verdict"])),
-    ("Repeat rate", share("repeat_rate"), verdict_words(headline["repeat_verdict"])),
-    ("Police share of referrals", share("police_share"), verdict_words(headline["police_verdict"])),
+    ("Volume (% of recommended)", share("volume"), judged("volume")),
+    ("Repeat rate", share("repeat_rate"), judged("repeat_rate")),
+    ("Police share of referrals", share("police_share"), judged("police_share")),
     (
         "Racially minoritised",
         minoritised,
-        f"of victims/survivors, {local_note}{verdict_words(headline['racially_minoritised_verdict'])}",
+        f"of victims/survivors, {local_note}{judged('racially_minoritised')}",
     ),
 ]
 for column, (label, value, note) in zip(tiles, tile_specs, strict=True):
@@ -113,7 +115,7 @@ st.caption(reporting + ".")
 st.subheader(f"MARACs in {name}")
 st.caption(
     "Each figure sits beside its verdict against the SafeLives expected range "
-    f"({verdict_label('below')}, {verdict_label('within')}, {verdict_label('above')} the range). "
+    f"({verdicts.label('below')}, {verdicts.label('within')}, {verdicts.label('above')} the range). "
     "'(could be chance)' after a verdict: the figure's 95% interval reaches across a range bound, so with this "
     f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
     "failure. Click a column header to sort; hover over a verdict header for more."

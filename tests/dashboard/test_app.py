@@ -122,7 +122,8 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
     assert profile.loc["Repeat rate", "England, SafeLives (Mar 2021)"] == "32.1%"
     assert profile.loc["Cases as % of recommended volume", "England, SafeLives (Mar 2021)"] == "112.3%"
     assert profile.loc["Victims/survivors LGBT+", "England, SafeLives (Mar 2021)"] == "not published"
-    assert profile.loc["Police share of referrals", "Central East BCU (2)"] == "62.0% ●"  # within
+    # within, though 620 of 1,000 (59.0%-65.0%) reaches the 60% bound: the mark the table's key explains
+    assert profile.loc["Police share of referrals", "Central East BCU (2)"] == "62.0% ●*"
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
     assert profile.loc["Victims/survivors LGBT+", "Expected range"] == "2.5% or above"
     assert (
@@ -130,7 +131,8 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
         == "at least 66.1% (local share, Census 2021)"
     )
     # the BCU's 72.0% is judged against its own local share, 72.1%, so it shows both
-    assert profile.loc["Victims/survivors racially minoritised", "Central East BCU (2)"] == "72.0% of 72.1% ▼"
+    # below, by a hair, with a 95% interval (69.1%-74.7%) reaching the local share: could be chance
+    assert profile.loc["Victims/survivors racially minoritised", "Central East BCU (2)"] == "72.0% of 72.1% ▼*"
     assert "Top referrers: Police, IDVA, Children's Social Care" in " ".join(c.value for c in at.caption)
 
 

@@ -11,6 +11,7 @@ from metrics.indicators import compute
 from metrics.periods import period
 from metrics.suppression import Suppressed
 from reporting import tables
+from reporting.verdicts import Verdict, certainty_of
 from tests.helpers import metrics as fx
 
 YEAR = period(date(2021, 3, 31), "12m")
@@ -69,13 +70,20 @@ def test_share_and_local_share_are_printed_to_the_same_decimals() -> None:
 
 
 def test_verdicts_say_when_the_interval_does_not_back_them() -> None:
-    assert tables.qualifier("below", "below") == ""
-    assert tables.qualifier("below", "not distinguishable (lower)") == " (could be chance)"
-    assert tables.qualifier("within", "not distinguishable (lower and upper)") == " (could be chance)"
-    assert tables.qualifier("above", "too few cases") == " (too few cases)"
-    assert tables.qualifier(None, None) == "" and tables.qualifier("within", None) == ""
-    # the fill follows the verdict whatever the qualifier, so colour and words never disagree
-    assert tables._fill("▼ below (could be chance)") == tables._fill("▼ below") != tables._fill("● within")
+    def qualifier(verdict: str | None, significance: str | None) -> str:
+        return Verdict(verdict, certainty_of(verdict, significance)).qualifier
+
+    assert qualifier("below", "below") == ""
+    assert qualifier("below", "not distinguishable (lower)") == " (could be chance)"
+    assert qualifier("within", "not distinguishable (lower and upper)") == " (could be chance)"
+    assert qualifier("above", "too few cases") == " (too few cases)"
+    assert qualifier(None, None) == "" and qualifier("within", None) == ""
+    # the fill follows the verdict whatever the qualifier, so colour and words never disagree; it travels with the
+    # words rather than being read back from them
+    unsure, sure = tables.said(Verdict("below", "could be chance")), tables.said(Verdict("below", "clear"))
+    assert (str(unsure), str(sure)) == ("▼ below (could be chance)", "▼ below")
+    assert tables._fill(unsure) == tables._fill(sure) != tables._fill(tables.said(Verdict("within")))
+    assert tables._fill("▼ below") == "background-color: #ffffff"  # plain text carries no colour
 
 
 def test_certainty_by_marac_explains_each_verdict() -> None:
@@ -149,16 +157,16 @@ def test_matrix_cells_sort_as_numbers_and_read_as_value_and_verdict() -> None:
     frame, ranges = _matrix_frame()
     table = tables.matrix(frame, ranges)
     alpha = table.set_index("MARAC").loc["Alpha"]
-    # Alpha: 12 repeats of 40 cases = 30.0%, within 28-40%; its 95% interval (18.1%-45.6%) crosses both bounds: "?"
+    # Alpha: 12 repeats of 40 cases = 30.0%, within 28-40%; its 95% interval (18.1%-45.6%) crosses both bounds: "*" (could be chance)
     cell = alpha["Repeat %"]
     assert isinstance(cell, tables.Labelled) and float(cell) == 30.0
-    assert cell.label == "30.0% ● within?" and cell.fill == "#dcefe3"
+    assert cell.label == "30.0% ● within*" and cell.fill == "#dcefe3"
     assert alpha["Aged 16–17 %"].label == "2.5%" and alpha["Aged 16–17 %"].fill == ""  # no range: no verdict, no colour
     assert pickle.loads(pickle.dumps(cell)).label == cell.label == copy.deepcopy(cell).label  # caches keep the words
     delta = table.set_index("MARAC").loc["Delta"]
     assert delta["Repeat %"] is None  # no returns: empty, printed as a dash
     shown = tables.styled_matrix(table).to_html()
-    assert "30.0% ● within?" in shown and "background-color: #dcefe3" in shown
+    assert "30.0% ● within*" in shown and "background-color: #dcefe3" in shown
 
 
 def test_matrix_as_exported_text_and_with_suppressed_cells() -> None:
