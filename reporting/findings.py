@@ -22,46 +22,28 @@ def _counted(n: int, word: str = "MARAC") -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def verdict_counts(frame: pl.DataFrame, indicator: Indicator) -> dict[str, int]:
-    """How many groups have each verdict (only groups with a figure)."""
-    if not indicator.verdict:
-        return {}
-    verdicts = frame.filter(pl.col(indicator.value).is_not_null())[indicator.verdict].to_list()
-    return {v: verdicts.count(v) for v in ("below", "within", "above")}
-
-
-def _range_phrase(counts: dict[str, int], indicator: Indicator, item: Range) -> str:
+def _range_phrase(judged: dict[str, dict[str, int]], indicator: Indicator, item: Range) -> str:
+    """How many are below, within and above, each count saying how sure its verdicts are: "20 are below (17 clearly,
+    3 could be chance), 9 within (3 clearly, 6 could be chance) and 3 above (all could be chance) the expected range
+    for repeat rate (28%–40%)"."""
     label = indicator.in_sentence
+    n = {v: c["all"] for v, c in judged.items()}
+    sure = {v: certainty_breakdown(c) for v, c in judged.items()}
+    are = "is" if n["below"] == 1 else "are"
     if item.rule == "local_share":
         return (
-            f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below their local population share not White British "
-            f"and {counts['within']} at or above it"
+            f"{n['below']} {are} below their local population share not White British{sure['below']} "
+            f"and {n['within']} at or above it{sure['within']}"
         )
     if item.rule == "floor":
         return (
-            f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below the expected {item.describe()} for {label} "
-            f"and {counts['within']} at or above it"
+            f"{n['below']} {are} below the expected {item.describe()} for {label}{sure['below']} "
+            f"and {n['within']} at or above it{sure['within']}"
         )
     return (
-        f"{counts['below']} {'is' if counts['below'] == 1 else 'are'} below, {counts['within']} within and "
-        f"{counts['above']} above the expected range for {label} ({item.describe()})"
+        f"{n['below']} {are} below{sure['below']}, {n['within']} within{sure['within']} and "
+        f"{n['above']} above{sure['above']} the expected range for {label} ({item.describe()})"
     )
-
-
-def certainty_sentences(counts: dict[str, dict[str, int]], item: Range | None = None) -> str:
-    """How sure each count of verdicts is, where any is unsure: " 20 are below the range: 14 clearly, 6 could be
-    chance." ("" when every verdict is backed by its interval, or none was tested)."""
-    at_or_above = item is not None and item.rule in ("floor", "local_share")
-    out = ""
-    for verdict, count in counts.items():
-        breakdown = certainty_breakdown(count)
-        if not breakdown:
-            continue
-        where = "at or above it" if at_or_above and verdict == "within" else f"{verdict} the range"
-        if at_or_above and verdict == "below":
-            where = "below it"
-        out += f" {count['all']} {'is' if count['all'] == 1 else 'are'} {where}{breakdown}."
-    return out
 
 
 def spread(
@@ -92,8 +74,7 @@ def spread(
     n = data.height
     sentence = f"{period}: of the {_counted(n, f'{area} MARAC')} with figures, "
     if indicator.verdict and item is not None:
-        sentence += _range_phrase(verdict_counts(data, indicator), indicator, item) + "."
-        sentence += certainty_sentences(tally(verdicts_of(data.iter_rows(named=True), indicator)), item)
+        sentence += _range_phrase(tally(verdicts_of(data.iter_rows(named=True), indicator)), indicator, item) + "."
     else:
         sentence = f"{period}: {indicator.label.lower()} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
     if n > 1:
@@ -168,12 +149,11 @@ def referrals(
     if total and total.get("police_share") is not None:
         shown = numbers.percent_beside_verdict(total["police_share"], total.get("police_verdict"), police, least=1)
         sentence += f"the police made {shown} of referrals across {area}. "
-    counts = {v: data["police_verdict"].to_list().count(v) for v in ("below", "within", "above")}
+    judged = tally(verdicts_of(data.iter_rows(named=True), indicator))
+    n, sure = {v: c["all"] for v, c in judged.items()}, {v: certainty_breakdown(c) for v, c in judged.items()}
     sentence += (
-        f"Of {_counted(data.height)}, {counts['below']} {'is' if counts['below'] == 1 else 'are'} below, "
-        f"{counts['within']} within and {counts['above']} above the expected {police.describe()}."
-        + certainty_sentences(tally(verdicts_of(data.iter_rows(named=True), indicator)), police)
-        + " "
+        f"Of {_counted(data.height)}, {n['below']} {'is' if n['below'] == 1 else 'are'} below{sure['below']}, "
+        f"{n['within']} within{sure['within']} and {n['above']} above{sure['above']} the expected {police.describe()}. "
     )
     tops = data["top_referrer_1"].drop_nulls().value_counts(sort=True).rows()
     named = [
@@ -189,12 +169,12 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
     data = frame.filter(pl.col("racially_minoritised_verdict").is_not_null())
     if data.is_empty():
         return f"No {area} MARAC has both a figure and a local population share to compare."
-    verdicts = data["racially_minoritised_verdict"].to_list()
+    judged = tally(verdicts_of(data.iter_rows(named=True), INDICATORS.by_key("racially_minoritised")))
+    sure = {v: certainty_breakdown(c) for v, c in judged.items()}
     sentence = (
-        f"{verdicts.count('within')} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
-        f"victims/survivors at or above their local population share not White British; {verdicts.count('below')} below."
-    ) + certainty_sentences(
-        tally(verdicts_of(data.iter_rows(named=True), INDICATORS.by_key("racially_minoritised"))), item
+        f"{judged['within']['all']} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
+        f"victims/survivors at or above their local population share not White British{sure['within']}; "
+        f"{judged['below']['all']} below{sure['below']}."
     )
     if (
         total

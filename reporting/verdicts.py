@@ -192,9 +192,14 @@ BREAKDOWN_WORDS = {COULD_BE_CHANCE: "could be chance", TOO_FEW: "with too few ca
 
 
 def certainty_breakdown(counts: Mapping[str, int]) -> str:
-    """ ": 14 clearly, 6 could be chance" for one verdict's count; "" when every one is clear or none was judged."""
-    parts = [f"{counts['clear']} clearly"] if counts["clear"] else []
-    parts += [f"{counts[c]} {BREAKDOWN_WORDS[c]}" for c in (COULD_BE_CHANCE, TOO_FEW) if counts[c]]
-    if not parts or (counts["clear"] == counts["all"]):
+    """ " (14 clearly, 6 could be chance)" after one verdict's count, or " (all could be chance)"; "" when every one is
+    clear or none was judged."""
+    unsure = {c: counts[c] for c in (COULD_BE_CHANCE, TOO_FEW) if counts[c]}
+    if not unsure:
         return ""
-    return ": " + ", ".join(parts)
+    if len(unsure) == 1 and not counts["clear"] and not counts["unknown"]:
+        (certainty,) = unsure
+        return f" ({'' if counts['all'] == 1 else 'all '}{BREAKDOWN_WORDS[certainty]})"
+    parts = [f"{counts['clear']} clearly"] if counts["clear"] else []
+    parts += [f"{n} {BREAKDOWN_WORDS[c]}" for c, n in unsure.items()]
+    return " (" + ", ".join(parts) + ")"

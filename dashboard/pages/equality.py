@@ -20,9 +20,7 @@ from reporting import charts, findings, tables
 from reporting.equality_charts import meeting_ranges, parity_scatter
 from reporting.theme import SCREEN_CONFIG
 
-CHARACTERISTICS = tuple(
-    i for i in INDICATORS if i.key in ("racially_minoritised", "lgbt", "disabled", "male", "aged_16_17")
-)
+CHARACTERISTICS = INDICATORS.of_table("victims")  # who the victims/survivors are, as each definition says
 
 # its own key: the characteristics are a shorter list than the other pages' indicators
 view = area_view(
@@ -75,7 +73,7 @@ parity_tab, summary_tab = view.views(
     column=choice.value,
     stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
     caption=f"Expected: {item.describe()}"
-    + (" (each MARAC's own local share is marked |)" if choice.key == "racially_minoritised" else "")
+    + (" (each MARAC's own local share is marked |)" if choice.local_share else "")
     + ". Whiskers: 95% intervals. Click a bar to open that MARAC's profile. Step through the characteristics with the "
     "Characteristic choice above.",
 )
@@ -96,7 +94,7 @@ if parity_tab.open:
         )
         picked = controls.clicked_code(event)
         if picked:
-            controls.open_profile(view.dataset, picked, next(i for i in INDICATORS if i.key == "racially_minoritised"))
+            controls.open_profile(view.dataset, picked, INDICATORS.by_key("racially_minoritised"))
         st.caption(
             "Dashed: parity, where victims/survivors match the local population share not White British "
             f"(Census {view.dataset.ethnicity_year or ''}). At or above the line: within SafeLives' expectation; below "

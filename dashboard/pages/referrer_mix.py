@@ -21,7 +21,7 @@ from reporting.referral_charts import police_change, sector_bars
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
 
-POLICE = next(i for i in INDICATORS if i.key == "police_share")
+POLICE = INDICATORS.by_key("police_share")
 REFERRAL_COLUMNS = ("referrals_", "share_referrals_", "police_share", "partner_agency_share")
 
 view = area_view("Referrer mix", indicators=None)

@@ -70,14 +70,14 @@ class Page:
 
 
 VOLUME_FINDING = (
-    "12 months to 30 September 2025: of the 32 London MARACs with figures, 3 are below, 4 within and 25 above "
-    "the expected range for volume (80%–100% of recommended). Highest Barnet 171.8%, lowest Camden 68.9%; "
-    "London as a whole 131.3%."
+    "12 months to 30 September 2025: of the 32 London MARACs with figures, 3 are below (1 clearly, 2 could be "
+    "chance), 4 within (all could be chance) and 25 above (24 clearly, 1 could be chance) the expected range for "
+    "volume (80%–100% of recommended). Highest Barnet 171.8%, lowest Camden 68.9%; London as a whole 131.3%."
 )
 REPEAT_FINDING = (
-    "12 months to 30 September 2025: of the 32 London MARACs with figures, 20 are below, 9 within and 3 above "
-    "the expected range for repeat rate (28%–40%). Highest Westminster 43.4%, lowest Bexley 14.0%; London as a "
-    "whole 27.3%."
+    "12 months to 30 September 2025: of the 32 London MARACs with figures, 20 are below (17 clearly, 3 could be "
+    "chance), 9 within (3 clearly, 6 could be chance) and 3 above (all could be chance) the expected range for repeat "
+    "rate (28%–40%). Highest Westminster 43.4%, lowest Bexley 14.0%; London as a whole 27.3%."
 )
 POLICE_FINDING = (
     "12 months to 30 September 2025: of the 32 London MARACs with figures, 32 are below, 0 within and 0 above "
@@ -302,15 +302,16 @@ def test_a_shared_link_restores_its_view(tab: Any, browser: Any, server: Server)
     expect(tab).to_have_url(re.compile(r"[?&]indicator=Repeat\+rate(&|$)"))
     _says(
         tab,
-        "Financial year 2023-24: of the 32 London MARACs with figures, 19 are below, 9 within and 4 above the expected "
-        "range for repeat rate (28%–40%). Highest Westminster 47.4%, lowest Camden 13.1%; London as a whole 27.3%.",
+        "Financial year 2023-24: of the 32 London MARACs with figures, 19 are below (17 clearly, 2 could be chance), 9 "
+        "within (3 clearly, 6 could be chance) and 4 above (1 clearly, 3 could be chance) the expected range for repeat "
+        "rate (28%–40%). Highest Westminster 47.4%, lowest Camden 13.1%; London as a whole 27.3%.",
     )
     _act(tab, lambda: _choose(tab, "Area", "Lancashire (police force area)"), 1)
     expect(tab).to_have_url(re.compile(r"[?&]area=Lancashire\+%28police\+force\+area%29(&|$)"))
     finding = (
-        "Financial year 2023-24: of the 10 Lancashire MARACs with figures, 3 are below, 5 within and 2 above the "
-        "expected range for repeat rate (28%–40%). Highest West Lancashire 47.1%, lowest Burnley and Pendle 17.0%; "
-        "Lancashire as a whole 29.4%."
+        "Financial year 2023-24: of the 10 Lancashire MARACs with figures, 3 are below (2 clearly, 1 could be chance), "
+        "5 within (1 clearly, 4 could be chance) and 2 above (all could be chance) the expected range for repeat rate "
+        "(28%–40%). Highest West Lancashire 47.1%, lowest Burnley and Pendle 17.0%; Lancashire as a whole 29.4%."
     )
     _says(tab, finding)
     link = tab.url
@@ -345,13 +346,17 @@ def test_the_map_draws_32_boroughs_and_a_tile_opens_its_profile(tab: Any, server
     assert sum(counts) == 32
     labels = markers.locator(".textpoint").all_text_contents()
     assert "HCK▼ 19.0%" in labels, labels
+    # the 12 verdicts whose 95% interval reaches a range bound (3 below, 6 within, 3 above) are marked, and the legend
+    # says what the mark means
+    assert sum(label.endswith("*") for label in labels) == 12, labels
+    expect(tab.locator(".js-plotly-plot .legend .legendtitletext")).to_contain_text("* could be chance")
     x, y = hover_centre(tab, markers.locator(".point").nth(labels.index("HCK▼ 19.0%")))
     expect(tab.locator(HOVER)).to_have_count(1)
     assert hover_lines(tab) == [
         "Hackney",
         "Repeat rate: 19.0%",
         "below the expected range",
-        "95% interval 15.2% to 23.6%",
+        "95% interval 15.2%–23.6%",
         "331 cases",
         "Click to open the profile",
     ]

@@ -135,7 +135,7 @@ def test_trend_sentence_compares_a_year_earlier_and_the_national_figure() -> Non
 
 def test_headline_sentences_count_how_sure_each_verdict_is() -> None:
     """Repeat rate, 5 MARACs: below Alpha (backed), Beta and Echo (the 95% interval reaches 28%), within Gamma (backed)
-    and Foxtrot (fewer than 10 cases): "3 are below the range: 1 clearly, 2 could be chance"."""
+    and Foxtrot (fewer than 10 cases): "3 are below (1 clearly, 2 could be chance)"."""
     rows = pl.DataFrame(
         {
             "group_code": list("ABCEF"),
@@ -152,12 +152,12 @@ def test_headline_sentences_count_how_sure_each_verdict_is() -> None:
         }
     )
     assert findings.spread(rows, BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="P") == (
-        "P: of the 5 London MARACs with figures, 3 are below, 2 within and 0 above the expected range for repeat rate "
-        "(28%–40%). 3 are below the range: 1 clearly, 2 could be chance. 2 are within the range: 1 clearly, 1 with too "
-        "few cases to say. Highest Foxtrot 35.0%, lowest Alpha 20.0%."
+        "P: of the 5 London MARACs with figures, 3 are below (1 clearly, 2 could be chance), 2 within (1 clearly, 1 with "
+        "too few cases to say) and 0 above the expected range for repeat rate (28%–40%). Highest Foxtrot 35.0%, lowest "
+        "Alpha 20.0%."
     )
     every_one_backed = rows.with_columns(pl.col("repeat_verdict").alias("repeat_rate_significance"))
-    assert ". 3 are below the range" not in findings.spread(
+    assert "clearly" not in findings.spread(  # every verdict backed: nothing to add
         every_one_backed, BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="P"
     )
 
@@ -166,6 +166,7 @@ def test_a_floor_counts_certainty_as_below_or_at_or_above_it() -> None:
     rows = frame().with_columns(
         pl.Series("share_lgbt_significance", ["not distinguishable (lower)", "within", "too few cases", None])
     )
-    assert " 1 is below it: 1 could be chance. 2 are at or above it: 1 clearly, 1 with too few cases to say." in (
-        findings.spread(rows, BY_KEY["lgbt"], LGBT_RANGE, area="Lancashire", period="P")
-    )
+    assert (
+        " 1 is below the expected 2.5% or above for victims/survivors LGBT+ (could be chance) and 2 at or above it "
+        "(1 clearly, 1 with too few cases to say)."
+    ) in (findings.spread(rows, BY_KEY["lgbt"], LGBT_RANGE, area="Lancashire", period="P"))
