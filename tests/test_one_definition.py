@@ -28,23 +28,9 @@ from metrics.periods import period
 from reporting import tables
 from reporting.packs.build import build_pack
 from tests.helpers.fixture_db import HACKNEY, QUARTER_MEETINGS, TOWER_HAMLETS, meeting
+from tests.helpers.toy import TOY
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "streamlit_app.py")
-TOY = Indicator(
-    "perpetrators_under_18",
-    "Perpetrators aged 17 or under",
-    "share_perpetrators_under_18",
-    "perpetrators_verdict",
-    "lgbt",
-    "share",
-    "perpetrators_under_18",
-    "cases",
-    short="Perpetrators under 18",
-    table="victims",
-    in_sentence="perpetrators aged 17 or under",
-    sentence="In {when}, {shown} of {name}'s cases had a perpetrator aged 17 or under",
-    definition="Cases where a perpetrator was aged 17 or under, as a share of all cases discussed.",
-)
 
 
 @pytest.fixture(scope="module")

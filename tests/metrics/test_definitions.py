@@ -13,33 +13,20 @@ import polars as pl
 import pytest
 
 from metrics.dataset import Dataset
-from metrics.definitions import INDICATORS, Catalogue, Indicator
+from metrics.definitions import INDICATORS, Catalogue
 from metrics.indicators import compute, quarterly, value_columns
 from metrics.periods import period
 from metrics.rolling import rolling_year
 from metrics.suppression import SMALL, WITHHELD, derived_columns, protected_columns, suppress
 from tests.helpers import metrics as fx
+from tests.helpers.toy import TOY
 
 YEAR = period(date(2021, 3, 31), "12m")  # 2020-04-01 .. 2021-03-31
 AGENCIES = fx.AGENCIES
 KEYS = ["volume", "repeat_rate", "police_share", "racially_minoritised", "lgbt", "disabled", "male", "aged_16_17"]
 
-#: a share of two counts every frame already has, judged against the LGBT+ floor (2.5%) so the fixture's three
-#: MARACs fall either side of it; nothing but this definition names it
-TOY = Indicator(
-    "perpetrators_under_18",
-    "Perpetrators aged 17 or under",
-    "share_perpetrators_under_18",
-    "perpetrators_verdict",
-    "lgbt",
-    "share",
-    "perpetrators_under_18",
-    "cases",
-    short="Perpetrators under 18",
-    table="victims",
-    in_sentence="perpetrators aged 17 or under",
-    sentence="In {when}, {shown} of {name}'s cases had a perpetrator aged 17 or under",
-)
+# TOY (tests/helpers/toy.py): a share of two counts every frame already has, judged against the LGBT+ floor (2.5%) so
+# the fixture's three MARACs fall either side of it
 
 
 @pytest.fixture(scope="module")
