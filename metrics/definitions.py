@@ -23,7 +23,9 @@ class Indicator:
     label: str
     value: str  # column holding the figure (a fraction for a share)
     verdict: str | None  # column holding the verdict; None where SafeLives sets no range
-    range_key: str | None  # row of the ranges reference table
+    #: its row of the ranges reference table; an indicator SafeLives sets no range for (a comparator) names a row
+    #: whose rule is "none", as aged 16–17 does, so every page and pack can look its range up
+    range_key: str
     unit: Literal["share", "rate", "count"]
     numerator: str  # the count on top
     denominator: str  # the count it is a share of

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
+from html import escape
 
 import plotly.graph_objects as go
 import polars as pl
@@ -17,7 +18,7 @@ from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range, Ranges
 from reporting import numbers
-from reporting.numbers import percent_beside_verdict
+from reporting.numbers import pair_beside_verdict
 from reporting.theme import (
     MUTED,
     RANGE_FILL,
@@ -129,10 +130,15 @@ def ranked_bars(
     bcus = [b or "no BCU" for b in data["bcu"].to_list()] if by_bcu else [None] * len(values)
     least = 1 if tick_format(values) == ".1%" else 0
     judged = verdicts_of(data.iter_rows(named=True), indicator)
+    # each figure and the local share it is judged against, printed alike so the verdict between them shows
+    pairs = [pair_beside_verdict(v, d, item, loc, least) for v, d, loc in zip(values, verdicts, locals_, strict=True)]
     text = [
-        f"{percent_beside_verdict(v, d, item, loc, least)} {j.compact if indicator.verdict else ''}".strip()
-        + (f"  · {b}" if by_bcu else "")
-        for v, d, loc, b, j in zip(values, verdicts, locals_, bcus, judged, strict=True)
+        f"{shown} {j.compact if indicator.verdict else ''}".strip() + (f"  · {b}" if by_bcu else "")
+        for (shown, _), b, j in zip(pairs, bcus, judged, strict=True)
+    ]
+    hover = [
+        f"{escape(name)}: {shown}" + (f" {j.label}" if indicator.verdict else "")
+        for name, (shown, _), j in zip(names, pairs, judged, strict=True)
     ]
     low_col, high_col = f"{indicator.value}_ci95_low", f"{indicator.value}_ci95_high"
     lows = highs = None
@@ -157,10 +163,11 @@ def ranked_bars(
             x=[values[i] for i in rows],
             y=[names[i] for i in rows],
             customdata=[codes[i] for i in rows],
+            hovertext=[hover[i] for i in rows],
             orientation="h",
             name=name,
             error_x=error,
-            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+            hovertemplate="%{hovertext}<extra></extra>",
             showlegend=by_bcu,
             marker=dict(
                 color=colour,
@@ -193,7 +200,10 @@ def ranked_bars(
                 mode="markers",
                 marker=dict(symbol="line-ns", size=14, line=dict(width=2, color="#0b0c0c")),
                 name="local share not White British",
-                hovertemplate="%{y}: local share %{x:.1%}<extra></extra>",
+                hovertext=[
+                    f"{escape(name)}: local share {local}" for name, (_, local) in zip(names, pairs, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     ends = [max(t, loc) if loc is not None else t for t, loc in zip(tops, locals_, strict=True)]
@@ -211,6 +221,7 @@ def ranked_bars(
         )
     )
     low, high = item.bounds()
+    unsure = any(j.unsure for j in judged)
     if low is not None:
         fig.add_vrect(
             x0=low,
@@ -219,8 +230,12 @@ def ranked_bars(
             layer="below",
             line_width=0,
         )
+    # the band's key, and the certainty marks' wherever a label carries one (a local-share rule has no band)
+    key = [f"shaded: expected {item.describe()}"] if low is not None else []
+    key += [COMPACT_KEY] if unsure else []
+    if key:
         fig.add_annotation(
-            text=f"shaded: expected {item.describe()}" + (f" · {COMPACT_KEY}" if any(j.unsure for j in judged) else ""),
+            text=" · ".join(key),
             xref="paper",
             yref="paper",
             x=1,
@@ -451,7 +466,14 @@ def funnel_plot(
                 line=dict(color="#0b0c0c", width=[2 if c == highlight else 0.5 for c in codes]),
                 symbol=["diamond" if c == highlight else "circle" for c in codes],
             ),
-            hovertemplate="%{text}: %{y:.1%} of %{x:,.0f}<extra></extra>",
+            hovertext=[
+                f"{escape(name)}: {numbers.percent_beside_verdict(v, j.verdict, item, numbers.local_of(r, indicator), 1)} "
+                f"of {d:,.0f}" + (f" ({j.label})" if indicator.verdict else "")
+                for name, v, d, j, r in zip(
+                    data["group_name"], values, n, judged, data.iter_rows(named=True), strict=True
+                )
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     )
     axis = (

@@ -7,13 +7,17 @@ is the expectation. The summary is the Pan-London review's "% of boroughs meetin
 
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 import polars as pl
 
 from metrics.definitions import INDICATORS
+from metrics.ranges import Range
 from reporting.charts import framed
+from reporting.numbers import pair_beside_verdict
 from reporting.theme import INK
-from reporting.verdicts import VERDICT_STYLE
+from reporting.verdicts import VERDICT_STYLE, Verdict
 from reporting.verdicts import label as verdict_label
 from reporting.verdicts import of_rows as verdicts_of
 
@@ -23,6 +27,9 @@ VERDICT_SYMBOLS = {"below": "triangle-down", "within": "circle", "above": "trian
 
 #: names printed beside the points furthest from parity; the rest show theirs on hover (32 names would overlap)
 NAMED = 8
+#: the comparison the scatter draws: each MARAC against its own local share (no fixed bounds), for printing the two
+#: shares with enough decimals that the verdict between them shows
+LOCAL_RULE = Range("racially_minoritised", "local_share", None, None, "", "", "")
 
 
 def parity_scatter(
@@ -90,7 +97,7 @@ def parity_scatter(
                 x=[x[i] for i in rows],
                 y=[y[i] for i in rows],
                 customdata=[data["group_code"][i] for i in rows],
-                hovertext=[f"{names[n]} ({judged[i].label})" for n, i in enumerate(rows)],
+                hovertext=[_parity_hover(names[n], data.row(i, named=True), judged[i]) for n, i in enumerate(rows)],
                 text=[names[n] if i in furthest else "" for n, i in enumerate(rows)],
                 mode="markers+text",
                 textposition="middle right",
@@ -105,7 +112,7 @@ def parity_scatter(
                     color=VERDICT_STYLE[verdict]["colour"],
                     line=dict(color=INK, width=1),
                 ),
-                hovertemplate="%{hovertext}: %{y:.1%} of victims/survivors racially minoritised; local share %{x:.1%}<extra></extra>",
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     fig.update_xaxes(range=[0, top], tickformat=".0%", title="local population share not White British (Census)")
@@ -116,6 +123,19 @@ def parity_scatter(
         legend=dict(orientation="v", x=0.01, xanchor="left", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.9)"),
     )
     return framed(fig, title, subtitle, source, synthetic, withheld)
+
+
+def _parity_hover(name: str, row: dict[str, object], judged: Verdict) -> str:
+    """ "Hackney (▼ below): 60.0% of victims/survivors racially minoritised; local share 66.1%", the two shares
+    printed alike so the verdict between them shows."""
+    share, local = pair_beside_verdict(
+        row["share_racially_minoritised"],
+        judged.verdict,
+        LOCAL_RULE,
+        row["local_share_not_white_british"],
+        least=1,
+    )
+    return f"{escape(name)} ({judged.label}): {share} of victims/survivors racially minoritised; local share {local}"
 
 
 def _spaced(x: list[float], y: list[float], span: float) -> set[int]:
@@ -150,7 +170,18 @@ def meeting_ranges(
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont=dict(color="#ffffff", size=12),
-                hovertemplate=f"%{{y}}: %{{text}} of MARACs {verdict}<extra></extra>",
+                hovertext=[
+                    f"{label}: {c} ({s:.0%}) of MARACs {verdict}"
+                    + (f", {b} of them clearly" if verdict == "within" and b is not None and b != c else "")
+                    for label, c, s, b in zip(
+                        labels,
+                        counts,
+                        shares,
+                        data["within_backed"] if "within_backed" in data.columns else [None] * len(labels),
+                        strict=True,
+                    )
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="share of MARACs with figures")

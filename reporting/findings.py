@@ -194,11 +194,17 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
 
 
 def ranges_met(summary: pl.DataFrame, *, area: str) -> str:
-    """The review's summary in a sentence: "Of London's MARACs with figures, the expected range is met for volume by 4 of 32
-    (12%); repeat rate by 9 of 32 (28%); …" """
+    """The review's summary in a sentence, saying how many of those within are clearly so: "Of London's MARACs with
+    figures, the expected range is met for volume by 4 of 32 (12%; 1 clearly); repeat rate by 9 of 32 (28%; 3
+    clearly); …" """
+
+    def sure(row: dict[str, object]) -> str:
+        backed = row.get("within_backed")
+        return "" if backed is None or backed == row["within"] else f"; {backed or 'none'} clearly"
+
     parts = [
         f"{INDICATORS.by_key(row['indicator']).in_sentence} by {row['within']} of {row['maracs_with_figure']} "
-        f"({row['within'] / row['maracs_with_figure']:.0%})"
+        f"({row['within'] / row['maracs_with_figure']:.0%}{sure(row)})"
         for row in summary.iter_rows(named=True)
         if row["maracs_with_figure"]
     ]

@@ -9,6 +9,7 @@ MARAC at its centre, so a click anywhere near a borough's middle opens its profi
 from __future__ import annotations
 
 import math
+from html import escape
 
 import geopandas as gpd
 import plotly.graph_objects as go
@@ -20,7 +21,7 @@ from metrics.definitions import Indicator
 from metrics.ranges import VERDICTS, Range
 from reporting import numbers
 from reporting.charts import framed
-from reporting.numbers import percent_beside_verdict
+from reporting.numbers import pair_beside_verdict
 from reporting.theme import INK, MUTED, text_colour
 from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict
 from reporting.verdicts import label as verdict_label
@@ -186,7 +187,7 @@ def map_figure(
             continue
         value, verdict = row[indicator.value], row[indicator.verdict] if indicator.verdict else None
         judged = Verdict.of(row, indicator)
-        shown = percent_beside_verdict(value, verdict, item, numbers.local_of(row, indicator), least=1)
+        shown, local_shown = pair_beside_verdict(value, verdict, item, numbers.local_of(row, indicator), least=1)
         if name in withheld_names:
             key, fill, order, shown = "withheld to protect small numbers", WITHHELD_FILL, 12, "withheld"
         elif value is None:
@@ -214,7 +215,7 @@ def map_figure(
                 point.x,
                 point.y,
                 code,
-                _hover(name, row, indicator, item, shown, judged, withheld=name in withheld_names),
+                _hover(name, row, indicator, item, (shown, local_shown), judged, withheld=name in withheld_names),
                 text,
                 text_colour(fill),
             )
@@ -293,13 +294,17 @@ def _hover(
     row: dict[str, object],
     indicator: Indicator,
     item: Range | None,
-    shown: str,
+    printed: tuple[str, str],
     judged: Verdict,
     *,
     withheld: bool,
 ) -> str:
+    """The tile's figures on hover: the figure, its verdict with its certainty, its interval and the local share, each
+    printed as the tables print them."""
+    name = escape(name)
     if withheld:
         return f"<b>{name}</b><br>{indicator.label}: withheld to protect small numbers<br>Click to open the profile"
+    shown, local_shown = printed
     lines = [f"<b>{name}</b>", f"{indicator.label}: {shown}"]
     if indicator.verdict and judged.verdict:
         lines.append(judged.phrase)
@@ -308,7 +313,7 @@ def _hover(
         bounds = numbers.bounds_of(item, numbers.local_of(row, indicator))
         lines.append(f"95% interval {numbers.interval(low, high, bounds)}")
     if indicator.local_share and row.get("local_share_not_white_british") is not None:
-        lines.append(f"local share not White British {row['local_share_not_white_british']:.1%}")
+        lines.append(f"local share not White British {local_shown}")
     if row.get("cases") is not None:
         lines.append(f"{row['cases']:,.0f} cases")
     lines.append("Click to open the profile")

@@ -7,12 +7,15 @@ services. The police segment starts every bar, so where it ends reads against th
 
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 import polars as pl
 
 from metrics.ranges import Range
 from reporting.charts import framed
 from reporting.equality_charts import VERDICT_SYMBOLS
+from reporting.numbers import percent_beside_verdict
 from reporting.theme import INK, MUTED, RANGE_FILL, SERIES, text_colour
 from reporting.verdicts import VERDICT_STYLE, Verdict
 
@@ -165,8 +168,11 @@ def police_change(
                 color=[VERDICT_STYLE[v]["colour"] if v else MUTED for v in verdict],
                 line=dict(color=INK, width=1),
             ),
-            hovertext=[j.phrase for j in judged],
-            hovertemplate="%{y}: %{x:.1%} now, %{hovertext}<extra></extra>",
+            hovertext=[
+                f"{escape(name)}: {percent_beside_verdict(share, j.verdict, police, None, 1)} now, {j.phrase}"
+                for name, share, j in zip(data["group_name"], data["police_share"], judged, strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     )
     fig.update_xaxes(tickformat=".0%", range=[0, 1.12], title="police share of referrals")

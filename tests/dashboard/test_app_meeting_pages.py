@@ -180,12 +180,18 @@ def test_equality_page_sets_victims_against_ranges_and_local_population(app: App
     # repeats 30% at both (2 of 2 within); LGBT+ Hackney 2% below, Tower Hamlets 4% within; disabled 20% and 10%; male 8% and 12%
     scatter = figures(at)[0]["data"]
     below = next(t for t in scatter if t.get("name", "").startswith("▼"))
-    assert below["hovertext"] == ["Hackney (▼ below)"] and below["y"] == [0.6]
+    assert below["hovertext"] == [
+        "Hackney (▼ below): 60.0% of victims/survivors racially minoritised; local share 66.1%"
+    ] and below["y"] == [0.6]
     sentences = [m.value for m in open_tab(at, "equality_view", "How many MARACs meet each range").markdown]
+    # within, and clearly so (the 95% interval wholly inside): Hackney's volume (81.7%-99.6% of 80-100%), Tower
+    # Hamlets' police share (420 of 600: 66.2%-73.5% of 60-75%) and LGBT+ (24 of 600: 2.7%-5.9%, floor 2.5%); every
+    # other "within" has an interval reaching a bound
     assert (
-        "Of London's MARACs with figures, the expected range is met for volume by 1 of 2 (50%); repeat rate by 2 of 2 (100%); "
-        "police share of referrals by 1 of 2 (50%); victims/survivors racially minoritised by 1 of 2 (50%); victims/survivors "
-        "LGBT+ by 1 of 2 (50%); victims/survivors disabled by 1 of 2 (50%); victims/survivors male by 1 of 2 (50%)."
+        "Of London's MARACs with figures, the expected range is met for volume by 1 of 2 (50%); repeat rate by 2 of 2 "
+        "(100%; none clearly); police share of referrals by 1 of 2 (50%); victims/survivors racially "
+        "minoritised by 1 of 2 (50%; none clearly); victims/survivors LGBT+ by 1 of 2 (50%); victims/survivors disabled "
+        "by 1 of 2 (50%; none clearly); victims/survivors male by 1 of 2 (50%; none clearly)."
     ) in sentences
     summary = at.dataframe[0].value.set_index("Indicator")
     assert list(summary.loc["Repeat rate", ["MARACs with figures", "Below", "Within", "Above"]]) == [2, 0, 2, 0]

@@ -216,6 +216,26 @@ def test_the_ranges_own_words_stay_in_the_reference_data(data) -> None:
             assert not [r for r in reference if r in text], (ind.key, text)
 
 
+def test_every_indicator_names_a_row_of_the_shipped_ranges() -> None:
+    """Pages and packs look each indicator's range up; a comparator names a row whose rule is "none"."""
+    import csv
+    from pathlib import Path
+
+    shipped = Path(__file__).resolve().parents[2] / "data" / "reference" / "safelives_ranges.csv"
+    rules = {row["indicator"]: row["rule"] for row in csv.DictReader(shipped.open(encoding="utf-8"))}
+    assert {ind.key: rules.get(ind.range_key) for ind in INDICATORS} == {
+        "volume": "range",
+        "repeat_rate": "range",
+        "police_share": "range",
+        "racially_minoritised": "local_share",
+        "lgbt": "floor",
+        "disabled": "floor",
+        "male": "range",
+        "aged_16_17": "none",  # a comparator: no verdict column either
+    }
+    assert [ind.key for ind in INDICATORS if ind.verdict is None] == ["aged_16_17"]
+
+
 def test_caveats_carry_the_known_problems() -> None:
     def said(key: str) -> str:
         return " ".join(INDICATORS.by_key(key).caveats)

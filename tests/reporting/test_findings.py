@@ -110,6 +110,11 @@ def test_parity_and_ranges_met() -> None:
     assert findings.ranges_met(summary, area="London") == (
         "Of London's MARACs with figures, the expected range is met for volume by 4 of 32 (12%)."
     )
+    # of the 4 within, 1 has a 95% interval wholly inside the range: the others could be chance
+    backed = summary.with_columns(pl.Series("within_backed", [1, None], dtype=pl.Int64))
+    assert findings.ranges_met(backed, area="London") == (
+        "Of London's MARACs with figures, the expected range is met for volume by 4 of 32 (12%; 1 clearly)."
+    )
 
 
 def test_trend_sentence_compares_a_year_earlier_and_the_national_figure() -> None:

@@ -76,6 +76,8 @@ def test_tally_and_breakdown() -> None:
     ]
     counts = verdicts.tally(judged)
     assert {v: c["all"] for v, c in counts.items()} == {"below": 3, "within": 1, "above": 1}
-    assert verdicts.certainty_breakdown(counts["below"]) == ": 1 clearly, 2 could be chance"
+    assert verdicts.certainty_breakdown(counts["below"]) == " (1 clearly, 2 could be chance)"
     assert verdicts.certainty_breakdown(counts["within"]) == ""  # every one backed
-    assert verdicts.certainty_breakdown(counts["above"]) == ": 1 with too few cases to say"
+    assert verdicts.certainty_breakdown(counts["above"]) == " (with too few cases to say)"  # the one above
+    two_unsure = verdicts.tally([Verdict("above", "could be chance"), Verdict("above", "could be chance")])
+    assert verdicts.certainty_breakdown(two_unsure["above"]) == " (all could be chance)"
