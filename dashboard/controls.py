@@ -18,8 +18,14 @@ PROFILE_PAGE = Path(__file__).resolve().parent / "pages" / "borough_profile.py"
 DEFINITIONS_PAGE = Path(__file__).resolve().parent / "pages" / "definitions.py"
 
 
-def definition_link(indicator: Indicator) -> None:
-    """A link under a chart or table to what its indicator means: numerator, denominator, range, interval, caveats."""
+def definition_link(indicator: Indicator | None = None) -> None:
+    """A link beside a chart or table to what its indicator means (numerator, denominator, range, interval, caveats),
+    or, for a table of every indicator, to the Definitions page itself."""
+    if indicator is None:
+        st.page_link(
+            DEFINITIONS_PAGE, label="What each indicator means: definitions, ranges and caveats", icon=":material/info:"
+        )
+        return
     st.page_link(
         DEFINITIONS_PAGE,
         label=f"What {indicator.in_sentence} means: its definition, range and caveats",

@@ -147,7 +147,6 @@ INDICATORS = Catalogue(
             table="volume",
             in_sentence="volume",
             sentence="{name} heard {cases} cases in {when}, {shown} of the recommended volume",
-            least_decimals=0,
             derives=(
                 "cases_per_10k",
                 "annualised_cases",

@@ -12,16 +12,18 @@ from datetime import date
 import polars as pl
 
 from metrics.dataset import Dataset
+from metrics.definitions import INDICATORS
 from metrics.periods import Period, quarter_label
 
-#: the demographic fields whose zeros are checked, with the words used for them
-RECORDED_FIELDS = {
-    "victims_racially_minoritised": "racially minoritised",
-    "victims_lgbt": "LGBT+",
-    "victims_disabled": "disabled",
-    "victims_male": "male",
-    "victims_aged_16_17": "aged 16–17",
-}
+
+def recorded_fields() -> dict[str, str]:
+    """Each victim/survivor characteristic's count and its name in a sentence ("LGBT+", "racially minoritised"), from
+    the definitions of who the victims/survivors are, so a new characteristic is checked for recording too."""
+    return {ind.numerator: _in_words(ind.short) for ind in INDICATORS.of_table("victims")}
+
+
+def _in_words(short: str) -> str:
+    return short if short[:2].isupper() else short[0].lower() + short[1:]
 
 
 def quality(dataset: Dataset, period: Period, codes: list[str] | None = None) -> pl.DataFrame:
@@ -30,20 +32,21 @@ def quality(dataset: Dataset, period: Period, codes: list[str] | None = None) ->
     A field counts as "not recorded?" only when the MARAC heard cases in the period, so an
     empty return is reported as missing rather than as unrecorded.
     """
+    fields = recorded_fields()
     maracs = dataset.maracs if codes is None else dataset.maracs.filter(pl.col("marac_code").is_in(codes))
     quarters = period.quarters
     held = dataset.meetings.filter(pl.col("quarter_start").is_in(quarters))
     sums = held.group_by("marac_code").agg(
         pl.col("quarter_start").unique().alias("returned"),
         pl.col("cases_discussed").sum().alias("cases"),
-        *(pl.col(f).sum() for f in RECORDED_FIELDS),
+        *(pl.col(f).sum() for f in fields),
     )
     rows = []
     for marac in maracs.select("marac_code", "marac_name").iter_rows(named=True):
         found = sums.filter(pl.col("marac_code") == marac["marac_code"])
         record = found.row(0, named=True) if found.height else None
         returned = set(record["returned"]) if record else set()
-        zero = [words for field, words in RECORDED_FIELDS.items() if record and record["cases"] and not record[field]]
+        zero = [words for field, words in fields.items() if record and record["cases"] and not record[field]]
         rows.append(
             {
                 "marac_code": marac["marac_code"],
@@ -119,26 +122,27 @@ def recording_completeness(dataset: Dataset, period: Period, codes: list[str] | 
     meeting (`always_zero`) is more likely unrecorded than truly absent; the review found
     disability and sexual orientation the worst recorded.
     """
+    fields = recorded_fields()
     maracs = _chosen(dataset, codes).select("marac_code", "marac_name")
     held = dataset.meetings.filter(pl.col("quarter_start").is_in(period.quarters))
     per = held.group_by("marac_code").agg(
         pl.len().alias("meetings"),
         pl.col("cases_discussed").sum().alias("cases"),
-        *((pl.col(f) > 0).sum().alias(f) for f in RECORDED_FIELDS),
+        *((pl.col(f) > 0).sum().alias(f) for f in fields),
     )
     wide = maracs.join(per, on="marac_code", how="left").with_columns(
         pl.col("meetings").fill_null(0).cast(pl.Int64), pl.col("cases").fill_null(0).cast(pl.Int64)
     )
     long = wide.unpivot(
         index=["marac_code", "marac_name", "meetings", "cases"],
-        on=list(RECORDED_FIELDS),
+        on=list(fields),
         variable_name="field",
         value_name="meetings_recorded",
     )
     return (
         long.with_columns(
             pl.col("meetings_recorded").fill_null(0).cast(pl.Int64),
-            pl.col("field").replace_strict(RECORDED_FIELDS).alias("field_label"),
+            pl.col("field").replace_strict(fields).alias("field_label"),
         )
         .with_columns(
             pl.when(pl.col("meetings") > 0)
@@ -146,7 +150,7 @@ def recording_completeness(dataset: Dataset, period: Period, codes: list[str] | 
             .alias("share_recorded"),
             ((pl.col("cases") > 0) & (pl.col("meetings_recorded") == 0)).alias("always_zero"),
         )
-        .sort("marac_name", pl.col("field").replace_strict({f: i for i, f in enumerate(RECORDED_FIELDS)}))
+        .sort("marac_name", pl.col("field").replace_strict({f: i for i, f in enumerate(fields)}))
     )
 
 

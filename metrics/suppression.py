@@ -71,7 +71,14 @@ class Suppressed:
 
 
 def protected_columns(columns: Sequence[str]) -> list[str]:
-    return [c for c in columns if (c in PROTECTED or c.startswith(PROTECTED_PREFIXES)) and c != REFERRAL_TOTAL]
+    """The counts of people among `columns`: the return's own, and every indicator's numerator (so a new indicator's
+    count is protected by its definition alone)."""
+    numerators = {ind.numerator for ind in INDICATORS}
+    return [
+        c
+        for c in columns
+        if (c in PROTECTED or c in numerators or c.startswith(PROTECTED_PREFIXES)) and c != REFERRAL_TOTAL
+    ]
 
 
 #: last year's counts, joined beside this year's for the change on a year earlier

@@ -53,7 +53,7 @@ def caption(
                 f"{name} heard {row['cases']:,.0f} cases in {when}; there is no population figure on this base, "
                 "so no volume verdict."
             )
-        return f"{name} has no {ind.label.lower()} figure for {when}."
+        return f"{name} has no figure for {ind.in_sentence} for {when}."
     shown, local_shown = numbers.pair_beside_verdict(value, verdict.verdict, item, local, ind.least_decimals)  # type: ignore[arg-type]
     sentence = ind.sentence.format(name=name, when=when, shown=shown, cases=f"{row['cases']:,.0f}")
     if local is not None:

@@ -64,7 +64,7 @@ def spread(
     """
     data = frame.filter(pl.col(indicator.value).is_not_null()).sort(indicator.value)
     if data.is_empty():
-        return f"{period}: no {area} MARAC has a figure for {indicator.label.lower()}."
+        return f"{period}: no {area} MARAC has a figure for {indicator.in_sentence}."
 
     def shown(row: dict[str, object]) -> str:
         local = numbers.local_of(row, indicator)
@@ -76,7 +76,7 @@ def spread(
     if indicator.verdict and item is not None:
         sentence += _range_phrase(tally(verdicts_of(data.iter_rows(named=True), indicator)), indicator, item) + "."
     else:
-        sentence = f"{period}: {indicator.label.lower()} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
+        sentence = f"{period}: {indicator.in_sentence} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
     if n > 1:
         low, high = data.row(0, named=True), data.row(n - 1, named=True)
         sentence += f" Highest {high['group_name']} {shown(high)}, lowest {low['group_name']} {shown(low)}"
@@ -172,7 +172,8 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
     judged = tally(verdicts_of(data.iter_rows(named=True), INDICATORS.by_key("racially_minoritised")))
     sure = {v: certainty_breakdown(c) for v, c in judged.items()}
     sentence = (
-        f"{judged['within']['all']} of {_counted(data.height, f'{area} MARAC')} see racially minoritised "
+        f"{judged['within']['all']} of {_counted(data.height, f'{area} MARAC')} "
+        f"{'sees' if data.height == 1 else 'see'} racially minoritised "
         f"victims/survivors at or above their local population share not White British{sure['within']}; "
         f"{judged['below']['all']} below{sure['below']}."
     )

@@ -437,7 +437,7 @@ def _matrix_text(cell: object, header: str) -> str:
         return cell.label
     if isinstance(cell, str):
         return cell
-    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and pd.isna(cell)):  # Float64 columns hold pd.NA
         return "–"
     return f"{cell:,.0f}" if header == "Cases" else f"{cell:.1f}%"
 

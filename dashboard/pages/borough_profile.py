@@ -11,6 +11,7 @@ from metrics.national import national_series
 from metrics.shown import AreaFigures, AreaSeries, hidden_columns
 from metrics.suppression import WITHHELD, Suppressed
 from reporting import charts, numbers, tables, verdicts
+from reporting.markup import escape_markdown
 from reporting.spreadsheet import TableFile, suppression_note
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import COMPACT_LEGEND, Verdict
@@ -44,7 +45,10 @@ def guard(column: str, text: str) -> str:
 
 
 figures = own.frame.row(0, named=True)
-st.markdown(f"**{names[code]}** · BCU {bcu or '–'} · {region} · {info['police_force_area']} police force area")
+st.markdown(
+    f"**{escape_markdown(names[code])}** · BCU {escape_markdown(bcu or '–')} · {escape_markdown(region)} · "
+    f"{escape_markdown(info['police_force_area'])} police force area"
+)
 st.caption(controls.period_caption(chosen, dataset))
 if info["grouping_status"] == "assumed" and info["note"]:
     st.caption(info["note"])
@@ -72,11 +76,12 @@ tiles[3].metric(
         numbers.figure(figures, INDICATORS.by_key("volume"), dataset.ranges, least=0),
     ),
 )
-tiles[3].caption(
-    Verdict.of(figures, INDICATORS.by_key("volume")).phrase
-    if figures["volume_verdict"] or figures["cases"] is None
-    else "no population figure for this MARAC on this base, so no volume verdict"
-)
+if "pct_of_recommended" in screen_hidden:
+    tiles[3].caption("withheld to protect small numbers")
+elif figures["volume_verdict"] or figures["cases"] is None:
+    tiles[3].caption(Verdict.of(figures, INDICATORS.by_key("volume")).phrase)
+else:
+    tiles[3].caption("no population figure for this MARAC on this base, so no volume verdict")
 
 st.subheader("Change on the same period a year earlier")
 change = st.columns(2)
@@ -108,6 +113,7 @@ def table_file(title: str, table) -> TableFile:
 
 
 st.subheader("Indicators against the SafeLives ranges")
+controls.definition_link()
 home = data.home_area(dataset, code)
 peers = data.screen_area(path, version, population, end, window, home)
 peers_published = data.published_area(path, version, population, end, window, home)
@@ -226,6 +232,7 @@ st.subheader("One indicator in detail")
 choice = st.selectbox(
     "Indicator", list(INDICATORS), format_func=lambda i: i.label, key="profile_indicator", bind="query-params"
 )
+controls.definition_link(choice)
 trend_tab, funnel_tab = controls.view_tabs(["Quarterly trend", "Among its area's MARACs"], "profile_chart")
 
 
@@ -265,7 +272,7 @@ if trend_tab.open:
             trend_for(data.screen_trend(path, version, population, home, end, window)),
             theme=None,
             config=SCREEN_CONFIG,
-            alt=f"Line chart of {choice.label.lower()} for {names[code]} by quarter, "
+            alt=f"Line chart of {choice.in_sentence} for {names[code]} by quarter, "
             f"with {data.area_name(home)} for comparison and the expected range shaded.",
         )
         if choice.key in ("volume", "repeat_rate"):  # the two indicators whose change is tested
@@ -285,7 +292,7 @@ if funnel_tab.open:
             funnel_for(peers),
             theme=None,
             config=SCREEN_CONFIG,
-            alt=f"Funnel plot of {choice.label.lower()} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.",
+            alt=f"Funnel plot of {choice.in_sentence} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.",
         )
         downloads.chart_buttons(
             lambda: funnel_for(peers_published),

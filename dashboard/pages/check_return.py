@@ -12,6 +12,7 @@ from dashboard.table_display import fit_height
 from loaders.problems import Severity
 from metrics.periods import quarter_label
 from reporting import review
+from reporting.markup import escape_markdown
 
 path = data.db_path()
 
@@ -130,7 +131,7 @@ else:
     sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
     picked_row = selected.row if selected is not None and selected.file == name else None
     if picked_row is not None and picked_row in frame.index:
-        st.markdown(f"**Row {picked_row}**: {selected.title}: {selected.message}")
+        st.markdown(f"**Row {picked_row}**: {escape_markdown(selected.title)}: {escape_markdown(selected.message)}")
         st.dataframe(review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch")
     st.caption(
         f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
@@ -165,13 +166,14 @@ if checked.loadable:
         names = dict(checked.after["marac"].select("marac_code", "marac_name").iter_rows())
         held = {code: {q.quarter_start: q for q in data.return_history(code)} for code in {m for m, _ in touched}}
         for code, quarter in touched:
-            label = f"{names.get(code, code)} {quarter_label(quarter)}"
+            label = escape_markdown(f"{names.get(code, code)} {quarter_label(quarter)}")
             found = held[code].get(quarter)
             if found is None:
                 st.markdown(f"**{label}**: not held yet.")
                 continue
             lines = [
-                f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {v.loaded_by or 'unknown'}: {v.file_name}, "
+                f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {escape_markdown(v.loaded_by or 'unknown')}: "
+                f"{escape_markdown(v.file_name)}, "
                 f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
                 for v in found.versions
             ]
@@ -181,7 +183,7 @@ if checked.loadable:
 st.subheader("Commit")
 signed_in = data.signed_in_user()
 if signed_in:
-    st.markdown(f"Committing as **{signed_in}** (signed in).")
+    st.markdown(f"Committing as **{escape_markdown(signed_in)}** (signed in).")
     who = signed_in
 else:
     who = st.text_input(
@@ -230,9 +232,9 @@ if st.button(
     loaded = [r for r in results if r.outcome == "loaded"]
     when = datetime.now(UTC).strftime("%d %b %Y %H:%M")
     st.session_state["committed"] = (
-        f"Committed by {who} at {when} UTC: "
+        f"Committed by {escape_markdown(who)} at {when} UTC: "
         + "; ".join(
-            f"{r.file} as load {r.load_id}"
+            f"{escape_markdown(r.file)} as load {r.load_id}"
             + (f", replacing {r.rows_superseded} earlier row(s) kept as history" if r.rows_superseded else "")
             for r in loaded
         )

@@ -69,6 +69,7 @@ if marac_tab.open:
             f"a higher volume is not a failure). {COMPACT_LEGEND}. Click a column header to sort by it; select a row to "
             "open that MARAC's profile."
         )
+        controls.definition_link()
         grid = tables.matrix(view.screen.maracs, ranges)
         picked_row = st.dataframe(
             tables.styled_matrix(grid),

@@ -120,6 +120,7 @@ st.caption(
     f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
     "failure. Click a column header to sort; hover over a verdict header for more."
 )
+controls.definition_link()
 volume_table, victim_table = tables.overview_frames(screen.maracs, ranges)
 volume_tab, victims_tab = controls.view_tabs(["Volume, repeats and referrals", "Victims/survivors"], "overview_maracs")
 
@@ -201,6 +202,7 @@ st.subheader("Compare MARACs on one indicator")
 choice = st.selectbox(
     "Indicator", list(INDICATORS), format_func=lambda i: i.label, key="overview_indicator", bind="query-params"
 )
+controls.definition_link(choice)
 subtitle = f"{name}, {chosen.label}"
 
 
@@ -243,7 +245,7 @@ if ranked_tab.open:
             ranked(screen),
             theme=None,
             config=SCREEN_CONFIG,
-            alt=f"Bar chart ranking MARACs in {name} by {choice.label.lower()}, with 95% intervals as whiskers and "
+            alt=f"Bar chart ranking MARACs in {name} by {choice.in_sentence}, with 95% intervals as whiskers and "
             "the SafeLives expected range shaded.",
         )
         downloads.chart_buttons(
@@ -259,7 +261,7 @@ if funnel_tab.open:
             funnel(screen),
             theme=None,
             config=SCREEN_CONFIG,
-            alt=f"Funnel plot of {choice.label.lower()} for MARACs in {name} against their size, with 95% and "
+            alt=f"Funnel plot of {choice.in_sentence} for MARACs in {name} against their size, with 95% and "
             "99.8% control limits.",
         )
         downloads.chart_buttons(

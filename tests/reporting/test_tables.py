@@ -181,6 +181,10 @@ def test_matrix_as_exported_text_and_with_suppressed_cells() -> None:
     )
     assert printed.loc["Delta", "Repeat %"] == "–"
     assert all(isinstance(v, str) for v in printed.to_numpy().ravel())  # a CSV of what the screen prints
+    # Delta sent no returns: its numeric columns print a dash too, never pandas' "<NA>"
+    unhidden = tables.printed_matrix(tables.matrix(frame, ranges)).set_index("MARAC")
+    assert unhidden.loc["Delta", "Cases"] == "–"
+    assert "<NA>" not in " ".join(unhidden.to_numpy().ravel())
 
 
 def test_matrix_subtotals_put_the_area_last() -> None:
