@@ -136,9 +136,11 @@ def ranked_bars(
         f"{shown} {j.compact if indicator.verdict else ''}".strip() + (f"  · {b}" if by_bcu else "")
         for (shown, _), b, j in zip(pairs, bcus, judged, strict=True)
     ]
+    # on hover, at least one decimal (the labels follow the axis's whole percents where they can)
+    exact = [pair_beside_verdict(v, d, item, loc, 1) for v, d, loc in zip(values, verdicts, locals_, strict=True)]
     hover = [
         f"{escape(name)}: {shown}" + (f" {j.label}" if indicator.verdict else "")
-        for name, (shown, _), j in zip(names, pairs, judged, strict=True)
+        for name, (shown, _), j in zip(names, exact, judged, strict=True)
     ]
     low_col, high_col = f"{indicator.value}_ci95_low", f"{indicator.value}_ci95_high"
     lows = highs = None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from reporting.markup import escape_markdown
 from tests.helpers.fixture_db import HACKNEY, meeting
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "launch" / "streamlit_app.py")
@@ -501,7 +502,9 @@ def test_check_a_return_then_commit_it_and_see_its_history(writable_db: Path, tm
     at.button(key="commit").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Committed by Alice Coordinator at ")
-    assert "hackney 2020-21 Q4.csv as load " in at.success[0].value and "1 file(s) not loaded." in at.success[0].value
+    # the file's name as typed, escaped so Markdown shows it as it is (a name is user-supplied)
+    shown = at.success[0].value
+    assert escape_markdown("hackney 2020-21 Q4.csv") + " as load " in shown and "1 file(s) not loaded." in shown
     conn = duckdb.connect(str(db), read_only=True)
     try:
         logged = conn.execute(
