@@ -22,7 +22,7 @@ gets fresh `marac serve`s (127.0.0.1), whose start-up warm-up visits every page 
   from the action until the run it causes has ended with the charts drawn.
 
 "Ended with the charts drawn" is read in the page: a MutationObserver notes when the script
-state turns notRunning and when anything inside a chart last changed (tests/browser_helpers.py).
+state turns notRunning and when anything inside a chart last changed (tests/helpers/browser.py).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from national_scale import build_national  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser_helpers import (  # noqa: E402
+from tests.helpers.browser import (  # noqa: E402
     finished_after,
     launch,
     open_list,

@@ -26,8 +26,8 @@ from national_scale import build_national  # noqa: E402
 
 from loaders import store  # noqa: E402
 from loaders.demo import write_return  # noqa: E402
-from tests.browser_helpers import serving, warm_up_line  # noqa: E402
-from tests.conftest import meeting  # noqa: E402
+from tests.helpers.browser import serving, warm_up_line  # noqa: E402
+from tests.helpers.fixture_db import meeting  # noqa: E402
 
 
 def main() -> None:
