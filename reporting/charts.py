@@ -28,7 +28,7 @@ from reporting.theme import (
     TEMPLATE,
 )
 from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict
-from reporting.verdicts import of_rows as verdicts_of
+from reporting.verdicts import of_frame as verdicts_of
 
 
 def framed(
@@ -129,7 +129,7 @@ def ranked_bars(
     by_bcu = colour_by == "bcu" and "bcu" in data.columns
     bcus = [b or "no BCU" for b in data["bcu"].to_list()] if by_bcu else [None] * len(values)
     least = 1 if tick_format(values) == ".1%" else 0
-    judged = verdicts_of(data.iter_rows(named=True), indicator)
+    judged = verdicts_of(data, indicator)
     # each figure and the local share it is judged against, printed alike so the verdict between them shows
     pairs = [pair_beside_verdict(v, d, item, loc, least) for v, d, loc in zip(values, verdicts, locals_, strict=True)]
     text = [
@@ -450,7 +450,9 @@ def funnel_plot(
         annotation_text=f"area figure {centre:.1%}",
         annotation_position="top right",
     )
-    judged = verdicts_of(data.iter_rows(named=True), indicator)
+    judged = verdicts_of(data, indicator)
+    local = indicator.local_share and "local_share_not_white_british" in data.columns
+    locals_ = data["local_share_not_white_british"].to_list() if local else [None] * data.height
     codes = data["group_code"].to_list()
     fig.add_trace(
         go.Scatter(
@@ -469,11 +471,9 @@ def funnel_plot(
                 symbol=["diamond" if c == highlight else "circle" for c in codes],
             ),
             hovertext=[
-                f"{escape(name)}: {numbers.percent_beside_verdict(v, j.verdict, item, numbers.local_of(r, indicator), 1)} "
+                f"{escape(name)}: {numbers.percent_beside_verdict(v, j.verdict, item, local, 1)} "
                 f"of {d:,.0f}" + (f" ({j.label})" if indicator.verdict else "")
-                for name, v, d, j, r in zip(
-                    data["group_name"], values, n, judged, data.iter_rows(named=True), strict=True
-                )
+                for name, v, d, j, local in zip(data["group_name"], values, n, judged, locals_, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         )

@@ -19,7 +19,7 @@ from reporting.numbers import pair_beside_verdict
 from reporting.theme import INK
 from reporting.verdicts import VERDICT_STYLE, Verdict
 from reporting.verdicts import label as verdict_label
-from reporting.verdicts import of_rows as verdicts_of
+from reporting.verdicts import of_frame as verdicts_of
 
 #: marker shapes beside colour, so a verdict never rests on colour alone
 VERDICT_SYMBOLS = {"below": "triangle-down", "within": "circle", "above": "triangle-up", None: "circle-open"}
@@ -52,7 +52,7 @@ def parity_scatter(
     )
     x, y = data["local_share_not_white_british"].to_list(), data["share_racially_minoritised"].to_list()
     verdicts = data["racially_minoritised_verdict"].to_list()
-    judged = verdicts_of(data.iter_rows(named=True), INDICATORS.by_key("racially_minoritised"))
+    judged = verdicts_of(data, INDICATORS.by_key("racially_minoritised"))
     top = max([*x, *y, 0.1]) * 1.08
     furthest = _spaced(x, y, top)
     fig = go.Figure()

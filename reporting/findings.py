@@ -15,7 +15,7 @@ from metrics.ranges import Range
 from reporting import numbers
 from reporting.numbers import pair_beside_verdict, percent_beside_verdict
 from reporting.verdicts import certainty_breakdown, tally
-from reporting.verdicts import of_rows as verdicts_of
+from reporting.verdicts import of_frame as verdicts_of
 
 
 def _counted(n: int, word: str = "MARAC") -> str:
@@ -74,7 +74,7 @@ def spread(
     n = data.height
     sentence = f"{period}: of the {_counted(n, f'{area} MARAC')} with figures, "
     if indicator.verdict and item is not None:
-        sentence += _range_phrase(tally(verdicts_of(data.iter_rows(named=True), indicator)), indicator, item) + "."
+        sentence += _range_phrase(tally(verdicts_of(data, indicator)), indicator, item) + "."
     else:
         sentence = f"{period}: {indicator.in_sentence} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
     if n > 1:
@@ -149,7 +149,7 @@ def referrals(
     if total and total.get("police_share") is not None:
         shown = numbers.percent_beside_verdict(total["police_share"], total.get("police_verdict"), police, least=1)
         sentence += f"the police made {shown} of referrals across {area}. "
-    judged = tally(verdicts_of(data.iter_rows(named=True), indicator))
+    judged = tally(verdicts_of(data, indicator))
     n, sure = {v: c["all"] for v, c in judged.items()}, {v: certainty_breakdown(c) for v, c in judged.items()}
     sentence += (
         f"Of {_counted(data.height)}, {n['below']} {'is' if n['below'] == 1 else 'are'} below{sure['below']}, "
@@ -169,7 +169,7 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
     data = frame.filter(pl.col("racially_minoritised_verdict").is_not_null())
     if data.is_empty():
         return f"No {area} MARAC has both a figure and a local population share to compare."
-    judged = tally(verdicts_of(data.iter_rows(named=True), INDICATORS.by_key("racially_minoritised")))
+    judged = tally(verdicts_of(data, INDICATORS.by_key("racially_minoritised")))
     sure = {v: certainty_breakdown(c) for v, c in judged.items()}
     sentence = (
         f"{judged['within']['all']} of {_counted(data.height, f'{area} MARAC')} "

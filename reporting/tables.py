@@ -19,7 +19,7 @@ from metrics.suppression import WITHHELD, Suppressed
 from reporting import numbers
 from reporting.numbers import decimals_for, pair_beside_verdict
 from reporting.verdicts import COMPACT_LEGEND, HELP, NO_RANGE, Verdict
-from reporting.verdicts import of_rows as verdicts_of
+from reporting.verdicts import of_frame as verdicts_of
 
 LOCAL_HEADER = "Local share not White British %"
 NO_POPULATION = "– no population"
@@ -77,7 +77,7 @@ def _indicator_columns(
         if ind.local_share:
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
         if ind.verdict:
-            labels: list[object] = [said(v) for v in verdicts_of(frame.iter_rows(named=True), ind)]
+            labels: list[object] = [said(v) for v in verdicts_of(frame, ind)]
             if ind.key == "volume":  # cases held but no population on this base: say so rather than "no data"
                 labels = [
                     NO_POPULATION if v is None and c is not None else lab
@@ -387,10 +387,11 @@ def matrix(figures: Figures, ranges: Ranges, *, name_header: str = "MARAC") -> p
     if "bcu" in frame.columns:
         columns["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
     columns["Cases"] = [hidden.get((row, "cases"), v) for row, v in enumerate(frame["cases"].to_list())]
+    records = frame.to_dicts()  # once: a metrics frame has a few hundred columns
     for ind in INDICATORS:
         locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else []
         cells: list[object] = []
-        for row, record in enumerate(frame.iter_rows(named=True)):
+        for row, record in enumerate(records):
             value = record[ind.value]
             if (row, ind.value) in hidden or value is None:
                 cells.append(hidden.get((row, ind.value)))

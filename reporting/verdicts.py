@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import polars as pl
+
 from metrics.definitions import Indicator
 from metrics.significance import TOO_FEW_CASES
 from reporting.theme import MUTED
@@ -167,6 +169,15 @@ class Verdict:
 def of_rows(rows: Iterable[Mapping[str, object]], indicator: Indicator) -> list[Verdict]:
     """Each row's verdict for `indicator`, in order."""
     return [Verdict.of(row, indicator) for row in rows]
+
+
+def of_frame(frame: pl.DataFrame, indicator: Indicator) -> list[Verdict]:
+    """Each row's verdict for `indicator`, reading only its verdict and significance columns (a metrics frame has a
+    few hundred; a page reads verdicts for every indicator on every run)."""
+    wanted = [c for c in (indicator.verdict, f"{indicator.value}_significance") if c and c in frame.columns]
+    if not wanted:
+        return [Verdict.of({}, indicator) for _ in range(frame.height)]
+    return of_rows(frame.select(wanted).iter_rows(named=True), indicator)
 
 
 def label(verdict: str | None) -> str:
