@@ -66,7 +66,7 @@ def caption(
     if item is not None and item.rule not in ("none", "local_share") and ind.key != "volume":
         sentence += f" of {item.describe()}"
     sentence += verdict.certainty_phrase
-    if verdict.unsure and verdict.certainty == "could be chance":
+    if verdict.certainty == "could be chance":
         interval = numbers.figure_interval(row, ind, ranges)
         if interval != numbers.DASH:
             sentence += f" (95% interval {interval})"

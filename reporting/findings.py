@@ -22,13 +22,18 @@ def _counted(n: int, word: str = "MARAC") -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _range_phrase(judged: dict[str, dict[str, int]], indicator: Indicator, item: Range) -> str:
+def _counted_verdicts(frame: pl.DataFrame, indicator: Indicator) -> tuple[dict[str, int], dict[str, str]]:
+    """How many groups have each verdict, and each count's certainty words (" (17 clearly, 3 could be chance)")."""
+    judged = tally(verdicts_of(frame, indicator))
+    return {v: c["all"] for v, c in judged.items()}, {v: certainty_breakdown(c) for v, c in judged.items()}
+
+
+def _range_phrase(frame: pl.DataFrame, indicator: Indicator, item: Range) -> str:
     """How many are below, within and above, each count saying how sure its verdicts are: "20 are below (17 clearly,
     3 could be chance), 9 within (3 clearly, 6 could be chance) and 3 above (all could be chance) the expected range
     for repeat rate (28%–40%)"."""
     label = indicator.in_sentence
-    n = {v: c["all"] for v, c in judged.items()}
-    sure = {v: certainty_breakdown(c) for v, c in judged.items()}
+    n, sure = _counted_verdicts(frame, indicator)
     are = "is" if n["below"] == 1 else "are"
     if item.rule == "local_share":
         return (
@@ -74,7 +79,7 @@ def spread(
     n = data.height
     sentence = f"{period}: of the {_counted(n, f'{area} MARAC')} with figures, "
     if indicator.verdict and item is not None:
-        sentence += _range_phrase(tally(verdicts_of(data, indicator)), indicator, item) + "."
+        sentence += _range_phrase(data, indicator, item) + "."
     else:
         sentence = f"{period}: {indicator.in_sentence} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
     if n > 1:
@@ -149,8 +154,7 @@ def referrals(
     if total and total.get("police_share") is not None:
         shown = numbers.percent_beside_verdict(total["police_share"], total.get("police_verdict"), police, least=1)
         sentence += f"the police made {shown} of referrals across {area}. "
-    judged = tally(verdicts_of(data, indicator))
-    n, sure = {v: c["all"] for v, c in judged.items()}, {v: certainty_breakdown(c) for v, c in judged.items()}
+    n, sure = _counted_verdicts(data, indicator)
     sentence += (
         f"Of {_counted(data.height)}, {n['below']} {'is' if n['below'] == 1 else 'are'} below{sure['below']}, "
         f"{n['within']} within{sure['within']} and {n['above']} above{sure['above']} the expected {police.describe()}. "
@@ -169,13 +173,12 @@ def parity(frame: pl.DataFrame, item: Range, *, area: str, total: dict[str, obje
     data = frame.filter(pl.col("racially_minoritised_verdict").is_not_null())
     if data.is_empty():
         return f"No {area} MARAC has both a figure and a local population share to compare."
-    judged = tally(verdicts_of(data, INDICATORS.by_key("racially_minoritised")))
-    sure = {v: certainty_breakdown(c) for v, c in judged.items()}
+    n, sure = _counted_verdicts(data, INDICATORS.by_key("racially_minoritised"))
     sentence = (
-        f"{judged['within']['all']} of {_counted(data.height, f'{area} MARAC')} "
+        f"{n['within']} of {_counted(data.height, f'{area} MARAC')} "
         f"{'sees' if data.height == 1 else 'see'} racially minoritised "
         f"victims/survivors at or above their local population share not White British{sure['within']}; "
-        f"{judged['below']['all']} below{sure['below']}."
+        f"{n['below']} below{sure['below']}."
     )
     if (
         total

@@ -95,7 +95,7 @@ def sector_bars(
 
 def police_change(
     change: pl.DataFrame,
-    verdicts: dict[str, Verdict | str | None],
+    verdicts: dict[str, Verdict],
     police: Range,
     *,
     title: str,
@@ -141,7 +141,7 @@ def police_change(
                     ),
                 )
             )
-    judged = [_as_verdict(verdicts.get(c)) for c in data["group_code"].to_list()]
+    judged = [verdicts.get(c, Verdict(None)) for c in data["group_code"].to_list()]
     verdict = [j.verdict for j in judged]
     fig.add_trace(
         go.Scatter(
@@ -186,7 +186,3 @@ def _change_text(row: dict[str, object]) -> str:
         return "  no figure a year earlier"
     points = f"{change * 100:+.1f} points"
     return f"  <b>{points}</b>" if row.get("police_share_change_significant") else f"  {points} (could be chance)"
-
-
-def _as_verdict(verdict: Verdict | str | None) -> Verdict:
-    return verdict if isinstance(verdict, Verdict) else Verdict(verdict)

@@ -14,7 +14,7 @@ from reporting import trend_charts
 from reporting.equality_charts import meeting_ranges, parity_scatter
 from reporting.referral_charts import police_change, sector_bars
 from reporting.theme import SYNTHETIC_NOTE
-from reporting.verdicts import VERDICT_STYLE
+from reporting.verdicts import VERDICT_STYLE, Verdict
 
 REPEAT = next(i for i in INDICATORS if i.key == "repeat_rate")
 REPEAT_RANGE = Range("repeat_rate", "range", 0.28, 0.40, "", "", "e")
@@ -137,7 +137,9 @@ def test_police_change_marks_changes_beyond_chance() -> None:
             "police_share_change_significant": [True, False],
         }
     )
-    fig = police_change(change, {"A": "within", "B": "below"}, POLICE, title="t", subtitle="s", source="src")
+    fig = police_change(
+        change, {"A": Verdict("within"), "B": Verdict("below")}, POLICE, title="t", subtitle="s", source="src"
+    )
     lines = [t for t in fig.data if t.mode == "lines"]
     assert [line.line.dash for line in lines] == ["dot", "solid"]  # Beta (sorted first) could be chance; Alpha is not
     now = fig.data[-1]
