@@ -14,6 +14,7 @@ import getpass
 import hashlib
 import json
 import os
+import secrets
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -135,6 +136,9 @@ def initialise(conn: duckdb.DuckDBPyConnection, reference_dir: Path = reference.
     conn.execute(SCHEMA)
     for key, value in _META_DEFAULTS.items():
         conn.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", [key, value])
+    # disclosure control's rounding secret (metrics.disclosure): made once, kept for good, so a cell rounds the same
+    # way in every export; nothing published holds it
+    conn.execute("INSERT OR IGNORE INTO meta VALUES ('disclosure_key', ?)", [secrets.token_hex(32)])
     _ensure_reference(conn, reference_dir)
 
 
