@@ -194,8 +194,16 @@ def metrics(
     base: Annotated[
         str, typer.Option(help="Population base: census2021 or mye2023 (ONS mid-2023 estimates)")
     ] = "census2021",
+    published: Annotated[
+        bool,
+        typer.Option(
+            "--published",
+            help="The figures an export carries: every count rounded to a multiple of 5 and every figure worked "
+            "out from the rounded counts (docs/disclosure-control.md)",
+        ),
+    ] = False,
 ) -> None:
-    """Print the SafeLives indicators, one row per group, as CSV or JSON."""
+    """Print the SafeLives indicators, one row per group, as CSV or JSON (with --published, as exports carry them)."""
     try:
         end = date.fromisoformat(period_end)
         chosen = period(end, window.value)
@@ -215,6 +223,11 @@ def metrics(
             err.print(f'No MARACs in the {kind} "{value}"; the registry has: {", ".join(held)}.', highlight=False)
             raise typer.Exit(2)
         dataset = scoped(dataset, **{column: value})
+    if published:
+        from metrics.disclosure import published as rounded
+
+        dataset = rounded(dataset)
+        err.print("Published figures: counts rounded to a multiple of 5, every figure worked out from them.")
     frame = compute(dataset, chosen, group.value).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
     columns = [c for c in value_columns(dataset) if c in frame.columns]
     frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])
@@ -453,15 +466,12 @@ def export(
     out: Annotated[Path, typer.Option(help="File to write; replaced only once the whole pack is made")],
     format: Annotated[PackFormat | None, typer.Option(help="pdf or pptx (default: from the --out suffix)")] = None,
     window: Window = Window.twelve,
-    suppress_below: Annotated[
-        int, typer.Option("--suppress-below", min=2, help="Counts from 1 up to this minus one are shown as <N")
-    ] = 5,
     population: Annotated[
         str, typer.Option(help="Population measure: females_16plus or females_18plus")
     ] = "females_16plus",
     base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021",
 ) -> None:
-    """Make a board pack (PDF or PowerPoint) for a MARAC, BCU or region, small numbers suppressed."""
+    """Make a board pack (PDF or PowerPoint) for a MARAC, BCU or region, from the rounded counts every export uses."""
     from reporting.images import ExportError
     from reporting.packs.build import build_pack
     from reporting.packs.model import PackError
@@ -478,7 +488,7 @@ def export(
         raise typer.Exit(2) from None
     try:
         dataset = Dataset.from_tables(store.read_tables(db), population_measure=population, population_base=base)
-        pack = build_pack(dataset, scope, end, window.value, threshold=suppress_below)
+        pack = build_pack(dataset, scope, end, window.value)
     except (FileNotFoundError, ValueError) as exc:  # PackError is a ValueError
         err.print(str(exc), highlight=False)
         raise typer.Exit(2) from None
@@ -514,15 +524,11 @@ def serve(
     build_demo: Annotated[
         bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")
     ] = False,
-    suppress_below: Annotated[
-        int,
-        typer.Option(
-            "--suppress-below", min=2, help="Counts from 1 up to this minus one are shown as <N in every download"
-        ),
-    ] = 5,
     restricted: Annotated[
         bool,
-        typer.Option("--restricted", help="Pages too show only suppressed figures (for viewers without full rights)"),
+        typer.Option(
+            "--restricted", help="Pages too show only the published (rounded) figures (for viewers without full rights)"
+        ),
     ] = False,
 ) -> None:
     """Open the dashboard on a database (default address 127.0.0.1).
@@ -532,9 +538,9 @@ def serve(
     a few seconds after a load, or a return committed on the Check a return page, changes the
     database.
 
-    Downloads (CSV, XLSX, PNG, SVG, PDF) are made by the dashboard with small numbers suppressed;
-    the table toolbar's own CSV export and the chart toolbar's camera, which would hand over
-    unsuppressed figures, are switched off.
+    Downloads (CSV, XLSX, PNG, SVG, PDF) are made by the dashboard from the rounded counts
+    (docs/disclosure-control.md); the table toolbar's own CSV export and the chart toolbar's
+    camera, which would hand over the unrounded screen figures, are switched off.
     """
     if not db.exists():
         if not build_demo:
@@ -547,7 +553,6 @@ def serve(
     env = {
         **os.environ,
         "MARAC_DB": str(db.resolve()),
-        "MARAC_SUPPRESS_BELOW": str(suppress_below),
         "MARAC_VIEW": "restricted" if restricted else "full",
     }
     command = [
