@@ -13,9 +13,12 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import logging
 import os
+import re
 import secrets
 import shutil
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -27,10 +30,30 @@ import polars as pl
 import pyarrow as pa
 
 from loaders import reference
-from loaders.problems import Problem, ValidationReport, problem
+from loaders.problems import CATALOGUE, Problem, Severity, ValidationReport, problem
+from loaders.return_checks import fy_quarter_in
 from loaders.return_file import RawTable, read_table
 from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
 from loaders.return_model import MeetingRow, validate_table
+from metrics.periods import quarter_label
+
+_LOG = logging.getLogger(__name__)
+
+# What a file may change: these belong in `loaders.problems.CATALOGUE` beside the others (added here while that
+# file is being reworked by another change; move them there). setdefault, so a catalogue that has them wins.
+for _code, _entry in {
+    "several-maracs": (Severity.ERROR, "Rows for more than one MARAC"),
+    "outside-named-quarter": (Severity.ERROR, "Would replace a quarter the file name does not name"),
+    "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
+}.items():
+    CATALOGUE.setdefault(_code, _entry)
+
+#: what a coordinator is told when a reader fails in a way it did not foresee (the details go to the server log)
+UNREADABLE = "the file could not be read: it may be damaged or encrypted"
+TOO_BIG_TO_READ = (
+    "the file could not be read: reading it would take far more memory than a quarterly return needs "
+    "(it may be damaged, or a workbook that expands to an enormous size)"
+)
 
 _COUNT_COLUMNS = ",\n".join(
     f"    {name} {'DOUBLE' if name in REFERRAL_FIELDS else 'INTEGER'} NOT NULL" for name in COUNT_FIELDS
@@ -146,6 +169,22 @@ class StoreError(Exception):
     """The database file cannot be used (not ours, damaged, or in use); the message says which and why."""
 
 
+def real_path(db_path: Path | str) -> Path:
+    """The file a database path names once every symlink and `..` is followed.
+
+    Writers lock and replace this, not the path as given: replacing a symlink would turn it into a
+    plain file (the next load through the real path would then miss it), and two paths to one file
+    would take two locks, so two loads at once would each copy the old state and one would be lost.
+    """
+    return Path(os.path.realpath(db_path))
+
+
+def lock_path(db_path: Path | str) -> Path:
+    """The side file writers of this database lock: the same for every path that names the file."""
+    real = real_path(db_path)
+    return real.with_name(real.name + ".lock")
+
+
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
     """Hold an exclusive lock on a small side file so only one writer works on a database at a time."""
@@ -190,14 +229,17 @@ def writing(
     With `expect_version`, refuse (StoreError, nothing written) if another load has changed the
     database since that version was read: what was checked is then no longer what would be written.
     """
-    db_path = Path(db_path)
+    given = Path(db_path)
+    db_path = real_path(given)  # a symlink stays a link to the file it names; every path to one file, one lock
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(db_path.with_name(db_path.name + ".lock")):
+    with _exclusive(lock_path(db_path)):
         if expect_version is not None and (data_version(db_path) or ABSENT) != expect_version:
             raise StoreError(
-                f"{db_path} changed after these files were checked (another load went in); "
+                f"{given} changed after these files were checked (another load went in); "
                 "nothing was written: check the files again"
             )
+        if given.is_symlink():
+            _settle_wal(given)  # a program that opened the file through the link logged beside the link
         # Copies left by writers that were killed: safe to clear, as no other writer can be running.
         for leftover in db_path.parent.glob(f".{db_path.name}.*.loading*"):
             leftover.unlink(missing_ok=True)
@@ -213,9 +255,9 @@ def writing(
             except reference.ReferenceError as exc:
                 raise StoreError(str(exc)) from None
             except duckdb.Error as exc:
-                detail = str(exc).replace(str(work), str(db_path))
+                detail = str(exc).replace(str(work), str(given))
                 raise StoreError(
-                    f"{db_path} is not a MARAC dashboard database ({type(exc).__name__}: {detail})"
+                    f"{given} is not a MARAC dashboard database ({type(exc).__name__}: {detail})"
                 ) from None
             yield conn
             try:
@@ -224,7 +266,7 @@ def writing(
                 os.replace(work, db_path)
             except (duckdb.Error, OSError) as exc:
                 raise StoreError(
-                    f"the loads could not be saved to {db_path} ({type(exc).__name__}: {exc}); "
+                    f"the loads could not be saved to {given} ({type(exc).__name__}: {exc}); "
                     "nothing was changed (is the disk full?)"
                 ) from None
         except BaseException:
@@ -306,18 +348,26 @@ def load_file(
     content: bytes | None = None,
     registry: set[str] | None = None,
     reinstate: bool = False,
+    replace: bool = False,
+    name: str | None = None,
     notes: Sequence[Problem] = (),
 ) -> LoadResult:
     """Validate one return and, if it has no errors, load it in one transaction.
 
     Rows for a MARAC and quarter already held are superseded (kept as history); a file
-    whose rows are already the current ones changes nothing. `notes` are warnings found by
-    checking the file beside the database (`loaders.upload`), logged with the loader's own.
+    whose rows are already the current ones changes nothing. A file changes only what it is
+    for: rows of a second MARAC, a held quarter other than the one its name states, or a held
+    quarter losing more than half its meetings (unless `replace`) refuse it. Whatever a reader
+    raises becomes a refusal too, so one damaged file never stops a batch. `name` is the file
+    name to record and show (an upload's name as the user gave it; by default the path's last
+    part, never a server path). `notes` are warnings found by checking the file beside the
+    database (`loaders.upload`), logged with the loader's own.
     """
     path = Path(path)
+    file = name if name is not None else path.name
     who = who or getpass.getuser()
     started = _now()
-    report = ValidationReport(file=path.name)
+    report = ValidationReport(file=file)
     if content is None:
         try:
             content = path.read_bytes()
@@ -337,7 +387,7 @@ def load_file(
                 f"identical to load {earlier.load_id}, which later returns have replaced; nothing changed "
                 "(to make this older version current again, load it with --reinstate)"
             )
-            report.problems.append(problem("already-replaced", path.name, message))
+            report.problems.append(problem("already-replaced", file, message))
         load_id = _next_id(conn)
         _log(
             conn,
@@ -349,15 +399,12 @@ def load_file(
             who=who,
             quarters=earlier.quarters,
         )
-        return LoadResult(path.name, "unchanged", report, load_id, quarters=earlier.quarters)
-    table, problems = read_table(path, content)
-    rows: list[tuple[int, MeetingRow]] = []
-    if table is not None:  # a table with a repeated column is still checked, so every problem shows at once
-        known = registry if registry is not None else marac_codes(conn)
-        parsed = validate_table(table, known, today=today)
-        report.rows, report.problems, rows = parsed.report.rows, [*problems, *parsed.report.problems], parsed.rows
-    else:
-        report.problems = problems
+        return LoadResult(file, "unchanged", report, load_id, quarters=earlier.quarters)
+    table, rows = _read_and_validate(conn, path, file, content, report, registry, today)
+    if report.valid:
+        report.problems.extend(_several_maracs(file, table, rows))
+    if report.valid:
+        report.problems.extend(_against_held(conn, file, table, rows, replace))
     report.problems.extend(notes)
 
     quarters = sorted({(row.marac_code, quarter_start(row.meeting_date)) for _, row in rows})
@@ -375,7 +422,7 @@ def load_file(
             who=who,
             quarters=[],
         )
-        return LoadResult(path.name, "refused", report, load_id, table=table, rows=rows)
+        return LoadResult(file, "refused", report, load_id, table=table, rows=rows)
 
     conn.begin()
     try:
@@ -392,7 +439,6 @@ def load_file(
         ]
         superseded = 0
         if earlier:
-            report.problems.extend(_shrinking_quarters(conn, path.name, earlier, key_list, flat_keys, rows))
             superseded = conn.execute(
                 f"UPDATE meeting SET superseded_by = ? WHERE superseded_by IS NULL AND load_id IN (SELECT unnest(?)) "
                 f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
@@ -431,12 +477,13 @@ def load_file(
         conn.commit()
     except Exception as exc:  # a bug or a storage fault: record it, keep the other files going
         _rollback(conn)
+        _LOG.info("storing %s failed", file, exc_info=True)
         report.problems.append(
             problem(
                 "load-failed",
-                path.name,
+                file,
                 f"the file passed every check but could not be stored "
-                f"({type(exc).__name__}: {exc}); nothing from it was loaded",
+                f"({type(exc).__name__}: {_without_paths(str(exc))}); nothing from it was loaded",
                 expected="a successful load; please report this",
             )
         )
@@ -451,48 +498,198 @@ def load_file(
             who=who,
             quarters=[],
         )
-        return LoadResult(path.name, "refused", report, load_id)
+        return LoadResult(file, "refused", report, load_id)
     except BaseException:
         _rollback(conn)
         raise
-    return LoadResult(path.name, "loaded", report, load_id, int(superseded), quarters, table, rows)
+    return LoadResult(file, "loaded", report, load_id, int(superseded), quarters, table, rows)
+
+
+def _read_and_validate(
+    conn: duckdb.DuckDBPyConnection,
+    path: Path,
+    file: str,
+    content: bytes | None,
+    report: ValidationReport,
+    registry: set[str] | None,
+    today: date | None,
+) -> tuple[RawTable | None, list[tuple[int, MeetingRow]]]:
+    """The file read and checked into `report`; anything a reader raises becomes a refusal, not a crash.
+
+    The readers refuse what they foresee with a reason of their own. This catches what they do
+    not (a codec, zip or XML error deep in a library, a workbook that expands past memory), so a
+    damaged file is refused in plain words, with nothing of the traceback or the server's paths,
+    and the rest of the batch goes on. MemoryError is caught too: it is raised by the one file's
+    allocation, which is released as the error unwinds.
+    """
+    try:
+        table, problems = read_table(path, content)
+        rows: list[tuple[int, MeetingRow]] = []
+        if table is not None:  # a table with a repeated column is still checked, so every problem shows at once
+            table.file = file
+            known = registry if registry is not None else marac_codes(conn)
+            parsed = validate_table(table, known, today=today)
+            report.rows, problems, rows = parsed.report.rows, [*problems, *parsed.report.problems], parsed.rows
+        # the reader names a file by its path's last part: an upload's name is kept whole, as the user gave it
+        report.problems = [p if p.file == file else p.model_copy(update={"file": file}) for p in problems]
+        return table, rows
+    except Exception as exc:  # any failure of one file is that file's refusal
+        _LOG.info("reading %s failed", file, exc_info=True)  # for whoever runs the server, never the page
+        report.rows = 0
+        report.problems = [
+            problem(
+                "unreadable-file",
+                file,
+                TOO_BIG_TO_READ if isinstance(exc, MemoryError) else UNREADABLE,
+                expected="the return saved again from Excel or LibreOffice as .xlsx or .csv, without a password",
+            )
+        ]
+        return None, []
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s\"'\\/]+[\\/])+([^\s\"'\\/]*)")
+
+
+def _without_paths(text: str) -> str:
+    """An error's words with each absolute path cut to its last part: the page must not show the server's folders."""
+    return _PATH.sub(r"\1", text)
+
+
+def _rows_text(rows: list[int]) -> str:
+    """'row 7', 'rows 2, 3 and 9', or the first ten and how many more."""
+    shown = [str(r) for r in rows[:10]]
+    if len(rows) > 10:
+        return f"rows {', '.join(shown)} and {len(rows) - 10} more"
+    if len(shown) == 1:
+        return f"row {shown[0]}"
+    return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _several_maracs(file: str, table: RawTable | None, rows: list[tuple[int, MeetingRow]]) -> list[Problem]:
+    """A return is one MARAC's: rows of any other MARAC are an error naming the codes and rows.
+
+    The file's MARAC is the one most of its rows are for (file names do not name MARACs reliably).
+    Loaded, a stray row would replace that other MARAC's whole quarter: one Islington row in a
+    Hackney file once cut Islington's quarter from 6 meetings and 118 cases to 1 and 10.
+    """
+    by_marac: dict[str, list[int]] = {}
+    for source_row, row in rows:
+        by_marac.setdefault(row.marac_code, []).append(source_row)
+    if len(by_marac) < 2:
+        return []
+    where = {"sheet": table.sheet if table else None, "column": table.headers.get("marac_code") if table else None}
+    expected = "one MARAC's meetings in each return (send each MARAC's meetings in a return of its own)"
+    counts = Counter({code: len(found) for code, found in by_marac.items()})
+    (top, most), (_, second) = counts.most_common(2)
+    if most == second:  # no MARAC the file is plainly for
+        parts = "; ".join(f"{code} on {_rows_text(found)}" for code, found in sorted(by_marac.items()))
+        return [
+            problem(
+                "several-maracs",
+                file,
+                f"the rows are for {len(by_marac)} MARACs ({parts}), so it is not clear which MARAC this return is for",
+                row=min(r for found in by_marac.values() for r in found),
+                value=", ".join(sorted(by_marac)),
+                expected=expected,
+                **where,
+            )
+        ]
+    return [
+        problem(
+            "several-maracs",
+            file,
+            f"{_rows_text(found)} {'is' if len(found) == 1 else 'are'} for {code}, but this return is for {top} "
+            f"({most} of its {len(rows)} rows); loading it would replace {code}'s quarter with these rows",
+            row=found[0],
+            value=code,
+            expected=expected,
+            **where,
+        )
+        for code, found in sorted(by_marac.items())
+        if code != top
+    ]
+
+
+def _against_held(
+    conn: duckdb.DuckDBPyConnection,
+    file: str,
+    table: RawTable | None,
+    rows: list[tuple[int, MeetingRow]],
+    replace: bool,
+) -> list[Problem]:
+    """What the file would do to the quarters held now, where that is more than a return should do.
+
+    A held quarter the file's name does not name is refused (a stray row would replace it). A held
+    quarter left with fewer than half its meetings is refused unless `replace` confirms it is the
+    whole new return; with fewer meetings, but at least half, it is a warning.
+    """
+    incoming: dict[tuple[str, date], list[tuple[int, MeetingRow]]] = {}
+    for source_row, row in rows:
+        incoming.setdefault((row.marac_code, quarter_start(row.meeting_date)), []).append((source_row, row))
+    if not incoming:
+        return []
+    keys = sorted(incoming)
+    key_list = f"(VALUES {_values(keys)}) AS k(marac_code, quarter_start)"
+    held = conn.execute(
+        f"SELECT m.marac_code, m.quarter_start, count(*), sum(m.cases_discussed)::INTEGER FROM meeting_current m "
+        f"JOIN {key_list} USING (marac_code, quarter_start) GROUP BY ALL ORDER BY ALL",
+        [v for key in keys for v in key],
+    ).fetchall()
+    named = fy_quarter_in(file)
+    where = {"sheet": table.sheet if table else None}
+    found: list[Problem] = []
+    for code, quarter, meetings, cases in held:
+        mine = incoming[(code, quarter)]
+        count, total = len(mine), sum(r.cases_discussed for _, r in mine)
+        label = f"{code} {quarter_label(quarter)}"
+        now = f"{meetings} meeting(s), {cases} cases"
+        after = f"{count} meeting(s), {total} cases"
+        if named is not None and quarter != named:
+            found.append(
+                problem(
+                    "outside-named-quarter",
+                    file,
+                    f"the file is named for {quarter_label(named)}, but {_rows_text([r for r, _ in mine])} "
+                    f"{'is' if count == 1 else 'are'} in {label}, which is held ({now}): loading it would replace "
+                    f"that quarter with {after}",
+                    row=mine[0][0],
+                    column=table.headers.get("meeting_date") if table else None,
+                    value=mine[0][1].meeting_date.strftime("%d/%m/%Y"),
+                    expected=f"only {quarter_label(named)}'s meetings (send {label}'s in a return named for it)",
+                    **where,
+                )
+            )
+        elif count * 2 < meetings and not replace:
+            found.append(
+                problem(
+                    "replaces-most-of-quarter",
+                    file,
+                    f"{label} holds {now}; this file would leave it {after}, removing more than half its meetings. "
+                    "If this file really is the whole of that quarter's return, confirm it: load it with "
+                    '`marac load --replace`, or tick "Replace quarters that would lose most of their meetings" '
+                    "on the Check a return page",
+                    value=str(count),
+                    expected="a complete return for every quarter the file touches",
+                    **where,
+                )
+            )
+        elif count < meetings:
+            found.append(
+                problem(
+                    "fewer-meetings-than-held",
+                    file,
+                    f"replaces the {meetings} meeting(s) held for {code} in the quarter starting "
+                    f"{quarter.isoformat()} with {count}" + (" (confirmed as the whole return)" if replace else ""),
+                    expected="a complete return for every quarter the file touches",
+                )
+            )
+    return found
 
 
 def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
     """Roll back, accepting that a failed commit may already have ended the transaction."""
     with suppress(duckdb.Error):
         conn.rollback()
-
-
-def _shrinking_quarters(
-    conn: duckdb.DuckDBPyConnection,
-    file: str,
-    earlier: list[int],
-    key_list: str,
-    flat_keys: list[object],
-    rows: list[tuple[int, MeetingRow]],
-) -> list[Problem]:
-    """Warn where a file replaces a quarter with fewer meetings than are held (often a stray row)."""
-    held = conn.execute(
-        f"SELECT m.marac_code, m.quarter_start, count(*) FROM meeting m JOIN {key_list} USING (marac_code, quarter_start) "
-        "WHERE m.superseded_by IS NULL AND m.load_id IN (SELECT unnest(?)) GROUP BY ALL",
-        [*flat_keys, earlier],
-    ).fetchall()
-    incoming: dict[tuple[str, date], int] = {}
-    for _, row in rows:
-        key = (row.marac_code, quarter_start(row.meeting_date))
-        incoming[key] = incoming.get(key, 0) + 1
-    return [
-        problem(
-            "fewer-meetings-than-held",
-            file,
-            f"replaces the {count} meeting(s) held for {code} in the quarter starting {quarter.isoformat()} "
-            f"with {incoming[(code, quarter)]}",
-            expected="a complete return for every quarter the file touches",
-        )
-        for code, quarter, count in sorted(held)
-        if incoming.get((code, quarter), 0) < count
-    ]
 
 
 @dataclass

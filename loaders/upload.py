@@ -10,6 +10,7 @@ file, and refuses if another load went in since the check.
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -24,6 +25,8 @@ from loaders import store
 from loaders.problems import Problem, ValidationReport
 from loaders.return_checks import check_against_held, held_quarters
 from loaders.return_file import RawTable, read_table
+
+_LOG = logging.getLogger(__name__)
 
 #: checks that still make sense on a refused file's readable rows (the others need every row)
 _ON_REFUSED = {"quarter-already-held", "meeting-outside-quarter"}
@@ -48,6 +51,8 @@ class BatchCheck:
     before: dict[str, pl.DataFrame]  # `store.read_tables` now
     after: dict[str, pl.DataFrame]  # and once every loadable file is in
     data_version: str  # of the database that was checked, for the commit's staleness test
+    #: checked as confirmed to replace quarters losing most of their meetings; the commit does the same
+    replace: bool = False
 
     @property
     def loadable(self) -> list[FileCheck]:
@@ -55,6 +60,11 @@ class BatchCheck:
 
     def notes_for(self, name: str) -> list[Problem]:
         return next((f.notes for f in self.files if f.name == name), [])
+
+    @property
+    def needs_replace(self) -> list[Problem]:
+        """The refusals that only a confirmation (`replace=True`) lifts: quarters losing most of their meetings."""
+        return [p for f in self.files for p in f.report.errors if p.code == "replaces-most-of-quarter"]
 
 
 HELD_SQL = """
@@ -91,11 +101,14 @@ def check_uploads(
     who: str | None = None,
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    replace: bool = False,
 ) -> BatchCheck:
     """What committing these files would do, worked out on a copy; the database is not touched.
 
-    `progress(done, total)` is called after each file, for a batch's progress bar. Raises
-    `store.StoreError` if `db_path` is not a MARAC dashboard database.
+    `progress(done, total)` is called after each file, for a batch's progress bar. `replace`
+    confirms that quarters losing more than half their meetings are meant to (see `store.load_file`).
+    Raises `store.StoreError` if `db_path` is not a MARAC dashboard database. A file that cannot
+    be read is refused in plain words like any other; it never stops the batch.
     """
     db_path = Path(db_path)
     uploads = unique_names(uploads)
@@ -119,7 +132,9 @@ def check_uploads(
         try:
             results = []
             for name, content in uploads:
-                results.append(store.load_file(conn, name, content=content, who=who, today=today))
+                results.append(
+                    store.load_file(conn, name, name=name, content=content, who=who, today=today, replace=replace)
+                )
                 if progress is not None:
                     progress(len(results), len(uploads))
             cases_after = {(m, q): n for m, q, n in conn.execute(CASES_SQL).fetchall()}
@@ -132,12 +147,15 @@ def check_uploads(
     for (name, content), result in zip(uploads, results, strict=True):
         table = result.table
         if table is None and result.outcome == "unchanged":
-            table, _ = read_table(name, content)  # not re-read by the loader, but worth showing
+            table = _preview(name, content)  # not re-read by the loader, but worth showing
         notes: list[Problem] = []
         if result.rows and result.outcome != "unchanged":
-            notes = check_against_held(
-                name, table.sheet if table else None, table.headers if table else {}, result.rows, held, cases_after
-            )
+            try:
+                notes = check_against_held(
+                    name, table.sheet if table else None, table.headers if table else {}, result.rows, held, cases_after
+                )
+            except Exception:  # advice only: a fault in it must not hide the loader's verdict
+                _LOG.info("checking %s against the held quarters failed", name, exc_info=True)
             if result.refused:
                 notes = [n for n in notes if n.code in _ON_REFUSED]
         report = result.report.model_copy(update={"problems": [*result.report.problems, *notes]})
@@ -145,7 +163,19 @@ def check_uploads(
         files.append(
             FileCheck(name, hashlib.sha256(content).hexdigest(), outcome, report, table, result.quarters, notes)
         )
-    return BatchCheck(files, before, after, version)
+    return BatchCheck(files, before, after, version, replace)
+
+
+def _preview(name: str, content: bytes) -> RawTable | None:
+    """The cells of a file the loader did not re-read, for the preview; none if it cannot be read now."""
+    try:
+        table, _ = read_table(name, content)
+    except Exception:  # the loader read these bytes before; a preview is not worth a crash
+        _LOG.info("reading %s for its preview failed", name, exc_info=True)
+        return None
+    if table is not None:
+        table.file = name
+    return table
 
 
 def commit_uploads(
@@ -158,7 +188,8 @@ def commit_uploads(
 ) -> list[store.LoadResult]:
     """Load the checked files into the real database, each in its own transaction, recording `who`.
 
-    Raises `store.StoreError` (nothing written) if the database changed after the check.
+    Loads as the check did (with its `replace`), so what was confirmed is what is written. Raises
+    `store.StoreError` (nothing written) if the database changed after the check.
     """
     uploads = unique_names(uploads)
     checked_files = {f.name: f.sha256 for f in checked.files}
@@ -166,6 +197,15 @@ def commit_uploads(
         raise store.StoreError("these are not the files that were checked; nothing was written: check them again")
     with store.writing(db_path, expect_version=checked.data_version) as conn:
         return [
-            store.load_file(conn, name, content=content, who=who, today=today, notes=checked.notes_for(name))
+            store.load_file(
+                conn,
+                name,
+                name=name,
+                content=content,
+                who=who,
+                today=today,
+                replace=checked.replace,
+                notes=checked.notes_for(name),
+            )
             for name, content in uploads
         ]
