@@ -6,8 +6,10 @@ printed here is the figure on screen.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -18,9 +20,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from loaders import store
 from loaders.demo import write_demo_returns
+from loaders.problems import Problem
 from metrics.dataset import Dataset
 from metrics.indicators import COMPLETE_AREA, compute, scoped, value_columns
 from metrics.periods import PeriodError, period
@@ -33,8 +37,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)  # problem lines stay whole, so they can be grepped
+# Nothing printed is read as Rich markup or emoji codes: file names, cell values and names are the users' own, and
+# "[/x]" in one would stop a command with MarkupError (styles are given as `style=`, never inline).
+out = Console(markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)  # whole lines, to grep
 DEFAULT_DB = Path("data/demo.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file", dir_okay=False)]
 
@@ -58,6 +64,28 @@ class Format(StrEnum):
     json = "json"
 
 
+#: bidirectional overrides and isolates: they reorder what a terminal shows (a file name could read as another)
+_BIDI = {"\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+
+
+def visible(text: object) -> str:
+    """`text` with every control character written out (ESC as \\x1b), so a user's string cannot drive the terminal.
+
+    A file name, cell value or name holding ESC could recolour, move the cursor or retitle the
+    window, and a newline could forge a line of the report; each is shown as its escape instead.
+    """
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) == "Cc" or c in _BIDI
+        else c
+        for c in str(text)
+    )
+
+
+def _problem_line(p: Problem) -> str:
+    return visible(p.line())
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -79,6 +107,7 @@ def load_paths(
     synthetic: bool | None = None,
     description: str = "Loading returns",
     reinstate: bool = False,
+    replace: bool = False,
 ) -> list[store.LoadResult]:
     """Load files one transaction each, with a progress bar, and report each refusal and warning."""
     results: list[store.LoadResult] = []
@@ -86,13 +115,11 @@ def load_paths(
         task = bar.add_task(description, total=len(files))
         registry = store.marac_codes(conn)
         for path in files:
-            result = store.load_file(conn, path, who=who, registry=registry, reinstate=reinstate)
+            result = store.load_file(conn, path, who=who, registry=registry, reinstate=reinstate, replace=replace)
             results.append(result)
             if result.refused or (result.report.warnings and not quiet):
                 for p in result.report.problems:
-                    err.print(
-                        p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False
-                    )
+                    err.print(_problem_line(p), style="red" if p.severity == "error" else "yellow")
             bar.advance(task)
         if synthetic is not None:
             store.set_meta(conn, "synthetic", "true" if synthetic else "false")
@@ -135,8 +162,18 @@ def load(
     reinstate: Annotated[
         bool, typer.Option(help="Make an older return current again if it was loaded before and later replaced")
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            help="Confirm that a return replacing a held quarter with fewer than half its meetings is the whole return"
+        ),
+    ] = False,
 ) -> None:
-    """Validate and load quarterly returns; each file is all-or-nothing. Exit 1 if any file is refused."""
+    """Validate and load quarterly returns; each file is all-or-nothing. Exit 1 if any file is refused.
+
+    A file is for one MARAC: rows of another MARAC refuse it. A file that would leave a held quarter
+    with fewer than half its meetings is refused unless --replace confirms it is that quarter's whole return.
+    """
     files = expand(files)
     if not files:
         err.print("No CSV or XLSX files to load.")
@@ -148,7 +185,7 @@ def load(
             highlight=False,
         )
         raise typer.Exit(2)
-    results = load_paths(db, files, who, reinstate=reinstate)
+    results = load_paths(db, files, who, reinstate=reinstate, replace=replace)
     _summarise(results)
     if any(r.refused for r in results):
         raise typer.Exit(1)
@@ -267,11 +304,11 @@ def load_log(db: DbOption, last: int = 20) -> None:
         table.add_row(
             str(row["load_id"]),
             str(row["finished_at"])[:19],
-            row["file_name"],
+            visible(row["file_name"]),
             row["outcome"],
             str(row["rows"] or ""),
-            row["loaded_by"] or "",
-            row["message"] or "",
+            visible(row["loaded_by"] or ""),
+            visible(row["message"] or ""),
         )
     out.print(table)
 
@@ -280,6 +317,9 @@ def load_log(db: DbOption, last: int = 20) -> None:
 def check(
     files: Annotated[list[Path], typer.Argument(help="Return files (CSV or XLSX), or folders holding them")],
     db: DbOption,
+    replace: Annotated[
+        bool, typer.Option(help="Check as `marac load --replace` would load: quarters may lose most of their meetings")
+    ] = False,
 ) -> None:
     """Check returns as a load would, against what the database holds, without writing anything.
 
@@ -293,10 +333,10 @@ def check(
     if not files:
         err.print("No CSV or XLSX files to check.")
         raise typer.Exit(2)
-    checked = check_uploads(db, [(p.name, p.read_bytes()) for p in files])
+    checked = check_uploads(db, [(p.name, p.read_bytes()) for p in files], replace=replace)
     for f in checked.files:
         for p in f.report.problems:
-            err.print(p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False)
+            err.print(_problem_line(p), style="red" if p.severity == "error" else "yellow")
     counts = {k: sum(1 for f in checked.files if f.outcome == k) for k in ("would load", "unchanged", "refused")}
     warnings = sum(len(f.report.warnings) for f in checked.files)
     err.print(
@@ -331,20 +371,17 @@ def history(
         err.print(f"No returns held for {code}" + (f" in {quarter}" if quarter else "") + ".", highlight=False)
         raise typer.Exit(1)
     for q in found:
-        out.print(
-            f"[bold]{code} {quarter_label(q.quarter_start)}[/bold]: {len(q.versions)} version(s)", highlight=False
-        )
+        heading = Text(f"{visible(code)} {quarter_label(q.quarter_start)}", style="bold")
+        out.print(heading + f": {len(q.versions)} version(s)")
         for v in q.versions:
             state = "current" if v.current else f"replaced by load {v.replaced_by}"
             out.print(
-                f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {v.loaded_by or 'unknown'}  {v.file_name}  "
-                f"{v.meetings} meeting(s), {v.cases} cases  ({state})",
-                markup=False,
-                highlight=False,
+                f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {visible(v.loaded_by or 'unknown')}  "
+                f"{visible(v.file_name)}  {v.meetings} meeting(s), {v.cases} cases  ({state})",
                 soft_wrap=True,
             )
             for change in v.changes:
-                out.print(f"      {change.text()}", markup=False, highlight=False, soft_wrap=True)
+                out.print(f"      {change.text()}", soft_wrap=True)
 
 
 boundaries_app = typer.Typer(
@@ -399,8 +436,8 @@ def boundaries_load(
             raise typer.Exit(2)
     result = load_boundaries(db, file, who=who, layer=layer)
     for p in result.report.problems:
-        err.print(p.line(), style="red" if p.severity == "error" else "yellow", markup=False, highlight=False)
-    err.print(_boundary_summary(result), markup=False, highlight=False)
+        err.print(_problem_line(p), style="red" if p.severity == "error" else "yellow")
+    err.print(visible(_boundary_summary(result)))
     if result.refused:
         raise typer.Exit(1)
 
@@ -419,7 +456,9 @@ def boundaries_list(db: DbOption) -> None:
         return
     table = Table("load", "when (UTC)", "file", "by", "boundaries")
     for s in status.sources:
-        table.add_row(str(s.load_id), str(s.loaded_at)[:19], s.source_file, s.loaded_by or "", str(s.shapes))
+        table.add_row(
+            str(s.load_id), str(s.loaded_at)[:19], visible(s.source_file), visible(s.loaded_by or ""), str(s.shapes)
+        )
     out.print(table)
     err.print(
         f"{_plural(status.shapes, 'local authority boundary', 'local authority boundaries')} held; "
@@ -524,6 +563,14 @@ def serve(
     build_demo: Annotated[
         bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")
     ] = False,
+    allow_unauthenticated: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unauthenticated",
+            help="Serve on an address other machines can reach although the dashboard has no sign-in: anyone who "
+            "reaches the port can commit returns",
+        ),
+    ] = False,
     restricted: Annotated[
         bool,
         typer.Option(
@@ -541,7 +588,25 @@ def serve(
     Downloads (CSV, XLSX, PNG, SVG, PDF) are made by the dashboard from the rounded counts
     (docs/disclosure-control.md); the table toolbar's own CSV export and the chart toolbar's
     camera, which would hand over the unrounded screen figures, are switched off.
+
+    The dashboard has no sign-in yet, and its Check a return page commits returns: an address
+    other machines can reach (0.0.0.0, a network interface's address, a host name) is refused
+    unless --allow-unauthenticated says that is meant.
     """
+    if not _loopback(address):
+        if not allow_unauthenticated:
+            err.print(
+                f"Not serving on {visible(address)}: other machines can reach that address, and the dashboard has no "
+                f"sign-in yet, so anyone who reached port {port} could open Check a return and commit returns for "
+                "any MARAC. Serve on 127.0.0.1 (the default) behind a proxy that signs people in, or add "
+                "--allow-unauthenticated to serve there anyway."
+            )
+            raise typer.Exit(2)
+        err.print(
+            f"WARNING: serving on {visible(address)} without sign-in: anyone who reaches port {port} can open Check a "
+            "return and commit returns for any MARAC.",
+            style="bold red",
+        )
     if not db.exists():
         if not build_demo:
             err.print(
@@ -576,9 +641,23 @@ def serve(
         "--client.disableDataExport",
         "true",
     ]
-    err.print(f"Dashboard at http://{address}:{port}  (Ctrl+C to stop)")
-    # Become the Streamlit server rather than starting it as a child, so stopping this process
-    # (Ctrl+C, SIGTERM from a service manager or a test) stops the server too.
+    err.print(f"Dashboard at http://{visible(address)}:{port}  (Ctrl+C to stop)")
+    _launch(command, env)
+
+
+def _loopback(address: str) -> bool:
+    """Whether only this machine can reach `address`: a loopback IP or "localhost"; any other name may be anyone's."""
+    if address.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _launch(command: list[str], env: dict[str, str]) -> None:
+    """Become the Streamlit server rather than starting it as a child, so stopping this process
+    (Ctrl+C, SIGTERM from a service manager or a test) stops the server too."""
     sys.stderr.flush()
     os.execve(sys.executable, command, env)
 
