@@ -24,7 +24,7 @@ from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
 from metrics.shown import AreaFigures
 from reporting import charts, findings, verdicts
-from reporting.spreadsheet import TableFile, suppression_note
+from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 
 
@@ -75,7 +75,7 @@ class AreaView:
         notes = [
             f"{self.name}, {self.chosen.label}.",
             self.source,
-            suppression_note(data.small_number_threshold()),
+            DISCLOSURE_NOTE,
             verdicts.NOTE,
         ]
         return TableFile(title, table, notes, self.dataset.synthetic, decimals or {})

@@ -19,6 +19,7 @@ import streamlit as st
 from loaders import store
 from loaders.history import QuarterHistory, history
 from loaders.upload import BatchCheck, check_uploads, commit_uploads
+from metrics import disclosure
 from metrics.dataset import Dataset
 from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
 from metrics.national import national_comparator
@@ -31,17 +32,11 @@ from metrics.periods import (
     quarter_of,
 )
 from metrics.shown import AreaFigures, AreaSeries, plain
-from metrics.suppression import DEFAULT_THRESHOLD, Suppressed, suppress
+from metrics.suppression import Suppressed
 
 
 def db_path() -> Path:
     return Path(os.environ.get("MARAC_DB", "data/demo.duckdb"))
-
-
-def small_number_threshold() -> int:
-    """Counts below this are suppressed in exports (`marac serve --suppress-below N`; UK practice is 5)."""
-    raw = os.environ.get("MARAC_SUPPRESS_BELOW", "")
-    return int(raw) if raw.isdigit() and int(raw) >= 2 else DEFAULT_THRESHOLD
 
 
 def version(path: Path) -> str | None:
@@ -76,6 +71,17 @@ def dataset(path: str, data_version: str, population: str = DEFAULT_POPULATION) 
     """`population` is 'base:measure', e.g. 'mye2023:females_18plus'."""
     base, measure = population.split(":")
     return Dataset.from_tables(store.read_tables(path), population_base=base, population_measure=measure)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Rounding the published figures…")
+def published_dataset(path: str, data_version: str, population: str = DEFAULT_POPULATION) -> Dataset:
+    """The dataset every download, pack and restricted page is computed from: each MARAC-quarter's counts rounded
+    (`metrics.disclosure`), once per database version."""
+    return disclosure.published(dataset(path, data_version, population))
+
+
+def _source(path: str, data_version: str, population: str, rounded: bool) -> Dataset:
+    return (published_dataset if rounded else dataset)(path, data_version, population)
 
 
 def current() -> tuple[Dataset, str] | None:
@@ -160,16 +166,26 @@ def _scope(data: Dataset, area: str | None) -> Dataset:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def figures(
-    path: str, data_version: str, population: str, end: date, window: str, grouping: str, area: str | None = None
+    path: str,
+    data_version: str,
+    population: str,
+    end: date,
+    window: str,
+    grouping: str,
+    area: str | None = None,
+    rounded: bool = False,
 ) -> pl.DataFrame:
-    """Figures for one grouping, within an area given as 'region:London' or 'pfa:Lancashire'."""
-    data = _scope(dataset(path, data_version, population), area)
+    """Figures for one grouping, within an area given as 'region:London' or 'pfa:Lancashire'; `rounded`: from the
+    published (rounded) counts."""
+    data = _scope(_source(path, data_version, population, rounded), area)
     return compute(data, period(end, window), grouping)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def trend(path: str, data_version: str, population: str, grouping: str, area: str | None = None) -> pl.DataFrame:
-    data = _scope(dataset(path, data_version, population), area)
+def trend(
+    path: str, data_version: str, population: str, grouping: str, area: str | None = None, rounded: bool = False
+) -> pl.DataFrame:
+    data = _scope(_source(path, data_version, population, rounded), area)
     return quarterly(data, grouping)
 
 
@@ -189,7 +205,7 @@ def home_area(data: Dataset, code: str) -> str:
 
 
 def comparators(
-    path: str, data_version: str, population: str, end: date, window: str, code: str
+    path: str, data_version: str, population: str, end: date, window: str, code: str, rounded: bool = False
 ) -> dict[str, pl.DataFrame]:
     """One MARAC's own row, then its BCU, its region or force area, and all MARACs held.
 
@@ -199,7 +215,7 @@ def comparators(
     data = dataset(path, data_version, population)
     info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
     region_area, force_area = f"region:{info['region']}", f"pfa:{info['police_force_area']}"
-    own = figures(path, data_version, population, end, window, "marac", region_area).filter(
+    own = figures(path, data_version, population, end, window, "marac", region_area, rounded).filter(
         pl.col("group_code") == code
     )
     out = {info["marac_name"]: own}
@@ -210,14 +226,16 @@ def comparators(
             out[f"{label} ({reporting})" if reporting == total else f"{label} ({reporting} of {total})"] = frame
 
     if info["bcu"]:
-        bcus = figures(path, data_version, population, end, window, "bcu", region_area)
+        bcus = figures(path, data_version, population, end, window, "bcu", region_area, rounded)
         labelled(f"{info['bcu']} BCU", bcus.filter(pl.col("group_code") == info["bcu"]))
     offered = areas(data)
     if region_area in offered:
-        labelled(info["region"], figures(path, data_version, population, end, window, "region", region_area))
+        labelled(info["region"], figures(path, data_version, population, end, window, "region", region_area, rounded))
     if force_area in offered:
-        labelled(info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area))
-    labelled("All MARACs", figures(path, data_version, population, end, window, "all"))
+        labelled(
+            info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area, rounded)
+        )
+    labelled("All MARACs", figures(path, data_version, population, end, window, "all", None, rounded))
     national = national_comparator(data, end)
     for scope, published in zip(national["scope"] if national.height else [], national.iter_slices(1), strict=True):
         out[f"{scope}, SafeLives ({published['period_end'][0].strftime('%b %Y')})"] = published
@@ -241,21 +259,19 @@ def restricted() -> bool:
 
 
 def _area_figures(
-    path: str, data_version: str, population: str, end: date, window: str, area: str
+    path: str, data_version: str, population: str, end: date, window: str, area: str, rounded: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """An area's MARACs, BCUs and its own row, as computed."""
+    """An area's MARACs, BCUs and its own row, as computed (`rounded`: from the published counts)."""
     maracs, bcus, total = (
-        figures(path, data_version, population, end, window, g, area) for g in ("marac", "bcu", area_grouping(area))
+        figures(path, data_version, population, end, window, g, area, rounded)
+        for g in ("marac", "bcu", area_grouping(area))
     )
     return maracs, bcus, total
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def published_area(path: str, data_version: str, population: str, end: date, window: str, area: str) -> AreaFigures:
-    """An area's MARACs, BCUs and total, suppressed together: what every download and export is made from."""
-    return AreaFigures.suppressed(
-        *_area_figures(path, data_version, population, end, window, area), small_number_threshold()
-    )
+    """An area's MARACs, BCUs and total from the rounded counts: what every download and export is made from."""
+    return AreaFigures.plain(*_area_figures(path, data_version, population, end, window, area, rounded=True))
 
 
 def screen_area(path: str, data_version: str, population: str, end: date, window: str, area: str) -> AreaFigures:
@@ -268,19 +284,9 @@ def screen_area(path: str, data_version: str, population: str, end: date, window
 def published_comparators(
     path: str, data_version: str, population: str, end: date, window: str, code: str
 ) -> dict[str, Suppressed]:
-    """`comparators`, each one row with what suppression hides in it: the MARAC, its BCU and its area are suppressed
-    together across the MARAC's home area; "All MARACs" for its own small counts; published national figures as they are."""
-    plain_rows = comparators(path, data_version, population, end, window, code)
-    home = published_area(
-        path, data_version, population, end, window, home_area(dataset(path, data_version, population), code)
-    )
-    out: dict[str, Suppressed] = {}
-    for label, frame in plain_rows.items():
-        if "scope" in frame.columns or not frame.height:
-            out[label] = plain(frame)
-            continue
-        out[label] = home.row_of(frame["group_code"][0]) or suppress(frame, threshold=small_number_threshold())
-    return out
+    """`comparators` from the rounded counts (SafeLives' published national figures as they are)."""
+    rows = comparators(path, data_version, population, end, window, code, rounded=True)
+    return {label: plain(frame) for label, frame in rows.items()}
 
 
 def screen_comparators(
@@ -294,29 +300,19 @@ def screen_comparators(
     }
 
 
-def area_trend(path: str, data_version: str, population: str, area: str) -> AreaSeries:
-    """Quarterly MARAC and area series, as computed."""
+def area_trend(path: str, data_version: str, population: str, area: str, rounded: bool = False) -> AreaSeries:
+    """Quarterly MARAC and area series, as computed (`rounded`: from the published counts)."""
     return AreaSeries(
-        trend(path, data_version, population, "marac", area),
-        trend(path, data_version, population, area_grouping(area), area),
+        trend(path, data_version, population, "marac", area, rounded),
+        trend(path, data_version, population, area_grouping(area), area, rounded),
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def published_trend(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:
-    """Quarterly MARAC and area series suppressed together (each quarter, and the chosen period's quarters), and
-    consistently with the period's figures on the other pages: a MARAC figure they withhold cannot be added back
-    up from its quarters here."""
-    plain_series = area_trend(path, data_version, population, area)
-    if plain_series.maracs.is_empty():
-        return plain_series
-    return AreaSeries.suppressed(
-        plain_series.maracs,
-        plain_series.area,
-        period(end, window).quarters,
-        small_number_threshold(),
-        period=published_area(path, data_version, population, end, window, area).maracs,
-    )
+    """Quarterly MARAC and area series from the rounded counts: they add up to the period's published figures on the
+    other pages, as both are sums of the same rounded quarters. (`end` and `window` no longer change it; kept so
+    every published_* call reads alike.)"""
+    return area_trend(path, data_version, population, area, rounded=True)
 
 
 def screen_trend(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:
@@ -405,23 +401,21 @@ def map_shapes(
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def rolling_trend(
-    path: str, data_version: str, population: str, grouping: str, area: str | None = None
+    path: str, data_version: str, population: str, grouping: str, area: str | None = None, rounded: bool = False
 ) -> pl.DataFrame:
     """Each quarter's figures per group with the rolling 12 months to that quarter (`<value>_12m`)."""
     from metrics.rolling import rolling_year
 
     per_10k = dataset(path, data_version, population).ranges.value("recommended_cases_per_10k")
-    return rolling_year(trend(path, data_version, population, grouping, area), per_10k)
+    return rolling_year(trend(path, data_version, population, grouping, area, rounded), per_10k)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def published_rolling(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:
-    """MARAC and area series suppressed together, each 12-month figure blank where a count it needs is hidden."""
-    from metrics.rolling import rolling_year
-
-    per_10k = dataset(path, data_version, population).ranges.value("recommended_cases_per_10k")
-    series = published_trend(path, data_version, population, area, end, window)
-    return AreaSeries(rolling_year(series.maracs, per_10k), rolling_year(series.area, per_10k))
+    """MARAC and area series with their rolling 12 months, from the rounded counts."""
+    return AreaSeries(
+        rolling_trend(path, data_version, population, "marac", area, rounded=True),
+        rolling_trend(path, data_version, population, area_grouping(area), area, rounded=True),
+    )
 
 
 def screen_rolling(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:

@@ -1,8 +1,7 @@
 """Figures as shown: one value holding an area's frames and what is withheld in them, and why.
 
-A page shows one set of figures and every download is made from another (suppressed, see
-`metrics.suppression`). Both are the same shape, a `Suppressed` per part: an unsuppressed part is
-simply one with no labels. So a page asks one value "what does this say, and what is hidden?",
+A page shows one set of figures and every download is made from another (computed from rounded counts, see
+`metrics.disclosure`). Both are the same shape, a `Suppressed` per part, which today withholds no cell. So a page asks one value "what does this say, and what is hidden?",
 never a frame and a separately threaded set of hidden cells, and a table builder takes that
 value in place of five shapes of "what is hidden".
 
@@ -13,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import polars as pl
 
-from metrics.suppression import DEFAULT_THRESHOLD, Suppressed, suppress_area, suppress_series
+from metrics.suppression import Suppressed
 
 #: what a table builder takes: figures with what suppression hides in them, or a bare frame when nothing is hidden
 Figures = Suppressed | pl.DataFrame
@@ -64,13 +62,6 @@ class AreaFigures:
         """The figures as computed, nothing withheld."""
         return cls(plain(maracs), plain(bcus), plain(total))
 
-    @classmethod
-    def suppressed(
-        cls, maracs: pl.DataFrame, bcus: pl.DataFrame, total: pl.DataFrame, threshold: int = DEFAULT_THRESHOLD
-    ) -> AreaFigures:
-        """Suppressed together (they add up to each other): what may leave the dashboard."""
-        return cls(*suppress_area(maracs, bcus, total, threshold))
-
     def withheld(self, column: str) -> list[str]:
         """MARACs whose figure in `column` is withheld, in row order: what a chart names as left out."""
         return self.maracs.withheld_names(column)
@@ -92,23 +83,8 @@ class AreaFigures:
 class AreaSeries:
     """Quarterly rows of an area's MARACs and of the area itself (as `metrics.indicators.quarterly` gives them).
 
-    Suppressed series carry no labels: a hidden quarter is a null, and a trend line simply breaks there.
+    A published series is computed from the rounded counts (`metrics.disclosure`), like every other export.
     """
 
     maracs: pl.DataFrame
     area: pl.DataFrame
-
-    @classmethod
-    def suppressed(
-        cls,
-        maracs: pl.DataFrame,
-        area: pl.DataFrame,
-        period_quarters: Sequence[date],
-        threshold: int = DEFAULT_THRESHOLD,
-        *,
-        period: Suppressed | None = None,
-    ) -> AreaSeries:
-        """Suppressed together and consistently with the period's MARAC figures (`period`; see `suppress_series`)."""
-        if maracs.is_empty():
-            return cls(maracs, area)
-        return cls(*suppress_series(maracs, area, period_quarters, threshold, period=period))

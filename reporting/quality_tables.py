@@ -77,7 +77,7 @@ def completeness_summary(frame: pl.DataFrame) -> pd.DataFrame:
     )
 
 
-def outlier_table(frame: pl.DataFrame, *, with_values: bool = True) -> pd.DataFrame:
+def outlier_table(frame: pl.DataFrame) -> pd.DataFrame:
     """Quarters to check, newest first: the figure, the MARAC's usual level and how far off it is."""
     out = pd.DataFrame(
         {
@@ -87,9 +87,8 @@ def outlier_table(frame: pl.DataFrame, *, with_values: bool = True) -> pd.DataFr
             "Direction": ["higher than usual" if z > 0 else "lower than usual" for z in frame["robust_z"].to_list()],
         }
     )
-    if with_values:
-        out["This quarter"] = [f"{v:g}" for v in frame["value"].to_list()]
-        out["Usual (median)"] = [f"{v:g}" for v in frame["median"].to_list()]
+    out["This quarter"] = [f"{v:g}" for v in frame["value"].to_list()]
+    out["Usual (median)"] = [f"{v:g}" for v in frame["median"].to_list()]
     out["Robust z"] = [f"{z:+.1f}" for z in frame["robust_z"].to_list()]
     out["Quarters of history"] = frame["quarters_of_history"].to_list()
     return out

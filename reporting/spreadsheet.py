@@ -20,9 +20,11 @@ from openpyxl.utils import get_column_letter
 from reporting.theme import SYNTHETIC_LINE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SUPPRESSION_NOTE = (
-    "Counts of 1 to {below} are shown as <{threshold}, and figures worked out from them, or that would let them be "
-    "worked back from a total, are withheld."
+#: what travels with every export: how its counts were protected (metrics.disclosure, docs/disclosure-control.md)
+DISCLOSURE_NOTE = (
+    "To protect the people counted, every count is rounded to a multiple of 5, at random so that totals stay right on "
+    "average (a 5 may be anything from 1 to 9), and every share, rate, interval and verdict is worked out from the "
+    "rounded counts: no export, alone or with others, gives back a small number."
 )
 
 
@@ -49,10 +51,6 @@ class TableFile:
         if self.synthetic:
             lines.append(SYNTHETIC_LINE)
         return lines
-
-
-def suppression_note(threshold: int) -> str:
-    return SUPPRESSION_NOTE.format(below=threshold - 1, threshold=threshold)
 
 
 def _decimals(table: pd.DataFrame, row: int, column: str, overrides: dict[tuple[int, str], int]) -> int | None:

@@ -10,7 +10,7 @@ import pytest
 
 from loaders import store
 from loaders.demo import write_return
-from tests.helpers.fixture_db import CAMDEN_PLANTED, meeting, write_fixture_returns
+from tests.helpers.fixture_db import CAMDEN_PLANTED, fix_disclosure_key, meeting, write_fixture_returns
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +19,7 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("fixture")
     db = directory / "fixture.duckdb"
     with store.writing(db) as conn:
+        fix_disclosure_key(conn)
         for path in write_fixture_returns(directory / "returns"):
             result = store.load_file(conn, path, who="test")
             assert result.outcome == "loaded", result.report.text()

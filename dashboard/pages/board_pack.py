@@ -17,8 +17,8 @@ maracs = dataset.maracs
 st.title("Board pack")
 st.caption(
     "A ready-to-send paper for a steering group: a title page, every indicator against the SafeLives ranges, a page "
-    "per indicator with its chart and a sentence saying what it shows, data quality and a method note. Counts "
-    f"below {data.small_number_threshold()} are suppressed throughout."
+    "per indicator with its chart and a sentence saying what it shows, data quality and a method note. Every count "
+    "in it is rounded to a multiple of 5 and every figure worked out from the rounded counts, as in every download."
 )
 
 KINDS = {"marac": "One MARAC", "bcu": "A Borough Command Unit", "region": "A region", "pfa": "A police force area"}
@@ -49,11 +49,13 @@ fmt = st.radio(
 scope = f"{kind}:{chosen_name}"
 st.caption(controls.period_caption(chosen, dataset))
 
-request = (path, version, dataset.population_key, scope, end, window, fmt, data.small_number_threshold())
+request = (path, version, dataset.population_key, scope, end, window, fmt)
 if st.button("Make the board pack", type="primary", icon=":material/description:"):
     bar = st.progress(0.0, text="Working out the figures…")
     try:
-        pack = build_pack(dataset, scope, end, window, threshold=data.small_number_threshold())
+        pack = build_pack(
+            dataset, scope, end, window, shown=data.published_dataset(path, version, dataset.population_key)
+        )
         made = render_pack(pack, fmt, progress=lambda done, words: bar.progress(min(done, 1.0), text=words))
     except (PackError, ExportError) as problem:
         bar.empty()

@@ -12,7 +12,7 @@ from metrics.shown import AreaFigures, AreaSeries, hidden_columns
 from metrics.suppression import WITHHELD, Suppressed
 from reporting import charts, numbers, tables, verdicts
 from reporting.markup import escape_markdown
-from reporting.spreadsheet import TableFile, suppression_note
+from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import COMPACT_LEGEND, Verdict
 
@@ -103,8 +103,7 @@ change[1].metric(
 change[1].caption(repeat_sentence)
 
 source = charts.source_line(dataset.ranges.edition, dataset.base_label)
-threshold = data.small_number_threshold()
-notes = [f"{names[code]}, {chosen.label}.", source, suppression_note(threshold), verdicts.NOTE]
+notes = [f"{names[code]}, {chosen.label}.", source, DISCLOSURE_NOTE, verdicts.NOTE]
 stem = downloads.slug(names[code], chosen.end)
 
 

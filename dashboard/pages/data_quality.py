@@ -98,21 +98,25 @@ with recording:
             height=fit_height(len(table)),
             column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)},
         )
-        downloads.table_buttons(
-            lambda: table_file(f"Recording of victim/survivor characteristics, {name}", table),
-            key="dq_recording",
-            stem=f"{stem}-recording",
-        )
+        # no download: how many of a MARAC's meetings recorded anyone can bound a count that exports round
+        st.caption("Shown here only, not as a download: meeting by meeting, it can narrow down small counts.")
 
 with checking:
-    found = outliers(dataset, chosen, codes)
+    # the download, and a restricted viewer's page, are worked out from the rounded counts like every other export:
+    # a quarter's held count, or a z-score from it, would give back what rounding protects
+    published = data.published_dataset(str(data.db_path()), version, dataset.population_key)
+    found = outliers(published if data.restricted() else dataset, chosen, codes)
     if found.is_empty():
         st.success(f"No quarter in {chosen.label} is far from its MARAC's own history.", icon=":material/check:")
     else:
-        table = quality_tables.outlier_table(found, with_values=not data.restricted())
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(quality_tables.outlier_table(found), hide_index=True, width="stretch")
         downloads.table_buttons(
-            lambda: table_file(f"Quarters to check, {name}", table), key="dq_outliers", stem=f"{stem}-outliers"
+            lambda: table_file(
+                f"Quarters to check, {name} (from rounded counts)",
+                quality_tables.outlier_table(outliers(published, chosen, codes)),
+            ),
+            key="dq_outliers",
+            stem=f"{stem}-outliers",
         )
     st.caption(quality_tables.OUTLIER_NOTE)
 

@@ -11,7 +11,7 @@ from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures, where
 from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, tables, verdicts
-from reporting.spreadsheet import TableFile, suppression_note
+from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
 
@@ -29,14 +29,13 @@ st.caption(controls.period_caption(chosen, dataset))
 
 # everything that leaves the page is built from `published`: small numbers suppressed, and what they would give away.
 # `screen` is what this viewer sees: the same for a restricted viewer (`marac serve --restricted`), else every figure.
-threshold = data.small_number_threshold()
 screen = data.screen_area(path, version, population, end, window, area)
 published = data.published_area(path, version, population, end, window, area)
 source = charts.source_line(ranges.edition, dataset.base_label)
 notes = [
     f"{name}, {chosen.label}.",
     source,
-    suppression_note(threshold),
+    DISCLOSURE_NOTE,
     verdicts.HELP,
 ]
 stem = downloads.slug(name, chosen.end)

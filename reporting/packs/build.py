@@ -3,8 +3,8 @@
 A pack covers one scope (a MARAC, a BCU, a region or a police force area) for one period:
 a title page, a summary of every indicator, a page per indicator with its chart and a
 generated sentence, a data-quality page and a method note. A BCU or region pack has its own
-summary first, then a section for each MARAC. Every figure in it comes from frames suppressed
-together with their BCU and area totals, so no small count leaves in a pack.
+summary first, then a section for each MARAC. Every figure in it is worked out from the rounded counts
+(`metrics.disclosure`), as every other export is, so no small count leaves in a pack.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import polars as pl
 
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
+from metrics.disclosure import published as rounded
 from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_comparator, national_series
@@ -22,11 +23,11 @@ from metrics.periods import Period, PeriodError, add_quarters, period, quarter_l
 from metrics.quality import quality
 from metrics.shown import AreaFigures, AreaSeries
 from metrics.significance import TOO_FEW_CASES
-from metrics.suppression import DEFAULT_THRESHOLD, Suppressed
+from metrics.suppression import Suppressed
 from reporting import charts, numbers
 from reporting.captions import caption, period_phrase
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
-from reporting.spreadsheet import suppression_note
+from reporting.spreadsheet import DISCLOSURE_NOTE
 from reporting.theme import SYNTHETIC_NOTE
 from reporting.verdicts import NO_RANGE, Verdict
 
@@ -64,19 +65,20 @@ def build_pack(
     period_end: date,
     window: str = "12m",
     *,
-    threshold: int = DEFAULT_THRESHOLD,
+    shown: Dataset | None = None,
     made: datetime | None = None,
 ) -> Pack:
-    """Everything a pack says, with figures suppressed across the scope's whole area."""
+    """Everything a pack says, every figure from `shown` (the rounded counts `metrics.disclosure.published` makes
+    of `dataset`; worked out here when not given). `dataset` itself gives only who sent returns and data quality."""
     kind, value, display = resolve_scope(dataset, scope)
     try:
         chosen = period(period_end, window)
     except PeriodError as exc:
         raise PackError(str(exc)) from exc
     home_kind, home = _home_area(dataset, kind, value)
-    area_data = scoped(dataset, **{SCOPE_KINDS[home_kind]: home})
+    area_data = scoped(shown or rounded(dataset), **{SCOPE_KINDS[home_kind]: home})
     maracs, bcus, total = (compute(area_data, chosen, g) for g in ("marac", "bcu", home_kind))
-    published = AreaFigures.suppressed(maracs, bcus, total, threshold)
+    published = AreaFigures.plain(maracs, bcus, total)
     source = charts.source_line(dataset.ranges.edition, dataset.base_label)
     national = national_comparator(dataset, chosen.end)
 
@@ -111,7 +113,7 @@ def build_pack(
                 f"{display} BCU", published.bcus, row, published.maracs, rows, dataset, chosen, source, national
             )
         )
-    trends = _trends(area_data, home_kind, chosen, threshold, published.maracs)
+    trends = _trends(area_data, home_kind, chosen)
     for code in member_codes:
         row = maracs["group_code"].to_list().index(code)
         sections.append(_marac_section(published.maracs, row, trends, home, dataset, chosen, source, national))
@@ -138,10 +140,9 @@ def build_pack(
         synthetic=dataset.synthetic,
         sections=sections,
         quality=rows,
-        method=_method(dataset, threshold),
+        method=_method(dataset),
         source=source,
-        threshold=threshold,
-        notes=[suppression_note(threshold)],
+        notes=[DISCLOSURE_NOTE],
     )
 
 
@@ -240,12 +241,12 @@ def _group_section(
     return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, group, index, dataset), pages)
 
 
-def _trends(area_data: Dataset, home_kind: str, chosen: Period, threshold: int, shielded: Suppressed) -> AreaSeries:
-    """Quarterly series for the trend charts, suppressed consistently with the pack's period figures (`shielded`)."""
+def _trends(area_data: Dataset, home_kind: str, chosen: Period) -> AreaSeries:
+    """Quarterly series for the trend charts (from the same rounded counts as the pack's period figures)."""
     quarters = _last_quarters(chosen)
     marac_q = quarterly(area_data, "marac", quarters[0], chosen.end)
     area_q = quarterly(area_data, home_kind, quarters[0], chosen.end)
-    return AreaSeries.suppressed(marac_q, area_q, chosen.quarters, threshold, period=shielded)
+    return AreaSeries(marac_q, area_q)
 
 
 def _last_quarters(chosen: Period) -> list[date]:
@@ -323,7 +324,7 @@ def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str
     return lines
 
 
-def _method(dataset: Dataset, threshold: int) -> list[str]:
+def _method(dataset: Dataset) -> list[str]:
     per_10k = dataset.ranges.value("recommended_cases_per_10k")
     return [
         f"Volume is cases discussed a year per 10,000 adult females ({dataset.base_label}), compared with SafeLives' "
@@ -336,6 +337,6 @@ def _method(dataset: Dataset, threshold: int) -> list[str]:
         f"95% intervals: Wilson score intervals for shares, Byar's approximation (exact Poisson below {EXACT_BELOW} cases) for volume. "
         "'(could be chance)' after a verdict means the interval reaches across a range bound; '(too few cases)' means fewer "
         f"than {TOO_FEW_CASES} cases.",
-        suppression_note(threshold) + " Zero is shown.",
+        DISCLOSURE_NOTE + " See docs/disclosure-control.md.",
         "National figures are SafeLives' published UK and England figures, on SafeLives' own (older, smaller) population base.",
     ]

@@ -7,8 +7,6 @@ from datetime import datetime
 
 import plotly.graph_objects as go
 
-from metrics.suppression import DEFAULT_THRESHOLD
-
 
 class PackError(ValueError):
     """A pack cannot be made as asked; the message says what was asked and what would work."""
@@ -60,7 +58,6 @@ class Pack:
     quality: list[QualityRow]
     method: list[str]
     source: str
-    threshold: int = DEFAULT_THRESHOLD
     notes: list[str] = field(default_factory=list)
 
     @property

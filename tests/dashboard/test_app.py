@@ -352,59 +352,45 @@ def test_board_pack_page_makes_a_pack_to_download(app: AppTest) -> None:
     assert len(deck.slides) == 12  # cover, summary, 8 indicators, data quality, method
 
 
-def test_a_restricted_viewer_sees_only_suppressed_figures(planted_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_restricted_viewer_sees_only_published_figures(planted_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MARAC_DB", str(planted_db))
     monkeypatch.setenv("MARAC_VIEW", "restricted")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     volume = at.dataframe[0].value.set_index("MARAC")
-    # Camden's 3 cases are small; London's 1,003 would give them back from Hackney's 400 and Tower Hamlets' 600,
-    # so Hackney's (the smaller) goes. Camden's BCU total (3) is small too, and London's 1,003 would give it back
-    # from Central East's 1,000, so that goes; Tower Hamlets' 600 can then stay: Camden + Hackney = 403 has two unknowns.
+    # published, Camden's quarter of 3 cases rounds to 0 (test rounding secret); Hackney's and Tower Hamlets'
+    # quarters are multiples of 5 and stay, and every total is the sum of the rounded quarters: 1,000, not 1,003
     assert (volume.loc["Camden", "Cases"], volume.loc["Hackney", "Cases"], volume.loc["Tower Hamlets", "Cases"]) == (
-        "<5",
-        "withheld",
-        "600",
+        0,
+        400,
+        600,
     )
-    assert volume.loc["Camden", "Volume verdict"] == "withheld"
-    assert volume.loc["Camden", "Repeat rate %"] == "withheld"
     totals = at.toggle(key="overview_show_totals").set_value(True).run().dataframe[1].value.set_index("Area")
     assert (
         totals.loc["Central North", "Cases"],
         totals.loc["Central East", "Cases"],
         totals.loc["London", "Cases"],
-    ) == ("<5", "withheld", "1,003")
-    assert metrics_of(at)["Cases discussed"] == "1,003"
-    # the "how sure" table still lists a MARAC whose figures are suppressed, and says so
-    sure = open_tab(at, "overview_chart", "How sure is each verdict?").dataframe[-1].value.set_index("MARAC")
-    assert sure.loc["Camden", "95% interval"] == "withheld" and sure.loc["Hackney", "Value"] == "withheld"
-    assert sure.loc["Tower Hamlets", "Value"] == "118.8%"
-
+    ) == (0, 1000, 1000)
+    assert metrics_of(at)["Cases discussed"] == "1,000"
     at.switch_page("../pages/borough_profile.py").run()
     at.selectbox(key="marac").select("E09000007").run()
     assert not at.exception
-    assert metrics_of(at)["Cases discussed"] == "withheld"
+    assert metrics_of(at)["Cases discussed"] == "0"
     profile = at.dataframe[0].value.set_index("Indicator")
-    assert profile.loc["Victims/survivors LGBT+", "Value"] == "withheld"
-    assert profile.loc["Victims/survivors LGBT+", "London (3 of 32)"] != "withheld"  # the area's own share is published
     sure = at.toggle(key="profile_certainty").set_value(True).run().dataframe[1].value.set_index("Indicator")
-    assert sure.loc["Repeat rate", "95% interval"] == "withheld"
     shown = " ".join([*(m.value for m in at.metric), *(c.value for c in at.caption), profile.to_csv(), sure.to_csv()])
-    assert "33.3%" not in shown and "66.7%" not in shown
+    # Camden's held 1 of 3 (33.3%) and 2 of 3 (66.7%), and London's held 1,003, are nowhere
+    assert "33.3%" not in shown and "66.7%" not in shown and "1,003" not in shown
 
 
-def test_a_full_viewer_sees_the_figures_and_downloads_stay_suppressed(
+def test_a_full_viewer_sees_the_figures_and_downloads_stay_rounded(
     planted_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import io
 
     from openpyxl import load_workbook
 
-    from loaders import store
-    from metrics.dataset import Dataset
-    from metrics.indicators import compute, scoped
-    from metrics.periods import period
-    from metrics.shown import AreaFigures
+    from dashboard import data
     from reporting import tables
     from reporting.spreadsheet import TableFile, to_xlsx
 
@@ -412,15 +398,15 @@ def test_a_full_viewer_sees_the_figures_and_downloads_stay_suppressed(
     at = AppTest.from_file(APP, default_timeout=60).run()
     volume = at.dataframe[0].value.set_index("MARAC")
     assert volume.loc["Camden", "Cases"] == 3 and volume.loc["Hackney", "Cases"] == 400
-    # the download buttons build their files from the frames suppressed across London, as here
-    dataset = Dataset.from_tables(store.read_tables(planted_db))
-    london = scoped(dataset, region="London")
-    chosen = period(date(2021, 3, 31), "12m")
-    published = AreaFigures.suppressed(*(compute(london, chosen, g) for g in ("marac", "bcu", "region")))
-    volume_file, _ = tables.overview_frames(published.maracs, dataset.ranges)
+    # the download buttons build their files from `data.published_area`, as here
+    version = data.version(planted_db)
+    published = data.published_area(
+        str(planted_db), version, data.DEFAULT_POPULATION, date(2021, 3, 31), "12m", "region:London"
+    )
+    volume_file, _ = tables.overview_frames(published.maracs, data.dataset(str(planted_db), version).ranges)
     sheet = load_workbook(io.BytesIO(to_xlsx(TableFile("t", volume_file)))).active
     camden = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Camden")
-    assert camden[:4] == ("Camden", "Central North", "<5", "withheld")
+    assert camden[:3] == ("Camden", "Central North", 0)
     assert "33.3" not in " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
 
 

@@ -88,3 +88,12 @@ CAMDEN_PLANTED = dict(
     victims_racially_minoritised=2,
     victims_disabled=1,
 )
+
+
+#: the rounding secret test databases hold, so their published (rounded) figures are the same on every run
+TEST_DISCLOSURE_KEY = "7e57" * 16
+
+
+def fix_disclosure_key(conn) -> None:
+    """Give a test database a known rounding secret (a real one is random, made at its first write)."""
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('disclosure_key', ?)", [TEST_DISCLOSURE_KEY])

@@ -10,11 +10,12 @@ import polars as pl
 from openpyxl import load_workbook
 
 from metrics.dataset import Dataset
+from metrics.disclosure import published
 from metrics.indicators import compute
 from metrics.periods import period
 from metrics.shown import AreaFigures
 from reporting import tables
-from reporting.spreadsheet import TableFile, neutralise, suppression_note, to_csv, to_xlsx
+from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile, neutralise, to_csv, to_xlsx
 from tests.helpers import metrics as fx
 
 
@@ -37,7 +38,7 @@ def _file() -> TableFile:
     return TableFile(
         "MARACs in London",
         table,
-        ["Source: test.", suppression_note(5)],
+        ["Source: test.", DISCLOSURE_NOTE],
         synthetic=True,
         decimals={(0, "Repeat rate %"): 2},
     )
@@ -54,8 +55,7 @@ def test_csv_is_the_table_as_printed_with_title_and_notes() -> None:
         "Hackney,–,30.0,● within,withheld\r\n"
         "\r\n"
         "Source: test.\r\n"
-        '"Counts of 1 to 4 are shown as <5, and figures worked out from them, or that would let them be worked back from a '
-        'total, are withheld."\r\n'  # quoted: the note holds commas
+        f'"{DISCLOSURE_NOTE}"\r\n'  # quoted: the note holds commas
     )
 
 
@@ -68,28 +68,23 @@ def test_xlsx_keeps_numbers_as_numbers_and_text_as_text() -> None:
     assert [c.value for c in sheet[5]] == ["'=cmd|' /C calc'!A0", 400, 27.96, "▼ below", "<5"]
     assert sheet["A5"].data_type == "s"  # stored as text, never as a formula
     assert (sheet["B5"].number_format, sheet["C5"].number_format) == ("#,##0", "0.00")
-    assert sheet["A8"].value == "Source: test." and sheet["A9"].value.startswith("Counts of 1 to 4 are shown as <5")
+    assert sheet["A8"].value == "Source: test." and sheet["A9"].value == DISCLOSURE_NOTE
     assert sheet.freeze_panes == "B5"
 
 
-def test_a_planted_small_count_never_reaches_an_exported_overview() -> None:
-    # Beta's 3 LGBT+ victims/survivors (of 64 cases) is planted; Alpha and Beta make BCU "B1", so Alpha's count goes too
-    t = fx.tables()
-    data = Dataset.from_tables(t)
+def test_an_exported_overview_prints_only_figures_worked_out_from_rounded_counts() -> None:
+    # Gamma's 12 months hold 3 LGBT+ victims/survivors in 100 cases (3.0%): the export made from the published
+    # (rounded) dataset prints its rounded count over its rounded cases, so 3.0 is nowhere
+    data = Dataset.from_tables(fx.tables())
     chosen = period(date(2021, 3, 31), "12m")
-    maracs, bcus, total = (compute(data, chosen, g) for g in ("marac", "bcu", "all"))
-    planted = maracs.with_columns(
-        pl.when(pl.col("group_name") == "Beta").then(3).otherwise(pl.col("victims_lgbt")).alias("victims_lgbt")
-    )
-    shares = pl.col("victims_lgbt") / pl.col("cases")
-    planted = planted.with_columns(
-        pl.when(pl.col("group_name") == "Beta").then(shares).otherwise(pl.col("share_lgbt")).alias("share_lgbt")
-    )
-    published = AreaFigures.suppressed(planted, bcus, total)
-    _, victims = tables.overview_frames(published.maracs, data.ranges)
-    by_name = victims.set_index("MARAC")
-    assert by_name.loc["Beta", "LGBT+ %"] == "withheld"
-    assert by_name.loc["Beta", "LGBT+ verdict"] == "withheld"
-    beta_share = f"{3 / 64 * 100:.1f}"  # 4.7
-    csv_text = to_csv(TableFile("t", victims)).decode("utf-8")
-    assert beta_share not in csv_text
+    held = compute(data, chosen, "marac").filter(pl.col("group_name") == "Gamma").row(0, named=True)
+    assert (held["victims_lgbt"], held["cases"]) == (3, 100)
+    shown = published(data)
+    maracs, bcus, total = (compute(shown, chosen, g) for g in ("marac", "bcu", "all"))
+    gamma = maracs.filter(pl.col("group_name") == "Gamma").row(0, named=True)
+    assert gamma["victims_lgbt"] % 5 == 0 and gamma["cases"] % 5 == 0
+    _, victims = tables.overview_frames(AreaFigures.plain(maracs, bcus, total).maracs, data.ranges)
+    printed = victims.set_index("MARAC").loc["Gamma", "LGBT+ %"]
+    assert printed == round(gamma["victims_lgbt"] / gamma["cases"] * 100, 1) and printed != 3.0
+    line = next(t for t in to_csv(TableFile("t", victims)).decode("utf-8").splitlines() if t.startswith("Gamma,"))
+    assert f",{printed}," in line + "," and ",3.0," not in line + ","

@@ -1,0 +1,149 @@
+"""Disclosure control for everything that leaves the dashboard: counts rounded once, where they are collected.
+
+Hiding a small count in one export does not protect it when exports are published every quarter: twelve months to
+this quarter, minus twelve months to the last, plus the quarter a year ago, gives the quarter back. So nothing is
+hidden; every count is rounded instead, once, in the smallest cell anything is published for (one MARAC's quarter),
+and every published figure (a year, a financial year, a BCU, a region, a share, a rate, an interval, a verdict, last
+year's figure) is worked out from those rounded cells alone. However many exports someone holds, and however they
+add and subtract them, the most they can get back is the rounded cells (see docs/disclosure-control.md).
+
+Rounding is random and unbiased (ONS-style random rounding to base 5): a count of 7 becomes 5 with probability 3/5
+and 10 with probability 2/5, so totals are right on average and a published 5 may stand for anything from 1 to 9.
+The random draws come from a keyed hash of the cell (a secret held in the database, never published): the same
+cell rounds the same way in every export and every session, so asking twice gives nothing more.
+
+A quarter's referral sources and the cases with no recorded source add up to its cases, and an attacker may assume
+they do; so they are rounded together (controlled rounding by systematic sampling): each part is rounded up or down,
+the rounded parts add up exactly to the rounded cases, and no part can be pinned down from its neighbours.
+
+Pure: frames in, frames out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import replace
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from metrics.dataset import Dataset
+
+#: every published count is a multiple of this
+BASE = 5
+#: the count whose parts are the referral sources and the cases with no recorded source
+TOTAL = "cases_discussed"
+#: meeting columns that are not counts of people
+_NOT_COUNTS = ("load_id", "source_row", "marac_code", "quarter_start", "meeting_date")
+
+
+def _draw(key: bytes, *cell: object) -> float:
+    """A number in [0, 1) fixed by the secret key and the cell: random to anyone without the key, the same every time."""
+    digest = hmac.new(key, "|".join(str(p) for p in cell).encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _split(value: float) -> tuple[int, Fraction]:
+    """(how many whole BASEs fit, and the fraction of one more BASE that is left), exactly: SafeLives splits a
+    referral between agencies, so referral counts can be halves."""
+    exact = Fraction(value) / BASE
+    low = math.floor(exact)
+    return low, exact - low
+
+
+def random_round(value: float, draw: float) -> int:
+    """`value` rounded down or up to a multiple of BASE, up with probability (remainder / BASE): unbiased."""
+    low, rest = _split(value)
+    return BASE * (low + (Fraction(draw) < rest))
+
+
+def controlled_round(parts: list[float], draws: list[float], start: float) -> list[int]:
+    """`parts` each rounded down or up to a multiple of BASE so that they add up to their total randomly rounded.
+
+    Systematic sampling: part i is rounded up with probability (remainder_i / BASE), the parts taken in the order of
+    `draws` (a keyed shuffle) along one line, a part rounded up wherever a point `start`, `start` + 1, … falls in it.
+    So each part is unbiased, the number rounded up is fixed by the total's remainder, and the rounded parts sum
+    to `random_round(sum(parts), start)`. Parts may be negative (more sources than cases): floor division keeps it.
+    Worked in exact fractions, so a point on a boundary falls the same way every time.
+    """
+    order = sorted(range(len(parts)), key=lambda i: draws[i])
+    out = [0] * len(parts)
+    begin, reach = Fraction(start), Fraction(0)
+    for i in order:
+        low, rest = _split(parts[i])
+        before, reach = reach, reach + rest
+        # how many of start, start + 1, … lie in [before, reach): at most one, as a part covers less than 1
+        up = math.ceil(reach - begin) - math.ceil(before - begin)
+        out[i] = BASE * (low + up)
+    return out
+
+
+def rounded_quarters(quarters: pl.DataFrame, key: bytes, agencies: list[str]) -> pl.DataFrame:
+    """One row per MARAC and quarter (summed meeting counts) with every count rounded as the module says.
+
+    A count no meeting of the quarter recorded stays null. Referral sources and the unrecorded remainder are rounded
+    together so that they add up to the rounded cases; every other count on its own.
+    """
+    counts = [c for c in quarters.columns if c not in (*_NOT_COUNTS, "meetings")]
+    sources = [f"referrals_{a}" for a in agencies if f"referrals_{a}" in quarters.columns]
+    rows = []
+    for row in quarters.iter_rows(named=True):
+        cell = (row["marac_code"], row["quarter_start"])
+        out = dict(row)
+        for column in counts:
+            if column in sources or column == TOTAL or row[column] is None:
+                continue
+            out[column] = random_round(row[column], _draw(key, *cell, column))
+        held = [s for s in sources if row[s] is not None]
+        if row[TOTAL] is not None:
+            parts = [row[s] for s in held]
+            parts.append(row[TOTAL] - sum(parts))  # cases with no recorded source (negative: more sources)
+            names = [*held, "unrecorded"]
+            draws = [_draw(key, *cell, "order", n) for n in names]
+            rounded = controlled_round(parts, draws, _draw(key, *cell, "start"))
+            out.update(zip(held, rounded[:-1], strict=True))
+            out[TOTAL] = sum(rounded)
+        rows.append(out)
+    return pl.DataFrame(rows, schema=quarters.schema) if rows else quarters
+
+
+def published(dataset: Dataset, key: bytes | None = None) -> Dataset:
+    """The dataset every export is computed from: each MARAC-quarter's counts rounded (see the module's docstring).
+
+    The rounded quarter sits on the quarter's first meeting and its other meetings hold 0 (or null where nothing was
+    recorded), so meeting counts, dates, periods and population-time are exactly as held, and `metrics.indicators`
+    needs no second path: every sum it makes over these rows is a sum of rounded cells.
+    """
+    meetings = dataset.meetings
+    key = dataset.disclosure_key if key is None else key
+    if meetings.is_empty() or dataset.rounded:
+        return replace(dataset, rounded=True)
+    counts = [c for c in meetings.columns if c not in _NOT_COUNTS]
+    keys = ["marac_code", "quarter_start"]
+    # a count some meeting recorded sums over the quarter; one no meeting recorded stays null
+    totals = meetings.group_by(keys).agg(
+        *(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).otherwise(None).alias(c) for c in counts)
+    )
+    agencies = [c.removeprefix("referrals_") for c in counts if c.startswith("referrals_")]
+    rounded = rounded_quarters(totals, key, agencies)
+    ordered = meetings.with_row_index("_row").sort([*keys, "meeting_date", "_row"])
+    first = ordered.group_by(keys, maintain_order=True).agg(pl.col("_row").first().alias("_first"))
+    joined = (
+        ordered.join(first, on=keys, how="left")
+        .join(rounded.rename({c: f"_r_{c}" for c in counts}), on=keys, how="left")
+        .with_columns(
+            pl.when(pl.col("_row") == pl.col("_first"))
+            .then(pl.col(f"_r_{c}"))
+            .otherwise(pl.when(pl.col(f"_r_{c}").is_null()).then(None).otherwise(pl.lit(0)))
+            .cast(meetings.schema[c])
+            .alias(c)
+            for c in counts
+        )
+        .sort("_row")
+        .select(meetings.columns)
+    )
+    return replace(dataset, meetings=joined, rounded=True)
