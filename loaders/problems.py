@@ -7,9 +7,31 @@ that tests and the UI can rely on; the catalogue below gives each one a title.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
+
+#: how much of a value a message echoes: enough to recognise it, never a screenful
+SHOWN_CHARACTERS = 60
+
+
+_SHORTENED = re.compile(r".*… \([0-9,]+ characters\)", re.DOTALL)
+
+
+def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """A value cut to a readable length, saying how long it was: a 100,000-character cell is not echoed whole."""
+    if len(text) <= limit or (len(text) <= limit + 30 and _SHORTENED.fullmatch(text)):
+        return text  # short, or already cut (a cell's text cut for the preview, then put in a Problem)
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def visible(text: str) -> str:
+    """Control characters shown as their pictures (NUL as ␀, ESC as ␛), so a value cannot drive a terminal."""
+    return text.translate(_PICTURES)
+
+
+_PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
 
 
 class Severity(StrEnum):
@@ -47,6 +69,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "too-many-rows": (Severity.ERROR, "More rows than a quarterly return can have"),
     "password-protected": (Severity.ERROR, "Workbook is password-protected"),
     "macro-workbook": (Severity.ERROR, "Workbook contains macros"),
+    "workbook-too-large": (Severity.ERROR, "Workbook unpacks to more than a return can hold"),
+    "damaged-cell": (Severity.ERROR, "Cell damaged in the workbook"),
+    "cell-too-long": (Severity.ERROR, "Cell longer than a spreadsheet cell can be"),
+    "formula-without-value": (Severity.ERROR, "Formula without a saved value"),
+    "merged-cells": (Severity.ERROR, "Cell is part of merged cells"),
+    "not-plain-number": (Severity.ERROR, "Count not written as a plain number"),
+    "hidden-character": (Severity.ERROR, "Invisible, control or look-alike character in a cell"),
+    "hidden-rows": (Severity.WARNING, "Rows hidden in the workbook are loaded"),
+    "hidden-sheet": (Severity.WARNING, "Return read from a hidden sheet"),
     # found by checking a return against what is already held (the upload page and `marac check`)
     "quarter-already-held": (Severity.WARNING, "Quarter already held: this file will replace it"),
     "cases-changed-sharply": (Severity.WARNING, "Cases changed by more than half"),
@@ -82,6 +113,11 @@ class Problem(BaseModel):
     value: str | None = None
     message: str
     expected: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _readable(cls, value: str | None) -> str | None:
+        return None if value is None else shorten(visible(value))
 
     @property
     def title(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,8 +19,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from loaders.problems import Problem, ValidationReport, problem
-from loaders.return_file import Cell, RawTable
+from loaders.problems import Problem, ValidationReport, problem, shorten, visible
+from loaders.return_file import Cell, RawTable, Unreadable
 from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
 
 _WHOLE = "a whole number 0 or more"
@@ -29,9 +30,66 @@ _DATE = "a date as dd/mm/yyyy or yyyy-mm-dd"
 EARLIEST_MEETING = date(2000, 1, 1)
 #: no MARAC meeting discusses anywhere near this many cases; a larger figure is a typing or export slip
 MAX_PER_MEETING = 10_000
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: 00:00(?::00)?)?$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+# [0-9], never \d: \d also matches Arabic-Indic and other digits, which int() would quietly read
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: 00:00(?::00)?)?$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]00:00(?::00)?)?$")
+#: a count as text: digits 0-9 with a point for halves; "10.0" is 10 (what a database or pandas export writes for a
+#: whole column with a gap in it), while 1e1, 1_0, +5, 0x10 and ٣ are read as numbers only by Python, never by Excel
+_PLAIN = re.compile(r"^-?([0-9]+(\.[0-9]+)?|\.[0-9]+)$")
+
+#: letters of other scripts that look like Latin ones, as a MARAC code might hold them after a copy from a PDF or email
+_LOOK_ALIKES = dict(
+    zip(
+        "АВЕКМНОРСТХУІЈЅаеорсхуіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧοο０１２３４５６７８９",
+        "ABEKMHOPCTXYIJSaeopcxyijsABEZHIKMNOPTYXoo0123456789",
+        strict=True,
+    )
+)
+#: C0 and C1 controls have no name in the Unicode database: the ones a file is likely to hold
+_CONTROL_NAMES = {0: "NUL", 9: "TAB", 10: "LINE FEED", 13: "CARRIAGE RETURN", 27: "ESCAPE", 127: "DELETE"}
+
+
+def character_name(ch: str) -> str:
+    """How a report names one character: 'ZERO WIDTH SPACE (U+200B)'."""
+    code = ord(ch)
+    name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(code, "CONTROL CHARACTER")
+    return f"{name} (U+{code:04X})"
+
+
+def odd_characters(text: str) -> str | None:
+    """Words naming the characters a coordinator cannot see or tell apart in a code, date or count, or None.
+
+    Invisible (format, control, private-use and non-ASCII space characters), look-alike letters from other
+    scripts, and digits other than 0-9; ordinary accented text is left alone. At most three are named.
+    """
+    named: list[str] = []
+    for position, ch in enumerate(text):
+        if " " <= ch <= "~":
+            continue
+        category = unicodedata.category(ch)
+        if ch in _LOOK_ALIKES:
+            what = f'which looks like "{_LOOK_ALIKES[ch]}"'
+        elif category == "Nd":
+            what = "not one of the digits 0-9"
+        elif category in ("Cc", "Cf", "Co", "Cs", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"):
+            what = "a control character" if category == "Cc" else "an invisible character"
+        else:
+            continue
+        before = visible(text[max(0, position - 10) : position])
+        where = f'after "{before}"' if before.strip() else "at the start"
+        words = f"{character_name(ch)} {where}, {what}"
+        if words not in named:
+            named.append(words)
+        if len(named) == 3:
+            break
+    return "; ".join(named) if named else None
+
+
+def _unreadable(value: Cell) -> None:
+    """A cell the reader could not read stops here, with the reader's own words for why."""
+    if isinstance(value, Unreadable):
+        raise _err(value.code, value.message, value.expected)
 
 
 def _err(code: str, message: str, expected: str) -> PydanticCustomError:
@@ -39,6 +97,7 @@ def _err(code: str, message: str, expected: str) -> PydanticCustomError:
 
 
 def _number(value: Cell, expected: str) -> float:
+    _unreadable(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _err("missing-value", "the cell is empty", f"{expected} (enter 0 if none)")
     if isinstance(value, bool | date | datetime):
@@ -55,10 +114,9 @@ def _number(value: Cell, expected: str) -> float:
                 "the cell has a comma that is not a thousands separator",
                 f"{expected}, with a point for decimals (0.5)",
             )
-        try:
-            number = float(text)
-        except ValueError:
-            raise _err("non-numeric-count", "the cell is not a number", expected) from None
+        if not _PLAIN.match(text):
+            raise _not_plain(text, expected)
+        number = float(text)
     if not math.isfinite(number):
         raise _err("non-numeric-count", "the cell is not a finite number", expected)
     if number < 0:
@@ -70,6 +128,38 @@ def _number(value: Cell, expected: str) -> float:
             f"{expected}, at most {MAX_PER_MEETING:,} for one meeting",
         )
     return number
+
+
+def _not_plain(text: str, expected: str) -> PydanticCustomError:
+    """Why text is not a plain number: named where Python would have read it as one, so nothing is read quietly."""
+    odd = odd_characters(text)
+    if odd:
+        code = "hidden-character" if any(unicodedata.category(c)[0] in "CZM" for c in text if c > "~") else None
+        if code:
+            return _err(code, f"the cell is not a plain number: it holds {odd}", expected)
+        return _err(
+            "not-plain-number", f"the cell is not a plain number: it holds {odd}", f"{expected}, digits 0-9 only"
+        )
+    reasons = [
+        ("e" in text.lower() and _is_float(text), "it is written in scientific notation (write the number out)"),
+        ("_" in text, "it has an underscore in it"),
+        (" " in text, "it has a space inside it"),
+        (text.startswith("+"), "it has a plus sign"),
+        (text.lower().startswith(("0x", "0o", "0b")), "it is written in another base (hexadecimal, octal or binary)"),
+        (text.endswith(".") and text[:-1].isdigit(), "it ends in a point"),
+    ]
+    for applies, reason in reasons:
+        if applies:
+            return _err("not-plain-number", f"the cell is not a plain number: {reason}", f"{expected}, digits 0-9 only")
+    return _err("non-numeric-count", "the cell is not a number", expected)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _whole(value: Cell) -> int:
@@ -84,6 +174,7 @@ def _share(value: Cell) -> float:
 
 
 def _meeting_date(value: Cell) -> date:
+    _unreadable(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _err("missing-value", "the cell is empty", _DATE)
     if isinstance(value, datetime):
@@ -105,6 +196,9 @@ def _meeting_date(value: Cell) -> date:
     elif iso:
         year, month, day = (int(g) for g in iso.groups())
     else:
+        odd = odd_characters(text)
+        if odd:
+            raise _err("hidden-character", f"the date is not in a recognised form: it holds {odd}", _DATE)
         raise _err("bad-date", "the date is not in a recognised form", _DATE)
     try:
         day_value = date(year, month, day)
@@ -160,11 +254,19 @@ class MeetingRow(BaseModel):
     @field_validator("marac_code", mode="before")
     @classmethod
     def _known_marac(cls, value: Any, info: ValidationInfo) -> str:
+        _unreadable(value)
         if value is None or not str(value).strip():
             raise _err("missing-value", "the cell is empty", "a MARAC code from the registry")
         code = str(value).strip().upper()
         known: set[str] = (info.context or {}).get("maracs", set())
         if known and code not in known:
+            odd = odd_characters(code)
+            if odd:
+                raise _err(
+                    "hidden-character",
+                    f"this MARAC code is not in the registry: it holds {odd}",
+                    "a MARAC code from the registry typed in plain letters and digits (e.g. E09000012 for Hackney)",
+                )
             raise _err(
                 "unknown-marac",
                 "this MARAC code is not in the registry",
@@ -192,13 +294,16 @@ class ParsedReturn:
 
 
 def cell_text(value: Cell) -> str | None:
+    """A cell as a report or preview shows it, cut to a readable length."""
     if value is None:
         return None
+    if isinstance(value, str):
+        return shorten(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return shorten(str(value))
 
 
 def _fmt(number: float) -> str:
