@@ -420,7 +420,7 @@ def _parse_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, handler: _XmlHa
         raise _Refusal(
             "unreadable-file",
             f'{_DAMAGED}: its part "{name}" is cut short or not well-formed '
-            f"(line {exc.lineno:,}, column {exc.offset:,}: {expat.ErrorString(exc.code)})",
+            f"(line {exc.lineno:,}, column {exc.offset + 1:,}: {expat.ErrorString(exc.code)})",
             _RESAVE,
         ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
@@ -690,7 +690,7 @@ class _SheetHandler(_XmlHandler):
         kind = self._type
         if kind == "inlineStr":
             return self._inline.value() if self._inline is not None else None
-        if self._value is None:
+        if self._value is None or (kind != "str" and self._value.length == 0):  # openpyxl writes <v></v>
             if self._formula is not None:
                 formula = self._formula.value()
                 return Unreadable(
@@ -710,20 +710,22 @@ class _SheetHandler(_XmlHandler):
             index = _int(raw.strip())
             if 0 <= index < len(self.strings):
                 return self.strings[index]
-            return self._damaged_cell(f"the cell points at shared text number {shorten(raw)}, which the workbook lacks")
+            return self._damaged_cell(
+                f"the cell points at shared text number {shorten(raw)}, which the workbook lacks", raw
+            )
         if kind == "b":
             if raw.strip() in ("0", "1"):
                 return raw.strip() == "1"
-            return self._damaged_cell(f'the cell is declared true/false but holds "{shorten(raw)}"')
+            return self._damaged_cell(f'the cell is declared true/false but holds "{shorten(raw)}"', raw)
         if kind == "d":
             try:
                 return datetime.fromisoformat(raw.strip())
             except ValueError:
-                return self._damaged_cell(f'the cell is declared a date but holds "{shorten(raw)}"')
+                return self._damaged_cell(f'the cell is declared a date but holds "{shorten(raw)}"', raw)
         text = raw.strip()
         if not _XML_NUMBER.match(text):
             return self._damaged_cell(
-                f'the workbook declares a number here but the cell holds the text "{shorten(raw)}"'
+                f'the workbook declares a number here but the cell holds the text "{shorten(raw)}"', raw
             )
         number: int | float = int(text) if text.lstrip("+-").isdigit() and len(text) < 16 else float(text)
         if self._style in self.date_styles:
@@ -740,8 +742,8 @@ class _SheetHandler(_XmlHandler):
         return day if isinstance(day, datetime) else number
 
     @staticmethod
-    def _damaged_cell(message: str) -> Unreadable:
-        return Unreadable("damaged-cell", f"{message}: {_DAMAGED}", _RESAVE)
+    def _damaged_cell(message: str, text: str | None = None) -> Unreadable:
+        return Unreadable("damaged-cell", f"{message}: {_DAMAGED}", _RESAVE, text)
 
 
 def _apply_merges(table: RawTable, columns: dict[str, int], merged: list[tuple[int, int, int, int]]) -> None:

@@ -295,7 +295,7 @@ class ParsedReturn:
 
 def cell_text(value: Cell) -> str | None:
     """A cell as a report or preview shows it, cut to a readable length."""
-    if value is None:
+    if value is None or (isinstance(value, Unreadable) and value.text is None):
         return None
     if isinstance(value, str):
         return shorten(value)
