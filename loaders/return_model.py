@@ -140,13 +140,17 @@ def _not_plain(text: str, expected: str) -> PydanticCustomError:
         return _err(
             "not-plain-number", f"the cell is not a plain number: it holds {odd}", f"{expected}, digits 0-9 only"
         )
+    plain = _PLAIN.match
     reasons = [
         ("e" in text.lower() and _is_float(text), "it is written in scientific notation (write the number out)"),
-        ("_" in text, "it has an underscore in it"),
-        (" " in text, "it has a space inside it"),
-        (text.startswith("+"), "it has a plus sign"),
-        (text.lower().startswith(("0x", "0o", "0b")), "it is written in another base (hexadecimal, octal or binary)"),
-        (text.endswith(".") and text[:-1].isdigit(), "it ends in a point"),
+        ("_" in text and plain(text.replace("_", "")), "it has an underscore in it"),
+        (" " in text and plain(text.replace(" ", "")), "it has a space inside it"),
+        (text.startswith("+") and plain(text[1:]), "it has a plus sign"),
+        (
+            re.fullmatch(r"0[xob][0-9a-f]+", text.lower()),
+            "it is written in another base (hexadecimal, octal or binary)",
+        ),
+        (text.endswith(".") and plain(text[:-1]), "it ends in a point"),
     ]
     for applies, reason in reasons:
         if applies:
