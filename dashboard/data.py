@@ -53,14 +53,27 @@ def return_history(code: str) -> list[QuarterHistory]:
     return history(path, code) if path.exists() else []
 
 
-def check_returns(files: list[tuple[str, bytes]], progress: Callable[[int, int], None]) -> BatchCheck:
-    """Uploaded returns checked against a throwaway copy of the database: nothing is written."""
-    return check_uploads(db_path(), files, progress=progress)
+def check_returns(
+    files: list[tuple[str, bytes]], progress: Callable[[int, int], None], replace: bool = False
+) -> BatchCheck:
+    """Uploaded returns checked against a throwaway copy of the database: nothing is written.
+
+    `replace` is the page's confirmation that quarters losing most of their meetings are meant to.
+    A database that cannot be used is a StoreError naming it by its file name only: every
+    visitor reads the message, and the server's folders are none of theirs.
+    """
+    try:
+        return check_uploads(db_path(), files, progress=progress, replace=replace)
+    except StoreError as problem:
+        raise StoreError(store.without_paths(str(problem))) from None
 
 
 def commit_returns(files: list[tuple[str, bytes]], checked: BatchCheck, who: str) -> list[store.LoadResult]:
-    """The checked returns loaded, one transaction each, recorded as committed by `who`."""
-    return commit_uploads(db_path(), files, checked, who=who)
+    """The checked returns loaded (as checked, confirmation included), one transaction each, recorded as by `who`."""
+    try:
+        return commit_uploads(db_path(), files, checked, who=who)
+    except StoreError as problem:
+        raise StoreError(store.without_paths(str(problem))) from None
 
 
 DEFAULT_POPULATION = "census2021:females_16plus"

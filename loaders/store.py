@@ -483,7 +483,7 @@ def load_file(
                 "load-failed",
                 file,
                 f"the file passed every check but could not be stored "
-                f"({type(exc).__name__}: {_without_paths(str(exc))}); nothing from it was loaded",
+                f"({type(exc).__name__}: {without_paths(str(exc))}); nothing from it was loaded",
                 expected="a successful load; please report this",
             )
         )
@@ -550,7 +550,7 @@ def _read_and_validate(
 _PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s\"'\\/]+[\\/])+([^\s\"'\\/]*)")
 
 
-def _without_paths(text: str) -> str:
+def without_paths(text: str) -> str:
     """An error's words with each absolute path cut to its last part: the page must not show the server's folders."""
     return _PATH.sub(r"\1", text)
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import UTC, datetime
 
 import streamlit as st
 
 from dashboard import data
 from dashboard.table_display import fit_height
+from dashboard.user_text import shown_as_typed
 from loaders.problems import Severity
 from metrics.periods import quarter_label
 from reporting import review
-from reporting.markup import escape_markdown
 
 path = data.db_path()
+LOG = logging.getLogger("marac.check_return")
+#: shown when checking or committing fails in a way nobody foresaw: the details go to the server's log, not the page
+FAULT = (
+    "The files could not be {} because of a fault in the dashboard; nothing was written. Try again, and if it "
+    "happens again tell whoever runs the dashboard (the details are in its log)."
+)
 
 st.title("Check a return")
 st.caption(
@@ -42,14 +49,28 @@ if not uploads:
     st.stop()
 
 files = [(u.name, u.getvalue()) for u in uploads]
-key = (str(path), data.version(path), tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files))
+# ticked below: quarters that would lose most of their meetings are meant to (the check and the commit both say so)
+confirmed = bool(st.session_state.get("confirm_replace", False))
+key = (str(path), data.version(path), confirmed, tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files))
 # the check whose report the coordinator last saw: a Commit must be for that one, not a silent re-check
 shown_key = st.session_state.get("shown_key")
 if st.session_state.get("check_key") != key:
     bar = st.progress(0.0, text="Checking…")
-    checked = data.check_returns(
-        files, progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)")
-    )
+    try:
+        checked = data.check_returns(
+            files,
+            progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)"),
+            replace=confirmed,
+        )
+    except data.StoreError as problem:  # the database itself cannot be used: say so, named without its folders
+        bar.empty()
+        st.error(shown_as_typed(str(problem)))
+        st.stop()
+    except Exception:  # a bug: never a traceback (with the server's paths) on the page
+        LOG.exception("checking %d uploaded file(s) failed", len(files))
+        bar.empty()
+        st.error(FAULT.format("checked"))
+        st.stop()
     bar.empty()
     st.session_state["check_key"], st.session_state["checked"] = key, checked
 checked: data.BatchCheck = st.session_state["checked"]
@@ -131,7 +152,7 @@ else:
     sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
     picked_row = selected.row if selected is not None and selected.file == name else None
     if picked_row is not None and picked_row in frame.index:
-        st.markdown(f"**Row {picked_row}**: {escape_markdown(selected.title)}: {escape_markdown(selected.message)}")
+        st.markdown(f"**Row {picked_row}**: {shown_as_typed(selected.title)}: {shown_as_typed(selected.message)}")
         st.dataframe(review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch")
     st.caption(
         f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
@@ -166,14 +187,14 @@ if checked.loadable:
         names = dict(checked.after["marac"].select("marac_code", "marac_name").iter_rows())
         held = {code: {q.quarter_start: q for q in data.return_history(code)} for code in {m for m, _ in touched}}
         for code, quarter in touched:
-            label = escape_markdown(f"{names.get(code, code)} {quarter_label(quarter)}")
+            label = shown_as_typed(f"{names.get(code, code)} {quarter_label(quarter)}")
             found = held[code].get(quarter)
             if found is None:
                 st.markdown(f"**{label}**: not held yet.")
                 continue
             lines = [
-                f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {escape_markdown(v.loaded_by or 'unknown')}: "
-                f"{escape_markdown(v.file_name)}, "
+                f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {shown_as_typed(v.loaded_by or 'unknown')}: "
+                f"{shown_as_typed(v.file_name)}, "
                 f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
                 for v in found.versions
             ]
@@ -183,7 +204,7 @@ if checked.loadable:
 st.subheader("Commit")
 signed_in = data.signed_in_user()
 if signed_in:
-    st.markdown(f"Committing as **{escape_markdown(signed_in)}** (signed in).")
+    st.markdown(f"Committing as **{shown_as_typed(signed_in)}** (signed in).")
     who = signed_in
 else:
     who = st.text_input(
@@ -201,13 +222,34 @@ if synthetic:
 elif not checked.loadable:
     st.caption(
         "There is nothing to commit: "
-        + ("fix the errors above and drop the corrected file." if refused else "these files are already loaded.")
+        + (
+            "fix the errors above and drop the corrected file"
+            + (", or confirm below that it replaces its quarter." if checked.needs_replace else ".")
+            if refused
+            else "these files are already loaded."
+        )
     )
 elif refused:
     st.warning(
         f"{len(refused)} file(s) will not load until their errors are fixed; committing loads the other "
         f"{len(checked.loadable)} and records the refusal."
     )
+if checked.needs_replace or confirmed:
+    losing = checked.needs_replace
+    if losing:
+        st.warning(
+            "These files are refused for now: each would leave a quarter with fewer than half the meetings held "
+            "for it (often a return sent before all its meetings were in, or the wrong file).\n\n"
+            + "\n".join(f"- {shown_as_typed(p.file)}: {shown_as_typed(p.message)}" for p in losing)
+        )
+    st.checkbox(
+        "Replace quarters that would lose most of their meetings",
+        key="confirm_replace",
+        help="Tick only if each of these files is the whole of its quarter's return: the meetings it leaves out "
+        "stop counting (they are kept as history).",
+    )
+    if confirmed:
+        st.caption("Confirmed: the files are checked, and will be committed, as the whole returns for their quarters.")
 ready = bool(checked.loadable) and not synthetic and bool(who)
 if st.button(
     f"Commit {len(checked.loadable)} file(s)",
@@ -226,15 +268,20 @@ if st.button(
     try:
         results = data.commit_returns(files, checked, who=who)
     except data.StoreError as problem:
-        st.error(str(problem))
+        st.error(shown_as_typed(str(problem)))
+        st.session_state.pop("check_key", None)
+        st.stop()
+    except Exception:  # a bug: never a traceback (with the server's paths) on the page
+        LOG.exception("committing %d checked file(s) failed", len(files))
+        st.error(FAULT.format("committed"))
         st.session_state.pop("check_key", None)
         st.stop()
     loaded = [r for r in results if r.outcome == "loaded"]
     when = datetime.now(UTC).strftime("%d %b %Y %H:%M")
     st.session_state["committed"] = (
-        f"Committed by {escape_markdown(who)} at {when} UTC: "
+        f"Committed by {shown_as_typed(who)} at {when} UTC: "
         + "; ".join(
-            f"{escape_markdown(r.file)} as load {r.load_id}"
+            f"{shown_as_typed(r.file)} as load {r.load_id}"
             + (f", replacing {r.rows_superseded} earlier row(s) kept as history" if r.rows_superseded else "")
             for r in loaded
         )

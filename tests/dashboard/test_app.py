@@ -179,9 +179,13 @@ def _small_db(tmp_path: Path, rows: list[dict[str, object]]) -> Path:
     from loaders.demo import write_return
 
     db = tmp_path / "small.duckdb"
+    by_marac: dict[object, list[dict[str, object]]] = {}
+    for row in rows:  # a return is one MARAC's: each MARAC's meetings go in a file of their own
+        by_marac.setdefault(row["marac_code"], []).append(row)
     with store.writing(db) as conn:
-        result = store.load_file(conn, write_return(tmp_path / "r.csv", rows), today=date(2026, 1, 1))
-        assert result.outcome == "loaded", result.report.text()
+        for code, mine in by_marac.items():
+            result = store.load_file(conn, write_return(tmp_path / f"{code}.csv", mine), today=date(2026, 1, 1))
+            assert result.outcome == "loaded", result.report.text()
     return db
 
 
