@@ -11,7 +11,10 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, as app.py does
 
+from dashboard.launch.media import keep_downloads
 from dashboard.launch.warm_up import warming
+
+keep_downloads()  # a file made by a click must outlive other sessions' runs until the browser fetches it
 
 
 def data_version() -> str | None:
