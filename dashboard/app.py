@@ -37,7 +37,7 @@ FIGURE_PAGES = [
 DATA_QUALITY = st.Page(PAGES / "data_quality.py", title="Data quality", url_path="data_quality")
 # what each indicator means; it shows no figures, so every viewer has it, with or without returns held
 DEFINITIONS = st.Page(PAGES / "definitions.py", title="Definitions", url_path="definitions")
-# coordinators' own page; not offered to a restricted (partners') viewer, as it shows unsuppressed counts
+# coordinators' own page; not offered to a restricted (partners') viewer, as it shows exact counts
 CHECK = (
     None if data.restricted() else st.Page(PAGES / "check_return.py", title="Check a return", url_path="check_return")
 )

@@ -3,7 +3,7 @@
 The comparison, map, referrer, equality and trend pages all look at one area for one period.
 This sets them up alike: the choices in the URL, tucked under a button in presentation mode,
 and the area's figures twice, each built once as one `AreaFigures` value: `screen` (what this
-viewer sees, suppressed for a restricted viewer) and `published` (suppressed: what every
+viewer sees, the published figures for a restricted viewer) and `published` (from the rounded counts: what every
 download is made from).
 """
 
@@ -37,9 +37,9 @@ class AreaView:
     window: str
     chosen: Period
     indicator: Indicator | None
-    #: MARACs, BCUs and the area total as this viewer's page shows them (suppressed for a restricted viewer)
+    #: MARACs, BCUs and the area total as this viewer's page shows them (published for a restricted viewer)
     screen: AreaFigures
-    #: the same, suppressed: what every download and export is made from
+    #: the same from the rounded counts (`metrics.disclosure`): what every download and export is made from
     published: AreaFigures
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -122,7 +122,7 @@ class AreaView:
         here, otherwise a caption and downloads follow.
 
         `draw(frame, withheld, on_screen)` builds the chart from the `screen` figures or, for a download, from the
-        `published` ones; `column` is the figure suppression may withhold (named on the chart). The finding is still the
+        `published` ones; `column` is the figure a withheld cell would be in (none is today; named on the chart). The finding is still the
         chart's alt text when the page has already printed it (`with_finding=False`).
         """
         if with_finding:

@@ -267,7 +267,7 @@ def signed_in_user() -> str | None:
 
 
 def restricted() -> bool:
-    """True when every page must show suppressed figures (`marac serve --restricted`), e.g. for partners' viewers."""
+    """True when every page must show the published figures (`marac serve --restricted`), e.g. for partners' viewers."""
     return os.environ.get("MARAC_VIEW", "") == "restricted"
 
 

@@ -1,6 +1,6 @@
 """Download buttons under every chart and table: files are made only when a button is clicked.
 
-Whatever a button hands over has small numbers suppressed (the caller passes suppressed
+Whatever a button hands over is made from the rounded counts (the caller passes published
 figures), carries the source line and, for the demo, the synthetic mark. Building happens in
 the callable, so a page run costs nothing until someone downloads.
 """
@@ -28,7 +28,7 @@ def slug(*parts: object) -> str:
 
 
 def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str) -> None:
-    """CSV and XLSX of a table, small numbers suppressed."""
+    """CSV and XLSX of a table, from the rounded counts (docs/disclosure-control.md)."""
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         "CSV",
@@ -38,7 +38,7 @@ def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str) -> None
         key=f"{key}_csv",
         on_click="ignore",
         icon=":material/download:",
-        help="The table as shown, small numbers suppressed",
+        help="The table as published: counts rounded to a multiple of 5 to protect the people counted",
     )
     right.download_button(
         "XLSX",
@@ -48,12 +48,12 @@ def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str) -> None
         key=f"{key}_xlsx",
         on_click="ignore",
         icon=":material/download:",
-        help="The table as shown, small numbers suppressed",
+        help="The table as published: counts rounded to a multiple of 5 to protect the people counted",
     )
 
 
 def chart_buttons(make: Callable[[], go.Figure], *, key: str, stem: str) -> None:
-    """PNG (print resolution), SVG and PDF of a chart drawn by Plotly's own renderer, small numbers suppressed."""
+    """PNG (print resolution), SVG and PDF of a chart drawn by Plotly's own renderer, from the rounded counts."""
     columns = st.columns([1, 1, 1, 5])
     for column, fmt in zip(columns, IMAGE_TYPES, strict=False):
         scale = PRINT_SCALE if fmt == "png" else 1
@@ -65,7 +65,7 @@ def chart_buttons(make: Callable[[], go.Figure], *, key: str, stem: str) -> None
             key=f"{key}_{fmt}",
             on_click="ignore",
             icon=":material/image:",
-            help="The chart for a board paper (small numbers suppressed)",
+            help="The chart for a board paper (counts rounded to a multiple of 5 to protect the people counted)",
         )
 
 

@@ -67,6 +67,6 @@ def _template() -> go.layout.Template:
 
 pio.templates["marac"] = _template()
 TEMPLATE = "marac"
-#: passed to every st.plotly_chart: the modebar camera would save the unsuppressed screen chart, so downloads
+#: passed to every st.plotly_chart: the modebar camera would save the unrounded screen chart, so downloads
 #: go through the dashboard's own buttons instead
 SCREEN_CONFIG = {"modeBarButtonsToRemove": ["toImage"], "displaylogo": False}

@@ -32,7 +32,7 @@ chosen = data.chosen_period(end, window)
 info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)
 region, bcu = info["region"], info["bcu"]
 
-# what leaves the page (and, for a restricted viewer, what the page shows) is suppressed across the home area
+# what leaves the page (and, for a restricted viewer, what the page shows) comes from the rounded counts
 published = data.published_comparators(path, version, population, end, window, code)
 screen = data.screen_comparators(path, version, population, end, window, code)
 own, own_published = screen[names[code]], published[names[code]]

@@ -27,7 +27,7 @@ end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 st.caption(controls.period_caption(chosen, dataset))
 
-# everything that leaves the page is built from `published`: small numbers suppressed, and what they would give away.
+# everything that leaves the page is built from `published`: worked out from the rounded counts (metrics.disclosure).
 # `screen` is what this viewer sees: the same for a restricted viewer (`marac serve --restricted`), else every figure.
 screen = data.screen_area(path, version, population, end, window, area)
 published = data.published_area(path, version, population, end, window, area)

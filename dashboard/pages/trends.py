@@ -21,19 +21,14 @@ MAX_SERIES = 8
 
 
 def series_options(dataset, area: str) -> dict[str, str]:
-    """What can be drawn, as option -> label: the area, its BCUs, its MARACs, and every MARAC held.
-
-    A restricted viewer gets the area and its MARACs only: those are suppressed together, while a BCU's
-    series could give back a MARAC's hidden count.
-    """
+    """What can be drawn, as option -> label: the area, its BCUs, its MARACs, and every MARAC held (each, when
+    published, from the same rounded quarters, so any of them may leave the dashboard)."""
     name = data.area_name(area)
     members = dataset.maracs.filter(pl.col("marac_code").is_in(data.scoped_codes(dataset, area))).sort("marac_name")
     options = {"area": f"{name} (all its MARACs)"}
-    if not data.restricted():
-        options |= {f"bcu:{b}": f"{b} BCU" for b in sorted(members["bcu"].drop_nulls().unique().to_list())}
+    options |= {f"bcu:{b}": f"{b} BCU" for b in sorted(members["bcu"].drop_nulls().unique().to_list())}
     options |= {f"marac:{c}": n for c, n in members.select("marac_code", "marac_name").iter_rows()}
-    if not data.restricted():
-        options["all"] = "All MARACs held"
+    options["all"] = "All MARACs held"
     return options
 
 
@@ -89,9 +84,10 @@ def frames(published: bool) -> dict[str, pl.DataFrame]:
             out[labels[option]] = series.area
         elif kind == "marac":  # (an area with no returns has an empty frame, without even its columns)
             out[labels[option]] = maracs.filter(pl.col("group_code") == key) if maracs.width else maracs
-        elif not published:  # BCUs and all MARACs: on screen only (see series_options)
+        else:  # a BCU, or all MARACs: rounded like everything else when published, or for a restricted viewer
             grouping, scope = ("bcu", area) if kind == "bcu" else ("all", None)
-            frame = data.rolling_trend(path, version, population, grouping, scope)
+            rounded = published or data.restricted()
+            frame = data.rolling_trend(path, version, population, grouping, scope, rounded)
             out[labels[option]] = frame.filter(pl.col("group_code") == key) if kind == "bcu" and frame.width else frame
     return out
 
@@ -145,12 +141,6 @@ if chart_tab.open:
             f"Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range{shaded} "
             "(data/reference/events.csv)."
         )
-        left_out = [labels[o] for o in chosen if o.split(":")[0] in ("bcu", "all")]
-        if left_out:
-            st.caption(
-                f"Downloads leave out {', '.join(left_out)}: small-number suppression protects MARACs and their area "
-                "together, and a BCU's or every MARAC's series could give a hidden MARAC count back."
-            )
         downloads.chart_buttons(
             lambda: drawn(frames(published=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend"
         )
