@@ -20,6 +20,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -400,30 +401,41 @@ def _parse_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, handler: _XmlHa
     parser.CharacterDataHandler = handler.text
     parser.StartDoctypeDeclHandler = _no_doctype
     parser.EntityDeclHandler = _no_doctype
-    read = 0
     name = shorten(info.filename)
-    try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(1 << 16):
-                read += len(chunk)
-                if read > MAX_PART_BYTES:  # zipfile stops at the declared size; this is belt and braces
-                    raise _Refusal(
-                        "workbook-too-large",
-                        f'the workbook\'s part "{name}" unpacks to more than {_mb(MAX_PART_BYTES)}',
-                        "a workbook of one quarter's meetings (well under 1 MB unpacked)",
-                    )
-                parser.Parse(chunk, False)
-                yield
-            parser.Parse(b"", True)
+    with _unpacking(name):
+        stream = archive.open(info)
+    with stream:
+        read = 0
+        while True:
+            with _unpacking(name):
+                chunk = stream.read(1 << 16)
+            read += len(chunk)
+            if read > MAX_PART_BYTES:  # zipfile stops at the declared size; this is belt and braces
+                raise _Refusal(
+                    "workbook-too-large",
+                    f'the workbook\'s part "{name}" unpacks to more than {_mb(MAX_PART_BYTES)}',
+                    "a workbook of one quarter's meetings (well under 1 MB unpacked)",
+                )
+            try:  # only expat's own error is caught here: an exception from our handlers is a bug, and escapes
+                parser.Parse(chunk, not chunk)
+            except expat.ExpatError as exc:
+                raise _Refusal(
+                    "unreadable-file",
+                    f'{_DAMAGED}: its part "{name}" is cut short or not well-formed '
+                    f"(line {exc.lineno:,}, column {exc.offset + 1:,}: {expat.ErrorString(exc.code)})",
+                    _RESAVE,
+                ) from None
             yield
-    except expat.ExpatError as exc:
-        raise _Refusal(
-            "unreadable-file",
-            f'{_DAMAGED}: its part "{name}" is cut short or not well-formed '
-            f"(line {exc.lineno:,}, column {exc.offset + 1:,}: {expat.ErrorString(exc.code)})",
-            _RESAVE,
-        ) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            if not chunk:
+                return
+
+
+@contextmanager
+def _unpacking(name: str) -> Iterator[None]:
+    """zipfile's errors while opening or inflating a part, as the refusal a coordinator can act on."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise _Refusal(
             "unreadable-file",
             f'{_DAMAGED}: its part "{name}" cannot be unpacked ({shorten(str(exc))}), '
