@@ -17,6 +17,7 @@ import csv
 import io
 import itertools
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -435,7 +436,7 @@ def _unpacking(name: str) -> Iterator[None]:
     """zipfile's errors while opening or inflating a part, as the refusal a coordinator can act on."""
     try:
         yield
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error) as exc:  # e.g. a negative seek
         raise _Refusal(
             "unreadable-file",
             f'{_DAMAGED}: its part "{name}" cannot be unpacked ({shorten(str(exc))}), '
