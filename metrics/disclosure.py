@@ -22,7 +22,6 @@ Pure: frames in, frames out.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 from dataclasses import replace
 from fractions import Fraction
@@ -41,43 +40,60 @@ TOTAL = "cases_discussed"
 _NOT_COUNTS = ("load_id", "source_row", "marac_code", "quarter_start", "meeting_date")
 
 
-def _draw(key: bytes, *cell: object) -> float:
-    """A number in [0, 1) fixed by the secret key and the cell: random to anyone without the key, the same every time."""
-    digest = hmac.new(key, "|".join(str(p) for p in cell).encode(), hashlib.sha256).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
+#: a draw is a whole number in [0, DRAWS): the chance of an event is worked as draw < p * DRAWS, exactly
+DRAWS = 2**64
+Draw = tuple[int, int]  # a number in [0, 1) as (numerator, denominator), compared exactly
 
 
-def _split(value: float) -> tuple[int, Fraction]:
-    """(how many whole BASEs fit, and the fraction of one more BASE that is left), exactly: SafeLives splits a
-    referral between agencies, so referral counts can be halves."""
-    exact = Fraction(value) / BASE
-    low = math.floor(exact)
-    return low, exact - low
+def _draw(key: bytes, cell: bytes) -> Draw:
+    """A number in [0, 1) fixed by the secret key and the cell (named "MARAC|quarter|what", e.g.
+    "E09000012|2020-04-01|victims_lgbt"): random to anyone without the key, the same every time. Named, never
+    numbered, so a column added to the returns one day leaves every other cell's rounding as it was."""
+    digest = hashlib.blake2b(cell, key=key[:64], digest_size=8).digest()
+    return int.from_bytes(digest, "big"), DRAWS
 
 
-def random_round(value: float, draw: float) -> int:
+def _exact(draw: float | Draw) -> Draw:
+    return draw if isinstance(draw, tuple) else Fraction(draw).as_integer_ratio()
+
+
+def _scale(values: list[float]) -> int:
+    """The least whole number that makes every value whole: 1 for counts, 2 where SafeLives split a referral in
+    halves, so the arithmetic below stays in whole numbers and a point on a boundary falls the same way every time."""
+    scale = 1
+    for value in values:
+        if not float(value * scale).is_integer():
+            scale = math.lcm(scale, Fraction(value).denominator)
+    return scale
+
+
+def random_round(value: float, draw: float | Draw) -> int:
     """`value` rounded down or up to a multiple of BASE, up with probability (remainder / BASE): unbiased."""
-    low, rest = _split(value)
-    return BASE * (low + (Fraction(draw) < rest))
+    scale = _scale([value])
+    low, rest = divmod(round(value * scale), BASE * scale)  # rest / (BASE * scale) of one more BASE
+    n, d = _exact(draw)
+    return BASE * (low + (n * BASE * scale < rest * d))
 
 
-def controlled_round(parts: list[float], draws: list[float], start: float) -> list[int]:
+def controlled_round(parts: list[float], draws: list[float], start: float | Draw) -> list[int]:
     """`parts` each rounded down or up to a multiple of BASE so that they add up to their total randomly rounded.
 
     Systematic sampling: part i is rounded up with probability (remainder_i / BASE), the parts taken in the order of
     `draws` (a keyed shuffle) along one line, a part rounded up wherever a point `start`, `start` + 1, … falls in it.
     So each part is unbiased, the number rounded up is fixed by the total's remainder, and the rounded parts sum
     to `random_round(sum(parts), start)`. Parts may be negative (more sources than cases): floor division keeps it.
-    Worked in exact fractions, so a point on a boundary falls the same way every time.
     """
+    scale = _scale(parts)
+    unit = BASE * scale  # one BASE, in the whole units the parts are counted in
+    n, d = _exact(start)
     order = sorted(range(len(parts)), key=lambda i: draws[i])
     out = [0] * len(parts)
-    begin, reach = Fraction(start), Fraction(0)
+    reach = 0
     for i in order:
-        low, rest = _split(parts[i])
+        low, rest = divmod(round(parts[i] * scale), unit)
         before, reach = reach, reach + rest
-        # how many of start, start + 1, … lie in [before, reach): at most one, as a part covers less than 1
-        up = math.ceil(reach - begin) - math.ceil(before - begin)
+        # how many of start, start + 1, … lie in [before, reach) (in units, times d): at most one, as rest < unit
+        up = -((n * unit - reach * d) // (unit * d)) - -((n * unit - before * d) // (unit * d))
         out[i] = BASE * (low + up)
     return out
 
@@ -90,21 +106,22 @@ def rounded_quarters(quarters: pl.DataFrame, key: bytes, agencies: list[str]) ->
     """
     counts = [c for c in quarters.columns if c not in (*_NOT_COUNTS, "meetings")]
     sources = [f"referrals_{a}" for a in agencies if f"referrals_{a}" in quarters.columns]
+    alone = [c.encode() for c in counts if c not in sources and c != TOTAL]
+    order = {n: f"order|{n}".encode() for n in [*sources, "unrecorded"]}
     rows = []
     for row in quarters.iter_rows(named=True):
-        cell = (row["marac_code"], row["quarter_start"])
+        cell = f"{row['marac_code']}|{row['quarter_start']}|".encode()
         out = dict(row)
-        for column in counts:
-            if column in sources or column == TOTAL or row[column] is None:
-                continue
-            out[column] = random_round(row[column], _draw(key, *cell, column))
+        for name in alone:
+            column = name.decode()
+            if row[column] is not None:
+                out[column] = random_round(row[column], _draw(key, cell + name))
         held = [s for s in sources if row[s] is not None]
         if row[TOTAL] is not None:
             parts = [row[s] for s in held]
             parts.append(row[TOTAL] - sum(parts))  # cases with no recorded source (negative: more sources)
-            names = [*held, "unrecorded"]
-            draws = [_draw(key, *cell, "order", n) for n in names]
-            rounded = controlled_round(parts, draws, _draw(key, *cell, "start"))
+            draws = [_draw(key, cell + order[n]) for n in [*held, "unrecorded"]]
+            rounded = controlled_round(parts, draws, _draw(key, cell + b"start"))
             out.update(zip(held, rounded[:-1], strict=True))
             out[TOTAL] = sum(rounded)
         rows.append(out)
