@@ -118,7 +118,9 @@ def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path)
     assert "Traceback" not in log.read_text(), log.read_text()
 
 
-def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Path], tmp_path: Path) -> None:
+def test_downloads_from_the_overview_are_published_files_under_their_names(
+    server: tuple[str, Path], tmp_path: Path
+) -> None:
     """Click the table's CSV and the chart's PNG and SVG buttons in a real browser and open what arrives.
 
     The clicks come while the server's start-up warm-up is still running pages: each run that ends
@@ -142,9 +144,12 @@ def test_downloads_from_the_overview_are_suppressed_files(server: tuple[str, Pat
             "Per 10,000 adult females",
         ]  # real data: no synthetic line
         hackney = next(line for line in lines if line and line[0] == "Hackney")
-        # 400 cases, 36.1 per 10,000, 90.3% of recommended and within; 30.0% repeat but "could be chance"
+        # 400 cases, 36.1 per 10,000, 90.3% of recommended and within; 30.0% repeat but "could be chance" (published:
+        # every quarter's counts are multiples of 5, which rounding leaves as they are)
         assert hackney[:7] == ["Hackney", "Central East", "400", "36.1", "90.3", "● within", "30.0"]
-        assert any(line and line[0].startswith("Counts of 1 to 4 are shown as <5") for line in lines)
+        assert any(
+            line and line[0].startswith("To protect the people counted, every count is rounded") for line in lines
+        )
 
         with page.expect_download(timeout=60_000) as png_download:
             page.get_by_role("button", name="PNG", exact=True).first.click()
