@@ -121,7 +121,8 @@ if summary_tab.open:
         )
         st.caption(
             "As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each "
-            "range. A MARAC whose figure is withheld to protect small numbers is left out of the exported summary."
+            "range. The exported summary counts the published (rounded) figures, so a MARAC close to a range bound can "
+            "fall on the other side of it there."
         )
         downloads.chart_buttons(
             lambda: summary_chart(view.published.maracs.frame), key="ranges_met", stem=f"{view.stem}-ranges-met"
