@@ -149,11 +149,12 @@ class _Found:
     columns: dict[str, int] = field(default_factory=dict)  # canonical field -> column index its cells come from
 
 
-def _table_from_rows(file: str, sheet: str | None, rows: Iterable[_Row]) -> _Found:
+def _table_from_rows(file: str, sheet: str | None, rows: Iterable[_Row], count_past_limit: bool = True) -> _Found:
     """Find the header, then keep only the return's columns of each non-blank row below it.
 
-    Rows arrive one at a time and at most MAX_ROWS are kept: past that the rest are only counted, so the refusal
-    says how many there are while memory stays that of one return.
+    Rows arrive one at a time and at most MAX_ROWS are kept. Past that a CSV's rows are only counted, so the refusal
+    says how many there are (10 MB of text counts in under a second); a workbook's reading stops there, as parsing
+    a 70 MB sheet to its end would take longer than the 10 s a file may cost.
     """
     problems: list[Problem] = []
     where = {"sheet": sheet} if sheet else {}
@@ -195,7 +196,21 @@ def _table_from_rows(file: str, sheet: str | None, rows: Iterable[_Row]) -> _Fou
                 continue
             count += 1
             if count > MAX_ROWS:
-                continue  # counted, not kept
+                if count_past_limit:
+                    continue  # counted, not kept
+                return _Found(
+                    None,
+                    [
+                        *problems,
+                        problem(
+                            "too-many-rows",
+                            file,
+                            f"more than {MAX_ROWS:,} meeting rows (reading stopped at row {data_row:,})",
+                            **where,
+                            expected=f"at most {MAX_ROWS:,} rows (a quarter's meetings)",
+                        ),
+                    ],
+                )
             cells: dict[str, Cell] = {}
             for i, name in columns.items():
                 value = data.get(i)
@@ -364,8 +379,19 @@ def _check_parts(infos: list[zipfile.ZipInfo]) -> None:
 
 
 def _local(name: str) -> str:
-    """An element's name without its namespace: 'http://…/main}row' -> 'row' (strict OOXML has other namespaces)."""
-    return name.rpartition("}")[2]
+    """An element's name without its namespace: 'http://…/main}row' -> 'row' (strict OOXML has other namespaces).
+
+    Cached, as a sheet of 50,000 rows names a million elements; a file inventing names cannot grow the cache past 512.
+    """
+    local = _LOCAL_NAMES.get(name)
+    if local is None:
+        local = name.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 512:
+            _LOCAL_NAMES[name] = local
+    return local
+
+
+_LOCAL_NAMES: dict[str, str] = {}
 
 
 def _attr(attrs: dict[str, str], local: str) -> str | None:
@@ -603,6 +629,9 @@ _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _XML_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$")
 
 
+_COLUMN_OF: dict[str, int] = {}
+
+
 def _column_index(letters: str) -> int:
     index = 0
     for ch in letters.upper():
@@ -628,6 +657,7 @@ class _SheetHandler(_XmlHandler):
         self._inline: _TextCollector | None = None
         self._target: _TextCollector | None = None
         self._phonetic = 0
+        self._v = _TextCollector()
 
     def _damaged(self, what: str) -> _Refusal:
         return _Refusal("unreadable-file", f'{_DAMAGED}: in sheet "{self.sheet}", {what}', _RESAVE)
@@ -639,17 +669,25 @@ class _SheetHandler(_XmlHandler):
             if ref is None:
                 self._column += 1
             else:
-                found = _CELL_REF.match(ref)
-                if not found:
-                    raise self._damaged(f'a cell is named "{shorten(ref)}", which is not a cell reference')
-                self._column = _column_index(found.group(1))
+                letters = ref.rstrip("0123456789")
+                known = _COLUMN_OF.get(letters) if len(letters) < len(ref) <= len(letters) + 7 else None
+                if known is None:
+                    found = _CELL_REF.match(ref)
+                    if not found:
+                        raise self._damaged(f'a cell is named "{shorten(ref)}", which is not a cell reference')
+                    known = _column_index(found.group(1))
+                    if found.group(1) == letters:
+                        _COLUMN_OF[letters] = known  # at most 16,384 + 26 ** 3 letter strings
+                self._column = known
             if self._column >= MAX_COLUMNS:
                 raise self._damaged(f"row {self._row_number:,} has a cell past column XFD, the last a sheet has")
             self._type = attrs.get("t", "n")
-            self._style = max(_int(attrs.get("s"), 0), 0)
+            style = attrs.get("s")
+            self._style = 0 if style is None else max(_int(style, 0), 0)
             self._value = self._formula = self._inline = self._target = None
         elif local == "v":
-            self._value = self._target = _TextCollector()
+            self._value = self._target = self._v
+            self._v.parts, self._v.length = [], 0  # one collector reused: a sheet has a million values
         elif local == "f":
             self._formula = self._target = _TextCollector()
         elif local == "is":
@@ -701,6 +739,11 @@ class _SheetHandler(_XmlHandler):
     def _cell_value(self) -> Cell:
         """The value as Excel shows it; a cell Excel could not have written is an Unreadable naming why."""
         kind = self._type
+        value = self._value
+        if kind == "n" and value is not None and len(value.parts) == 1 and self._style not in self.date_styles:
+            text = value.parts[0]  # the common case, a whole number, read without the checks below
+            if text.isdigit() and text.isascii() and len(text) < 16:
+                return int(text)
         if kind == "inlineStr":
             return self._inline.value() if self._inline is not None else None
         if self._value is None or (kind != "str" and self._value.length == 0):  # openpyxl writes <v></v>
@@ -832,7 +875,7 @@ def _read_xlsx(file: str, archive: zipfile.ZipFile) -> _Found:
         titles.append(title)
         handler = _SheetHandler(strings.strings, dates, book.date1904, title)
         stream = _sheet_rows(archive, info, handler)
-        result = _table_from_rows(file, title, stream)
+        result = _table_from_rows(file, title, stream, count_past_limit=False)
         if result.table is not None:
             for _ in stream:  # the merged ranges come after the rows: read the sheet to its end
                 pass

@@ -97,6 +97,8 @@ def _err(code: str, message: str, expected: str) -> PydanticCustomError:
 
 
 def _number(value: Cell, expected: str) -> float:
+    if type(value) is int and 0 <= value <= MAX_PER_MEETING:  # most cells: a spreadsheet's whole number
+        return float(value)
     _unreadable(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _err("missing-value", "the cell is empty", f"{expected} (enter 0 if none)")
@@ -372,7 +374,7 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
                     )
                 )
     report.rows = len(table.rows)
-    report.problems.extend(_cross_checks(table))
+    report.problems.extend(_cross_checks(table, dict(parsed)))
     report.problems.sort(
         key=lambda p: (
             p.row or 0,
@@ -389,26 +391,33 @@ def _canonical(table: RawTable, column: str | None) -> str | None:
     return None
 
 
-def _parsed_or_none(parse: Callable[[Cell], float], cell: Cell) -> float | None:
+def _value_of(
+    model: MeetingRow | None, cells: dict[str, Cell], name: str, parse: Callable[[Cell], float]
+) -> float | None:
+    """A count from the row's model if it parsed (50,000 rows are not read twice), else its cell if that one reads."""
+    if model is not None:
+        return float(getattr(model, name))
     try:
-        return parse(cell)
+        return parse(cells.get(name))
     except PydanticCustomError:
         return None
 
 
-def _cross_checks(table: RawTable) -> list[Problem]:
+def _cross_checks(table: RawTable, parsed: dict[int, MeetingRow]) -> list[Problem]:
     """Rules across fields and rows, applied to whichever cells of a row could be read.
 
-    Cells are re-read one by one so a row with one bad cell still has its other rules checked.
+    A row that parsed is read from its model; in one that did not, cells are re-read one by one so a row with one
+    bad cell still has its other rules checked.
     """
     found: list[Problem] = []
     where = {"sheet": table.sheet}
     seen: dict[tuple[str, date], int] = {}
     for row_number, cells in table.rows:
-        cases_value = _parsed_or_none(_whole, cells.get("cases_discussed"))
+        model = parsed.get(row_number)
+        cases_value = _value_of(model, cells, "cases_discussed", _whole)
         if cases_value is not None:
             cases = int(cases_value)
-            repeats = _parsed_or_none(_whole, cells.get("repeat_cases"))
+            repeats = _value_of(model, cells, "repeat_cases", _whole)
             if repeats is not None and repeats > cases:
                 found.append(
                     problem(
@@ -423,7 +432,7 @@ def _cross_checks(table: RawTable) -> list[Problem]:
                     )
                 )
             for name in VICTIM_FIELDS:
-                count = _parsed_or_none(_whole, cells.get(name))
+                count = _value_of(model, cells, name, _whole)
                 if count is not None and count > cases:
                     found.append(
                         problem(
@@ -437,7 +446,7 @@ def _cross_checks(table: RawTable) -> list[Problem]:
                             **where,
                         )
                     )
-            referrals = [_parsed_or_none(_share, cells.get(name)) for name in REFERRAL_FIELDS]
+            referrals = [_value_of(model, cells, name, _share) for name in REFERRAL_FIELDS]
             if all(r is not None for r in referrals):
                 total = sum(r for r in referrals if r is not None)
                 column = "referrals (total of the 14 referral columns)"
@@ -468,7 +477,11 @@ def _cross_checks(table: RawTable) -> list[Problem]:
                         )
                     )
         try:
-            key = (str(cells.get("marac_code") or "").strip().upper(), _meeting_date(cells.get("meeting_date")))
+            key = (
+                (model.marac_code, model.meeting_date)
+                if model is not None
+                else (str(cells.get("marac_code") or "").strip().upper(), _meeting_date(cells.get("meeting_date")))
+            )
         except PydanticCustomError:
             continue
         if key in seen:
