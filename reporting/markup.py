@@ -2,7 +2,10 @@
 
 Streamlit renders `st.markdown` text as Markdown, with colon directives (`:red[…]`, `:material/…:`) and `$…$` as
 LaTeX, so a file called `*urgent*_[x](http://…)` would print as emphasis and a link. Escaping every character
-Markdown gives meaning shows the words exactly as they were typed.
+Markdown gives meaning shows the words exactly as they were typed. Streamlit also turns any bare address into a live
+link *after* reading the escapes ("https\\://x\\.org", "www\\.x\\.org", "a@b\\.org" still became links for
+every viewer, checked in Chromium), so a word joiner (U+2060: invisible, no width) goes before each ":" and "@" and
+after "www": the words read the same and nothing can be followed.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ from __future__ import annotations
 import re
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+_JOIN = "\u2060"
+_LINK_START = re.compile(r"(?=\\:)|(?=@)|(?i:(?<=www)(?=\\\.))")
 
 
 def escape_markdown(text: object) -> str:
-    """`text` with every Markdown-significant character backslash-escaped, so it reads as typed."""
-    return _SPECIAL.sub(r"\\\1", str(text))
+    """`text` with every Markdown-significant character backslash-escaped, and no address left to link, so it reads
+    as typed and nobody can follow it."""
+    return _LINK_START.sub(_JOIN, _SPECIAL.sub(r"\\\1", str(text)))

@@ -51,9 +51,9 @@ st.markdown(
 )
 st.caption(controls.period_caption(chosen, dataset))
 if info["grouping_status"] == "assumed" and info["note"]:
-    st.caption(info["note"])
+    st.caption(escape_markdown(info["note"]))
 if figures["cases"] is None and "cases" not in hidden_columns(own_published):
-    st.info(f"{names[code]} has no returns for this period.")
+    st.info(f"{escape_markdown(names[code])} has no returns for this period.")
     st.stop()
 
 returned = figures["quarters_with_data"]
@@ -284,7 +284,7 @@ if trend_tab.open:
 if funnel_tab.open:
     with funnel_tab:
         st.caption(
-            f"{names[code]} (the large diamond) against every MARAC of {data.area_name(home)} by size. Inside the dashed "
+            f"{escape_markdown(names[code])} (the large diamond) against every MARAC of {escape_markdown(data.area_name(home))} by size. Inside the dashed "
             "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it."
         )
         st.plotly_chart(

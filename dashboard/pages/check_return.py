@@ -10,10 +10,10 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.table_display import fit_height
-from dashboard.user_text import shown_as_typed
 from loaders.problems import Severity
 from metrics.periods import quarter_label
 from reporting import review
+from reporting.markup import escape_markdown
 
 path = data.db_path()
 LOG = logging.getLogger("marac.check_return")
@@ -64,7 +64,7 @@ if st.session_state.get("check_key") != key:
         )
     except data.StoreError as problem:  # the database itself cannot be used: say so, named without its folders
         bar.empty()
-        st.error(shown_as_typed(str(problem)))
+        st.error(escape_markdown(str(problem)))
         st.stop()
     except Exception:  # a bug: never a traceback (with the server's paths) on the page
         LOG.exception("checking %d uploaded file(s) failed", len(files))
@@ -152,7 +152,7 @@ else:
     sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
     picked_row = selected.row if selected is not None and selected.file == name else None
     if picked_row is not None and picked_row in frame.index:
-        st.markdown(f"**Row {picked_row}**: {shown_as_typed(selected.title)}: {shown_as_typed(selected.message)}")
+        st.markdown(f"**Row {picked_row}**: {escape_markdown(selected.title)}: {escape_markdown(selected.message)}")
         st.dataframe(review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch")
     st.caption(
         f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
@@ -187,14 +187,14 @@ if checked.loadable:
         names = dict(checked.after["marac"].select("marac_code", "marac_name").iter_rows())
         held = {code: {q.quarter_start: q for q in data.return_history(code)} for code in {m for m, _ in touched}}
         for code, quarter in touched:
-            label = shown_as_typed(f"{names.get(code, code)} {quarter_label(quarter)}")
+            label = escape_markdown(f"{names.get(code, code)} {quarter_label(quarter)}")
             found = held[code].get(quarter)
             if found is None:
                 st.markdown(f"**{label}**: not held yet.")
                 continue
             lines = [
-                f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {shown_as_typed(v.loaded_by or 'unknown')}: "
-                f"{shown_as_typed(v.file_name)}, "
+                f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {escape_markdown(v.loaded_by or 'unknown')}: "
+                f"{escape_markdown(v.file_name)}, "
                 f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
                 for v in found.versions
             ]
@@ -204,7 +204,7 @@ if checked.loadable:
 st.subheader("Commit")
 signed_in = data.signed_in_user()
 if signed_in:
-    st.markdown(f"Committing as **{shown_as_typed(signed_in)}** (signed in).")
+    st.markdown(f"Committing as **{escape_markdown(signed_in)}** (signed in).")
     who = signed_in
 else:
     who = st.text_input(
@@ -240,7 +240,7 @@ if checked.needs_replace or confirmed:
         st.warning(
             "These files are refused for now: each would leave a quarter with fewer than half the meetings held "
             "for it (often a return sent before all its meetings were in, or the wrong file).\n\n"
-            + "\n".join(f"- {shown_as_typed(p.file)}: {shown_as_typed(p.message)}" for p in losing)
+            + "\n".join(f"- {escape_markdown(p.file)}: {escape_markdown(p.message)}" for p in losing)
         )
     st.checkbox(
         "Replace quarters that would lose most of their meetings",
@@ -268,7 +268,7 @@ if st.button(
     try:
         results = data.commit_returns(files, checked, who=who)
     except data.StoreError as problem:
-        st.error(shown_as_typed(str(problem)))
+        st.error(escape_markdown(str(problem)))
         st.session_state.pop("check_key", None)
         st.stop()
     except Exception:  # a bug: never a traceback (with the server's paths) on the page
@@ -279,9 +279,9 @@ if st.button(
     loaded = [r for r in results if r.outcome == "loaded"]
     when = datetime.now(UTC).strftime("%d %b %Y %H:%M")
     st.session_state["committed"] = (
-        f"Committed by {shown_as_typed(who)} at {when} UTC: "
+        f"Committed by {escape_markdown(who)} at {when} UTC: "
         + "; ".join(
-            f"{shown_as_typed(r.file)} as load {r.load_id}"
+            f"{escape_markdown(r.file)} as load {r.load_id}"
             + (f", replacing {r.rows_superseded} earlier row(s) kept as history" if r.rows_superseded else "")
             for r in loaded
         )

@@ -7,10 +7,10 @@ import streamlit as st
 
 from dashboard import controls, data, downloads
 from dashboard.table_display import fit_height
-from dashboard.user_text import shown_as_typed
 from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
 from reporting import quality_tables
+from reporting.markup import escape_markdown
 from reporting.spreadsheet import TableFile
 
 dataset, version = data.current()
@@ -67,7 +67,7 @@ with submissions:
     if missing.height:
         st.markdown(
             "**Missing returns:** "
-            + "; ".join(f"{r['marac_name']} {r['quarter']}" for r in missing.iter_rows(named=True))
+            + "; ".join(escape_markdown(f"{r['marac_name']} {r['quarter']}") for r in missing.iter_rows(named=True))
         )
 
 with recording:
@@ -147,7 +147,7 @@ with versions:
         state = "held now" if v.current else f"replaced by load {v.replaced_by}"
         st.markdown(
             f"**Load {v.load_id}** ({state}) — {v.loaded_at:%d %b %Y %H:%M} UTC by "
-            f"{shown_as_typed(v.loaded_by or 'unknown')}: {shown_as_typed(v.file_name)}, {v.meetings} meeting(s), "
+            f"{escape_markdown(v.loaded_by or 'unknown')}: {escape_markdown(v.file_name)}, {v.meetings} meeting(s), "
             f"{v.cases} cases"
         )
         if v.changes:

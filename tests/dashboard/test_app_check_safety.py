@@ -11,7 +11,6 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.user_text import shown_as_typed
 from loaders import store
 from loaders.demo import write_return
 from reporting.markup import escape_markdown
@@ -102,9 +101,9 @@ def test_a_quarter_losing_most_of_its_meetings_needs_the_tick_before_commit(writ
     assert at.warning[0].value == (
         "These files are refused for now: each would leave a quarter with fewer than half the meetings held for it "
         "(often a return sent before all its meetings were in, or the wrong file).\n\n- "
-        + shown_as_typed("hackney 2020-21 Q4.csv")
+        + escape_markdown("hackney 2020-21 Q4.csv")
         + ": "
-        + shown_as_typed(
+        + escape_markdown(
             "E09000012 2020-21 Q4 holds 3 meeting(s), 90 cases; this file would leave it 1 meeting(s), 25 cases, "
             "removing more than half its meetings. If this file really is the whole of that quarter's return, "
             'confirm it: load it with `marac load --replace`, or tick "Replace quarters that would lose most of '
@@ -131,23 +130,23 @@ def test_a_typed_name_is_never_markdown_in_the_history(writable_db: Path, tmp_pa
     at.text_input(key="who").input(who).run()
     at.button(key="commit").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith(f"Committed by {shown_as_typed(who)} at ")
+    assert at.success[0].value.startswith(f"Committed by {escape_markdown(who)} at ")
 
     at.switch_page("../pages/data_quality.py").run()
     at.selectbox(key="history_marac").select(HACKNEY_CODE).run()
     at.selectbox(key="history_quarter").select(date(2021, 1, 1)).run()
     (latest, *_) = [m.value for m in at.markdown if m.value.startswith("**Load ")]
-    assert f"by {shown_as_typed(who)}: {shown_as_typed('hackney [final] 2020-21 Q4.csv')}, " in latest
+    assert f"by {escape_markdown(who)}: {escape_markdown('hackney [final] 2020-21 Q4.csv')}, " in latest
     assert "](https" not in latest and "**Bob**" not in latest
 
 
 def test_typed_words_keep_their_letters_but_lose_every_link() -> None:
     """Streamlit links bare addresses after reading escapes (checked in Chromium: 4 links from escape_markdown alone,
     0 from this); a word joiner before ':' and '@' and after 'www' stops it, and the words read the same."""
-    shown = shown_as_typed("[x](https://evil.example) www.evil.example a@b.example Alice O'Neil")
+    shown = escape_markdown("[x](https://evil.example) www.evil.example a@b.example Alice O'Neil")
     assert shown == (
         "\\[x\\]\\(https\u2060\\://evil\\.example\\) www\u2060\\.evil\\.example a\u2060@b\\.example Alice O'Neil"
     )
-    assert shown.replace("\u2060", "") == escape_markdown(
-        "[x](https://evil.example) www.evil.example a@b.example Alice O'Neil"
+    assert shown.replace("\u2060", "") == (
+        "\\[x\\]\\(https\\://evil\\.example\\) www\\.evil\\.example a@b\\.example Alice O'Neil"
     )
