@@ -73,7 +73,7 @@ with submissions:
 with recording:
     if data.restricted():  # shares of a small MARAC's meetings can give back counts other pages withhold
         st.info(
-            "Recording completeness is worked out from unsuppressed counts, so it is for coordinators and is not "
+            "Recording completeness is worked out from the exact counts, so it is for coordinators and is not "
             "shown in this view."
         )
     else:
@@ -122,7 +122,7 @@ with checking:
 
 with versions:
     if data.restricted():
-        st.info("Return history shows unsuppressed counts, so it is for coordinators and is not shown in this view.")
+        st.info("Return history shows the exact counts, so it is for coordinators and is not shown in this view.")
         st.stop()
     names = dict(
         dataset.maracs.filter(pl.col("marac_code").is_in(codes)).select("marac_code", "marac_name").iter_rows()
