@@ -98,6 +98,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "invalid-geometry-repaired": (Severity.WARNING, "Invalid shapes repaired"),
     "unknown-area-codes": (Severity.WARNING, "Shapes skipped: not England or Wales local authorities"),
     "duplicate-area-code": (Severity.WARNING, "Local authority in several features: shapes joined"),
+    # what a file may change (loaders.store): one MARAC, the quarter it names, and not most of a held quarter unasked
+    "several-maracs": (Severity.ERROR, "Rows for more than one MARAC"),
+    "outside-named-quarter": (Severity.ERROR, "Would replace a quarter the file name does not name"),
+    "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
 }
 
 

@@ -30,7 +30,7 @@ import polars as pl
 import pyarrow as pa
 
 from loaders import reference
-from loaders.problems import CATALOGUE, Problem, Severity, ValidationReport, problem
+from loaders.problems import Problem, ValidationReport, problem
 from loaders.return_checks import fy_quarter_in
 from loaders.return_file import RawTable, read_table
 from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
@@ -38,15 +38,6 @@ from loaders.return_model import MeetingRow, validate_table
 from metrics.periods import quarter_label
 
 _LOG = logging.getLogger(__name__)
-
-# What a file may change: these belong in `loaders.problems.CATALOGUE` beside the others (added here while that
-# file is being reworked by another change; move them there). setdefault, so a catalogue that has them wins.
-for _code, _entry in {
-    "several-maracs": (Severity.ERROR, "Rows for more than one MARAC"),
-    "outside-named-quarter": (Severity.ERROR, "Would replace a quarter the file name does not name"),
-    "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
-}.items():
-    CATALOGUE.setdefault(_code, _entry)
 
 #: what a coordinator is told when a reader fails in a way it did not foresee (the details go to the server log)
 UNREADABLE = "the file could not be read: it may be damaged or encrypted"
