@@ -1,6 +1,6 @@
 """Each indicator defined once: what it counts, how it is judged, and how people read it.
 
-Every table, chart, sentence, pack, export column, suppression rule and the Definitions view reads these
+Every table, chart, sentence, pack, export column and the Definitions view reads these
 definitions, so adding an indicator is one entry here (and its computation in `metrics.indicators` if it is not a
 plain share of two counts). Ranges themselves are reference data (`data/reference/safelives_ranges.csv`), named
 here by `range_key`.
@@ -42,9 +42,9 @@ class Indicator:
     local_share: bool = False
     #: fewest decimals a percent is printed with (more when fewer would contradict its verdict)
     least_decimals: int = 1
-    #: further published columns worked out from this indicator's numerator, withheld with it. Each names a column and
-    #: its family (`{name}_ci95_low`, `{name}_12m` …), but not the family's `_previous` columns: last year's figures
-    #: derive from last year's count (`derives_from_previous`)
+    #: further published columns worked out from this indicator's numerator (the Definitions page names them). Each
+    #: names a column and its family (`{name}_ci95_low`, `{name}_12m` …), but not the family's `_previous` columns:
+    #: last year's figures derive from last year's count (`derives_from_previous`)
     derives: tuple[str, ...] = ()
     #: published columns worked out from last year's numerator (`{numerator}_previous`), each with its family
     derives_from_previous: tuple[str, ...] = ()

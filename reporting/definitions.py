@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from metrics.definitions import INDICATORS, Indicator
+from metrics.derived import PREVIOUS, derived_columns
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW_CASES
-from metrics.suppression import PREVIOUS, derived_columns
 
 #: the page's URL path, as registered in dashboard/app.py's navigation
 PAGE = "definitions"
@@ -98,9 +98,8 @@ def _range_entries(indicator: Indicator, ranges: Ranges) -> tuple[str, str, str]
 
 
 def published_columns(indicator: Indicator, columns: Sequence[str] | None = None) -> list[str]:
-    """The published columns worked out from the indicator's numerator (this year's and last year's), which are
-    withheld with it when it is small: of `columns` (e.g. `metrics.indicators.value_columns`), or, without them, the
-    ones its definition names."""
+    """The published columns worked out from the indicator's numerator (this year's and last year's): of `columns`
+    (e.g. `metrics.indicators.value_columns`), or, without them, the ones its definition names."""
     if columns is None:
         named = [
             indicator.value,

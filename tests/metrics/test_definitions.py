@@ -14,11 +14,11 @@ import pytest
 
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Catalogue
+from metrics.derived import derived_columns
 from metrics.disclosure import published
 from metrics.indicators import compute, quarterly, value_columns
 from metrics.periods import period
 from metrics.rolling import rolling_year
-from metrics.suppression import derived_columns
 from tests.helpers import metrics as fx
 from tests.helpers.toy import TOY
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.suppression import Suppressed, derived_columns
+from metrics.derived import derived_columns
+from metrics.suppression import Suppressed
 
 
 def test_what_derives_from_each_count() -> None:

@@ -134,7 +134,7 @@ def test_a_definition_without_texts_still_reads(ranges) -> None:
     assert list(table(ranges)["Key"]) == [i.key for i in INDICATORS]
 
 
-def test_published_columns_are_what_suppression_withholds_with_the_numerator() -> None:
+def test_published_columns_are_what_derives_from_the_numerator() -> None:
     columns = value_columns(fx.dataset())
     police = published_columns(INDICATORS.by_key("police_share"), columns)
     assert police == ["police_share", "police_verdict", "partner_agency_share", "share_referrals_police"]
