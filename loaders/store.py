@@ -160,6 +160,23 @@ class StoreError(Exception):
     """The database file cannot be used (not ours, damaged, or in use); the message says which and why."""
 
 
+def ensure_secret(db_path: Path | str) -> bool:
+    """Give a database written before rounding secrets existed its secret now (one write, nothing else changed), so
+    it can publish; True if one was added. `marac serve` calls it before starting: the dashboard only reads."""
+    conn = open_read_only(Path(db_path))
+    try:
+        held = conn.execute("SELECT count(*) FROM meta WHERE key = 'disclosure_key'").fetchone()[0]
+    except duckdb.CatalogException:
+        held = 0
+    finally:
+        conn.close()
+    if held:
+        return False
+    with writing(db_path):
+        pass  # initialise adds the secret
+    return True
+
+
 def real_path(db_path: Path | str) -> Path:
     """The file a database path names once every symlink and `..` is followed.
 

@@ -261,9 +261,14 @@ def metrics(
             raise typer.Exit(2)
         dataset = scoped(dataset, **{column: value})
     if published:
+        from metrics.disclosure import NoSecret
         from metrics.disclosure import published as rounded
 
-        dataset = rounded(dataset)
+        try:
+            dataset = rounded(dataset)
+        except NoSecret as exc:
+            err.print(str(exc).replace("PATH", str(db)), highlight=False)
+            raise typer.Exit(2) from None
         err.print("Published figures: counts rounded to a multiple of 5, every figure worked out from them.")
     frame = compute(dataset, chosen, group.value).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
     columns = [c for c in value_columns(dataset) if c in frame.columns]
@@ -614,6 +619,12 @@ def serve(
             )
             raise typer.Exit(2)
         demo(db=db, out_dir=None, seed=42)
+    try:  # a database from before rounding secrets gets its own now: the dashboard publishes, but never writes
+        if store.ensure_secret(db):
+            err.print(f"{db} had no secret for rounding published figures: one has been added.")
+    except (store.StoreError, OSError) as exc:
+        err.print(f"{db} cannot be served: {exc}", highlight=False)
+        raise typer.Exit(2) from None
     app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "server.py"
     env = {
         **os.environ,

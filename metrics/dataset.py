@@ -7,7 +7,6 @@ MARAC covers; its local share not White British is weighted the same way.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,7 +50,8 @@ class Dataset:
     #: referring agencies grouped into display sectors (agency, sector, sector_order, source);
     #: empty for a database written before data/reference/referral_sectors.csv existed
     sectors: pl.DataFrame = field(default_factory=pl.DataFrame)
-    #: the database's secret for disclosure control's rounding (`metrics.disclosure`); never shown or exported
+    #: the database's secret for disclosure control's rounding (`metrics.disclosure`); never shown or exported;
+    #: empty for a database written before secrets existed, which publishes nothing until its next write adds one
     disclosure_key: bytes = field(default=b"", repr=False)
     #: True for the published dataset: every count already rounded (`metrics.disclosure.published`)
     rounded: bool = False
@@ -173,17 +173,8 @@ class Dataset:
             versions=tables.get("quarter_version", pl.DataFrame()),
             events=tables.get("event", pl.DataFrame()),
             sectors=tables.get("referral_sector", pl.DataFrame()),
-            disclosure_key=_disclosure_key(meta, log),
+            disclosure_key=bytes.fromhex(meta.get("disclosure_key", "")),
         )
-
-
-def _disclosure_key(meta: dict[str, str], log: pl.DataFrame | None) -> bytes:
-    """The database's rounding secret; a database written before it existed (it gets one at its next write) uses
-    one worked from its first load, which later loads never change and nothing published holds."""
-    if meta.get("disclosure_key"):
-        return bytes.fromhex(meta["disclosure_key"])
-    first = log.head(1).rows() if log is not None else []
-    return hashlib.sha256(("first load|" + repr(first)).encode()).digest()
 
 
 def _cost(frame: pl.DataFrame | None) -> dict[str, object]:

@@ -128,6 +128,10 @@ def rounded_quarters(quarters: pl.DataFrame, key: bytes, agencies: list[str]) ->
     return pl.DataFrame(rows, schema=quarters.schema) if rows else quarters
 
 
+class NoSecret(ValueError):
+    """The database holds no rounding secret (it was written before secrets existed): nothing may be published."""
+
+
 def published(dataset: Dataset, key: bytes | None = None) -> Dataset:
     """The dataset every export is computed from: each MARAC-quarter's counts rounded (see the module's docstring).
 
@@ -137,8 +141,19 @@ def published(dataset: Dataset, key: bytes | None = None) -> Dataset:
     """
     meetings = dataset.meetings
     key = dataset.disclosure_key if key is None else key
-    if meetings.is_empty() or dataset.rounded:
-        return replace(dataset, rounded=True)
+    if dataset.rounded:
+        return dataset
+    if not key:
+        # a secret worked out from the data would be guessable, and one made later would round every cell a second
+        # way: publish nothing until the database's next write gives it a random one (loaders.store.initialise)
+        raise NoSecret(
+            "this database holds no secret for rounding published figures (it was written before they existed), so "
+            "nothing can be published from it yet: any write adds one, e.g. `marac reference --db PATH`"
+        )
+    # the exact cases of every version of every quarter must not travel with the published figures
+    versions = dataset.versions.drop("cases", "meetings", strict=False)
+    if meetings.is_empty():
+        return replace(dataset, versions=versions, rounded=True)
     counts = [c for c in meetings.columns if c not in _NOT_COUNTS]
     keys = ["marac_code", "quarter_start"]
     # a count some meeting recorded sums over the quarter; one no meeting recorded stays null
@@ -163,4 +178,4 @@ def published(dataset: Dataset, key: bytes | None = None) -> Dataset:
         .sort("_row")
         .select(meetings.columns)
     )
-    return replace(dataset, meetings=joined, rounded=True)
+    return replace(dataset, meetings=joined, versions=versions, rounded=True)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metrics.dataset import Dataset
-from metrics.disclosure import BASE, controlled_round, published, random_round
+from metrics.disclosure import BASE, NoSecret, controlled_round, published, random_round
 from metrics.indicators import compute, quarterly, scoped
 from metrics.periods import period
 from tests.helpers import metrics as fx
@@ -67,10 +68,8 @@ def test_controlled_rounding_is_unbiased_part_by_part() -> None:
     assert [t / (steps * 3) for t in totals] == [3, 7, 1, 12]
 
 
-def _data(key: str = "ab" * 32) -> Dataset:
-    tables = fx.tables()
-    tables["meta"] = pl.DataFrame({"key": ["disclosure_key"], "value": [key]})
-    return Dataset.from_tables(tables)
+def _data() -> Dataset:
+    return Dataset.from_tables(fx.tables())  # with the helpers' known rounding secret
 
 
 def test_published_rounds_each_marac_quarter_once_and_keeps_meetings_and_dates() -> None:
@@ -120,16 +119,10 @@ def test_the_same_cell_rounds_the_same_way_in_every_view_and_another_secret_roun
     assert any(not o["victims_male"].equals(whole["victims_male"]) for o in others)
 
 
-def test_a_database_without_a_secret_uses_one_from_its_first_load_that_later_loads_keep() -> None:
+def test_a_dataset_without_a_secret_publishes_nothing() -> None:
     tables = fx.tables()
-    log = pl.DataFrame(
-        {
-            "load_id": [1, 2],
-            "file_sha256": ["aa", "bb"],
-            "outcome": ["loaded", "loaded"],
-            "finished_at": [datetime(2021, 4, 2, 9), datetime(2021, 7, 2, 9)],
-        }
-    )
-    first = Dataset.from_tables({**tables, "load_log": log}).disclosure_key
-    later = Dataset.from_tables({**tables, "load_log": pl.concat([log, log.with_columns(load_id=pl.Series([3, 4]))])})
-    assert len(first) == 32 and later.disclosure_key == first
+    tables["meta"] = tables["meta"].filter(pl.col("key") != "disclosure_key")
+    held = Dataset.from_tables(tables)
+    assert held.disclosure_key == b""
+    with pytest.raises(NoSecret, match=r"^this database holds no secret for rounding published figures"):
+        published(held)

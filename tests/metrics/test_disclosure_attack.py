@@ -50,7 +50,6 @@ def _region() -> Dataset:
             )
     tables = fx.tables()
     tables["meeting"] = pl.DataFrame(rows, schema=tables["meeting"].schema)
-    tables["meta"] = pl.DataFrame({"key": ["disclosure_key"], "value": ["ab" * 32]})
     return Dataset.from_tables(tables)
 
 
