@@ -103,16 +103,14 @@ class AreaView:
             area=self.name,
             period=self.period_words,
             total=self.screen.total_row(),
-            withheld=self.screen.withheld(self.indicator.value),
         )
 
     def lead(
         self,
         finding: str,
-        draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure],
+        draw: Callable[[pl.DataFrame], go.Figure],
         *,
         key: str,
-        column: str,
         caption: str,
         stem: str,
         open_as: Indicator | None = None,
@@ -121,13 +119,12 @@ class AreaView:
         """The page's main chart under its key finding: a click opens the MARAC's profile; in presentation mode the page ends
         here, otherwise a caption and downloads follow.
 
-        `draw(frame, withheld, on_screen)` builds the chart from the `screen` figures or, for a download, from the
-        `published` ones; `column` is the figure a withheld cell would be in (none is today; named on the chart). The finding is still the
-        chart's alt text when the page has already printed it (`with_finding=False`).
+        `draw(frame)` builds the chart from the `screen` figures or, for a download, from the `published` ones. The
+        finding is still the chart's alt text when the page has already printed it (`with_finding=False`).
         """
         if with_finding:
             st.markdown(f"**{finding}**")
-        figure = draw(self.screen.maracs.frame, self.screen.withheld(column), True)
+        figure = draw(self.screen.maracs.frame)
         event = st.plotly_chart(
             presentation.screen_figure(figure),
             theme=None,
@@ -144,14 +141,12 @@ class AreaView:
             st.stop()
         st.caption(caption)
         controls.definition_link(open_as or self.indicator)
-        downloads.chart_buttons(
-            lambda: draw(self.published.maracs.frame, self.published.withheld(column), False), key=key, stem=stem
-        )
+        downloads.chart_buttons(lambda: draw(self.published.maracs.frame), key=key, stem=stem)
 
     def views(
         self,
         finding: str,
-        draw: Callable[[pl.DataFrame, list[str] | None, bool], go.Figure],
+        draw: Callable[[pl.DataFrame], go.Figure],
         labels: list[str],
         *,
         tabs_key: str,

@@ -3,7 +3,7 @@
 An analyst would otherwise write "Hackney heard 531 cases in the year to March 2021, 125% of
 the recommended volume; above the expected range" by hand for every borough. The sentence
 follows the verdict words used everywhere else, never says "good" or "bad", says so when
-chance could explain a verdict, and says "withheld" rather than printing a suppressed figure.
+chance could explain a verdict, and says so when there are no returns or no figure.
 """
 
 from __future__ import annotations
@@ -30,18 +30,15 @@ def caption(
     ranges: Ranges,
     chosen: Period,
     *,
-    withheld: bool = False,
     national: float | None = None,
 ) -> str:
-    """One indicator's sentence for one MARAC or area; `row` is a (suppressed) metrics row.
+    """One indicator's sentence for one MARAC or area; `row` is a metrics row.
 
     The figure, the local share and the interval are printed as the table beside the sentence prints them, and the
     verdict carries its certainty.
     """
     when = period_phrase(chosen)
     value = row.get(ind.value)
-    if withheld:
-        return f"{name}'s figure for {when} is withheld to protect small numbers."
     if row.get("cases") is None:
         return f"{name} has no returns for {when}."
     item = numbers.range_of(ind, ranges)

@@ -6,7 +6,6 @@ synthetic mark, so a chart pasted into a board paper still says what it is.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 from html import escape
 
@@ -31,29 +30,10 @@ from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict
 from reporting.verdicts import of_frame as verdicts_of
 
 
-def framed(
-    fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool, withheld: list[str] | None = None
-) -> go.Figure:
-    """Title, subtitle, source line, the synthetic mark and who is withheld: what a chart carries wherever it goes."""
+def framed(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bool) -> go.Figure:
+    """Title, subtitle, source line and the synthetic mark: what a chart carries wherever it goes."""
     fig.update_layout(template=TEMPLATE, title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
     bottom = fig.layout.margin.b or 60
-    if withheld:  # an exported chart says who is missing and why, rather than leaving a silent gap
-        lines = textwrap.wrap(f"Withheld to protect small numbers: {', '.join(withheld)}.", 140)
-        bottom += 16 * len(lines) + 6
-        fig.update_layout(margin=dict(b=bottom))
-        fig.add_annotation(
-            text="<br>".join(lines),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-(bottom - 40),
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            align="left",
-            font=dict(size=11, color="#0b0c0c"),
-        )
     fig.add_annotation(
         text=source,
         xref="paper",
@@ -109,7 +89,6 @@ def ranked_bars(
     source: str,
     synthetic: bool = False,
     highlight: str | None = None,
-    withheld: list[str] | None = None,
     colour_by: str = "verdict",
     height: int | None = None,
 ) -> go.Figure:
@@ -257,7 +236,7 @@ def ranked_bars(
         barmode="overlay",
         margin=dict(l=200, r=40, t=120, b=100),
     )
-    return framed(fig, indicator.label, subtitle, source, synthetic, withheld)
+    return framed(fig, indicator.label, subtitle, source, synthetic)
 
 
 #: how each published national scope is marked on trends: UK rolling snapshots, England by financial year
@@ -391,7 +370,6 @@ def funnel_plot(
     source: str,
     synthetic: bool = False,
     highlight: str | None = None,
-    withheld: list[str] | None = None,
 ) -> go.Figure:
     """Funnel plot (Spiegelhalter 2005): each MARAC against the size of its denominator.
 
@@ -409,7 +387,7 @@ def funnel_plot(
         fig.add_annotation(
             text="No MARAC has figures for this period", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False
         )
-        return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
+        return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
     centre = sum(v * d for v, d in zip(values, n, strict=True)) / sum(n)
     top = max(n) * 1.05
     xs = [top * i / 200 for i in range(1, 201)]
@@ -486,7 +464,7 @@ def funnel_plot(
     fig.update_xaxes(title=axis, rangemode="tozero")
     fig.update_yaxes(title=indicator.label, tickformat=tick_format(values), rangemode="tozero")
     fig.update_layout(height=520, margin=dict(t=120, b=110))
-    return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic, withheld)
+    return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
 
 
 SIGNIFICANCE_COLOURS = {

@@ -39,7 +39,6 @@ def parity_scatter(
     subtitle: str,
     source: str,
     synthetic: bool = False,
-    withheld: list[str] | None = None,
     height: int = 620,
 ) -> go.Figure:
     """Each MARAC's share of victims/survivors racially minoritised (up) against its local share not White British (across).
@@ -122,7 +121,7 @@ def parity_scatter(
         margin=dict(l=80, r=30, t=120, b=100),
         legend=dict(orientation="v", x=0.01, xanchor="left", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.9)"),
     )
-    return framed(fig, title, subtitle, source, synthetic, withheld)
+    return framed(fig, title, subtitle, source, synthetic)
 
 
 def _parity_hover(name: str, row: dict[str, object], judged: Verdict) -> str:

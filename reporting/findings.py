@@ -59,7 +59,6 @@ def spread(
     area: str,
     period: str,
     total: dict[str, object] | None = None,
-    withheld: list[str] | None = None,
 ) -> str:
     """Where an area's MARACs sit on one indicator, e.g. for the ranked chart and the map.
 
@@ -86,8 +85,6 @@ def spread(
         low, high = data.row(0, named=True), data.row(n - 1, named=True)
         sentence += f" Highest {high['group_name']} {shown(high)}, lowest {low['group_name']} {shown(low)}"
         sentence += f"; {area} as a whole {shown(total)}." if total and total.get(indicator.value) is not None else "."
-    if withheld:
-        sentence += f" {_counted(len(withheld))} withheld to protect small numbers."
     return sentence
 
 

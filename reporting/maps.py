@@ -31,7 +31,6 @@ BRITISH_NATIONAL_GRID = 27700  # metres, so shapes keep their true proportions o
 #: sequential single-hue blues (ColorBrewer Blues), safe for colour-blind readers; darker is higher
 VALUE_COLOURS = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"]
 NO_DATA_FILL = "#f3f2f1"
-WITHHELD_FILL = "#e1e3e5"
 OUTLINE_ONLY = "not a MARAC in this registry"
 
 
@@ -147,7 +146,6 @@ def map_figure(
     subtitle: str,
     source: str,
     synthetic: bool = False,
-    withheld: list[str] | None = None,
     labels: dict[str, str] | None = None,
     height: int = 760,
     label_size: int = 13,
@@ -159,12 +157,10 @@ def map_figure(
     orientation only. `labels` are short names printed on each shape (tiles' abbreviations).
     """
     figures = {row["group_code"]: row for row in frame.iter_rows(named=True)}
-    withheld_names = set(withheld or ())
-    # classes from the figures shown: a withheld MARAC's value must not even shape the legend
     values = [
         figures[c][indicator.value]
-        for c, n in zip(shapes["marac_code"], shapes["name"], strict=True)
-        if c in figures and figures[c][indicator.value] is not None and n not in withheld_names
+        for c in shapes["marac_code"]
+        if c in figures and figures[c][indicator.value] is not None
     ]
     by_value = colour_by == "value" and bool(values)
     classes = value_classes(values) if by_value else []
@@ -188,9 +184,7 @@ def map_figure(
         value, verdict = row[indicator.value], row[indicator.verdict] if indicator.verdict else None
         judged = Verdict.of(row, indicator)
         shown, local_shown = pair_beside_verdict(value, verdict, item, numbers.local_of(row, indicator), least=1)
-        if name in withheld_names:
-            key, fill, order, shown = "withheld to protect small numbers", WITHHELD_FILL, 12, "withheld"
-        elif value is None:
+        if value is None:
             key, fill, order, shown = "no figures for this period", NO_DATA_FILL, 11, "no data"
         elif by_value:
             order = klass(value)
@@ -204,7 +198,7 @@ def map_figure(
         else:  # no range (aged 16-17), or nothing to judge against (no local population share)
             key, fill, order = "no verdict" if indicator.verdict else "no expected range", VALUE_COLOURS[3], 10
         _add(groups, key, fill, shape, order=order)
-        judged_here = verdict and shown not in ("withheld", "no data")
+        judged_here = verdict and shown != "no data"
         symbol = judged.symbol if judged_here else ""
         unsure |= bool(judged_here and judged.unsure)
         text = (
@@ -215,7 +209,7 @@ def map_figure(
                 point.x,
                 point.y,
                 code,
-                _hover(name, row, indicator, item, (shown, local_shown), judged, withheld=name in withheld_names),
+                _hover(name, row, indicator, item, (shown, local_shown), judged),
                 text,
                 text_colour(fill),
             )
@@ -278,7 +272,7 @@ def map_figure(
         ),
         margin=dict(l=20, r=20, t=120, b=90),
     )
-    return framed(fig, title, subtitle, source, synthetic, withheld)
+    return framed(fig, title, subtitle, source, synthetic)
 
 
 def _add(groups: dict[str, dict[str, object]], key: str, fill: str, shape, *, order: int, dash: str = "solid") -> None:
@@ -296,14 +290,10 @@ def _hover(
     item: Range | None,
     printed: tuple[str, str],
     judged: Verdict,
-    *,
-    withheld: bool,
 ) -> str:
     """The tile's figures on hover: the figure, its verdict with its certainty, its interval and the local share, each
     printed as the tables print them."""
     name = escape(name)
-    if withheld:
-        return f"<b>{name}</b><br>{indicator.label}: withheld to protect small numbers<br>Click to open the profile"
     shown, local_shown = printed
     lines = [f"<b>{name}</b>", f"{indicator.label}: {shown}"]
     if indicator.verdict and judged.verdict:

@@ -33,13 +33,12 @@ def sector_bars(
     subtitle: str,
     source: str,
     synthetic: bool = False,
-    withheld: list[str] | None = None,
     height: int | None = None,
 ) -> go.Figure:
     """One 100% bar per MARAC (highest police share at the top), a segment per sector in the sectors' order.
 
     `shares` is `metrics.referrals.sector_shares` output (group_code, group_name, sector, referrals, share);
-    groups whose shares are all missing (no returns, or withheld) are left out.
+    groups whose shares are all missing (no returns) are left out.
     """
     data = shares.filter(pl.col("share").is_not_null())
     sectors = data["sector"].unique(maintain_order=True).to_list()
@@ -90,7 +89,7 @@ def sector_bars(
         legend=dict(orientation="v", x=1.01, xanchor="left", y=1.0, yanchor="top", traceorder="normal"),
         margin=dict(l=200, r=30, t=120, b=100),
     )
-    return framed(fig, title, subtitle, source, synthetic, withheld)
+    return framed(fig, title, subtitle, source, synthetic)
 
 
 def police_change(
@@ -102,7 +101,6 @@ def police_change(
     subtitle: str,
     source: str,
     synthetic: bool = False,
-    withheld: list[str] | None = None,
 ) -> go.Figure:
     """Each MARAC's police share a year earlier (open circle) and now (filled, in its verdict's colour and shape).
 
@@ -177,7 +175,7 @@ def police_change(
     )
     fig.update_xaxes(tickformat=".0%", range=[0, 1.12], title="police share of referrals")
     fig.update_layout(height=max(320, 26 * data.height + 220), margin=dict(l=200, r=40, t=120, b=100))
-    return framed(fig, title, subtitle, source, synthetic, withheld)
+    return framed(fig, title, subtitle, source, synthetic)
 
 
 def _change_text(row: dict[str, object]) -> str:

@@ -261,7 +261,6 @@ def funnel_for(peer_figures: AreaFigures) -> object:
         source=source,
         synthetic=dataset.synthetic,
         highlight=code,
-        withheld=peer_figures.withheld(choice.value),
     )
 
 

@@ -71,7 +71,7 @@ with submissions:
         )
 
 with recording:
-    if data.restricted():  # shares of a small MARAC's meetings can give back counts other pages withhold
+    if data.restricted():  # shares of a small MARAC's meetings can give back exact counts other pages round
         st.info(
             "Recording completeness is worked out from the exact counts, so it is for coordinators and is not "
             "shown in this view."

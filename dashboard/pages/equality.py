@@ -31,7 +31,7 @@ item = ranges[choice.range_key]
 headline = view.require_returns()
 
 
-def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
+def ranked(frame: pl.DataFrame):
     return charts.ranked_bars(
         frame,
         choice,
@@ -39,18 +39,16 @@ def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
         subtitle=view.subtitle,
         source=view.source,
         synthetic=view.dataset.synthetic,
-        withheld=withheld,
     )
 
 
-def scatter(frame: pl.DataFrame, withheld: list[str] | None):
+def scatter(frame: pl.DataFrame):
     return parity_scatter(
         frame,
         title="Racially minoritised victims/survivors against the local population",
         subtitle=view.subtitle,
         source=view.source,
         synthetic=view.dataset.synthetic,
-        withheld=withheld,
     )
 
 
@@ -70,7 +68,6 @@ parity_tab, summary_tab = view.views(
     ["By characteristic", "Racially minoritised against the local population", "How many MARACs meet each range"],
     tabs_key="equality_view",
     key="equality_pick",
-    column=choice.value,
     stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
     caption=f"Expected: {item.describe()}"
     + (" (each MARAC's own local share is marked |)" if choice.local_share else "")
@@ -83,7 +80,7 @@ if parity_tab.open:
             findings.parity(view.screen.maracs.frame, ranges["racially_minoritised"], area=view.name, total=headline)
         )
         event = st.plotly_chart(
-            scatter(view.screen.maracs.frame, view.screen.withheld("share_racially_minoritised")),
+            scatter(view.screen.maracs.frame),
             theme=None,
             config=SCREEN_CONFIG,
             on_select="rerun",
@@ -101,7 +98,7 @@ if parity_tab.open:
             "it: below. Whiskers: 95% intervals."
         )
         downloads.chart_buttons(
-            lambda: scatter(view.published.maracs.frame, view.published.withheld("share_racially_minoritised")),
+            lambda: scatter(view.published.maracs.frame),
             key="parity",
             stem=f"{view.stem}-racially-minoritised-parity",
         )

@@ -66,7 +66,7 @@ shapes, missing, labels = data.map_shapes(view.path, view.version, view.populati
 item = view.dataset.ranges[choice.range_key]
 
 
-def drawn(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
+def drawn(frame: pl.DataFrame):
     colour = "by verdict" if view.extra["colour_by"] == "verdict" else "by value (darker: higher)"
     return maps.map_figure(
         shapes,
@@ -78,7 +78,6 @@ def drawn(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
         subtitle=view.subtitle,
         source=view.source,
         synthetic=view.dataset.synthetic,
-        withheld=withheld,
         labels=labels,
     )  # presentation mode scales it like every lead chart
 
@@ -93,7 +92,6 @@ view.lead(
     view.spread(),
     drawn,
     key="map_pick",
-    column=choice.value,
     stem=f"{view.stem}-{downloads.slug(choice.key)}-map-{kind}",
     caption=f"{how} Hover over a MARAC for its figures; click it to open its profile. Colours are never the only clue: "
     "each label carries the verdict's symbol (▼ below, ● within, ▲ above the expected range).",

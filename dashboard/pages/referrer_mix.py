@@ -22,7 +22,6 @@ from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
 
 POLICE = INDICATORS.by_key("police_share")
-REFERRAL_COLUMNS = ("referrals_", "share_referrals_", "police_share", "partner_agency_share")
 
 view = area_view("Referrer mix", indicators=None)
 dataset = view.dataset
@@ -33,46 +32,27 @@ sectors = sector_mapping(dataset.sectors, dataset.agencies) or {labels.get(a, a)
 earlier = year_earlier(view.chosen)
 
 
-def without(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    return frame.filter(~pl.col("group_name").is_in(names)) if names else frame
-
-
 def previous(published: bool) -> AreaFigures:
     """The area's figures a year earlier, as published or as this viewer's page shows them."""
     figures = data.published_area if published else data.screen_area
     return figures(view.path, view.version, view.population, earlier.end, view.window, view.area)
 
 
-screen_withheld = view.screen.maracs.names_hiding(REFERRAL_COLUMNS)
-export_withheld = view.published.maracs.names_hiding(REFERRAL_COLUMNS)
-screen = without(view.screen.maracs.frame, screen_withheld)
-exported = without(view.published.maracs.frame, export_withheld)
+screen = view.screen.maracs.frame
+exported = view.published.maracs.frame
 if screen.filter(pl.col("referrals_total") > 0).is_empty():
-    if not screen_withheld:
-        st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
-        st.stop()
-    st.info(
-        f"Every {view.name} MARAC has a referring agency with too few referrals to show, so no MARAC's whole mix can be "
-        "drawn without giving a small count back. Each agency's share is in the table below, withheld only where it must be."
-    )
-    st.dataframe(
-        tables.styled(tables.agency_share_table(view.screen.maracs, dataset.agencies, labels)),
-        hide_index=True,
-    )
+    st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
     st.stop()
 
 
-def bars(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
-    """The sector bars; a MARAC with any referral figure hidden is left out whole (Suppressed.names_hiding)."""
-    gone = screen_withheld if on_screen else export_withheld
+def bars(frame: pl.DataFrame):
     return sector_bars(
-        sector_shares(without(frame, gone), sectors),
+        sector_shares(frame, sectors),
         police,
         title="Who refers cases to each MARAC",
         subtitle=view.subtitle,
         source=view.source,
         synthetic=dataset.synthetic,
-        withheld=gone or None,
     )
 
 
@@ -82,7 +62,6 @@ top_tab, change_tab, every_tab = view.views(
     ["Chart", "Top three referrers", "Change on a year earlier", "Every agency"],
     tabs_key="referrer_tab",
     key="referrals_pick",
-    column="referrals_total",
     open_as=POLICE,
     stem=f"{view.stem}-referrer-mix",
     caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
@@ -107,17 +86,13 @@ if top_tab.open:
         )
 
 
-def changes(published: bool) -> tuple[pl.DataFrame, list[str]]:
-    now = exported if published else screen
-    before = previous(published).maracs
-    gone = before.names_hiding(REFERRAL_COLUMNS)
-    return referral_change(without(now, gone), before.frame), sorted(
-        set(gone) | set(export_withheld if published else screen_withheld)
-    )
+def changes(published: bool) -> pl.DataFrame:
+    """Each MARAC's police share now against a year earlier, from the published figures or this viewer's."""
+    return referral_change(exported if published else screen, previous(published).maracs.frame)
 
 
 def change_chart(published: bool):
-    change, gone = changes(published)
+    change = changes(published)
     shown = exported if published else screen
     verdicts = {row["group_code"]: Verdict.of(row, POLICE) for row in shown.iter_rows(named=True)}
     return police_change(
@@ -128,13 +103,12 @@ def change_chart(published: bool):
         subtitle=f"{view.subtitle}, against {earlier.label}",
         source=view.source,
         synthetic=dataset.synthetic,
-        withheld=gone or None,
     )
 
 
 if change_tab.open:
     with change_tab:
-        change, _ = changes(published=False)
+        change = changes(published=False)
         sure = change["police_share_change_significant"].to_list()
         st.caption(
             f"The police share now against {earlier.label}: {sure.count(True)} of {len(sure)} MARACs changed by more than "
@@ -156,7 +130,7 @@ if change_tab.open:
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Police share of referrals a year earlier and now, {view.name}",
-                tables.referral_change_table(changes(published=True)[0], labels),
+                tables.referral_change_table(changes(published=True), labels),
             ),
             key="referrals_change_table",
             stem=f"{view.stem}-police-share-change",
@@ -164,10 +138,7 @@ if change_tab.open:
 
 if every_tab.open:
     with every_tab:
-        st.caption(
-            "Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies). Unlike the chart, this table "
-            "keeps a MARAC with a small count, saying 'withheld' in just the cells that must be."
-        )
+        st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies).")
         table = tables.agency_share_table(view.screen.maracs, dataset.agencies, labels)
         st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
         downloads.table_buttons(

@@ -38,7 +38,7 @@ item = ranges[choice.range_key]
 view.require_returns()
 
 
-def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
+def ranked(frame: pl.DataFrame):
     return charts.ranked_bars(
         frame,
         choice,
@@ -46,7 +46,6 @@ def ranked(frame: pl.DataFrame, withheld: list[str] | None, on_screen: bool):
         subtitle=view.subtitle,
         source=view.source,
         synthetic=view.dataset.synthetic,
-        withheld=withheld,
         colour_by=view.extra["colour_by"],
     )
 
@@ -57,7 +56,6 @@ marac_tab, totals_tab = view.views(
     ["Ranked chart", "Matrix: every MARAC, every indicator", "BCU and area subtotals"],
     tabs_key="comparison_view",
     key="ranked_pick",
-    column=choice.value,
     stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
     caption="Bars: each MARAC's figure, with its 95% interval as a whisker; shaded: the SafeLives expected range. "
     "Click a bar to open that MARAC's profile.",

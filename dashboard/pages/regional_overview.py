@@ -206,7 +206,6 @@ subtitle = f"{name}, {chosen.label}"
 
 
 def ranked(figures: AreaFigures) -> object:
-    """Charts say who is withheld (a restricted viewer's too, as exports do)."""
     return charts.ranked_bars(
         figures.maracs.frame,
         choice,
@@ -214,7 +213,6 @@ def ranked(figures: AreaFigures) -> object:
         subtitle=subtitle,
         source=source,
         synthetic=dataset.synthetic,
-        withheld=figures.withheld(choice.value),
     )
 
 
@@ -226,7 +224,6 @@ def funnel(figures: AreaFigures) -> object:
         subtitle=subtitle,
         source=source,
         synthetic=dataset.synthetic,
-        withheld=figures.withheld(choice.value),
     )
 
 

@@ -226,7 +226,6 @@ def _group_section(
             subtitle=f"MARACs in {name}, {chosen.label}",
             source=source,
             synthetic=dataset.synthetic,
-            withheld=shielded.withheld_names(ind.value, rows),
         )
         text = caption(
             name,
@@ -234,7 +233,6 @@ def _group_section(
             ind,
             dataset.ranges,
             chosen,
-            withheld=bool(group.label(index, ind.value)),
             national=_national_value(national, ind),
         )
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
@@ -290,7 +288,6 @@ def _marac_section(
             ind,
             dataset.ranges,
             chosen,
-            withheld=bool(shielded.label(index, ind.value)),
             national=_national_value(national, ind),
         )
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))

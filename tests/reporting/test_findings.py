@@ -62,10 +62,7 @@ def test_spread_for_a_floor_a_local_share_and_no_range() -> None:
     )
 
 
-def test_spread_says_who_is_withheld_and_when_nobody_has_figures() -> None:
-    assert findings.spread(
-        frame(), BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="P", withheld=["Delta"]
-    ).endswith(" 1 MARAC withheld to protect small numbers.")
+def test_spread_says_when_nobody_has_figures() -> None:
     assert findings.spread(frame().head(0), BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="P") == (
         "P: no London MARAC has a figure for repeat rate."
     )

@@ -120,29 +120,20 @@ def test_map_colours_by_verdict_with_symbols_and_counts() -> None:
     ]  # the outline cell keeps its quiet label
 
 
-def test_map_by_value_and_withheld_marracs() -> None:
+def test_map_by_value() -> None:
     fig = maps.map_figure(
-        _tiles(),
-        _frame(),
-        REPEAT,
-        REPEAT_RANGE,
-        colour_by="value",
-        title="t",
-        subtitle="s",
-        source="src",
-        withheld=["Beta"],
+        _tiles(), _frame(), REPEAT, REPEAT_RANGE, colour_by="value", title="t", subtitle="s", source="src"
     )
     names = [t.name for t in fig.data if t.fill == "toself" and t.showlegend is not False]
-    # 30% and 45% (Beta withheld: its 20% takes no part in the classes): 2.5% steps from 30% to 47.5%, 7 classes; two used
+    # 20%, 30% and 45%: 25 points in at most 7 classes is 3.6 a class, so 5% steps from 20% to 50%; three used
     assert names == [
-        "30.0% to under 32.5% (1)",
-        "45.0% to under 47.5% (1)",
+        "20% to under 25% (1)",
+        "30% to under 35% (1)",
+        "45% to under 50% (1)",
         "no figures for this period (1)",
-        "withheld to protect small numbers (1)",
     ]
     hover = dict(zip(fig.data[-1].customdata, fig.data[-1].hovertext, strict=True))
-    assert "withheld to protect small numbers" in hover["B"] and "20.0%" not in hover["B"]
-    assert "Withheld to protect small numbers: Beta." in [a.text for a in fig.layout.annotations]
+    assert "Repeat rate: 20.0%" in hover["B"]
 
 
 def _squares_4326() -> gpd.GeoDataFrame:

@@ -39,7 +39,7 @@ def test_chart_text_lines_and_fills() -> None:
 
 
 @pytest.mark.parametrize(
-    "fill", [*maps.VALUE_COLOURS, *referral_charts.SECTOR_COLOURS, *BCU_COLOURS, maps.NO_DATA_FILL, maps.WITHHELD_FILL]
+    "fill", [*maps.VALUE_COLOURS, *referral_charts.SECTOR_COLOURS, *BCU_COLOURS, maps.NO_DATA_FILL]
 )
 def test_labels_printed_on_a_fill_read_on_it(fill: str) -> None:
     assert contrast_ratio(text_colour(fill), fill) >= 4.5
