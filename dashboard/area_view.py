@@ -2,9 +2,9 @@
 
 The comparison, map, referrer, equality and trend pages all look at one area for one period.
 This sets them up alike: the choices in the URL, tucked under a button in presentation mode,
-and the area's figures twice, each built once as one `AreaFigures` value: `screen` (what this
-viewer sees, the published figures for a restricted viewer) and `published` (from the rounded counts: what every
-download is made from).
+and the area's figures twice, each one `AreaFigures` value: `screen` (what this viewer sees, the
+published figures for a restricted viewer) and `published` (from the rounded counts: what every download is made
+from).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class AreaView:
         """Where the area's MARACs sit on the chosen indicator, in a sentence (`findings.spread`)."""
         item = self.dataset.ranges[self.indicator.range_key]
         return findings.spread(
-            self.screen.maracs.frame,
+            self.screen.maracs,
             self.indicator,
             item,
             area=self.name,
@@ -124,7 +124,7 @@ class AreaView:
         """
         if with_finding:
             st.markdown(f"**{finding}**")
-        figure = draw(self.screen.maracs.frame)
+        figure = draw(self.screen.maracs)
         event = st.plotly_chart(
             presentation.screen_figure(figure),
             theme=None,
@@ -141,7 +141,7 @@ class AreaView:
             st.stop()
         st.caption(caption)
         controls.definition_link(open_as or self.indicator)
-        downloads.chart_buttons(lambda: draw(self.published.maracs.frame), key=key, stem=stem)
+        downloads.chart_buttons(lambda: draw(self.published.maracs), key=key, stem=stem)
 
     def views(
         self,

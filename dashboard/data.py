@@ -31,8 +31,7 @@ from metrics.periods import (
     quarter_label,
     quarter_of,
 )
-from metrics.shown import AreaFigures, AreaSeries, plain
-from metrics.suppression import Suppressed
+from metrics.shown import AreaFigures, AreaSeries
 
 
 def db_path() -> Path:
@@ -284,33 +283,30 @@ def _area_figures(
 
 def published_area(path: str, data_version: str, population: str, end: date, window: str, area: str) -> AreaFigures:
     """An area's MARACs, BCUs and total from the rounded counts: what every download and export is made from."""
-    return AreaFigures.plain(*_area_figures(path, data_version, population, end, window, area, rounded=True))
+    return AreaFigures(*_area_figures(path, data_version, population, end, window, area, rounded=True))
 
 
 def screen_area(path: str, data_version: str, population: str, end: date, window: str, area: str) -> AreaFigures:
     """What this viewer's page shows: the published figures for a restricted viewer, otherwise everything."""
     if restricted():
         return published_area(path, data_version, population, end, window, area)
-    return AreaFigures.plain(*_area_figures(path, data_version, population, end, window, area))
+    return AreaFigures(*_area_figures(path, data_version, population, end, window, area))
 
 
 def published_comparators(
     path: str, data_version: str, population: str, end: date, window: str, code: str
-) -> dict[str, Suppressed]:
+) -> dict[str, pl.DataFrame]:
     """`comparators` from the rounded counts (SafeLives' published national figures as they are)."""
-    rows = comparators(path, data_version, population, end, window, code, rounded=True)
-    return {label: plain(frame) for label, frame in rows.items()}
+    return comparators(path, data_version, population, end, window, code, rounded=True)
 
 
 def screen_comparators(
     path: str, data_version: str, population: str, end: date, window: str, code: str
-) -> dict[str, Suppressed]:
+) -> dict[str, pl.DataFrame]:
     """`comparators` as this viewer's page shows them (published for a restricted viewer, otherwise as computed)."""
     if restricted():
         return published_comparators(path, data_version, population, end, window, code)
-    return {
-        label: plain(frame) for label, frame in comparators(path, data_version, population, end, window, code).items()
-    }
+    return comparators(path, data_version, population, end, window, code)
 
 
 def area_trend(path: str, data_version: str, population: str, area: str, rounded: bool = False) -> AreaSeries:

@@ -13,9 +13,7 @@ import polars as pl
 
 from metrics.definitions import INDICATORS, Indicator
 from metrics.ranges import Ranges
-from metrics.shown import Figures, as_suppressed, hidden_columns
 from metrics.significance import TOO_FEW_CASES
-from metrics.suppression import WITHHELD, Suppressed
 from reporting import numbers
 from reporting.numbers import decimals_for, pair_beside_verdict
 from reporting.verdicts import COMPACT_LEGEND, HELP, NO_RANGE, Verdict
@@ -58,13 +56,11 @@ def _indicator_columns(
     ranges: Ranges,
     columns: dict[str, list[object]],
     decimals: dict[tuple[int, str], int],
-    sources: dict[str, str],
 ) -> None:
     for ind in indicators:
         header = ind.table_header
         values = frame[ind.value].to_list()
         columns[header] = [_pct(v) for v in values]
-        sources[header] = ind.value
         verdicts = frame[ind.verdict].to_list() if ind.verdict else [None] * len(values)
         locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else [None] * len(values)
         item = ranges.get(ind.range_key) if ind.range_key else None
@@ -84,51 +80,31 @@ def _indicator_columns(
                     for v, c, lab in zip(verdicts, frame["cases"].to_list(), labels, strict=True)
                 ]
             columns[ind.verdict_header] = labels
-            sources[ind.verdict_header] = ind.verdict
 
 
 def overview_frames(
-    figures: Figures, ranges: Ranges, *, name_header: str = "MARAC"
+    frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`.
-
-    Cells suppression hides in `figures` (a `Suppressed`; a bare frame hides nothing) read "<5" or "withheld".
-    """
-    shown = as_suppressed(figures)
-    frame = shown.frame
+    """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`."""
     base: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
     if "bcu" in frame.columns:
         base["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
-    sources = {"Cases": "cases", "Per 10,000 adult females": "cases_per_10k"}
 
     volume: dict[str, list[object]] = dict(base)
     volume["Cases"] = frame["cases"].to_list()
     volume["Per 10,000 adult females"] = frame["cases_per_10k"].to_list()
     volume_decimals: dict[tuple[int, str], int] = {}
-    _indicator_columns(frame, INDICATORS.of_table("volume"), ranges, volume, volume_decimals, sources)
+    _indicator_columns(frame, INDICATORS.of_table("volume"), ranges, volume, volume_decimals)
     volume["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
 
     victims: dict[str, list[object]] = {name_header: base[name_header], "Cases": frame["cases"].to_list()}
     victim_decimals: dict[tuple[int, str], int] = {}
-    _indicator_columns(frame, INDICATORS.of_table("victims"), ranges, victims, victim_decimals, sources)
+    _indicator_columns(frame, INDICATORS.of_table("victims"), ranges, victims, victim_decimals)
 
     out = []
     for columns, decimals in ((volume, volume_decimals), (victims, victim_decimals)):
-        labelled = set()
-        for (row, column), label in shown.labels.items():
-            for header, source in sources.items():
-                if source == column and header in columns:
-                    columns[header][row] = label
-                    labelled.add(header)
-        for header in labelled & {h for h in columns if _numeric(h)}:  # words and numbers in one column: all as printed
-            columns[header] = [
-                _printed(v, header, decimals.get((row, header))) for row, v in enumerate(columns[header])
-            ]
         table = pd.DataFrame(
-            {
-                k: pd.Series(v, dtype="Float64" if _numeric(k) and not any(isinstance(x, str) for x in v) else "object")
-                for k, v in columns.items()
-            }
+            {k: pd.Series(v, dtype="Float64" if _numeric(k) else "object") for k, v in columns.items()}
         )
         table.attrs["decimals"] = {f"{row}\t{column}": d for (row, column), d in decimals.items()}
         out.append(table)
@@ -140,38 +116,18 @@ def decimals_of(table: pd.DataFrame) -> dict[tuple[int, str], int]:
     return {(int(key.split("\t")[0]), key.split("\t")[1]): d for key, d in table.attrs.get("decimals", {}).items()}
 
 
-def _printed(value: object, header: str, decimals: int | None) -> object:
-    """A number as `styled` would print it, so a column holding "<5" or "withheld" is all text, and reads the same."""
-    if isinstance(value, str):
-        return value
-    if value is None or pd.isna(value):
-        return "–"
-    if header == "Cases":
-        return f"{value:,.0f}"
-    if "%" in header:
-        return f"{value:.{decimals or 1}f}%"
-    return f"{value:.1f}"
-
-
 def _numeric(header: str) -> bool:
     return "%" in header or header in ("Cases", "Per 10,000 adult females")
 
 
-def totals_frames(groups: Figures, total: Figures, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """BCU rows followed by the area's own row, in the overview's two tables (each part with its suppressed cells)."""
+def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """BCU rows followed by the area's own row, in the overview's two tables."""
     return overview_frames(_stacked(groups, total), ranges, name_header="Area")
 
 
-def _stacked(groups: Figures, total: Figures) -> Suppressed:
-    """Group rows then the total's row in one frame, with both parts' suppressed cells renumbered to match."""
-    upper, lower = as_suppressed(groups), as_suppressed(total)
-    both = pl.concat(
-        [upper.frame.drop("bcu", strict=False), lower.frame.drop("bcu", strict=False)], how="diagonal_relaxed"
-    )
-    height = upper.frame.height
-    return Suppressed(
-        both, dict(upper.labels) | {(row + height, column): label for (row, column), label in lower.labels.items()}
-    )
+def _stacked(groups: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
+    """Group rows then the total's row in one frame."""
+    return pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
 
 
 def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
@@ -196,7 +152,7 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
 
 
 def _shown(pattern: str):
-    """A cell formatter that prints numbers with `pattern` and leaves words ("<5", "withheld") as they are."""
+    """A cell formatter that prints numbers with `pattern` and leaves words (an interval's text) as they are."""
     return lambda v: v if isinstance(v, str) else pattern.format(v)
 
 
@@ -205,14 +161,12 @@ VERDICT_HELP = f"{HELP} The table under 'Compare MARACs on one indicator' gives 
 MATRIX_HELP = f"Against the SafeLives expected range. {COMPACT_LEGEND}."
 
 
-def profile_frame(comparators: dict[str, Figures], ranges: Ranges) -> pd.DataFrame:
+def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame:
     """Indicators down the side; the MARAC, its verdict and range, then each comparator with its verdict.
 
-    Each comparator is one row of figures; an indicator value suppression hides in it reads "withheld".
+    Each comparator is one row of figures, the MARAC's own first.
     """
-    shown = {name: as_suppressed(figures) for name, figures in comparators.items()}
-    rows = {name: part.frame for name, part in shown.items()}
-    hidden = {name: hidden_columns(part) for name, part in shown.items()}
+    rows = comparators
     names = list(rows)
     own = rows[names[0]]
     out: dict[str, list[object]] = {"Indicator": [], "Value": [], "Verdict": [], "Expected range": []}
@@ -223,10 +177,9 @@ def profile_frame(comparators: dict[str, Figures], ranges: Ranges) -> pd.DataFra
         out["Indicator"].append(ind.label)
         value, verdict, local = _cell(own, ind)
         shown, local_shown = pair_beside_verdict(value, verdict, item, local, least=1)
-        withheld = ind.value in hidden.get(names[0], set())
-        out["Value"].append(WITHHELD if withheld else shown)
+        out["Value"].append(shown)
         judged = Verdict.of(own.row(0, named=True), ind) if own.height else Verdict(None)
-        out["Verdict"].append(WITHHELD if withheld else said(judged) if ind.verdict else NO_RANGE["short"])
+        out["Verdict"].append(said(judged) if ind.verdict else NO_RANGE["short"])
         if ind.local_share and local is not None:
             out["Expected range"].append(f"at least {local_shown} (local share, {own['local_share_source'][0]})")
         else:
@@ -238,9 +191,6 @@ def profile_frame(comparators: dict[str, Figures], ranges: Ranges) -> pd.DataFra
                 text = f"{text} of {local_text}"  # each comparator is judged against its own local share
             if value is None and "scope" in rows[name].columns:
                 text = "not published"  # SafeLives' England rows carry volume and repeat rate only
-            if ind.value in hidden.get(name, set()):
-                out[name].append(WITHHELD)
-                continue
             if verdict and value is not None:  # the symbol and its certainty mark, explained by the table's key
                 judged = Verdict.of(rows[name].row(0, named=True), ind)
                 text = f"{text} {judged.symbol}{judged.mark}"
@@ -274,45 +224,24 @@ SIGNIFICANCE_WORDS = {
 }
 
 
-def certainty_frame(figures: Figures, ranges: Ranges) -> pd.DataFrame:
+def certainty_frame(own: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
     """How sure each of one MARAC's verdicts is: the 95% and 99.8% intervals and what the 95% interval supports.
 
     The explanation reads like Fingertips: "95% interval 0.7%–5.7%, range starts at 2.5%: not
-    distinguishable from the lower bound". An indicator suppression hides in the MARAC's row says "withheld".
+    distinguishable from the lower bound". `own` is the MARAC's one row.
     """
-    shown = as_suppressed(figures)
-    own, withheld = shown.frame, hidden_columns(shown)
     row = own.row(0, named=True) if own.height else {}
     return pd.DataFrame(
-        [
-            {
-                "Indicator": ind.label,
-                **(
-                    dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD)
-                    if ind.value in withheld
-                    else _certainty(row, ind, ranges)
-                ),
-            }
-            for ind in INDICATORS
-        ],
+        [{"Indicator": ind.label, **_certainty(row, ind, ranges)} for ind in INDICATORS],
         columns=["Indicator", *CERTAINTY_COLUMNS],
     )
 
 
-def certainty_by_group(figures: Figures, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
-    """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table).
-
-    A group whose figure for `ind` suppression hides says so in every cell.
-    """
-    shown = as_suppressed(figures)
-    withheld = shown.hidden_rows(ind.value)
-    rows = [
-        {
-            name_header: row["group_name"],
-            **(dict.fromkeys(CERTAINTY_COLUMNS, WITHHELD) if i in withheld else _certainty(row, ind, ranges)),
-        }
-        for i, row in enumerate(shown.frame.iter_rows(named=True))
-    ]
+def certainty_by_group(
+    frame: pl.DataFrame, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC"
+) -> pd.DataFrame:
+    """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table)."""
+    rows = [{name_header: row["group_name"], **_certainty(row, ind, ranges)} for row in frame.iter_rows(named=True)]
     return pd.DataFrame(rows, columns=[name_header, *CERTAINTY_COLUMNS])
 
 
@@ -373,28 +302,25 @@ class Labelled(float):
         return Labelled, (float(self), self.label, self.fill)
 
 
-def matrix(figures: Figures, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
+def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
     """Every group × every indicator in one table: each cell the value and its verdict in words ("30.0% ● within").
 
     Cells are `Labelled` numbers (percent × 100), so a click on a header sorts by value while the
     cell reads as words; `styled_matrix` prints them and fills the verdict colour. Certainty is the verdict's
-    compact mark ("▼ below*": could be chance; "†": too few cases), explained by `MATRIX_HELP`. A cell suppression
-    hides in `figures` reads "<5" or "withheld" instead, and that column is then printed as text.
+    compact mark ("▼ below*": could be chance; "†": too few cases), explained by `MATRIX_HELP`.
     """
-    shown = as_suppressed(figures)
-    frame, hidden = shown.frame, shown.labels
     columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
     if "bcu" in frame.columns:
         columns["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
-    columns["Cases"] = [hidden.get((row, "cases"), v) for row, v in enumerate(frame["cases"].to_list())]
+    columns["Cases"] = frame["cases"].to_list()
     records = frame.to_dicts()  # once: a metrics frame has a few hundred columns
     for ind in INDICATORS:
         locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else []
         cells: list[object] = []
-        for row, record in enumerate(records):
+        for record in records:
             value = record[ind.value]
-            if (row, ind.value) in hidden or value is None:
-                cells.append(hidden.get((row, ind.value)))
+            if value is None:
+                cells.append(None)
                 continue
             label = numbers.figure(record, ind, ranges, least=1)
             judged = Verdict.of(record, ind)
@@ -404,22 +330,16 @@ def matrix(figures: Figures, ranges: Ranges, *, name_header: str = "MARAC") -> p
         columns[ind.header] = cells
         if ind.local_share:
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
-    table = {}
-    for header, cells in columns.items():
-        if (
-            any(isinstance(c, str) for c in cells) and header != name_header and header != "BCU"
-        ):  # words among numbers: all text
-            cells = [c if isinstance(c, str) else _matrix_text(c, header) for c in cells]
-            table[header] = pd.Series(cells, dtype="object")
-        elif header in ("Cases", LOCAL_HEADER):
-            table[header] = pd.Series(cells, dtype="Float64")
-        else:
-            table[header] = pd.Series(cells, dtype="object")
-    return pd.DataFrame(table)
+    return pd.DataFrame(
+        {
+            header: pd.Series(cells, dtype="Float64" if header in ("Cases", LOCAL_HEADER) else "object")
+            for header, cells in columns.items()
+        }
+    )
 
 
-def matrix_totals(groups: Figures, total: Figures, ranges: Ranges) -> pd.DataFrame:
-    """BCU rows then the area's own row, as a matrix (each part with its suppressed cells)."""
+def matrix_totals(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
+    """BCU rows then the area's own row, as a matrix."""
     return matrix(_stacked(groups, total), ranges, name_header="Area")
 
 
@@ -449,7 +369,7 @@ def styled_matrix(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.form
     def shown(value: object) -> object:
         return value.label if isinstance(value, Labelled) else value
 
-    numeric = [c for c in table.columns if c in ("Cases", LOCAL_HEADER) and table[c].dtype != object]
+    numeric = [c for c in table.columns if c in ("Cases", LOCAL_HEADER)]
     style = (
         table.style.format(shown, na_rep="–")
         .format(_shown("{:,.0f}"), subset=[c for c in numeric if c == "Cases"], na_rep="–")
@@ -539,27 +459,15 @@ def referral_change_table(change: pl.DataFrame, labels: dict[str, str]) -> pd.Da
     )
 
 
-def agency_share_table(figures: Figures, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
-    """Every SafeLives agency's share of each MARAC's referrals (percent); a share suppression hides in `figures` reads
-    "withheld" instead, and that column is then printed as text."""
-    shown = as_suppressed(figures)
-    frame, hidden = shown.frame, shown.labels
+def agency_share_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """Every SafeLives agency's share of each MARAC's referrals (percent)."""
     out: dict[str, list[object]] = {
         "MARAC": frame["group_name"].to_list(),
         "Referrals": frame["referrals_total"].to_list(),
     }
     for agency in agencies:
-        column = f"share_referrals_{agency}"
-        cells = [hidden.get((row, column), _pct(v)) for row, v in enumerate(frame[column].to_list())]
-        if any(isinstance(c, str) for c in cells):
-            cells = [c if isinstance(c, str) else "–" if c is None else f"{c:.1f}%" for c in cells]
-        out[f"{labels.get(agency, agency)} %"] = cells
-    return pd.DataFrame(
-        {
-            k: pd.Series(v, dtype="object" if k == "MARAC" or any(isinstance(x, str) for x in v) else "Float64")
-            for k, v in out.items()
-        }
-    )
+        out[f"{labels.get(agency, agency)} %"] = [_pct(v) for v in frame[f"share_referrals_{agency}"].to_list()]
+    return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "MARAC" else "Float64") for k, v in out.items()})
 
 
 def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:

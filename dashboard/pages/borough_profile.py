@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
-from metrics.shown import AreaFigures, AreaSeries, hidden_columns
-from metrics.suppression import WITHHELD, Suppressed
+from metrics.shown import AreaFigures, AreaSeries
 from reporting import charts, numbers, tables, verdicts
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
@@ -36,15 +36,7 @@ region, bcu = info["region"], info["bcu"]
 published = data.published_comparators(path, version, population, end, window, code)
 screen = data.screen_comparators(path, version, population, end, window, code)
 own, own_published = screen[names[code]], published[names[code]]
-screen_hidden = hidden_columns(own)
-
-
-def guard(column: str, text: str) -> str:
-    """A restricted viewer sees "withheld" where suppression hides a figure, not a dash that reads as no data."""
-    return WITHHELD if column in screen_hidden else text
-
-
-figures = own.frame.row(0, named=True)
+figures = own.row(0, named=True)
 st.markdown(
     f"**{escape_markdown(names[code])}** · BCU {escape_markdown(bcu or '–')} · {escape_markdown(region)} · "
     f"{escape_markdown(info['police_force_area'])} police force area"
@@ -52,13 +44,13 @@ st.markdown(
 st.caption(controls.period_caption(chosen, dataset))
 if info["grouping_status"] == "assumed" and info["note"]:
     st.caption(escape_markdown(info["note"]))
-if figures["cases"] is None and "cases" not in hidden_columns(own_published):
+if figures["cases"] is None:
     st.info(f"{escape_markdown(names[code])} has no returns for this period.")
     st.stop()
 
 returned = figures["quarters_with_data"]
 tiles = st.columns(4)
-tiles[0].metric("Cases discussed", guard("cases", numbers.number(figures["cases"])))
+tiles[0].metric("Cases discussed", numbers.number(figures["cases"]))
 tiles[0].caption(f"{figures['meetings']} meetings; {returned} of {len(chosen.quarters)} quarters returned")
 tiles[1].metric("Adult female population", numbers.number(figures["adult_female_population"]))
 tiles[1].caption(dataset.base_label)
@@ -70,15 +62,9 @@ tiles[2].caption(
     f"{per_10k:g} a year per 10,000 adult females, for the {returned} quarter{'s' if returned != 1 else ''} returned"
 )
 tiles[3].metric(
-    "Volume (% of recommended)",
-    guard(
-        "pct_of_recommended",
-        numbers.figure(figures, INDICATORS.by_key("volume"), dataset.ranges, least=0),
-    ),
+    "Volume (% of recommended)", numbers.figure(figures, INDICATORS.by_key("volume"), dataset.ranges, least=0)
 )
-if "pct_of_recommended" in screen_hidden:
-    tiles[3].caption("withheld to protect small numbers")
-elif figures["volume_verdict"] or figures["cases"] is None:
+if figures["volume_verdict"] or figures["cases"] is None:
     tiles[3].caption(Verdict.of(figures, INDICATORS.by_key("volume")).phrase)
 else:
     tiles[3].caption("no population figure for this MARAC on this base, so no volume verdict")
@@ -88,7 +74,7 @@ change = st.columns(2)
 volume_delta, volume_sentence = numbers.volume_change(figures)
 change[0].metric(
     "Cases a year per 10,000 adult females",
-    guard("cases_per_10k", numbers.number(figures["cases_per_10k"], 1)),
+    numbers.number(figures["cases_per_10k"], 1),
     delta=volume_delta,
     delta_color="off",
 )
@@ -96,7 +82,7 @@ change[0].caption(volume_sentence)
 repeat_delta, repeat_sentence = numbers.repeat_change(figures)
 change[1].metric(
     "Repeat rate",
-    guard("repeat_rate", numbers.percent(figures["repeat_rate"], 1)),
+    numbers.percent(figures["repeat_rate"], 1),
     delta=repeat_delta,
     delta_color="off",
 )
@@ -118,10 +104,10 @@ peers = data.screen_area(path, version, population, end, window, home)
 peers_published = data.published_area(path, version, population, end, window, home)
 
 
-def spine_for(own_figures: Suppressed, peer_figures: AreaFigures) -> object:
+def spine_for(own_figures: pl.DataFrame, peer_figures: AreaFigures) -> object:
     return charts.spine_chart(
-        own_figures.frame.row(0, named=True),
-        peer_figures.maracs.frame,
+        own_figures.row(0, named=True),
+        peer_figures.maracs,
         dataset.ranges,
         title=f"{names[code]} against the MARACs of {data.area_name(home)}",
         subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "
@@ -254,7 +240,7 @@ def trend_for(quarters: AreaSeries) -> object:
 
 def funnel_for(peer_figures: AreaFigures) -> object:
     return charts.funnel_plot(
-        peer_figures.maracs.frame,
+        peer_figures.maracs,
         choice,
         dataset.ranges[choice.range_key],
         subtitle=f"{data.area_name(home)}, {chosen.label}",

@@ -76,11 +76,9 @@ parity_tab, summary_tab = view.views(
 )
 if parity_tab.open:
     with parity_tab:
-        st.markdown(
-            findings.parity(view.screen.maracs.frame, ranges["racially_minoritised"], area=view.name, total=headline)
-        )
+        st.markdown(findings.parity(view.screen.maracs, ranges["racially_minoritised"], area=view.name, total=headline))
         event = st.plotly_chart(
-            scatter(view.screen.maracs.frame),
+            scatter(view.screen.maracs),
             theme=None,
             config=SCREEN_CONFIG,
             on_select="rerun",
@@ -98,18 +96,16 @@ if parity_tab.open:
             "it: below. Whiskers: 95% intervals."
         )
         downloads.chart_buttons(
-            lambda: scatter(view.published.maracs.frame),
+            lambda: scatter(view.published.maracs),
             key="parity",
             stem=f"{view.stem}-racially-minoritised-parity",
         )
 if summary_tab.open:
     with summary_tab:
-        summary = range_summary(view.screen.maracs.frame)
+        summary = range_summary(view.screen.maracs)
         met = findings.ranges_met(summary, area=view.name)
         st.markdown(met)
-        st.plotly_chart(
-            summary_chart(view.screen.maracs.frame), theme=None, config=SCREEN_CONFIG, key="ranges_met", alt=met
-        )
+        st.plotly_chart(summary_chart(view.screen.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met", alt=met)
         table = tables.range_summary_table(summary, ranges)
         st.dataframe(
             table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"),
@@ -122,12 +118,12 @@ if summary_tab.open:
             "fall on the other side of it there."
         )
         downloads.chart_buttons(
-            lambda: summary_chart(view.published.maracs.frame), key="ranges_met", stem=f"{view.stem}-ranges-met"
+            lambda: summary_chart(view.published.maracs), key="ranges_met", stem=f"{view.stem}-ranges-met"
         )
         downloads.table_buttons(
             lambda: view.table_file(
                 f"How many {view.name} MARACs meet each range",
-                tables.range_summary_table(range_summary(view.published.maracs.frame), ranges),
+                tables.range_summary_table(range_summary(view.published.maracs), ranges),
             ),
             key="ranges_met_table",
             stem=f"{view.stem}-ranges-met",

@@ -38,8 +38,8 @@ def previous(published: bool) -> AreaFigures:
     return figures(view.path, view.version, view.population, earlier.end, view.window, view.area)
 
 
-screen = view.screen.maracs.frame
-exported = view.published.maracs.frame
+screen = view.screen.maracs
+exported = view.published.maracs
 if screen.filter(pl.col("referrals_total") > 0).is_empty():
     st.info(f"No referrals are recorded for {view.name}'s MARACs in this period.")
     st.stop()
@@ -88,7 +88,7 @@ if top_tab.open:
 
 def changes(published: bool) -> pl.DataFrame:
     """Each MARAC's police share now against a year earlier, from the published figures or this viewer's."""
-    return referral_change(exported if published else screen, previous(published).maracs.frame)
+    return referral_change(exported if published else screen, previous(published).maracs)
 
 
 def change_chart(published: bool):

@@ -80,7 +80,7 @@ if marac_tab.open:
         )
         rows = picked_row.selection.rows if picked_row else []
         if rows:
-            controls.open_profile(view.dataset, view.screen.maracs.frame["group_code"][rows[0]], choice)
+            controls.open_profile(view.dataset, view.screen.maracs["group_code"][rows[0]], choice)
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Every {view.name} MARAC on every indicator",

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import controls, data, downloads, table_display
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
-from metrics.shown import AreaFigures, where
+from metrics.shown import AreaFigures
 from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, tables, verdicts
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
@@ -47,11 +47,7 @@ def table_file(title: str, table) -> TableFile:
 
 headline = screen.total_row()
 if headline is None or headline["cases"] is None:
-    st.info(
-        f"{name}'s figures for this period are withheld to protect small numbers."
-        if screen.total.label(0, "cases")
-        else f"No returns are held for {name} in this period."
-    )
+    st.info(f"No returns are held for {name} in this period.")
     st.stop()
 
 
@@ -207,7 +203,7 @@ subtitle = f"{name}, {chosen.label}"
 
 def ranked(figures: AreaFigures) -> object:
     return charts.ranked_bars(
-        figures.maracs.frame,
+        figures.maracs,
         choice,
         ranges[choice.range_key],
         subtitle=subtitle,
@@ -218,7 +214,7 @@ def ranked(figures: AreaFigures) -> object:
 
 def funnel(figures: AreaFigures) -> object:
     return charts.funnel_plot(
-        figures.maracs.frame,
+        figures.maracs,
         choice,
         ranges[choice.range_key],
         subtitle=subtitle,
@@ -228,8 +224,8 @@ def funnel(figures: AreaFigures) -> object:
 
 
 def how_sure(figures: AreaFigures) -> object:
-    """MARACs that sent returns (a suppressed one still did, and says "withheld")."""
-    return tables.certainty_by_group(where(figures.maracs, pl.col("maracs_reporting") > 0), choice, ranges)
+    """MARACs that sent returns."""
+    return tables.certainty_by_group(figures.maracs.filter(pl.col("maracs_reporting") > 0), choice, ranges)
 
 
 ranked_tab, funnel_tab, sure_tab = controls.view_tabs(

@@ -21,9 +21,8 @@ from metrics.intervals import EXACT_BELOW
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
-from metrics.shown import AreaFigures, AreaSeries
+from metrics.shown import AreaSeries
 from metrics.significance import TOO_FEW_CASES
-from metrics.suppression import Suppressed
 from reporting import charts, numbers
 from reporting.captions import caption, period_phrase
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
@@ -78,7 +77,6 @@ def build_pack(
     home_kind, home = _home_area(dataset, kind, value)
     area_data = scoped(shown or rounded(dataset), **{SCOPE_KINDS[home_kind]: home})
     maracs, bcus, total = (compute(area_data, chosen, g) for g in ("marac", "bcu", home_kind))
-    published = AreaFigures.plain(maracs, bcus, total)
     source = charts.source_line(dataset.ranges.edition, dataset.base_label)
     national = national_comparator(dataset, chosen.end)
 
@@ -92,31 +90,15 @@ def build_pack(
         raise PackError(f"no returns are held for {display} in {chosen.label}")
     sections: list[Section] = []
     if kind in ("region", "pfa"):
-        sections.append(
-            _group_section(
-                display,
-                published.total,
-                0,
-                published.maracs,
-                list(range(published.maracs.frame.height)),
-                dataset,
-                chosen,
-                source,
-                national,
-            )
-        )
+        sections.append(_group_section(display, total.row(0, named=True), maracs, dataset, chosen, source, national))
     elif kind == "bcu":
-        row = published.bcus.frame["group_code"].to_list().index(value)
-        rows = [i for i, b in enumerate(maracs["bcu"].to_list()) if b == value]
-        sections.append(
-            _group_section(
-                f"{display} BCU", published.bcus, row, published.maracs, rows, dataset, chosen, source, national
-            )
-        )
+        row = bcus.row(bcus["group_code"].to_list().index(value), named=True)
+        in_bcu = maracs.filter(pl.col("bcu") == value)
+        sections.append(_group_section(f"{display} BCU", row, in_bcu, dataset, chosen, source, national))
     trends = _trends(area_data, home_kind, chosen)
     for code in member_codes:
-        row = maracs["group_code"].to_list().index(code)
-        sections.append(_marac_section(published.maracs, row, trends, home, dataset, chosen, source, national))
+        row = maracs.row(maracs["group_code"].to_list().index(code), named=True)
+        sections.append(_marac_section(row, trends, home, dataset, chosen, source, national))
 
     checks = quality(
         dataset, chosen, members["group_code"].to_list()
@@ -147,7 +129,7 @@ def build_pack(
 
 
 def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
-    """The region (or, for a force-area pack, the force area) whose MARACs are suppressed together."""
+    """The region (or, for a force-area pack, the force area) a pack's figures are worked out within and compared with."""
     if kind in ("region", "pfa"):
         return kind, value
     row = dataset.maracs.filter(pl.col(SCOPE_KINDS[kind]) == value).row(0, named=True)
@@ -163,16 +145,12 @@ def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
     return "region", row["region"]
 
 
-def _summary(row: dict[str, object], labels: Suppressed, index: int, dataset: Dataset) -> list[SummaryRow]:
+def _summary(row: dict[str, object], dataset: Dataset) -> list[SummaryRow]:
     """Every indicator's row of a pack's summary table, printed as the screen's tables print it."""
     out = []
     ranges = dataset.ranges
     for ind in INDICATORS:
         item = numbers.range_of(ind, ranges)
-        hidden = labels.label(index, ind.value)
-        if hidden:
-            out.append(SummaryRow(ind.label, hidden, hidden, _expected(ind, item, row), hidden))
-            continue
         judged = Verdict.of(row, ind)
         out.append(
             SummaryRow(
@@ -206,17 +184,14 @@ def _national_value(national: pl.DataFrame, ind: Indicator) -> float | None:
 
 def _group_section(
     name: str,
-    group: Suppressed,
-    index: int,
-    shielded: Suppressed,
-    rows: list[int],
+    row: dict[str, object],
+    members: pl.DataFrame,
     dataset: Dataset,
     chosen: Period,
     source: str,
     national: pl.DataFrame,
 ) -> Section:
-    row = group.frame.row(index, named=True)
-    members = shielded.frame[rows] if rows else shielded.frame.clear()
+    """A BCU's or area's own summary (`row`), then a ranked chart of its MARACs (`members`) per indicator."""
     pages = []
     for ind in INDICATORS:
         figure = charts.ranked_bars(
@@ -236,7 +211,7 @@ def _group_section(
             national=_national_value(national, ind),
         )
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
-    return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, group, index, dataset), pages)
+    return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, dataset), pages)
 
 
 def _trends(area_data: Dataset, home_kind: str, chosen: Period) -> AreaSeries:
@@ -253,8 +228,7 @@ def _last_quarters(chosen: Period) -> list[date]:
 
 
 def _marac_section(
-    shielded: Suppressed,
-    index: int,
+    row: dict[str, object],
     trends: AreaSeries,
     home: str,
     dataset: Dataset,
@@ -262,7 +236,6 @@ def _marac_section(
     source: str,
     national: pl.DataFrame,
 ) -> Section:
-    row = shielded.frame.row(index, named=True)
     name, code = row["group_name"], row["group_code"]
     marac_q = trends.maracs
     own = marac_q.filter(pl.col("group_code") == code) if marac_q.height else marac_q
@@ -294,7 +267,7 @@ def _marac_section(
     return Section(
         name,
         f"{name} ({row.get('bcu') or 'no BCU'} BCU, {home}): {period_phrase(chosen)}",
-        _summary(row, shielded, index, dataset),
+        _summary(row, dataset),
         pages,
     )
 

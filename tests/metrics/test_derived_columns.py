@@ -1,11 +1,8 @@
-"""Which published columns derive from which count (the Definitions page names them), and the withheld-cell value."""
+"""Which published columns derive from which count (the Definitions page names them)."""
 
 from __future__ import annotations
 
-import polars as pl
-
 from metrics.derived import derived_columns
-from metrics.suppression import Suppressed
 
 
 def test_what_derives_from_each_count() -> None:
@@ -41,14 +38,6 @@ def test_what_derives_from_each_count() -> None:
     ]
     assert derived_columns("victims_aged_16_17", columns) == ["share_aged_16_17"]
     assert derived_columns("cases", columns) == ["pct_of_recommended", "cases_per_10k_ci95_low", "annual_cost_estimate"]
-
-
-def test_names_hiding_lists_groups_with_any_hidden_referral_cell() -> None:
-    frame = pl.DataFrame({"group_name": ["A", "B", "C"]})
-    part = Suppressed(
-        frame, {(2, "referrals_idva"): "<5", (0, "share_referrals_mash"): "withheld", (1, "victims_lgbt"): "<5"}
-    )
-    assert part.names_hiding(("referrals_", "share_referrals_")) == ["A", "C"]  # B's hidden cell is not a referral
 
 
 def test_this_years_count_leaves_last_years_figures_to_last_years_count() -> None:

@@ -13,7 +13,6 @@ from metrics.dataset import Dataset
 from metrics.disclosure import published
 from metrics.indicators import compute
 from metrics.periods import period
-from metrics.shown import AreaFigures
 from reporting import tables
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile, neutralise, to_csv, to_xlsx
 from tests.helpers import metrics as fx
@@ -32,7 +31,7 @@ def _file() -> TableFile:
             "Cases": pd.Series([400, None], dtype="Float64"),
             "Repeat rate %": pd.Series([27.96, 30.0], dtype="Float64"),
             "Repeat verdict": ["▼ below", "● within"],
-            "LGBT+ %": ["<5", "withheld"],
+            "LGBT+ %": ["1.0% of 3.5%", "not published"],  # words in a percent column, as the profile prints
         }
     )
     return TableFile(
@@ -51,8 +50,9 @@ def test_csv_is_the_table_as_printed_with_title_and_notes() -> None:
         "SYNTHETIC DEMO DATA: not real MARAC figures.\r\n"
         "\r\n"
         "MARAC,Cases,Repeat rate %,Repeat verdict,LGBT+ %\r\n"
-        "'=cmd|' /C calc'!A0,400,27.96,▼ below,<5\r\n"  # 27.96 keeps the two decimals the screen uses beside "below"
-        "Hackney,–,30.0,● within,withheld\r\n"
+        # 27.96 keeps the two decimals the screen uses beside "below"
+        "'=cmd|' /C calc'!A0,400,27.96,▼ below,1.0% of 3.5%\r\n"
+        "Hackney,–,30.0,● within,not published\r\n"
         "\r\n"
         "Source: test.\r\n"
         f'"{DISCLOSURE_NOTE}"\r\n'  # quoted: the note holds commas
@@ -65,7 +65,7 @@ def test_xlsx_keeps_numbers_as_numbers_and_text_as_text() -> None:
         sheet["A1"].value == "MARACs in London" and sheet["A2"].value == "SYNTHETIC DEMO DATA: not real MARAC figures."
     )
     assert [c.value for c in sheet[4]] == ["MARAC", "Cases", "Repeat rate %", "Repeat verdict", "LGBT+ %"]
-    assert [c.value for c in sheet[5]] == ["'=cmd|' /C calc'!A0", 400, 27.96, "▼ below", "<5"]
+    assert [c.value for c in sheet[5]] == ["'=cmd|' /C calc'!A0", 400, 27.96, "▼ below", "1.0% of 3.5%"]
     assert sheet["A5"].data_type == "s"  # stored as text, never as a formula
     assert (sheet["B5"].number_format, sheet["C5"].number_format) == ("#,##0", "0.00")
     assert sheet["A8"].value == "Source: test." and sheet["A9"].value == DISCLOSURE_NOTE
@@ -80,10 +80,10 @@ def test_an_exported_overview_prints_only_figures_worked_out_from_rounded_counts
     held = compute(data, chosen, "marac").filter(pl.col("group_name") == "Gamma").row(0, named=True)
     assert (held["victims_lgbt"], held["cases"]) == (3, 100)
     shown = published(data)
-    maracs, bcus, total = (compute(shown, chosen, g) for g in ("marac", "bcu", "all"))
+    maracs = compute(shown, chosen, "marac")
     gamma = maracs.filter(pl.col("group_name") == "Gamma").row(0, named=True)
     assert gamma["victims_lgbt"] % 5 == 0 and gamma["cases"] % 5 == 0
-    _, victims = tables.overview_frames(AreaFigures.plain(maracs, bcus, total).maracs, data.ranges)
+    _, victims = tables.overview_frames(maracs, data.ranges)
     printed = victims.set_index("MARAC").loc["Gamma", "LGBT+ %"]
     assert printed == round(gamma["victims_lgbt"] / gamma["cases"] * 100, 1) and printed != 3.0
     line = next(t for t in to_csv(TableFile("t", victims)).decode("utf-8").splitlines() if t.startswith("Gamma,"))

@@ -9,7 +9,6 @@ import polars as pl
 from metrics.dataset import Dataset
 from metrics.indicators import compute
 from metrics.periods import period
-from metrics.suppression import Suppressed
 from reporting import tables
 from reporting.verdicts import Verdict, certainty_of
 from tests.helpers import metrics as fx
@@ -169,22 +168,17 @@ def test_matrix_cells_sort_as_numbers_and_read_as_value_and_verdict() -> None:
     assert "30.0% ● within*" in shown and "background-color: #dcefe3" in shown
 
 
-def test_matrix_as_exported_text_and_with_suppressed_cells() -> None:
+def test_matrix_as_exported_text() -> None:
     frame, ranges = _matrix_frame()
-    rows = frame["group_name"].to_list()
-    hidden = {(rows.index("Alpha"), "cases"): "<5", (rows.index("Alpha"), "repeat_rate"): "withheld"}
-    table = tables.matrix(Suppressed(frame, hidden), ranges)
+    table = tables.matrix(frame, ranges)
     printed = tables.printed_matrix(table).set_index("MARAC")
-    assert printed.loc["Alpha", "Cases"] == "<5" and printed.loc["Alpha", "Repeat %"] == "withheld"
-    assert (
-        printed.loc["Beta", "Repeat %"] == tables.matrix(frame, ranges).set_index("MARAC").loc["Beta", "Repeat %"].label
-    )
+    assert printed.loc["Alpha", "Cases"] == "40" and printed.loc["Alpha", "Repeat %"] == "30.0% ● within*"
+    assert printed.loc["Beta", "Repeat %"] == table.set_index("MARAC").loc["Beta", "Repeat %"].label
     assert printed.loc["Delta", "Repeat %"] == "–"
     assert all(isinstance(v, str) for v in printed.to_numpy().ravel())  # a CSV of what the screen prints
     # Delta sent no returns: its numeric columns print a dash too, never pandas' "<NA>"
-    unhidden = tables.printed_matrix(tables.matrix(frame, ranges)).set_index("MARAC")
-    assert unhidden.loc["Delta", "Cases"] == "–"
-    assert "<NA>" not in " ".join(unhidden.to_numpy().ravel())
+    assert printed.loc["Delta", "Cases"] == "–"
+    assert "<NA>" not in " ".join(printed.to_numpy().ravel())
 
 
 def test_matrix_subtotals_put_the_area_last() -> None:
@@ -196,7 +190,7 @@ def test_matrix_subtotals_put_the_area_last() -> None:
 
 
 def test_referral_tables_when_nothing_is_left_to_show() -> None:
-    """Suppression can leave no MARAC's referrals to export: the tables are empty with their headings, not an error."""
+    """With no MARAC's referrals to export the tables are empty with their headings, not an error."""
     from metrics.referrals import referral_change
 
     frame = compute(fx.dataset(), YEAR, "marac")
