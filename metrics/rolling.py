@@ -36,8 +36,8 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     had returns from at least one of the group's MARACs).
 
     A 12-month figure is null unless the group has rows for all four consecutive quarters in
-    the frame, none of them with a count the figure needs hidden by small-number suppression (a
-    quarter with returns whose count is null: summing round the gap would understate the year), (so the first three quarters of a series, and any window reaching over a quarter
+    the frame, none of them missing a count the figure needs (a quarter with returns whose count
+    is null: summing round the gap would understate the year), (so the first three quarters of a series, and any window reaching over a quarter
     missing from the frame, are null) and its summed denominator is above 0. A quarter that is
     in the frame but had no returns adds nothing to either sum: as in `compute`, a missing
     return lowers neither the volume (set against population-time) nor any share;
@@ -58,7 +58,7 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
         "group_code",
         "quarter_start",
         (pl.col("maracs_reporting") > 0).alias("_had_data"),
-        # a count hidden by suppression (null in a quarter with returns) blanks the years of the figures that need it
+        # a count missing (null in a quarter with returns) blanks the years of the figures that need it
         *(((pl.col("maracs_reporting") > 0) & pl.col(c).is_null()).alias(f"_hidden_{c}") for c in counts),
         *(pl.col(c).cast(pl.Float64) for c in counts),
         (pl.col("recommended_cases") * 10_000 / recommended_per_10k).alias("_population_years"),

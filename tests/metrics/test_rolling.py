@@ -145,8 +145,8 @@ def test_lockdowns_reach_the_dataset_typed_and_sorted(fixture_db: Path) -> None:
     assert (lockdowns["start"].min(), lockdowns["end"].max()) == rows["lockdown_period_2020_21"]
 
 
-def test_a_count_hidden_by_suppression_leaves_its_years_blank_not_understated(data) -> None:
-    # Alpha's Jan-Mar 2020 repeat count (50 of 50 cases) hidden, as suppression leaves it (null). Summing round it would
+def test_a_missing_count_leaves_its_years_blank_not_understated(data) -> None:
+    # Alpha's Jan-Mar 2020 repeat count (50 of 50 cases) missing (null) in a quarter with returns. Summing round it would
     # give the year to December 2020 (4 + 2 + 3) / 80 = 11% instead of 59 / 80 = 74%, so that year is blank instead
     q = quarterly(data, "marac")
     hidden = q.with_columns(
