@@ -104,16 +104,19 @@ with recording:
 with checking:
     # the download, and a restricted viewer's page, are worked out from the rounded counts like every other export:
     # a quarter's held count, or a z-score from it, would give back what rounding protects
+    # whether there is a download at all is decided from them too: a button only when held counts had an outlier
+    # would say so
     published = data.published_dataset(str(data.db_path()), version, dataset.population_key)
-    found = outliers(published if data.restricted() else dataset, chosen, codes)
+    exported = outliers(published, chosen, codes)
+    found = exported if data.restricted() else outliers(dataset, chosen, codes)
     if found.is_empty():
         st.success(f"No quarter in {chosen.label} is far from its MARAC's own history.", icon=":material/check:")
     else:
         st.dataframe(quality_tables.outlier_table(found), hide_index=True, width="stretch")
+    if not exported.is_empty():
         downloads.table_buttons(
             lambda: table_file(
-                f"Quarters to check, {name} (from rounded counts)",
-                quality_tables.outlier_table(outliers(published, chosen, codes)),
+                f"Quarters to check, {name} (from rounded counts)", quality_tables.outlier_table(exported)
             ),
             key="dq_outliers",
             stem=f"{stem}-outliers",

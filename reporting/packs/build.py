@@ -68,14 +68,16 @@ def build_pack(
     made: datetime | None = None,
 ) -> Pack:
     """Everything a pack says, every figure from `shown` (the rounded counts `metrics.disclosure.published` makes
-    of `dataset`; worked out here when not given). `dataset` itself gives only who sent returns and data quality."""
+    of `dataset`; worked out here when not given), data quality included. `dataset` itself gives only the status
+    lines (the newest quarter held, when data last went in)."""
     kind, value, display = resolve_scope(dataset, scope)
     try:
         chosen = period(period_end, window)
     except PeriodError as exc:
         raise PackError(str(exc)) from exc
     home_kind, home = _home_area(dataset, kind, value)
-    area_data = scoped(shown or rounded(dataset), **{SCOPE_KINDS[home_kind]: home})
+    published = shown or rounded(dataset)
+    area_data = scoped(published, **{SCOPE_KINDS[home_kind]: home})
     maracs, bcus, total = (compute(area_data, chosen, g) for g in ("marac", "bcu", home_kind))
     source = charts.source_line(dataset.ranges.edition, dataset.base_label)
     national = national_comparator(dataset, chosen.end)
@@ -100,9 +102,9 @@ def build_pack(
         row = maracs.row(maracs["group_code"].to_list().index(code), named=True)
         sections.append(_marac_section(row, trends, home, dataset, chosen, source, national))
 
-    checks = quality(
-        dataset, chosen, members["group_code"].to_list()
-    )  # MARACs that sent nothing belong here most of all
+    # MARACs that sent nothing belong here most of all; the fields at 0 come from the rounded counts, as a list of
+    # truly empty fields would tell a true 0 from a 1-4 published as 0
+    checks = quality(published, chosen, members["group_code"].to_list())
     rows = [
         QualityRow(
             r["marac_name"],

@@ -208,8 +208,8 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
     story.append(_p("Data quality", styles["h1"]))
     story.append(
         _p(
-            "Quarterly returns held for the period, and demographic fields recorded as zero across all of a "
-            "MARAC's cases (more likely not recorded than truly none).",
+            "Quarterly returns held for the period, and demographic fields at zero across all of a MARAC's cases "
+            "once counts are rounded to protect the people counted (more likely not recorded than truly none).",
             styles["body"],
         )
     )

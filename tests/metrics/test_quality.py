@@ -160,3 +160,23 @@ def test_a_quarter_far_from_its_own_history_is_listed() -> None:
     assert outliers(data, period(date(2020, 12, 31), "12m")).is_empty()
     # fewer than six quarters of history: no judgement
     assert outliers(replace(data, meetings=meetings.tail(5)), YEAR).is_empty()
+
+
+def test_quarters_to_check_as_published_carry_only_rounded_counts() -> None:
+    # Alpha's repeats, eight quarters: 30 31 29 30 32 30 31 then 2. Held, the last is listed with its 2; published
+    # (the download, a restricted page) the quarters are rounded first, so whatever is listed shows a multiple of 5
+    from metrics.disclosure import published
+
+    quarters = [date(2019, 4, 1), date(2019, 7, 1), date(2019, 10, 1), date(2020, 1, 1), fx.Q1, fx.Q2, fx.Q3, fx.Q4]
+    meetings = pl.DataFrame(
+        [
+            fx._meeting("MA", q, q.replace(day=15), 60, repeats)
+            for q, repeats in zip(quarters, [30, 31, 29, 30, 32, 30, 31, 2], strict=True)
+        ]
+    )
+    data = replace(fx.dataset(), meetings=meetings)
+    held = outliers(data, YEAR)
+    assert held.filter(pl.col("measure") == "repeat cases")["value"].to_list() == [2.0]
+    shown = outliers(published(data), YEAR)
+    assert shown.height and all(v % 5 == 0 for v in shown["value"])
+    assert 2.0 not in shown["value"].to_list()

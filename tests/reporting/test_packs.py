@@ -234,3 +234,20 @@ def test_export_command_writes_the_file_or_nothing(fixture_db: Path, tmp_path: P
     assert bad.returncode == 2
     assert 'no bcu "Nowhere" in the registry; known: Central East,' in bad.stderr
     assert not (tmp_path / "x.pdf").exists() and list(tmp_path.glob(".*partial")) == []
+
+
+def test_the_data_quality_page_reads_the_rounded_counts(planted: Dataset) -> None:
+    """A list of truly empty fields would tell a true 0 from a 1-4 published as 0: Camden's quarter (3 cases, none
+    aged 16-17) is published as 0 cases, so the pack lists no field for it, as for any MARAC with no cases."""
+    from metrics.disclosure import published
+    from metrics.periods import period
+    from metrics.quality import quality
+
+    year = period(END, "12m")
+    held = quality(planted, year, ["E09000007"]).row(0, named=True)
+    assert "aged 16–17" in " ".join(held["fields_all_zero"])
+    rounded = quality(published(planted), year, ["E09000007"]).row(0, named=True)
+    assert rounded["fields_all_zero"] == []
+    pack = build_pack(planted, "region:London", END, made=MADE)
+    camden = next(q for q in pack.quality if q.marac == "Camden")
+    assert (camden.returned, camden.not_recorded) == ("1 of 4", "none")
