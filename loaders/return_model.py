@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from loaders.problems import Problem, ValidationReport, problem, shorten, visible
-from loaders.return_file import Cell, RawTable, Unreadable
+from loaders.raw_table import Cell, RawTable, Unreadable
 from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
 
 _WHOLE = "a whole number 0 or more"

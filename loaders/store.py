@@ -31,8 +31,9 @@ import pyarrow as pa
 
 from loaders import reference
 from loaders.problems import Problem, ValidationReport, problem
+from loaders.raw_table import RawTable
 from loaders.return_checks import fy_quarter_in
-from loaders.return_file import RawTable, read_table
+from loaders.return_file import read_table
 from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
 from loaders.return_model import MeetingRow, validate_table
 from metrics.periods import quarter_label

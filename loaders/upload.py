@@ -23,8 +23,9 @@ import polars as pl
 
 from loaders import store
 from loaders.problems import Problem, ValidationReport
+from loaders.raw_table import RawTable
 from loaders.return_checks import check_against_held, held_quarters
-from loaders.return_file import RawTable, read_table
+from loaders.return_file import read_table
 
 _LOG = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import pandas as pd
 import polars as pl
 
 from loaders.problems import Problem, Severity
-from loaders.return_file import RawTable
+from loaders.raw_table import RawTable
 from loaders.return_layout import FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
 from loaders.return_model import cell_text
 from metrics.dataset import Dataset
