@@ -100,7 +100,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "duplicate-area-code": (Severity.WARNING, "Local authority in several features: shapes joined"),
     # what a file may change (loaders.store): one MARAC, the quarter it names, and not most of a held quarter unasked
     "several-maracs": (Severity.ERROR, "Rows for more than one MARAC"),
-    "outside-named-quarter": (Severity.ERROR, "Would replace a quarter the file name does not name"),
+    "outside-named-quarter": (Severity.ERROR, "Meetings outside the quarter the file name names"),
     "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
 }
 

@@ -3,8 +3,9 @@
 The loader judges a file on its own. These look at it beside the database: a quarter already
 held (committing replaces it), cases far from the MARAC's previous quarter or the same quarter
 a year earlier, a quarter in which no victim/survivor characteristic was recorded, and
-meetings dated outside the quarter the return is for. They are warnings: each is sometimes
-right (a new referral pathway can double a MARAC's cases), so they ask, never refuse.
+meetings dated outside the quarter most of a return's meetings are in. They are warnings: each is
+sometimes right (a new referral pathway can double a MARAC's cases), so they ask, never refuse.
+(Meetings outside the quarter a file's name names are refused by `loaders.store`.)
 Pure: the caller supplies what is held.
 """
 
@@ -94,7 +95,8 @@ def check_against_held(
     """
     where = {"sheet": sheet}
     found: list[Problem] = []
-    claimed = claimed_quarters(file, rows)
+    # a file named for a quarter may touch no other: loaders.store refuses it, so no warning here as well
+    claimed = claimed_quarters(file, rows) if fy_quarter_in(file) is None else {}
     for source_row, row in rows:
         want = claimed.get(row.marac_code)
         if want is not None and quarter_of(row.meeting_date) != want:
@@ -103,7 +105,7 @@ def check_against_held(
                     "meeting-outside-quarter",
                     file,
                     f"this meeting is in {quarter_label(quarter_of(row.meeting_date))}, but the return is for "
-                    f"{quarter_label(want)} ({'named in the file name' if fy_quarter_in(file) else 'where most of its meetings are'})",
+                    f"{quarter_label(want)} (where most of its meetings are)",
                     row=source_row,
                     column=headers.get("meeting_date"),
                     value=row.meeting_date.strftime("%d/%m/%Y"),

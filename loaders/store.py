@@ -628,9 +628,10 @@ def _against_held(
 ) -> list[Problem]:
     """What the file would do to the quarters held now, where that is more than a return should do.
 
-    A held quarter the file's name does not name is refused (a stray row would replace it). A held
-    quarter left with fewer than half its meetings is refused unless `replace` confirms it is the
-    whole new return; with fewer meetings, but at least half, it is a warning.
+    A file changes only what it is for: named for a quarter, it may touch no other, held (a stray row would replace
+    it) or not (a stray row would start it, and the quarter would count as returned). A held quarter left with fewer
+    than half its meetings is refused unless `replace` confirms it is the whole new return; with fewer meetings, but
+    at least half, it is a warning.
     """
     incoming: dict[tuple[str, date], list[tuple[int, MeetingRow]]] = {}
     for source_row, row in rows:
@@ -647,6 +648,25 @@ def _against_held(
     named = fy_quarter_in(file)
     where = {"sheet": table.sheet if table else None}
     found: list[Problem] = []
+    held_keys = {(code, quarter) for code, quarter, _, _ in held}
+    for (code, quarter), mine in incoming.items():
+        if named is None or quarter == named or (code, quarter) in held_keys:
+            continue
+        label = f"{code} {quarter_label(quarter)}"
+        found.append(
+            problem(
+                "outside-named-quarter",
+                file,
+                f"the file is named for {quarter_label(named)}, but {_rows_text([r for r, _ in mine])} "
+                f"{'is' if len(mine) == 1 else 'are'} in {quarter_label(quarter)}: loading it would start {label} "
+                "with this file's meetings alone",
+                row=mine[0][0],
+                column=table.headers.get("meeting_date") if table else None,
+                value=mine[0][1].meeting_date.strftime("%d/%m/%Y"),
+                expected=f"only {quarter_label(named)}'s meetings (send {label}'s in a return named for it)",
+                **where,
+            )
+        )
     for code, quarter, meetings, cases in held:
         mine = incoming[(code, quarter)]
         count, total = len(mine), sum(r.cases_discussed for _, r in mine)
