@@ -33,6 +33,7 @@ from loaders.xlsx_zip import (
     MAX_SHARED_STRINGS,
     MAX_SHARED_STRINGS_BYTES,
     MAX_SHEET_ROWS,
+    MAX_SHEETS,
     XmlHandler,
     attribute,
     check_parts,
@@ -425,8 +426,14 @@ def _read_xlsx(file: str, archive: zipfile.ZipFile) -> Found:
         run_part(archive, info, handler)
     dates = styles.date_styles()
 
-    found: list[tuple[str, Found, bool]] = []
-    titles: list[str] = []
+    if len(book.sheets) > MAX_SHEETS:
+        raise Refusal(
+            "workbook-too-large",
+            f"the workbook lists {len(book.sheets):,} sheets, past the limit of {MAX_SHEETS}",
+            "a workbook of one quarter's meetings (one sheet, perhaps with notes beside it)",
+        )
+    sheets: list[tuple[str, zipfile.ZipInfo, str]] = []
+    listed: dict[str, str] = {}  # part -> the sheet listing it: each part is read once, and checked before any is
     for position, (title, rid, state) in enumerate(book.sheets, start=1):
         kind, target = rels.targets.get(rid or "", ("", f"worksheets/sheet{position}.xml"))
         if kind and not kind.endswith("/worksheet"):
@@ -434,16 +441,30 @@ def _read_xlsx(file: str, archive: zipfile.ZipFile) -> Found:
         info = part(target)
         if info is None:
             raise Refusal("unreadable-file", f'{DAMAGED}: its sheet "{title}" is missing from it', RESAVE)
+        if info.filename in listed:  # Excel never writes this; read twice, its meetings would count twice
+            raise Refusal(
+                "unreadable-file",
+                f'{DAMAGED}: its sheets "{listed[info.filename]}" and "{title}" are the same part of the file',
+                RESAVE,
+            )
+        listed[info.filename] = title
+        sheets.append((title, info, state))
+    found: list[tuple[str, Found, bool]] = []
+    titles: list[str] = []
+    for title, info, state in sheets:
         titles.append(title)
         handler = _SheetHandler(strings.strings, dates, book.date1904, title)
         stream = _sheet_rows(archive, info, handler)
         result = table_from_rows(file, title, stream, count_past_limit=False)
-        if result.table is not None:
+        second = result.table is not None and result.table.rows and any(f.table and f.table.rows for _, f, _ in found)
+        if result.table is not None and not second:
             for _ in stream:  # the merged ranges come after the rows: read the sheet to its end
                 pass
             _apply_merges(result.table, result.columns, handler.merged)
         if result.table is not None or result.problems:
             found.append((title, result, state in ("hidden", "veryHidden")))
+        if second:  # meetings on a second sheet: refused whatever the others hold, so stop reading
+            break
     return _choose_sheet(file, found, titles)
 
 

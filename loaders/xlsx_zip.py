@@ -19,6 +19,7 @@ MAX_WORKBOOK_BYTES = 200 * 1_048_576  # every part together
 MAX_RATIO = 200  # sheet XML packs 5-50 times; a zip bomb packs about 1,000 times
 RATIO_FROM_BYTES = 1_048_576  # a part smaller than this unpacked costs nothing whatever its ratio
 MAX_PARTS = 2_000
+MAX_SHEETS = 255  # Excel opens at most a few hundred; a return has one or two
 MAX_SHARED_STRINGS = 200_000  # a return's distinct texts number in the hundreds
 MAX_SHARED_STRINGS_BYTES = 20 * 1_048_576  # their XML, unpacked
 MAX_MERGED_RANGES = 10_000

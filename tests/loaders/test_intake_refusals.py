@@ -9,6 +9,7 @@ one-meeting Hackney return (tests.helpers.returns.BASE_ROW), so each test shows 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -316,3 +317,34 @@ def test_a_million_blank_lines_cost_nothing_and_rows_keep_their_numbers(tmp_path
     assert problems == [] and table is not None
     assert table.header_row == 1_000_001
     assert [n for n, _ in table.rows] == [1_001_002]
+
+
+def _listing(sheets: str) -> bytes:
+    """The valid workbook with its workbook.xml's sheet list replaced by `sheets` (each pointing at a part)."""
+    contents = parts()
+    book = contents["xl/workbook.xml"].decode()
+    start, end = book.index("<sheets>"), book.index("</sheets>") + len("</sheets>")
+    relationships = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    listed = f"<sheets>{sheets}</sheets>".replace("<sheet ", f"<sheet {relationships} ")
+    contents["xl/workbook.xml"] = (book[:start] + listed + book[end:]).encode()
+    return zipped(contents)
+
+
+def test_one_part_listed_as_two_sheets_is_refused_not_read_twice(tmp_path: Path) -> None:
+    """Listed many times, one 49,000-row sheet was parsed and kept once per entry: 30 entries took 211 s and 1.7 GB."""
+    rid = re.search(rb'<sheet [^>]*r:id="([^"]+)"', parts()["xl/workbook.xml"]).group(1).decode()
+    entries = "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="{rid}"/>' for n in range(1, 31))
+    path = write(tmp_path, "twice.xlsx", _listing(entries))
+    assert refused(path) == [
+        'ERROR twice.xlsx: the workbook is damaged or encrypted: its sheets "S1" and "S2" are the same part of the '
+        f"file; {RESAVE} [unreadable-file]"
+    ]
+
+
+def test_more_than_255_sheets_are_refused_before_any_is_read(tmp_path: Path) -> None:
+    entries = "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n + 100}"/>' for n in range(1, 257))
+    path = write(tmp_path, "sheets.xlsx", _listing(entries))
+    assert refused(path) == [
+        "ERROR sheets.xlsx: the workbook lists 256 sheets, past the limit of 255; expected a workbook of one "
+        "quarter's meetings (one sheet, perhaps with notes beside it) [workbook-too-large]"
+    ]
