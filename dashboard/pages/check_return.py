@@ -49,9 +49,12 @@ if not uploads:
     st.stop()
 
 files = [(u.name, u.getvalue()) for u in uploads]
-# ticked below: quarters that would lose most of their meetings are meant to (the check and the commit both say so)
-confirmed = bool(st.session_state.get("confirm_replace", False))
-key = (str(path), data.version(path), confirmed, tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files))
+# ticked below: quarters that would lose most of their meetings are meant to (the check and the commit both say so);
+# a tick is for this batch of files only, so a later batch never inherits it
+batch = tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files)
+confirm_key = "confirm_replace:" + hashlib.sha256(repr(batch).encode()).hexdigest()[:16]
+confirmed = bool(st.session_state.get(confirm_key, False))
+key = (str(path), data.version(path), confirmed, batch)
 # the check whose report the coordinator last saw: a Commit must be for that one, not a silent re-check
 shown_key = st.session_state.get("shown_key")
 if st.session_state.get("check_key") != key:
@@ -244,7 +247,7 @@ if checked.needs_replace or confirmed:
         )
     st.checkbox(
         "Replace quarters that would lose most of their meetings",
-        key="confirm_replace",
+        key=confirm_key,
         help="Tick only if each of these files is the whole of its quarter's return: the meetings it leaves out "
         "stop counting (they are kept as history).",
     )

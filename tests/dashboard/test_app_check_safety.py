@@ -113,7 +113,7 @@ def test_a_quarter_losing_most_of_its_meetings_needs_the_tick_before_commit(writ
     at.text_input(key="who").input("Alice").run()
     assert at.button(key="commit").disabled  # nothing loadable until it is confirmed
 
-    at.checkbox(key="confirm_replace").check().run()
+    replace_tick(at).check().run()
     assert not at.exception
     assert at.get("metric")[1].value == "1"
     assert "Confirmed: the files are checked, and will be committed" in page_text(at)
@@ -121,6 +121,21 @@ def test_a_quarter_losing_most_of_its_meetings_needs_the_tick_before_commit(writ
     assert not at.exception
     assert at.success[0].value.startswith("Committed by Alice at ")
     assert held(db)[-1] == (date(2021, 1, 1), 1, 25)
+
+    # the tick was for that batch: a later one that would cut a quarter again is held until ticked afresh
+    with store.writing(db) as conn:
+        assert store.load_file(conn, "three.csv", content=three, who="setup", reinstate=True).outcome == "loaded"
+    assert held(db)[-1] == (date(2021, 1, 1), 3, 90)
+    other = q4_return(tmp_path, "other.csv", date(2021, 3, 1), cases=5)
+    at.file_uploader(key="uploads").set_value([("other.csv", other, "text/csv")]).run()
+    assert not at.exception
+    assert at.get("metric")[1].value == "0" and not replace_tick(at).value
+    assert "Confirmed:" not in page_text(at) and at.button(key="commit").disabled
+
+
+def replace_tick(at: AppTest):
+    """The Check page's "Replace quarters that would lose most of their meetings" box (its key names its batch)."""
+    return next(box for box in at.checkbox if box.label == "Replace quarters that would lose most of their meetings")
 
 
 def test_a_typed_name_is_never_markdown_in_the_history(writable_db: Path, tmp_path: Path) -> None:
