@@ -101,6 +101,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # what a file may change (loaders.store): one MARAC, the quarter it names, and not most of a held quarter unasked
     "several-maracs": (Severity.ERROR, "Rows for more than one MARAC"),
     "outside-named-quarter": (Severity.ERROR, "Meetings outside the quarter the file name names"),
+    "too-many-columns": (Severity.ERROR, "A row wider than a spreadsheet"),
     "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
 }
 

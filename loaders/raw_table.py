@@ -18,6 +18,9 @@ from loaders.return_layout import match_header
 #: a quarter of one MARAC is a few KB and at most ~100 meetings; these limits stop a wrong file, not a real return
 MAX_FILE_BYTES = 10 * 1_048_576
 MAX_ROWS = 50_000
+#: Excel's grid: 16,384 columns (XFD) by 1,048,576 rows; a wider row was not made by a spreadsheet
+MAX_COLUMNS = 16_384
+MAX_SHEET_ROWS = 1_048_576
 #: Excel's own limit on a cell's length: a longer cell was not made by a spreadsheet
 MAX_CELL_CHARACTERS = 32_767
 #: the header is looked for among this many non-blank rows (a title and instructions sit above it, not pages of them)
@@ -115,12 +118,11 @@ class Found:
     columns: dict[str, int] = field(default_factory=dict)  # canonical field -> column index its cells come from
 
 
-def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row], count_past_limit: bool = True) -> Found:
+def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row]) -> Found:
     """Find the header, then keep only the return's columns of each non-blank row below it.
 
-    Rows arrive one at a time and at most MAX_ROWS are kept. Past that a CSV's rows are only counted, so the refusal
-    says how many there are (10 MB of text counts in under a second); a workbook's reading stops there, as parsing
-    a 70 MB sheet to its end would take longer than the 10 s a file may cost.
+    Rows arrive one at a time and at most MAX_ROWS are kept: reading stops at the first row past the limit, in a
+    CSV as in a workbook, as counting the rest of a file built to be long would cost more than it tells.
     """
     problems: list[Problem] = []
     where = {"sheet": sheet} if sheet else {}
@@ -162,8 +164,6 @@ def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row], count_pas
                 continue
             count += 1
             if count > MAX_ROWS:
-                if count_past_limit:
-                    continue  # counted, not kept
                 return Found(
                     None,
                     [
@@ -191,20 +191,6 @@ def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row], count_pas
                     unheaded.add(i)
                 if isinstance(v, str) and (len(v) > MAX_CELL_CHARACTERS or "\x00" in v):
                     problems.append(_unmapped_cell(file, sheet, data_row, i, v))
-        if count > MAX_ROWS:
-            return Found(
-                None,
-                [
-                    *problems,
-                    problem(
-                        "too-many-rows",
-                        file,
-                        f"{count:,} meeting rows",
-                        **where,
-                        expected=f"at most {MAX_ROWS:,} rows (a quarter's meetings)",
-                    ),
-                ],
-            )
         table.unheaded = [column_letter(i) for i in sorted(unheaded)]
         return Found(table, problems, hidden, columns={name: i for i, name in columns.items()})
     return Found(None, problems)

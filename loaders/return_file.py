@@ -18,6 +18,7 @@ from pathlib import Path
 
 from loaders.problems import Problem, problem
 from loaders.raw_table import (
+    MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS_BEFORE_HEADER,
     Found,
@@ -77,8 +78,23 @@ def _read_csv(file: str, content: bytes) -> Found:
     return found
 
 
+def _within_width(text: str, delimiter: str) -> Iterator[str]:
+    """The text's lines, refusing one with more cells than a spreadsheet has columns before csv splits it (10 MB of
+    commas would otherwise become millions of cells, about 1 GB)."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        cells = line.count(delimiter) + 1
+        if cells > MAX_COLUMNS:
+            raise Refusal(
+                "too-many-columns",
+                f"line {number:,} holds {cells:,} cells, more than a spreadsheet's {MAX_COLUMNS:,} columns",
+                "the return exported again as CSV from the spreadsheet (one meeting a row, in its columns)",
+                row=number,
+            )
+        yield line
+
+
 def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_within_width(text, delimiter), delimiter=delimiter)
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):

@@ -15,6 +15,8 @@ from loaders.problems import Problem, problem, shorten
 from loaders.raw_table import (
     DAMAGED,
     MAX_CELL_CHARACTERS,
+    MAX_COLUMNS,
+    MAX_SHEET_ROWS,
     RESAVE,
     Cell,
     Found,
@@ -28,11 +30,9 @@ from loaders.raw_table import (
     too_long,
 )
 from loaders.xlsx_zip import (
-    MAX_COLUMNS,
     MAX_MERGED_RANGES,
     MAX_SHARED_STRINGS,
     MAX_SHARED_STRINGS_BYTES,
-    MAX_SHEET_ROWS,
     MAX_SHEETS,
     XmlHandler,
     attribute,
@@ -455,7 +455,7 @@ def _read_xlsx(file: str, archive: zipfile.ZipFile) -> Found:
         titles.append(title)
         handler = _SheetHandler(strings.strings, dates, book.date1904, title)
         stream = _sheet_rows(archive, info, handler)
-        result = table_from_rows(file, title, stream, count_past_limit=False)
+        result = table_from_rows(file, title, stream)
         second = result.table is not None and result.table.rows and any(f.table and f.table.rows for _, f, _ in found)
         if result.table is not None and not second:
             for _ in stream:  # the merged ranges come after the rows: read the sheet to its end

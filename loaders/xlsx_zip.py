@@ -23,9 +23,6 @@ MAX_SHEETS = 255  # Excel opens at most a few hundred; a return has one or two
 MAX_SHARED_STRINGS = 200_000  # a return's distinct texts number in the hundreds
 MAX_SHARED_STRINGS_BYTES = 20 * 1_048_576  # their XML, unpacked
 MAX_MERGED_RANGES = 10_000
-#: Excel's grid: 16,384 columns (XFD) by 1,048,576 rows
-MAX_COLUMNS = 16_384
-MAX_SHEET_ROWS = 1_048_576
 #: the stream name (UTF-16) inside the container Excel wraps an encrypted workbook in
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 

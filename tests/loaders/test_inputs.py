@@ -105,7 +105,8 @@ def test_more_rows_than_any_return_is_refused_before_checking_each(tmp_path: Pat
     path = write_csv(tmp_path / "rows.csv", [meeting()] * 50_001)
     report = check(path)
     assert [p.line() for p in report.problems] == [
-        "ERROR rows.csv: 50,001 meeting rows; expected at most 50,000 rows (a quarter's meetings) [too-many-rows]"
+        "ERROR rows.csv: more than 50,000 meeting rows (reading stopped at row 50,002); expected at most 50,000 rows "
+        "(a quarter's meetings) [too-many-rows]"
     ]
 
 

@@ -348,3 +348,18 @@ def test_more_than_255_sheets_are_refused_before_any_is_read(tmp_path: Path) -> 
         "ERROR sheets.xlsx: the workbook lists 256 sheets, past the limit of 255; expected a workbook of one "
         "quarter's meetings (one sheet, perhaps with notes beside it) [workbook-too-large]"
     ]
+
+
+def test_a_csv_line_wider_than_a_spreadsheet_is_refused_before_it_is_split(tmp_path: Path) -> None:
+    """A meeting row followed by 5 million ",x" cells loaded silently at 1.1 GB; 10 MB of bare commas took 927 MB."""
+    content = csv_bytes(meeting()).rstrip(b"\n") + b",x" * 20_000 + b"\n"
+    path = write(tmp_path, "wide.csv", content)
+    assert refused(path) == [
+        "ERROR wide.csv, row 2: line 2 holds 20,025 cells, more than a spreadsheet's 16,384 columns; expected the "
+        "return exported again as CSV from the spreadsheet (one meeting a row, in its columns) [too-many-columns]"
+    ]
+    commas = write(tmp_path, "commas.csv", b"," * 9_000_000)
+    assert refused(commas) == [
+        "ERROR commas.csv, row 1: line 1 holds 9,000,001 cells, more than a spreadsheet's 16,384 columns; expected "
+        "the return exported again as CSV from the spreadsheet (one meeting a row, in its columns) [too-many-columns]"
+    ]

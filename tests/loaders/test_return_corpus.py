@@ -139,7 +139,8 @@ def test_files_too_large_or_too_long_are_refused_before_reading(held_db: Path, t
             "ERROR huge.csv: the file is 10.0 MB; expected a return of at most 10 MB (one quarter of one MARAC is a few KB) "
             "[file-too-large]"
         ),
-        "ERROR long.csv: 50,001 meeting rows; expected at most 50,000 rows (a quarter's meetings) [too-many-rows]",
+        "ERROR long.csv: more than 50,000 meeting rows (reading stopped at row 50,002); expected at most 50,000 rows "
+        "(a quarter's meetings) [too-many-rows]",
     ]
     assert [f.outcome for f in checked.files] == ["refused", "refused"]
     assert _figures(held_db) == before
