@@ -7,9 +7,11 @@ made Chromium save a failed download named after the file's hash. See dashboard/
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.media_file_storage import MediaFileStorageError
+from streamlit.runtime.media_file_storage import MediaFileKind, MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from dashboard.launch import media
@@ -62,3 +64,49 @@ def test_the_clicked_file_outlives_other_runs_under_its_own_name(clock: list[flo
     two_other_runs_end(manager)
     with pytest.raises(MediaFileStorageError):
         storage.get_file(name)
+
+
+def test_at_most_the_newest_files_are_kept_so_many_clicks_cannot_hold_memory(
+    monkeypatch: pytest.MonkeyPatch, clock: list[float]
+) -> None:
+    monkeypatch.setitem(MediaFileManager._marac_kept, "max_files", 3)
+    storage = MemoryMediaFileStorage("/media")
+    manager = MediaFileManager(storage)
+    names = []
+    for n in range(5):
+        placeholder = manager.add_deferred(lambda n=n: f"file {n}".encode(), "text/csv", f"b{n}", file_name=f"{n}.csv")
+        names.append(manager.execute_deferred(placeholder).rsplit("/", 1)[1])
+    two_other_runs_end(manager)
+    kept = []
+    for name in names:
+        with contextlib.suppress(MediaFileStorageError):
+            kept.append(storage.get_file(name).filename)
+    assert kept == ["2.csv", "3.csv", "4.csv"]  # the two oldest were swept as Streamlit would
+
+
+@pytest.mark.parametrize("faulty", [False, True])
+def test_new_arguments_pass_through_and_a_fault_in_keeping_never_stops_a_download(
+    monkeypatch: pytest.MonkeyPatch, faulty: bool
+) -> None:
+    """As if Streamlit had added an argument: it reaches Streamlit's own function; and if keeping a file fails (here
+    the clock), the download still gets its file and the sweep is Streamlit's own."""
+    calls: list[object] = []
+
+    def newer(self: object, data: bytes, mimetype: str, kind: object, filename: str | None = None, *, extra=None):
+        calls.append(extra)
+        return "id1"
+
+    def clock() -> float:
+        if faulty:
+            raise RuntimeError("clock gone")
+        return 0.0
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", newer)
+    monkeypatch.setattr(MediaFileManager, "_get_inactive_file_ids", lambda self: {"id1", "id2"})
+    monkeypatch.setattr(MediaFileManager, "_marac_kept", None, raising=False)
+    assert media.keep_downloads(grace=300, clock=clock)
+    storage, manager = object.__new__(MemoryMediaFileStorage), object.__new__(MediaFileManager)
+    kind = MediaFileKind.DOWNLOADABLE
+    assert MemoryMediaFileStorage.load_and_get_id(storage, b"x", "text/csv", kind, "x.csv", extra=1) == "id1"
+    assert calls == [1]
+    assert manager._get_inactive_file_ids() == ({"id1", "id2"} if faulty else {"id2"})
