@@ -154,6 +154,21 @@ def long_cell(path: Path) -> None:
     path.write_bytes(_csv_line(COLUMNS) + _csv_line(meeting(marac_code="E" * 200_000)))
 
 
+def wide_row(path: Path) -> None:
+    """A meeting row followed by 5 million ",x" cells, just under 10 MB (loaded silently at 1.1 GB before review)."""
+    path.write_bytes(_csv_line(COLUMNS) + _csv_line(meeting()).rstrip(b"\n") + b",x" * 5_000_000 + b"\n")
+
+
+def bare_commas(path: Path) -> None:
+    """10 MB of commas and nothing else (927 MB before review)."""
+    path.write_bytes(b"," * (10 * 1_048_576 - 1_000))
+
+
+def short_rows(path: Path) -> None:
+    """5.2 million rows of one letter (counted to the end in 9.5 s before review)."""
+    path.write_bytes(_csv_line(COLUMNS) + b"x\n" * 5_200_000)
+
+
 def empty(path: Path) -> None:
     path.write_bytes(b"")
 
@@ -169,6 +184,9 @@ BOMBS: list[tuple[str, str, Callable[[Path], None]]] = [
     ("10 MB CSV of 156,000 rows", "rows.csv", many_rows_csv),
     ("50,000 valid meetings (CSV)", "limit.csv", limit_csv),
     ("a cell of 200,000 characters", "long-cell.csv", long_cell),
+    ("a row with 5 million extra cells", "wide-row.csv", wide_row),
+    ("10 MB of bare commas", "commas.csv", bare_commas),
+    ("5.2 million one-letter rows", "short-rows.csv", short_rows),
 ]
 
 
