@@ -262,7 +262,9 @@ class _SheetHandler(XmlHandler):
         elif local == "row":
             number = _int(attrs.get("r"))
             number = self._row_number + 1 if number < 0 else number
-            if number <= self._row_number or number > MAX_SHEET_ROWS:
+            if number < 1 or number > MAX_SHEET_ROWS:
+                raise self._damaged(f"a row is numbered {number:,}, outside a sheet's rows 1 to {MAX_SHEET_ROWS:,}")
+            if number <= self._row_number:
                 raise self._damaged(f"row {number:,} comes after row {self._row_number:,}")
             self._row_number, self._row, self._column = number, {}, -1
             self._row_hidden = attrs.get("hidden", "").lower() in ("1", "true")
@@ -278,6 +280,9 @@ class _SheetHandler(XmlHandler):
         elif local == "c" and self._row is not None:
             value = self._cell_value()
             if value is not None:
+                if self._column in self._row:  # Excel never writes a cell twice: which value is meant cannot be known
+                    cell = f"{column_letter(self._column)}{self._row_number}"
+                    raise self._damaged(f"cell {cell} appears twice in the sheet, with two values")
                 self._row[self._column] = value
         elif local == "row" and self._row is not None:
             self.ready.append((self._row_number, self._row, self._row_hidden))

@@ -363,3 +363,24 @@ def test_a_csv_line_wider_than_a_spreadsheet_is_refused_before_it_is_split(tmp_p
         "ERROR commas.csv, row 1: line 1 holds 9,000,001 cells, more than a spreadsheet's 16,384 columns; expected "
         "the return exported again as CSV from the spreadsheet (one meeting a row, in its columns) [too-many-columns]"
     ]
+
+
+def test_a_cell_written_twice_is_refused_rather_than_the_last_value_taken(tmp_path: Path) -> None:
+    contents = parts()
+    contents[SHEET] = contents[SHEET].replace(b'<c r="C2" t="n"><v>4</v></c>', b'<c r="C2" t="n"><v>4</v></c>' * 2)
+    contents[SHEET] = contents[SHEET].replace(b'<c r="C2" t="n"><v>4</v></c>', b'<c r="C2" t="n"><v>7</v></c>', 1)
+    path = write(tmp_path, "twice-c2.xlsx", zipped(contents))
+    assert refused(path) == [
+        'ERROR twice-c2.xlsx: the workbook is damaged or encrypted: in sheet "Return", cell C2 appears twice in the '
+        f"sheet, with two values; {RESAVE} [unreadable-file]"
+    ]
+
+
+def test_a_row_numbered_0_is_named_as_such(tmp_path: Path) -> None:
+    contents = parts()
+    contents[SHEET] = contents[SHEET].replace(b'<row r="2"', b'<row r="0"', 1)
+    path = write(tmp_path, "row-0.xlsx", zipped(contents))
+    assert refused(path) == [
+        'ERROR row-0.xlsx: the workbook is damaged or encrypted: in sheet "Return", a row is numbered 0, outside a '
+        f"sheet's rows 1 to 1,048,576; {RESAVE} [unreadable-file]"
+    ]
