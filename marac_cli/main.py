@@ -598,6 +598,9 @@ def serve(
     other machines can reach (0.0.0.0, a network interface's address, a host name) is refused
     unless --allow-unauthenticated says that is meant.
     """
+    address = address.strip()
+    if address.startswith("[") and address.endswith("]"):  # "[::1]", as in a URL: the server wants the bare address
+        address = address[1:-1]
     if not _loopback(address):
         if not allow_unauthenticated:
             err.print(
@@ -652,7 +655,8 @@ def serve(
         "--client.disableDataExport",
         "true",
     ]
-    err.print(f"Dashboard at http://{visible(address)}:{port}  (Ctrl+C to stop)")
+    host = f"[{address}]" if ":" in address else address  # an IPv6 address is bracketed in a URL
+    err.print(f"Dashboard at http://{visible(host)}:{port}  (Ctrl+C to stop)")
     _launch(command, env)
 
 

@@ -120,3 +120,14 @@ def test_loopback_serves_without_a_warning(fixture_db: Path, launched: list[list
     done = serve(fixture_db, "--address", address)
     assert done.exit_code == 0, done.output
     assert "WARNING" not in done.output and len(launched) == 1
+
+
+@pytest.mark.parametrize("address", ["::1", "[::1]"])
+def test_an_ipv6_address_is_served_bare_and_printed_in_brackets(
+    fixture_db: Path, launched: list[list[str]], address: str
+) -> None:
+    done = serve(fixture_db, "--address", address)
+    assert done.exit_code == 0, done.output
+    (command,) = launched
+    assert command[command.index("--server.address") + 1] == "::1"
+    assert "Dashboard at http://[::1]:8501" in done.output
