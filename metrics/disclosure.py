@@ -7,8 +7,9 @@ and every published figure (a year, a financial year, a BCU, a region, a share, 
 year's figure) is worked out from those rounded cells alone. However many exports someone holds, and however they
 add and subtract them, the most they can get back is the rounded cells (see docs/disclosure-control.md).
 
-Rounding is random and unbiased (ONS-style random rounding to base 5): a count of 7 becomes 5 with probability 3/5
-and 10 with probability 2/5, so totals are right on average and a published 5 may stand for anything from 1 to 9.
+Rounding is random and unbiased (random rounding to base 5, a standard disclosure-control method): a count of 7
+becomes 5 with probability 3/5 and 10 with probability 2/5, so totals are right on average and a published 5 may
+stand for anything from 1 to 9.
 The random draws come from a keyed hash of the cell (a secret held in the database, never published): the same
 cell rounds the same way in every export and every session, so asking twice gives nothing more.
 
