@@ -34,6 +34,16 @@ def visible(text: str) -> str:
 _PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
 
 
+def rows_named(rows: list[int]) -> str:
+    """'row 7', 'rows 2, 3 and 9', or the first ten and how many more: rows named in a message, never all of them."""
+    shown = [f"{r:,}" for r in rows[:10]]
+    if len(rows) > 10:
+        return f"rows {', '.join(shown)} and {len(rows) - 10:,} more"
+    if len(shown) == 1:
+        return f"row {shown[0]}"
+    return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
+
+
 class Severity(StrEnum):
     ERROR = "error"  # the file is refused
     WARNING = "warning"  # the file loads, but the coordinator should look

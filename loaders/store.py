@@ -30,7 +30,7 @@ import polars as pl
 import pyarrow as pa
 
 from loaders import reference
-from loaders.problems import Problem, ValidationReport, problem
+from loaders.problems import Problem, ValidationReport, problem, rows_named
 from loaders.raw_table import RawTable
 from loaders.return_checks import fy_quarter_in
 from loaders.return_file import read_table
@@ -564,16 +564,6 @@ def without_paths(text: str) -> str:
     return _PATH.sub(r"\1", text)
 
 
-def _rows_text(rows: list[int]) -> str:
-    """'row 7', 'rows 2, 3 and 9', or the first ten and how many more."""
-    shown = [str(r) for r in rows[:10]]
-    if len(rows) > 10:
-        return f"rows {', '.join(shown)} and {len(rows) - 10} more"
-    if len(shown) == 1:
-        return f"row {shown[0]}"
-    return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
-
-
 def _several_maracs(file: str, table: RawTable | None, rows: list[tuple[int, MeetingRow]]) -> list[Problem]:
     """A return is one MARAC's: rows of any other MARAC are an error naming the codes and rows.
 
@@ -591,7 +581,7 @@ def _several_maracs(file: str, table: RawTable | None, rows: list[tuple[int, Mee
     counts = Counter({code: len(found) for code, found in by_marac.items()})
     (top, most), (_, second) = counts.most_common(2)
     if most == second:  # no MARAC the file is plainly for
-        parts = "; ".join(f"{code} on {_rows_text(found)}" for code, found in sorted(by_marac.items()))
+        parts = "; ".join(f"{code} on {rows_named(found)}" for code, found in sorted(by_marac.items()))
         return [
             problem(
                 "several-maracs",
@@ -607,7 +597,7 @@ def _several_maracs(file: str, table: RawTable | None, rows: list[tuple[int, Mee
         problem(
             "several-maracs",
             file,
-            f"{_rows_text(found)} {'is' if len(found) == 1 else 'are'} for {code}, but this return is for {top} "
+            f"{rows_named(found)} {'is' if len(found) == 1 else 'are'} for {code}, but this return is for {top} "
             f"({most} of its {len(rows)} rows); loading it would replace {code}'s quarter with these rows",
             row=found[0],
             value=code,
@@ -657,7 +647,7 @@ def _against_held(
             problem(
                 "outside-named-quarter",
                 file,
-                f"the file is named for {quarter_label(named)}, but {_rows_text([r for r, _ in mine])} "
+                f"the file is named for {quarter_label(named)}, but {rows_named([r for r, _ in mine])} "
                 f"{'is' if len(mine) == 1 else 'are'} in {quarter_label(quarter)}: loading it would start {label} "
                 "with this file's meetings alone",
                 row=mine[0][0],
@@ -678,7 +668,7 @@ def _against_held(
                 problem(
                     "outside-named-quarter",
                     file,
-                    f"the file is named for {quarter_label(named)}, but {_rows_text([r for r, _ in mine])} "
+                    f"the file is named for {quarter_label(named)}, but {rows_named([r for r, _ in mine])} "
                     f"{'is' if count == 1 else 'are'} in {label}, which is held ({now}): loading it would replace "
                     f"that quarter with {after}",
                     row=mine[0][0],

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from loaders.problems import Problem, problem, shorten
+from loaders.problems import Problem, problem, rows_named, shorten
 from loaders.raw_table import (
     DAMAGED,
     MAX_CELL_CHARACTERS,
@@ -517,13 +517,6 @@ def _choose_sheet(file: str, found: list[tuple[str, Found, bool]], titles: list[
     )
 
 
-def _rows_named(numbers: list[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:10])
-    if len(numbers) > 10:
-        shown += f" and {len(numbers) - 10:,} more"
-    return ("row " if len(numbers) == 1 else "rows ") + shown
-
-
 def _hidden_warnings(file: str, sheet: str, hidden_sheet: bool, hidden_rows: list[int]) -> list[Problem]:
     """Hidden meetings load like any other, so the coordinator is told which: a hidden row once changed a year."""
     found = []
@@ -542,7 +535,7 @@ def _hidden_warnings(file: str, sheet: str, hidden_sheet: bool, hidden_rows: lis
             problem(
                 "hidden-rows",
                 file,
-                f"{_rows_named(hidden_rows)} {'is' if len(hidden_rows) == 1 else 'are'} hidden in the workbook "
+                f"{rows_named(hidden_rows)} {'is' if len(hidden_rows) == 1 else 'are'} hidden in the workbook "
                 f"(or filtered out) but will be loaded like every other row",
                 sheet=sheet,
                 expected="every meeting row visible (Home > Format > Hide & Unhide > Unhide Rows, and clear filters), "

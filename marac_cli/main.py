@@ -68,7 +68,7 @@ class Format(StrEnum):
 _BIDI = {"\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
 
 
-def visible(text: object) -> str:
+def terminal_text(text: object) -> str:
     """`text` with every control character written out (ESC as \\x1b), so a user's string cannot drive the terminal.
 
     A file name, cell value or name holding ESC could recolour, move the cursor or retitle the
@@ -83,7 +83,7 @@ def visible(text: object) -> str:
 
 
 def _problem_line(p: Problem) -> str:
-    return visible(p.line())
+    return terminal_text(p.line())
 
 
 def _progress() -> Progress:
@@ -309,11 +309,11 @@ def load_log(db: DbOption, last: int = 20) -> None:
         table.add_row(
             str(row["load_id"]),
             str(row["finished_at"])[:19],
-            visible(row["file_name"]),
+            terminal_text(row["file_name"]),
             row["outcome"],
             str(row["rows"] or ""),
-            visible(row["loaded_by"] or ""),
-            visible(row["message"] or ""),
+            terminal_text(row["loaded_by"] or ""),
+            terminal_text(row["message"] or ""),
         )
     out.print(table)
 
@@ -376,13 +376,13 @@ def history(
         err.print(f"No returns held for {code}" + (f" in {quarter}" if quarter else "") + ".", highlight=False)
         raise typer.Exit(1)
     for q in found:
-        heading = Text(f"{visible(code)} {quarter_label(q.quarter_start)}", style="bold")
+        heading = Text(f"{terminal_text(code)} {quarter_label(q.quarter_start)}", style="bold")
         out.print(heading + f": {len(q.versions)} version(s)")
         for v in q.versions:
             state = "current" if v.current else f"replaced by load {v.replaced_by}"
             out.print(
-                f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {visible(v.loaded_by or 'unknown')}  "
-                f"{visible(v.file_name)}  {v.meetings} meeting(s), {v.cases} cases  ({state})",
+                f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {terminal_text(v.loaded_by or 'unknown')}  "
+                f"{terminal_text(v.file_name)}  {v.meetings} meeting(s), {v.cases} cases  ({state})",
                 soft_wrap=True,
             )
             for change in v.changes:
@@ -442,7 +442,7 @@ def boundaries_load(
     result = load_boundaries(db, file, who=who, layer=layer)
     for p in result.report.problems:
         err.print(_problem_line(p), style="red" if p.severity == "error" else "yellow")
-    err.print(visible(_boundary_summary(result)))
+    err.print(terminal_text(_boundary_summary(result)))
     if result.refused:
         raise typer.Exit(1)
 
@@ -462,7 +462,11 @@ def boundaries_list(db: DbOption) -> None:
     table = Table("load", "when (UTC)", "file", "by", "boundaries")
     for s in status.sources:
         table.add_row(
-            str(s.load_id), str(s.loaded_at)[:19], visible(s.source_file), visible(s.loaded_by or ""), str(s.shapes)
+            str(s.load_id),
+            str(s.loaded_at)[:19],
+            terminal_text(s.source_file),
+            terminal_text(s.loaded_by or ""),
+            str(s.shapes),
         )
     out.print(table)
     err.print(
@@ -604,14 +608,14 @@ def serve(
     if not _loopback(address):
         if not allow_unauthenticated:
             err.print(
-                f"Not serving on {visible(address)}: other machines can reach that address, and the dashboard has no "
+                f"Not serving on {terminal_text(address)}: other machines can reach that address, and the dashboard has no "
                 f"sign-in yet, so anyone who reached port {port} could open Check a return and commit returns for "
                 "any MARAC. Serve on 127.0.0.1 (the default) behind a proxy that signs people in, or add "
                 "--allow-unauthenticated to serve there anyway."
             )
             raise typer.Exit(2)
         err.print(
-            f"WARNING: serving on {visible(address)} without sign-in: anyone who reaches port {port} can open Check a "
+            f"WARNING: serving on {terminal_text(address)} without sign-in: anyone who reaches port {port} can open Check a "
             "return and commit returns for any MARAC.",
             style="bold red",
         )
@@ -656,7 +660,7 @@ def serve(
         "true",
     ]
     host = f"[{address}]" if ":" in address else address  # an IPv6 address is bracketed in a URL
-    err.print(f"Dashboard at http://{visible(host)}:{port}  (Ctrl+C to stop)")
+    err.print(f"Dashboard at http://{terminal_text(host)}:{port}  (Ctrl+C to stop)")
     _launch(command, env)
 
 

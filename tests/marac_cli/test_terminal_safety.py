@@ -21,8 +21,8 @@ SHOWN = "[/red][bold]x\\x1b]0;owned\\x07\\x1b[31m\\u202e.csv"
 
 
 def test_control_characters_are_written_out() -> None:
-    assert cli.visible("a\x1b[2Jb\nc\td\x9b\u202ee") == "a\\x1b[2Jb\\x0ac\\x09d\\x9b\\u202ee"
-    assert cli.visible("Hackney 2021/22 Q1 [final].csv") == "Hackney 2021/22 Q1 [final].csv"
+    assert cli.terminal_text("a\x1b[2Jb\nc\td\x9b\u202ee") == "a\\x1b[2Jb\\x0ac\\x09d\\x9b\\u202ee"
+    assert cli.terminal_text("Hackney 2021/22 Q1 [final].csv") == "Hackney 2021/22 Q1 [final].csv"
 
 
 @pytest.fixture
