@@ -36,6 +36,12 @@ def _csv_line(cells: list[object]) -> bytes:
     return (",".join(str(c) for c in cells) + "\n").encode()
 
 
+#: the sheet's opening and the return's header row, as inline strings
+_HEADER_ROW = (
+    MAIN + b"<row>" + b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % c.encode() for c in COLUMNS) + b"</row>"
+)
+
+
 def _parts() -> dict[str, bytes]:
     buffer = io.BytesIO()
     workbook({"Return": [COLUMNS, meeting()]}).save(buffer)
@@ -95,10 +101,7 @@ def many_rows_workbook(path: Path) -> None:
     """A sheet near the limits: 95,000 rows of varied counts (about 73 MB unpacked, just under 10 MB packed)."""
 
     def sheet(stream: io.BufferedIOBase) -> None:
-        stream.write(
-            MAIN + b"<row>" + b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % c.encode() for c in COLUMNS)
-        )
-        stream.write(b"</row>")
+        stream.write(_HEADER_ROW)
         for n in range(2, 95_002):
             cells = b'<c r="A%d" t="inlineStr"><is><t>E09000012</t></is></c>' % n
             cells += b"".join(
@@ -114,10 +117,7 @@ def limit_workbook(path: Path) -> None:
     """50,000 valid meetings in a workbook: the most a return may hold, checked in full."""
 
     def sheet(stream: io.BufferedIOBase) -> None:
-        stream.write(
-            MAIN + b"<row>" + b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % c.encode() for c in COLUMNS)
-        )
-        stream.write(b"</row>")
+        stream.write(_HEADER_ROW)
         for n in range(2, 50_002):
             values = meeting(meeting_date=f"{1 + n % 28:02d}/{1 + n % 12:02d}/2020")
             cells = b"".join(

@@ -638,39 +638,25 @@ def _against_held(
     named = fy_quarter_in(file)
     where = {"sheet": table.sheet if table else None}
     found: list[Problem] = []
-    held_keys = {(code, quarter) for code, quarter, _, _ in held}
-    for (code, quarter), mine in incoming.items():
-        if named is None or quarter == named or (code, quarter) in held_keys:
-            continue
+    holding = {(code, quarter): (meetings, cases) for code, quarter, meetings, cases in held}
+    for (code, quarter), mine in sorted(incoming.items()):
         label = f"{code} {quarter_label(quarter)}"
-        found.append(
-            problem(
-                "outside-named-quarter",
-                file,
-                f"the file is named for {quarter_label(named)}, but {rows_named([r for r, _ in mine])} "
-                f"{'is' if len(mine) == 1 else 'are'} in {quarter_label(quarter)}: loading it would start {label} "
-                "with this file's meetings alone",
-                row=mine[0][0],
-                column=table.headers.get("meeting_date") if table else None,
-                value=mine[0][1].meeting_date.strftime("%d/%m/%Y"),
-                expected=f"only {quarter_label(named)}'s meetings (send {label}'s in a return named for it)",
-                **where,
-            )
-        )
-    for code, quarter, meetings, cases in held:
-        mine = incoming[(code, quarter)]
         count, total = len(mine), sum(r.cases_discussed for _, r in mine)
-        label = f"{code} {quarter_label(quarter)}"
-        now = f"{meetings} meeting(s), {cases} cases"
         after = f"{count} meeting(s), {total} cases"
+        meetings, cases = holding.get((code, quarter), (0, 0))
+        now = f"{meetings} meeting(s), {cases} cases"
         if named is not None and quarter != named:
+            done = (
+                f"{label}, which is held ({now}): loading it would replace that quarter with {after}"
+                if (code, quarter) in holding
+                else f"{quarter_label(quarter)}: loading it would start {label} with this file's meetings alone"
+            )
             found.append(
                 problem(
                     "outside-named-quarter",
                     file,
                     f"the file is named for {quarter_label(named)}, but {rows_named([r for r, _ in mine])} "
-                    f"{'is' if count == 1 else 'are'} in {label}, which is held ({now}): loading it would replace "
-                    f"that quarter with {after}",
+                    f"{'is' if count == 1 else 'are'} in {done}",
                     row=mine[0][0],
                     column=table.headers.get("meeting_date") if table else None,
                     value=mine[0][1].meeting_date.strftime("%d/%m/%Y"),
@@ -678,7 +664,7 @@ def _against_held(
                     **where,
                 )
             )
-        elif count * 2 < meetings and not replace:
+        elif count * 2 < meetings and not replace:  # (a quarter not held has no meetings to lose)
             found.append(
                 problem(
                     "replaces-most-of-quarter",
