@@ -101,6 +101,7 @@ class Dataset:
             pl.col("bcu").drop_nulls().first().alias("bcu"),
             pl.col("region_name").first().alias("region"),
             pl.col("pfa_name").first().alias("police_force_area_ons"),
+            pl.col("pfa_code").first().alias("pfa_code"),
             (pl.col("adult_pop") * pl.col("share")).sum().alias("adult_female_population"),
             pl.col("adult_pop").is_null().any().alias("population_missing"),
             (pl.col("persons") * pl.col("share")).sum().alias("ethnicity_persons"),
