@@ -7,7 +7,7 @@ the return's columns of at most MAX_ROWS rows, so a file of blank lines or a mil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -85,12 +85,30 @@ def blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _header_of(values: dict[int, Cell]) -> dict[int, str] | None:
+@dataclass(frozen=True)
+class Header:
+    """Which table a reader looks for: how a header cell maps to a field, and how messages name the table.
+
+    A return is the usual table; a registry of MARACs or a tile layout is read by the same readers, with the same
+    limits, and only its columns and words differ.
+    """
+
+    match: Callable[[str], str | None]
+    columns: str  # e.g. "the return's columns"
+    example: str  # e.g. "marac_code, meeting_date, cases_discussed"
+    rows: str = "meeting rows"
+    limit: str = "a quarter's meetings"
+
+
+RETURN = Header(match_header, "the return's columns", "marac_code, meeting_date, cases_discussed")
+
+
+def _header_of(values: dict[int, Cell], header: Header) -> dict[int, str] | None:
     """Column index -> canonical field, if this row looks like our header (2+ known columns)."""
     found: dict[int, str] = {}
     for i, value in values.items():
         if isinstance(value, str) and len(value) <= MAX_CELL_CHARACTERS:
-            name = match_header(value)
+            name = header.match(value)
             if name:
                 found[i] = name
     return found if len(found) >= 2 else None
@@ -118,8 +136,8 @@ class Found:
     columns: dict[str, int] = field(default_factory=dict)  # canonical field -> column index its cells come from
 
 
-def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row]) -> Found:
-    """Find the header, then keep only the return's columns of each non-blank row below it.
+def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row], header: Header = RETURN) -> Found:
+    """Find the header, then keep only the table's columns of each non-blank row below it.
 
     Rows arrive one at a time and at most MAX_ROWS are kept: reading stops at the first row past the limit, in a
     CSV as in a workbook, as counting the rest of a file built to be long would cost more than it tells.
@@ -134,7 +152,7 @@ def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row]) -> Found:
         searched += 1
         if searched > MAX_ROWS_BEFORE_HEADER:
             return Found(None, [], searched_all=False)
-        columns = _header_of(values)
+        columns = _header_of(values, header)
         if columns is None:
             continue
         headers: dict[str, str] = {}
@@ -171,9 +189,9 @@ def table_from_rows(file: str, sheet: str | None, rows: Iterable[Row]) -> Found:
                         problem(
                             "too-many-rows",
                             file,
-                            f"more than {MAX_ROWS:,} meeting rows (reading stopped at row {data_row:,})",
+                            f"more than {MAX_ROWS:,} {header.rows} (reading stopped at row {data_row:,})",
                             **where,
-                            expected=f"at most {MAX_ROWS:,} rows (a quarter's meetings)",
+                            expected=f"at most {MAX_ROWS:,} rows ({header.limit})",
                         ),
                     ],
                 )

@@ -21,7 +21,9 @@ from loaders.raw_table import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS_BEFORE_HEADER,
+    RETURN,
     Found,
+    Header,
     RawTable,
     Refusal,
     Row,
@@ -38,7 +40,7 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES + 1))
 # --------------------------------------------------------------------------- CSV
 
 
-def _read_csv(file: str, content: bytes) -> Found:
+def _read_csv(file: str, content: bytes, header: Header) -> Found:
     if content[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
         try:
             text = content.decode("utf-16")
@@ -55,13 +57,13 @@ def _read_csv(file: str, content: bytes) -> Found:
         except UnicodeDecodeError:
             text = content.decode("cp1252", errors="replace")
     binary = "\x00" in text
-    found = table_from_rows(file, None, _csv_rows(text, ","))
+    found = table_from_rows(file, None, _csv_rows(text, ","), header)
     if found.table is None and not found.problems and found.searched_all:
         # Excel writes semicolons where the decimal mark is a comma, and tabs in "Unicode text": read those too
         first = list(itertools.islice(io.StringIO(text, newline=""), 20))
         for mark in (";", "\t"):
             if any(line.count(mark) >= 2 for line in first):
-                retry = table_from_rows(file, None, _csv_rows(text, mark))
+                retry = table_from_rows(file, None, _csv_rows(text, mark), header)
                 if retry.table is not None or retry.problems or not retry.searched_all:
                     found = retry
                     break
@@ -69,12 +71,10 @@ def _read_csv(file: str, content: bytes) -> Found:
         if binary:
             message = "the file holds binary data, not comma-separated text"
             return Found(None, [problem("not-a-spreadsheet", file, message, expected="a CSV or XLSX return")])
-        message = "no row names the return's columns (such as marac_code, meeting_date, cases_discussed)"
+        message = f"no row names {header.columns} (such as {header.example})"
         if not found.searched_all:
-            message = f"none of the first {MAX_ROWS_BEFORE_HEADER:,} rows with text names the return's columns"
-        found.problems.append(
-            problem("no-header-row", file, message, expected="a header row with the return's columns")
-        )
+            message = f"none of the first {MAX_ROWS_BEFORE_HEADER:,} rows with text names {header.columns}"
+        found.problems.append(problem("no-header-row", file, message, expected=f"a header row with {header.columns}"))
     return found
 
 
@@ -114,7 +114,9 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
 # --------------------------------------------------------------------------- the entry point
 
 
-def read_table(path: Path | str, content: bytes | None = None) -> tuple[RawTable | None, list[Problem]]:
+def read_table(
+    path: Path | str, content: bytes | None = None, header: Header = RETURN
+) -> tuple[RawTable | None, list[Problem]]:
     """Open a return by its content: XLSX if it is an Office zip, CSV if it is text.
 
     Never raises for what a file holds: every way a file can be wrong comes back as a Problem.
@@ -143,15 +145,15 @@ def read_table(path: Path | str, content: bytes | None = None) -> tuple[RawTable
             )
         ]
     try:
-        found = _read(file, content)
+        found = _read(file, content, header)
     except Refusal as refusal:
         return None, [refusal.problem(file)]
     return found.table, found.problems
 
 
-def _read(file: str, content: bytes) -> Found:
+def _read(file: str, content: bytes, header: Header) -> Found:
     if content[:4] == b"PK\x03\x04":
-        return open_xlsx(file, content)
+        return open_xlsx(file, content, header)
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         if ENCRYPTED_PACKAGE in content:  # an encrypted .xlsx is wrapped in this older container
             return Found(
@@ -185,4 +187,4 @@ def _read(file: str, content: bytes) -> Found:
                 )
             ],
         )
-    return _read_csv(file, content)
+    return _read_csv(file, content, header)

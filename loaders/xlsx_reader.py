@@ -18,8 +18,10 @@ from loaders.raw_table import (
     MAX_COLUMNS,
     MAX_SHEET_ROWS,
     RESAVE,
+    RETURN,
     Cell,
     Found,
+    Header,
     RawTable,
     Refusal,
     Row,
@@ -393,7 +395,7 @@ def _apply_merges(table: RawTable, columns: dict[str, int], merged: list[tuple[i
                     )
 
 
-def _read_xlsx(file: str, archive: zipfile.ZipFile) -> Found:
+def _read_xlsx(file: str, archive: zipfile.ZipFile, header: Header) -> Found:
     infos = {info.filename: info for info in archive.infolist()}
     book = _WorkbookHandler()
     run_part(archive, infos["xl/workbook.xml"], book)
@@ -460,7 +462,7 @@ def _read_xlsx(file: str, archive: zipfile.ZipFile) -> Found:
         titles.append(title)
         handler = _SheetHandler(strings.strings, dates, book.date1904, title)
         stream = _sheet_rows(archive, info, handler)
-        result = table_from_rows(file, title, stream)
+        result = table_from_rows(file, title, stream, header)
         second = result.table is not None and result.table.rows and any(f.table and f.table.rows for _, f, _ in found)
         if result.table is not None and not second:
             for _ in stream:  # the merged ranges come after the rows: read the sheet to its end
@@ -470,7 +472,7 @@ def _read_xlsx(file: str, archive: zipfile.ZipFile) -> Found:
             found.append((title, result, state in ("hidden", "veryHidden")))
         if second:  # meetings on a second sheet: refused whatever the others hold, so stop reading
             break
-    return _choose_sheet(file, found, titles)
+    return _choose_sheet(file, found, titles, header)
 
 
 def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, handler: _SheetHandler) -> Iterator[Row]:
@@ -480,7 +482,7 @@ def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, handler: _Sheet
         handler.ready.clear()
 
 
-def _choose_sheet(file: str, found: list[tuple[str, Found, bool]], titles: list[str]) -> Found:
+def _choose_sheet(file: str, found: list[tuple[str, Found, bool]], titles: list[str], header: Header) -> Found:
     refused = [f for _, f, _ in found if any(p.code == "too-many-rows" for p in f.problems)]
     if refused:
         return refused[0]
@@ -493,7 +495,7 @@ def _choose_sheet(file: str, found: list[tuple[str, Found, bool]], titles: list[
                 problem(
                     "return-on-several-sheets",
                     file,
-                    f"meeting rows are on more than one sheet ({names})",
+                    f"{header.rows} are on more than one sheet ({names})",
                     expected="every meeting on one sheet (copy them onto the first)",
                 )
             ],
@@ -510,8 +512,8 @@ def _choose_sheet(file: str, found: list[tuple[str, Found, bool]], titles: list[
             problem(
                 "no-header-row",
                 file,
-                f"no sheet ({names}) has a row naming the return's columns",
-                expected="a header row with the return's columns",
+                f"no sheet ({names}) has a row naming {header.columns}",
+                expected=f"a header row with {header.columns}",
             )
         ],
     )
@@ -545,7 +547,7 @@ def _hidden_warnings(file: str, sheet: str, hidden_sheet: bool, hidden_rows: lis
     return found
 
 
-def open_xlsx(file: str, content: bytes) -> Found:
+def open_xlsx(file: str, content: bytes, header: Header = RETURN) -> Found:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except Exception:  # zipfile raises many types for a damaged archive (BadZipFile, ValueError, struct.error …)
@@ -588,4 +590,4 @@ def open_xlsx(file: str, content: bytes) -> Found:
                 ],
             )
         check_parts(archive.infolist())
-        return _read_xlsx(file, archive)
+        return _read_xlsx(file, archive, header)
