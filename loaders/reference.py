@@ -53,6 +53,26 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
     "referral_sector": (("referral_sectors.csv",), {"sector_order": pl.Int64}),
     # dated events shaded on trend charts (the 2020-21 COVID-19 lockdowns in England)
     "event": (("events.csv",), {"start": pl.Date, "end": pl.Date}),
+    # SafeLives' published MARAC figures by police force area and financial year (real data; National picture page)
+    "safelives_published": (
+        ("safelives_published.csv",),
+        {
+            "period_start": pl.Date,
+            "period_end": pl.Date,
+            **{
+                c: pl.Float64
+                for c in (
+                    "maracs",
+                    "cases",
+                    "recommended_cases",
+                    "safelives_rate_per_10k",
+                    "repeat_cases",
+                    "repeat_rate",
+                    "children_in_household",
+                )
+            },
+        },
+    ),
 }
 
 

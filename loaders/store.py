@@ -92,7 +92,7 @@ CREATE TABLE IF NOT EXISTS held_quarter (
 CREATE OR REPLACE VIEW meeting_current AS SELECT * FROM meeting WHERE superseded_by IS NULL;
 """
 
-_OPTIONAL_REFERENCE = {"cost", "national", "referral_sector", "event"}  # added after the first databases were written
+_OPTIONAL_REFERENCE = {"cost", "national", "referral_sector", "event", "safelives_published"}  # not in older databases
 _META_DEFAULTS = {"synthetic": "false", "population_base": "census2021"}
 
 
