@@ -134,16 +134,30 @@ def test_a_partial_year_keeps_its_figures(reference, ranges) -> None:
     assert "partial submission" in lancashire["caveat"]
 
 
+def london_only(population: pl.DataFrame) -> pl.DataFrame:
+    """A base holding the 33 London authorities only (Census 2021's figures, named 'london_only')."""
+    return pl.concat(
+        [
+            population,
+            population.filter(
+                (pl.col("base") == "census2021") & pl.col("lad_code").str.starts_with("E09")
+            ).with_columns(pl.lit("london_only").alias("base")),
+        ]
+    )
+
+
 def test_a_base_missing_an_authority_gives_no_rate_and_names_it(reference, ranges) -> None:
-    # ONS mid-2023 estimates are held for London and Lancashire only
-    mye = figures(reference, ranges, "mye2023")
-    kent = row(mye, "E23000032", "2020-21")
+    population = london_only(reference["population"])
+    partial = published_figures(
+        reference["safelives_published"], reference["area"], population, ranges, base="london_only"
+    )
+    kent = row(partial, "E23000032", "2020-21")
     assert kent["cases"] == 2755  # SafeLives' figures stay
     assert kent["adult_female_population"] is None and kent["cases_per_10k"] is None
     assert kent["pct_of_recommended"] is None and kent["volume_verdict"] is None
     assert len(kent["authorities_missing"]) == kent["authorities"] == 13 and "Ashford" in kent["authorities_missing"]
-    assert row(mye, LANCASHIRE, "2019-20")["adult_female_population"] == pytest.approx(655_886)
-    assert row(mye, MET, "2019-20")["authorities_missing"] == []
+    assert row(partial, MET, "2019-20")["adult_female_population"] == 3_697_982
+    assert row(partial, MET, "2019-20")["authorities_missing"] == []
     # one authority short: no smaller population, and the missing one named
     without_hackney = reference["population"].filter(
         ~((pl.col("lad_code") == "E09000012") & (pl.col("base") == "census2021"))
@@ -154,6 +168,15 @@ def test_a_base_missing_an_authority_gives_no_rate_and_names_it(reference, range
     assert met["authorities"] == 32
     city = forces.filter(pl.col("pfa_code") == CITY).row(0, named=True)
     assert city["adult_female_population"] == 3577 and city["authorities_missing"] == []
+
+
+def test_mid_2023_base_sums_the_forces_authorities(reference, ranges) -> None:
+    # ONS mid-2023 females 16+: the 14 Lancashire authorities sum to 655,886 (data/reference/population_mye2023.csv)
+    mye = figures(reference, ranges, "mye2023")
+    lancashire = row(mye, LANCASHIRE, "2019-20")
+    assert lancashire["adult_female_population"] == 655_886
+    assert lancashire["cases_per_10k"] == pytest.approx(3045 / 655_886 * 10_000)
+    assert lancashire["base_label"] == "ONS mid-2023 estimates, females aged 16+"
 
 
 def test_unknown_base_is_refused(reference, ranges) -> None:

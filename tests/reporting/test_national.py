@@ -147,18 +147,23 @@ def test_tile_map_one_square_per_force_missing_dotted_partial_dashed(frame, rang
 
 
 def test_tile_map_says_when_the_base_has_no_population(reference, ranges, tiles) -> None:
-    mye = side_by_side(
-        reference["safelives_published"], reference["area"], reference["population"], ranges, base="mye2023"
+    # a base holding the 33 London authorities only: every other force has cases but no population on it
+    population = pl.concat(
+        [
+            reference["population"],
+            reference["population"]
+            .filter((pl.col("base") == "census2021") & pl.col("lad_code").str.starts_with("E09"))
+            .with_columns(pl.lit("london_only").alias("base")),
+        ]
     )
-    fig = national.force_tile_map(
-        mye, tiles, CASES, ranges, year="2020-21", own=False, base_label="ONS mid-2023 estimates"
-    )
-    labels = dict(
-        zip([t.split("</b>")[0].removeprefix("<b>") for t in fig.data[-1].text], fig.data[-1].hovertext, strict=True)
-    )
-    assert "no population on this base: 13 of 13 local authorities have no figure" in labels["KEN"]
-    assert national.no_base_forces(mye, "2020-21")[:2] == ["Avon and Somerset", "Bedfordshire"]
-    assert "City of London" not in national.no_base_forces(mye, "2020-21")
+    partial = side_by_side(reference["safelives_published"], reference["area"], population, ranges, base="london_only")
+    fig = national.force_tile_map(partial, tiles, CASES, ranges, year="2020-21", own=False, base_label="London only")
+    labels = fig.data[-1]
+    hover = dict(zip([t.split("</b>")[0].removeprefix("<b>") for t in labels.text], labels.hovertext, strict=True))
+    assert "no population on this base: 13 of 13 local authorities have no figure" in hover["KEN"]
+    assert "no population" not in hover["MET"] and "no population" not in hover["COL"]
+    assert national.no_base_forces(partial, "2020-21")[:2] == ["Avon and Somerset", "Bedfordshire"]
+    assert "City of London" not in national.no_base_forces(partial, "2020-21")
 
 
 def test_table_keeps_missing_years_empty_and_both_bases(frame, ranges) -> None:
