@@ -394,6 +394,7 @@ boundaries_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(boundaries_app, name="boundaries")
+__import__("marac_cli.published").published.register(app, terminal_text)  # adds `marac published`
 
 
 def _plural(count: int, one: str, many: str) -> str:
