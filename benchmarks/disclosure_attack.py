@@ -48,7 +48,7 @@ COUNTS = (
     "victims_male",
     "victims_aged_16_17",
 )
-GROUPINGS = {"marac": None, "bcu": "bcu", "region": "region", "pfa": "police_force_area", "all": None}
+GROUPINGS = {"marac": None, "sub_area": "sub_area", "region": "region", "pfa": "police_force_area", "all": None}
 Cell = tuple[str, date]  # a MARAC and a quarter start
 
 

@@ -23,7 +23,7 @@ from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
 from metrics.shown import AreaFigures
-from reporting import charts, findings, verdicts
+from reporting import charts, findings, sub_areas, verdicts
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 
@@ -37,7 +37,7 @@ class AreaView:
     window: str
     chosen: Period
     indicator: Indicator | None
-    #: MARACs, BCUs and the area total as this viewer's page shows them (published for a restricted viewer)
+    #: MARACs, sub-areas and the area total as this viewer's page shows them (published for a restricted viewer)
     screen: AreaFigures
     #: the same from the rounded counts (`metrics.disclosure`): what every download and export is made from
     published: AreaFigures
@@ -54,6 +54,11 @@ class AreaView:
     @property
     def name(self) -> str:
         return data.area_name(self.area)
+
+    @property
+    def grouped(self) -> str:
+        """'BCU and London' where this area's MARACs have sub-areas, else 'London' (as in '… subtotals')."""
+        return sub_areas.with_area(self.screen.maracs, self.name)
 
     @property
     def restricted(self) -> bool:

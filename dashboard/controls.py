@@ -73,7 +73,17 @@ def area_control(dataset: Dataset, column) -> str:
     options = store_data.areas(dataset)
     held = store_data.with_returns(dataset)
     members = {a: set(store_data.scoped_codes(dataset, a)) for a in options}
-    first = next((i for i, a in enumerate(options) if members[a] & held), 0)
+    # open on the area with most MARACs sending returns, and of those the one they fill most (Lancashire's returns
+    # alone open Lancashire, not the North West), so no one lands on an area of MARACs with nothing to show
+    ranked = sorted(
+        range(len(options)),
+        key=lambda i: (
+            -len(members[options[i]] & held),
+            -len(members[options[i]] & held) / max(len(members[options[i]]), 1),
+            i,
+        ),
+    )
+    first = ranked[0] if ranked and members[options[ranked[0]]] & held else 0
     with column:
         return st.selectbox(
             "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"

@@ -20,7 +20,7 @@ from loaders import store
 from loaders.history import QuarterHistory, history
 from loaders.upload import BatchCheck, check_uploads, commit_uploads
 from metrics import disclosure
-from metrics.dataset import Dataset
+from metrics.dataset import SUB_AREA_WORD, Dataset
 from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
 from metrics.national import national_comparator
 from metrics.periods import (
@@ -32,6 +32,7 @@ from metrics.periods import (
     quarter_of,
 )
 from metrics.shown import AreaFigures, AreaSeries
+from reporting import sub_areas as sub_area_words
 
 
 def db_path() -> Path:
@@ -219,7 +220,7 @@ def home_area(data: Dataset, code: str) -> str:
 def comparators(
     path: str, data_version: str, population: str, end: date, window: str, code: str, rounded: bool = False
 ) -> dict[str, pl.DataFrame]:
-    """One MARAC's own row, then its BCU, its region or force area, and all MARACs held.
+    """One MARAC's own row, then its sub-area (a Met BCU), its region or force area, and all MARACs held.
 
     Each label ends with how many MARACs sent returns to it, e.g. "Central East BCU (2)", or
     "London (2 of 32)" when some did not.
@@ -237,9 +238,12 @@ def comparators(
             reporting, total = frame["maracs_reporting"][0], frame["maracs_in_group"][0]
             out[f"{label} ({reporting})" if reporting == total else f"{label} ({reporting} of {total})"] = frame
 
-    if info["bcu"]:
-        bcus = figures(path, data_version, population, end, window, "bcu", region_area, rounded)
-        labelled(f"{info['bcu']} BCU", bcus.filter(pl.col("group_code") == info["bcu"]))
+    if info["sub_area"]:
+        sub_areas = figures(path, data_version, population, end, window, "sub_area", region_area, rounded)
+        labelled(
+            sub_area_words.named(info["sub_area"], info["sub_area_word"] or SUB_AREA_WORD),
+            sub_areas.filter(pl.col("group_code") == info["sub_area"]),
+        )
     offered = areas(data)
     if region_area in offered:
         labelled(info["region"], figures(path, data_version, population, end, window, "region", region_area, rounded))
@@ -273,16 +277,16 @@ def restricted() -> bool:
 def _area_figures(
     path: str, data_version: str, population: str, end: date, window: str, area: str, rounded: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """An area's MARACs, BCUs and its own row, as computed (`rounded`: from the published counts)."""
-    maracs, bcus, total = (
+    """An area's MARACs, sub-areas and its own row, as computed (`rounded`: from the published counts)."""
+    maracs, sub_areas, total = (
         figures(path, data_version, population, end, window, g, area, rounded)
-        for g in ("marac", "bcu", area_grouping(area))
+        for g in ("marac", "sub_area", area_grouping(area))
     )
-    return maracs, bcus, total
+    return maracs, sub_areas, total
 
 
 def published_area(path: str, data_version: str, population: str, end: date, window: str, area: str) -> AreaFigures:
-    """An area's MARACs, BCUs and total from the rounded counts: what every download and export is made from."""
+    """An area's MARACs, sub-areas and total from the rounded counts: what every download and export is made from."""
     return AreaFigures(*_area_figures(path, data_version, population, end, window, area, rounded=True))
 
 

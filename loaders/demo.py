@@ -87,8 +87,19 @@ def _mix(rng: random.Random, police: float, idva: float) -> dict[str, float]:
     return {"police": police, "idva": idva, **{a: rest * w / total for a, w in weights.items()}}
 
 
+#: the forces the demo writes returns for: London's 32 borough MARACs and Lancashire's ten (its tiers are tuned to them)
+DEMO_FORCES = ("Metropolitan Police", "Lancashire")
+
+
+def demo_maracs(maracs: pl.DataFrame) -> pl.DataFrame:
+    """The registry's MARACs in the demo's forces; the rest of England and Wales gets no synthetic returns."""
+    return maracs.filter(pl.col("police_force_area").is_in(DEMO_FORCES))
+
+
 def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
-    """One profile per MARAC in the registry frame (needs marac_code, region, population, local share)."""
+    """One profile per MARAC of the demo's forces in the registry frame (needs marac_code, region, population,
+    local share)."""
+    maracs = demo_maracs(maracs)
     rng = random.Random(seed)
     london = [r for r in maracs.iter_rows(named=True) if r["region"] == "London"]
     others = [r for r in maracs.iter_rows(named=True) if r["region"] != "London"]

@@ -113,6 +113,20 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "outside-named-quarter": (Severity.ERROR, "Meetings outside the quarter the file name names"),
     "too-many-columns": (Severity.ERROR, "A row wider than a spreadsheet"),
     "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
+    # a partnership's registry of MARACs (loaders.registry, `marac registry load`)
+    "registry-bad-code": (Severity.ERROR, "MARAC code cannot be used"),
+    "registry-unknown-area": (Severity.ERROR, "Local authority code not in the Census 2021 set"),
+    "registry-duplicate-area": (Severity.ERROR, "Local authority listed twice for one MARAC"),
+    "registry-bad-share": (Severity.ERROR, "Share is not a fraction above 0 and at most 1"),
+    "registry-share-over-one": (Severity.ERROR, "Shares of one local authority add up to more than 1"),
+    "registry-split-without-share": (Severity.ERROR, "Local authority in two MARACs without shares"),
+    "registry-two-names": (Severity.ERROR, "One MARAC code with two names"),
+    "registry-two-sub-areas": (Severity.ERROR, "One MARAC in two sub-areas"),
+    "registry-bad-status": (Severity.ERROR, "Status not recognised"),
+    "registry-code-clash": (Severity.ERROR, "Code holds another MARAC's returns"),
+    "registry-two-forces": (Severity.WARNING, "MARAC spans two police force areas"),
+    "registry-dropped-with-returns": (Severity.WARNING, "MARAC with returns held is left out"),
+    "registry-partial-area": (Severity.WARNING, "Part of a local authority covered by no MARAC"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Shipped reference data (registry, geography, population, ethnicity, SafeLives ranges, referral
+"""Shipped reference data (geography, population, ethnicity, SafeLives ranges, referral
 sectors, events such as the COVID-19 lockdowns).
 
 The CSVs in `data/reference/` are the single source; they are copied into each database
@@ -23,8 +23,6 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
     # one file per population base: Census 2021 for every authority, ONS mid-2023 estimates where transcribed
     "population": (("population.csv", "population_mye2023.csv"), {"reference_date": pl.Date}),
     "ethnicity": (("ethnicity.csv",), {}),
-    "marac": (("maracs.csv",), {}),
-    "marac_area": (("marac_areas.csv",), {"share": pl.Float64}),
     "safelives_range": (("safelives_ranges.csv",), {"lower": pl.Float64, "upper": pl.Float64}),
     "cost": (("costs.csv",), {"value": pl.Float64}),
     "national": (

@@ -49,6 +49,12 @@ _LOOK_ALIKES = dict(
 #: C0 and C1 controls have no name in the Unicode database: the ones a file is likely to hold
 _CONTROL_NAMES = {0: "NUL", 9: "TAB", 10: "LINE FEED", 13: "CARRIAGE RETURN", 27: "ESCAPE", 127: "DELETE"}
 
+#: what a coordinator is told when a code is not in the registry: where the registry is and how to add a MARAC to it
+REGISTRY_HINT = (
+    "a MARAC code from the registry (e.g. E09000012 for Hackney), or the MARAC added to the registry first "
+    "(marac registry export, add its row, marac registry load)"
+)
+
 
 def character_name(ch: str) -> str:
     """How a report names one character: 'ZERO WIDTH SPACE (U+200B)'."""
@@ -276,7 +282,7 @@ class MeetingRow(BaseModel):
             raise _err(
                 "unknown-marac",
                 "this MARAC code is not in the registry",
-                "a MARAC code from the registry (e.g. E09000012 for Hackney)",
+                REGISTRY_HINT,
             )
         return code
 

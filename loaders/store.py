@@ -29,7 +29,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from loaders import reference
+from loaders import reference, registry_store
 from loaders.problems import Problem, ValidationReport, problem, rows_named
 from loaders.raw_table import RawTable
 from loaders.return_checks import fy_quarter_in
@@ -92,6 +92,8 @@ CREATE TABLE IF NOT EXISTS held_quarter (
 CREATE OR REPLACE VIEW meeting_current AS SELECT * FROM meeting WHERE superseded_by IS NULL;
 """
 
+#: the registry's current MARACs and what each covers (made from `registry_store`), and its versions
+REGISTRY_TABLES = ("marac", "marac_area", "registry_version")
 _OPTIONAL_REFERENCE = {"cost", "national", "referral_sector", "event", "safelives_published"}  # not in older databases
 _META_DEFAULTS = {"synthetic": "false", "population_base": "census2021"}
 
@@ -154,7 +156,10 @@ def initialise(conn: duckdb.DuckDBPyConnection, reference_dir: Path = reference.
     # disclosure control's rounding secret (metrics.disclosure): made once, kept for good, so a cell rounds the same
     # way in every export; nothing published holds it
     conn.execute("INSERT OR IGNORE INTO meta VALUES ('disclosure_key', ?)", [secrets.token_hex(32)])
+    # the registry is the partnership's own data: kept across reference refreshes, seeded once (loaders.registry_store)
+    registry_store.carry_over(conn)
     _ensure_reference(conn, reference_dir)
+    registry_store.seed(conn, reference_dir)
 
 
 class StoreError(Exception):
@@ -767,7 +772,11 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
     try:
         present = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         # a database written before a reference table existed gets it at its next write; read what is there
-        names = [n for n in (*reference.TABLES, "meta") if n in present or n not in _OPTIONAL_REFERENCE]
+        names = [
+            n
+            for n in (*reference.TABLES, *REGISTRY_TABLES, "meta")
+            if n in present or n not in _OPTIONAL_REFERENCE | {"registry_version"}
+        ]
         tables = {name: conn.sql(f"SELECT * FROM {name}").pl() for name in names}
         tables["meeting"] = conn.sql("SELECT * EXCLUDE (superseded_by) FROM meeting_current").pl()
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from loaders.reference import read_reference
+from loaders.reference import REFERENCE_DIR, read_reference
 from loaders.return_layout import FIELDS, Field, Kind
 from loaders.return_model import EARLIEST_MEETING, MAX_PER_MEETING
 
@@ -36,15 +36,23 @@ WHAT_TO_TYPE = {
 
 
 def registry() -> pl.DataFrame:
-    """The shipped registry's MARACs with their region: the codes the template offers."""
-    tables = read_reference()
-    regions = (
-        tables["marac_area"]
-        .join(tables["area"], on="lad_code")
-        .group_by("marac_code")
-        .agg(pl.col("region_name").first().alias("region"))
+    """The shipped default registry's MARACs (marac_code, marac_name, region): the codes a template offers when no
+    database's own registry is given."""
+    from loaders.registry import read_registry
+    from loaders.registry_store import SHIPPED_FILE
+
+    areas = read_reference()["area"]
+    rows = read_registry(REFERENCE_DIR / SHIPPED_FILE, areas).rows
+    frame = pl.DataFrame(
+        {"marac_code": [r.marac_code for r in rows], "marac_name": [r.marac_name for r in rows],
+         "lad_code": [r.lad_code for r in rows]}
+    )  # fmt: skip
+    return (
+        frame.join(areas.select("lad_code", pl.col("region_name").alias("region")), on="lad_code", how="left")
+        .group_by("marac_code", maintain_order=True)
+        .agg(pl.col("marac_name").first(), pl.col("region").first())
+        .sort("marac_code")
     )
-    return tables["marac"].join(regions, on="marac_code", how="left")
 
 
 def template_csv() -> bytes:

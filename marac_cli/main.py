@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
-import unicodedata
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -17,14 +16,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from loaders import store
 from loaders.demo import write_demo_returns
-from loaders.problems import Problem
+from marac_cli.terminal import DbOption, err, out, problem_line, terminal_text
 from metrics.dataset import Dataset
 from metrics.indicators import COMPLETE_AREA, compute, scoped, value_columns
 from metrics.periods import PeriodError, period
@@ -37,12 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-# Nothing printed is read as Rich markup or emoji codes: file names, cell values and names are the users' own, and
-# "[/x]" in one would stop a command with MarkupError (styles are given as `style=`, never inline).
-out = Console(markup=False, emoji=False, highlight=False)
-err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)  # whole lines, to grep
 DEFAULT_DB = Path("data/demo.duckdb")
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file", dir_okay=False)]
 
 
 class Window(StrEnum):
@@ -53,7 +46,8 @@ class Window(StrEnum):
 
 class Group(StrEnum):
     marac = "marac"
-    bcu = "bcu"
+    sub_area = "sub_area"
+    bcu = "bcu"  # the Met's word for its sub-areas, kept as an alias of sub_area
     region = "region"
     pfa = "pfa"
     all = "all"
@@ -64,26 +58,7 @@ class Format(StrEnum):
     json = "json"
 
 
-#: bidirectional overrides and isolates: they reorder what a terminal shows (a file name could read as another)
-_BIDI = {"\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
-
-
-def terminal_text(text: object) -> str:
-    """`text` with every control character written out (ESC as \\x1b), so a user's string cannot drive the terminal.
-
-    A file name, cell value or name holding ESC could recolour, move the cursor or retitle the
-    window, and a newline could forge a line of the report; each is shown as its escape instead.
-    """
-    return "".join(
-        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-        if unicodedata.category(c) == "Cc" or c in _BIDI
-        else c
-        for c in str(text)
-    )
-
-
-def _problem_line(p: Problem) -> str:
-    return terminal_text(p.line())
+_problem_line = problem_line
 
 
 def _progress() -> Progress:
@@ -197,7 +172,7 @@ def demo(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the synthetic return files")] = None,
     seed: int = 42,
 ) -> None:
-    """Write synthetic returns for every London and Lancashire MARAC and load them through the loader."""
+    """Write synthetic returns for every London (Metropolitan Police) and Lancashire MARAC and load them."""
     if db.exists() and not Dataset.from_tables(store.read_tables(db)).synthetic:
         err.print(f"{db} holds real returns; the demo only writes to a new or demo database. Choose another --db.")
         raise typer.Exit(2)
@@ -256,10 +231,14 @@ def metrics(
         if value is None:
             continue
         held = sorted(dataset.maracs[column].drop_nulls().unique().to_list())
-        if value not in held:
-            err.print(f'No MARACs in the {kind} "{value}"; the registry has: {", ".join(held)}.', highlight=False)
+        match = next((h for h in held if h.casefold() == value.strip().casefold()), None)
+        if match is None:
+            err.print(
+                terminal_text(f'No MARACs in the {kind} "{value}"; the registry has: {", ".join(held)}.'),
+                highlight=False,
+            )
             raise typer.Exit(2)
-        dataset = scoped(dataset, **{column: value})
+        dataset = scoped(dataset, **{column: match})
     if published:
         from metrics.disclosure import NoSecret
         from metrics.disclosure import published as rounded
@@ -270,7 +249,8 @@ def metrics(
             err.print(str(exc).replace("PATH", str(db)), highlight=False)
             raise typer.Exit(2) from None
         err.print("Published figures: counts rounded to a multiple of 5, every figure worked out from them.")
-    frame = compute(dataset, chosen, group.value).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
+    grouping = "sub_area" if group is Group.bcu else group.value
+    frame = compute(dataset, chosen, grouping).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
     columns = [c for c in value_columns(dataset) if c in frame.columns]
     frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])
     if dataset.synthetic:
@@ -487,6 +467,10 @@ def template(
     out: Annotated[Path, typer.Option(help="File to write")],
     format: Annotated[TemplateFormat | None, typer.Option(help="csv or xlsx (default: from the --out suffix)")] = None,
 ) -> None:
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Offer this database's registry of MARACs (default: the shipped one)", dir_okay=False),
+    ] = None,
     """Write a blank quarterly return: XLSX with instructions and Excel's checks on every column, or a CSV header row."""
     from loaders.template import template_csv, template_xlsx
 
@@ -494,7 +478,8 @@ def template(
     if chosen not in ("csv", "xlsx"):
         err.print(f"--out {out}: say --format csv or --format xlsx, or give the file a .csv or .xlsx name.")
         raise typer.Exit(2)
-    out.write_bytes(template_xlsx() if chosen == "xlsx" else template_csv())
+    maracs = Dataset.from_tables(store.read_tables(db)).maracs if db is not None else None
+    out.write_bytes(template_xlsx(maracs) if chosen == "xlsx" else template_csv())
     err.print(
         f"Wrote {out}: a blank return"
         + (" with instructions and checks on every column." if chosen == "xlsx" else "."),
@@ -510,7 +495,9 @@ class PackFormat(StrEnum):
 @app.command()
 def export(
     db: DbOption,
-    scope: Annotated[str, typer.Option(help="marac:CODE (or name), bcu:NAME, region:NAME or pfa:NAME")],
+    scope: Annotated[
+        str, typer.Option(help="marac:CODE (or name), sub_area:NAME (or bcu:NAME), region:NAME or pfa:NAME")
+    ],
     period_end: Annotated[str, typer.Option(help="Last day of the period, a quarter end (YYYY-MM-DD)")],
     out: Annotated[Path, typer.Option(help="File to write; replaced only once the whole pack is made")],
     format: Annotated[PackFormat | None, typer.Option(help="pdf or pptx (default: from the --out suffix)")] = None,
@@ -520,7 +507,7 @@ def export(
     ] = "females_16plus",
     base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021",
 ) -> None:
-    """Make a board pack (PDF or PowerPoint) for a MARAC, BCU or region, from the rounded counts every export uses."""
+    """Make a board pack (PDF or PowerPoint) for a MARAC, sub-area (e.g. a BCU), region or police force area, from the rounded counts every export uses."""
     from reporting.images import ExportError
     from reporting.packs.build import build_pack
     from reporting.packs.model import PackError
@@ -683,6 +670,12 @@ def _launch(command: list[str], env: dict[str, str]) -> None:
 
 
 def run() -> None:
+# subcommands in modules of their own, attached once the names they import from here exist
+from marac_cli import registry as _registry  # noqa: E402
+
+app.add_typer(_registry.app, name="registry")
+
+
     """Console entry: a database that cannot be used is a message and exit code 2, not a traceback."""
     try:
         app(standalone_mode=True)

@@ -19,6 +19,8 @@ POPULATION_MEASURES: dict[str, str] = {
     "females_16plus": "females aged 16+",
     "females_18plus": "females aged 18+",
 }
+#: what a sub-area is called where the registry does not say (the Met says BCU; Lancashire, division)
+SUB_AREA_WORD = "sub-area"
 BASE_LABELS: dict[str, str] = {"census2021": "Census 2021", "mye2023": "ONS mid-2023 estimates"}
 
 
@@ -98,7 +100,6 @@ class Dataset:
             .join(ethnicity.select("lad_code", "persons", "persons_white_british"), on="lad_code", how="left")
         )
         per_marac = areas.group_by("marac_code").agg(
-            pl.col("bcu").drop_nulls().first().alias("bcu"),
             pl.col("region_name").first().alias("region"),
             pl.col("pfa_name").first().alias("police_force_area_ons"),
             pl.col("pfa_code").first().alias("pfa_code"),
@@ -111,7 +112,7 @@ class Dataset:
             pl.col("persons").is_null().any().alias("ethnicity_missing"),
         )
         maracs = (
-            tables["marac"]
+            _with_sub_areas(tables["marac"], areas)
             .join(per_marac, on="marac_code", how="left")
             .with_columns(
                 pl.when(pl.col("population_missing"))
@@ -176,6 +177,28 @@ class Dataset:
             sectors=tables.get("referral_sector", pl.DataFrame()),
             disclosure_key=bytes.fromhex(meta.get("disclosure_key", "")),
         )
+
+
+def _with_sub_areas(marac: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
+    """The registry's sub-area of each MARAC and the word its partnership uses for one (BCU for the Met).
+
+    A database written before registries were loaded kept its BCUs in the area table; they read the same way.
+    """
+    if "sub_area" not in marac.columns:
+        sub = (
+            areas.group_by("marac_code").agg(pl.col("bcu").drop_nulls().first().alias("sub_area"))
+            if "bcu" in areas.columns
+            else marac.select("marac_code", pl.lit(None, pl.String).alias("sub_area"))
+        )
+        marac = marac.join(sub, on="marac_code", how="left").with_columns(
+            pl.when(pl.col("sub_area").is_not_null()).then(pl.lit("BCU")).alias("sub_area_word")
+        )
+    return marac.with_columns(
+        pl.col("sub_area").cast(pl.String),
+        pl.when(pl.col("sub_area").is_not_null())
+        .then(pl.col("sub_area_word").cast(pl.String).fill_null(SUB_AREA_WORD))
+        .alias("sub_area_word"),
+    )
 
 
 def _cost(frame: pl.DataFrame | None) -> dict[str, object]:

@@ -1,6 +1,6 @@
 """The SafeLives indicators for a period and a grouping, with verdicts against the ranges.
 
-Groups (BCU, region, police force area, all) are built by summing counts and populations
+Groups (sub-area, region, police force area, all) are built by summing counts and populations
 over their MARACs and only then dividing, never by averaging MARAC rates. Volume is set
 against population-time: a MARAC's population counts for the quarters it sent returns for,
 so missing returns lower neither its rate nor its group's, and the coverage columns say
@@ -23,10 +23,10 @@ from metrics.periods import Period, quarter_end, year_earlier
 from metrics.ranges import Ranges, verdict
 from metrics.significance import significance
 
-Grouping = Literal["marac", "bcu", "region", "pfa", "all"]
+Grouping = Literal["marac", "sub_area", "region", "pfa", "all"]
 GROUPINGS: dict[str, str] = {
     "marac": "MARAC",
-    "bcu": "Borough Command Unit",
+    "sub_area": "sub-area",
     "region": "region",
     "pfa": "police force area",
     "all": "all MARACs",
@@ -35,9 +35,13 @@ GROUPINGS: dict[str, str] = {
 #: authorities: London's 32 boroughs of 33 (the City is outside London's MARAC figures) pass;
 #: "North West" when only Lancashire's MARACs are held does not, as it would read as the region
 COMPLETE_AREA = 0.9
-_GROUP_COLUMN = {"bcu": "bcu", "region": "region", "pfa": "police_force_area"}
+_GROUP_COLUMN = {"sub_area": "sub_area", "region": "region", "pfa": "police_force_area"}
 #: columns carried onto each group row so pages can filter and label without recomputing
-_PARENTS = {"marac": ["bcu", "region", "police_force_area"], "bcu": ["region", "police_force_area"], "pfa": ["region"]}
+_PARENTS = {
+    "marac": ["sub_area", "sub_area_word", "region", "police_force_area", "grouping_status"],
+    "sub_area": ["sub_area_word", "region", "police_force_area"],
+    "pfa": ["region"],
+}
 
 
 def _count_columns(dataset: Dataset) -> list[str]:
@@ -275,7 +279,7 @@ def _top_referrers(frame: pl.DataFrame, agencies: list[str]) -> pl.DataFrame:
 
 
 def scoped(dataset: Dataset, **where: str | None) -> Dataset:
-    """The dataset restricted to MARACs whose bcu/region/police_force_area/marac_code match."""
+    """The dataset restricted to MARACs whose sub_area/region/police_force_area/marac_code match."""
     maracs = dataset.maracs
     for column, value in where.items():
         if value is not None:

@@ -1,4 +1,4 @@
-"""Figures as shown: an area's MARACs, its Borough Command Units and its own row as one value, and its series.
+"""Figures as shown: an area's MARACs, its sub-areas (a Met BCU, a police division) and its own row as one value, and its series.
 
 A page shows one set of figures and every download is made from another (computed from the rounded counts, see
 `metrics.disclosure`). Both are the same shape, so a page passes one value rather than three frames.
@@ -15,10 +15,10 @@ import polars as pl
 
 @dataclass(frozen=True)
 class AreaFigures:
-    """An area's MARACs, its Borough Command Units and its own total row (as `metrics.indicators.compute` gives them)."""
+    """An area's MARACs, its sub-areas and its own total row (as `metrics.indicators.compute` gives them)."""
 
     maracs: pl.DataFrame
-    bcus: pl.DataFrame
+    sub_areas: pl.DataFrame
     total: pl.DataFrame
 
     def total_row(self) -> dict[str, object] | None:
@@ -26,8 +26,8 @@ class AreaFigures:
         return self.total.row(0, named=True) if self.total.height else None
 
     def row_of(self, code: str) -> pl.DataFrame | None:
-        """The one row of the MARAC, BCU or area with this code, as a frame; None if none has it."""
-        for part in (self.maracs, self.bcus, self.total):
+        """The one row of the MARAC, sub-area or area with this code, as a frame; None if none has it."""
+        for part in (self.maracs, self.sub_areas, self.total):
             found = part.filter(pl.col("group_code") == code).head(1) if part.height else part
             if found.height:
                 return found

@@ -18,6 +18,7 @@ from metrics.periods import quarter_label, quarter_of
 from metrics.ranges import Range, Ranges
 from reporting import numbers
 from reporting.numbers import pair_beside_verdict
+from reporting.sub_areas import word as sub_area_word
 from reporting.theme import (
     MUTED,
     RANGE_FILL,
@@ -74,10 +75,10 @@ def tick_format(values: list[float | None]) -> str:
     return ".1%" if present and max(present) < 0.1 else ".0%"
 
 
-#: fills for colouring by BCU: the house series (Okabe-Ito hues, each 3:1 or more on white); each bar is outlined in
-#: ink, and later rounds of BCUs get a hatch, so no two BCUs share a look and colour is never the only clue
-BCU_COLOURS = SERIES
-BCU_PATTERNS = ["", "/", "x"]
+#: fills for colouring by sub-area: the house series (Okabe-Ito hues, each 3:1 or more on white); each bar is outlined
+#: in ink, and later rounds of sub-areas get a hatch, so no two sub-areas share a look and colour is never the only clue
+SUB_AREA_COLOURS = SERIES
+SUB_AREA_PATTERNS = ["", "/", "x"]
 
 
 def ranked_bars(
@@ -92,7 +93,7 @@ def ranked_bars(
     colour_by: str = "verdict",
     height: int | None = None,
 ) -> go.Figure:
-    """Groups ranked by one indicator, coloured by verdict (or by BCU) and labelled by verdict, with the expected range shaded.
+    """Groups ranked by one indicator, coloured by verdict (or by sub-area) and labelled by verdict, with the expected range shaded.
 
     Labels carry just enough decimals to sit on the verdict's side of the range, and are
     placed beyond both the bar and any local-share mark so the two never overlap. Each bar
@@ -105,15 +106,16 @@ def ranked_bars(
     verdicts = data[indicator.verdict].to_list() if indicator.verdict else [None] * len(values)
     local = indicator.local_share and "local_share_not_white_british" in data.columns
     locals_ = data["local_share_not_white_british"].to_list() if local else [None] * len(values)
-    by_bcu = colour_by == "bcu" and "bcu" in data.columns
-    bcus = [b or "no BCU" for b in data["bcu"].to_list()] if by_bcu else [None] * len(values)
+    by_sub_area = colour_by == "sub_area" and "sub_area" in data.columns
+    term = sub_area_word(data)
+    groups = [b or f"no {term}" for b in data["sub_area"].to_list()] if by_sub_area else [None] * len(values)
     least = 1 if tick_format(values) == ".1%" else 0
     judged = verdicts_of(data, indicator)
     # each figure and the local share it is judged against, printed alike so the verdict between them shows
     pairs = [pair_beside_verdict(v, d, item, loc, least) for v, d, loc in zip(values, verdicts, locals_, strict=True)]
     text = [
-        f"{shown} {j.compact if indicator.verdict else ''}".strip() + (f"  · {b}" if by_bcu else "")
-        for (shown, _), b, j in zip(pairs, bcus, judged, strict=True)
+        f"{shown} {j.compact if indicator.verdict else ''}".strip() + (f"  · {b}" if by_sub_area else "")
+        for (shown, _), b, j in zip(pairs, groups, judged, strict=True)
     ]
     # on hover, at least one decimal (the labels follow the axis's whole percents where they can)
     exact = [pair_beside_verdict(v, d, item, loc, 1) for v, d, loc in zip(values, verdicts, locals_, strict=True)]
@@ -149,7 +151,7 @@ def ranked_bars(
             name=name,
             error_x=error,
             hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=by_bcu,
+            showlegend=by_sub_area,
             marker=dict(
                 color=colour,
                 pattern=dict(shape=pattern, fgcolor="#ffffff", size=7),
@@ -158,15 +160,15 @@ def ranked_bars(
         )
 
     fig = go.Figure()
-    if by_bcu:
-        for n, bcu in enumerate(sorted(set(bcus))):
-            rows = [i for i, b in enumerate(bcus) if b == bcu]
+    if by_sub_area:
+        for n, group in enumerate(sorted(set(groups))):
+            rows = [i for i, b in enumerate(groups) if b == group]
             fig.add_trace(
                 bars(
                     rows,
-                    BCU_COLOURS[n % len(BCU_COLOURS)],
-                    bcu,
-                    BCU_PATTERNS[n // len(BCU_COLOURS) % len(BCU_PATTERNS)],
+                    SUB_AREA_COLOURS[n % len(SUB_AREA_COLOURS)],
+                    group,
+                    SUB_AREA_PATTERNS[n // len(SUB_AREA_COLOURS) % len(SUB_AREA_PATTERNS)],
                     0.8,
                 )
             )
@@ -226,12 +228,12 @@ def ranked_bars(
             showarrow=False,
             font=dict(size=12, color=MUTED),
         )
-    top = max([*ends, high or 0, low or 0]) * (1.45 if by_bcu else 1.25) or 0.01  # all zeros still get an axis
+    top = max([*ends, high or 0, low or 0]) * (1.45 if by_sub_area else 1.25) or 0.01  # all zeros still get an axis
     fig.update_xaxes(tickformat=tick_format(values), title=indicator.label, range=[0, top])
     fig.update_yaxes(categoryorder="array", categoryarray=names)
     fig.update_layout(
         height=height or max(300, 26 * len(names) + 220),
-        showlegend=local or by_bcu,
+        showlegend=local or by_sub_area,
         bargap=0.25,
         barmode="overlay",
         margin=dict(l=200, r=40, t=120, b=100),

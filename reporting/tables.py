@@ -14,7 +14,7 @@ import polars as pl
 from metrics.definitions import INDICATORS, Indicator
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW_CASES
-from reporting import numbers
+from reporting import numbers, sub_areas
 from reporting.numbers import decimals_for, pair_beside_verdict
 from reporting.verdicts import COMPACT_LEGEND, HELP, NO_RANGE, Verdict
 from reporting.verdicts import of_frame as verdicts_of
@@ -87,8 +87,7 @@ def overview_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(volume, repeats and referrals; victims/survivors), one row per group, ready for `styled`."""
     base: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
-    if "bcu" in frame.columns:
-        base["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
+    base |= _sub_area_column(frame)
 
     volume: dict[str, list[object]] = dict(base)
     volume["Cases"] = frame["cases"].to_list()
@@ -120,14 +119,23 @@ def _numeric(header: str) -> bool:
     return "%" in header or header in ("Cases", "Per 10,000 adult females")
 
 
+def _sub_area_column(frame: pl.DataFrame) -> dict[str, list[object]]:
+    """Each MARAC's sub-area under the partnership's word for it ('BCU', 'Division'), if any MARAC here has one."""
+    if "sub_area" not in frame.columns or frame["sub_area"].drop_nulls().is_empty():
+        return {}
+    return {sub_areas.heading(sub_areas.word(frame)): [b or "–" for b in frame["sub_area"].to_list()]}
+
+
 def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """BCU rows followed by the area's own row, in the overview's two tables."""
+    """Sub-area rows followed by the area's own row, in the overview's two tables."""
     return overview_frames(_stacked(groups, total), ranges, name_header="Area")
 
 
 def _stacked(groups: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
     """Group rows then the total's row in one frame."""
-    return pl.concat([groups.drop("bcu", strict=False), total.drop("bcu", strict=False)], how="diagonal_relaxed")
+    return pl.concat(
+        [groups.drop("sub_area", strict=False), total.drop("sub_area", strict=False)], how="diagonal_relaxed"
+    )
 
 
 def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
@@ -310,8 +318,7 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -
     compact mark ("▼ below*": could be chance; "†": too few cases), explained by `MATRIX_HELP`.
     """
     columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
-    if "bcu" in frame.columns:
-        columns["BCU"] = [b or "–" for b in frame["bcu"].to_list()]
+    columns |= _sub_area_column(frame)
     columns["Cases"] = frame["cases"].to_list()
     records = frame.to_dicts()  # once: a metrics frame has a few hundred columns
     for ind in INDICATORS:
@@ -339,18 +346,13 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -
 
 
 def matrix_totals(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
-    """BCU rows then the area's own row, as a matrix."""
+    """Sub-area rows then the area's own row, as a matrix."""
     return matrix(_stacked(groups, total), ranges, name_header="Area")
 
 
 def printed_matrix(table: pd.DataFrame) -> pd.DataFrame:
     """The matrix as text, every cell as the screen prints it: what a CSV or XLSX download holds."""
-    return pd.DataFrame(
-        {
-            c: [v if isinstance(v, str) and c in (table.columns[0], "BCU") else _matrix_text(v, c) for v in table[c]]
-            for c in table.columns
-        }
-    )
+    return pd.DataFrame({c: [_matrix_text(v, c) for v in table[c]] for c in table.columns})
 
 
 def _matrix_text(cell: object, header: str) -> str:

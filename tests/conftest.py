@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from loaders import store
+from loaders import registry_store, store
 from loaders.demo import write_return
-from tests.helpers.fixture_db import CAMDEN_PLANTED, fix_disclosure_key, meeting, write_fixture_returns
+from tests.helpers.fixture_db import (
+    CAMDEN_PLANTED,
+    fix_disclosure_key,
+    meeting,
+    write_fixture_registry,
+    write_fixture_returns,
+)
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +26,8 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = directory / "fixture.duckdb"
     with store.writing(db) as conn:
         fix_disclosure_key(conn)
+        registry = registry_store.load_registry(conn, write_fixture_registry(directory / "registry.csv"), who="test")
+        assert registry.outcome == "loaded", registry.read.report.text()
         for path in write_fixture_returns(directory / "returns"):
             result = store.load_file(conn, path, who="test")
             assert result.outcome == "loaded", result.report.text()

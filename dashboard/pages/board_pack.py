@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import controls, data, downloads
+from reporting import sub_areas
 from reporting.images import ExportError
 from reporting.packs.build import build_pack
 from reporting.packs.model import PackError
@@ -21,16 +22,17 @@ st.caption(
     "in it is rounded to a multiple of 5 and every figure worked out from the rounded counts, as in every download."
 )
 
-KINDS = {"marac": "One MARAC", "bcu": "A Borough Command Unit", "region": "A region", "pfa": "A police force area"}
+held = data.with_returns(dataset)
+term = sub_areas.word(maracs.filter(maracs["marac_code"].is_in(list(held))))
+KINDS = {"marac": "One MARAC", "sub_area": f"A {term}", "region": "A region", "pfa": "A police force area"}
 row = st.columns([1, 1, 1, 1])
 kind = row[0].selectbox("Pack for", list(KINDS), format_func=KINDS.get, key="pack_kind", bind="query-params")
-held = data.with_returns(dataset)
 if kind == "marac":
     names = dict(maracs.select("marac_code", "marac_name").iter_rows())
     options = sorted((c for c in names if c in held), key=names.get)
     label = names.get
 else:
-    column = {"bcu": "bcu", "region": "region", "pfa": "police_force_area"}[kind]
+    column = {"sub_area": "sub_area", "region": "region", "pfa": "police_force_area"}[kind]
     options = sorted(maracs.filter(maracs["marac_code"].is_in(list(held)))[column].drop_nulls().unique().to_list())
     label = str
 if not options:

@@ -10,7 +10,7 @@ from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.shown import AreaFigures, AreaSeries
-from reporting import charts, numbers, tables, verdicts
+from reporting import charts, numbers, sub_areas, tables, verdicts
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
@@ -19,18 +19,19 @@ from reporting.verdicts import COMPACT_LEGEND, Verdict
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
 names = dict(dataset.maracs.select("marac_code", "marac_name").iter_rows())
-codes = sorted(names, key=lambda c: (not c.startswith("E09"), names[c]))
+held = data.with_returns(dataset)
+codes = sorted(names, key=lambda c: (c not in held, names[c]))  # MARACs with returns first, then by name
 
 st.title("Borough profile")
 row = st.columns([1, 1, 1])
 with row[0]:
-    held = data.with_returns(dataset)
     first = next((i for i, c in enumerate(codes) if c in held), 0)
     code = st.selectbox("MARAC", codes, index=first, format_func=lambda c: names[c], key="marac", bind="query-params")
 end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)
-region, bcu = info["region"], info["bcu"]
+region = info["region"]
+where = f" · {sub_areas.named(info['sub_area'], info['sub_area_word'])}" if info["sub_area"] else ""
 
 # what leaves the page (and, for a restricted viewer, what the page shows) comes from the rounded counts
 published = data.published_comparators(path, version, population, end, window, code)
@@ -38,12 +39,15 @@ screen = data.screen_comparators(path, version, population, end, window, code)
 own, own_published = screen[names[code]], published[names[code]]
 figures = own.row(0, named=True)
 st.markdown(
-    f"**{escape_markdown(names[code])}** · BCU {escape_markdown(bcu or '–')} · {escape_markdown(region)} · "
+    f"**{escape_markdown(names[code])}**{escape_markdown(where)} · {escape_markdown(region)} · "
     f"{escape_markdown(info['police_force_area'])} police force area"
 )
 st.caption(controls.period_caption(chosen, dataset))
-if info["grouping_status"] == "assumed" and info["note"]:
-    st.caption(escape_markdown(info["note"]))
+if info["grouping_status"] == "assumed":
+    st.caption(
+        "The local authorities this MARAC covers are assumed, not confirmed by the partnership. "
+        + escape_markdown(info["note"] or "")
+    )
 if figures["cases"] is None:
     st.info(f"{escape_markdown(names[code])} has no returns for this period.")
     st.stop()

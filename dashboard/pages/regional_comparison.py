@@ -10,20 +10,24 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, downloads, table_display
+from dashboard import controls, data, downloads, table_display
 from dashboard.area_view import area_view
-from reporting import charts, tables
+from reporting import charts, sub_areas, tables
 from reporting.verdicts import COMPACT_LEGEND
-
-COLOUR_BY = {"verdict": "Verdict", "bcu": "Borough Command Unit"}
 
 
 def colour_choice(column, dataset, area) -> dict[str, str]:
+    members = dataset.maracs.filter(pl.col("marac_code").is_in(data.scoped_codes(dataset, area)))
+    offered = {"verdict": "Verdict"}
+    if not members["sub_area"].drop_nulls().is_empty():  # only where the registry groups this area's MARACs
+        offered["sub_area"] = sub_areas.heading(sub_areas.word(members))
+    if st.session_state.get("colour_by") not in offered:
+        st.session_state.pop("colour_by", None)
     with column:
         chosen = st.segmented_control(
             "Colour bars by",
-            list(COLOUR_BY),
-            format_func=COLOUR_BY.get,
+            list(offered),
+            format_func=offered.get,
             key="colour_by",
             default="verdict",
             required=True,
@@ -53,7 +57,7 @@ def ranked(frame: pl.DataFrame):
 marac_tab, totals_tab = view.views(
     view.spread(),
     ranked,
-    ["Ranked chart", "Matrix: every MARAC, every indicator", "BCU and area subtotals"],
+    ["Ranked chart", "Matrix: every MARAC, every indicator", f"{view.grouped} subtotals"],
     tabs_key="comparison_view",
     key="ranked_pick",
     stem=f"{view.stem}-{downloads.slug(choice.key)}-ranked",
@@ -95,7 +99,7 @@ if totals_tab.open:
             "Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC "
             f"rates. The last row, in bold, is {view.name} as a whole."
         )
-        totals = tables.matrix_totals(view.screen.bcus, view.screen.total, ranges)
+        totals = tables.matrix_totals(view.screen.sub_areas, view.screen.total, ranges)
         st.dataframe(
             tables.styled_matrix(totals, bold_last=True),
             hide_index=True,
@@ -104,8 +108,8 @@ if totals_tab.open:
         )
         downloads.table_buttons(
             lambda: view.table_file(
-                f"BCU and {view.name} subtotals on every indicator",
-                tables.printed_matrix(tables.matrix_totals(view.published.bcus, view.published.total, ranges)),
+                f"{view.grouped} subtotals on every indicator",
+                tables.printed_matrix(tables.matrix_totals(view.published.sub_areas, view.published.total, ranges)),
             ),
             key="comparison_totals",
             stem=f"{view.stem}-subtotals",

@@ -1,4 +1,4 @@
-"""Regional overview: every MARAC in an area against the SafeLives ranges, with BCU and area totals."""
+"""Regional overview: every MARAC in an area against the SafeLives ranges, with sub-area (e.g. BCU) and area totals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures
 from metrics.significance import TOO_FEW_CASES
-from reporting import charts, numbers, tables, verdicts
+from reporting import charts, numbers, sub_areas, tables, verdicts
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
@@ -151,20 +151,21 @@ if victims_tab.open:
             stem=f"{stem}-maracs-victims",
         )
 
-st.subheader(f"Borough Command Unit and {name} totals")
+grouped = sub_areas.with_area(screen.maracs, name)
+st.subheader(f"{grouped} totals")
 st.caption(
     "Totals add up cases and populations across MARACs before dividing; they are not averages of MARAC rates. "
     f"The last row, in bold, is {name} as a whole."
 )
 # on request (kept in the URL): the area's own figures are in the tiles above, and each table costs a first view time
-if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="query-params"):
-    volume_totals, victim_totals = tables.totals_frames(screen.bcus, screen.total, ranges)
+if st.toggle(f"Show the {grouped} totals", key="overview_show_totals", bind="query-params"):
+    volume_totals, victim_totals = tables.totals_frames(screen.sub_areas, screen.total, ranges)
     volume_tab, victims_tab = controls.view_tabs(
         ["Volume, repeats and referrals", "Victims/survivors"], "overview_totals"
     )
 
     def export_totals(part: int, title: str) -> TableFile:
-        return table_file(title, tables.totals_frames(published.bcus, published.total, ranges)[part])
+        return table_file(title, tables.totals_frames(published.sub_areas, published.total, ranges)[part])
 
     if volume_tab.open:
         with volume_tab:
@@ -175,7 +176,7 @@ if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="q
                 column_config=table_display.column_config(volume_totals, "Area"),
             )
             downloads.table_buttons(
-                lambda: export_totals(0, f"BCU and {name} totals: volume, repeats and referrals"),
+                lambda: export_totals(0, f"{grouped} totals: volume, repeats and referrals"),
                 key="totals_volume",
                 stem=f"{stem}-totals-volume",
             )
@@ -188,7 +189,7 @@ if st.toggle("Show the BCU and area totals", key="overview_show_totals", bind="q
                 column_config=table_display.column_config(victim_totals, "Area"),
             )
             downloads.table_buttons(
-                lambda: export_totals(1, f"BCU and {name} totals: victims/survivors"),
+                lambda: export_totals(1, f"{grouped} totals: victims/survivors"),
                 key="totals_victims",
                 stem=f"{stem}-totals-victims",
             )

@@ -11,9 +11,10 @@ import streamlit as st
 
 from dashboard import controls, data, downloads, presentation, table_display
 from dashboard.area_view import area_view
+from metrics.dataset import SUB_AREA_WORD
 from metrics.national import national_series
 from metrics.periods import quarter_of
-from reporting import findings, tables
+from reporting import findings, sub_areas, tables
 from reporting.theme import SCREEN_CONFIG
 from reporting.trend_charts import SHOW, shaded_events, trend_lines
 
@@ -21,12 +22,13 @@ MAX_SERIES = 8
 
 
 def series_options(dataset, area: str) -> dict[str, str]:
-    """What can be drawn, as option -> label: the area, its BCUs, its MARACs, and every MARAC held (each, when
+    """What can be drawn, as option -> label: the area, its sub-areas (e.g. BCUs), its MARACs, and every MARAC held (each, when
     published, from the same rounded quarters, so any of them may leave the dashboard)."""
     name = data.area_name(area)
     members = dataset.maracs.filter(pl.col("marac_code").is_in(data.scoped_codes(dataset, area))).sort("marac_name")
     options = {"area": f"{name} (all its MARACs)"}
-    options |= {f"bcu:{b}": f"{b} BCU" for b in sorted(members["bcu"].drop_nulls().unique().to_list())}
+    words = dict(members.select("sub_area", "sub_area_word").drop_nulls("sub_area").iter_rows())
+    options |= {f"sub_area:{b}": sub_areas.named(b, words[b] or SUB_AREA_WORD) for b in sorted(words)}
     options |= {f"marac:{c}": n for c, n in members.select("marac_code", "marac_name").iter_rows()}
     options["all"] = "All MARACs held"
     return options
@@ -84,11 +86,13 @@ def frames(published: bool) -> dict[str, pl.DataFrame]:
             out[labels[option]] = series.area
         elif kind == "marac":  # (an area with no returns has an empty frame, without even its columns)
             out[labels[option]] = maracs.filter(pl.col("group_code") == key) if maracs.width else maracs
-        else:  # a BCU, or all MARACs: rounded like everything else when published, or for a restricted viewer
-            grouping, scope = ("bcu", area) if kind == "bcu" else ("all", None)
+        else:  # a sub-area, or all MARACs: rounded like everything else when published, or for a restricted viewer
+            grouping, scope = ("sub_area", area) if kind == "sub_area" else ("all", None)
             rounded = published or data.restricted()
             frame = data.rolling_trend(path, version, population, grouping, scope, rounded)
-            out[labels[option]] = frame.filter(pl.col("group_code") == key) if kind == "bcu" and frame.width else frame
+            out[labels[option]] = (
+                frame.filter(pl.col("group_code") == key) if kind == "sub_area" and frame.width else frame
+            )
     return out
 
 

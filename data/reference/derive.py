@@ -10,9 +10,10 @@ their sources; it reproduces the shipped files byte for byte.
 national_england.csv sums SafeLives' published police-force rows into England figures by
 financial year, so the England comparator can be traced back to the forces it is made of.
 
-maracs.csv, marac_areas.csv, safelives_ranges.csv and national_comparators.csv are hand-maintained, and
-ethnicity.csv and population_mye2023.csv were transcribed from sources outside shared/
-(see sources/ and README.md); none of them is touched here. The only hand-kept data in this script is the BCU / policing-division table.
+registry.csv (the shipped default registry of MARACs, with London's BCUs and Lancashire's divisions),
+safelives_ranges.csv and national_comparators.csv are hand-maintained, and ethnicity.csv and
+population_mye2023.csv were transcribed from sources outside shared/ (see sources/ and README.md);
+none of them is touched here. This script holds no hand-kept data.
 
 Usage (from the repository root):
     python data/reference/derive.py [--shared ../shared/data] [--out data/reference]
@@ -33,45 +34,6 @@ DEFAULT_OUT = Path(__file__).resolve().parent
 
 CENSUS2021_BASE = "census2021"
 CENSUS2021_DATE = "2021-03-21"
-# Metropolitan Police Borough Command Units (Pan-London MARAC Review 2021, appendix 5;
-# docs/domain.md section 1). City of London (E09000001) is a separate force: no BCU.
-_MET_BCUS: dict[str, list[str]] = {
-    "Central East": ["E09000012", "E09000030"],  # Hackney, Tower Hamlets
-    "Central North": ["E09000007", "E09000019"],  # Camden, Islington
-    "Central South": ["E09000022", "E09000028"],  # Lambeth, Southwark
-    # Hammersmith & Fulham, Kensington & Chelsea, Westminster
-    "Central West": ["E09000013", "E09000020", "E09000033"],
-    "East": ["E09000016", "E09000002", "E09000026"],  # Havering, Barking & Dagenham, Redbridge
-    "North": ["E09000010", "E09000014"],  # Enfield, Haringey
-    "North East": ["E09000025", "E09000031"],  # Newham, Waltham Forest
-    "North West": ["E09000003", "E09000005", "E09000015"],  # Barnet, Brent, Harrow
-    "South East": ["E09000004", "E09000011", "E09000023"],  # Bexley, Greenwich, Lewisham
-    "South": ["E09000006", "E09000008", "E09000029"],  # Bromley, Croydon, Sutton
-    # Kingston upon Thames, Merton, Richmond upon Thames, Wandsworth
-    "South West": ["E09000021", "E09000024", "E09000027", "E09000032"],
-    "West": ["E09000009", "E09000017", "E09000018"],  # Ealing, Hillingdon, Hounslow
-}
-
-# Lancashire Constabulary policing divisions. ASSUMED (see README.md): not in our sources.
-_LANCASHIRE_DIVISIONS: dict[str, list[str]] = {
-    # Blackpool, Fylde, Wyre, Lancaster
-    "Lancashire West": ["E06000009", "E07000119", "E07000128", "E07000121"],
-    # Preston, Chorley, South Ribble, West Lancashire
-    "Lancashire South": ["E07000123", "E07000118", "E07000126", "E07000127"],
-    # Blackburn with Darwen, Burnley, Hyndburn, Pendle, Ribble Valley, Rossendale
-    "Lancashire East": [
-        "E06000008",
-        "E07000117",
-        "E07000120",
-        "E07000122",
-        "E07000124",
-        "E07000125",
-    ],
-}
-
-BCU_BY_LAD: dict[str, str] = {
-    lad: bcu for table in (_MET_BCUS, _LANCASHIRE_DIVISIONS) for bcu, lads in table.items() for lad in lads
-}
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -94,14 +56,11 @@ def region_name(code: str, name: str) -> str:
 
 
 def derive_areas(shared: Path) -> list[list[str]]:
-    """One row per Census 2021 LAD: region, country, police force area and BCU."""
+    """One row per Census 2021 LAD: region, country and police force area."""
     regions = read_rows(shared / "lookups" / "lad21_to_region_census2021.csv")
     pfas = {r["lad21cd"]: r for r in read_rows(shared / "lookups" / "lad21_to_pfa_derived.csv")}
     if set(pfas) != {r["lad21cd"] for r in regions}:
         raise SystemExit("region and PFA lookups hold different LAD code sets")
-    unknown = set(BCU_BY_LAD) - set(pfas)
-    if unknown:
-        raise SystemExit(f"BCU table names LADs not in the lookups: {sorted(unknown)}")
     return [
         [
             r["lad21cd"],
@@ -111,7 +70,6 @@ def derive_areas(shared: Path) -> list[list[str]]:
             r["ctry21nm"],
             pfas[r["lad21cd"]]["pfa_cd"],
             pfas[r["lad21cd"]]["pfa_nm_ons"],
-            BCU_BY_LAD.get(r["lad21cd"], ""),
         ]
         for r in regions
     ]
@@ -218,7 +176,7 @@ def main() -> None:
     areas = derive_areas(args.shared)
     write_rows(
         args.out / "areas.csv",
-        ["lad_code", "lad_name", "region_code", "region_name", "country_name", "pfa_code", "pfa_name", "bcu"],
+        ["lad_code", "lad_name", "region_code", "region_name", "country_name", "pfa_code", "pfa_name"],
         areas,
     )
     write_rows(

@@ -1,8 +1,8 @@
 """What goes in a board pack, worked out once and drawn twice (PDF and PowerPoint).
 
-A pack covers one scope (a MARAC, a BCU, a region or a police force area) for one period:
+A pack covers one scope (a MARAC, a sub-area such as a Met BCU, a region or a police force area) for one period:
 a title page, a summary of every indicator, a page per indicator with its chart and a
-generated sentence, a data-quality page and a method note. A BCU or region pack has its own
+generated sentence, a data-quality page and a method note. A sub-area or region pack has its own
 summary first, then a section for each MARAC. Every figure in it is worked out from the rounded counts
 (`metrics.disclosure`), as every other export is, so no small count leaves in a pack.
 """
@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from metrics.dataset import Dataset
+from metrics.dataset import SUB_AREA_WORD, Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.disclosure import published as rounded
 from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
@@ -23,23 +23,27 @@ from metrics.periods import Period, PeriodError, add_quarters, period, quarter_l
 from metrics.quality import quality
 from metrics.shown import AreaSeries
 from metrics.significance import TOO_FEW_CASES
-from reporting import charts, numbers
+from reporting import charts, numbers, sub_areas
 from reporting.captions import caption, period_phrase
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
 from reporting.spreadsheet import DISCLOSURE_NOTE
 from reporting.theme import SYNTHETIC_NOTE
 from reporting.verdicts import NO_RANGE, Verdict
 
-SCOPE_KINDS = {"marac": "marac_code", "bcu": "bcu", "region": "region", "pfa": "police_force_area"}
+SCOPE_KINDS = {"marac": "marac_code", "sub_area": "sub_area", "region": "region", "pfa": "police_force_area"}
+#: older names for a scope kind, still understood (the Met's BCUs were the only sub-areas once)
+SCOPE_ALIASES = {"bcu": "sub_area", "subarea": "sub_area", "sub-area": "sub_area"}
 #: quarters of history drawn on a MARAC's trend pages
 TREND_QUARTERS = 12
 
 
 def resolve_scope(dataset: Dataset, scope: str) -> tuple[str, str, str]:
-    """('marac'|'bcu'|'region'|'pfa', the registry value, a display name); a MARAC may be named by code or name."""
+    """('marac'|'sub_area'|'region'|'pfa', the registry value, a display name); a MARAC may be named by code or name,
+    a sub-area as `sub_area:NAME` or `bcu:NAME`."""
     kind, _, name = scope.partition(":")
+    kind = SCOPE_ALIASES.get(kind.lower(), kind.lower())
     if kind not in SCOPE_KINDS or not name:
-        raise PackError(f'scope "{scope}" is not one of marac:CODE, bcu:NAME, region:NAME or pfa:NAME')
+        raise PackError(f'scope "{scope}" is not one of marac:CODE, sub_area:NAME, region:NAME or pfa:NAME')
     maracs = dataset.maracs
     if kind == "marac":
         match = maracs.filter(
@@ -54,8 +58,12 @@ def resolve_scope(dataset: Dataset, scope: str) -> tuple[str, str, str]:
     known = sorted(maracs[column].drop_nulls().unique().to_list())
     found = next((k for k in known if k.lower() == name.lower()), None)
     if found is None:
-        raise PackError(f'no {kind} "{name}" in the registry; known: {", ".join(known)}')
-    return kind, found, found
+        what = sub_areas.word(maracs) if kind == "sub_area" else {"region": "region", "pfa": "police force area"}[kind]
+        raise PackError(f'no {what} "{name}" in the registry; known: {", ".join(known)}')
+    display = (
+        sub_areas.named(found, sub_areas.word(maracs.filter(pl.col(column) == found))) if kind == "sub_area" else found
+    )
+    return kind, found, display
 
 
 def build_pack(
@@ -78,7 +86,7 @@ def build_pack(
     home_kind, home = _home_area(dataset, kind, value)
     published = shown or rounded(dataset)
     area_data = scoped(published, **{SCOPE_KINDS[home_kind]: home})
-    maracs, bcus, total = (compute(area_data, chosen, g) for g in ("marac", "bcu", home_kind))
+    maracs, groups, total = (compute(area_data, chosen, g) for g in ("marac", "sub_area", home_kind))
     source = charts.source_line(dataset.ranges.edition, dataset.base_label)
     national = national_comparator(dataset, chosen.end)
 
@@ -93,10 +101,10 @@ def build_pack(
     sections: list[Section] = []
     if kind in ("region", "pfa"):
         sections.append(_group_section(display, total.row(0, named=True), maracs, dataset, chosen, source, national))
-    elif kind == "bcu":
-        row = bcus.row(bcus["group_code"].to_list().index(value), named=True)
-        in_bcu = maracs.filter(pl.col("bcu") == value)
-        sections.append(_group_section(f"{display} BCU", row, in_bcu, dataset, chosen, source, national))
+    elif kind == "sub_area":
+        row = groups.row(groups["group_code"].to_list().index(value), named=True)
+        in_sub_area = maracs.filter(pl.col("sub_area") == value)
+        sections.append(_group_section(display, row, in_sub_area, dataset, chosen, source, national))
     trends = _trends(area_data, home_kind, chosen)
     for code in member_codes:
         row = maracs.row(maracs["group_code"].to_list().index(code), named=True)
@@ -114,7 +122,7 @@ def build_pack(
         )
         for r in checks.iter_rows(named=True)
     ]
-    title = f"MARAC performance: {display}" + (" BCU" if kind == "bcu" else "")
+    title = f"MARAC performance: {display}"
     return Pack(
         title=title,
         scope=scope,
@@ -193,7 +201,7 @@ def _group_section(
     source: str,
     national: pl.DataFrame,
 ) -> Section:
-    """A BCU's or area's own summary (`row`), then a ranked chart of its MARACs (`members`) per indicator."""
+    """A sub-area's or area's own summary (`row`), then a ranked chart of its MARACs (`members`) per indicator."""
     pages = []
     for ind in INDICATORS:
         figure = charts.ranked_bars(
@@ -268,10 +276,24 @@ def _marac_section(
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
     return Section(
         name,
-        f"{name} ({row.get('bcu') or 'no BCU'} BCU, {home}): {period_phrase(chosen)}",
+        f"{name} ({_where(row, home)}): {period_phrase(chosen)}",
         _summary(row, dataset),
         pages,
     )
+
+
+def _where(row: dict[str, object], home: str) -> str:
+    """'Central East BCU, London', 'London', and 'authorities assumed' for a MARAC whose grouping the registry
+    only assumes (one MARAC per authority, or a grouping no source publishes)."""
+    parts = (
+        [sub_areas.named(str(row["sub_area"]), str(row.get("sub_area_word") or SUB_AREA_WORD))]
+        if row.get("sub_area")
+        else []
+    )
+    parts.append(home)
+    if row.get("grouping_status") == "assumed":
+        parts.append("authorities covered assumed")
+    return ", ".join(parts)
 
 
 def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str]:

@@ -78,7 +78,7 @@ def test_regional_comparison_says_where_each_marac_sits_and_lists_every_indicato
     )  # a number, so the column sorts by value
     assert matrix.loc["Tower Hamlets", "Repeat %"] == pytest.approx(30.0)
     assert matrix.loc["Hackney", "Local share not White British %"] == pytest.approx(100 * 171_220 / 259_147)
-    subtotals = open_tab(at, "comparison_view", "BCU and area subtotals").dataframe[0].value.set_index("Area")
+    subtotals = open_tab(at, "comparison_view", "BCU and London subtotals").dataframe[0].value.set_index("Area")
     assert subtotals.index[-1] == "London" and len(subtotals) == 13  # 12 BCUs, then London
     assert subtotals.loc["Central East", "Volume %"] == pytest.approx(100 * 1000 / 948.336)
 
@@ -92,7 +92,7 @@ def test_comparison_follows_the_indicator_and_can_colour_by_bcu(app: AppTest) ->
         "12 months to 31 March 2021: of the 2 London MARACs with figures, 0 are below, 2 within (all could be chance) "
         "and 0 above the expected range for repeat rate (28%–40%)."
     )
-    at.segmented_control(key="colour_by").set_value("bcu").run()
+    at.segmented_control(key="colour_by").set_value("sub_area").run()
     bars = figures(at)[0]["data"]
     assert [trace["name"] for trace in bars if trace["type"] == "bar"] == ["Central East"]  # one legend entry per BCU
     assert not at.exception
@@ -333,33 +333,6 @@ def test_trends_for_an_area_with_no_returns_says_so(tmp_path: Path, monkeypatch:
     at.selectbox(key="area").select("region:London").run()
     assert not at.exception
     assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."
-    at.multiselect(key="series").set_value(["area", "marac:E09000012", "bcu:Central East"]).run()  # MARACs and BCUs too
+    at.multiselect(key="series").set_value(["area", "marac:E09000012", "sub_area:Central East"]).run()  # MARACs and BCUs too
     assert not at.exception
     assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."
-
-
-def test_a_broken_tile_layout_is_named_on_the_map_page(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    import loaders.layout
-    from dashboard import data
-    from loaders.reference import ReferenceError
-
-    def refuse(*_: object) -> None:
-        raise ReferenceError(
-            "tile_layout.csv, row 26: E09000015 in layout london at column 2, row 1 repeats a cell another "
-            "MARAC already has"
-        )
-
-    monkeypatch.setattr(loaders.layout, "read_tile_layout", refuse)
-    data.tile_layout.clear()
-    try:
-        at = open_page(app, "map")
-    finally:
-        data.tile_layout.clear()
-    assert at.error[0].value == (
-        "The tile layouts cannot be used: tile_layout.csv, row 26: E09000015 in layout london at "
-        "column 2, row 1 repeats a cell another MARAC already has. Correct "
-        "data/reference/tile_layout.csv; meanwhile only loaded boundaries can be mapped."
-    )
-    assert at.info[0].value.startswith(
-        "There is no tile layout for London and no boundaries are loaded for its MARACs."
-    )

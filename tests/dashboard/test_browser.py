@@ -93,7 +93,7 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
         settled(page)
         expect(page.get_by_text("Synthetic demo data: not real MARAC figures.")).to_be_visible(timeout=WAIT)
         expect(page.get_by_role("heading", name="Borough profile")).to_be_visible(timeout=WAIT)
-        expect(page.get_by_text("Tower Hamlets · BCU Central East")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text("Tower Hamlets · Central East BCU")).to_be_visible(timeout=WAIT)
         expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("600", timeout=WAIT)
         assert page.locator("[data-testid='stException']").count() == 0
         browser.close()

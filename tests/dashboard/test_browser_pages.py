@@ -122,7 +122,7 @@ PAGES = [
         "borough_profile",
         "Borough profile",
         1,
-        ("Barking and Dagenham · BCU East · London · Metropolitan Police police force area",),
+        ("Barking and Dagenham · East BCU · London · Metropolitan Police police force area",),
     ),
     Page("board_pack", "Board pack", 0, ("Make the board pack",)),
     Page(
@@ -262,7 +262,7 @@ def test_a_bar_on_the_regional_comparison_opens_that_boroughs_profile(tab: Any, 
 
     _act(tab, lambda: tab.mouse.click(x, y), 1)
     expect(tab).to_have_url(re.compile(rf"/borough_profile\?marac={quote_plus(name)}&profile_indicator=Repeat\+rate$"))
-    expect(tab.get_by_text(f"{name} · BCU Central West · London").first).to_be_visible()
+    expect(tab.get_by_text(f"{name} · Central West BCU · London").first).to_be_visible()
     expect(tab.get_by_role("combobox", name="MARAC")).to_have_value(name)
     expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text(["43.4%"])
     expect(tab.get_by_role("combobox", name="Indicator")).to_have_value("Repeat rate")
@@ -365,7 +365,7 @@ def test_the_map_draws_32_boroughs_and_a_tile_opens_its_profile(tab: Any, server
 
     _act(tab, lambda: tab.mouse.click(x, y), 1)
     expect(tab).to_have_url(re.compile(r"/borough_profile\?marac=Hackney&profile_indicator=Repeat\+rate$"))
-    expect(tab.get_by_text("Hackney · BCU Central East · London").first).to_be_visible()
+    expect(tab.get_by_text("Hackney · Central East BCU · London").first).to_be_visible()
     expect(_metric(tab, "Cases discussed").get_by_test_id("stMetricValue")).to_have_text(["331"])
     expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text(["19.0%"])
     _no_exception(tab)

@@ -97,3 +97,22 @@ TEST_DISCLOSURE_KEY = "7e57" * 16
 def fix_disclosure_key(conn) -> None:
     """Give a test database a known rounding secret (a real one is random, made at its first write)."""
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('disclosure_key', ?)", [TEST_DISCLOSURE_KEY])
+
+
+#: the police force areas of the hand-worked fixture's registry: London's 32 boroughs with their BCUs, Lancashire's ten
+FIXTURE_FORCES = ("Metropolitan Police", "Lancashire")
+
+
+def write_fixture_registry(path: Path) -> Path:
+    """The fixture's own registry file: the shipped registry's rows for London's and Lancashire's MARACs only, so its
+    figures (London is 32 of 33 authorities, the City being its own force) do not move with the shipped default."""
+    import polars as pl
+
+    from loaders.reference import REFERENCE_DIR
+
+    areas = pl.read_csv(REFERENCE_DIR / "areas.csv", infer_schema_length=0)
+    forces = areas.filter(pl.col("pfa_name").is_in(FIXTURE_FORCES))["lad_code"].implode()
+    rows = pl.read_csv(REFERENCE_DIR / "registry.csv", infer_schema_length=0).filter(pl.col("lad_code").is_in(forces))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows.write_csv(path)
+    return path

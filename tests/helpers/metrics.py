@@ -225,6 +225,8 @@ def tables() -> dict[str, pl.DataFrame]:
             "police_force_area": ["Northshire", "Northshire", "Southshire", "Southshire"],
             "grouping_status": ["published", "published", "published", "published"],
             "note": [None, None, None, None],
+            "sub_area": ["BCU-N1", "BCU-N1", "BCU-S1", "BCU-S1"],
+            "sub_area_word": ["BCU"] * 4,
         },
         schema_overrides={"note": pl.String},
     )
@@ -244,7 +246,6 @@ def tables() -> dict[str, pl.DataFrame]:
             "country_name": ["England"] * 5,
             "pfa_code": ["PN", "PN", "PN", "PS", "PS"],
             "pfa_name": ["Northshire", "Northshire", "Northshire", "Southshire", "Southshire"],
-            "bcu": ["BCU-N1", "BCU-N1", "BCU-N1", "BCU-S1", "BCU-S1"],
         }
     )
     census = pl.DataFrame(

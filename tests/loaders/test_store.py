@@ -95,7 +95,8 @@ def test_refused_file_changes_no_figures_and_logs_one_row(tmp_path):
     assert refused["message"] == (
         'refused: 6 error(s); first: ERROR several-errors-in-one-row.csv, row 2, column "marac_code": this MARAC '
         'code is not in the registry (value "HACKNEY"); expected a MARAC code from the registry '
-        "(e.g. E09000012 for Hackney) [unknown-marac]"
+        "(e.g. E09000012 for Hackney), or the MARAC added to the registry first (marac registry export, add its row, "
+        "marac registry load) [unknown-marac]"
     )
     assert (refused["maracs"], refused["quarters"], refused["rows_superseded"]) == ("", "", 0)
 
@@ -375,7 +376,8 @@ def test_cli_loads_good_file_refuses_bad_one_and_exits_1(tmp_path):
     lines = _expected_lines(bad)
     assert lines == [
         'ERROR unknown-marac.csv, row 3, column "marac_code": this MARAC code is not in the registry (value '
-        '"E09999999"); expected a MARAC code from the registry (e.g. E09000012 for Hackney) [unknown-marac]'
+        '"E09999999"); expected a MARAC code from the registry (e.g. E09000012 for Hackney), or the MARAC added to '
+        "the registry first (marac registry export, add its row, marac registry load) [unknown-marac]"
     ]
     for line in lines:  # whole lines are checked in test_cli_prints_each_problem_as_one_line
         assert _squash(line) in _squash(done.stderr)

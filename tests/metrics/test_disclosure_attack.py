@@ -82,7 +82,7 @@ def test_the_attack_pins_counts_the_old_method_published(region: Dataset, truth:
 def test_no_published_figure_gives_back_a_small_count_however_they_are_combined(region: Dataset, truth: dict) -> None:
     figures = exports(published(region))
     # every MARAC, BCU, region and all MARACs; 12 quarter ends; 12 months, quarter and (in March) financial year
-    assert {f.grouping for f in figures} == {"marac", "bcu", "region", "pfa", "all"}
+    assert {f.grouping for f in figures} == {"marac", "sub_area", "region", "pfa", "all"}
     assert {f.window for f in figures} == {"12m", "quarter", "fy"} and len({f.end for f in figures}) == 12
     assert all(f.value is not None and f.value % 5 == 0 for f in figures)
     small, recovered = differencing(figures, truth)

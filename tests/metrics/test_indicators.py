@@ -99,7 +99,7 @@ def test_one_row_per_marac_with_period_columns(data):
 
 
 def test_marac_rows_carry_their_parents(by_marac):
-    assert {k: (r["bcu"], r["region"], r["police_force_area"]) for k, r in by_marac.items()} == {
+    assert {k: (r["sub_area"], r["region"], r["police_force_area"]) for k, r in by_marac.items()} == {
         "MA": ("BCU-N1", "North", "Northshire"),
         "MB": ("BCU-N1", "North", "Northshire"),
         "MC": ("BCU-S1", "South", "Southshire"),
@@ -510,7 +510,7 @@ def test_financial_year_equals_12_months_to_31_march(data):
 
 
 def test_bcu_sums_counts_and_populations(data):
-    out = rows(compute(data, YEAR, "bcu"))
+    out = rows(compute(data, YEAR, "sub_area"))
     assert list(out) == ["BCU-N1", "BCU-S1"]
     n = out["BCU-N1"]
     # Alpha + Beta: 40 + 64 = 104 cases; 10,000 + 20,000 = 30,000 females; recommended 40 (Alpha, 4 quarters)
@@ -537,7 +537,7 @@ def test_bcu_sums_counts_and_populations(data):
 
 
 def test_marac_without_data_adds_no_population_to_its_group(data):
-    s = rows(compute(data, YEAR, "bcu"))["BCU-S1"]
+    s = rows(compute(data, YEAR, "sub_area"))["BCU-S1"]
     # Gamma + Delta, but Delta held no meeting: Gamma's 20,000 only (not 30,000), 80 recommended
     assert s["cases"] == 100
     assert s["adult_female_population"] == pytest.approx(20_000)
@@ -553,7 +553,7 @@ def test_marac_without_data_adds_no_population_to_its_group(data):
 
 def test_group_rates_are_ratios_of_sums_not_means_of_rates(data):
     maracs = rows(compute(data, YEAR, "marac"))
-    group = rows(compute(data, YEAR, "bcu"))["BCU-N1"]
+    group = rows(compute(data, YEAR, "sub_area"))["BCU-N1"]
     a, b = maracs["MA"], maracs["MB"]
     # repeat rate: mean of (0.30, 0.25) = 0.275; summed (12 + 16) / (40 + 64) = 28 / 104 = 0.2692
     mean_repeat = (a["repeat_rate"] + b["repeat_rate"]) / 2
@@ -639,7 +639,7 @@ def test_every_grouping_has_the_same_totals(data):
 
 
 def test_unknown_grouping(data):
-    with pytest.raises(ValueError, match='grouping "lad" is not one of marac, bcu, region, pfa, all'):
+    with pytest.raises(ValueError, match='grouping "lad" is not one of marac, sub_area, region, pfa, all'):
         compute(data, YEAR, "lad")
 
 
@@ -669,11 +669,11 @@ def test_scoped_to_a_region(data):
 
 
 def test_scoped_ignores_none_and_combines_filters(data):
-    assert scoped(data, region="North", bcu=None).maracs["marac_code"].to_list() == ["MA", "MB"]
+    assert scoped(data, region="North", sub_area=None).maracs["marac_code"].to_list() == ["MA", "MB"]
     assert scoped(data, region="North", marac_code="MB").maracs["marac_code"].to_list() == ["MB"]
     assert scoped(data, police_force_area="Southshire").maracs["marac_code"].to_list() == ["MC", "MD"]
     assert scoped(data).maracs.equals(data.maracs)
-    kept = scoped(data, bcu="BCU-N1")
+    kept = scoped(data, sub_area="BCU-N1")
     assert kept.base_label == data.base_label and kept.ranges is data.ranges
 
 
@@ -731,7 +731,7 @@ def test_quarterly_matches_compute_for_each_quarter(data):
 
 
 def test_quarterly_groups_leave_out_maracs_without_data(data):
-    q = quarterly(data, "bcu")
+    q = quarterly(data, "sub_area")
     by = {(r["group_code"], r["quarter_start"]): r for r in q.iter_rows(named=True)}
     # BCU-N1 in Q3 2020-21: only Alpha met (10 cases); Beta's 20,000 females are left out
     n3 = by[("BCU-N1", date(2020, 10, 1))]

@@ -166,7 +166,7 @@ def test_sector_shares_hackney_and_tower_hamlets(london) -> None:
 def test_sector_shares_for_a_group_sum_counts(london) -> None:
     # Central East BCU = Hackney + Tower Hamlets: police 200 + 420 = 620 of 400 + 600 = 1,000 -> 62%
     # (the mean of the two shares, (50% + 70%) / 2 = 60%, would be wrong); MASH 60 of 1,000 = 6%
-    out = sector_shares(compute(london, YEAR, "bcu"), london.sectors)
+    out = sector_shares(compute(london, YEAR, "sub_area"), london.sectors)
     east = long_rows(out, "Central East", "sector", "share")
     assert east["Police"] == pytest.approx(0.62)
     assert east["MASH"] == pytest.approx(0.06)

@@ -13,7 +13,7 @@ def _area() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         {
             "group_code": ["A1", "A2", "B1"],
             "group_name": ["Ash", "Alder", "Birch"],
-            "bcu": ["A", "A", "B"],
+            "sub_area": ["A", "A", "B"],
             "maracs_reporting": [1, 0, 1],
             "cases": [50, 60, 4],
             "victims_lgbt": [3, 20, 0],
@@ -30,7 +30,7 @@ def _area() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
 
 def test_the_figures_are_the_frames_with_the_area_row_to_hand() -> None:
     figures = AreaFigures(*_area())
-    assert figures.maracs["cases"].to_list() == [50, 60, 4] and figures.bcus["cases"].to_list() == [110, 4]
+    assert figures.maracs["cases"].to_list() == [50, 60, 4] and figures.sub_areas["cases"].to_list() == [110, 4]
     assert figures.total_row()["cases"] == 114 and figures.total_row()["victims_lgbt"] == 23
 
 

@@ -73,7 +73,7 @@ def test_verdict_counts_on_the_made_up_fixture() -> None:
 
 
 def test_within_backed_by_the_interval_on_the_london_fixture(fixture_db: Path) -> None:
-    # Hackney and Tower Hamlets, 12 months to March 2021 (the other 40 registry MARACs sent nothing: no verdict).
+    # Hackney and Tower Hamlets, 12 months to March 2021 (every other MARAC of the registry sent nothing: no verdict).
     #   volume  Hackney 400 / 443.12 = 90.3% within; Byar's interval for 400 cases is 361.8 to 441.2,
     #           / 443.12 = 81.6% to 99.6%, wholly inside 80-100%: backed. Tower Hamlets 118.8% above.
     #   police  Tower Hamlets 420 of 600 = 70% within; Wilson: centre (0.7 + 1.9208/600) / (1 + 3.8415/600) = 0.6987,
@@ -86,7 +86,7 @@ def test_within_backed_by_the_interval_on_the_london_fixture(fixture_db: Path) -
     #   disabled Hackney 20% within, interval from 16.4% (< 19%): not backed; male Hackney 8%, to 11.1% (> 10%): not.
     dataset = Dataset.from_tables(store.read_tables(fixture_db))
     frame = compute(dataset, YEAR, "marac")
-    assert frame.height == 42  # every MARAC in the registry has a row...
+    assert frame.height == dataset.maracs.height > 2  # every MARAC in the registry has a row...
     out = by_indicator(range_summary(frame))
     assert {k: tuple(r[c] for c in COUNTS) for k, r in out.items()} == {  # ...but only two have figures
         "volume": (2, 0, 1, 1, 1),

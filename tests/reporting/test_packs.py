@@ -232,7 +232,7 @@ def test_export_command_writes_the_file_or_nothing(fixture_db: Path, tmp_path: P
         timeout=120,
     )
     assert bad.returncode == 2
-    assert 'no bcu "Nowhere" in the registry; known: Central East,' in bad.stderr
+    assert 'no BCU "Nowhere" in the registry; known: Central East,' in bad.stderr
     assert not (tmp_path / "x.pdf").exists() and list(tmp_path.glob(".*partial")) == []
 
 

@@ -183,7 +183,7 @@ def test_matrix_as_exported_text() -> None:
 
 def test_matrix_subtotals_put_the_area_last() -> None:
     data = fx.dataset()
-    groups, total = compute(data, YEAR, "bcu"), compute(data, YEAR, "all")
+    groups, total = compute(data, YEAR, "sub_area"), compute(data, YEAR, "all")
     table = tables.matrix_totals(groups, total, data.ranges)
     assert list(table["Area"])[-1] == "All MARACs"
     assert len(table) == groups.height + 1

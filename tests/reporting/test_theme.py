@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from reporting import maps, referral_charts
-from reporting.charts import BCU_COLOURS
+from reporting.charts import SUB_AREA_COLOURS
 from reporting.theme import INK, MUTED, SERIES, SYNTHETIC_MARK, contrast_ratio, text_colour
 from reporting.verdicts import VERDICT_STYLE
 
@@ -34,12 +34,12 @@ def test_chart_text_lines_and_fills() -> None:
     assert contrast_ratio(SYNTHETIC_MARK, WHITE) >= 4.5  # the synthetic-data mark
     # trend lines, BCU bars and referral sectors against the white background (the map's pale value classes are the
     # exception: each tile carries an ink outline, checked in test_maps)
-    for colour in [*SERIES, *BCU_COLOURS, *referral_charts.SECTOR_COLOURS]:
+    for colour in [*SERIES, *SUB_AREA_COLOURS, *referral_charts.SECTOR_COLOURS]:
         assert contrast_ratio(colour, WHITE) >= 3.0, colour
 
 
 @pytest.mark.parametrize(
-    "fill", [*maps.VALUE_COLOURS, *referral_charts.SECTOR_COLOURS, *BCU_COLOURS, maps.NO_DATA_FILL]
+    "fill", [*maps.VALUE_COLOURS, *referral_charts.SECTOR_COLOURS, *SUB_AREA_COLOURS, maps.NO_DATA_FILL]
 )
 def test_labels_printed_on_a_fill_read_on_it(fill: str) -> None:
     assert contrast_ratio(text_colour(fill), fill) >= 4.5
