@@ -33,6 +33,7 @@ FIGURE_PAGES = [
     st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
     st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="borough_profile"),
     st.Page(PAGES / "board_pack.py", title="Board pack", url_path="board_pack"),
+    st.Page(PAGES / "national_picture.py", title="National picture", url_path="national_picture"),
 ]
 DATA_QUALITY = st.Page(PAGES / "data_quality.py", title="Data quality", url_path="data_quality")
 # what each indicator means; it shows no figures, so every viewer has it, with or without returns held
@@ -111,8 +112,6 @@ if loaded is None:
         f"No database at {data.db_path()} yet. Check and commit returns below (the first commit creates it), "
         f"load them with `marac load FILE --db {data.db_path()}`, or build the demo with `marac demo --db {data.db_path()}`."
     )
-if loaded[0].synthetic:
-    st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
 if loaded[0].meetings.is_empty():
     _only_check(
         "The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`."
@@ -121,6 +120,9 @@ navigation = st.navigation(
     [*FIGURE_PAGES, DATA_QUALITY, DEFINITIONS, *([CHECK] if CHECK else [])],
     position="hidden" if presentation.presenting() else "sidebar",
 )
+# the National picture shows SafeLives' real published figures, not the demo's, and says so at its top instead
+if loaded[0].synthetic and navigation.url_path != "national_picture":
+    st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
 
 with st.sidebar:
     st.caption(data.status_line(loaded[0]))

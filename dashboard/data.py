@@ -439,3 +439,80 @@ def screen_rolling(path: str, data_version: str, population: str, area: str, end
         rolling_trend(path, data_version, population, "marac", area),
         rolling_trend(path, data_version, population, area_grouping(area), area),
     )
+
+
+# ------------------------------------------------------------------------------------------------ national picture
+# SafeLives' published MARAC figures by police force area (real, public data): the National picture page and the Data
+# quality page's reconciliation. They are published already, so nothing here is rounded for disclosure; only the
+# reconciliation's held returns are, for a restricted viewer, like every other figure from the returns.
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading SafeLives' published figures…")
+def national_tables(path: str, data_version: str) -> dict[str, pl.DataFrame]:
+    """The published figures, areas, population bases and ranges, from the database; one written before the published
+    table existed reads it from the shipped reference data until its next write adds it."""
+    from loaders.reference import read_reference
+
+    tables = store.read_tables(path)
+    if "safelives_published" not in tables:
+        tables = {**tables, "safelives_published": read_reference()["safelives_published"]}
+    return {name: tables[name] for name in ("safelives_published", "area", "population", "safelives_range")}
+
+
+def national_bases(path: str, data_version: str) -> list[str]:
+    """The bases a published figure can be shown on: the database's population bases, then SafeLives' own."""
+    from metrics.published import BASES, SAFELIVES_BASE
+
+    held = set(national_tables(path, data_version)["population"]["base"].unique().to_list())
+    return [b for b in BASES if b in held] + [SAFELIVES_BASE]
+
+
+def national_ranges(path: str, data_version: str):
+    from metrics.ranges import Ranges
+
+    return Ranges.from_frame(national_tables(path, data_version)["safelives_range"])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def national_figures(path: str, data_version: str, base: str, measure: str = "females_16plus") -> pl.DataFrame:
+    """Every force and year on `base`, with the same on SafeLives' own base beside it (`metrics.published.side_by_side`)."""
+    from metrics.published import side_by_side
+
+    tables = national_tables(path, data_version)
+    return side_by_side(
+        tables["safelives_published"],
+        tables["area"],
+        tables["population"],
+        national_ranges(path, data_version),
+        base=base,
+        measure=measure,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def force_tiles() -> tuple[pl.DataFrame, str | None]:
+    """data/reference/force_tile_layout.csv (one square per force), and what is wrong with it if it cannot be used."""
+    from loaders.reference import REFERENCE_DIR
+
+    empty = pl.DataFrame(schema={"pfa_code": pl.String, "abbreviation": pl.String, "col": pl.Int64, "row": pl.Int64})
+    try:
+        tiles = pl.read_csv(
+            REFERENCE_DIR / "force_tile_layout.csv",
+            schema_overrides={"pfa_code": pl.String, "abbreviation": pl.String, "col": pl.Int64, "row": pl.Int64},
+        )
+    except (OSError, pl.exceptions.PolarsError) as problem:
+        return empty, f"The force tile layout cannot be read: {problem}"
+    if tiles["pfa_code"].is_duplicated().any() or tiles.select("col", "row").is_duplicated().any():
+        return empty, "The force tile layout places a force twice or two forces in one cell"
+    return tiles, None
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def published_reconciliation(path: str, data_version: str, rounded: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the registry's MARAC count per force beside SafeLives', the held returns' cases per force and year beside
+    SafeLives' published cases); `rounded`: from the published (rounded) returns, as a restricted viewer sees them."""
+    from metrics.published import registry_counts, returns_against_published
+
+    held = (published_dataset if rounded else dataset)(path, data_version, DEFAULT_POPULATION)
+    published = national_tables(path, data_version)["safelives_published"]
+    return registry_counts(held, published), returns_against_published(held, published)

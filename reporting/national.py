@@ -377,10 +377,12 @@ def force_tile_map(
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top"),
         margin=dict(l=10, r=10, t=120, b=150),
     )
+    # short enough for half a page: the base in the title, what is drawn beneath it
     which = "SafeLives' own base" if own or not measure.own_value else base_label
-    title = f"{measure.short}, {year}" + (f": {which}" if measure.own_value else "")
-    note = f"dashed ◐: partial year · dotted ✗: no figures published · {COMPACT_KEY}"
-    return framed(fig, title, _subtitle(subtitle, note), source_line(base_label), synthetic=False)
+    title = which if measure.own_value else f"{measure.short}, {year}"
+    drawn = f"{measure.short}, {year}" if measure.own_value else ""
+    note = "dashed ◐: partial year · dotted ✗: no figures published"
+    return framed(fig, title, _subtitle(subtitle, drawn, note, COMPACT_KEY), source_line(base_label), synthetic=False)
 
 
 # ------------------------------------------------------------------------------------------------ trend
@@ -448,7 +450,7 @@ def force_trend(
     ticks = [f"{y}<br>no figures" if r["status"] == MISSING else y for y, r in zip(years, rows, strict=True)]
     fig.update_xaxes(categoryorder="array", categoryarray=years, tickmode="array", tickvals=years, ticktext=ticks)
     fig.update_yaxes(title=measure.label, rangemode="tozero", tickformat=".0%" if measure.share else ",.0f")
-    fig.update_layout(height=460, margin=dict(t=130, b=110))
+    fig.update_layout(height=480, margin=dict(t=160, b=110))
     note = f"hollow: partial year (an undercount), not joined to the line; a gap: no figures published · {shaded}"
     return framed(
         fig,

@@ -9,7 +9,7 @@ from dashboard import controls, data, downloads
 from dashboard.table_display import fit_height
 from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
-from reporting import quality_tables
+from reporting import national, quality_tables
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import TableFile
 
@@ -122,6 +122,48 @@ with checking:
             stem=f"{stem}-outliers",
         )
     st.caption(quality_tables.OUTLIER_NOTE)
+
+# ------------------------------------------------------------------------------------------------ SafeLives' figures
+# Below the tabs, for the area's police force areas: SafeLives' published MARAC counts and cases beside the registry's
+# and the returns held. Laid out before the History tab, whose st.stop ends the page for a restricted viewer, who sees
+# the held cases from the rounded returns like every other figure. SafeLives' own figures are public as they are.
+st.subheader("Against SafeLives' published figures")
+forces = dataset.maracs.filter(pl.col("marac_code").is_in(codes))["pfa_code"].drop_nulls().unique().to_list()
+registry_vs_safelives, returns_vs_safelives = data.published_reconciliation(
+    str(data.db_path()), version, data.restricted()
+)
+registry_vs_safelives = registry_vs_safelives.filter(pl.col("pfa_code").is_in(forces))
+returns_vs_safelives = returns_vs_safelives.filter(pl.col("pfa_code").is_in(forces))
+if dataset.synthetic:
+    st.warning(national.RECONCILIATION_NOTE, icon="⚠️")
+if registry_vs_safelives.is_empty():
+    st.info(
+        f"No MARAC of {escape_markdown(name)} in the registry lies in a police force area SafeLives publishes "
+        "figures for."
+    )
+else:
+    st.markdown("\n".join(f"- {escape_markdown(s)}" for s in national.registry_sentences(registry_vs_safelives)))
+    reconciled = national.reconciliation_table(returns_vs_safelives)
+    # a static table (few rows), below the tabs: the tabs' own tables keep their places
+    st.table(
+        reconciled.style.format(
+            {
+                **dict.fromkeys(
+                    ["Cases in returns held", "SafeLives' published cases", "Difference", "SafeLives MARACs"], "{:,.0f}"
+                ),
+                "Held as % of published": "{:.1f}%",
+            },
+            na_rep="–",
+        ).hide(axis="index")
+    )
+    st.caption(
+        "Each financial year SafeLives publishes: the cases in the returns held here for the force's MARACs in the "
+        "registry, beside SafeLives' published cases for the force (SafeLives Marac data, by police force area). "
+        "⚠ marks a year in which not every MARAC of the force in the registry sent all four quarters, so the held "
+        "cases undercount; SafeLives' own status says where its figure is partial or missing. SafeLives fills a "
+        "missed quarter from the one before, so the two need not agree even when every return is held."
+        + (" Held cases are from the rounded counts, as this view shows every figure." if data.restricted() else "")
+    )
 
 with versions:
     if data.restricted():
