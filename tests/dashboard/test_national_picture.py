@@ -116,3 +116,15 @@ def test_data_quality_says_the_demo_compares_made_up_returns(demo_db: Path, monk
     at.switch_page("../pages/data_quality.py").run()
     assert not at.exception
     assert any("made-up returns beside SafeLives' real published figures" in w.value for w in at.warning)
+
+
+def test_a_restricted_viewer_gets_both_from_the_rounded_returns(fixture_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MARAC_VIEW", "restricted")
+    at = open_page(fixture_db, monkeypatch, national_view="Table", national_year="2020-21")
+    assert not at.exception
+    assert at.dataframe[0].value.set_index("Force").loc["Metropolitan Police", "Cases"] == 15960  # public as it is
+    at.switch_page("../pages/data_quality.py").run()
+    assert not at.exception
+    # each quarter's 100 and 150 cases are already multiples of 5, so rounding leaves the year's 1,000
+    assert at.table[-1].value.set_index("Year").loc["2020-21", "Cases in returns held"] == 1000
+    assert any("from the rounded counts" in c.value for c in at.caption)
