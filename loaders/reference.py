@@ -15,7 +15,19 @@ import polars as pl
 
 from loaders.return_layout import AGENCY_LABELS
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
+def _reference_dir() -> Path:
+    """Where the shipped reference files are: inside the installed package `marac_reference` (pyproject maps it to
+    data/reference, so a wheel carries them), or beside the code in a checkout that was never installed."""
+    from importlib.util import find_spec
+
+    spec = find_spec("marac_reference")  # a folder of data (no __init__), so a namespace package: use its folder
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(folder) / "areas.csv").is_file():
+            return Path(folder)
+    return Path(__file__).resolve().parents[1] / "data" / "reference"
+
+
+REFERENCE_DIR = _reference_dir()
 
 #: table name -> (files stacked into it, column types other than text; codes stay text)
 TABLES: dict[str, tuple[tuple[str, ...], dict[str, type[pl.DataType]]]] = {
