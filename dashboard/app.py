@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -64,8 +65,9 @@ with st.sidebar:
         key="population_base",
         format_func=BASE_LABELS.get,
         bind="query-params",
-        help="Census 2021 covers every local authority. ONS mid-2023 estimates are transcribed for the "
-        "London and Lancashire authorities only; MARACs without them are left out of volume figures.",
+        help="Census 2021 and ONS mid-2023 estimates both cover every local authority of England and Wales (the "
+        "17 districts merged in April 2023 share their unitary's mid-2023 figure as in Census 2021). A MARAC whose "
+        "authorities a base lacks is left out of volume figures, and the page says which.",
     )
     st.radio(
         "Adult females",
@@ -77,12 +79,21 @@ with st.sidebar:
         "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.",
     )
 
+def _registry_maracs():
+    """This database's own MARACs for the template (the shipped default where there is no database yet)."""
+    try:
+        current = data.current()
+    except store.StoreError:
+        return None
+    return current[0].maracs if current else None
+
+
 with st.sidebar:
     st.markdown("**Blank quarterly return**")
     # made on click: the XLSX has an instructions sheet and Excel checks every cell as it is typed
     st.download_button(
         "Template (XLSX)",
-        data=template_xlsx,
+        data=functools.partial(template_xlsx, _registry_maracs()),
         file_name="marac-quarterly-return.xlsx",
         mime=downloads.XLSX,
         on_click="ignore",
