@@ -44,6 +44,7 @@ ALL_PAGES = [
     "/trends",
     "/borough_profile",
     "/board_pack",
+    "/national_picture",
     "/data_quality",
     "/definitions",
     "/check_return",
