@@ -79,6 +79,7 @@ with st.sidebar:
         "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.",
     )
 
+
 def _registry_maracs():
     """This database's own MARACs for the template (the shipped default where there is no database yet)."""
     try:

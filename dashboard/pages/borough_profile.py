@@ -137,6 +137,7 @@ if table_tab.open:
                     for i, c in enumerate(profile.columns[4:])
                 },
             },
+            placeholder=numbers.DASH,
         )
         downloads.table_buttons(
             lambda: table_file(
@@ -175,6 +176,7 @@ if st.toggle("Show each verdict's intervals", key="profile_certainty", bind="que
         tables.certainty_frame(own, dataset.ranges),
         hide_index=True,
         column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+        placeholder=numbers.DASH,
     )
     downloads.table_buttons(
         lambda: table_file(

@@ -12,7 +12,7 @@ from dashboard import data
 from dashboard.table_display import fit_height
 from loaders.problems import Severity
 from metrics.periods import quarter_label
-from reporting import review
+from reporting import numbers, review
 from reporting.markup import escape_markdown
 
 path = data.db_path()
@@ -103,6 +103,7 @@ st.dataframe(
     },
     hide_index=True,
     width="stretch",
+    placeholder=numbers.DASH,
 )
 
 # ------------------------------------------------------------------ the report, linked to the preview
@@ -124,6 +125,7 @@ if problems:
             "Problem": st.column_config.TextColumn(width="large"),
             "How to fix": st.column_config.TextColumn(width="large"),
         },
+        placeholder=numbers.DASH,
     )
     rows = picked.selection.rows if picked else []
     selected = listed[rows[0]] if rows and rows[0] < len(listed) else None  # a selection can outlive its report
@@ -156,13 +158,18 @@ else:
     picked_row = selected.row if selected is not None and selected.file == name else None
     if picked_row is not None and picked_row in frame.index:
         st.markdown(f"**Row {picked_row}**: {escape_markdown(selected.title)}: {escape_markdown(selected.message)}")
-        st.dataframe(review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch")
+        st.dataframe(
+            review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch", placeholder=numbers.DASH
+        )
     st.caption(
         f"{len(frame)} meeting row(s){sheet}; header on row {f.table.header_row}. Cells with an error are red, "
         "with a warning amber; the Problems column says which."
     )
     st.dataframe(
-        review.styled_preview(frame, marks, picked_row), width="stretch", height=min(fit_height(len(frame)), 420)
+        review.styled_preview(frame, marks, picked_row),
+        width="stretch",
+        height=min(fit_height(len(frame)), 420),
+        placeholder=numbers.DASH,
     )
 
 # ------------------------------------------------------------------ before and after

@@ -9,7 +9,7 @@ from dashboard import controls, data, downloads
 from dashboard.table_display import fit_height
 from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
-from reporting import national, quality_tables
+from reporting import national, numbers, quality_tables
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import TableFile
 
@@ -55,6 +55,7 @@ with submissions:
         width="stretch",
         height=fit_height(len(table)),
         column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)},
+        placeholder=numbers.DASH,
     )
     st.caption(
         f'{quarter_label(quarters[0])} to {quarter_label(quarters[-1])}. "↻ replaced" gives the date the version '
@@ -83,7 +84,9 @@ with recording:
             "was recorded for anyone. A field that is **always 0** across many cases is more likely not being recorded "
             "than truly absent: the Pan-London review found disability and sexual orientation the worst recorded."
         )
-        st.dataframe(quality_tables.completeness_summary(frame), hide_index=True, width="stretch")
+        st.dataframe(
+            quality_tables.completeness_summary(frame), hide_index=True, width="stretch", placeholder=numbers.DASH
+        )
         table = quality_tables.completeness_table(frame)
 
         def flag(value: object) -> str:
@@ -97,6 +100,7 @@ with recording:
             width="stretch",
             height=fit_height(len(table)),
             column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)},
+            placeholder=numbers.DASH,
         )
         # no download: how many of a MARAC's meetings recorded anyone can bound a count that exports round
         st.caption("Shown here only, not as a download: meeting by meeting, it can narrow down small counts.")
@@ -112,7 +116,7 @@ with checking:
     if found.is_empty():
         st.success(f"No quarter in {chosen.label} is far from its MARAC's own history.", icon=":material/check:")
     else:
-        st.dataframe(quality_tables.outlier_table(found), hide_index=True, width="stretch")
+        st.dataframe(quality_tables.outlier_table(found), hide_index=True, width="stretch", placeholder=numbers.DASH)
     if not exported.is_empty():
         downloads.table_buttons(
             lambda: table_file(
@@ -205,6 +209,7 @@ with versions:
                 },
                 hide_index=True,
                 width="stretch",
+                placeholder=numbers.DASH,
             )
         elif v is not chosen_history.versions[0]:
             st.caption("No cell changed against the version before.")

@@ -13,7 +13,7 @@ from dashboard.table_display import fit_height
 from metrics.definitions import INDICATORS
 from metrics.indicators import value_columns
 from metrics.ranges import Ranges
-from reporting import definitions
+from reporting import definitions, numbers
 from reporting.spreadsheet import TableFile
 
 loaded = data.current()
@@ -53,6 +53,7 @@ st.dataframe(
     width="stretch",
     height=fit_height(len(table)),
     column_config={"Name": st.column_config.TextColumn(width="medium", pinned=True)},
+    placeholder=numbers.DASH,
 )
 notes = [f"Ranges: {ranges.edition}." if ranges else "Ranges: none held yet."]
 downloads.table_buttons(

@@ -16,7 +16,7 @@ from dashboard.area_view import area_view
 from dashboard.table_display import fit_height
 from metrics.definitions import INDICATORS
 from metrics.summary import range_summary
-from reporting import charts, findings, tables
+from reporting import charts, findings, numbers, tables
 from reporting.equality_charts import meeting_ranges, parity_scatter
 from reporting.theme import SCREEN_CONFIG
 
@@ -111,6 +111,7 @@ if summary_tab.open:
             table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"),
             hide_index=True,
             height=fit_height(len(table)),
+            placeholder=numbers.DASH,
         )
         st.caption(
             "As in the Pan-London MARAC Review: of the MARACs with a figure, how many are below, within or above each "

@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard import controls, data, downloads, presentation, table_display
 from metrics.dataset import POPULATION_MEASURES
 from metrics.published import BASES, SAFELIVES_BASE, financial_years
-from reporting import national
+from reporting import national, numbers
 from reporting.images import PRINT_SCALE, shared_engine
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import TableFile, to_csv, to_xlsx
@@ -184,6 +184,7 @@ if table_tab.open:
                 },
                 **{c: st.column_config.NumberColumn(format="localized") for c in ("MARACs", "Cases", "Repeat cases")},
             },
+            placeholder=numbers.DASH,
         )
 
         def table_file() -> TableFile:

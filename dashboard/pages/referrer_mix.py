@@ -16,7 +16,7 @@ from metrics.definitions import INDICATORS
 from metrics.periods import year_earlier
 from metrics.referrals import referral_change, sector_mapping, sector_shares
 from metrics.shown import AreaFigures
-from reporting import findings, tables
+from reporting import findings, numbers, tables
 from reporting.referral_charts import police_change, sector_bars
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
@@ -75,7 +75,7 @@ if top_tab.open:
             "agencies counts half to each). SafeLives expects the police to be the top referrer."
         )
         table = tables.top_three_table(screen.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)
-        st.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)))
+        st.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)), placeholder=numbers.DASH)
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Top three referrers, {view.name}",
@@ -126,7 +126,9 @@ if change_tab.open:
             lambda: change_chart(published=True), key="referrals_change", stem=f"{view.stem}-police-share-change"
         )
         table = tables.referral_change_table(change, labels)
-        st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
+        st.dataframe(
+            tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)), placeholder=numbers.DASH
+        )
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Police share of referrals a year earlier and now, {view.name}",
@@ -140,7 +142,9 @@ if every_tab.open:
     with every_tab:
         st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies).")
         table = tables.agency_share_table(view.screen.maracs, dataset.agencies, labels)
-        st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)))
+        st.dataframe(
+            tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)), placeholder=numbers.DASH
+        )
         downloads.table_buttons(
             lambda: view.table_file(
                 f"Referrals by agency, {view.name}",

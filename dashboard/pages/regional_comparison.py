@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import controls, data, downloads, table_display
 from dashboard.area_view import area_view
-from reporting import charts, sub_areas, tables
+from reporting import charts, numbers, sub_areas, tables
 from reporting.verdicts import COMPACT_LEGEND
 
 
@@ -81,6 +81,7 @@ if marac_tab.open:
             on_select="rerun",
             selection_mode="single-row",
             column_config=table_display.matrix_config(grid, "MARAC"),
+            placeholder=numbers.DASH,
         )
         rows = picked_row.selection.rows if picked_row else []
         if rows:
@@ -105,6 +106,7 @@ if totals_tab.open:
             hide_index=True,
             height=table_display.fit_height(len(totals)),
             column_config=table_display.matrix_config(totals, "Area"),
+            placeholder=numbers.DASH,
         )
         downloads.table_buttons(
             lambda: view.table_file(

@@ -131,6 +131,7 @@ if volume_tab.open:
             hide_index=True,
             height=table_display.fit_height(len(volume_table)),
             column_config=table_display.column_config(volume_table, "MARAC"),
+            placeholder=numbers.DASH,
         )
         downloads.table_buttons(
             lambda: export_overview(0, f"MARACs in {name}: volume, repeats and referrals"),
@@ -144,6 +145,7 @@ if victims_tab.open:
             hide_index=True,
             height=table_display.fit_height(len(victim_table)),
             column_config=table_display.column_config(victim_table, "MARAC"),
+            placeholder=numbers.DASH,
         )
         downloads.table_buttons(
             lambda: export_overview(1, f"MARACs in {name}: victims/survivors"),
@@ -174,6 +176,7 @@ if st.toggle(f"Show the {grouped} totals", key="overview_show_totals", bind="que
                 hide_index=True,
                 height=table_display.fit_height(len(volume_totals)),
                 column_config=table_display.column_config(volume_totals, "Area"),
+                placeholder=numbers.DASH,
             )
             downloads.table_buttons(
                 lambda: export_totals(0, f"{grouped} totals: volume, repeats and referrals"),
@@ -187,6 +190,7 @@ if st.toggle(f"Show the {grouped} totals", key="overview_show_totals", bind="que
                 hide_index=True,
                 height=table_display.fit_height(len(victim_totals)),
                 column_config=table_display.column_config(victim_totals, "Area"),
+                placeholder=numbers.DASH,
             )
             downloads.table_buttons(
                 lambda: export_totals(1, f"{grouped} totals: victims/survivors"),
@@ -275,6 +279,7 @@ if sure_tab.open:
                 "MARAC": st.column_config.TextColumn("MARAC", width=190),
                 "Why": st.column_config.TextColumn("Why", width="large"),
             },
+            placeholder=numbers.DASH,
         )
         downloads.table_buttons(
             lambda: table_file(f"How sure is each verdict? {choice.label}, MARACs in {name}", how_sure(published)),

@@ -14,7 +14,7 @@ from dashboard.area_view import area_view
 from metrics.dataset import SUB_AREA_WORD
 from metrics.national import national_series
 from metrics.periods import quarter_of
-from reporting import findings, sub_areas, tables
+from reporting import findings, numbers, sub_areas, tables
 from reporting.theme import SCREEN_CONFIG
 from reporting.trend_charts import SHOW, shaded_events, trend_lines
 
@@ -151,7 +151,12 @@ if chart_tab.open:
 if table_tab.open:
     with table_tab:
         table = tables.trend_table(screen, choice, last=view.chosen.end)
-        st.dataframe(tables.styled(table), hide_index=True, height=table_display.fit_height(min(len(table), 16)))
+        st.dataframe(
+            tables.styled(table),
+            hide_index=True,
+            height=table_display.fit_height(min(len(table), 16)),
+            placeholder=numbers.DASH,
+        )
         downloads.table_buttons(
             lambda: view.table_file(
                 f"{choice.label}: trend, {view.name}",

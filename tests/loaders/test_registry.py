@@ -1,14 +1,10 @@
 """A partnership's registry loaded from a file: checked like a return, versioned, exported and loaded back.
 
-The partnership here is West Yorkshire (outside London and Lancashire), with its own small registry: Calderdale and
-Kirklees share one MARAC, and Leeds is split between two (60% North, 40% South). Census 2021 females aged 16+
-(data/reference/population.csv): Bradford 217,429; Calderdale 86,348; Kirklees 178,489; Leeds 340,795;
-Wakefield 147,574.
+The partnership is West Yorkshire (`tests.helpers.partnership`: its populations are in that docstring).
 """
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 from datetime import date
@@ -19,57 +15,17 @@ import polars as pl
 import pytest
 
 from loaders import registry_store, store
-from loaders.demo import write_return
 from metrics.dataset import Dataset
 from metrics.indicators import compute
 from metrics.periods import period
-from tests.helpers.fixture_db import meeting
+from tests.helpers.partnership import CASES, HEADER, WEST_YORKSHIRE, registry_file, west_yorkshire_db
 
-HEADER = ["marac_code", "marac_name", "lad_code", "share", "sub_area", "sub_area_word"]
-WEST_YORKSHIRE = [
-    ["WY-BRD", "Bradford", "E08000032", "", "West", "district"],
-    ["WY-CK", "Calderdale and Kirklees", "E08000033", "", "West", "district"],
-    ["WY-CK", "Calderdale and Kirklees", "E08000034", "", "West", "district"],
-    ["WY-LN", "Leeds North", "E08000035", "0.6", "East", "district"],
-    ["WY-LS", "Leeds South", "E08000035", "0.4", "East", "district"],
-    ["WY-WAK", "Wakefield", "E08000036", "", "East", "district"],
-]
-#: cases a quarter, one meeting a quarter through 2020-21; half referred by the police, half by an IDVA
-CASES = {"WY-BRD": 200, "WY-CK": 250, "WY-LN": 150, "WY-LS": 100, "WY-WAK": 120}
-QUARTERS = [date(2020, 5, 12), date(2020, 8, 11), date(2020, 11, 10), date(2021, 2, 9)]
 YEAR = period(date(2021, 3, 31), "fy")
-
-
-def registry_file(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def returns(directory: Path, codes: list[str]) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for code in codes:
-        half = CASES[code] / 2
-        for n, day in enumerate(QUARTERS, start=1):
-            rows = [meeting(code, day, cases_discussed=CASES[code], referrals_police=half, referrals_idva=half)]
-            paths.append(write_return(directory / f"{code}_q{n}.csv", rows))
-    return paths
 
 
 @pytest.fixture(scope="module")
 def west_yorkshire(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("west_yorkshire")
-    db = directory / "wy.duckdb"
-    with store.writing(db) as conn:
-        loaded = registry_store.load_registry(conn, registry_file(directory / "registry.csv", WEST_YORKSHIRE))
-        assert loaded.outcome == "loaded", loaded.read.report.text()
-        for path in returns(directory / "returns", list(CASES)):
-            result = store.load_file(conn, path, who="test")
-            assert result.outcome == "loaded", result.report.text()
-    return db
+    return west_yorkshire_db(tmp_path_factory.mktemp("west_yorkshire"))
 
 
 def by_code(frame: pl.DataFrame) -> dict[str, dict[str, object]]:
