@@ -342,20 +342,47 @@ def chosen_period(end: date, window: str) -> Period:
 # ------------------------------------------------------------------------------------------------ maps
 
 MAP_KINDS = {"tiles": "Tile map (equal squares)", "boundaries": "Boundaries"}
+#: how the map choice names a tile map, by its layout's tiles
+TILE_MAP_KINDS = {"square": "Tile map (equal squares)", "hex": "Tile map (equal hexagons)"}
 
 
-@st.cache_data(show_spinner=False)
-def tile_layout() -> tuple[pl.DataFrame, str | None]:
-    """The tile layouts, and what is wrong with data/reference/tile_layout.csv if it cannot be used (the map then
-    offers loaded boundaries only, and says why)."""
-    from loaders.layout import COLUMNS, read_tile_layout
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _shipped_layouts(stamp: str) -> tuple[pl.DataFrame, str | None]:
+    """The layouts shipped with the dashboard (read once per version of their files), or why they cannot be used."""
+    from loaders.layout import SCHEMA, read_tile_layout
     from loaders.reference import ReferenceError
 
     try:
         return read_tile_layout(), None
     except (ReferenceError, OSError, pl.exceptions.PolarsError) as problem:
-        empty = pl.DataFrame(schema={c: pl.Int64 if c in ("col", "row") else pl.String for c in COLUMNS})
-        return empty, f"The tile layouts cannot be used: {problem}"
+        return pl.DataFrame(schema=SCHEMA), f"The tile layouts shipped with the dashboard cannot be used: {problem}"
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _map_tables(path: str, data_version: str) -> dict[str, pl.DataFrame | None]:
+    """What the map needs of the database, once per version: which authorities each MARAC covers (`marac_area`), the
+    local authorities with their region and force (`area`) and the layouts loaded into it (`tile_layout`, if any)."""
+    tables = store.read_tables(path)
+    return {"marac_area": tables["marac_area"], "area": tables["area"], "tile_layout": tables.get("tile_layout")}
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def tile_layout(path: str | None = None, data_version: str | None = None) -> tuple[pl.DataFrame, str | None]:
+    """Every tile layout this database can draw, and what is wrong with the shipped ones if they cannot be used.
+
+    The shipped layouts (London Squared; hexes for every authority of England and Wales) and those loaded into the
+    database with `marac layout load`, a loaded layout taking the place of a shipped one of the same name. Keyed on
+    the data version, so a layout loaded while the dashboard runs shows on the next page run.
+    """
+    from loaders.layout import COLUMNS, shipped_stamp
+
+    shipped, problem = _shipped_layouts(shipped_stamp())
+    loaded = _map_tables(path, data_version)["tile_layout"] if path and data_version else None
+    if loaded is None or loaded.is_empty():
+        return shipped, problem
+    loaded = loaded.select(COLUMNS).cast({"col": pl.Int64, "row": pl.Int64})
+    kept = shipped.filter(~pl.col("layout").is_in(loaded["layout"].unique().implode()))
+    return pl.concat([kept, loaded]), problem
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the boundaries…")
@@ -363,50 +390,85 @@ def _boundaries(path: str, data_version: str) -> tuple[object, pl.DataFrame]:
     """The loaded local authority boundaries and which authorities each MARAC covers (once per database version)."""
     from loaders.boundaries import read_boundaries
 
-    return read_boundaries(Path(path)), store.read_tables(path)["marac_area"]
+    return read_boundaries(Path(path)), _map_tables(path, data_version)["marac_area"]
 
 
-def map_kinds(data: Dataset, path: str, data_version: str, area: str) -> list[str]:
-    """The maps this area can have, the default first: London opens on its tile map; an area with loaded
-    boundaries and no tile layout opens on its boundaries."""
-    codes = scoped_codes(data, area)
+def _covering(path: str, data_version: str, codes: list[str]) -> pl.DataFrame:
+    """The registry's rows (marac_code, lad_code, share) for these MARACs."""
+    return _map_tables(path, data_version)["marac_area"].filter(pl.col("marac_code").is_in(codes))
+
+
+def _context(path: str, data_version: str, area: str | None, lads: list[str]) -> tuple[list[str], list[str]]:
+    """The local authorities drawn as outlines, for orientation, where no MARAC of the area covers them: those of the
+    area's region or force (all of England and Wales for no area), and, for a force, those of its region that sit
+    among its tiles (the City of London among the Metropolitan Police's boroughs)."""
+    authorities = _map_tables(path, data_version)["area"]
+    if not area:
+        return authorities["lad_code"].to_list(), []
+    column = {"region": "region_code", "pfa": "pfa_code"}.get(area.split(":", 1)[0])
+    if column is None or column not in authorities.columns:
+        return [], []
+
+    def sharing(key: str) -> list[str]:
+        keys = authorities.filter(pl.col("lad_code").is_in(lads))[key].unique().implode()
+        return authorities.filter(pl.col(key).is_in(keys))["lad_code"].to_list()
+
+    return sharing(column), sharing("region_code") if column != "region_code" else []
+
+
+def map_layout(path: str, data_version: str, codes: list[str]) -> dict[str, str] | None:
+    """The tile layout drawn for these MARACs (the one placing most of their authorities): its layout name, its
+    tiles' shape ('square' or 'hex'), its source and whether it is shipped ('yes') or loaded into the database ('');
+    None if no layout places any of them."""
     from reporting.maps import choose_layout
 
-    kinds = ["tiles"] if choose_layout(tile_layout()[0], codes) else []
-    boundaries, _ = _boundaries(path, data_version)
+    layouts = tile_layout(path, data_version)[0]
+    chosen = choose_layout(layouts, _covering(path, data_version, codes)["lad_code"].to_list())
+    if chosen is None:
+        return None
+    first = layouts.filter(pl.col("layout") == chosen).row(0, named=True)
+    loaded = _map_tables(path, data_version)["tile_layout"]
+    shipped = loaded is None or chosen not in set(loaded["layout"])
+    return {"layout": chosen, "shape": first["shape"], "source": first["source"] or "", "shipped": "yes" * shipped}
+
+
+def map_kinds(data: Dataset, path: str, data_version: str, area: str | None) -> list[str]:
+    """The maps this area can have, the default first: a tile map wherever a layout places its MARACs' authorities
+    (every authority of England and Wales has a hex); then its loaded boundaries, if any."""
+    codes = scoped_codes(data, area)
+    kinds = ["tiles"] if map_layout(path, data_version, codes) else []
+    boundaries, marac_areas = _boundaries(path, data_version)
     held = set(boundaries["area_code"]) if len(boundaries) else set()
-    if held and held & set(_boundaries(path, data_version)[1].filter(pl.col("marac_code").is_in(codes))["lad_code"]):
+    if held and held & set(marac_areas.filter(pl.col("marac_code").is_in(codes))["lad_code"]):
         kinds.append("boundaries")
     return kinds
 
 
 @st.cache_resource(max_entries=16, show_spinner="Drawing the map…")
 def map_shapes(
-    path: str, data_version: str, population: str, area: str, kind: str
+    path: str, data_version: str, population: str, area: str | None, kind: str
 ) -> tuple[object, list[str], dict[str, str]]:
     """(shapes with marac_code, name and geometry; names of the area's MARACs not drawn; short labels by code).
 
-    Geometry is built once per database version and area, not on every click.
+    A tile map draws each MARAC as the union of its authorities' tiles (`reporting.maps.marac_tiles`), with the
+    rest of its region or force in outline. Geometry is built once per database version and area, not on every
+    click; a layout or registry loaded while the dashboard runs is a new version, so it shows on the next run.
     """
-    from reporting.maps import boundary_shapes, choose_layout, tile_shapes
+    from reporting.maps import boundary_shapes, marac_tiles
 
     members = _scope(dataset(path, data_version, population), area).maracs
     codes = members["marac_code"].to_list()
-    layout = tile_layout()[0]
-    chosen = choose_layout(layout, codes)
-    cells = layout.filter(pl.col("layout") == chosen) if chosen else layout.clear()
-    labels = dict(zip(cells["marac_code"].to_list(), cells["abbreviation"].to_list(), strict=True))
     if kind == "tiles":
-        registry = set(dataset(path, data_version, population).maracs["marac_code"])
-        # the area's MARACs, and cells with no MARAC at all (the City of London) for orientation
-        cells = cells.filter(pl.col("marac_code").is_in(codes) | ~pl.col("marac_code").is_in(list(registry)))
-        missing = sorted(
-            members.filter(~pl.col("marac_code").is_in(cells["marac_code"].to_list()))["marac_name"].to_list()
-        )
-        return tile_shapes(cells), missing, labels
+        chosen = map_layout(path, data_version, codes)
+        layouts = tile_layout(path, data_version)[0]
+        cells = layouts.filter(pl.col("layout") == chosen["layout"]) if chosen else layouts.clear()
+        covering = _covering(path, data_version, codes)
+        context, nearby = _context(path, data_version, area, covering["lad_code"].to_list())
+        drawn = marac_tiles(cells, covering, members, context, nearby)
+        return drawn.shapes, drawn.missing, drawn.labels
     boundaries, marac_areas = _boundaries(path, data_version)
     shapes, missing = boundary_shapes(boundaries, marac_areas, members)
-    return shapes, missing, labels
+    return shapes, missing, {}
 
 
 # ------------------------------------------------------------------------------------------------ trends

@@ -233,7 +233,7 @@ def test_presentation_size_scales_the_maps_own_labels_once(monkeypatch: pytest.M
     frame = pl.DataFrame(
         {"group_code": ["E09000012"], "group_name": ["Hackney"], "repeat_rate": [0.3], "repeat_verdict": ["within"]}
     )
-    labels = dict(zip(cells["marac_code"], cells["abbreviation"], strict=True))
+    labels = dict(zip(cells["lad_code"], cells["abbreviation"], strict=True))
     built = maps.map_figure(
         maps.tile_shapes(cells), frame, REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src", labels=labels
     )
