@@ -781,6 +781,7 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
         tables["meeting"] = conn.sql("SELECT * EXCLUDE (superseded_by) FROM meeting_current").pl()
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
         tables["quarter_version"] = conn.sql(QUARTER_VERSIONS_SQL).pl()
+        tables |= {"tile_layout": conn.sql(CURRENT_TILE_LAYOUTS).pl()} if "tile_layout" in present else {}
     except duckdb.CatalogException:
         raise StoreError(
             f"{db_path} is a DuckDB file but not a MARAC dashboard database (its tables are missing)"
@@ -794,3 +795,186 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
 def problems_from_json(text: str | None) -> list[Problem]:
     """The problems a load_log row recorded, as the same objects the loader produced."""
     return [Problem.model_validate(p) for p in json.loads(text or "[]")]
+
+
+# --------------------------------------------------------------------------- tile layouts (`marac layout load`)
+
+TILE_LAYOUT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tile_layout (
+    layout VARCHAR NOT NULL,      -- the layout's name; a loaded layout takes the place of a shipped one of that name
+    lad_code VARCHAR NOT NULL,    -- ONS local authority code, as in the area table
+    col INTEGER NOT NULL,         -- 0 at the left
+    "row" INTEGER NOT NULL,       -- 0 at the top
+    shape VARCHAR NOT NULL,       -- square | hex (odd rows half a tile to the right)
+    abbreviation VARCHAR,
+    name VARCHAR,
+    source VARCHAR,
+    source_file VARCHAR NOT NULL,
+    load_id BIGINT NOT NULL,
+    superseded_by BIGINT          -- the load that replaced this layout; NULL while current
+);
+"""
+#: the layouts loaded into a database and still current, as `loaders.layout` frames them (plus the load)
+CURRENT_TILE_LAYOUTS = """
+SELECT layout, lad_code, col::BIGINT AS col, "row"::BIGINT AS "row", shape, abbreviation, name,
+       coalesce(source, 'loaded into this database from ' || source_file) AS source, load_id
+FROM tile_layout WHERE superseded_by IS NULL ORDER BY layout, lad_code
+"""
+
+
+@dataclass
+class LayoutLoad:
+    """What one `marac layout load` did: `cells` placed in `layouts`, `replaced` earlier cells kept as history."""
+
+    file: str
+    outcome: str  # layout | unchanged | refused
+    report: ValidationReport
+    load_id: int | None = None
+    layouts: list[str] = field(default_factory=list)
+    cells: int = 0
+    replaced: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refused"
+
+
+def load_tile_layout(
+    db_path: Path | str,
+    path: Path | str,
+    *,
+    who: str | None = None,
+    content: bytes | None = None,
+    name: str | None = None,
+) -> LayoutLoad:
+    """Check a partnership's tile layout file and, if it has no errors, make its layouts the current ones.
+
+    Each layout named in the file replaces the cells held under that name (kept, marked `superseded_by`, as history);
+    layouts it does not name are untouched. Refused or unchanged, the file changes nothing but one load-log row.
+    Written through `writing` (a copy swapped in), so a dashboard reading the database is never locked out, and it
+    shows the new layout at its next run. The database must exist already.
+    """
+    from loaders.layout import read_layout_file  # the layout reader knows nothing of the store
+
+    db_path, path = Path(db_path), Path(path)
+    if not db_path.exists():
+        raise FileNotFoundError(
+            f"no database at {db_path}: run `marac demo --db {db_path}` or `marac load FILE --db {db_path}`"
+        )
+    file = name if name is not None else path.name
+    who, started = who or getpass.getuser(), _now()
+    with writing(db_path) as conn:
+        try:
+            raw = content if content is not None else path.read_bytes()
+        except OSError:
+            raw = None
+        known = dict(conn.execute("SELECT lad_code, lad_name FROM area").fetchall())
+        try:
+            frame, report = read_layout_file(path, known, content=raw, name=file)
+        except Exception:  # a reader fault is this file's refusal, never a traceback
+            _LOG.info("reading layout %s failed", file, exc_info=True)
+            frame, report = None, ValidationReport(file=file)
+            report.problems = [problem("unreadable-file", file, UNREADABLE, expected="a CSV or XLSX tile layout")]
+        report.sha256 = hashlib.sha256(raw).hexdigest() if raw is not None else None
+        result = LayoutLoad(file, "refused", report)
+        if frame is None:
+            message = f"refused: {len(report.errors)} error(s); first: {report.errors[0].line()}"
+            result.load_id = _log_layout(conn, report, started, "refused", message, who)
+            return result
+        result.layouts, result.cells = sorted(frame["layout"].unique().to_list()), frame.height
+        conn.execute(TILE_LAYOUT_SCHEMA)
+        columns = ["layout", "lad_code", "col", "row", "shape", "abbreviation", "name", "source"]
+        held = conn.execute(
+            'SELECT layout, lad_code, col, "row", shape, abbreviation, name, source FROM tile_layout '
+            "WHERE superseded_by IS NULL AND list_contains(?, layout) ORDER BY layout, lad_code",
+            [result.layouts],
+        ).fetchall()
+        if held == [tuple(r) for r in frame.select(columns).rows()]:
+            result.outcome = "unchanged"
+            message = f"the same cells as the layout(s) held: {', '.join(result.layouts)}; nothing changed"
+            result.load_id = _log_layout(conn, report, started, "unchanged", message, who)
+            return result
+        conn.begin()
+        try:
+            result.load_id = _next_id(conn)
+            result.replaced = int(
+                conn.execute(
+                    "UPDATE tile_layout SET superseded_by = ? WHERE superseded_by IS NULL AND list_contains(?, layout)",
+                    [result.load_id, result.layouts],
+                ).fetchall()[0][0]
+            )
+            conn.register("incoming_layout", frame.select(columns).to_arrow())
+            conn.execute(
+                'INSERT INTO tile_layout (layout, lad_code, col, "row", shape, abbreviation, name, source, source_file, '
+                'load_id) SELECT layout, lad_code, col, "row", shape, abbreviation, name, source, ?, ? '
+                "FROM incoming_layout",
+                [file, result.load_id],
+            )
+            conn.unregister("incoming_layout")
+            message = f"loaded {frame.height} tile(s) in layout(s) {', '.join(result.layouts)}"
+            if result.replaced:
+                message += f"; replaced {result.replaced} earlier, kept as history"
+            _log_layout(conn, report, started, "layout", message, who, load_id=result.load_id, replaced=result.replaced)
+            conn.commit()
+        except BaseException:
+            _rollback(conn)
+            raise
+        result.outcome = "layout"
+        return result
+
+
+def _log_layout(
+    conn: duckdb.DuckDBPyConnection,
+    report: ValidationReport,
+    started: datetime,
+    outcome: str,
+    message: str,
+    who: str,
+    *,
+    load_id: int | None = None,
+    replaced: int = 0,
+) -> int:
+    """One load_log row per layout file, as for returns; a loaded layout's outcome is "layout"."""
+    load_id = load_id if load_id is not None else _next_id(conn)
+    _log(
+        conn,
+        load_id=load_id,
+        report=report,
+        started=started,
+        outcome=outcome,
+        message=message,
+        who=who,
+        quarters=[],
+        superseded=replaced,
+    )
+    return load_id
+
+
+@dataclass
+class HeldLayout:
+    """One layout loaded into a database and current: for `marac layout list`."""
+
+    layout: str
+    shape: str
+    cells: int
+    load_id: int
+    source_file: str
+    loaded_at: datetime
+    loaded_by: str | None
+
+
+def held_tile_layouts(db_path: Path | str) -> list[HeldLayout]:
+    """The layouts loaded into a database and still current, in name order (none for a database without any)."""
+    conn = open_read_only(Path(db_path))
+    try:
+        present = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "tile_layout" not in present:
+            return []
+        rows = conn.execute(
+            "SELECT t.layout, any_value(t.shape), count(*)::INTEGER, t.load_id, any_value(t.source_file), "
+            "any_value(l.finished_at), any_value(l.loaded_by) FROM tile_layout t JOIN load_log l USING (load_id) "
+            "WHERE t.superseded_by IS NULL GROUP BY t.layout, t.load_id ORDER BY t.layout"
+        ).fetchall()
+    finally:
+        conn.close()
+    return [HeldLayout(*row) for row in rows]

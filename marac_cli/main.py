@@ -374,6 +374,7 @@ boundaries_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(boundaries_app, name="boundaries")
+__import__("marac_cli.layout").layout.register(app)  # `marac layout …`: marac_cli/layout.py
 __import__("marac_cli.published").published.register(app, terminal_text)  # adds `marac published`
 
 
