@@ -208,6 +208,7 @@ def area_view(
     chosen = data.chosen_period(end, window)
     if not presenting:
         st.caption(controls.period_caption(chosen, dataset))
+        controls.registry_notes(dataset, data.scoped_codes(dataset, area))
     path, population = str(data.db_path()), dataset.population_key
     screen = data.screen_area(path, version, population, end, window, area)
     published = data.published_area(path, version, population, end, window, area)

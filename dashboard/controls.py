@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 from dashboard import data as store_data
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import WINDOWS, Period
-from reporting import definitions
+from reporting import definitions, registry_words
+from reporting.markup import escape_markdown
 
 #: the profile page's script; `st.switch_page` takes an absolute path to a page `st.navigation` registered
 PROFILE_PAGE = Path(__file__).resolve().parent / "pages" / "borough_profile.py"
@@ -88,6 +90,17 @@ def area_control(dataset: Dataset, column) -> str:
         return st.selectbox(
             "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"
         )
+
+
+def registry_notes(dataset: Dataset, codes: list[str]) -> None:
+    """Under a page's choices: which of its MARACs are only assumed, and which the chosen base cannot give a rate for."""
+    maracs = dataset.maracs.filter(pl.col("marac_code").is_in(codes))
+    for note in (
+        registry_words.assumed_note(maracs, escape_markdown),
+        registry_words.population_note(dataset.population_gaps, codes, dataset.base_label, escape_markdown),
+    ):
+        if note:
+            st.caption(note)
 
 
 def period_caption(chosen: Period, dataset: Dataset) -> str:

@@ -57,6 +57,14 @@ class Dataset:
     disclosure_key: bytes = field(default=b"", repr=False)
     #: True for the published dataset: every count already rounded (`metrics.disclosure.published`)
     rounded: bool = False
+    #: returns held for MARAC codes the registry in use leaves out (marac_code, quarters): kept, never deleted, and
+    #: not counted anywhere until a registry holds them again
+    unregistered: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: every registry version (version, loaded_at, loaded_by, file_name, maracs, areas, source), newest last; empty
+    #: for a database written before registries were loaded
+    registry_versions: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: MARACs the chosen population base lacks an authority of (marac_code, marac_name, lad_codes): no rate for them
+    population_gaps: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def population_key(self) -> str:
@@ -98,6 +106,14 @@ class Dataset:
                 population.select("lad_code", pl.col(population_measure).alias("adult_pop")), on="lad_code", how="left"
             )
             .join(ethnicity.select("lad_code", "persons", "persons_white_british"), on="lad_code", how="left")
+        )
+        gaps = (
+            areas.filter(pl.col("adult_pop").is_null())
+            .group_by("marac_code")
+            .agg(pl.col("lad_code").sort().alias("lad_codes"))
+            .join(tables["marac"].select("marac_code", "marac_name"), on="marac_code", how="left")
+            .select("marac_code", "marac_name", "lad_codes")
+            .sort("marac_name")
         )
         per_marac = areas.group_by("marac_code").agg(
             pl.col("region_name").first().alias("region"),
@@ -158,8 +174,19 @@ class Dataset:
         log = tables.get("load_log")
         loaded = log.filter(pl.col("outcome") == "loaded")["finished_at"] if log is not None and log.height else None
         years = ethnicity["census_year"].unique().to_list() if "census_year" in ethnicity.columns else []
+        meetings = tables["meeting"]
+        registered = meetings["marac_code"].is_in(tables["marac"]["marac_code"].implode())
+        unregistered = (
+            meetings.filter(~registered)
+            .group_by("marac_code")
+            .agg(pl.col("quarter_start").n_unique().alias("quarters"))
+            .sort("marac_code")
+        )
         return cls(
-            meetings=tables["meeting"],
+            meetings=meetings.filter(registered),
+            unregistered=unregistered,
+            registry_versions=tables.get("registry_version", pl.DataFrame()),
+            population_gaps=gaps,
             maracs=maracs,
             ranges=Ranges.from_frame(tables["safelives_range"]),
             population_base=base,

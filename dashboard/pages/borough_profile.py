@@ -43,11 +43,7 @@ st.markdown(
     f"{escape_markdown(info['police_force_area'])} police force area"
 )
 st.caption(controls.period_caption(chosen, dataset))
-if info["grouping_status"] == "assumed":
-    st.caption(
-        "The local authorities this MARAC covers are assumed, not confirmed by the partnership. "
-        + escape_markdown(info["note"] or "")
-    )
+controls.registry_notes(dataset, [code])
 if figures["cases"] is None:
     st.info(f"{escape_markdown(names[code])} has no returns for this period.")
     st.stop()

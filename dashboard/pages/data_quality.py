@@ -9,7 +9,7 @@ from dashboard import controls, data, downloads
 from dashboard.table_display import fit_height
 from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
-from reporting import national, numbers, quality_tables
+from reporting import national, numbers, quality_tables, registry_words
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import TableFile
 
@@ -22,6 +22,13 @@ end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 codes = data.scoped_codes(dataset, area)
 st.caption(f"{name}, {chosen.label} ({chosen.start:%d %b %Y} to {chosen.end:%d %b %Y}).")
+for note in (
+    registry_words.registry_line(dataset.registry_versions),
+    registry_words.unregistered_note(dataset.unregistered),
+):
+    if note:
+        st.caption(escape_markdown(note))
+controls.registry_notes(dataset, codes)
 notes = [f"{name}, {chosen.label}."]
 stem = downloads.slug(name, "data-quality", chosen.end)
 

@@ -26,6 +26,7 @@ name = data.area_name(area)
 end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 st.caption(controls.period_caption(chosen, dataset))
+controls.registry_notes(dataset, data.scoped_codes(dataset, area))
 
 # everything that leaves the page is built from `published`: worked out from the rounded counts (metrics.disclosure).
 # `screen` is what this viewer sees: the same for a restricted viewer (`marac serve --restricted`), else every figure.

@@ -23,7 +23,7 @@ from metrics.periods import Period, PeriodError, add_quarters, period, quarter_l
 from metrics.quality import quality
 from metrics.shown import AreaSeries
 from metrics.significance import TOO_FEW_CASES
-from reporting import charts, numbers, sub_areas
+from reporting import charts, numbers, registry_words, sub_areas
 from reporting.captions import caption, period_phrase
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
 from reporting.spreadsheet import DISCLOSURE_NOTE
@@ -305,6 +305,16 @@ def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str
         f"Returns held up to {quarter_label(held)}." if held else "No returns held.",
         f"Population base: {dataset.base_label}.",
         f"SafeLives ranges: {dataset.ranges.edition}.",
+    ]
+    codes = members["group_code"].to_list()
+    lines += [
+        note
+        for note in (
+            registry_words.registry_line(dataset.registry_versions),
+            registry_words.assumed_note(dataset.maracs.filter(pl.col("marac_code").is_in(codes))),
+            registry_words.population_note(dataset.population_gaps, codes, dataset.base_label),
+        )
+        if note
     ]
     if dataset.last_loaded:
         loaded = dataset.last_loaded
