@@ -467,11 +467,11 @@ class TemplateFormat(StrEnum):
 def template(
     out: Annotated[Path, typer.Option(help="File to write")],
     format: Annotated[TemplateFormat | None, typer.Option(help="csv or xlsx (default: from the --out suffix)")] = None,
-) -> None:
     db: Annotated[
         Path | None,
         typer.Option("--db", help="Offer this database's registry of MARACs (default: the shipped one)", dir_okay=False),
     ] = None,
+) -> None:
     """Write a blank quarterly return: XLSX with instructions and Excel's checks on every column, or a CSV header row."""
     from loaders.template import template_csv, template_xlsx
 
@@ -670,13 +670,13 @@ def _launch(command: list[str], env: dict[str, str]) -> None:
     os.execve(sys.executable, command, env)
 
 
-def run() -> None:
 # subcommands in modules of their own, attached once the names they import from here exist
 from marac_cli import registry as _registry  # noqa: E402
 
 app.add_typer(_registry.app, name="registry")
 
 
+def run() -> None:
     """Console entry: a database that cannot be used is a message and exit code 2, not a traceback."""
     try:
         app(standalone_mode=True)
