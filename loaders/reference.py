@@ -15,6 +15,7 @@ import polars as pl
 
 from loaders.return_layout import AGENCY_LABELS
 
+
 def _reference_dir() -> Path:
     """Where the shipped reference files are: inside the installed package `marac_reference` (pyproject maps it to
     data/reference, so a wheel carries them), or beside the code in a checkout that was never installed."""

@@ -112,6 +112,16 @@ def seed(conn: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -
     _insert(conn, _frame(read.rows), file_name=SHIPPED_FILE, who=None, source="shipped", sha256=read.report.sha256)
 
 
+def shipped_rows(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """The shipped default registry in the file's columns, read and checked as `seed` reads it."""
+    from loaders.reference import read_reference
+
+    read = read_registry(reference_dir / SHIPPED_FILE, read_reference(reference_dir)["area"])
+    if not read.report.valid:
+        raise ReferenceError(f"the shipped registry cannot be used:\n{read.report.text()}")
+    return _frame(read.rows).select(COLUMNS)
+
+
 def _areas(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return conn.sql("SELECT lad_code, lad_name, pfa_name FROM area").pl()
 

@@ -469,7 +469,9 @@ def template(
     format: Annotated[TemplateFormat | None, typer.Option(help="csv or xlsx (default: from the --out suffix)")] = None,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="Offer this database's registry of MARACs (default: the shipped one)", dir_okay=False),
+        typer.Option(
+            "--db", help="Offer this database's registry of MARACs (default: the shipped one)", dir_okay=False
+        ),
     ] = None,
 ) -> None:
     """Write a blank quarterly return: XLSX with instructions and Excel's checks on every column, or a CSV header row."""

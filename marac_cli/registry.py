@@ -66,18 +66,42 @@ def export(
     """Write the registry in use (or an older version) in the format `marac registry load` reads."""
     from loaders.registry import write_registry
 
+    if to.suffix.lower() not in (".csv", ".xlsx"):
+        err.print(terminal_text(f"--out {to}: give a .csv or .xlsx file name."), highlight=False)
+        raise typer.Exit(2)
+    if not db.exists() and version is None:  # a partnership starting out: the default it would start on, to edit
+        frame = registry_store.shipped_rows()
+        write_registry(frame, to)
+        err.print(
+            terminal_text(
+                f"No database at {db} yet: wrote the shipped default registry ({frame['marac_code'].n_unique()} "
+                f"MARACs, {frame.height} rows) to {to}. Edit it, then `marac registry load {to} --db {db}`."
+            ),
+            highlight=False,
+        )
+        return
     _need_db(db)
     conn = store.open_read_only(db)
     try:
-        frame = registry_store.rows(conn, version)
-        known = [r[0] for r in conn.execute("SELECT version FROM registry_version ORDER BY version").fetchall()]
+        present = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        frame = registry_store.rows(conn, version) if "registry_version" in present else None
+        known = (
+            [r[0] for r in conn.execute("SELECT version FROM registry_version ORDER BY version").fetchall()]
+            if "registry_version" in present
+            else []
+        )
     finally:
         conn.close()
+    if frame is None and version is None:
+        err.print(
+            terminal_text(
+                f"{db} was written before registries were loaded: load a return or a registry into it first."
+            ),
+            highlight=False,
+        )
+        raise typer.Exit(2)
     if frame is None or (version is not None and version not in known):
         err.print(terminal_text(f"No registry version {version} in {db}; versions held: {known}."), highlight=False)
-        raise typer.Exit(2)
-    if to.suffix.lower() not in (".csv", ".xlsx"):
-        err.print(terminal_text(f"--out {to}: give a .csv or .xlsx file name."), highlight=False)
         raise typer.Exit(2)
     write_registry(frame, to)
     err.print(

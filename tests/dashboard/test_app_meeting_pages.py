@@ -333,6 +333,8 @@ def test_trends_for_an_area_with_no_returns_says_so(tmp_path: Path, monkeypatch:
     at.selectbox(key="area").select("region:London").run()
     assert not at.exception
     assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."
-    at.multiselect(key="series").set_value(["area", "marac:E09000012", "sub_area:Central East"]).run()  # MARACs and BCUs too
+    at.multiselect(key="series").set_value(
+        ["area", "marac:E09000012", "sub_area:Central East"]
+    ).run()  # MARACs and BCUs too
     assert not at.exception
     assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."

@@ -32,7 +32,9 @@ def test_a_restricted_viewer_sees_the_published_figures(planted_db: Path, monkey
     key = _key(planted_db)
     screen, published = data.screen_area(*key, END, WINDOW, AREA), data.published_area(*key, END, WINDOW, AREA)
     for seen, out in zip(
-        (screen.maracs, screen.sub_areas, screen.total), (published.maracs, published.sub_areas, published.total), strict=True
+        (screen.maracs, screen.sub_areas, screen.total),
+        (published.maracs, published.sub_areas, published.total),
+        strict=True,
     ):
         assert seen.equals(out)
     assert [_cases(screen.maracs, n) for n in ("Camden", "Hackney", "Tower Hamlets")] == [0, 400, 600]

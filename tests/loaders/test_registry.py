@@ -267,3 +267,19 @@ def test_a_database_from_before_registries_keeps_its_maracs_and_bcus(tmp_path: P
         ("E09000012", "Central East"),
         ("E09000030", "Central East"),
     ]
+
+
+def test_a_partnership_starting_out_exports_the_default_to_edit(tmp_path: Path) -> None:
+    db, out = tmp_path / "not-yet.duckdb", tmp_path / "registry.xlsx"
+    done = subprocess.run(
+        [sys.executable, "-m", "marac_cli.main", "registry", "export", "--db", str(db), "--out", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not db.exists()  # nothing made until the partnership loads its own
+    shipped = pl.read_csv(Path(store.reference.REFERENCE_DIR) / "registry.csv", infer_schema_length=0)
+    assert f"wrote the shipped default registry ({shipped['marac_code'].n_unique()} MARACs, {shipped.height} rows)" in (
+        done.stderr
+    )
+    with store.writing(db) as conn:  # loaded back unedited, it is the registry the database started on
+        assert registry_store.load_registry(conn, out).outcome == "unchanged"
