@@ -17,6 +17,13 @@ Quote = Callable[[str], str]
 
 #: how a partnership replaces an assumed grouping (said wherever one is shown)
 SET_UP = "a partnership sets up its own MARACs with `marac registry load FILE --db PATH`"
+#: what a coordinator is told beside a return whose MARAC code the registry does not hold
+ADD_A_MARAC = (
+    "A MARAC code in these files is not in this database's registry. If it is a MARAC the registry should hold, an "
+    "administrator adds it: `marac registry export --db PATH --out registry.xlsx`, add a row for each local "
+    "authority it covers (its code, its name, the authority's ONS code), then `marac registry load registry.xlsx "
+    '--db PATH` (README, "Set up your own partnership"). Otherwise, correct the code in the file.'
+)
 
 
 def _names(names: list[str], most: int = 4, quote: Quote = str) -> str:

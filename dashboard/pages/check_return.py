@@ -12,7 +12,7 @@ from dashboard import data
 from dashboard.table_display import fit_height
 from loaders.problems import Severity
 from metrics.periods import quarter_label
-from reporting import numbers, review
+from reporting import numbers, registry_words, review
 from reporting.markup import escape_markdown
 
 path = data.db_path()
@@ -129,6 +129,8 @@ if problems:
     )
     rows = picked.selection.rows if picked else []
     selected = listed[rows[0]] if rows and rows[0] < len(listed) else None  # a selection can outlive its report
+    if any(p.code == "unknown-marac" for p in problems):
+        st.info(registry_words.ADD_A_MARAC, icon=":material/add_location_alt:")
 else:
     st.success("No problems found.", icon=":material/check:")
 

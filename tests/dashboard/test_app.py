@@ -558,3 +558,21 @@ def test_commit_after_another_load_refuses_instead_of_rechecking(writable_db: Pa
     assert not at.exception
     assert at.error[0].value.startswith("The database or the files changed after the report you read")
     assert db.read_bytes() == after_bob  # Bob's version stands; nothing of Alice's was written
+
+
+def test_a_code_the_registry_lacks_says_how_to_add_the_marac(writable_db: Path, tmp_path: Path) -> None:
+    from loaders.demo import write_return
+
+    before = writable_db.read_bytes()
+    unknown = write_return(
+        tmp_path / "leeds.csv", [meeting("WY-LDS", date(2021, 2, 9), cases_discussed=5, referrals_police=5)]
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("../pages/check_return.py").run()
+    at.file_uploader(key="uploads").set_value([("leeds.csv", unknown.read_bytes(), "text/csv")]).run()
+    assert not at.exception
+    assert at.dataframe[1].value["Check"].tolist() == ["MARAC code not in the registry"]
+    hint = [i.value for i in at.info if "not in this database's registry" in i.value]
+    assert hint and "`marac registry export --db PATH --out registry.xlsx`" in hint[0]
+    assert "`marac registry load registry.xlsx --db PATH`" in hint[0]
+    assert writable_db.read_bytes() == before
