@@ -24,6 +24,7 @@ from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
 from metrics.shown import AreaFigures
 from reporting import charts, findings, sub_areas, verdicts
+from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 
@@ -128,7 +129,7 @@ class AreaView:
         finding is still the chart's alt text when the page has already printed it (`with_finding=False`).
         """
         if with_finding:
-            st.markdown(f"**{finding}**")
+            st.markdown(f"**{escape_markdown(finding)}**")
         figure = draw(self.screen.maracs)
         event = st.plotly_chart(
             presentation.screen_figure(figure),
@@ -163,7 +164,7 @@ class AreaView:
         Only the open tab is laid out: each chart or styled table costs the browser a few tenths of a second on a first
         view, drawn or not (docs/performance.md).
         """
-        st.markdown(f"**{finding}**")
+        st.markdown(f"**{escape_markdown(finding)}**")
         if presentation.presenting():
             self.lead(finding, draw, with_finding=False, **lead)  # stops the page
         tabs = controls.view_tabs(labels, tabs_key)

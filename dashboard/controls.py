@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import data as store_data
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
+from metrics.indicators import COMPLETE_AREA
 from metrics.periods import WINDOWS, Period
 from reporting import definitions, registry_words
 from reporting.markup import escape_markdown
@@ -75,17 +76,14 @@ def area_control(dataset: Dataset, column) -> str:
     options = store_data.areas(dataset)
     held = store_data.with_returns(dataset)
     members = {a: set(store_data.scoped_codes(dataset, a)) for a in options}
-    # open on the area with most MARACs sending returns, and of those the one they fill most (Lancashire's returns
-    # alone open Lancashire, not the North West), so no one lands on an area of MARACs with nothing to show
-    ranked = sorted(
-        range(len(options)),
-        key=lambda i: (
-            -len(members[options[i]] & held),
-            -len(members[options[i]] & held) / max(len(members[options[i]]), 1),
-            i,
-        ),
-    )
-    first = ranked[0] if ranked and members[options[ranked[0]]] & held else 0
+    # open on the area with most MARACs sending returns: the first of those (regions first, London leading) that its
+    # MARACs with returns nearly fill, else the one they fill most (Lancashire's returns alone open Lancashire, not the
+    # North West), so no one lands on an area of MARACs with nothing to show
+    counts = [len(members[a] & held) for a in options]
+    most = max(counts, default=0)
+    tied = [i for i, n in enumerate(counts) if n == most and most]
+    filled = [i for i in tied if most / max(len(members[options[i]]), 1) >= COMPLETE_AREA]
+    first = (filled or sorted(tied, key=lambda i: -most / max(len(members[options[i]]), 1)) or [0])[0]
     with column:
         return st.selectbox(
             "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"

@@ -18,6 +18,7 @@ from metrics.definitions import INDICATORS
 from metrics.summary import range_summary
 from reporting import charts, findings, numbers, tables
 from reporting.equality_charts import meeting_ranges, parity_scatter
+from reporting.markup import escape_markdown
 from reporting.theme import SCREEN_CONFIG
 
 CHARACTERISTICS = INDICATORS.of_table("victims")  # who the victims/survivors are, as each definition says
@@ -76,7 +77,11 @@ parity_tab, summary_tab = view.views(
 )
 if parity_tab.open:
     with parity_tab:
-        st.markdown(findings.parity(view.screen.maracs, ranges["racially_minoritised"], area=view.name, total=headline))
+        st.markdown(
+            escape_markdown(
+                findings.parity(view.screen.maracs, ranges["racially_minoritised"], area=view.name, total=headline)
+            )
+        )
         event = st.plotly_chart(
             scatter(view.screen.maracs),
             theme=None,
@@ -104,7 +109,7 @@ if summary_tab.open:
     with summary_tab:
         summary = range_summary(view.screen.maracs)
         met = findings.ranges_met(summary, area=view.name)
-        st.markdown(met)
+        st.markdown(escape_markdown(met))
         st.plotly_chart(summary_chart(view.screen.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met", alt=met)
         table = tables.range_summary_table(summary, ranges)
         st.dataframe(

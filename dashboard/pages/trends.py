@@ -15,6 +15,7 @@ from metrics.dataset import SUB_AREA_WORD
 from metrics.national import national_series
 from metrics.periods import quarter_of
 from reporting import findings, numbers, sub_areas, tables
+from reporting.markup import escape_markdown
 from reporting.theme import SCREEN_CONFIG
 from reporting.trend_charts import SHOW, shaded_events, trend_lines
 
@@ -123,7 +124,7 @@ if all(frame.is_empty() for frame in screen.values()):
     st.info(f"No returns are held for {view.name}'s MARACs yet, so there is no trend to draw.")
     st.stop()
 finding = findings.trend(screen, choice, item, last_quarter=quarter_of(view.chosen.end), national=national)
-st.markdown(f"**{finding}**")
+st.markdown(f"**{escape_markdown(finding)}**")
 if presentation.presenting():
     st.plotly_chart(
         presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding

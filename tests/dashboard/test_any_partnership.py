@@ -88,3 +88,29 @@ def test_a_pack_for_one_of_the_partnership_s_sub_areas(db: Path) -> None:
     assert [q.returned for q in pack.quality] == ["4 of 4", "4 of 4", "0 of 4"]
     old_name = build_pack(dataset, "bcu:East", date(2021, 3, 31), "fy")  # the Met's word still names a sub-area
     assert old_name.title == pack.title
+
+
+def test_a_hostile_marac_name_prints_as_typed_in_every_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loaders import registry_store, store
+    from tests.helpers.partnership import WEST_YORKSHIRE, registry_file, returns
+
+    hostile = "*Evil* [map](http://e.vil) :red[x] $x$"  # Calderdale and Kirklees's name: the highest on volume
+    rows = [[r[0], hostile if r[0] == "WY-CK" else r[1], *r[2:]] for r in WEST_YORKSHIRE]
+    db = tmp_path / "hostile.duckdb"
+    with store.writing(db) as conn:
+        assert registry_store.load_registry(conn, registry_file(tmp_path / "hostile.csv", rows)).outcome == "loaded"
+        for path in returns(tmp_path / "returns", HELD):
+            assert store.load_file(conn, path).outcome == "loaded"
+    monkeypatch.setenv("MARAC_DB", str(db))
+    for page in ("regional_comparison", "equality", "trends", "borough_profile"):
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        at.switch_page(f"../pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        said = [m.value for m in [*at.markdown, *at.caption, *at.info]]
+        naming = [m for m in said if "Evil" in m]
+        for markdown in naming:  # every sentence naming it escapes it: no emphasis, link, colour or formula
+            assert "*Evil*" not in markdown and "](http" not in markdown and ":red[" not in markdown, markdown
+        if page == "regional_comparison":
+            assert naming, said  # the key finding names the highest or lowest MARAC
