@@ -271,7 +271,8 @@ def test_accented_letters_are_not_look_alikes(tmp_path: Path) -> None:
     _, lines, _ = load(path)
     assert lines == [
         'ERROR accent.csv, row 2, column "marac_code": this MARAC code is not in the registry (value "Ynys Môn"); '
-        "expected a MARAC code from the registry (e.g. E09000012 for Hackney) [unknown-marac]"
+        "expected a MARAC code from the registry (e.g. E09000012 for Hackney), or the MARAC added to the registry "
+        "first (marac registry export, add its row, marac registry load) [unknown-marac]"
     ]
 
 

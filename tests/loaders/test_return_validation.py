@@ -33,7 +33,10 @@ from tests.helpers.returns import (
 )
 
 REFERRAL_TOTAL = "referrals (total of the 14 referral columns)"
-REGISTRY = "a MARAC code from the registry (e.g. E09000012 for Hackney)"
+REGISTRY = (
+    "a MARAC code from the registry (e.g. E09000012 for Hackney), or the MARAC added to the registry first "
+    "(marac registry export, add its row, marac registry load)"
+)
 WHOLE = "a whole number 0 or more"
 SHARE = "a number 0 or more (halves allowed where a case was referred by two agencies)"
 
@@ -49,7 +52,7 @@ def only(report, code):
 
 
 def test_unknown_marac():
-    # row 3 carries E09999999, which is not in data/reference/maracs.csv; row 2 (Hackney) is fine
+    # row 3 carries E09999999, which is not in the registry; row 2 (Hackney) is fine
     report = check(BAD / "unknown-marac.csv")
     assert report.flatten(FLAT) == [[3, "marac_code", "unknown-marac"]]
     assert not report.valid and report.rows == 2

@@ -285,7 +285,8 @@ def test_marac_check_writes_nothing_and_exits_1_on_a_refusal(db: Path, tmp_path:
     assert done.returncode == 1
     assert (
         'ERROR unknown-marac.csv, row 3, column "marac_code": this MARAC code is not in the registry (value "E09999999"); '
-        "expected a MARAC code from the registry (e.g. E09000012 for Hackney) [unknown-marac]"
+        "expected a MARAC code from the registry (e.g. E09000012 for Hackney), or the MARAC added to the registry "
+        "first (marac registry export, add its row, marac registry load) [unknown-marac]"
     ) in done.stderr
     assert "0 would load, 0 unchanged, 1 would be refused" in done.stderr and "Nothing was written." in done.stderr
     assert db.read_bytes() == before
