@@ -115,6 +115,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
     # a partnership's registry of MARACs (loaders.registry, `marac registry load`)
     "registry-bad-code": (Severity.ERROR, "MARAC code cannot be used"),
+    "registry-bad-name": (Severity.ERROR, "Name could run as markup or a formula"),
     "registry-unknown-area": (Severity.ERROR, "Local authority code not in the Census 2021 set"),
     "registry-duplicate-area": (Severity.ERROR, "Local authority listed twice for one MARAC"),
     "registry-bad-share": (Severity.ERROR, "Share is not a fraction above 0 and at most 1"),
@@ -127,6 +128,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "registry-two-forces": (Severity.WARNING, "MARAC spans two police force areas"),
     "registry-dropped-with-returns": (Severity.WARNING, "MARAC with returns held is left out"),
     "registry-partial-area": (Severity.WARNING, "Part of a local authority covered by no MARAC"),
+    "registry-renamed": (Severity.WARNING, "MARAC with returns held is renamed"),
 }
 
 

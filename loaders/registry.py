@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,18 +19,26 @@ from pathlib import Path
 import polars as pl
 
 from loaders.problems import ValidationReport, problem
-from loaders.raw_table import Cell, Header, Unreadable
+from loaders.raw_table import MAX_FILE_BYTES, Cell, Header, Unreadable
 from loaders.return_file import read_table
 from loaders.return_layout import fold
-from loaders.return_model import odd_characters
+from loaders.return_model import character_name, odd_characters
 
 #: the registry's columns in the order `marac registry export` writes them; the first three are required
 COLUMNS = ("marac_code", "marac_name", "lad_code", "share", "sub_area", "sub_area_word", "status", "note")
 REQUIRED = ("marac_code", "marac_name", "lad_code")
 #: what `status` may say: how sure the registry is of the authorities a MARAC covers (blank: set by the partnership)
 STATUSES = ("", "confirmed", "published", "assumed")
-#: the word shown for a sub-area when the registry gives none
-DEFAULT_SUB_AREA_WORD = "sub-area"
+#: England and Wales have 331 authorities: a registry of MARACs and the authorities they cover is a few hundred rows
+MAX_REGISTRY_ROWS = 2_000
+#: the smallest part of an authority a MARAC can cover (a smaller part is a typing slip, and its rate meaningless)
+MIN_SHARE = 0.01
+_SHARE = re.compile(r"[0-9]*\.?[0-9]+ ?%?")
+#: characters a name cannot hold: Plotly reads "<…>" as markup and "%{…}" as a template, and a spreadsheet runs a
+#: cell starting = + - @ as a formula when a registry is exported and opened in Excel
+_NAME_MARKUP = re.compile(r"[<>]|%\{")
+_FORMULA_START = ("=", "+", "-", "@")
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 
 _ALIASES = {
     "maraccode": "marac_code",
@@ -123,15 +132,16 @@ def read_registry(
     areas: pl.DataFrame,
     *,
     content: bytes | None = None,
-    held: dict[str, tuple[str, int]] | None = None,
+    held: dict[str, tuple[str, int, frozenset[str]]] | None = None,
 ) -> RegistryFile:
     """Read and check a registry file against the authorities (`areas`: lad_code, lad_name, pfa_name) and the
-    returns already held (`held`: MARAC code -> (its name in the registry now, quarters held)). Never raises for what
-    the file holds."""
+    returns already held (`held`: MARAC code -> (the name and authorities the newest registry holding it gave it,
+    quarters held)). Never raises for what the file holds."""
     path = Path(path)
     if content is None:
         try:
-            content = path.read_bytes()
+            with open(path, "rb") as handle:  # at most one byte past the limit: a device or a huge file costs nothing
+                content = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             report = ValidationReport(file=path.name)
             report.problems.append(
@@ -175,6 +185,17 @@ def read_registry(
         )
         return RegistryFile(report)
     report.rows = len(table.rows)
+    if len(table.rows) > MAX_REGISTRY_ROWS:
+        report.problems.append(
+            problem(
+                "too-many-rows",
+                table.file,
+                f"{len(table.rows):,} rows, more than a registry of England and Wales's 331 local authorities needs",
+                sheet=sheet,
+                expected=f"at most {MAX_REGISTRY_ROWS:,} rows (one per MARAC and local authority it covers)",
+            )
+        )
+        return RegistryFile(report)
 
     def bad(code: str, row: int, column: str | None, value: object, message: str, expected: str | None) -> None:
         written = table.headers.get(column, column) if column else None
@@ -193,6 +214,7 @@ def read_registry(
 
     known = dict(zip(areas["lad_code"].to_list(), areas["pfa_name"].to_list(), strict=True))
     rows: list[RegistryRow] = []
+    named: set[str] = set()  # every code the file gives, read or not, so a code on a bad row is not called dropped
     for number, cells in table.rows:
         values: dict[str, str] = {}
         ok = True
@@ -216,9 +238,16 @@ def read_registry(
                 )
                 ok = False
             values[column] = value
+        named.add(values.get("marac_code", "").upper())
+        for column in ("marac_name", "sub_area", "sub_area_word", "status", "note"):
+            if ok and values.get(column):
+                fault = _text_fault(values[column], column)
+                if fault:
+                    bad(*fault[:1], number, column, values[column], *fault[1:])
+                    ok = False
         if not ok:
             continue
-        code, lad = values["marac_code"], values["lad_code"].upper()
+        code, lad = values["marac_code"].upper(), values["lad_code"].upper()
         odd = odd_characters(code)
         if odd or not _CODE.fullmatch(code):
             reason = f"it holds {odd}" if odd else "it holds characters a code cannot have"
@@ -244,18 +273,19 @@ def read_registry(
             continue
         share: float | None = None
         if values["share"]:
-            try:
-                share = float(values["share"].rstrip("%")) / (100 if values["share"].endswith("%") else 1)
-            except ValueError:
-                share = -1.0
-            if not 0 < share <= 1:
+            written = values["share"].strip()
+            share = -1.0
+            if _SHARE.fullmatch(written):
+                share = float(written.rstrip("% ")) / (100 if written.endswith("%") else 1)
+            if not MIN_SHARE <= share <= 1:
                 bad(
                     "registry-bad-share",
                     number,
                     "share",
                     values["share"],
-                    "the share is not a fraction above 0 and at most 1",
-                    "the part of the authority's population the MARAC covers, e.g. 0.6 (blank means all of it)",
+                    f"the share is not a fraction from {MIN_SHARE:g} to 1",
+                    "the part of the authority's population the MARAC covers, written in digits, e.g. 0.6 or 60% "
+                    "(blank means all of it)",
                 )
                 continue
         status = values["status"].lower()
@@ -284,8 +314,28 @@ def read_registry(
         )
     _check_together(rows, known, bad)
     result = RegistryFile(report, rows)
-    _check_held(result, held or {}, bad)
+    _check_held(result, held or {}, named, bad)
     return result
+
+
+def _text_fault(text: str, column: str) -> tuple[str, str, str] | None:
+    """(problem code, message, expected) for a name, note or word no page, chart or spreadsheet could show as typed."""
+    hidden = [c for c in text if unicodedata.category(c) in _INVISIBLE or c in "\u2028\u2029"]
+    if hidden:
+        return (
+            "hidden-character",
+            f"the cell holds {character_name(hidden[0])}, which cannot be seen or reorders the text around it",
+            "plain text (retype the cell)",
+        )
+    if column != "note" and _NAME_MARKUP.search(text):
+        return ("registry-bad-name", "the cell holds < > or %{, which charts would read as markup", "a plain name")
+    if text.startswith(_FORMULA_START):
+        return (
+            "registry-bad-name",
+            "the cell starts with = + - or @, which a spreadsheet runs as a formula",
+            "a plain name, starting with a letter or digit",
+        )
+    return None
 
 
 def _check_together(rows: list[RegistryRow], pfas: dict[str, str], bad) -> None:
@@ -339,6 +389,19 @@ def _check_together(rows: list[RegistryRow], pfas: dict[str, str], bad) -> None:
                 f"{code} covers authorities in {' and '.join(forces)}; its figures are counted in {pfas[first.lad_code]}",
                 "a MARAC inside one police force area (check the codes)",
             )
+    seen_names: dict[str, str] = {}
+    for code, own in by_marac.items():
+        folded = " ".join(own[0].marac_name.casefold().split())
+        if folded in seen_names:
+            bad(
+                "registry-two-names",
+                own[0].source_row,
+                "marac_name",
+                own[0].marac_name,
+                f'{seen_names[folded]} is already named "{own[0].marac_name}"',
+                "a name of its own for each MARAC, as pages, packs and links find a MARAC by name",
+            )
+        seen_names.setdefault(folded, code)
     for lad, own in by_lad.items():
         maracs = {r.marac_code for r in own}
         if len(maracs) > 1 and any(r.share is None for r in own):
@@ -359,17 +422,32 @@ def _check_together(rows: list[RegistryRow], pfas: dict[str, str], bad) -> None:
                 "registry-share-over-one",
                 own[-1].source_row,
                 "share",
-                f"{total:g}",
-                f"the shares of {lad} add up to {total:g} across {', '.join(sorted(maracs))}",
+                f"{total:.9g}",
+                f"the shares of {lad} add up to {total:.9g} across {', '.join(sorted(maracs))}",
                 "shares of one authority adding up to at most 1",
+            )
+        elif total < 1 - 1e-9:
+            bad(
+                "registry-partial-area",
+                own[0].source_row,
+                "share",
+                f"{total:.9g}",
+                f"{1 - total:.0%} of {lad}'s population is covered by no MARAC, so no rate counts it",
+                "shares of each authority adding up to 1, unless part of it is truly outside every MARAC",
             )
 
 
-def _check_held(result: RegistryFile, held: dict[str, tuple[str, int]], bad) -> None:
-    """A code whose returns belong to one MARAC cannot be given to another; a MARAC with returns left out keeps them."""
-    names = {r.marac_code: (r.marac_name, r.source_row) for r in reversed(result.rows)}
-    for code, (held_name, quarters) in sorted(held.items()):
-        if code not in names:
+def _check_held(result: RegistryFile, held: dict[str, tuple[str, int, frozenset[str]]], named: set[str], bad) -> None:
+    """A code whose returns belong to one MARAC cannot be given to another: the returns held under a code stay with
+    it only while it covers some of the authorities it covered when they were held (a rename, a split or a merge
+    keeps them; a code moved to other authorities is refused). A MARAC with returns left out keeps them."""
+    rows: dict[str, list[RegistryRow]] = defaultdict(list)
+    for row in result.rows:
+        rows[row.marac_code].append(row)
+    for code, (held_name, quarters, lads) in sorted(held.items()):
+        if code not in rows:
+            if code in named:  # on a row refused for its own reason: that refusal says what to fix
+                continue
             result.dropped.append((code, held_name, quarters))
             result.report.problems.append(
                 problem(
@@ -382,20 +460,34 @@ def _check_held(result: RegistryFile, held: dict[str, tuple[str, int]], bad) -> 
                 )
             )
             continue
-        name, row = names[code]
-        if held_name and _same_name(held_name) != _same_name(name):
+        own = rows[code]
+        if lads and not lads & {r.lad_code for r in own}:
             bad(
                 "registry-code-clash",
-                row,
+                own[0].source_row,
                 "marac_code",
                 code,
-                f'the returns held under {code} are for "{held_name}", not "{name}"',
-                f'"{held_name}" under this code, or a new code for "{name}"',
+                f'the returns held under {code} are for "{held_name}" ({", ".join(sorted(lads))}); this row gives the '
+                f"code to {', '.join(sorted({r.lad_code for r in own}))}, another MARAC's authorities",
+                f"{code} on rows covering some of {', '.join(sorted(lads))}, or a new code for this MARAC",
+            )
+        elif held_name and _same_name(held_name) != _same_name(own[0].marac_name):
+            result.report.problems.append(
+                problem(
+                    "registry-renamed",
+                    result.report.file,
+                    f'{code} is renamed from "{held_name}" to "{own[0].marac_name}": its {quarters} quarter'
+                    f"{'s' if quarters != 1 else ''} of returns held show under the new name",
+                    row=own[0].source_row,
+                    column="marac_name",
+                    value=own[0].marac_name,
+                    expected="the name the MARAC is known by now",
+                )
             )
 
 
 def _same_name(name: str) -> str:
-    return fold(name)
+    return " ".join(name.casefold().split())
 
 
 def write_registry(frame: pl.DataFrame, path: Path) -> None:

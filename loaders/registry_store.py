@@ -209,13 +209,22 @@ def apply(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def held_maracs(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int]]:
-    """MARAC code -> (its name in the current registry, or '' if none; quarters of returns held)."""
+def held_maracs(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int, frozenset[str]]]:
+    """MARAC code with returns held -> (the name and the authorities the newest registry version holding the code gave
+    it, quarters of returns held): what the returns under the code belong to, even after a registry dropped it."""
     rows = conn.execute(
-        "SELECT h.marac_code, coalesce(any_value(m.marac_name), ''), count(*)::INTEGER FROM held_quarter h "
-        "LEFT JOIN marac m USING (marac_code) GROUP BY h.marac_code"
+        """
+        WITH held AS (SELECT marac_code, count(*)::INTEGER AS quarters FROM held_quarter GROUP BY marac_code),
+        latest AS (SELECT marac_code, max(version) AS version FROM registry_row GROUP BY marac_code)
+        SELECT h.marac_code, h.quarters,
+               coalesce(first(r.marac_name ORDER BY r.source_row), ''),
+               coalesce(list(DISTINCT r.lad_code) FILTER (WHERE r.lad_code IS NOT NULL), [])
+        FROM held h LEFT JOIN latest l USING (marac_code)
+        LEFT JOIN registry_row r ON r.marac_code = h.marac_code AND r.version = l.version
+        GROUP BY h.marac_code, h.quarters
+        """
     ).fetchall()
-    return {code: (name, quarters) for code, name, quarters in rows}
+    return {code: (name, quarters, frozenset(lads)) for code, quarters, name, lads in rows}
 
 
 def load_registry(

@@ -114,9 +114,9 @@ def _snapshot(db: Path) -> tuple[list[tuple], list[tuple], list[tuple]]:
         ),
         (
             [*WEST_YORKSHIRE[:3], ["WY-LN", "Leeds North", "E08000035", "1.5", "East", "district"]],
-            'ERROR registry.csv, row 5, column "share": the share is not a fraction above 0 and at most 1 (value '
-            '"1.5"); expected the part of the authority\'s population the MARAC covers, e.g. 0.6 (blank means all of '
-            "it) [registry-bad-share]",
+            'ERROR registry.csv, row 5, column "share": the share is not a fraction from 0.01 to 1 (value "1.5"); '
+            "expected the part of the authority's population the MARAC covers, written in digits, e.g. 0.6 or 60% "
+            "(blank means all of it) [registry-bad-share]",
         ),
     ],
     ids=["unknown-authority", "authority-twice", "shares-over-one", "split-without-shares", "two-names", "bad-share"],
@@ -147,18 +147,83 @@ def test_a_missing_column_is_named(west_yorkshire: Path, tmp_path: Path) -> None
     )
 
 
-def test_a_code_holding_another_marac_s_returns_cannot_be_renamed_to_it(west_yorkshire: Path, tmp_path: Path) -> None:
+def test_a_code_holding_returns_cannot_be_moved_to_another_marac_s_authorities(
+    west_yorkshire: Path, tmp_path: Path
+) -> None:
     before = _snapshot(west_yorkshire)
-    renamed = [r if r[0] != "WY-WAK" else [r[0], "Keighley", *r[2:]] for r in WEST_YORKSHIRE]
+    moved = [r if r[0] != "WY-WAK" else [r[0], "Harrogate", "E07000165", *r[3:]] for r in WEST_YORKSHIRE]
     with store.writing(west_yorkshire) as conn:
-        result = registry_store.load_registry(conn, registry_file(tmp_path / "registry.csv", renamed))
+        result = registry_store.load_registry(conn, registry_file(tmp_path / "registry.csv", moved))
     assert result.refused
     assert [p.line() for p in result.read.report.errors] == [
-        'ERROR registry.csv, row 7, column "marac_code": the returns held under WY-WAK are for "Wakefield", not '
-        '"Keighley" (value "WY-WAK"); expected "Wakefield" under this code, or a new code for "Keighley" '
-        "[registry-code-clash]"
+        'ERROR registry.csv, row 7, column "marac_code": the returns held under WY-WAK are for "Wakefield" '
+        '(E08000036); this row gives the code to E07000165, another MARAC\'s authorities (value "WY-WAK"); expected '
+        "WY-WAK on rows covering some of E08000036, or a new code for this MARAC [registry-code-clash]"
     ]
     assert _snapshot(west_yorkshire) == before
+
+
+def test_a_marac_with_returns_can_be_renamed_or_split(west_yorkshire: Path, tmp_path: Path) -> None:
+    db = tmp_path / "renamed.duckdb"
+    db.write_bytes(west_yorkshire.read_bytes())
+    renamed = [r if r[0] != "WY-WAK" else [r[0], "Wakefield District", *r[2:]] for r in WEST_YORKSHIRE]
+    with store.writing(db) as conn:
+        result = registry_store.load_registry(conn, registry_file(tmp_path / "renamed.csv", renamed))
+    assert result.outcome == "loaded"
+    assert [p.line() for p in result.read.report.warnings] == [
+        'WARNING renamed.csv, row 7, column "marac_name": WY-WAK is renamed from "Wakefield" to "Wakefield District": '
+        'its 4 quarters of returns held show under the new name (value "Wakefield District"); expected the name the '
+        "MARAC is known by now [registry-renamed]"
+    ]
+    names = dict(Dataset.from_tables(store.read_tables(db)).maracs.select("marac_code", "marac_name").iter_rows())
+    assert names["WY-WAK"] == "Wakefield District"
+
+
+def test_a_dropped_code_cannot_come_back_as_another_marac(west_yorkshire: Path, tmp_path: Path) -> None:
+    """Dropping a code, then giving it to other authorities, is the same move as giving it to them at once."""
+    db = tmp_path / "two_steps.duckdb"
+    db.write_bytes(west_yorkshire.read_bytes())
+    without = [r for r in WEST_YORKSHIRE if r[0] != "WY-WAK"]
+    moved = [*without, ["WY-WAK", "Harrogate", "E07000165", "", "", ""]]
+    with store.writing(db) as conn:
+        assert registry_store.load_registry(conn, registry_file(tmp_path / "without.csv", without)).outcome == "loaded"
+        again = registry_store.load_registry(conn, registry_file(tmp_path / "moved.csv", moved))
+    assert again.refused
+    assert [p.code for p in again.read.report.errors] == ["registry-code-clash"]
+
+
+def test_names_and_notes_that_would_run_as_markup_or_formulas_are_refused(west_yorkshire: Path, tmp_path: Path) -> None:
+    before = _snapshot(west_yorkshire)
+    cases = {
+        '=HYPERLINK("http://e.vil")': "registry-bad-name",
+        "Leeds <a href=x>": "registry-bad-name",
+        "Leeds %{y}": "registry-bad-name",
+        "Isling\x00ton": "hidden-character",
+        "Bar\u202enet": "hidden-character",
+    }
+    for name, code in cases.items():
+        rows = [*WEST_YORKSHIRE, ["WY-NEW", name, "E08000036", "", "East", "district"]]
+        with store.writing(west_yorkshire) as conn:
+            result = registry_store.load_registry(conn, registry_file(tmp_path / "names.csv", rows))
+        assert [p.code for p in result.read.report.errors] == [code], name
+    same = [*WEST_YORKSHIRE, ["WY-2", " bradford ", "E07000165", "", "East", "district"]]  # one name for two codes
+    with store.writing(west_yorkshire) as conn:
+        result = registry_store.load_registry(conn, registry_file(tmp_path / "same.csv", same))
+    assert [p.line() for p in result.read.report.errors] == [
+        'ERROR same.csv, row 8, column "marac_name": WY-BRD is already named "bradford" (value "bradford"); '
+        "expected a name of its own for each MARAC, as pages, packs and links find a MARAC by name [registry-two-names]"
+    ]
+    assert _snapshot(west_yorkshire) == before
+
+
+def test_codes_are_read_in_capitals_as_returns_are(tmp_path: Path) -> None:
+    db = tmp_path / "lower.duckdb"
+    with store.writing(db) as conn:
+        loaded = registry_store.load_registry(
+            conn, registry_file(tmp_path / "lower.csv", [["wy-lds", "Leeds", "e08000035", "", "", ""]])
+        )
+    assert loaded.outcome == "loaded"
+    assert Dataset.from_tables(store.read_tables(db)).maracs["marac_code"].to_list() == ["WY-LDS"]
 
 
 def test_a_marac_spanning_two_forces_loads_with_a_warning(tmp_path: Path) -> None:
