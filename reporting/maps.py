@@ -74,7 +74,10 @@ def cell_polygon(col: int, row: int, shape: str = "square") -> Polygon:
 
 
 def _inset(shape: shapely.Geometry) -> shapely.Geometry:
-    return shape.buffer(-GAP / 2, join_style="mitre")
+    """The shape drawn a little inside its cells, so neighbours keep a gap; a strip narrower than the gap (a MARAC's
+    1% of a tile) keeps its full width rather than vanish from the map."""
+    inset = shape.buffer(-GAP / 2, join_style="mitre")
+    return inset if not inset.is_empty else shape
 
 
 def tile_shapes(layout: pl.DataFrame) -> gpd.GeoDataFrame:
@@ -362,7 +365,11 @@ def label_point(shape: shapely.Geometry) -> shapely.Point:
     if not parts:
         return shape.representative_point()
     part = max(parts, key=lambda p: p.area)
-    return polylabel(part, tolerance=max(math.sqrt(part.area) / 100, 1e-6))
+    try:
+        point = polylabel(part, tolerance=max(math.sqrt(part.area) / 100, 1e-6))
+    except shapely.errors.GEOSException:  # a sliver (a 1% share of a tile) can defeat polylabel
+        point = None
+    return point if point is not None and not point.is_empty else part.representative_point()
 
 
 def _other_pieces(shape: shapely.Geometry) -> list[shapely.Point]:
@@ -464,6 +471,8 @@ def map_figure(
     for code, name, shape, note, outline in zip(
         shapes["marac_code"], shapes["name"], shapes.geometry, notes, outlines, strict=True
     ):
+        if shape is None or shape.is_empty:  # a strip too thin to survive drawing: nothing to draw or label
+            continue
         row = None if outline else figures.get(code)
         point = label_point(shape)
         short = (labels or {}).get(code, "")

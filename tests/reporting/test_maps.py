@@ -439,3 +439,23 @@ def test_a_figure_with_nothing_to_judge_it_against_says_no_verdict() -> None:
         "no verdict (1)"
     ]  # no local population share to judge by
     assert list(fig.data[-1].text) == ["ALP<br>40.0%"]
+
+
+def test_a_one_percent_share_of_a_tile_is_still_drawn_and_labelled() -> None:
+    """An authority split 99%/1% leaves a strip narrower than the gap between tiles: it keeps its width, not vanish
+    (and a page drawing it no longer fails on an empty shape)."""
+    cells = pl.DataFrame(
+        {"layout": ["t"] * 2, "lad_code": ["E09000012", "E09000030"], "col": [0, 1], "row": [0, 0],
+         "shape": ["square"] * 2, "abbreviation": ["HAC", "TOW"], "name": ["Hackney", "Tower Hamlets"], "source": [""] * 2}
+    )  # fmt: skip
+    marac_areas = pl.DataFrame(
+        {"marac_code": ["BIG", "SLIVER", "E09000030"], "lad_code": ["E09000012", "E09000012", "E09000030"],
+         "share": [0.99, 0.01, 1.0]}
+    )  # fmt: skip
+    maracs = pl.DataFrame(
+        {"marac_code": ["BIG", "SLIVER", "E09000030"], "marac_name": ["Big", "Sliver", "Tower Hamlets"]}
+    )
+    drawn = maps.marac_tiles(cells, marac_areas, maracs)
+    sliver = drawn.shapes[drawn.shapes["marac_code"] == "SLIVER"].geometry.iloc[0]
+    assert not sliver.is_empty and sliver.area == pytest.approx(0.01 * maps.cell_polygon(0, 0, "square").area, rel=0.05)
+    assert not maps.label_point(sliver).is_empty
