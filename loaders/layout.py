@@ -280,7 +280,8 @@ class _Cells:
                 self._problem("missing-value", row, field, None, "the cell is empty", what)
             return None
         text = str(value).strip()
-        if len(text) > limit or not text.isprintable():
+        markup = "<" in text or ">" in text or "%{" in text or text.startswith(("=", "+", "-", "@"))
+        if len(text) > limit or not text.isprintable() or markup:
             self._problem(
                 "layout-bad-text",
                 row,
@@ -288,7 +289,9 @@ class _Cells:
                 text,
                 f"the text is longer than {limit} characters"
                 if len(text) > limit
-                else "the text holds a control character",
+                else "the text holds a control character"
+                if not text.isprintable()
+                else "the text holds < > or %{ (a chart reads them as markup) or starts as a spreadsheet formula",
                 f"{what}, at most {limit} printable characters",
             )
             return None

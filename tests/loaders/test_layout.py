@@ -214,3 +214,12 @@ def test_an_exported_layout_reads_back_the_same(tmp_path: Path, layout: pl.DataF
     assert shift_row % 2 == 0
     back = frame.select("lad_code", pl.col("col") + shift_col, pl.col("row") + shift_row).sort("lad_code")
     assert back.rows() == hexes.select("lad_code", "col", "row").sort("lad_code").rows()
+
+
+@pytest.mark.parametrize("label", ["<br>", "<i>I", "%{y}", "=A1"])
+def test_a_label_a_chart_or_spreadsheet_would_run_is_refused(tmp_path: Path, label: str) -> None:
+    text = LANCS.replace(",BUR\n", f",{label}\n")
+    frame, report = read_layout_file(_csv(tmp_path, text), KNOWN)
+    assert frame is None
+    assert [(p.code, p.row, p.value) for p in report.errors] == [("layout-bad-text", 3, label)]
+    assert "a chart reads them as markup" in report.errors[0].message
