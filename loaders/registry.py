@@ -490,21 +490,32 @@ def _same_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def write_registry(frame: pl.DataFrame, path: Path) -> None:
-    """Write registry rows (COLUMNS) as CSV or XLSX, in the format `read_registry` reads back unchanged."""
+#: columns an export adds after the registry's own, to find one's force and authorities in Excel; a load ignores them
+READING_AIDS = ("authority_name", "police_force_area")
+
+
+def write_registry(frame: pl.DataFrame, path: Path, areas: pl.DataFrame | None = None) -> None:
+    """Write registry rows (COLUMNS) as CSV or XLSX, in the format `read_registry` reads back unchanged; with
+    `areas` (lad_code, lad_name, pfa_name), each row also names its authority and force (ignored when loaded)."""
     frame = frame.select(COLUMNS)
+    if areas is not None:
+        aids = areas.select(
+            "lad_code", pl.col("lad_name").alias(READING_AIDS[0]), pl.col("pfa_name").alias(READING_AIDS[1])
+        )
+        frame = frame.with_row_index("_order").join(aids, on="lad_code", how="left").sort("_order").drop("_order")
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
         sheet = book.active
         sheet.title = "Registry"
-        sheet.append(list(COLUMNS))
+        sheet.append(frame.columns)
         for row in frame.iter_rows():
             sheet.append(["" if v is None else v for v in row])
-        for letter, width in zip("ABCDEFGH", (14, 32, 12, 8, 22, 14, 11, 60), strict=True):
+        for letter, width in zip("ABCDEFGHIJ", (14, 32, 12, 8, 22, 14, 11, 60, 28, 24), strict=False):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions  # filter to your own force in one click
         book.save(path)
         return
     frame.write_csv(path, null_value="")

@@ -269,9 +269,9 @@ def metrics(
 
 @app.command()
 def reference(db: DbOption) -> None:
-    """Copy the shipped reference data (registry, populations, ranges) into a database now.
+    """Copy the shipped reference data (populations, geography, ranges) into a database now.
 
-    Every load does this too; use it after editing data/reference/ when there is nothing to load.
+    Every load does this too, after an upgrade brings new figures; it never touches the database's own registry.
     """
     with store.writing(db) as conn:
         changed = conn.execute("SELECT count(*) FROM load_log WHERE outcome = 'reference'").fetchall()[0][0]

@@ -64,6 +64,7 @@ def export(
     ] = None,
 ) -> None:
     """Write the registry in use (or an older version) in the format `marac registry load` reads."""
+    from loaders.reference import read_reference
     from loaders.registry import write_registry
 
     if to.suffix.lower() not in (".csv", ".xlsx"):
@@ -71,7 +72,7 @@ def export(
         raise typer.Exit(2)
     if not db.exists() and version is None:  # a partnership starting out: the default it would start on, to edit
         frame = registry_store.shipped_rows()
-        write_registry(frame, to)
+        write_registry(frame, to, read_reference()["area"])
         err.print(
             terminal_text(
                 f"No database at {db} yet: wrote the shipped default registry ({frame['marac_code'].n_unique()} "
@@ -85,6 +86,7 @@ def export(
     try:
         present = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         frame = registry_store.rows(conn, version) if "registry_version" in present else None
+        areas = conn.sql("SELECT lad_code, lad_name, pfa_name FROM area").pl() if "area" in present else None
         known = (
             [r[0] for r in conn.execute("SELECT version FROM registry_version ORDER BY version").fetchall()]
             if "registry_version" in present
@@ -103,7 +105,7 @@ def export(
     if frame is None or (version is not None and version not in known):
         err.print(terminal_text(f"No registry version {version} in {db}; versions held: {known}."), highlight=False)
         raise typer.Exit(2)
-    write_registry(frame, to)
+    write_registry(frame, to, areas)
     err.print(
         terminal_text(f"Wrote {frame['marac_code'].n_unique()} MARACs ({frame.height} rows) to {to}."),
         highlight=False,

@@ -210,7 +210,8 @@ capacity[2].metric(
     "–" if figures["annual_cost_estimate"] is None else f"£{figures['annual_cost_estimate']:,.0f} a year",
 )
 capacity[2].caption(
-    f"at £{figures['cost_per_case']:,.2f} per case ({dataset.cost_source}); edit data/reference/costs.csv"
+    f"at £{figures['cost_per_case']:,.2f} per case ({dataset.cost_source}), an estimate published for one area "
+    "and applied to every MARAC here"
     if figures["cost_per_case"] is not None
     else "no cost per case in the reference data"
 )

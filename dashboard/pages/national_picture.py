@@ -125,7 +125,7 @@ if map_tab.open:
         sides = [True, False] if measure.own_value and base != SAFELIVES_BASE else [False]
         tiles, problem = data.force_tiles()
         if problem:
-            st.error(f"{problem}. Correct data/reference/force_tile_layout.csv.")
+            st.error(f"{problem}. The force layout shipped with the dashboard is damaged: reinstall the dashboard.")
         else:
             columns = st.columns(len(sides))
             for column, own in zip(columns, sides, strict=True):
