@@ -192,10 +192,11 @@ BOMBS: list[tuple[str, str, Callable[[Path], None]]] = [
 
 def read_one(path: Path) -> None:
     """In the child: what the loader does before writing, then this process's own peak memory."""
+    from loaders.reference import REFERENCE_DIR
     from loaders.return_file import read_table
     from loaders.return_model import validate_table
 
-    known = {line.split(",")[0] for line in (ROOT / "data/reference/maracs.csv").read_text().splitlines()[1:]}
+    known = {line.split(",")[0] for line in (REFERENCE_DIR / "registry.csv").read_text().splitlines()[1:]}
     started = time.perf_counter()
     table, problems = read_table(path)
     rows = 0

@@ -45,18 +45,20 @@ def national_reference(target: Path, whole_region: str | None = None) -> None:
         .head(N_MARACS)
         .sort("lad_code")
     )
+    # the registry a new database starts on (loaders.registry_store.seed reads it from the reference directory)
     pl.DataFrame(
         {
             "marac_code": areas["lad_code"],
             "marac_name": areas["lad_name"],
-            "police_force_area": areas["pfa_name"],
-            "grouping_status": "synthetic",
+            "lad_code": areas["lad_code"],
+            "share": None,
+            "sub_area": None,
+            "sub_area_word": None,
+            "status": "assumed",
             "note": "benchmark: one MARAC per local authority",
-        }
-    ).write_csv(target / "maracs.csv")
-    pl.DataFrame({"marac_code": areas["lad_code"], "lad_code": areas["lad_code"], "share": 1.0}).write_csv(
-        target / "marac_areas.csv"
-    )
+        },
+        schema_overrides={c: pl.String for c in ("share", "sub_area", "sub_area_word")},
+    ).write_csv(target / "registry.csv", null_value="")
 
 
 def timed(label: str, fn, repeat: int = 1) -> object:
