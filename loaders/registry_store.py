@@ -263,7 +263,8 @@ def load_registry(
             conn, incoming, file_name=report.file, who=who, source="loaded", sha256=report.sha256, load_id=load_id
         )
         message = (
-            f"registry version {version} in use: {read.maracs} MARACs covering {len(read.rows)} authority rows"
+            f"registry version {version} in use: {read.maracs} MARAC{'s' if read.maracs != 1 else ''} over "
+            f"{len(read.rows)} row{'s' if len(read.rows) != 1 else ''} of authorities"
             + (f"; returns kept for {len(read.dropped)} MARAC(s) it leaves out" if read.dropped else "")
         )
         conn.execute("UPDATE load_log SET message = ? WHERE load_id = ?", [message, load_id])

@@ -3,6 +3,7 @@ registry from inside the package, with no clone beside it (a partnership install
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,8 +26,17 @@ print(tables["area"].height, len({r.marac_code for r in rows}), tables["populati
 
 
 def test_an_installed_package_reads_its_reference_data_without_the_checkout(tmp_path: Path) -> None:
+    # built from a copy, so the build leaves nothing (build/, *.egg-info) in the checkout
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", "build", "*.egg-info", "__pycache__", "*.duckdb*", "test-artifacts", "data/demo*"
+        ),
+    )
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "wheel"), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "wheel"), str(source)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
@@ -40,7 +50,7 @@ def test_an_installed_package_reads_its_reference_data_without_the_checkout(tmp_
         check=True, capture_output=True, timeout=600,
     )  # fmt: skip
     probe = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(target), str(ROOT)],
+        [sys.executable, "-c", _PROBE, str(target), str(ROOT.parent)],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )  # fmt: skip
     assert probe.returncode == 0, probe.stderr

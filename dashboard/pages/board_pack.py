@@ -24,7 +24,7 @@ st.caption(
 
 held = data.with_returns(dataset)
 term = sub_areas.word(maracs.filter(maracs["marac_code"].is_in(list(held))))
-KINDS = {"marac": "One MARAC", "sub_area": f"A {term}", "region": "A region", "pfa": "A police force area"}
+KINDS = {"marac": "One MARAC", "sub_area": f"One {term}", "region": "One region", "pfa": "One police force area"}
 row = st.columns([1, 1, 1, 1])
 kind = row[0].selectbox("Pack for", list(KINDS), format_func=KINDS.get, key="pack_kind", bind="query-params")
 if kind == "marac":
