@@ -532,18 +532,27 @@ def headline(frame: pl.DataFrame, year: str, ranges: Ranges, *, base: str, base_
     rows = frame.filter((pl.col("financial_year") == year) & (pl.col("status") != MISSING))
     published = rows.height
     total = frame.filter(pl.col("financial_year") == year).height
+    # a partial year undercounts its force: it is no finding about volume, so it is left out of the tally and named
+    whole = rows.filter(pl.col("status") != PARTIAL)
+    partial = rows.height - whole.height
 
     def tally(column: str) -> str:
-        counts = {v: rows.filter(pl.col(column) == v).height for v in ("below", "within", "above")}
+        counts = {v: whole.filter(pl.col(column) == v).height for v in ("below", "within", "above")}
         return ", ".join(f"{n} {VERDICT_STYLE[v]['short']}" for v, n in counts.items())
 
     own = f"on SafeLives' own base {tally('safelives_volume_verdict')}"
     chosen = f"; on {base_label} {tally('volume_verdict')}" if base != SAFELIVES_BASE else ""
-    judged = rows.filter(pl.col("volume_verdict").is_not_null()).height if base != SAFELIVES_BASE else published
-    unjudged = f" ({published - judged} without a population on {base_label})" if judged < published else ""
+    judged = whole.filter(pl.col("volume_verdict").is_not_null()).height if base != SAFELIVES_BASE else whole.height
+    unjudged = f" ({whole.height - judged} without a population on {base_label})" if judged < whole.height else ""
+    left_out = (
+        f" {partial} force{'s' if partial != 1 else ''} published only part of the year and {'are' if partial != 1 else 'is'} "
+        "not judged."
+        if partial
+        else ""
+    )
     return (
         f"In {year}, SafeLives published figures for {published} of the {total} police force areas. Against the "
-        f"recommended volume ({ranges['volume'].describe()}), {own}{chosen}{unjudged}."
+        f"recommended volume ({ranges['volume'].describe()}), {own}{chosen}{unjudged}.{left_out}"
     )
 
 
