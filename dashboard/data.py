@@ -136,7 +136,8 @@ AREA_KINDS = {"region": ("region", "region"), "pfa": ("police_force_area", "poli
 
 
 def areas(data: Dataset) -> list[str]:
-    """Areas whose totals mean what their names say, as 'kind:name' (regions first, London leading).
+    """Areas whose totals mean what their names say, as 'kind:name': those holding returns first, then the rest, each
+    with regions first and London leading.
 
     Two areas holding the same MARACs (London and the Metropolitan Police) are offered once.
     """
@@ -149,7 +150,12 @@ def areas(data: Dataset) -> list[str]:
             if coverage.get((kind, name), 1.0) >= COMPLETE_AREA and members not in seen:
                 out.append(f"{kind}:{name}")
                 seen.append(members)
-    return out or [f"region:{r}" for r in sorted(data.maracs["region"].drop_nulls().unique())]
+    if not out:
+        return [f"region:{r}" for r in sorted(data.maracs["region"].drop_nulls().unique())]
+    # areas whose MARACs sent returns first: a partnership finds its own at the top, not among fifty empty ones
+    held = with_returns(data)
+    with_data = {a for a, members in zip(out, seen, strict=True) if members & held}
+    return sorted(out, key=lambda a: a not in with_data)
 
 
 def area_label(area: str) -> str:

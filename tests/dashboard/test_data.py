@@ -64,3 +64,18 @@ def test_an_unrestricted_viewer_sees_every_figure_and_downloads_stay_rounded(
     published_trend = data.published_trend(*key, AREA, END, WINDOW).maracs
     assert screen_trend.filter(screen_trend["group_code"] == CAMDEN)["cases"].drop_nulls().to_list() == [3]
     assert published_trend.filter(published_trend["group_code"] == CAMDEN)["cases"].drop_nulls().to_list() == [0]
+
+
+def test_areas_holding_returns_come_first(tmp_path: Path) -> None:
+    from loaders import store
+    from loaders.demo import write_return
+    from metrics.dataset import Dataset
+    from tests.helpers.fixture_db import meeting
+
+    db = tmp_path / "leeds.duckdb"
+    with store.writing(db) as conn:  # the shipped registry, and one Leeds return
+        leeds = [meeting("E08000035", date(2021, 2, 9), cases_discussed=40, referrals_police=40)]
+        assert store.load_file(conn, write_return(tmp_path / "leeds.csv", leeds)).outcome == "loaded"
+    offered = data.areas(Dataset.from_tables(store.read_tables(db)))
+    # Yorkshire and The Humber is offered too (the shipped registry covers it all), then the rest with London leading
+    assert offered[:3] == ["region:Yorkshire and The Humber", "pfa:West Yorkshire", "region:London"]
