@@ -97,9 +97,8 @@ def demo_maracs(maracs: pl.DataFrame) -> pl.DataFrame:
 
 
 def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
-    """One profile per MARAC of the demo's forces in the registry frame (needs marac_code, region, population,
-    local share)."""
-    maracs = demo_maracs(maracs)
+    """One profile per MARAC in the registry frame (needs marac_code, region, population, local share); the demo
+    passes its forces' MARACs (`demo_maracs`), a benchmark any it likes."""
     rng = random.Random(seed)
     london = [r for r in maracs.iter_rows(named=True) if r["region"] == "London"]
     others = [r for r in maracs.iter_rows(named=True) if r["region"] != "London"]
@@ -306,6 +305,7 @@ def write_demo_returns(maracs: pl.DataFrame, out_dir: Path, seed: int = SEED) ->
         "MARAC performance dashboard works. None of it describes real people or real MARACs.\n",
         encoding="utf-8",
     )
+    maracs = demo_maracs(maracs)
     for profile in profiles(maracs, seed):
         london = profile.code.startswith("E09")
         for quarter in all_quarters:
