@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from loaders import registry_store, store
 from loaders.registry import COLUMNS, REQUIRED
@@ -129,17 +128,15 @@ def history(db: DbOption) -> None:
         versions = registry_store.history(conn)
     finally:
         conn.close()
-    table = Table("version", "when (UTC)", "by", "file", "from", "MARACs", "rows", "added", "removed")
+    # one line a version: readable at any terminal width, and greppable
     for position, row in enumerate(versions.iter_rows(named=True)):
-        table.add_row(
-            str(row["version"]) + (" (in use)" if position == 0 else ""),
-            row["loaded_at"].strftime("%Y-%m-%d %H:%M"),
-            terminal_text(row["loaded_by"] or "–"),
-            terminal_text(row["file_name"]),
-            row["source"],
-            str(row["maracs"]),
-            str(row["areas"]),
-            str(row["added"]),
-            str(row["removed"]),
+        out.print(
+            terminal_text(
+                f"version {row['version']}{' (in use)' if position == 0 else ''} · "
+                f"{row['loaded_at']:%Y-%m-%d %H:%M} UTC · "
+                + (f"by {row['loaded_by']} · " if row["loaded_by"] else "")
+                + f"{row['file_name']} ({row['source']}) · {row['maracs']} MARACs, {row['areas']} rows · "
+                f"+{row['added']} −{row['removed']} MARACs"
+            ),
+            soft_wrap=True,
         )
-    out.print(table)

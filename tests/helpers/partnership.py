@@ -55,7 +55,9 @@ def west_yorkshire_db(directory: Path, codes: list[str] | None = None) -> Path:
     db = directory / "wy.duckdb"
     with store.writing(db) as conn:
         fix_disclosure_key(conn)
-        loaded = registry_store.load_registry(conn, registry_file(directory / "registry.csv", WEST_YORKSHIRE))
+        loaded = registry_store.load_registry(
+            conn, registry_file(directory / "registry.csv", WEST_YORKSHIRE), who="test"
+        )
         assert loaded.outcome == "loaded", loaded.read.report.text()
         for path in returns(directory / "returns", list(CASES) if codes is None else codes):
             result = store.load_file(conn, path, who="test")

@@ -348,3 +348,19 @@ def test_a_partnership_starting_out_exports_the_default_to_edit(tmp_path: Path) 
     )
     with store.writing(db) as conn:  # loaded back unedited, it is the registry the database started on
         assert registry_store.load_registry(conn, out).outcome == "unchanged"
+
+
+def test_history_prints_one_line_a_version(west_yorkshire: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "marac_cli.main", "registry", "history", "--db", str(west_yorkshire)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    shipped = pl.read_csv(Path(store.reference.REFERENCE_DIR) / "registry.csv", infer_schema_length=0)
+    dropped = shipped["marac_code"].n_unique()  # the partnership's registry replaced every shipped MARAC
+    assert lines[0].startswith("version 2 (in use) · ")
+    assert lines[0].endswith(f" · by test · registry.csv (loaded) · 5 MARACs, 6 rows · +5 −{dropped} MARACs")
+    assert lines[1].startswith("version 1 · ") and lines[1].endswith(
+        f" · registry.csv (shipped) · {dropped} MARACs, {shipped.height} rows · +{dropped} −0 MARACs"
+    )
