@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from loaders import reference, registry_store
 from loaders.problems import Problem, ValidationReport, problem, rows_named
-from loaders.raw_table import RawTable
+from loaders.raw_table import MAX_FILE_BYTES, RawTable
 from loaders.return_checks import fy_quarter_in
 from loaders.return_file import read_table
 from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
@@ -865,7 +865,11 @@ def load_tile_layout(
     who, started = who or getpass.getuser(), _now()
     with writing(db_path) as conn:
         try:
-            raw = content if content is not None else path.read_bytes()
+            if content is not None:
+                raw = content
+            else:  # at most one byte past the limit: a device such as /dev/zero, or a huge file, costs nothing
+                with open(path, "rb") as handle:
+                    raw = handle.read(MAX_FILE_BYTES + 1)
         except OSError:
             raw = None
         known = dict(conn.execute("SELECT lad_code, lad_name FROM area").fetchall())
