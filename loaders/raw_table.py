@@ -98,6 +98,9 @@ class Header:
     example: str  # e.g. "marac_code, meeting_date, cases_discussed"
     rows: str = "meeting rows"
     limit: str = "a quarter's meetings"
+    #: what a file of this table is, and how big one usually is, for a refusal of a file far too large
+    what: str = "a return"
+    size: str = "one quarter of one MARAC is a few KB"
 
 
 RETURN = Header(match_header, "the return's columns", "marac_code, meeting_date, cases_discussed")

@@ -74,6 +74,8 @@ HEADER = Header(
     "marac_code, marac_name, lad_code",
     rows="registry rows",
     limit="one row per MARAC and local authority it covers",
+    what="a registry",
+    size="every local authority of England and Wales takes about 80 KB",
 )
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}")

@@ -140,8 +140,11 @@ def read_table(
             problem(
                 "file-too-large",
                 file,
-                f"the file is {len(content) / 1_048_576:.1f} MB",
-                expected=f"a return of at most {MAX_FILE_BYTES // 1_048_576} MB (one quarter of one MARAC is a few KB)",
+                # a reader that stopped one byte past the limit knows only that: it says so rather than a size
+                f"the file is more than {MAX_FILE_BYTES // 1_048_576} MB"
+                if len(content) == MAX_FILE_BYTES + 1
+                else f"the file is {len(content) / 1_048_576:.1f} MB",
+                expected=f"{header.what} of at most {MAX_FILE_BYTES // 1_048_576} MB ({header.size})",
             )
         ]
     try:

@@ -364,3 +364,18 @@ def test_history_prints_one_line_a_version(west_yorkshire: Path) -> None:
     assert lines[1].startswith("version 1 · ") and lines[1].endswith(
         f" · registry.csv (shipped) · {dropped} MARACs, {shipped.height} rows · +{dropped} −0 MARACs"
     )
+
+
+def test_a_file_far_too_large_is_refused_without_reading_it_all(west_yorkshire: Path, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as f:  # 4 GB that take no disk: reading it all would take 4 GB of memory
+        f.truncate(4 * 1024**3)
+    before = _snapshot(west_yorkshire)
+    with store.writing(west_yorkshire) as conn:
+        result = registry_store.load_registry(conn, huge)
+    assert result.refused
+    assert [p.line() for p in result.read.report.errors] == [
+        "ERROR huge.csv: the file is more than 10 MB; expected a registry of at most 10 MB (every local authority of England "
+        "and Wales takes about 80 KB) [file-too-large]"
+    ]
+    assert _snapshot(west_yorkshire) == before
