@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import zipfile
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 import duckdb
@@ -34,7 +33,7 @@ from pyogrio.errors import CRSError, DataLayerError, DataSourceError, FeatureErr
 from pyproj.exceptions import CRSError as ProjCRSError
 from pyproj.exceptions import ProjError
 
-from loaders import store
+from loaders import load_log, store
 from loaders.problems import Problem, ValidationReport, problem
 
 SCHEMA = """
@@ -621,7 +620,7 @@ def load_boundaries_into(
     conn: duckdb.DuckDBPyConnection, path: Path, *, who: str | None = None, layer: str | None = None
 ) -> BoundaryLoad:
     """The load itself, on a connection from `store.writing`; one transaction, one load-log row."""
-    started, who = _now(), who or getpass.getuser()
+    started, who = load_log.now(), who or getpass.getuser()
     reading = _read(path, _area_codes(conn), layer)
     report = reading.report
     report.sha256 = _sha256(path)
@@ -711,10 +710,6 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
         conn.rollback()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _next_id(conn: duckdb.DuckDBPyConnection) -> int:
     return int(conn.execute("SELECT nextval('load_id_seq')").fetchall()[0][0])
 
@@ -731,25 +726,7 @@ def _log(
     replaced: int = 0,
 ) -> int:
     """One load_log row per attempt, as returns have; boundaries use outcome "boundaries" when loaded."""
-    load_id = load_id if load_id is not None else _next_id(conn)
-    conn.execute(
-        "INSERT INTO load_log (load_id, file_name, sha256, rows, started_at, finished_at, outcome, message, problems, "
-        "loaded_by, rows_superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            load_id,
-            report.file,
-            report.sha256,
-            report.rows,
-            started,
-            _now(),
-            outcome,
-            message,
-            json.dumps([p.model_dump(mode="json") for p in report.problems]),
-            who,
-            replaced,
-        ],
-    )
-    return load_id
+    return load_log.record(conn, report, started, outcome, message, who, load_id=load_id, superseded=replaced)
 
 
 def _area_codes(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:

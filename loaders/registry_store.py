@@ -11,14 +11,14 @@ written before registries were loaded, with the MARACs it already held.
 from __future__ import annotations
 
 import getpass
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from loaders import load_log
 from loaders.problems import ValidationReport
 from loaders.reference import REFERENCE_DIR, ReferenceError
 from loaders.registry import COLUMNS, RegistryFile, RegistryRow, read_registry
@@ -62,10 +62,6 @@ class RegistryLoad:
     @property
     def refused(self) -> bool:
         return self.outcome == "refused"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _tables(conn: duckdb.DuckDBPyConnection) -> set[str]:
@@ -164,7 +160,7 @@ def _insert(
         [
             version,
             load_id,
-            _now(),
+            load_log.now(),
             who,
             file_name,
             sha256,
@@ -239,7 +235,7 @@ def load_registry(
     refused or not, goes in the load log."""
     path = Path(path)
     who = who or getpass.getuser()
-    started = _now()
+    started = load_log.now()
     read = read_registry(path, _areas(conn), content=content, held=held_maracs(conn))
     if name is not None:
         read.report.file = name
@@ -289,24 +285,7 @@ def _same(held: pl.DataFrame, incoming: pl.DataFrame) -> bool:
 def _log(
     conn: duckdb.DuckDBPyConnection, report: ValidationReport, started: datetime, outcome: str, message: str, who: str
 ) -> int:
-    load_id = int(conn.execute("SELECT nextval('load_id_seq')").fetchall()[0][0])
-    conn.execute(
-        "INSERT INTO load_log (load_id, file_name, sha256, rows, started_at, finished_at, outcome, message, problems, "
-        "loaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            load_id,
-            report.file,
-            report.sha256,
-            report.rows,
-            started,
-            _now(),
-            outcome,
-            message,
-            json.dumps([p.model_dump(mode="json") for p in report.problems]),
-            who,
-        ],
-    )
-    return load_id
+    return load_log.record(conn, report, started, outcome, message, who)
 
 
 def rows(conn: duckdb.DuckDBPyConnection, version: int | None = None) -> pl.DataFrame | None:

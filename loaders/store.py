@@ -29,7 +29,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from loaders import reference, registry_store
+from loaders import load_log, reference, registry_store
 from loaders.problems import Problem, ValidationReport, problem, rows_named
 from loaders.raw_table import MAX_FILE_BYTES, RawTable
 from loaders.return_checks import fy_quarter_in
@@ -320,28 +320,23 @@ def _log(
     quarters: list[tuple[str, date]],
     superseded: int = 0,
 ) -> None:
-    conn.execute(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            load_id,
-            report.file,
-            report.sha256,
-            report.rows,
-            started,
-            _now(),
-            outcome,
-            message,
-            json.dumps([p.model_dump(mode="json") for p in report.problems]),
-            who,
-            ",".join(sorted({m for m, _ in quarters})),
-            ",".join(sorted({q.isoformat() for _, q in quarters})),
-            superseded,
-        ],
+    """A return's row in the load log: which MARACs and quarters it touched (`loaders.load_log` writes it)."""
+    load_log.record(
+        conn,
+        report,
+        started,
+        outcome,
+        message,
+        who,
+        load_id=load_id,
+        maracs=",".join(sorted({m for m, _ in quarters})),
+        quarters=",".join(sorted({q.isoformat() for _, q in quarters})),
+        superseded=superseded,
     )
 
 
 def _next_id(conn: duckdb.DuckDBPyConnection) -> int:
-    return int(conn.execute("SELECT nextval('load_id_seq')").fetchall()[0][0])
+    return load_log.next_id(conn)
 
 
 _MEETING_COLUMNS = ("load_id", "source_row", "marac_code", "quarter_start", "meeting_date", *COUNT_FIELDS)
