@@ -627,7 +627,7 @@ def load_boundaries_into(
     result = BoundaryLoad(path.name, "refused", report, repaired=reading.repaired, skipped=reading.skipped)
     if reading.frame is None:
         errors = report.errors
-        result.load_id = _log(
+        result.load_id = load_log.record(
             conn, report, started, "refused", f"refused: {len(errors)} error(s); first: {errors[0].line()}", who
         )
         return result
@@ -636,7 +636,7 @@ def load_boundaries_into(
         same_as, count = earlier
         message = f"identical to load {same_as}, whose {count} boundaries are still current; nothing changed"
         result.outcome, result.same_as = "unchanged", same_as
-        result.load_id = _log(conn, report, started, "unchanged", message, who)
+        result.load_id = load_log.record(conn, report, started, "unchanged", message, who)
         return result
     conn.begin()
     try:
@@ -653,7 +653,7 @@ def load_boundaries_into(
                 expected="a successful load; please report this",
             )
         )
-        result.load_id = _log(conn, report, started, "refused", f"refused: {report.errors[-1].line()}", who)
+        result.load_id = load_log.record(conn, report, started, "refused", f"refused: {report.errors[-1].line()}", who)
         return result
     except BaseException:
         _rollback(conn)
@@ -700,7 +700,7 @@ def _store(
         message += f"; replaced {replaced} earlier, kept as history"
     if report.warnings:
         message += f"; {len(report.warnings)} warning(s)"
-    _log(conn, report, started, "boundaries", message, who, load_id=load_id, replaced=replaced)
+    load_log.record(conn, report, started, "boundaries", message, who, load_id=load_id, superseded=replaced)
     return load_id, replaced
 
 
@@ -712,21 +712,6 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
 
 def _next_id(conn: duckdb.DuckDBPyConnection) -> int:
     return int(conn.execute("SELECT nextval('load_id_seq')").fetchall()[0][0])
-
-
-def _log(
-    conn: duckdb.DuckDBPyConnection,
-    report: ValidationReport,
-    started: datetime,
-    outcome: str,
-    message: str,
-    who: str,
-    *,
-    load_id: int | None = None,
-    replaced: int = 0,
-) -> int:
-    """One load_log row per attempt, as returns have; boundaries use outcome "boundaries" when loaded."""
-    return load_log.record(conn, report, started, outcome, message, who, load_id=load_id, superseded=replaced)
 
 
 def _area_codes(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -878,7 +878,7 @@ def load_tile_layout(
         result = LayoutLoad(file, "refused", report)
         if frame is None:
             message = f"refused: {len(report.errors)} error(s); first: {report.errors[0].line()}"
-            result.load_id = _log_layout(conn, report, started, "refused", message, who)
+            result.load_id = load_log.record(conn, report, started, "refused", message, who)
             return result
         result.layouts, result.cells = sorted(frame["layout"].unique().to_list()), frame.height
         conn.execute(TILE_LAYOUT_SCHEMA)
@@ -891,7 +891,7 @@ def load_tile_layout(
         if held == [tuple(r) for r in frame.select(columns).rows()]:
             result.outcome = "unchanged"
             message = f"the same cells as the layout(s) held: {', '.join(result.layouts)}; nothing changed"
-            result.load_id = _log_layout(conn, report, started, "unchanged", message, who)
+            result.load_id = load_log.record(conn, report, started, "unchanged", message, who)
             return result
         conn.begin()
         try:
@@ -913,40 +913,15 @@ def load_tile_layout(
             message = f"loaded {frame.height} tile(s) in layout(s) {', '.join(result.layouts)}"
             if result.replaced:
                 message += f"; replaced {result.replaced} earlier, kept as history"
-            _log_layout(conn, report, started, "layout", message, who, load_id=result.load_id, replaced=result.replaced)
+            load_log.record(
+                conn, report, started, "layout", message, who, load_id=result.load_id, superseded=result.replaced
+            )
             conn.commit()
         except BaseException:
             _rollback(conn)
             raise
         result.outcome = "layout"
         return result
-
-
-def _log_layout(
-    conn: duckdb.DuckDBPyConnection,
-    report: ValidationReport,
-    started: datetime,
-    outcome: str,
-    message: str,
-    who: str,
-    *,
-    load_id: int | None = None,
-    replaced: int = 0,
-) -> int:
-    """One load_log row per layout file, as for returns; a loaded layout's outcome is "layout"."""
-    load_id = load_id if load_id is not None else _next_id(conn)
-    _log(
-        conn,
-        load_id=load_id,
-        report=report,
-        started=started,
-        outcome=outcome,
-        message=message,
-        who=who,
-        quarters=[],
-        superseded=replaced,
-    )
-    return load_id
 
 
 @dataclass
