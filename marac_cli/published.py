@@ -24,6 +24,7 @@ from loaders.reference import ReferenceError, read_reference
 from metrics.dataset import POPULATION_MEASURES
 from metrics.published import BASES, MISSING, SAFELIVES_BASE, financial_years, published_figures
 from metrics.ranges import Ranges
+from reporting.national import REAL_DATA_NOTE
 
 
 class Base(StrEnum):
@@ -90,7 +91,7 @@ def table(
             raise ValueError(f'No police force area "{pfa}"; SafeLives publishes: {forces}.')
         frame = frame.filter(pl.col("pfa_code") == code)
     notes = [
-        "SafeLives' published figures (SafeLives Marac data, by police force area): real data, not the synthetic demo.",
+        f"{REAL_DATA_NOTE} (SafeLives Marac data, by police force area).",
         "Rates and % of recommended on SafeLives' own base, as published."
         if base == SAFELIVES_BASE
         else f"cases_per_10k and pct_of_recommended on {frame['base_label'][0] if frame.height else BASES[base]}; "
