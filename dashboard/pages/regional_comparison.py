@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import controls, data, downloads, table_display
 from dashboard.area_view import area_view
-from reporting import charts, numbers, sub_areas, tables
+from reporting import charts, numbers, tables
 from reporting.verdicts import COMPACT_LEGEND
 
 
@@ -20,7 +20,9 @@ def colour_choice(column, dataset, area) -> dict[str, str]:
     members = dataset.maracs.filter(pl.col("marac_code").is_in(data.scoped_codes(dataset, area)))
     offered = {"verdict": "Verdict"}
     if not members["sub_area"].drop_nulls().is_empty():  # only where the registry groups this area's MARACs
-        offered["sub_area"] = sub_areas.heading(sub_areas.word(members))
+        # one label in every area, as the URL keeps the label: a link made on London's BCUs opens on Lancashire's
+        # divisions too; the legend names the sub-areas in the partnership's word
+        offered["sub_area"] = "Sub-area"
     if st.session_state.get("colour_by") not in offered:
         st.session_state.pop("colour_by", None)
     with column:
