@@ -16,6 +16,7 @@ wholly under 2.5%), below; London 40 of 1,000 = 4.0%. (Tower Hamlets shows what 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -103,7 +104,10 @@ def test_the_matrix_and_the_comparison_chooser_have_the_toy(app: AppTest, toy_db
     assert words.loc["Tower Hamlets", "Perpetrators under 18 %"].label == "2.0% ▼ below*"
     at.selectbox(key="indicator").select("Perpetrators aged 17 or under").run()
     assert not at.exception
-    finding = next(m.value for m in at.markdown if m.value.startswith("**12 months"))
+    # as a reader sees it: the page escapes the sentence (names in it are the registry's, so user-supplied)
+    finding = next(
+        re.sub(r"\\(.)", r"\1", m.value).replace("\u2060", "") for m in at.markdown if m.value.startswith("**12 months")
+    )
     assert "1 is below, 1 within and 0 above" not in finding  # a floor: below it, or at or above it
     assert (
         "1 is below the expected 2.5% or above for perpetrators aged 17 or under (could be chance) and 1 at or above it."
