@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from loaders.return_file import read_table
 from loaders.return_layout import fold
 from loaders.return_model import character_name, odd_characters
 
+#: how the checks report a problem: (code, row, column, value, message, expected)
+Report = Callable[[str, int, str | None, object, str, str | None], None]
 #: the registry's columns in the order `marac registry export` writes them; the first three are required
 COLUMNS = ("marac_code", "marac_name", "lad_code", "share", "sub_area", "sub_area_word", "status", "note")
 REQUIRED = ("marac_code", "marac_name", "lad_code")
@@ -340,7 +343,7 @@ def _text_fault(text: str, column: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _check_together(rows: list[RegistryRow], pfas: dict[str, str], bad) -> None:
+def _check_together(rows: list[RegistryRow], pfas: dict[str, str], bad: Report) -> None:
     """What no single row shows: one MARAC named one way, in one sub-area, each authority once per MARAC, and the
     parts of a split authority adding up to at most the whole."""
     by_marac: dict[str, list[RegistryRow]] = defaultdict(list)
@@ -439,7 +442,9 @@ def _check_together(rows: list[RegistryRow], pfas: dict[str, str], bad) -> None:
             )
 
 
-def _check_held(result: RegistryFile, held: dict[str, tuple[str, int, frozenset[str]]], named: set[str], bad) -> None:
+def _check_held(
+    result: RegistryFile, held: dict[str, tuple[str, int, frozenset[str]]], named: set[str], bad: Report
+) -> None:
     """A code whose returns belong to one MARAC cannot be given to another: the returns held under a code stay with
     it only while it covers some of the authorities it covered when they were held (a rename, a split or a merge
     keeps them; a code moved to other authorities is refused). A MARAC with returns left out keeps them."""
