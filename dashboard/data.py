@@ -31,6 +31,7 @@ from metrics.periods import (
     quarter_label,
     quarter_of,
 )
+from metrics.ranges import Ranges
 from metrics.shown import AreaFigures, AreaSeries
 from reporting import sub_areas as sub_area_words
 
@@ -535,9 +536,7 @@ def national_bases(path: str, data_version: str) -> list[str]:
     return [b for b in BASES if b in held] + [SAFELIVES_BASE]
 
 
-def national_ranges(path: str, data_version: str):
-    from metrics.ranges import Ranges
-
+def national_ranges(path: str, data_version: str) -> Ranges:
     return Ranges.from_frame(national_tables(path, data_version)["safelives_range"])
 
 
@@ -559,20 +558,14 @@ def national_figures(path: str, data_version: str, base: str, measure: str = "fe
 
 @st.cache_data(show_spinner=False)
 def force_tiles() -> tuple[pl.DataFrame, str | None]:
-    """data/reference/force_tile_layout.csv (one square per force), and what is wrong with it if it cannot be used."""
-    from loaders.reference import REFERENCE_DIR
+    """The force tile layout shipped with the dashboard, or, if it cannot be used, an empty one and what to do."""
+    from loaders.layout import FORCE_SCHEMA, read_force_tiles
+    from loaders.reference import ReferenceError
 
-    empty = pl.DataFrame(schema={"pfa_code": pl.String, "abbreviation": pl.String, "col": pl.Int64, "row": pl.Int64})
     try:
-        tiles = pl.read_csv(
-            REFERENCE_DIR / "force_tile_layout.csv",
-            schema_overrides={"pfa_code": pl.String, "abbreviation": pl.String, "col": pl.Int64, "row": pl.Int64},
-        )
-    except (OSError, pl.exceptions.PolarsError) as problem:
-        return empty, f"The force tile layout cannot be read: {problem}"
-    if tiles["pfa_code"].is_duplicated().any() or tiles.select("col", "row").is_duplicated().any():
-        return empty, "The force tile layout places a force twice or two forces in one cell"
-    return tiles, None
+        return read_force_tiles(), None
+    except ReferenceError as problem:
+        return pl.DataFrame(schema=FORCE_SCHEMA), f"{problem}: the dashboard's own files are damaged; reinstall it."
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

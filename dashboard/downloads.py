@@ -27,8 +27,13 @@ def slug(*parts: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str) -> None:
-    """CSV and XLSX of a table, from the rounded counts (docs/disclosure-control.md)."""
+#: what a download button says of a file made from the rounded counts (docs/disclosure-control.md)
+TABLE_HELP = "The table as published: counts rounded to a multiple of 5 to protect the people counted"
+CHART_HELP = "The chart for a board paper (counts rounded to a multiple of 5 to protect the people counted)"
+
+
+def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str, help: str = TABLE_HELP) -> None:
+    """CSV and XLSX of a table, from the rounded counts; `help` says otherwise only for figures already public."""
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         "CSV",
@@ -38,7 +43,7 @@ def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str) -> None
         key=f"{key}_csv",
         on_click="ignore",
         icon=":material/download:",
-        help="The table as published: counts rounded to a multiple of 5 to protect the people counted",
+        help=help,
     )
     right.download_button(
         "XLSX",
@@ -48,11 +53,11 @@ def table_buttons(make: Callable[[], TableFile], *, key: str, stem: str) -> None
         key=f"{key}_xlsx",
         on_click="ignore",
         icon=":material/download:",
-        help="The table as published: counts rounded to a multiple of 5 to protect the people counted",
+        help=help,
     )
 
 
-def chart_buttons(make: Callable[[], go.Figure], *, key: str, stem: str) -> None:
+def chart_buttons(make: Callable[[], go.Figure], *, key: str, stem: str, help: str = CHART_HELP) -> None:
     """PNG (print resolution), SVG and PDF of a chart drawn by Plotly's own renderer, from the rounded counts."""
     columns = st.columns([1, 1, 1, 5])
     for column, fmt in zip(columns, IMAGE_TYPES, strict=False):
@@ -65,7 +70,7 @@ def chart_buttons(make: Callable[[], go.Figure], *, key: str, stem: str) -> None
             key=f"{key}_{fmt}",
             on_click="ignore",
             icon=":material/image:",
-            help="The chart for a board paper (counts rounded to a multiple of 5 to protect the people counted)",
+            help=help,
         )
 
 

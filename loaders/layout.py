@@ -107,6 +107,22 @@ LAYOUT = Header(_match, "the layout's columns", "layout, lad_code, col, row", ro
 # --------------------------------------------------------------------------- the shipped layouts
 
 
+FORCE_TILES = "force_tile_layout.csv"
+FORCE_SCHEMA = {"pfa_code": pl.String, "abbreviation": pl.String, "col": pl.Int64, "row": pl.Int64}
+
+
+def read_force_tiles(directory: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """The National picture's layout, one square per police force area (pfa_code, abbreviation, col, row, …);
+    refused (ReferenceError) if a force or a cell is used twice, as one square would cover another."""
+    try:
+        tiles = pl.read_csv(directory / FORCE_TILES, schema_overrides=FORCE_SCHEMA)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise ReferenceError(f"{FORCE_TILES} cannot be read: {exc}") from None
+    if tiles["pfa_code"].is_duplicated().any() or tiles.select("col", "row").is_duplicated().any():
+        raise ReferenceError(f"{FORCE_TILES} places a force twice or two forces in one cell")
+    return tiles
+
+
 def read_tile_layout(directory: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Every shipped layout's cells (COLUMNS): London Squared, then the hexes of all of England and Wales.
 

@@ -29,6 +29,9 @@ from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict, certainty_of
 #: said at the top of the page and of every download: these are not the demo's made-up figures
 REAL_DATA_NOTE = "SafeLives' published figures: real data, not the synthetic demo"
 SOURCE = "Source: SafeLives Marac data, published by police force area"
+#: what the National picture's download buttons say: its figures are public already, so nothing is rounded
+CHART_HELP = "The chart for a board paper: SafeLives' published figures, as published"
+TABLE_HELP = "The table as shown: SafeLives' published figures, as published"
 STATUS_WORDS = {COMPLETE: "complete", PARTIAL: "◐ partial", MISSING: "✗ missing"}
 NOT_ZERO = "no figures published (missing, not zero)"
 NO_BASE = "no population on this base"
@@ -524,6 +527,23 @@ def no_base_forces(frame: pl.DataFrame, year: str) -> list[str]:
         (pl.col("financial_year") == year) & (pl.col("status") != MISSING) & pl.col("cases_per_10k").is_null()
     )
     return sorted(rows["force"].to_list())
+
+
+def year_notes(frame: pl.DataFrame, year: str, *, base: str, base_label: str) -> list[str]:
+    """What a year's figures leave out, one sentence each: forces with none, partial years with their caveats, and
+    forces the chosen base has no population for. Plain words: escape them for Markdown."""
+    notes = []
+    missing = missing_forces(frame, year)
+    if missing:
+        notes.append(f"No figures published for {year}: {', '.join(missing)}.")
+    notes += [f"{force} {year} is partial: {caveat}." for force, caveat in partial_forces(frame, year)]
+    lacking = no_base_forces(frame, year) if base != SAFELIVES_BASE else []
+    if lacking:
+        notes.append(
+            f"No rate on {base_label} for {', '.join(lacking)}: a local authority of theirs has no figure on that "
+            "base (a sum over the rest would understate the population)."
+        )
+    return notes
 
 
 def headline(frame: pl.DataFrame, year: str, ranges: Ranges, *, base: str, base_label: str) -> str:

@@ -18,9 +18,8 @@ from dashboard import controls, data, downloads, presentation, table_display
 from metrics.dataset import POPULATION_MEASURES
 from metrics.published import BASES, SAFELIVES_BASE, financial_years
 from reporting import national, numbers
-from reporting.images import PRINT_SCALE, shared_engine
 from reporting.markup import escape_markdown
-from reporting.spreadsheet import TableFile, to_csv, to_xlsx
+from reporting.spreadsheet import TableFile
 from reporting.theme import SCREEN_CONFIG
 
 dataset, version = data.current()
@@ -67,42 +66,19 @@ ranges = data.national_ranges(path, version)
 figures = data.national_figures(path, version, base, measure_key)
 
 st.markdown(f"**{national.headline(figures, year, ranges, base=base, base_label=base_label)}**")
-notes = []
-missing = national.missing_forces(figures, year)
-if missing:
-    notes.append(f"No figures published for {year}: {', '.join(missing)}.")
-for force, caveat in national.partial_forces(figures, year):
-    notes.append(f"{force} {year} is partial: {caveat}.")
-lacking = national.no_base_forces(figures, year) if base != SAFELIVES_BASE else []
-if lacking:
-    notes.append(
-        f"No rate on {base_label} for {', '.join(lacking)}: a local authority of theirs has no figure on that base "
-        "(a sum over the rest would understate the population)."
-    )
+notes = national.year_notes(figures, year, base=base, base_label=base_label)
 source_note = f"{national.SOURCE}. SafeLives' rates on its own adult female base; recomputed rates on {base_label}."
 stem = downloads.slug("national-picture", measure.key, year, base)
 
 
 def chart(make: Callable[[], go.Figure], *, key: str, alt: str, caption: str, file: str) -> None:
     """A chart, its caption, and PNG / SVG / PDF of it. SafeLives' figures are public already, so, unlike every other
-    page's downloads, nothing here is rounded for disclosure (downloads.chart_buttons would say it is)."""
+    page's downloads, nothing here is rounded for disclosure, and the buttons say so."""
     st.plotly_chart(presentation.screen_figure(make()), theme=None, config=SCREEN_CONFIG, key=key, alt=alt)
     if presentation.presenting():
         st.stop()
     st.caption(caption)
-    columns = st.columns([1, 1, 1, 5])
-    for column, fmt in zip(columns, downloads.IMAGE_TYPES, strict=False):
-        scale = PRINT_SCALE if fmt == "png" else 1
-        column.download_button(
-            fmt.upper(),
-            data=lambda fmt=fmt, scale=scale: shared_engine().render(make(), fmt, scale=scale),
-            file_name=f"{file}.{fmt}",
-            mime=downloads.IMAGE_TYPES[fmt],
-            key=f"{key}_{fmt}",
-            on_click="ignore",
-            icon=":material/image:",
-            help="The chart for a board paper: SafeLives' published figures, as published",
-        )
+    downloads.chart_buttons(make, key=key, stem=file, help=national.CHART_HELP)
 
 
 ranked_tab, map_tab, trend_tab, table_tab = controls.view_tabs(["Ranked", "Map", "Each year", "Table"], "national_view")
@@ -125,7 +101,7 @@ if map_tab.open:
         sides = [True, False] if measure.own_value and base != SAFELIVES_BASE else [False]
         tiles, problem = data.force_tiles()
         if problem:
-            st.error(f"{problem}. The force layout shipped with the dashboard is damaged: reinstall the dashboard.")
+            st.error(problem)
         else:
             columns = st.columns(len(sides))
             for column, own in zip(columns, sides, strict=True):
@@ -195,27 +171,7 @@ if table_tab.open:
                 [national.REAL_DATA_NOTE + ".", source_note, *notes],
             )
 
-        left, right, _ = st.columns([1, 1, 6])
-        left.download_button(
-            "CSV",
-            data=lambda: to_csv(table_file()),
-            file_name=f"{stem}-table.csv",
-            mime="text/csv",
-            key="national_table_csv",
-            on_click="ignore",
-            icon=":material/download:",
-            help="The table as shown: SafeLives' published figures, as published",
-        )
-        right.download_button(
-            "XLSX",
-            data=lambda: to_xlsx(table_file()),
-            file_name=f"{stem}-table.xlsx",
-            mime=downloads.XLSX,
-            key="national_table_xlsx",
-            on_click="ignore",
-            icon=":material/download:",
-            help="The table as shown: SafeLives' published figures, as published",
-        )
+        downloads.table_buttons(table_file, key="national_table", stem=f"{stem}-table", help=national.TABLE_HELP)
 for note in notes:
     st.caption(escape_markdown(note))
 st.caption(

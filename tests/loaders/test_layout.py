@@ -223,3 +223,15 @@ def test_a_label_a_chart_or_spreadsheet_would_run_is_refused(tmp_path: Path, lab
     assert frame is None
     assert [(p.code, p.row, p.value) for p in report.errors] == [("layout-bad-text", 3, label)]
     assert "a chart reads them as markup" in report.errors[0].message
+
+
+def test_the_force_tiles_place_each_force_once_and_a_broken_copy_is_refused(tmp_path: Path) -> None:
+    from loaders.layout import FORCE_TILES, read_force_tiles
+
+    tiles = read_force_tiles()
+    assert set(tiles["pfa_code"]) == set(AREAS["pfa_code"])  # every police force area of England and Wales
+    broken = tmp_path / FORCE_TILES
+    lines = (REFERENCE_DIR / FORCE_TILES).read_text().splitlines()
+    broken.write_text("\n".join([*lines, lines[1]]) + "\n")  # one force twice
+    with pytest.raises(ReferenceError, match="places a force twice or two forces in one cell"):
+        read_force_tiles(tmp_path)

@@ -246,3 +246,12 @@ def test_a_partial_year_is_named_and_not_judged(frame, ranges) -> None:
     year = frame.filter((pl.col("financial_year") == "2022-23") & (pl.col("status") == "complete"))
     tallied = sum(int(n) for n in re.findall(r"(\d+) (?:below|within|above)", words.split("; on Census")[0]))
     assert tallied == year.height  # the partial forces are in no count
+
+
+def test_year_notes_name_what_a_year_leaves_out(frame) -> None:
+    notes = national.year_notes(frame, "2022-23", base="census2021", base_label="Census 2021")
+    assert notes[0].startswith("No figures published for 2022-23: ") and "West Midlands" in notes[0]
+    assert [n.split(" 2022-23 is partial: ")[0] for n in notes[1:] if " is partial: " in n] == [
+        "Lancashire",
+        "Metropolitan Police",
+    ]
