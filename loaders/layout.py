@@ -30,7 +30,7 @@ from pathlib import Path
 
 import polars as pl
 
-from loaders.problems import CATALOGUE, Problem, Severity, ValidationReport, problem
+from loaders.problems import Problem, ValidationReport, problem
 from loaders.raw_table import Cell, Header, Unreadable, blank
 from loaders.reference import REFERENCE_DIR, ReferenceError
 from loaders.return_file import read_table
@@ -53,19 +53,6 @@ MAX_POSITION = 999
 MAX_NAME = 40
 MAX_ABBREVIATION = 6
 MAX_TEXT = 100
-
-# The layout's own problem codes, added to the shared catalogue so `problem()` gives them their severity and title.
-LAYOUT_PROBLEMS: dict[str, tuple[Severity, str]] = {
-    "layout-unknown-authority": (Severity.ERROR, "Not a local authority code of England or Wales"),
-    "layout-cell-taken": (Severity.ERROR, "Two local authorities in one cell"),
-    "layout-authority-twice": (Severity.ERROR, "Local authority placed twice in one layout"),
-    "layout-not-whole-number": (Severity.ERROR, "Column or row is not a whole number in range"),
-    "layout-bad-shape": (Severity.ERROR, "Tile shape not square or hex"),
-    "layout-mixed-shapes": (Severity.ERROR, "Squares and hexagons in one layout"),
-    "layout-bad-text": (Severity.ERROR, "Layout name, label or name too long or unprintable"),
-}
-for _code, _entry in LAYOUT_PROBLEMS.items():
-    CATALOGUE.setdefault(_code, _entry)
 
 _ALIASES = {
     "layout": "layout",

@@ -129,6 +129,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "registry-dropped-with-returns": (Severity.WARNING, "MARAC with returns held is left out"),
     "registry-partial-area": (Severity.WARNING, "Part of a local authority covered by no MARAC"),
     "registry-renamed": (Severity.WARNING, "MARAC with returns held is renamed"),
+    # a partnership's tile layout (loaders.layout, `marac layout load`)
+    "layout-unknown-authority": (Severity.ERROR, "Not a local authority code of England or Wales"),
+    "layout-cell-taken": (Severity.ERROR, "Two local authorities in one cell"),
+    "layout-authority-twice": (Severity.ERROR, "Local authority placed twice in one layout"),
+    "layout-not-whole-number": (Severity.ERROR, "Column or row is not a whole number in range"),
+    "layout-bad-shape": (Severity.ERROR, "Tile shape not square or hex"),
+    "layout-mixed-shapes": (Severity.ERROR, "Squares and hexagons in one layout"),
+    "layout-bad-text": (Severity.ERROR, "Layout name, label or name too long or unprintable"),
 }
 
 
