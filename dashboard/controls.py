@@ -79,11 +79,15 @@ def area_control(dataset: Dataset, column) -> str:
     # open on the area with most MARACs sending returns: the first of those (regions first, London leading) that its
     # MARACs with returns nearly fill, else the one they fill most (Lancashire's returns alone open Lancashire, not the
     # North West), so no one lands on an area of MARACs with nothing to show
-    counts = [len(members[a] & held) for a in options]
-    most = max(counts, default=0)
-    tied = [i for i, n in enumerate(counts) if n == most and most]
-    filled = [i for i in tied if most / max(len(members[options[i]]), 1) >= COMPLETE_AREA]
-    first = (filled or sorted(tied, key=lambda i: -most / max(len(members[options[i]]), 1)) or [0])[0]
+    sending = {a: len(members[a] & held) for a in options}
+    most = max(sending.values(), default=0)
+    tied = [i for i, a in enumerate(options) if most and sending[a] == most]
+
+    def filled(i: int) -> float:
+        return most / max(len(members[options[i]]), 1)
+
+    nearly_full = [i for i in tied if filled(i) >= COMPLETE_AREA]
+    first = (nearly_full or sorted(tied, key=filled, reverse=True) or [0])[0]
     with column:
         return st.selectbox(
             "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"
