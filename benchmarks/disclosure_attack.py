@@ -1,6 +1,6 @@
 """The attack on published figures, as someone who collects every export would make it; prints what it gets back.
 
-The attacker holds every figure published for every MARAC, Borough Command Unit, area and all MARACs, over every
+The attacker holds every figure published for every MARAC, sub-area (a Met BCU), area and all MARACs, over every
 window (rolling 12 months, financial year, single quarter) at every quarter end held, and knows exactly how they
 were made (the code is open). Two attacks on each MARAC's quarterly counts (cases, repeats, the five victim/survivor
 counts):
