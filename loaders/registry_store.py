@@ -101,10 +101,7 @@ def seed(conn: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -
         if "marac" not in _tables(conn):
             apply(conn)
         return
-    path = reference_dir / SHIPPED_FILE
-    read = read_registry(path, _areas(conn))
-    if not read.report.valid:
-        raise ReferenceError(f"the shipped registry cannot be used:\n{read.report.text()}")
+    read = _shipped(reference_dir, _areas(conn))
     _insert(conn, _frame(read.rows), file_name=SHIPPED_FILE, who=None, source="shipped", sha256=read.report.sha256)
 
 
@@ -112,10 +109,15 @@ def shipped_rows(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """The shipped default registry in the file's columns, read and checked as `seed` reads it."""
     from loaders.reference import read_reference
 
-    read = read_registry(reference_dir / SHIPPED_FILE, read_reference(reference_dir)["area"])
+    return _frame(_shipped(reference_dir, read_reference(reference_dir)["area"]).rows).select(COLUMNS)
+
+
+def _shipped(reference_dir: Path, areas: pl.DataFrame) -> RegistryFile:
+    """The shipped registry, checked like any file; an error in it is the product's, so it stops with the report."""
+    read = read_registry(reference_dir / SHIPPED_FILE, areas)
     if not read.report.valid:
         raise ReferenceError(f"the shipped registry cannot be used:\n{read.report.text()}")
-    return _frame(read.rows).select(COLUMNS)
+    return read
 
 
 def _areas(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
