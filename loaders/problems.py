@@ -113,6 +113,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "outside-named-quarter": (Severity.ERROR, "Meetings outside the quarter the file name names"),
     "too-many-columns": (Severity.ERROR, "A row wider than a spreadsheet"),
     "replaces-most-of-quarter": (Severity.ERROR, "Would remove most of a held quarter's meetings"),
+    "not-your-marac": (Severity.ERROR, "Return for a MARAC you do not send returns for"),
     # a partnership's registry of MARACs (loaders.registry, `marac registry load`)
     "registry-bad-code": (Severity.ERROR, "MARAC code cannot be used"),
     "registry-bad-name": (Severity.ERROR, "Name could run as markup or a formula"),

@@ -360,6 +360,7 @@ def load_file(
     replace: bool = False,
     name: str | None = None,
     notes: Sequence[Problem] = (),
+    allowed: frozenset[str] | None = None,
 ) -> LoadResult:
     """Validate one return and, if it has no errors, load it in one transaction.
 
@@ -370,7 +371,9 @@ def load_file(
     raises becomes a refusal too, so one damaged file never stops a batch. `name` is the file
     name to record and show (an upload's name as the user gave it; by default the path's last
     part, never a server path). `notes` are warnings found by checking the file beside the
-    database (`loaders.upload`), logged with the loader's own.
+    database (`loaders.upload`), logged with the loader's own. `allowed`: the MARAC codes the person
+    loading may send returns for (a coordinator's, `loaders.roles`), None for any; a file for another
+    MARAC is refused here, so no page or request can get round it.
     """
     path = Path(path)
     file = name if name is not None else path.name
@@ -385,6 +388,8 @@ def load_file(
     if content is not None:
         report.sha256 = hashlib.sha256(content).hexdigest()
     earlier = _earlier_load_of(conn, report.sha256)
+    if earlier is not None and allowed is not None and {m for m, _ in earlier.quarters} - allowed:
+        earlier = None  # read and refused below like any file for another MARAC, not "unchanged"
     if earlier is not None and (earlier.current or not reinstate):
         # These exact bytes went in before: loading them again changes nothing, even if a later
         # return has since replaced them (re-sending an old file must not undo a correction).
@@ -412,6 +417,8 @@ def load_file(
     table, rows = _read_and_validate(conn, path, file, content, report, registry, today)
     if report.valid:
         report.problems.extend(_several_maracs(file, table, rows))
+    if report.valid and allowed is not None:
+        report.problems.extend(_not_theirs(conn, file, table, rows, allowed))
     if report.valid:
         report.problems.extend(_against_held(conn, file, table, rows, replace))
     report.problems.extend(notes)
@@ -606,6 +613,36 @@ def _several_maracs(file: str, table: RawTable | None, rows: list[tuple[int, Mee
         )
         for code, found in sorted(by_marac.items())
         if code != top
+    ]
+
+
+def _not_theirs(
+    conn: duckdb.DuckDBPyConnection,
+    file: str,
+    table: RawTable | None,
+    rows: list[tuple[int, MeetingRow]],
+    allowed: frozenset[str],
+) -> list[Problem]:
+    """A coordinator's file for a MARAC that is not theirs: an error naming it and theirs, on its first row."""
+    names = dict(conn.execute("SELECT marac_code, marac_name FROM marac").fetchall())
+    first: dict[str, int] = {}
+    for source_row, row in rows:
+        first.setdefault(row.marac_code, source_row)
+    theirs = ", ".join(f"{names.get(c, c)} ({c})" for c in sorted(allowed)) or "no MARAC"
+    return [
+        problem(
+            "not-your-marac",
+            file,
+            f"this return is for {names.get(code, code)} ({code}), and you send returns for {theirs} only, so "
+            "it cannot be committed from your sign-in",
+            row=found,
+            column=table.headers.get("marac_code") if table else None,
+            sheet=table.sheet if table else None,
+            value=code,
+            expected=f"a return for {theirs} (an admin can add {names.get(code, code)} to your MARACs)",
+        )
+        for code, found in sorted(first.items())
+        if code not in allowed
     ]
 
 

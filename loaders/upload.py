@@ -103,11 +103,13 @@ def check_uploads(
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     replace: bool = False,
+    allowed: frozenset[str] | None = None,
 ) -> BatchCheck:
     """What committing these files would do, worked out on a copy; the database is not touched.
 
     `progress(done, total)` is called after each file, for a batch's progress bar. `replace`
     confirms that quarters losing more than half their meetings are meant to (see `store.load_file`).
+    `allowed`: the MARACs the person checking may commit (None: any); a file for another is refused.
     Raises `store.StoreError` if `db_path` is not a MARAC dashboard database. A file that cannot
     be read is refused in plain words like any other; it never stops the batch.
     """
@@ -134,7 +136,9 @@ def check_uploads(
             results = []
             for name, content in uploads:
                 results.append(
-                    store.load_file(conn, name, name=name, content=content, who=who, today=today, replace=replace)
+                    store.load_file(
+                        conn, name, name=name, content=content, who=who, today=today, replace=replace, allowed=allowed
+                    )
                 )
                 if progress is not None:
                     progress(len(results), len(uploads))
@@ -186,10 +190,12 @@ def commit_uploads(
     *,
     who: str,
     today: date | None = None,
+    allowed: frozenset[str] | None = None,
 ) -> list[store.LoadResult]:
     """Load the checked files into the real database, each in its own transaction, recording `who`.
 
-    Loads as the check did (with its `replace`), so what was confirmed is what is written. Raises
+    Loads as the check did (with its `replace`), so what was confirmed is what is written; `allowed` is
+    the committer's MARACs as they are now (not as they were at the check): another MARAC's file is refused. Raises
     `store.StoreError` (nothing written) if the database changed after the check.
     """
     uploads = unique_names(uploads)
@@ -207,6 +213,7 @@ def commit_uploads(
                 today=today,
                 replace=checked.replace,
                 notes=checked.notes_for(name),
+                allowed=allowed,
             )
             for name, content in uploads
         ]
