@@ -674,8 +674,10 @@ def _launch(command: list[str], env: dict[str, str]) -> None:
 
 # subcommands in modules of their own, attached once the names they import from here exist
 from marac_cli import registry as _registry  # noqa: E402
+from marac_cli import users as _users  # noqa: E402
 
 app.add_typer(_registry.app, name="registry")
+app.add_typer(_users.app, name="users")
 
 
 def run() -> None:
