@@ -257,7 +257,7 @@ def _check_maracs(role: Role, maracs: Sequence[str], names: dict[str, str]) -> l
     return _resolve(maracs, names)
 
 
-def _admins_left(users: list[User], without: User, replacement: User | None) -> bool:
+def _leaves_no_admin(users: list[User], without: User, replacement: User | None) -> bool:
     """Whether users would be left with nobody to manage them: some remain, and the last admin would go."""
     after = [u for u in users if u is not without] + ([replacement] if replacement else [])
     had_admin = any(u.role is Role.ADMIN for u in users)
@@ -294,7 +294,7 @@ def add_user(
                 message = f"Added {new.user_id} as {words}."
             elif (held.role, held.maracs) == (new.role, new.maracs):
                 raise _Unchanged(f"Nothing changed: {held.user_id} is already {words}.")
-            elif _admins_left(users, held, new):
+            elif _leaves_no_admin(users, held, new):
                 raise UsersError(
                     f"{held.user_id} is the last admin, and users need an admin to manage them: add another admin "
                     "first, then change this one's role."
@@ -330,7 +330,7 @@ def remove_user(db_path: Path | str, user_id: str, who: str | None = None) -> st
         held = find(users, value)
         if held is None:
             raise UsersError(_no_such_user(value, users))
-        if _admins_left(users, held, None):
+        if _leaves_no_admin(users, held, None):
             others = len(users) - 1
             raise UsersError(
                 f"{held.user_id} is the last admin, and {others} other user{'s' if others != 1 else ''} would be "
