@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 import polars as pl
 import typer
@@ -20,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from loaders import store
+from loaders import service_config, store
 from loaders.demo import write_demo_returns
 from marac_cli.terminal import DbOption, err, out, problem_line, terminal_text
 from metrics.dataset import Dataset
@@ -555,26 +556,43 @@ def export(
     )
 
 
+#: what `marac serve` without --config gives Streamlit as its secrets file: a path that never exists (only whoever can
+#: change this code could create it), so a stray .streamlit/secrets.toml in the working folder or the home folder
+#: cannot switch sign-in on; Streamlit reads a missing file as "no secrets", silently
+NO_SECRETS = Path(__file__).with_name("no-secrets.toml")
+
+
 @app.command()
 def serve(
     db: DbOption = DEFAULT_DB,
-    port: int = 8501,
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8501,
     address: str = "127.0.0.1",
     build_demo: Annotated[
         bool, typer.Option("--demo", help="Build the synthetic demo first if the database does not exist")
     ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="The service's config file (e.g. marac.toml): people sign in through your identity provider and "
+            "each sees what their role allows (README: Run it for your partnership)",
+            dir_okay=False,
+        ),
+    ] = None,
     allow_unauthenticated: Annotated[
         bool,
         typer.Option(
             "--allow-unauthenticated",
-            help="Serve on an address other machines can reach although the dashboard has no sign-in: anyone who "
-            "reaches the port can commit returns",
+            help="Without --config, serve on an address other machines can reach anyway: anyone who reaches the port "
+            "sees every figure and can commit returns",
         ),
     ] = False,
     restricted: Annotated[
         bool,
         typer.Option(
-            "--restricted", help="Pages too show only the published (rounded) figures (for viewers without full rights)"
+            "--restricted",
+            help="Without --config, pages too show only the published (rounded) figures, and Check a return is not "
+            "offered",
         ),
     ] = False,
 ) -> None:
@@ -589,25 +607,33 @@ def serve(
     (docs/disclosure-control.md); the table toolbar's own CSV export and the chart toolbar's
     camera, which would hand over the unrounded screen figures, are switched off.
 
-    The dashboard has no sign-in yet, and its Check a return page commits returns: an address
-    other machines can reach (0.0.0.0, a network interface's address, a host name) is refused
-    unless --allow-unauthenticated says that is meant.
+    With --config, people sign in through the partnership's identity provider and see and do what
+    their role (`marac users`) allows; any address may be served, normally 127.0.0.1 behind an
+    HTTPS proxy. Without it, the one person at the machine has every right, so an address other
+    machines can reach (0.0.0.0, a network interface's address, a host name) is refused unless
+    --allow-unauthenticated says that is meant.
     """
     address = address.strip()
     if address.startswith("[") and address.endswith("]"):  # "[::1]", as in a URL: the server wants the bare address
         address = address[1:-1]
-    if not _loopback(address):
+    signing_in = _sign_in(config, db, restricted=restricted, allow_unauthenticated=allow_unauthenticated, port=port)
+    if signing_in is None and not _loopback(address):
         if not allow_unauthenticated:
             err.print(
-                f"Not serving on {terminal_text(address)}: other machines can reach that address, and the dashboard has no "
-                f"sign-in yet, so anyone who reached port {port} could open Check a return and commit returns for "
-                "any MARAC. Serve on 127.0.0.1 (the default) behind a proxy that signs people in, or add "
-                "--allow-unauthenticated to serve there anyway."
+                f"Not serving on {terminal_text(address)}: other machines can reach that address, and sign-in is not "
+                f"configured, so anyone who reached port {port} could open Check a return and commit returns for any "
+                "MARAC. Serve on 127.0.0.1 (the default), or configure sign-in with --config marac.toml (README: Run "
+                "it for your partnership), or add --allow-unauthenticated to serve there anyway."
             )
             raise typer.Exit(2)
+        exposed = (
+            "sees every page, with the published (rounded) figures."
+            if restricted
+            else "sees every page's full figures (not only the published, rounded ones), and can open Check a "
+            "return and commit returns for any MARAC."
+        )
         err.print(
-            f"WARNING: serving on {terminal_text(address)} without sign-in: anyone who reaches port {port} can open Check a "
-            "return and commit returns for any MARAC.",
+            f"WARNING: serving on {terminal_text(address)} without sign-in: anyone who reaches port {port} {exposed}",
             style="bold red",
         )
     if not db.exists():
@@ -623,12 +649,14 @@ def serve(
     except (store.StoreError, OSError) as exc:
         err.print(f"{db} cannot be served: {exc}", highlight=False)
         raise typer.Exit(2) from None
+    if signing_in is not None:
+        _first_admin(db, signing_in.user_claim)
     app_path = Path(__file__).resolve().parents[1] / "dashboard" / "launch" / "server.py"
-    env = {
-        **os.environ,
-        "MARAC_DB": str(db.resolve()),
-        "MARAC_VIEW": "restricted" if restricted else "full",
-    }
+    secrets_file = str(signing_in.path.absolute()) if signing_in else str(NO_SECRETS)
+    env = {k: v for k, v in os.environ.items() if k != service_config.ENV}  # sign-in only where --config says so
+    env |= {"MARAC_DB": str(db.resolve()), "MARAC_VIEW": "restricted" if restricted else "full"}
+    if signing_in is not None:
+        env[service_config.ENV] = secrets_file
     command = [
         sys.executable,
         "-m",
@@ -649,10 +677,65 @@ def serve(
         "none",
         "--client.disableDataExport",
         "true",
+        "--secrets.files",  # the one place Streamlit looks for [auth]: the config file, or nowhere
+        secrets_file,
     ]
     host = f"[{address}]" if ":" in address else address  # an IPv6 address is bracketed in a URL
     err.print(f"Dashboard at http://{terminal_text(host)}:{port}  (Ctrl+C to stop)")
     _launch(command, env)
+
+
+def _sign_in(
+    config: Path | None, db: Path, *, restricted: bool, allow_unauthenticated: bool, port: int
+) -> service_config.ServiceConfig | None:
+    """`--config` read and checked (exit 2 if it cannot be used), its warnings printed; None without it."""
+    if config is None:
+        return None
+    if restricted:
+        err.print(
+            "--restricted does not go with --config: roles decide what each person sees; give viewers the viewer "
+            f"role: marac users add --db {terminal_text(db)} --user ID --role viewer"
+        )
+        raise typer.Exit(2)
+    if allow_unauthenticated:
+        err.print(
+            "--allow-unauthenticated does not go with --config, which has everyone sign in: leave one of them out."
+        )
+        raise typer.Exit(2)
+    try:
+        settings = service_config.read_config(config)
+    except service_config.ConfigError as exc:
+        err.print(terminal_text(exc))
+        raise typer.Exit(2) from None
+    notes = service_config.warnings(settings)
+    back = urlsplit(settings.redirect_uri.replace("{port}", str(port)))
+    if back.scheme == "http" and _loopback(back.hostname or "") and (back.port or 80) != port:  # no proxy between
+        notes.append(
+            f"{config}: [auth] redirect_uri sends people back to port {back.port or 80}, but the dashboard is served "
+            f"on port {port}, so sign-in would end where nothing answers"
+        )
+    for note in notes:
+        err.print(f"WARNING: {terminal_text(note)}", style="yellow")
+    pinned = ", ".join(f"{name} {value}" for name, value in settings.required_claims.items())
+    err.print(
+        terminal_text(
+            f"Sign-in through {urlsplit(settings.server_metadata_url).netloc}: people are known by their "
+            f"{settings.user_claim} claim" + (f"; every sign-in must carry {pinned}" if pinned else "") + "."
+        )
+    )
+    return settings
+
+
+def _first_admin(db: Path, claim: str) -> None:
+    """Say how to add the first admin, while nobody holds the role: until then a person who signs in sees nothing."""
+    from loaders import users
+    from loaders.roles import Role
+
+    if not any(u.role is Role.ADMIN for u in users.read_users(db)):
+        err.print(
+            f"No admin in {terminal_text(db)} yet, so whoever signs in sees only the page saying who to ask. Add the "
+            f"first with: marac users add --db {terminal_text(db)} --user ID --role admin (ID: their {claim} claim)"
+        )
 
 
 def _loopback(address: str) -> bool:

@@ -1,8 +1,8 @@
-"""What the `marac` command prints of users' strings, and where it agrees to serve.
+"""What the `marac` command prints of users' strings.
 
 File names, cell values and names are the users' own: Rich markup in one must not stop a
-command (MarkupError), and control characters must not reach the terminal raw. The dashboard has
-no sign-in yet, so serving where other machines can reach it must be asked for.
+command (MarkupError), and control characters must not reach the terminal raw. Where `marac serve`
+agrees to serve is tests/marac_cli/test_serve_command.py.
 """
 
 from __future__ import annotations
@@ -73,61 +73,3 @@ def test_marac_history_prints_names_as_text(tmp_path: Path, wide: None) -> None:
     assert done.exit_code == 0, done.output
     assert "\x1b" not in done.output
     assert f"by [bold]eve\\x1b[0m  {SHOWN}  1 meeting(s), 4 cases  (current)" in done.output
-
-
-# --------------------------------------------------------------------------- marac serve
-
-
-@pytest.fixture
-def launched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The commands `marac serve` would become, instead of becoming them."""
-    commands: list[list[str]] = []
-    monkeypatch.setattr(cli, "_launch", lambda command, env: commands.append(command))
-    return commands
-
-
-def serve(db: Path, *args: str):
-    return CliRunner().invoke(cli.app, ["serve", "--db", str(db), *args], terminal_width=400)
-
-
-@pytest.mark.parametrize("address", ["0.0.0.0", "::", "192.168.1.20", "marac.example.org"])
-def test_serving_where_other_machines_can_reach_is_refused(
-    tmp_path: Path, launched: list[list[str]], address: str
-) -> None:
-    done = serve(tmp_path / "absent.duckdb", "--address", address)
-    assert done.exit_code == 2
-    assert " ".join(done.output.split()) == (
-        f"Not serving on {address}: other machines can reach that address, and the dashboard has no sign-in yet, so "
-        "anyone who reached port 8501 could open Check a return and commit returns for any MARAC. Serve on 127.0.0.1 "
-        "(the default) behind a proxy that signs people in, or add --allow-unauthenticated to serve there anyway."
-    )
-    assert launched == []
-
-
-def test_allow_unauthenticated_serves_with_a_warning(fixture_db: Path, launched: list[list[str]]) -> None:
-    done = serve(fixture_db, "--address", "0.0.0.0", "--port", "8600", "--allow-unauthenticated")
-    assert done.exit_code == 0, done.output
-    assert (
-        "WARNING: serving on 0.0.0.0 without sign-in: anyone who reaches port 8600 can open Check a return and "
-        "commit returns for any MARAC." in done.output
-    )
-    (command,) = launched
-    assert command[command.index("--server.address") + 1] == "0.0.0.0"
-
-
-@pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
-def test_loopback_serves_without_a_warning(fixture_db: Path, launched: list[list[str]], address: str) -> None:
-    done = serve(fixture_db, "--address", address)
-    assert done.exit_code == 0, done.output
-    assert "WARNING" not in done.output and len(launched) == 1
-
-
-@pytest.mark.parametrize("address", ["::1", "[::1]"])
-def test_an_ipv6_address_is_served_bare_and_printed_in_brackets(
-    fixture_db: Path, launched: list[list[str]], address: str
-) -> None:
-    done = serve(fixture_db, "--address", address)
-    assert done.exit_code == 0, done.output
-    (command,) = launched
-    assert command[command.index("--server.address") + 1] == "::1"
-    assert "Dashboard at http://[::1]:8501" in done.output
