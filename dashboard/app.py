@@ -10,8 +10,8 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
-from dashboard import data, downloads, presentation
-from loaders import store
+from dashboard import access, data, downloads, presentation
+from loaders import roles, store
 from loaders.template import template_csv, template_xlsx
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES
 from reporting.theme import SYNTHETIC_NOTE
@@ -22,6 +22,9 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state=presentation.sidebar_state(),
 )
+# before anything else is laid out: a person without a role sees only the page saying why (and how to sign in)
+visitor = access.gate()
+access.sidebar(visitor)
 
 PAGES = Path(__file__).parent / "pages"
 FIGURE_PAGES = [
@@ -39,10 +42,17 @@ FIGURE_PAGES = [
 DATA_QUALITY = st.Page(PAGES / "data_quality.py", title="Data quality", url_path="data_quality")
 # what each indicator means; it shows no figures, so every viewer has it, with or without returns held
 DEFINITIONS = st.Page(PAGES / "definitions.py", title="Definitions", url_path="definitions")
-# coordinators' own page; not offered to a restricted (partners') viewer, as it shows exact counts
-CHECK = (
-    None if data.restricted() else st.Page(PAGES / "check_return.py", title="Check a return", url_path="check_return")
-)
+# coordinators' and admins' own page (roles.CHECK_PAGE): it shows exact counts and commits returns
+CHECK_PAGE = st.Page(PAGES / "check_return.py", title="Check a return", url_path=roles.CHECK_PAGE)
+USERS_PAGE = st.Page(PAGES / "users.py", title="Users", url_path=roles.USERS_PAGE)
+# the list of people and roles exists only where people sign in
+EVERY_PAGE = [*FIGURE_PAGES, DATA_QUALITY, DEFINITIONS, CHECK_PAGE, *([USERS_PAGE] if access.signs_in() else [])]
+CHECK = CHECK_PAGE if roles.may_open(visitor.grant, roles.CHECK_PAGE) else None
+# a page this person's role leaves out is not in their navigation; asked for by URL, it is refused by name rather
+# than quietly swapped for the default page
+asked = access.asked_for(EVERY_PAGE)
+if asked is not None and not roles.may_open(visitor.grant, asked.url_path):
+    access.refuse_page(visitor, asked.title)
 
 
 def _only_check(message: str) -> None:
@@ -129,7 +139,7 @@ if loaded[0].meetings.is_empty():
         "The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`."
     )
 navigation = st.navigation(
-    [*FIGURE_PAGES, DATA_QUALITY, DEFINITIONS, *([CHECK] if CHECK else [])],
+    [p for p in EVERY_PAGE if roles.may_open(visitor.grant, p.url_path)],
     position="hidden" if presentation.presenting() else "sidebar",
 )
 # the National picture shows SafeLives' real published figures, not the demo's, and says so at its top instead

@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from loaders import store
+from loaders import users as loaded_users
 from loaders.history import QuarterHistory, history
 from loaders.upload import BatchCheck, check_uploads, commit_uploads
 from metrics import disclosure
@@ -55,24 +56,31 @@ def return_history(code: str) -> list[QuarterHistory]:
 
 
 def check_returns(
-    files: list[tuple[str, bytes]], progress: Callable[[int, int], None], replace: bool = False
+    files: list[tuple[str, bytes]],
+    progress: Callable[[int, int], None],
+    replace: bool = False,
+    allowed: frozenset[str] | None = None,
 ) -> BatchCheck:
     """Uploaded returns checked against a throwaway copy of the database: nothing is written.
 
-    `replace` is the page's confirmation that quarters losing most of their meetings are meant to.
+    `replace` is the page's confirmation that quarters losing most of their meetings are meant to; `allowed`, the
+    MARACs this person may commit (None: any).
     A database that cannot be used is a StoreError naming it by its file name only: every
     visitor reads the message, and the server's folders are none of theirs.
     """
     try:
-        return check_uploads(db_path(), files, progress=progress, replace=replace)
+        return check_uploads(db_path(), files, progress=progress, replace=replace, allowed=allowed)
     except StoreError as problem:
         raise StoreError(store.without_paths(str(problem))) from None
 
 
-def commit_returns(files: list[tuple[str, bytes]], checked: BatchCheck, who: str) -> list[store.LoadResult]:
-    """The checked returns loaded (as checked, confirmation included), one transaction each, recorded as by `who`."""
+def commit_returns(
+    files: list[tuple[str, bytes]], checked: BatchCheck, who: str, allowed: frozenset[str] | None = None
+) -> list[store.LoadResult]:
+    """The checked returns loaded (as checked, confirmation included), one transaction each, recorded as by `who`;
+    any MARAC outside `allowed` (the committer's, as they are at this run) refused by the loader."""
     try:
-        return commit_uploads(db_path(), files, checked, who=who)
+        return commit_uploads(db_path(), files, checked, who=who, allowed=allowed)
     except StoreError as problem:
         raise StoreError(store.without_paths(str(problem))) from None
 
@@ -265,20 +273,19 @@ def comparators(
     return out
 
 
-def signed_in_user() -> str | None:
-    """Who is signed in, where sign-in (`st.login`, an [auth] section in secrets) is configured; else None."""
-    try:
-        user = st.user
-        if user.get("is_logged_in"):
-            return str(user.get("email") or user.get("name") or "") or None
-    except Exception:  # no sign-in configured, or running outside a Streamlit server
-        return None
-    return None
-
-
 def restricted() -> bool:
-    """True when every page must show the published figures (`marac serve --restricted`), e.g. for partners' viewers."""
-    return os.environ.get("MARAC_VIEW", "") == "restricted"
+    """True when this run's person sees only the published figures: a viewer's role, or `marac serve --restricted`
+    without sign-in (`dashboard.access` decides, from the server's own records, at every run)."""
+    from dashboard import access  # access reads the users through this module
+
+    return access.published_only()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def users(path: str, data_version: str) -> list[loaded_users.User]:
+    """The people given roles in this database, read once per database version (a `marac users` change is a new
+    version, so it holds from everyone's next run)."""
+    return loaded_users.read_users(Path(path))
 
 
 def _area_figures(

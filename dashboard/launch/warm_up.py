@@ -20,6 +20,7 @@ wait for a value being computed rather than compute it again).
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -36,6 +37,11 @@ LOG = get_logger("marac.warm_up")  # Streamlit's own handler and level (`--logge
 WATCH_EVERY = 2.0  # s between looks at the data's version
 PAGE_TIMEOUT = 120.0  # s: a page still running after this is stopped (its session closed) and counted as an error
 _DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+#: with sign-in, the warm-up's sessions are let in as an analyst would be (every figure page, full figures) by this
+#: claim holding this process's own random token: no browser's cookie holds it, and it dies with the process
+WARM_UP_CLAIM = "marac_warm_up"
+TOKEN = secrets.token_urlsafe(32)
+WARM_UP_USER = {"is_logged_in": True, WARM_UP_CLAIM: TOKEN}
 
 
 @dataclass
@@ -76,7 +82,7 @@ async def visit(runtime: Any, page: str, timeout: float | None = None) -> Visit:
     """Run `page` (its URL path; "" for the default page) once in a fresh session, as a first visitor's browser would."""
     outcome = Visit(page)
     started = time.perf_counter()
-    session_id = runtime.connect_session(client=_Listener(outcome), user_info={})  # an anonymous visitor
+    session_id = runtime.connect_session(client=_Listener(outcome), user_info=dict(WARM_UP_USER))
     try:
         runtime.handle_backmsg(session_id, BackMsg(rerun_script=ClientState(page_name=page)))
         await asyncio.wait_for(outcome.finished.wait(), timeout or PAGE_TIMEOUT)

@@ -8,13 +8,19 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import access, data
 from dashboard.table_display import fit_height
+from loaders import roles
 from loaders.problems import Severity
 from metrics.periods import quarter_label
-from reporting import numbers, registry_words, review
+from reporting import access_words, numbers, registry_words, review
 from reporting.markup import escape_markdown
 
+# checked here as well as by the navigation, at every run: the page is reached only with a role that includes it
+visitor = access.require(roles.CHECK_PAGE, "Check a return")
+grant = visitor.grant
+#: the MARACs this person may commit (None: any); the loader refuses any other MARAC's file at the check and the commit
+allowed = grant.committable
 path = data.db_path()
 LOG = logging.getLogger("marac.check_return")
 #: shown when checking or committing fails in a way nobody foresaw: the details go to the server's log, not the page
@@ -29,6 +35,10 @@ st.caption(
     "and column and marked on the file below; you see how your MARAC's figures would move. **Nothing is written "
     "until you press Commit.** A blank return with instructions is in the sidebar."
 )
+
+own = access_words.own_maracs(grant, access.marac_names(), escape_markdown)
+if own:
+    st.info(own, icon=":material/badge:")
 
 done = st.session_state.pop("committed", None)
 if done:
@@ -54,7 +64,7 @@ files = [(u.name, u.getvalue()) for u in uploads]
 batch = tuple((n, hashlib.sha256(c).hexdigest()) for n, c in files)
 confirm_key = "confirm_replace:" + hashlib.sha256(repr(batch).encode()).hexdigest()[:16]
 confirmed = bool(st.session_state.get(confirm_key, False))
-key = (str(path), data.version(path), confirmed, batch)
+key = (str(path), data.version(path), confirmed, batch, grant)
 # the check whose report the coordinator last saw: a Commit must be for that one, not a silent re-check
 shown_key = st.session_state.get("shown_key")
 if st.session_state.get("check_key") != key:
@@ -64,6 +74,7 @@ if st.session_state.get("check_key") != key:
             files,
             progress=lambda n, total: bar.progress(n / total, text=f"Checked {n} of {total} file(s)"),
             replace=confirmed,
+            allowed=allowed,
         )
     except data.StoreError as problem:  # the database itself cannot be used: say so, named without its folders
         bar.empty()
@@ -214,10 +225,9 @@ if checked.loadable:
 
 # ------------------------------------------------------------------ commit
 st.subheader("Commit")
-signed_in = data.signed_in_user()
-if signed_in:
-    st.markdown(f"Committing as **{escape_markdown(signed_in)}** (signed in).")
-    who = signed_in
+if visitor.signed_in:
+    st.markdown(access_words.committing_as(visitor.identity, grant, access.marac_names(), escape_markdown))
+    who = visitor.identity
 else:
     who = st.text_input(
         "Your name",
@@ -278,7 +288,7 @@ if st.button(
         )
         st.stop()
     try:
-        results = data.commit_returns(files, checked, who=who)
+        results = data.commit_returns(files, checked, who=who, allowed=allowed)
     except data.StoreError as problem:
         st.error(escape_markdown(str(problem)))
         st.session_state.pop("check_key", None)
@@ -289,6 +299,9 @@ if st.button(
         st.session_state.pop("check_key", None)
         st.stop()
     loaded = [r for r in results if r.outcome == "loaded"]
+    for r in results:  # in the service's log beside the load_log row: who tried to commit another MARAC's return
+        if any(p.code == "not-your-marac" for p in r.report.errors):
+            access.LOG.warning("refused commit: %s tried to commit %s, a return for another MARAC", who, r.file)
     when = datetime.now(UTC).strftime("%d %b %Y %H:%M")
     st.session_state["committed"] = (
         f"Committed by {escape_markdown(who)} at {when} UTC: "

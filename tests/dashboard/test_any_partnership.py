@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 from tests.helpers.partnership import CASES, west_yorkshire_db
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "launch" / "streamlit_app.py")
-PAGES = sorted(p.stem for p in (Path(APP).parents[1] / "pages").glob("*.py"))
+# every page but Users, which a server offers only with sign-in (tests/dashboard/test_access.py opens it)
+PAGES = sorted(p.stem for p in (Path(APP).parents[1] / "pages").glob("*.py") if p.stem != "users")
 HELD = [code for code in CASES if code != "WY-WAK"]
 
 
