@@ -11,7 +11,6 @@ sees only the page saying so. Without sign-in, the one person at a dashboard ser
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from dashboard import data
 from loaders import roles, service_config, users
@@ -28,7 +28,7 @@ from loaders.roles import Grant
 from reporting import access_words as words
 from reporting.markup import escape_markdown
 
-LOG = logging.getLogger("marac.access")
+LOG = get_logger("marac.access")  # Streamlit's own handler and level, so sign-ins are in the server's log
 CONFIG_ENV = service_config.ENV
 
 

@@ -18,7 +18,8 @@ import streamlit as st
 
 from loaders import store
 from loaders import users as loaded_users
-from loaders.history import QuarterHistory, history
+from loaders.history import SET_UP, USERS, QuarterHistory, SetUpChange, history
+from loaders.history import set_up_changes as loaded_set_up_changes
 from loaders.upload import BatchCheck, check_uploads, commit_uploads
 from metrics import disclosure
 from metrics.dataset import SUB_AREA_WORD, Dataset
@@ -47,6 +48,17 @@ def version(path: Path) -> str | None:
 
 #: a commit refused by the store (another load went in first, or the database cannot be written)
 StoreError = store.StoreError
+
+
+#: `set_up_changes` of users (for admins' Users page) rather than of the registry, layouts and boundaries
+USER_CHANGES = USERS
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def set_up_changes(path: str, data_version: str, outcomes: tuple[str, ...] = SET_UP) -> list[SetUpChange]:
+    """Accepted changes to the registry, layouts and boundaries (or, with `history.USERS`, to users), newest first,
+    each with the identity that made it: read once per database version."""
+    return loaded_set_up_changes(Path(path), outcomes)
 
 
 def return_history(code: str) -> list[QuarterHistory]:

@@ -130,3 +130,34 @@ def history(db_path: Path | str, marac_code: str, quarter: date | None = None) -
             previous = mine
         out.append(QuarterHistory(marac_code, start, listed))
     return out
+
+
+#: load_log outcomes that change what a partnership has set up (not returns): each is one accepted change
+SET_UP = ("registry", "layout", "boundaries")
+USERS = ("users",)
+
+
+@dataclass(frozen=True)
+class SetUpChange:
+    """One accepted change to the registry, a layout, boundaries or users: when, by whom, what."""
+
+    load_id: int
+    at: datetime
+    by: str
+    kind: str
+    file_name: str
+    message: str
+
+
+def set_up_changes(db_path: Path | str, outcomes: tuple[str, ...] = SET_UP) -> list[SetUpChange]:
+    """The accepted changes of these kinds, newest first, as load_log holds them (with the identity that made each)."""
+    conn = store.open_read_only(Path(db_path))
+    try:
+        rows = conn.execute(
+            "SELECT load_id, finished_at, coalesce(loaded_by, ''), outcome, file_name, coalesce(message, '') "
+            "FROM load_log WHERE outcome IN (SELECT unnest(?)) ORDER BY load_id DESC",
+            [list(outcomes)],
+        ).fetchall()
+    finally:
+        conn.close()
+    return [SetUpChange(*row) for row in rows]

@@ -56,7 +56,7 @@ def expired(ended: datetime | None) -> str:
     when = f" at {ended:%H:%M} UTC" if ended is not None else ""
     return (
         f"You were signed out because your sign-in ended{when}: the identity provider gives each sign-in a fixed "
-        "time. Sign in again to carry on; nothing you had chosen is lost from the page's address."
+        "time. Sign in again to carry on."
     )
 
 

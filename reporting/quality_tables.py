@@ -6,6 +6,10 @@ projector and in a black-and-white board paper.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
 import pandas as pd
 import polars as pl
 
@@ -100,3 +104,29 @@ OUTLIER_NOTE = (
     "history up to the period's end, so a large MARAC is not an outlier for being large. A listed quarter is "
     "not wrong: it is worth checking for a missing or doubled meeting, or a typing slip."
 )
+
+
+class _Change(Protocol):
+    at: datetime
+    by: str
+    kind: str
+    file_name: str
+    message: str
+
+
+#: what each kind of set-up change is called in a table
+CHANGE_KINDS = {"registry": "Registry", "layout": "Tile layout", "boundaries": "Boundaries", "users": "Users"}
+
+
+def set_up_change_table(changes: Sequence[_Change]) -> pd.DataFrame:
+    """Accepted changes to what a partnership has set up (`loaders.history.set_up_changes`), newest first: when, who
+    (the signed-in identity, or on the command line its --who), what and from which file."""
+    return pd.DataFrame(
+        {
+            "When (UTC)": [c.at.strftime("%d %b %Y %H:%M") for c in changes],
+            "By": [c.by or "unknown" for c in changes],
+            "What": [CHANGE_KINDS.get(c.kind, c.kind) for c in changes],
+            "File": [c.file_name for c in changes],
+            "Change": [c.message for c in changes],
+        }
+    )

@@ -180,6 +180,12 @@ with versions:
     if data.restricted():
         st.info("Return history shows the exact counts, so it is for coordinators and is not shown in this view.")
         st.stop()
+    set_up = data.set_up_changes(str(data.db_path()), version)
+    if set_up:
+        with st.expander(f"Changes to the registry, layouts and boundaries ({len(set_up)})"):
+            st.dataframe(
+                quality_tables.set_up_change_table(set_up), hide_index=True, width="stretch", placeholder=numbers.DASH
+            )
     names = dict(
         dataset.maracs.filter(pl.col("marac_code").is_in(codes)).select("marac_code", "marac_name").iter_rows()
     )

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import access, data
 from loaders import roles
-from reporting import access_words, numbers
+from reporting import access_words, numbers, quality_tables
 from reporting.markup import escape_markdown
 
 access.require(roles.USERS_PAGE, "Users")
@@ -36,6 +36,15 @@ else:
             "Added": [p.added_at.strftime("%d %b %Y %H:%M") for p in people],
             "By": [p.added_by for p in people],
         },
+        hide_index=True,
+        width="stretch",
+        placeholder=numbers.DASH,
+    )
+changes = data.set_up_changes(str(path), version, data.USER_CHANGES) if version is not None else []
+if changes:
+    st.subheader("Changes")
+    st.dataframe(
+        quality_tables.set_up_change_table(changes).drop(columns=["What", "File"]),
         hide_index=True,
         width="stretch",
         placeholder=numbers.DASH,

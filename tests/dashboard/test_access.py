@@ -249,3 +249,13 @@ def test_the_warm_up_is_let_in_only_with_this_processs_token(served: Path) -> No
     assert warmed.title[0].value == "Regional overview"
     forged = run_as({"is_logged_in": True, warm_up.WARM_UP_CLAIM: "guessed", "exp": time.time() + 60})
     only_the_gate(forged)
+
+
+def test_admins_see_who_changed_users_and_everyone_with_full_figures_who_changed_the_registry(served: Path) -> None:
+    at = run_as(person("admin@example.org"), page="users")
+    changes = at.dataframe[1].value
+    assert list(changes["By"]) == ["test"] * 4
+    assert list(changes["Change"])[-1] == "Added admin@example.org as admin."
+    quality = run_as(person("analyst@example.org"), page="data_quality")
+    texts = [e.label for e in quality.expander]
+    assert any(t.startswith("Changes to the registry, layouts and boundaries (") for t in texts), texts
