@@ -70,12 +70,15 @@ def wait_until_up(url: str, seconds: float = 90, process: subprocess.Popen | Non
 
 
 @contextmanager
-def serving(db: Path, log: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """`marac serve --db DB` on a free port, its output in `log`; stopped (and waited for) on leaving.
+def serving(
+    db: Path, log: Path, *options: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[Server]:
+    """`marac serve --db DB` on `port` (a free one by default), its output in `log`; stopped (and waited for) on
+    leaving. A port is given when something must name it before the server starts (sign-in's redirect URI).
 
     A server that does not come up raises with its whole log, so the cause is in the failure.
     """
-    port = free_port()
+    port = free_port() if port is None else port
     out = open(log, "w")  # noqa: SIM115 - the server writes to it until `serving` closes it
     process = subprocess.Popen(
         [sys.executable, "-m", "marac_cli.main", "serve", "--db", str(db), "--port", str(port), *options],
