@@ -50,8 +50,13 @@ class Visitor:
 
 
 def _config_path() -> Path | None:
-    given = os.environ.get(CONFIG_ENV, "").strip()
-    return Path(given) if given else None
+    """The config file's path; None only when the variable is absent (set but blank is a broken config, not none)."""
+    given = os.environ.get(CONFIG_ENV)
+    if given is None:
+        return None
+    if not given.strip():
+        raise service_config.ConfigError(f"{CONFIG_ENV} is set but empty")
+    return Path(given.strip())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -68,6 +73,11 @@ def sign_in_config() -> service_config.ServiceConfig | None:
     path = _config_path()
     if path is None:
         return None
+    if st.get_option("server.trustedUserHeaders"):  # request headers would be copied into st.user over the cookie's
+        raise service_config.ConfigError(  # claims: anyone could say who they are
+            "server.trustedUserHeaders is set in a Streamlit config file, so a request's headers could say who is "
+            "signed in; serve with `marac serve --config`, which turns it off"
+        )
     try:
         stamp = path.stat().st_mtime
     except OSError as problem:
@@ -99,18 +109,32 @@ def visitor() -> Visitor:
     contact, claim = config.contact, config.user_claim
     if not user.get("is_logged_in"):
         return Visitor("signed-out", contact=contact, claim=claim)
-    exp = user.get("exp")
-    ends = datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) and not isinstance(exp, bool) else None
-    if ends is None or exp <= time.time():  # no expiry at all is treated as ended: a sign-in must end
+    ends = _ends(user.get("exp"))
+    if ends is None or ends.timestamp() <= time.time():  # no usable expiry is treated as ended: a sign-in must end
         return Visitor("expired", ends=ends, contact=contact, claim=claim)
     problem = service_config.claim_problem(config, user)
     identity = service_config.identity(config, user)
+    if problem is None and identity is not None and users.claim_fault(identity):
+        problem = (
+            f"Your sign-in's {claim} holds characters that could pass for someone else's (look-alike, invisible or "
+            "compatibility characters), so it cannot be used here. Ask your identity provider's administrator."
+        )
     if problem is not None or identity is None:
         return Visitor("bad-claims", problem=problem, ends=ends, contact=contact, claim=claim)
     found = users.find(_users(), identity)
     if found is None:
         return Visitor("no-role", identity=identity, ends=ends, contact=contact, claim=claim)
     return Visitor("signed-in", found.grant, identity=identity, ends=ends, contact=contact, claim=claim)
+
+
+def _ends(exp: object) -> datetime | None:
+    """When the ID token ends (its `exp`, seconds since 1970), or None when it has none a clock can read."""
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (ValueError, OverflowError, OSError):  # NaN, infinity, or past the calendar's end
+        return None
 
 
 def _users() -> list[users.User]:
@@ -165,7 +189,7 @@ def _note_sign_in(who: Visitor) -> None:
     """One log line per session and identity: who signed in, with which role."""
     if who.signed_in and st.session_state.get("_access_logged") != (who.identity, who.grant):
         st.session_state["_access_logged"] = (who.identity, who.grant)
-        LOG.info("signed in: %s as %s", who.identity, who.grant.role.value if who.grant else "-")
+        LOG.info("signed in: %r as %s", who.identity, who.grant.role.value if who.grant else "-")
 
 
 def gate() -> Visitor:
@@ -185,12 +209,14 @@ def gate() -> Visitor:
         st.button(words.SIGN_IN_AGAIN, type="primary", on_click=st.login, key="sign_in_again")
         st.button(words.SIGN_OUT, on_click=st.logout, key="sign_out")
     elif who.state == "no-role":
-        LOG.warning("no role: %s signed in and was shown only the ask-your-admin page", who.identity)
+        if st.session_state.get("_access_logged") != (who.identity, None):  # once a session, not every rerun
+            st.session_state["_access_logged"] = (who.identity, None)
+            LOG.warning("no role: %r signed in and was shown only the ask-your-admin page", who.identity)
         st.header(words.NO_ROLE_TITLE)
         st.info(words.no_role(who.identity or "", who.claim, who.contact, quote), icon=":material/person_off:")
         st.button(words.SIGN_OUT, on_click=st.logout, key="sign_out")
     elif who.state == "bad-claims":
-        LOG.warning("sign-in refused: %s", who.problem)
+        LOG.warning("sign-in refused: %r", who.problem)
         st.header(words.CLAIMS_TITLE)
         st.error(quote(who.problem or "your sign-in did not say who you are"), icon=":material/block:")
         st.button(words.SIGN_OUT, on_click=st.logout, key="sign_out")
@@ -201,7 +227,7 @@ def gate() -> Visitor:
 
 def refuse_page(who: Visitor, title: str) -> None:
     """The page in place of one this person's role does not include (reached by URL or by a crafted request)."""
-    LOG.warning("refused page %r to %s (%s)", title, who.identity or who.state, who.grant.role if who.grant else "-")
+    LOG.warning("refused page %r to %r (%s)", title, who.identity or who.state, who.grant.role if who.grant else "-")
     st.title(words.REFUSED_TITLE)
     st.error(words.refused_page(title, who.grant, marac_names(), escape_markdown), icon=":material/block:")
     st.markdown("[Open the Regional overview](./)")

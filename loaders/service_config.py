@@ -146,6 +146,16 @@ def warnings(config: ServiceConfig) -> list[str]:
             f"{config.path} is open to other users of this machine (mode {mode:03o}), and it holds client_secret "
             f"and cookie_secret: run chmod 600 {config.path}"
         )
+    if (
+        urlsplit(config.server_metadata_url).hostname != _ENTRA
+        and config.user_claim == "email"
+        and "email_verified" not in config.required_claims
+    ):
+        found.append(
+            f"{config.path}: people are known by their email claim; unless your provider issues only addresses it "
+            'has verified, add [auth.required_claims] email_verified = "true", so nobody signs in as an address '
+            "they typed"
+        )
     if urlsplit(config.server_metadata_url).hostname == _ENTRA:
         if config.user_claim == "email":
             found.append(

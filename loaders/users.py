@@ -17,6 +17,7 @@ import difflib
 import getpass
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,14 +85,28 @@ def identity_key(value: str) -> str:
 
     Addresses and UPNs (anything with "@") compare without case, as mail systems and Entra treat them, and so do
     GUIDs (Entra's `oid`, which some tools print in capitals); anything else, such as an opaque `sub`, is the
-    provider's own identifier and compares exactly. Surrounding whitespace never counts.
+    provider's own identifier and compares exactly. Case is folded only for plain ASCII text, and only ASCII
+    whitespace around a value is ignored: Unicode case folding and space stripping would make look-alikes one person
+    (the Kelvin sign "\u212a" folds to "k", "\u017f" to "s", "ß" to "ss", and a no-break space is stripped), so
+    "\u212aate@kent.gov.uk" would sign in as kate@kent.gov.uk.
     """
-    value = value.strip()
-    if "@" in value:
-        return value.casefold()
+    value = value.strip(" \t\r\n")
+    if "@" in value and value.isascii():
+        return value.lower()
     if _GUID.fullmatch(value):
         return value.lower()
     return value
+
+
+def claim_fault(value: str) -> str | None:
+    """Why a signed-in person's claim value cannot name anyone here (the words `checked_user_id` would refuse it
+    with), or None: a provider that lets people choose their own name or address must not let them choose a
+    look-alike of someone else's."""
+    try:
+        checked_user_id(value)
+    except UsersError as refused:
+        return str(refused)
+    return None
 
 
 def find(users: Iterable[User], claim_value: str | None) -> User | None:
@@ -145,9 +160,23 @@ def no_database(db_path: Path | str) -> str:
 
 
 def _need(db_path: Path | str) -> Path:
+    """The database to change: it must exist and be a MARAC database already (users never turn another DuckDB file
+    into one, as a writer's set-up would)."""
     path = Path(db_path)
     if not path.exists():
         raise UsersError(no_database(db_path))
+    try:
+        conn = store.open_read_only(path)
+    except store.StoreError:
+        raise UsersError(
+            f"{db_path} is not a MARAC dashboard database (it cannot be opened as a DuckDB file)."
+        ) from None
+    try:
+        present = _present(conn)
+    finally:
+        conn.close()
+    if not {"meta", "load_log", "marac"} <= present:
+        raise UsersError(f"{db_path} is not a MARAC dashboard database (a DuckDB file without its tables).")
     return path
 
 
@@ -207,6 +236,11 @@ def checked_user_id(user_id: str) -> str:
     odd = odd_characters(value)  # the return's check for codes: controls, invisible and bidi characters, look-alikes
     if odd:
         raise UsersError(f"The user id {_quoted(value)} holds {odd}: no sign-in would match it as it reads; retype it.")
+    if unicodedata.normalize("NFKC", value) != value:  # a compatibility form (the Kelvin sign, a ligature) reads as
+        raise UsersError(  # another text does
+            f"The user id {_quoted(value)} holds characters that stand for others (it reads as "
+            f"{_quoted(unicodedata.normalize('NFKC', value))}): no sign-in would match it as it reads; retype it."
+        )
     return value
 
 

@@ -679,7 +679,16 @@ def serve(
         "true",
         "--secrets.files",  # the one place Streamlit looks for [auth]: the config file, or nowhere
         secrets_file,
+        # identity comes only from the signed sign-in cookie: a stray .streamlit/config.toml naming headers Streamlit
+        # would copy into st.user (over the cookie's claims) is overridden here, and the agent API (which takes
+        # identity from those headers) stays off
+        "--server.trustedUserHeaders",
+        "{}",
+        "--server.enableAgentApi",
+        "false",
     ]
+    for host in _allowed_hosts(address, signing_in, port):  # a page whose name is rebound to this machine is refused
+        command += ["--server.allowedHosts", host]
     host = f"[{address}]" if ":" in address else address  # an IPv6 address is bracketed in a URL
     err.print(f"Dashboard at http://{terminal_text(host)}:{port}  (Ctrl+C to stop)")
     _launch(command, env)
@@ -736,6 +745,23 @@ def _first_admin(db: Path, claim: str) -> None:
             f"No admin in {terminal_text(db)} yet, so whoever signs in sees only the page saying who to ask. Add the "
             f"first with: marac users add --db {terminal_text(db)} --user ID --role admin (ID: their {claim} claim)"
         )
+
+
+def _allowed_hosts(address: str, signing_in: service_config.ServiceConfig | None, port: int) -> list[str]:
+    """The Host names the server's websocket answers to (Streamlit's `server.allowedHosts`), against DNS rebinding:
+    a web page whose own name the attacker points at 127.0.0.1 would otherwise drive this machine's dashboard.
+
+    With sign-in, the name people reach it by (`redirect_uri`'s) and this machine's; without, this machine's and the
+    address served. An address served with --allow-unauthenticated is reached by whatever names the network gives
+    it, so no list is set: that mode is exposed anyway, and says so.
+    """
+    local = ["localhost", "127.0.0.1", "::1"]
+    if signing_in is not None:
+        public = urlsplit(signing_in.redirect_uri.replace("{port}", str(port))).hostname
+        return list(dict.fromkeys([*([public] if public else []), *local]))
+    if _loopback(address):
+        return list(dict.fromkeys([*local, address.strip().lower()]))
+    return []
 
 
 def _loopback(address: str) -> bool:

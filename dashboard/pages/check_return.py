@@ -301,7 +301,7 @@ if st.button(
     loaded = [r for r in results if r.outcome == "loaded"]
     for r in results:  # in the service's log beside the load_log row: who tried to commit another MARAC's return
         if any(p.code == "not-your-marac" for p in r.report.errors):
-            access.LOG.warning("refused commit: %s tried to commit %s, a return for another MARAC", who, r.file)
+            access.LOG.warning("refused commit: %r tried to commit %r, a return for another MARAC", who, r.file)
     when = datetime.now(UTC).strftime("%d %b %Y %H:%M")
     st.session_state["committed"] = (
         f"Committed by {escape_markdown(who)} at {when} UTC: "

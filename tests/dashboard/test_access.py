@@ -259,3 +259,47 @@ def test_admins_see_who_changed_users_and_everyone_with_full_figures_who_changed
     quality = run_as(person("analyst@example.org"), page="data_quality")
     texts = [e.label for e in quality.expander]
     assert any(t.startswith("Changes to the registry, layouts and boundaries (") for t in texts), texts
+
+
+def test_a_look_alike_of_an_admins_address_is_refused_not_matched(served: Path) -> None:
+    users.add_user(served, "kate@kent.gov.uk", "admin", who="test")
+    at = run_as(person("\u212aate@kent.gov.uk"))  # the Kelvin sign, which Unicode case folding turns into "k"
+    only_the_gate(at)
+    assert at.header[0].value == access_words.CLAIMS_TITLE
+    assert "could pass for someone else" in at.error[0].value
+
+
+@pytest.mark.parametrize("exp", [10**20, float("inf"), float("nan"), "2099-01-01", True])
+def test_an_expiry_no_clock_can_read_is_an_ended_sign_in_not_a_fault(served: Path, exp: object) -> None:
+    at = run_as(person("analyst@example.org") | {"exp": exp})
+    only_the_gate(at)
+    assert at.header[0].value == "Your sign-in has ended"
+
+
+def test_a_sign_in_config_set_but_blank_shows_nothing(served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blank is a broken setting, not "no sign-in": it must not open every page as the one local person's."""
+    monkeypatch.setenv("MARAC_AUTH_CONFIG", "  ")
+    at = run_as({})
+    only_the_gate(at)
+    assert at.error[0].value == access_words.CONFIG_BROKEN
+    assert not at.button
+
+
+def test_a_config_broken_while_serving_shows_nothing(served: Path, tmp_path: Path) -> None:
+    (tmp_path / "marac.toml").write_text("[auth\n")
+    at = run_as(person("admin@example.org"))
+    only_the_gate(at)
+    assert at.error[0].value == access_words.CONFIG_BROKEN
+
+
+def test_identity_from_request_headers_shuts_the_dashboard(served: Path) -> None:
+    """A Streamlit config naming trusted user headers would let a request's headers override the signed cookie."""
+    from streamlit import config
+
+    config.set_option("server.trustedUserHeaders", {"X-Email": "email"})
+    try:
+        at = run_as(person("admin@example.org"))
+    finally:
+        config.set_option("server.trustedUserHeaders", {})
+    only_the_gate(at)
+    assert at.error[0].value == access_words.CONFIG_BROKEN

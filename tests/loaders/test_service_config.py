@@ -386,7 +386,12 @@ def test_entra_without_a_stable_claim_or_a_pinned_tenant_is_warned_of(tmp_path: 
         "Microsoft Entra tenant are accepted whatever the metadata address says",
     ]
     keycloak = text.replace(METADATA, "https://sso.example.gov.uk/realms/marac/.well-known/openid-configuration")
-    assert warnings(read_config(write(tmp_path, keycloak))) == []
+    assert warnings(read_config(path := write(tmp_path, keycloak))) == [
+        f"{path}: people are known by their email claim; unless your provider issues only addresses it has verified, "
+        'add [auth.required_claims] email_verified = "true", so nobody signs in as an address they typed'
+    ]
+    verified = keycloak + '[auth.required_claims]\nemail_verified = "true"\n'
+    assert warnings(read_config(write(tmp_path, verified))) == []
 
 
 # --------------------------------------------------------------------------- claims

@@ -58,7 +58,9 @@ def held(db: Path) -> list[tuple[str, Role, tuple[str, ...], str]]:
         ("  jane@example.org\t", "jane@example.org"),  # whitespace around never counts
         ("JANE@contoso.onmicrosoft.com", "jane@contoso.onmicrosoft.com"),  # a UPN
         ("STRASSE@x.org", "strasse@x.org"),
-        ("Straße@x.org", "strasse@x.org"),  # casefold, not lower: ß is ss
+        ("Straße@x.org", "Straße@x.org"),  # not ASCII: exact, as folding makes look-alikes one (ß would be ss)
+        ("\u212aate@kent.gov.uk", "\u212aate@kent.gov.uk"),  # the Kelvin sign stays itself, not "kate"
+        ("admin@x.org\u00a0", "admin@x.org\u00a0"),  # only ASCII whitespace around a value is ignored
         ("4B0F3C5E-1A2B-4C3D-9E8F-0123456789AB", "4b0f3c5e-1a2b-4c3d-9e8f-0123456789ab"),  # an Entra oid
         ("AbC123xyz", "AbC123xyz"),  # an opaque sub: exactly as the provider sent it
         ("4B0F3C5E1A2B4C3D9E8F0123456789AB", "4B0F3C5E1A2B4C3D9E8F0123456789AB"),  # no hyphens: not a GUID, so exact
@@ -409,3 +411,37 @@ def test_no_database_is_refused_and_none_is_made(tmp_path: Path) -> None:
             attempt()
         assert str(refused.value) == expected
     assert not missing.parent.exists()
+
+
+@pytest.mark.parametrize(
+    ("user_id", "reads_as"),
+    [("\u212aate@kent.gov.uk", "Kate@kent.gov.uk"), ("e\ufb00ie@x.org", "effie@x.org")],
+    ids=["kelvin-sign", "ligature"],
+)
+def test_an_id_with_characters_that_stand_for_others_is_refused(db: Path, user_id: str, reads_as: str) -> None:
+    before = db.read_bytes()
+    with pytest.raises(UsersError) as refused:
+        add_user(db, user_id, "admin", who="test")
+    assert str(refused.value) == (
+        f"The user id '{user_id}' holds characters that stand for others (it reads as '{reads_as}'): no sign-in "
+        "would match it as it reads; retype it."
+    )
+    assert db.read_bytes() == before
+
+
+def test_a_claim_value_with_look_alikes_has_a_fault_and_a_plain_one_none() -> None:
+    assert users.claim_fault("kate@kent.gov.uk") is None
+    assert users.claim_fault("\u212aate@kent.gov.uk") is not None
+    assert users.claim_fault("k\u200bate@kent.gov.uk") is not None  # a zero-width space
+
+
+def test_a_duckdb_file_that_is_not_a_marac_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    conn = duckdb.connect(str(other))
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(UsersError) as refused:
+        add_user(other, "z@example.org", "admin", who="test")
+    assert str(refused.value) == f"{other} is not a MARAC dashboard database (a DuckDB file without its tables)."
+    assert other.read_bytes() == before

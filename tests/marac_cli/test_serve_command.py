@@ -222,3 +222,51 @@ def test_a_redirect_to_another_local_port_is_warned_of(db: Path, launched: list[
     ) in done.output
     same = serve(db, "--config", str(write(tmp_path, text.replace(":8501/", ":{port}/"))), "--port", "8600")
     assert "WARNING" not in same.output
+
+
+# --------------------------------------------------------------------------- what reaches the server at all
+
+
+def options(launch: Launch, name: str) -> list[str]:
+    return [launch.command[i + 1] for i, part in enumerate(launch.command) if part == name]
+
+
+@pytest.mark.parametrize(
+    ("args", "hosts"),
+    [
+        ((), ["localhost", "127.0.0.1", "::1"]),
+        (("--address", "127.0.0.2"), ["localhost", "127.0.0.1", "::1", "127.0.0.2"]),
+        (("--address", "[::1]"), ["localhost", "127.0.0.1", "::1"]),
+        (("--address", "0.0.0.0", "--allow-unauthenticated"), []),  # reached by any name the network gives it
+    ],
+    ids=["default", "another-loopback", "ipv6", "unauthenticated"],
+)
+def test_without_config_the_websocket_answers_only_to_this_machines_names(
+    fixture_db: Path, launched: list[Launch], args: tuple[str, ...], hosts: list[str]
+) -> None:
+    """A web page whose own name is rebound to 127.0.0.1 (DNS rebinding) is refused by Streamlit's Host allow-list."""
+    assert serve(fixture_db, *args).exit_code == 0
+    assert options(launched[0], "--server.allowedHosts") == hosts
+
+
+def test_with_config_the_websocket_answers_to_the_redirect_host_and_this_machine(
+    db: Path, launched: list[Launch], tmp_path: Path
+) -> None:
+    assert serve(db, "--config", str(write(tmp_path, ENTRA)), "--address", "0.0.0.0").exit_code == 0
+    assert options(launched[0], "--server.allowedHosts") == ["marac.example.gov.uk", "localhost", "127.0.0.1", "::1"]
+
+
+@pytest.mark.parametrize("with_config", [False, True])
+def test_identity_never_comes_from_request_headers(
+    db: Path, launched: list[Launch], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_config: bool
+) -> None:
+    """A stray .streamlit/config.toml naming trusted user headers would let any request say who it is (over the
+    signed cookie's claims): the command line sets none, which beats every config file, and the agent API is off."""
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "config.toml").write_text('[server]\ntrustedUserHeaders = {"X-Email" = "email"}\n')
+    monkeypatch.chdir(tmp_path)
+    args = ("--config", str(write(tmp_path, ENTRA))) if with_config else ()
+    assert serve(db, *args).exit_code == 0
+    (launch,) = launched
+    assert options(launch, "--server.trustedUserHeaders") == ["{}"]
+    assert options(launch, "--server.enableAgentApi") == ["false"]
