@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,6 +158,15 @@ def asked_for(pages: list[Any]) -> Any | None:
     """Which of `pages` (st.Page) this run was asked for, by URL path or by page id, before Streamlit falls back to
     the default page for one not in the navigation; None where it cannot tell (navigation still serves only the
     pages it is given)."""
+    name, page_hash = _intended()
+    for page in pages:  # a request names its page by id when it has one (a click), else by URL path (a link)
+        if (page._script_hash == page_hash) if page_hash else (name is not None and name == page.url_path):
+            return page
+    return None
+
+
+def _intended() -> tuple[str | None, str | None]:
+    """The page this run was asked for: its URL path (no slashes) and its page id, either None where not given."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -164,17 +174,13 @@ def asked_for(pages: list[Any]) -> Any | None:
         manager = ctx.pages_manager if ctx is not None else None
         name, page_hash = (manager.intended_page_name, manager.intended_page_script_hash) if manager else (None, None)
     except Exception:  # a Streamlit without these attributes
-        return None
-    name = name.strip("/") if isinstance(name, str) else None
-    for page in pages:  # a request names its page by id when it has one (a click), else by URL path (a link)
-        if (page._script_hash == page_hash) if page_hash else (name is not None and name == page.url_path):
-            return page
-    return None
+        return None, None
+    return (name.strip("/") if isinstance(name, str) else None), (page_hash or None)
 
 
 def signs_in() -> bool:
-    """Whether this server signs people in (and so has users to manage)."""
-    return _config_path() is not None
+    """Whether this server signs people in (and so has users to manage); a broken setting counts as signing in."""
+    return os.environ.get(CONFIG_ENV) is not None
 
 
 def marac_names() -> dict[str, str]:
@@ -192,12 +198,14 @@ def _note_sign_in(who: Visitor) -> None:
         LOG.info("signed in: %r as %s", who.identity, who.grant.role.value if who.grant else "-")
 
 
-def gate() -> Visitor:
-    """Stop the run, showing only the page that says why, unless this person may see pages; else their Visitor."""
+def gate(known: Iterable[str] = ()) -> Visitor:
+    """Stop the run, showing only the page that says why, unless this person may see pages; else their Visitor.
+    `known`: every page's URL path, so a link to one shows the gate without a "page not found"."""
     who = visitor()
     _note_sign_in(who)
     if who.grant is not None:
         return who
+    _no_navigation(known)
     quote = escape_markdown
     st.title(words.TITLE)
     if who.state == "signed-out":
@@ -225,6 +233,21 @@ def gate() -> Visitor:
     st.stop()
 
 
+def _nothing() -> None:
+    """The one page of a run that shows no page (the gate's words are laid out around it)."""
+
+
+def _no_navigation(known: Iterable[str]) -> None:
+    """Replace the browser's page list with none: a run that stops at the gate would otherwise leave the links of
+    the person's last signed-in run in the sidebar (a sign-in that ends mid-session). Each known page is there as a
+    hidden page that shows nothing, so a link to one (or a stale click) does not add "page not found" to the gate's
+    words."""
+    paths = [path for path in dict.fromkeys(known) if path]
+    pages = [st.Page(_nothing, title=words.TITLE, default=True)]
+    pages += [st.Page(_nothing, title=words.TITLE, url_path=path) for path in paths]
+    st.navigation(pages, position="hidden")
+
+
 def refuse_page(who: Visitor, title: str) -> None:
     """The page in place of one this person's role does not include (reached by URL or by a crafted request)."""
     LOG.warning("refused page %r to %r (%s)", title, who.identity or who.state, who.grant.role if who.grant else "-")
@@ -236,7 +259,9 @@ def refuse_page(who: Visitor, title: str) -> None:
 
 def require(page: str, title: str) -> Visitor:
     """The check a page that needs more than seeing figures runs itself, at every run (navigation aside)."""
-    who = gate()
+    who = visitor()
+    if who.grant is None:  # app.py's gate stops such a run before any page; a page run any other way stops too
+        st.stop()
     if not roles.may_open(who.grant, page):
         refuse_page(who, title)
     return who

@@ -22,10 +22,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state=presentation.sidebar_state(),
 )
-# before anything else is laid out: a person without a role sees only the page saying why (and how to sign in)
-visitor = access.gate()
-access.sidebar(visitor)
-
 PAGES = Path(__file__).parent / "pages"
 FIGURE_PAGES = [
     # the default page lives at "/" (Streamlit serves a default page at the root only, so a url_path would be a dead link)
@@ -47,6 +43,9 @@ CHECK_PAGE = st.Page(PAGES / "check_return.py", title="Check a return", url_path
 USERS_PAGE = st.Page(PAGES / "users.py", title="Users", url_path=roles.USERS_PAGE)
 # the list of people and roles exists only where people sign in
 EVERY_PAGE = [*FIGURE_PAGES, DATA_QUALITY, DEFINITIONS, CHECK_PAGE, *([USERS_PAGE] if access.signs_in() else [])]
+# before anything is laid out: a person without a role sees only the page saying why (and how to sign in)
+visitor = access.gate([p.url_path for p in EVERY_PAGE])
+access.sidebar(visitor)
 CHECK = CHECK_PAGE if roles.may_open(visitor.grant, roles.CHECK_PAGE) else None
 # a page this person's role leaves out is not in their navigation; asked for by URL, it is refused by name rather
 # than quietly swapped for the default page

@@ -740,11 +740,18 @@ def _first_admin(db: Path, claim: str) -> None:
     from loaders import users
     from loaders.roles import Role
 
-    if not any(u.role is Role.ADMIN for u in users.read_users(db)):
-        err.print(
-            f"No admin in {terminal_text(db)} yet, so whoever signs in sees only the page saying who to ask. Add the "
-            f"first with: marac users add --db {terminal_text(db)} --user ID --role admin (ID: their {claim} claim)"
-        )
+    people = users.read_users(db)
+    if any(u.role is Role.ADMIN for u in people):
+        return
+    who = (
+        "nobody has a role, so whoever signs in sees only the page saying who to ask"
+        if not people
+        else "nobody can open the Users page or commit for any MARAC"
+    )
+    err.print(
+        f"No admin in {terminal_text(db)} yet: {who}. Add the first with: marac users add --db {terminal_text(db)} "
+        f"--user ID --role admin (ID: their {claim} claim)"
+    )
 
 
 def _allowed_hosts(address: str, signing_in: service_config.ServiceConfig | None, port: int) -> list[str]:

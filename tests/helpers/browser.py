@@ -140,23 +140,28 @@ def settled(page: Any, timeout: int = 60_000) -> None:
 WATCH_RUNS = """
 (() => {
   const marks = window.__marac = {runs: 0, startedAt: 0, settledAt: 0, lastChartChange: 0};
-  let state = null;
   const element = (node) => node.nodeType === 1 ? node : node.parentElement;
+  const STATE = 'data-test-script-state';
   new MutationObserver((records) => {
     const now = performance.now();
+    // A batch can hold a whole run (running, then notRunning) for one element: each change's new value is the next
+    // change's old value, or the attribute as it is now for the last, never the attribute as it is now for all of
+    // them (which would count that run as none).
+    const changes = records.filter((r) => r.type === 'attributes' && r.attributeName === STATE);
+    changes.forEach((record, i) => {
+      const later = changes.slice(i + 1).find((r) => r.target === record.target);
+      const next = later ? later.oldValue : element(record.target).getAttribute(STATE);
+      if (next === 'running' && record.oldValue !== 'running') marks.startedAt = now;
+      if (next === 'notRunning' && record.oldValue !== 'notRunning') { marks.runs += 1; marks.settledAt = now; }
+    });
     for (const record of records) {
       const target = element(record.target);
-      if (!target) continue;
-      if (record.type === 'attributes' && record.attributeName === 'data-test-script-state') {
-        const next = target.getAttribute('data-test-script-state');
-        if (next === 'running' && state !== 'running') marks.startedAt = now;
-        if (next === 'notRunning' && state !== 'notRunning') { marks.runs += 1; marks.settledAt = now; }
-        state = next;
-      } else if (target.closest('[data-testid="stPlotlyChart"]') && !target.closest('.hoverlayer')) {
+      if (!target || (record.type === 'attributes' && record.attributeName === STATE)) continue;
+      if (target.closest('[data-testid="stPlotlyChart"]') && !target.closest('.hoverlayer')) {
         marks.lastChartChange = now;
       }
     }
-  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }).observe(document, {subtree: true, childList: true, attributes: true, attributeOldValue: true, characterData: true});
 })();
 """
 

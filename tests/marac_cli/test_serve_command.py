@@ -155,10 +155,22 @@ def test_a_database_with_no_admin_says_how_to_add_the_first(db: Path, launched: 
     done = serve(db, "--config", str(write(tmp_path, ENTRA)))
     assert done.exit_code == 0, done.output
     assert (
-        f"No admin in {db} yet, so whoever signs in sees only the page saying who to ask. Add the first with: "
-        f"marac users add --db {db} --user ID --role admin (ID: their oid claim)\n"
-    ) in done.output
+        f"No admin in {db} yet: nobody has a role, so whoever signs in sees only the page saying who to ask. Add the "
+        f"first with: marac users add --db {db} --user ID --role admin (ID: their oid claim)"
+    ) in said(done.output)
     assert len(launched) == 1
+
+
+def test_a_database_with_people_but_no_admin_says_what_nobody_can_do(
+    db: Path, launched: list[Launch], tmp_path: Path
+) -> None:
+    users.add_user(db, "viewer@example.org", "viewer", who="test")
+    done = serve(db, "--config", str(write(tmp_path, ENTRA)))
+    assert done.exit_code == 0, done.output
+    assert (
+        f"No admin in {db} yet: nobody can open the Users page or commit for any MARAC. Add the first with: "
+        f"marac users add --db {db} --user ID --role admin (ID: their oid claim)"
+    ) in said(done.output)
 
 
 def test_a_config_that_cannot_be_used_is_refused_by_its_message(
