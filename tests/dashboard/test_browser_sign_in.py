@@ -17,6 +17,8 @@ test also prints the server's log from its run.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -520,3 +522,38 @@ def _ended(page: Any, links: bool = True) -> None:
     expect(page.get_by_role("button", name="Sign in again", exact=True)).to_be_visible()
     expect(page.get_by_text("Signed in as")).to_have_count(0)
     nothing_shown(page, links=links)
+
+
+# ------------------------------------------------------------------ a load while people are signed in
+
+
+def test_a_load_while_people_are_signed_in_fails_nobodys_page(
+    app: Server, people_db: Path, new_page: Opener, app_log: None, tmp_path: Path
+) -> None:
+    """`marac load` swaps in a new database file under two signed-in sessions: each one's next click is still signed
+    in, shows the new figures and no error, and the server warms the pages again with none."""
+    viewer, analyst = new_page(), new_page()
+    for page, person in ((viewer, VIEWER), (analyst, ANALYST)):
+        sign_in(page, app.url, person.sub)
+        expect(page.get_by_role("heading", name=SEEING[0], level=1)).to_be_visible()
+        settled(page)
+    before = analyst.locator("[data-testid='stMetricValue']").first.inner_text()
+    warmed = len(list(re.finditer(r"Warm-up: \d+ pages run", app.log_text())))
+    camden = write_return(  # a MARAC no other test loads, in the newest quarter any test adds
+        tmp_path / "camden_2021-22_q1.csv", [fixture_db.meeting("E09000007", date(2021, 6, 8), **fixture_db.HACKNEY)]
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "marac_cli.main", "load", str(camden), "--db", str(people_db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "1 loaded" in done.stderr, done.stderr
+    for page, person in ((viewer, VIEWER), (analyst, ANALYST)):
+        open_page(page, "Definitions")  # the next click after the load, in the same session
+        open_page(page, SEEING[0])
+        signed_in_sidebar(page, person)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(analyst.locator("[data-testid='stMetricValue']").first).not_to_have_text(before)
+    line = warm_up_line(app, nth=warmed + 1)
+    assert line.group(3) == "0", line.group(0)
