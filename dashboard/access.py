@@ -215,19 +215,20 @@ def gate(known: Iterable[str] = ()) -> Visitor:
         st.header(words.EXPIRED_TITLE)
         st.warning(words.expired(who.ends), icon=":material/timer_off:")
         st.button(words.SIGN_IN_AGAIN, type="primary", on_click=st.login, key="sign_in_again")
-        st.button(words.SIGN_OUT, on_click=st.logout, key="sign_out")
+        st.button(words.SIGN_OUT, on_click=_sign_out, args=(who.identity,), key="sign_out")
     elif who.state == "no-role":
         if st.session_state.get("_access_logged") != (who.identity, None):  # once a session, not every rerun
             st.session_state["_access_logged"] = (who.identity, None)
             LOG.warning("no role: %r signed in and was shown only the ask-your-admin page", who.identity)
         st.header(words.NO_ROLE_TITLE)
         st.info(words.no_role(who.identity or "", who.claim, who.contact, quote), icon=":material/person_off:")
-        st.button(words.SIGN_OUT, on_click=st.logout, key="sign_out")
+        st.code(words.add_command(who.identity or ""), language=None)
+        st.button(words.SIGN_OUT, on_click=_sign_out, args=(who.identity,), key="sign_out")
     elif who.state == "bad-claims":
         LOG.warning("sign-in refused: %r", who.problem)
         st.header(words.CLAIMS_TITLE)
         st.error(quote(who.problem or "your sign-in did not say who you are"), icon=":material/block:")
-        st.button(words.SIGN_OUT, on_click=st.logout, key="sign_out")
+        st.button(words.SIGN_OUT, on_click=_sign_out, args=(None,), key="sign_out")
     else:
         st.error(words.CONFIG_BROKEN)
     st.stop()
@@ -273,4 +274,12 @@ def sidebar(who: Visitor) -> None:
         return
     with st.sidebar:
         st.markdown(words.signed_in_line(who.identity or "", who.grant, marac_names(), escape_markdown))
-        st.button(words.SIGN_OUT, on_click=st.logout, key="sign_out", icon=":material/logout:")
+        if who.grant.published_only:
+            st.caption(words.PUBLISHED_NOTE)
+        st.button(words.SIGN_OUT, on_click=_sign_out, args=(who.identity,), key="sign_out", icon=":material/logout:")
+
+
+def _sign_out(identity: str | None) -> None:
+    """Sign out (Streamlit clears the cookie and asks the provider to end its session), said in the log first."""
+    LOG.info("signed out: %r", identity)
+    st.logout()

@@ -98,29 +98,31 @@ def _registry_maracs():
     return current[0].maracs if current else None
 
 
-with st.sidebar:
-    st.markdown("**Blank quarterly return**")
-    # made on click: the XLSX has an instructions sheet and Excel checks every cell as it is typed
-    st.download_button(
-        "Template (XLSX)",
-        data=functools.partial(template_xlsx, _registry_maracs()),
-        file_name="marac-quarterly-return.xlsx",
-        mime=downloads.XLSX,
-        on_click="ignore",
-        icon=":material/download:",
-        key="template_xlsx",
-        help="One row per meeting; instructions on the first sheet; Excel checks each cell as it is typed",
-    )
-    st.download_button(
-        "Template (CSV)",
-        data=template_csv,
-        file_name="marac-quarterly-return.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key="template_csv",
-        help="Just the header row",
-    )
+# for those who send returns (a viewer or analyst checks none); without sign-in, the one person does
+if CHECK is not None:
+    with st.sidebar:
+        st.markdown("**Blank quarterly return**")
+        # made on click: the XLSX has an instructions sheet and Excel checks every cell as it is typed
+        st.download_button(
+            "Template (XLSX)",
+            data=functools.partial(template_xlsx, _registry_maracs()),
+            file_name="marac-quarterly-return.xlsx",
+            mime=downloads.XLSX,
+            on_click="ignore",
+            icon=":material/download:",
+            key="template_xlsx",
+            help="One row per meeting; instructions on the first sheet; Excel checks each cell as it is typed",
+        )
+        st.download_button(
+            "Template (CSV)",
+            data=template_csv,
+            file_name="marac-quarterly-return.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key="template_csv",
+            help="Just the header row",
+        )
 
 try:
     loaded = data.current()

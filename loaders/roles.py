@@ -25,7 +25,10 @@ DESCRIPTIONS: dict[Role, str] = {
     Role.VIEWER: "every meeting page, with the published (rounded) figures only; no Check a return, no history",
     Role.ANALYST: "every page with full figures; downloads and packs rounded for publication",
     Role.COORDINATOR: "as analyst, plus Check a return and Commit for their own MARACs only",
-    Role.ADMIN: "as analyst, plus commits for any MARAC; users, the registry, boundaries and layouts",
+    Role.ADMIN: (
+        "as analyst, plus commits for any MARAC and the Users page; users, the registry, boundaries and layouts are "
+        "changed with `marac` on the server"
+    ),
 }
 
 #: pages (by URL path; "" is the default page) that need more than seeing figures

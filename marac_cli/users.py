@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from loaders import store, users
@@ -77,7 +77,14 @@ def list_users(db: DbOption) -> None:
     except (users.UsersError, store.StoreError) as exc:
         _refuse(str(exc))
     if held:
-        table = Table("User", "Role", "MARACs", "Added (UTC)", "By")
+        # ids are folded onto further lines, never cut: an admin copies them into `marac users remove`
+        table = Table(
+            Column("User", overflow="fold"),
+            "Role",
+            Column("MARACs", overflow="fold"),
+            Column("Added (UTC)", no_wrap=True),
+            Column("By", overflow="fold"),
+        )
         for u in held:
             table.add_row(
                 *(

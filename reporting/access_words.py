@@ -7,6 +7,7 @@ Identities and MARAC names are the partnership's own strings: every function tak
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -63,9 +64,21 @@ def expired(ended: datetime | None) -> str:
 def no_role(identity: str, claim: str, contact: str | None, quote: Quote = str) -> str:
     return (
         f"You are signed in as **{quote(identity)}**, but nobody has given that account a role here, so no figures "
-        f"are shown. Ask {quote(contact or DEFAULT_CONTACT)} to add you: they need your {quote(claim)} as shown "
-        "above, for `marac users add --user ID --role viewer` (or analyst, or coordinator with your MARAC)."
+        f"are shown. Who to ask for one: {quote(contact or DEFAULT_CONTACT)}. They need your {quote(claim)} as shown "
+        "above; the command they run is below."
     )
+
+
+def add_command(identity: str) -> str:
+    """The command an admin runs to give this person a role, for a code block (shown as typed, so not escaped)."""
+    return f"marac users add --db PATH --user {shlex.quote(identity)} --role viewer"
+
+
+#: beside a viewer's pages: why a colleague's figure can differ from theirs by a few
+PUBLISHED_NOTE = (
+    "You see the published figures: each MARAC's quarterly counts rounded to a multiple of 5, so no small number can "
+    "be worked out. Colleagues with an analyst's role see the exact counts, so their figures can differ by a few."
+)
 
 
 def refused_page(title: str, grant: Grant, names: Mapping[str, str], quote: Quote = str) -> str:

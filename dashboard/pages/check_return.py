@@ -12,6 +12,7 @@ from dashboard import access, data
 from dashboard.table_display import fit_height
 from loaders import roles
 from loaders.problems import Severity
+from loaders.raw_table import MAX_FILE_BYTES
 from metrics.periods import quarter_label
 from reporting import access_words, numbers, registry_words, review
 from reporting.markup import escape_markdown
@@ -48,6 +49,7 @@ uploads = st.file_uploader(
     "Quarterly returns",
     accept_multiple_files=True,
     key="uploads",
+    max_upload_size=MAX_FILE_BYTES // 1_048_576,  # the uploader then says the loader's own limit, not Streamlit's
     help="Files are opened by their content, not their name: anything that is not a CSV or XLSX "
     "return is refused with a reason. At most 10 MB and 50,000 rows a file.",
 )
@@ -86,6 +88,9 @@ if st.session_state.get("check_key") != key:
         st.error(FAULT.format("checked"))
         st.stop()
     bar.empty()
+    for f in checked.files:  # once a check, in the service's log: who checked a return for a MARAC not theirs
+        if any(p.code == "not-your-marac" for p in f.report.errors):
+            access.LOG.warning("refused check: %r checked %r, a return for another MARAC", visitor.identity, f.name)
     st.session_state["check_key"], st.session_state["checked"] = key, checked
 checked: data.BatchCheck = st.session_state["checked"]
 problems = [p for f in checked.files for p in f.report.problems]

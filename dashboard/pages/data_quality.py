@@ -81,8 +81,8 @@ with submissions:
 with recording:
     if data.restricted():  # shares of a small MARAC's meetings can give back exact counts other pages round
         st.info(
-            "Recording completeness is worked out from the exact counts, so it is for coordinators and is not "
-            "shown in this view."
+            "Recording completeness is worked out from the exact counts, so it is for analysts, coordinators and "
+            "admins and is not shown in this view."
         )
     else:
         frame = recording_completeness(dataset, chosen, codes)
@@ -178,7 +178,10 @@ else:
 
 with versions:
     if data.restricted():
-        st.info("Return history shows the exact counts, so it is for coordinators and is not shown in this view.")
+        st.info(
+            "Return history shows the exact counts, so it is for analysts, coordinators and admins and is not shown "
+            "in this view."
+        )
         st.stop()
     set_up = data.set_up_changes(str(data.db_path()), version)
     if set_up:

@@ -303,3 +303,19 @@ def test_identity_from_request_headers_shuts_the_dashboard(served: Path) -> None
         config.set_option("server.trustedUserHeaders", {})
     only_the_gate(at)
     assert at.error[0].value == access_words.CONFIG_BROKEN
+
+
+def test_the_no_role_page_gives_the_admin_the_command_with_the_persons_own_id(served: Path) -> None:
+    at = run_as(person("o'brien@example.org"))
+    assert [c.value for c in at.code] == ["marac users add --db PATH --user 'o'\"'\"'brien@example.org' --role viewer"]
+
+
+def test_a_viewer_is_told_their_figures_are_rounded_and_offered_no_blank_return(served: Path) -> None:
+    viewer = run_as(person("viewer@example.org"))
+    assert access_words.PUBLISHED_NOTE in [c.value for c in viewer.sidebar.caption]
+    assert not viewer.get("download_button") or all(
+        "Template" not in b.proto.label for b in viewer.get("download_button")
+    )
+    coordinator = run_as(person("hackney@example.org"))
+    assert access_words.PUBLISHED_NOTE not in [c.value for c in coordinator.sidebar.caption]
+    assert {"Template (XLSX)", "Template (CSV)"} <= {b.proto.label for b in coordinator.sidebar.get("download_button")}

@@ -19,7 +19,8 @@ ROLE_LINES = [
     "viewer: every meeting page, with the published (rounded) figures only; no Check a return, no history",
     "analyst: every page with full figures; downloads and packs rounded for publication",
     "coordinator: as analyst, plus Check a return and Commit for their own MARACs only",
-    "admin: as analyst, plus commits for any MARAC; users, the registry, boundaries and layouts",
+    "admin: as analyst, plus commits for any MARAC and the Users page; users, the registry, boundaries and layouts "
+    "are changed with `marac` on the server",
 ]
 
 
