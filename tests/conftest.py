@@ -48,3 +48,19 @@ def planted_db(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
         )
         assert result.outcome == "loaded", result.report.text()
     return db
+
+
+@pytest.fixture(scope="session")
+def users_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small MARAC database with its own four-MARAC registry and no users (tests/helpers/users.py)."""
+    from tests.helpers.users import registry_db
+
+    return registry_db(tmp_path_factory.mktemp("users"))
+
+
+@pytest.fixture
+def users_db(users_template: Path, tmp_path: Path) -> Path:
+    """A copy of `users_template` a test may change."""
+    path = tmp_path / "marac.duckdb"
+    path.write_bytes(users_template.read_bytes())
+    return path

@@ -93,13 +93,18 @@ def serving(
             raise RuntimeError("dashboard did not start:\n" + server.log_text())
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+        stop(process)
         out.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask a server started for a test to stop, and make it if it does not within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
 
 
 #: the line dashboard/launch/warm_up.py logs when every page has had its headless first run

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.helpers.browser import ROOT, SETTLED, WAIT, Server, free_port, serving
+from tests.helpers.browser import ROOT, SETTLED, WAIT, Server, free_port, serving, stop
 
 HACKNEY = "E09000012"
 ISLINGTON = "E09000019"
@@ -100,12 +100,7 @@ def providing(log: Path, token_max_age: int, people: tuple[Person, ...] = PEOPLE
             time.sleep(0.1)
         yield provider
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+        stop(process)
         out.close()
 
 

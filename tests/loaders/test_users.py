@@ -3,7 +3,6 @@ and leaving the database's bytes as they were."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -13,21 +12,14 @@ import pytest
 from loaders import store, users
 from loaders.roles import Grant, Role
 from loaders.users import User, UsersError, add_user, find, identity_key, read_users, remove_user
-from tests.helpers.users import leftovers, registry_db
+from tests.helpers.users import leftovers
 
 WHEN = datetime(2025, 4, 1, 9, 30)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return registry_db(tmp_path_factory.mktemp("users"))
-
-
 @pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "marac.duckdb"
-    shutil.copyfile(template, path)
-    return path
+def db(users_db: Path) -> Path:
+    return users_db
 
 
 def user(user_id: str, role: Role = Role.VIEWER, maracs: tuple[str, ...] = ()) -> User:

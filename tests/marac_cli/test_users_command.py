@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import marac_cli.main as cli
 from loaders import store, users
-from tests.helpers.users import leftovers, registry_db
+from tests.helpers.users import leftovers
 
 ROLE_LINES = [
     "viewer: every meeting page, with the published (rounded) figures only; no Check a return, no history",
@@ -24,16 +24,9 @@ ROLE_LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return registry_db(tmp_path_factory.mktemp("users-cli"))
-
-
 @pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "marac.duckdb"
-    shutil.copyfile(template, path)
-    return path
+def db(users_db: Path) -> Path:
+    return users_db
 
 
 @pytest.fixture(autouse=True)
@@ -161,10 +154,10 @@ def test_list_with_users_but_no_admin_says_so(db: Path) -> None:
     )
 
 
-def test_the_suggested_command_quotes_a_path_with_spaces(template: Path, tmp_path: Path) -> None:
+def test_the_suggested_command_quotes_a_path_with_spaces(users_template: Path, tmp_path: Path) -> None:
     db = tmp_path / "our partnership" / "marac.duckdb"
     db.parent.mkdir()
-    shutil.copyfile(template, db)
+    shutil.copyfile(users_template, db)
     assert ok(db, "list").splitlines()[-1] == (
         f"No admin yet: add the first with `marac users add --db '{db}' --user ID --role admin`."
     )
