@@ -24,7 +24,7 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from dashboard import data
-from loaders import roles, service_config, users
+from loaders import roles, service_config, store, users
 from loaders.roles import Grant
 from reporting import access_words as words
 from reporting.markup import escape_markdown
@@ -37,7 +37,8 @@ CONFIG_ENV = service_config.ENV
 class Visitor:
     """This run's person: `grant` is None unless they may see pages; `state` says why not."""
 
-    state: str  # local | signed-in | warm-up | signed-out | expired | no-role | bad-claims | config-broken
+    state: str  # local | signed-in | warm-up | signed-out | expired | no-role | bad-claims | config-broken |
+    # database-broken
     grant: Grant | None = None
     identity: str | None = None
     ends: datetime | None = None
@@ -122,7 +123,12 @@ def visitor() -> Visitor:
         )
     if problem is not None or identity is None:
         return Visitor("bad-claims", problem=problem, ends=ends, contact=contact, claim=claim)
-    found = users.find(_users(), identity)
+    try:
+        held = _users()
+    except (users.UsersError, store.StoreError) as unreadable:  # the roles cannot be looked up: nobody gets one
+        LOG.error("the users cannot be read: %s", unreadable)
+        return Visitor("database-broken", problem=store.without_paths(str(unreadable)), ends=ends, claim=claim)
+    found = users.find(held, identity)
     if found is None:
         return Visitor("no-role", identity=identity, ends=ends, contact=contact, claim=claim)
     return Visitor("signed-in", found.grant, identity=identity, ends=ends, contact=contact, claim=claim)
@@ -228,6 +234,9 @@ def gate(known: Iterable[str] = ()) -> Visitor:
         LOG.warning("sign-in refused: %r", who.problem)
         st.header(words.CLAIMS_TITLE)
         st.error(quote(who.problem or "your sign-in did not say who you are"), icon=":material/block:")
+        st.button(words.SIGN_OUT, on_click=_sign_out, args=(None,), key="sign_out")
+    elif who.state == "database-broken":
+        st.error(f"The database cannot be read: {quote(who.problem or '')}")
         st.button(words.SIGN_OUT, on_click=_sign_out, args=(None,), key="sign_out")
     else:
         st.error(words.CONFIG_BROKEN)

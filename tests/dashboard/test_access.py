@@ -257,8 +257,10 @@ def test_admins_see_who_changed_users_and_everyone_with_full_figures_who_changed
     assert list(changes["By"]) == ["test"] * 4
     assert list(changes["Change"])[-1] == "Added admin@example.org as admin."
     quality = run_as(person("analyst@example.org"), page="data_quality")
-    texts = [e.label for e in quality.expander]
-    assert any(t.startswith("Changes to the registry, layouts and boundaries (") for t in texts), texts
+    (changes,) = [e for e in quality.expander if e.label.startswith("Changes to the registry, layouts and boundaries")]
+    assert changes.label == "Changes to the registry, layouts and boundaries (1)"
+    table = changes.dataframe[0].value
+    assert (list(table["By"]), list(table["What"]), list(table["File"])) == (["test"], ["Registry"], ["registry.csv"])
 
 
 def test_a_look_alike_of_an_admins_address_is_refused_not_matched(served: Path) -> None:
@@ -319,3 +321,12 @@ def test_a_viewer_is_told_their_figures_are_rounded_and_offered_no_blank_return(
     coordinator = run_as(person("hackney@example.org"))
     assert access_words.PUBLISHED_NOTE not in [c.value for c in coordinator.sidebar.caption]
     assert {"Template (XLSX)", "Template (CSV)"} <= {b.proto.label for b in coordinator.sidebar.get("download_button")}
+
+
+def test_a_database_that_cannot_be_read_is_said_at_the_gate_not_a_traceback(served: Path) -> None:
+    served.write_bytes(b"not a database any more")
+    at = run_as(person("admin@example.org"))
+    only_the_gate(at)
+    assert at.error[0].value.startswith("The database cannot be read: ")
+    assert str(served.parent) not in at.error[0].value  # named without the server's folders
+    assert [b.label for b in at.button] == ["Sign out"]  # the gate's page, before any page or sidebar

@@ -28,10 +28,10 @@ from tests.helpers.browser import (
     ROOT,
     WAIT,
     Server,
+    chromium,
     finished_after,
     hover_centre,
     hover_lines,
-    launch,
     open_list,
     runs_so_far,
     screenshot,
@@ -181,10 +181,8 @@ def server(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from tests.helpers.browser import (
     SETTLED,
     WAIT,
     Server,
-    launch,
+    chromium,
     screenshot,
     warm_up_line,
 )
@@ -118,10 +118,8 @@ def app(people_db: Path, provider: Provider, tmp_path_factory: pytest.TempPathFa
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 Opener = Callable[[], Any]

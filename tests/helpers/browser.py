@@ -134,6 +134,19 @@ def launch(playwright: Any, **options: Any) -> Any:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, **options)
 
 
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for a module's tests, closed with its Playwright when they are done."""
+    from playwright.sync_api import sync_playwright  # only where the browser tests run
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def settled(page: Any, timeout: int = 60_000) -> None:
     """The app has finished its script run; then a short settle for the last deltas to be drawn."""
     page.wait_for_selector(SETTLED, timeout=timeout)
