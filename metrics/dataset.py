@@ -22,6 +22,8 @@ POPULATION_MEASURES: dict[str, str] = {
 #: what a sub-area is called where the registry does not say (the Met says BCU; Lancashire, division)
 SUB_AREA_WORD = "sub-area"
 BASE_LABELS: dict[str, str] = {"census2021": "Census 2021", "mye2023": "ONS mid-2023 estimates"}
+#: the columns of `Dataset.nil_quarters`
+NIL_SCHEMA: dict[str, pl.DataType] = {"marac_code": pl.String(), "quarter_start": pl.Date()}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,9 @@ class Dataset:
     registry_versions: pl.DataFrame = field(default_factory=pl.DataFrame)
     #: MARACs the chosen population base lacks an authority of (marac_code, marac_name, lad_codes): no rate for them
     population_gaps: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: quarters a MARAC returned as "no meetings this quarter" (marac_code, quarter_start): they count the quarter's
+    #: population-time with 0 cases, where a quarter with no return at all counts nothing
+    nil_quarters: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=NIL_SCHEMA))
 
     @property
     def population_key(self) -> str:

@@ -50,18 +50,30 @@ def _count_columns(dataset: Dataset) -> list[str]:
 
 
 def _per_marac(dataset: Dataset, start, end, by_quarter: bool) -> pl.DataFrame:
-    keys = ["marac_code", "quarter_start"] if by_quarter else ["marac_code"]
+    """Counts per MARAC (and quarter): a nil return ("no meetings this quarter") is a quarter with data and 0 cases."""
     counts = _count_columns(dataset)
-    return (
+    per_quarter = (
         dataset.meetings.lazy()
         .filter(pl.col("meeting_date").is_between(start, end))
-        .group_by(keys)
-        .agg(
-            *(pl.col(c).sum() for c in counts),
-            pl.len().alias("meetings"),
-            pl.col("quarter_start").n_unique().alias("quarters_with_data"),
-        )
+        .group_by(["marac_code", "quarter_start"])
+        .agg(*(pl.col(c).sum() for c in counts), pl.len().alias("meetings"))
         .collect()
+    )
+    nil = dataset.nil_quarters
+    if nil.height:
+        nil = nil.filter(pl.col("quarter_start").is_between(start, end))
+        if nil.height:
+            zeros = nil.select(
+                pl.col("marac_code").cast(pl.String),
+                pl.col("quarter_start").cast(per_quarter.schema["quarter_start"]),
+                *(pl.lit(0, dtype=per_quarter.schema[c]).alias(c) for c in [*counts, "meetings"]),
+            )
+            per_quarter = pl.concat([per_quarter, zeros.select(per_quarter.columns)])
+    if by_quarter:
+        return per_quarter.with_columns(pl.lit(1, dtype=pl.UInt32).alias("quarters_with_data"))
+    return per_quarter.group_by("marac_code").agg(
+        *(pl.col(c).sum() for c in [*counts, "meetings"]),
+        pl.col("quarter_start").n_unique().alias("quarters_with_data"),
     )
 
 
@@ -284,9 +296,12 @@ def scoped(dataset: Dataset, **where: str | None) -> Dataset:
     for column, value in where.items():
         if value is not None:
             maracs = maracs.filter(pl.col(column) == value)
-    codes = maracs["marac_code"]
+    codes = maracs["marac_code"].implode()
     return replace(
-        dataset, meetings=dataset.meetings.filter(pl.col("marac_code").is_in(codes.implode())), maracs=maracs
+        dataset,
+        meetings=dataset.meetings.filter(pl.col("marac_code").is_in(codes)),
+        maracs=maracs,
+        nil_quarters=dataset.nil_quarters.filter(pl.col("marac_code").is_in(codes)),
     )
 
 
