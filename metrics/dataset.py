@@ -70,7 +70,8 @@ class Dataset:
     #: quarters a MARAC returned as "no meetings this quarter" (marac_code, quarter_start): they count the quarter's
     #: population-time with 0 cases, where a quarter with no return at all counts nothing
     nil_quarters: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=NIL_SCHEMA))
-    missing_quarters_method: str = "population_time"  # how period figures treat an unreturned quarter (metrics.missing_quarters)
+    #: how period figures treat a quarter a MARAC did not return (`metrics.missing_quarters.METHODS`)
+    missing_quarters_method: str = "population_time"
 
     @property
     def population_key(self) -> str:
