@@ -279,9 +279,10 @@ def comparators(
             info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area, rounded)
         )
     labelled("All MARACs", figures(path, data_version, population, end, window, "all", None, rounded))
+    # England on the MARACs' own base first (like with like), then SafeLives' figures as published: each names its base
     national = national_comparator(data, end)
-    for scope, published in zip(national["scope"] if national.height else [], national.iter_slices(1), strict=True):
-        out[f"{scope}, SafeLives ({published['period_end'][0].strftime('%b %Y')})"] = published
+    for published in national.iter_slices(1) if national.height else []:
+        out[published["group_name"][0]] = published
     return out
 
 

@@ -43,6 +43,12 @@ class Dataset:
     cost_source: str = ""
     #: SafeLives' published national figures (UK, rolling 12 months), for comparison only
     national: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: SafeLives' published figures by police force and year (the safelives_published table), every local authority
+    #: with its force and country (the area table) and every authority's population on the chosen base: from these
+    #: `metrics.national` recomputes England on the MARACs' own base; empty for a database without the table
+    published_forces: pl.DataFrame = field(default_factory=pl.DataFrame)
+    areas: pl.DataFrame = field(default_factory=pl.DataFrame)
+    lad_population: pl.DataFrame = field(default_factory=pl.DataFrame)
     #: per region and police force area: local authorities in it and how many the registry's MARACs cover
     area_coverage: pl.DataFrame = field(default_factory=pl.DataFrame)
     #: every version of every MARAC-quarter ever loaded (marac_code, quarter_start, load_id, loaded_at,
@@ -206,6 +212,9 @@ class Dataset:
             area_coverage=area_coverage,
             **_cost(tables.get("cost")),
             national=tables.get("national", pl.DataFrame()),
+            published_forces=tables.get("safelives_published", pl.DataFrame()),
+            areas=tables["area"],
+            lad_population=population,
             versions=tables.get("quarter_version", pl.DataFrame()),
             events=tables.get("event", pl.DataFrame()),
             sectors=tables.get("referral_sector", pl.DataFrame()),
