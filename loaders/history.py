@@ -19,10 +19,18 @@ from loaders.return_layout import BY_NAME, COUNT_FIELDS
 _VERSIONS_SQL = """
 SELECT m.quarter_start, m.load_id, l.file_name, l.finished_at AS loaded_at, l.loaded_by,
        count(*)::INTEGER AS meetings, sum(m.cases_discussed)::INTEGER AS cases,
-       bool_and(m.superseded_by IS NULL) AS current, min(m.superseded_by) AS replaced_by
+       bool_and(m.superseded_by IS NULL) AS current, min(m.superseded_by) AS replaced_by, false AS nil
 FROM meeting m JOIN load_log l USING (load_id)
 WHERE m.marac_code = ? {quarter}
-GROUP BY ALL ORDER BY m.quarter_start, m.load_id
+GROUP BY ALL
+{nil}ORDER BY quarter_start, load_id
+"""
+#: a nil return (no meetings) is a version too: 0 meetings, 0 cases
+_NIL_VERSIONS_SQL = """UNION ALL
+SELECT m.quarter_start, m.load_id, l.file_name, l.finished_at, l.loaded_by, 0, 0, m.superseded_by IS NULL,
+       m.superseded_by, true
+FROM nil_quarter m JOIN load_log l USING (load_id)
+WHERE m.marac_code = ? {quarter}
 """
 
 _ROWS_SQL = "SELECT * EXCLUDE (superseded_by) FROM meeting WHERE marac_code = ? {quarter} ORDER BY load_id, meeting_date, source_row"
@@ -55,6 +63,11 @@ class Version:
     current: bool
     replaced_by: int | None
     changes: list[Change] = field(default_factory=list)  # against the version before; empty for the first
+    nil: bool = False  # a nil return: the MARAC said it held no meetings that quarter
+
+    def summary(self) -> str:
+        """'3 meeting(s), 41 cases', or 'nil return (no meetings)'."""
+        return "nil return (no meetings)" if self.nil else f"{self.meetings} meeting(s), {self.cases} cases"
 
 
 @dataclass
@@ -104,7 +117,9 @@ def history(db_path: Path | str, marac_code: str, quarter: date | None = None) -
     where = "AND m.quarter_start = ?" if quarter else ""
     params = [marac_code, quarter] if quarter else [marac_code]
     try:
-        versions = conn.sql(_VERSIONS_SQL.format(quarter=where), params=params).pl()
+        nil = _NIL_VERSIONS_SQL.format(quarter=where) if store.has_table(conn, "nil_quarter") else ""
+        sql = _VERSIONS_SQL.format(quarter=where, nil=nil)
+        versions = conn.sql(sql, params=params * 2 if nil else params).pl()
         rows = conn.sql(_ROWS_SQL.format(quarter=where.replace("m.", "")), params=params).pl()
     finally:
         conn.close()
@@ -125,6 +140,7 @@ def history(db_path: Path | str, marac_code: str, quarter: date | None = None) -
                     v["current"],
                     v["replaced_by"],
                     changes(previous, mine) if previous is not None else [],
+                    v["nil"],
                 )
             )
             previous = mine

@@ -57,6 +57,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "missing-column": (Severity.ERROR, "Required column missing"),
     "duplicate-column": (Severity.ERROR, "Column given twice"),
     "no-rows": (Severity.ERROR, "No meeting rows"),
+    "nil-return-has-counts": (Severity.ERROR, "Nil return with counts in it"),
+    "nil-return-with-meetings": (Severity.ERROR, "Nil return beside meetings of the same quarter"),
     "missing-value": (Severity.ERROR, "Required value missing"),
     "unknown-marac": (Severity.ERROR, "MARAC code not in the registry"),
     "bad-date": (Severity.ERROR, "Date not recognised"),

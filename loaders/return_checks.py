@@ -12,6 +12,7 @@ Pure: the caller supplies what is held.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,7 +20,7 @@ import polars as pl
 
 from loaders.problems import Problem, problem
 from loaders.return_layout import BY_NAME, VICTIM_FIELDS
-from loaders.return_model import MeetingRow
+from loaders.return_model import MeetingRow, NilRow
 from metrics.periods import add_quarters, quarter_end, quarter_label, quarter_of
 
 #: a quarter's cases moving by more than this share of the comparison quarter's is worth a second look
@@ -44,6 +45,10 @@ class HeldQuarter:
     loaded_by: str | None
     meetings: int
     cases: int
+    nil: bool = False  # held as a nil return (no meetings)
+
+    def summary(self) -> str:
+        return "a nil return (no meetings)" if self.nil else f"{self.meetings} meeting(s), {self.cases} cases"
 
 
 def fy_quarter_in(file_name: str) -> date | None:
@@ -87,11 +92,13 @@ def check_against_held(
     rows: list[tuple[int, MeetingRow]],
     held: dict[tuple[str, date], HeldQuarter],
     cases_after: dict[tuple[str, date], int],
+    nil: Sequence[tuple[int, NilRow]] = (),
 ) -> list[Problem]:
     """Warnings for one parsed return.
 
     `held`: the MARAC-quarters held before this file; `cases_after`: each MARAC-quarter's cases
     once the whole batch is in (so a year's four returns checked together compare with each other).
+    `nil`: the file's nil-return rows, which replace a held quarter like meetings do (and have no cases to compare).
     """
     where = {"sheet": sheet}
     found: list[Problem] = []
@@ -118,6 +125,8 @@ def check_against_held(
     totals: dict[tuple[str, date], list[MeetingRow]] = {}
     for _, row in rows:
         totals.setdefault((row.marac_code, quarter_of(row.meeting_date)), []).append(row)
+    for _, nil_row in nil:
+        totals.setdefault((nil_row.marac_code, nil_row.quarter_start), [])
     for (code, quarter), meetings in sorted(totals.items()):
         label = f"{code} {quarter_label(quarter)}"
         cases = sum(m.cases_discussed for m in meetings)
@@ -125,19 +134,22 @@ def check_against_held(
         if before is not None:
             when = f" on {before.loaded_at.strftime('%d %b %Y %H:%M')} UTC" if before.loaded_at else ""
             by = f" by {before.loaded_by}" if before.loaded_by else ""
+            now = f"{len(meetings)} meeting(s), {cases} cases" if meetings else "a nil return (no meetings)"
             found.append(
                 problem(
                     "quarter-already-held",
                     file,
-                    f"{label} is already held: {before.meetings} meeting(s), {before.cases} cases, from {before.file_name} "
-                    f"(load {before.load_id}{when}{by}). Once loaded, this file replaces it with {len(meetings)} meeting(s), "
-                    f"{cases} cases; the earlier version is kept as history",
+                    f"{label} is already held: {before.summary()}, from {before.file_name} "
+                    f"(load {before.load_id}{when}{by}). Once loaded, this file replaces it with {now}; "
+                    "the earlier version is kept as history",
                     column=headers.get("cases_discussed"),
-                    value=str(cases),
+                    value=str(cases) if meetings else "NIL",
                     expected="a corrected return for this quarter (if this is not one, check the MARAC code and dates)",
                     **where,
                 )
             )
+        if not meetings:
+            continue  # a nil return: no cases to compare, no characteristics to record
         for other, words in (
             (add_quarters(quarter, -1), "the previous quarter"),
             (add_quarters(quarter, -4), "the same quarter a year earlier"),
@@ -182,7 +194,13 @@ def held_quarters(frame: pl.DataFrame) -> dict[tuple[str, date], HeldQuarter]:
     """`store.held_summary` rows keyed by MARAC and quarter."""
     return {
         (r["marac_code"], r["quarter_start"]): HeldQuarter(
-            r["load_id"], r["file_name"], r["loaded_at"], r["loaded_by"], r["meetings"], r["cases"]
+            r["load_id"],
+            r["file_name"],
+            r["loaded_at"],
+            r["loaded_by"],
+            r["meetings"],
+            r["cases"],
+            bool(r.get("nil", False)),
         )
         for r in frame.iter_rows(named=True)
     }

@@ -12,16 +12,18 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from loaders import nil_return
 from loaders.problems import Problem, ValidationReport, problem, shorten, visible
 from loaders.raw_table import Cell, RawTable, Unreadable
 from loaders.return_layout import BY_NAME, FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
+from metrics.periods import quarter_label, quarter_of
 
 _WHOLE = "a whole number 0 or more"
 _SHARE = "a number 0 or more (halves allowed where a case was referred by two agencies)"
@@ -230,6 +232,36 @@ def _plausible(day: date) -> date:
     return day
 
 
+def _registered_code(value: Any, info: ValidationInfo) -> str:
+    """A MARAC code as the registry holds it (upper case, trimmed), or an error naming why it is not one."""
+    _unreadable(value)
+    if value is None or not str(value).strip():
+        raise _err("missing-value", "the cell is empty", "a MARAC code from the registry")
+    code = str(value).strip().upper()
+    known: set[str] = (info.context or {}).get("maracs", set())
+    if known and code not in known:
+        odd = odd_characters(code)
+        if odd:
+            raise _err(
+                "hidden-character",
+                f"this MARAC code is not in the registry: it holds {odd}",
+                "a MARAC code from the registry typed in plain letters and digits (e.g. E09000012 for Hackney)",
+            )
+        raise _err(
+            "unknown-marac",
+            "this MARAC code is not in the registry",
+            REGISTRY_HINT,
+        )
+    return code
+
+
+def _not_after_today(value: date, info: ValidationInfo) -> date:
+    today: date = (info.context or {}).get("today", date.today())
+    if value > today:
+        raise _err("future-date", "the meeting date is after today", f"a date on or before {today.isoformat()}")
+    return value
+
+
 Whole = Annotated[int, BeforeValidator(_whole)]
 Share = Annotated[float, BeforeValidator(_share)]
 
@@ -266,43 +298,45 @@ class MeetingRow(BaseModel):
     @field_validator("marac_code", mode="before")
     @classmethod
     def _known_marac(cls, value: Any, info: ValidationInfo) -> str:
-        _unreadable(value)
-        if value is None or not str(value).strip():
-            raise _err("missing-value", "the cell is empty", "a MARAC code from the registry")
-        code = str(value).strip().upper()
-        known: set[str] = (info.context or {}).get("maracs", set())
-        if known and code not in known:
-            odd = odd_characters(code)
-            if odd:
-                raise _err(
-                    "hidden-character",
-                    f"this MARAC code is not in the registry: it holds {odd}",
-                    "a MARAC code from the registry typed in plain letters and digits (e.g. E09000012 for Hackney)",
-                )
-            raise _err(
-                "unknown-marac",
-                "this MARAC code is not in the registry",
-                REGISTRY_HINT,
-            )
-        return code
+        return _registered_code(value, info)
 
     @field_validator("meeting_date")
     @classmethod
     def _not_future(cls, value: date, info: ValidationInfo) -> date:
-        today: date = (info.context or {}).get("today", date.today())
-        if value > today:
-            raise _err("future-date", "the meeting date is after today", f"a date on or before {today.isoformat()}")
-        return value
+        return _not_after_today(value, info)
 
     @property
     def referral_total(self) -> float:
         return sum(getattr(self, f) for f in REFERRAL_FIELDS)
 
 
+class NilRow(BaseModel):
+    """A nil return: the MARAC had no meetings in the quarter holding `meeting_date` (`loaders.nil_return`)."""
+
+    marac_code: str
+    meeting_date: Annotated[date, BeforeValidator(_meeting_date)]
+
+    @field_validator("marac_code", mode="before")
+    @classmethod
+    def _known_marac(cls, value: Any, info: ValidationInfo) -> str:
+        return _registered_code(value, info)
+
+    @field_validator("meeting_date")
+    @classmethod
+    def _not_future(cls, value: date, info: ValidationInfo) -> date:
+        return _not_after_today(value, info)
+
+    @property
+    def quarter_start(self) -> date:
+        return quarter_of(self.meeting_date)
+
+
 @dataclass
 class ParsedReturn:
     report: ValidationReport
     rows: list[tuple[int, MeetingRow]]
+    #: the nil-return rows that parsed: quarters the MARAC says it held no meetings in
+    nil: list[tuple[int, NilRow]] = field(default_factory=list)
 
 
 def cell_text(value: Cell) -> str | None:
@@ -326,8 +360,10 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
     """Every problem in the table, and the rows that parsed (usable only if the report is valid)."""
     report = ValidationReport(file=table.file)
     where = {"sheet": table.sheet}
+    # a file of nil returns alone needs only the columns a nil row fills in (the code, a date and NIL)
+    optional = set(nil_return.OTHER_COUNTS) if nil_return.only_nil(table) else set()
     for name in FIELD_NAMES:
-        if name not in table.headers:
+        if name not in table.headers and name not in optional:
             message = f'the column "{name}" is missing'
             if table.unheaded:  # merged header cells keep their text in the first cell only
                 message += (
@@ -352,8 +388,9 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
             problem(
                 "no-rows",
                 table.file,
-                "the return has a header but no meeting rows",
-                expected="one row per MARAC meeting",
+                "the return has a header but no meeting rows (a MARAC that held no meetings in the quarter sends a "
+                "nil return, not an empty file)",
+                expected=f"one row per MARAC meeting, or for a quarter without meetings a nil return: {nil_return.NIL_FORM}",
                 **where,
             )
         )
@@ -361,9 +398,15 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
 
     context = {"maracs": known_maracs, "today": today or date.today()}
     parsed: list[tuple[int, MeetingRow]] = []
+    nil: list[tuple[int, NilRow]] = []
     for row_number, cells in table.rows:
+        is_nil = nil_return.is_nil(cells.get("cases_discussed"))
         try:
-            parsed.append((row_number, MeetingRow.model_validate(cells, context=context)))
+            if is_nil:
+                report.problems.extend(nil_return.counts_on_nil_row(table, row_number, cells, cell_text))
+                nil.append((row_number, NilRow.model_validate(cells, context=context)))
+            else:
+                parsed.append((row_number, MeetingRow.model_validate(cells, context=context)))
         except ValidationError as exc:
             for e in exc.errors():
                 name = str(e["loc"][0])
@@ -381,13 +424,36 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
                 )
     report.rows = len(table.rows)
     report.problems.extend(_cross_checks(table, dict(parsed)))
+    report.problems.extend(_nil_beside_meetings(table, parsed, nil))
     report.problems.sort(
         key=lambda p: (
             p.row or 0,
             FIELD_NAMES.index(_canonical(table, p.column)) if _canonical(table, p.column) else 99,
         )
     )
-    return ParsedReturn(report, parsed)
+    return ParsedReturn(report, parsed, nil)
+
+
+def _nil_beside_meetings(
+    table: RawTable, parsed: list[tuple[int, MeetingRow]], nil: list[tuple[int, NilRow]]
+) -> list[Problem]:
+    """A nil return for a quarter the same file also has meetings for says two things at once: an error on it."""
+    meetings: dict[tuple[str, date], list[int]] = {}
+    for row_number, row in parsed:
+        meetings.setdefault((row.marac_code, quarter_of(row.meeting_date)), []).append(row_number)
+    cells = dict(table.rows)
+    return [
+        nil_return.nil_with_meetings(
+            table,
+            row_number,
+            row.marac_code,
+            quarter_label(row.quarter_start),
+            meetings[(row.marac_code, row.quarter_start)],
+            cell_text(cells[row_number].get("cases_discussed")),
+        )
+        for row_number, row in nil
+        if (row.marac_code, row.quarter_start) in meetings
+    ]
 
 
 def _canonical(table: RawTable, column: str | None) -> str | None:
@@ -419,6 +485,8 @@ def _cross_checks(table: RawTable, parsed: dict[int, MeetingRow]) -> list[Proble
     where = {"sheet": table.sheet}
     seen: dict[tuple[str, date], int] = {}
     for row_number, cells in table.rows:
+        if nil_return.is_nil(cells.get("cases_discussed")):
+            continue  # a nil return has no counts to compare (`nil_return.counts_on_nil_row` checks it has none)
         model = parsed.get(row_number)
         cases_value = _value_of(model, cells, "cases_discussed", _whole)
         if cases_value is not None:

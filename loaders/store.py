@@ -35,7 +35,7 @@ from loaders.raw_table import MAX_FILE_BYTES, RawTable
 from loaders.return_checks import fy_quarter_in
 from loaders.return_file import read_table
 from loaders.return_layout import AGENCY_LABELS, COUNT_FIELDS, REFERRAL_FIELDS
-from loaders.return_model import MeetingRow, validate_table
+from loaders.return_model import MeetingRow, NilRow, validate_table
 from metrics.periods import quarter_label
 
 _LOG = logging.getLogger(__name__)
@@ -88,6 +88,16 @@ CREATE TABLE IF NOT EXISTS held_quarter (
     quarter_start DATE NOT NULL,
     load_id BIGINT NOT NULL,
     PRIMARY KEY (marac_code, quarter_start)
+);
+-- A nil return: the MARAC held no meetings in the quarter. Held like a quarter of meetings (held_quarter names its
+-- load), replaced and kept as history the same way, so it counts the quarter's population-time with 0 cases.
+CREATE TABLE IF NOT EXISTS nil_quarter (
+    load_id BIGINT NOT NULL,
+    source_row INTEGER NOT NULL,
+    marac_code VARCHAR NOT NULL,
+    quarter_start DATE NOT NULL,
+    return_date DATE NOT NULL,  -- the date the row gave, in the quarter
+    superseded_by BIGINT
 );
 CREATE OR REPLACE VIEW meeting_current AS SELECT * FROM meeting WHERE superseded_by IS NULL;
 """
@@ -302,10 +312,17 @@ class LoadResult:
     #: what was read, for a preview (None when the file could not be read or was not re-read)
     table: RawTable | None = None
     rows: list[tuple[int, MeetingRow]] = field(default_factory=list)
+    #: the file's nil-return rows (quarters without meetings), read like `rows`
+    nil: list[tuple[int, NilRow]] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
         return self.outcome == "refused"
+
+    @property
+    def nil_quarters(self) -> list[tuple[str, date]]:
+        """The MARAC-quarters this file returns as "no meetings"."""
+        return sorted({(row.marac_code, row.quarter_start) for _, row in self.nil})
 
 
 def _log(
@@ -414,16 +431,17 @@ def load_file(
             quarters=earlier.quarters,
         )
         return LoadResult(file, "unchanged", report, load_id, quarters=earlier.quarters)
-    table, rows = _read_and_validate(conn, path, file, content, report, registry, today)
+    table, rows, nil = _read_and_validate(conn, path, file, content, report, registry, today)
+    every: list[tuple[int, MeetingRow | NilRow]] = sorted([*rows, *nil], key=lambda pair: pair[0])
     if report.valid:
-        report.problems.extend(_several_maracs(file, table, rows))
+        report.problems.extend(_several_maracs(file, table, every))
     if report.valid and allowed is not None:
-        report.problems.extend(_not_theirs(conn, file, table, rows, allowed))
+        report.problems.extend(_not_theirs(conn, file, table, every, allowed))
     if report.valid:
-        report.problems.extend(_against_held(conn, file, table, rows, replace))
+        report.problems.extend(_against_held(conn, file, table, rows, replace, nil))
     report.problems.extend(notes)
 
-    quarters = sorted({(row.marac_code, quarter_start(row.meeting_date)) for _, row in rows})
+    quarters = sorted({(row.marac_code, quarter_start(row.meeting_date)) for _, row in every})
     if not report.valid:
         load_id = _next_id(conn)
         errors = report.errors
@@ -438,7 +456,7 @@ def load_file(
             who=who,
             quarters=[],
         )
-        return LoadResult(file, "refused", report, load_id, table=table, rows=rows)
+        return LoadResult(file, "refused", report, load_id, table=table, rows=rows, nil=nil)
 
     conn.begin()
     try:
@@ -460,6 +478,12 @@ def load_file(
                 f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
                 [load_id, earlier, *flat_keys],
             ).fetchall()[0][0]
+            # a nil return held for one of these quarters is replaced the same way (and kept as history)
+            conn.execute(
+                f"UPDATE nil_quarter SET superseded_by = ? WHERE superseded_by IS NULL "
+                f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
+                [load_id, *flat_keys],
+            )
         conn.execute(
             f"INSERT OR REPLACE INTO held_quarter SELECT marac_code, quarter_start, ? FROM {key_list}",
             [load_id, *flat_keys],
@@ -469,12 +493,25 @@ def load_file(
             values = row.model_dump()
             values.update(load_id=load_id, source_row=source_row, quarter_start=quarter_start(row.meeting_date))
             records.append(tuple(values[c] for c in _MEETING_COLUMNS))
-        incoming = pa.table(list(zip(*records, strict=True)), names=list(_MEETING_COLUMNS))
-        conn.register("incoming_rows", incoming)
-        conn.execute(f"INSERT INTO meeting ({', '.join(_MEETING_COLUMNS)}) SELECT * FROM incoming_rows")
-        conn.unregister("incoming_rows")
-        held = ", ".join(f"{m} {q.isoformat()}" for m, q in quarters)
-        message = f"loaded {report.rows} meeting row(s) for {held}"
+        if records:
+            incoming = pa.table(list(zip(*records, strict=True)), names=list(_MEETING_COLUMNS))
+            conn.register("incoming_rows", incoming)
+            conn.execute(f"INSERT INTO meeting ({', '.join(_MEETING_COLUMNS)}) SELECT * FROM incoming_rows")
+            conn.unregister("incoming_rows")
+        first_nil = {}
+        for source_row, row in nil:  # one nil return a quarter, however many rows say so
+            first_nil.setdefault((row.marac_code, row.quarter_start), (source_row, row.meeting_date))
+        for (code, start), (source_row, day) in sorted(first_nil.items()):
+            conn.execute(
+                "INSERT INTO nil_quarter (load_id, source_row, marac_code, quarter_start, return_date) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [load_id, source_row, code, start, day],
+            )
+        held = ", ".join(f"{m} {q.isoformat()}" for m, q in quarters if (m, q) not in first_nil)
+        message = f"loaded {len(rows)} meeting row(s) for {held}" if rows else "loaded"
+        if first_nil:
+            empty = ", ".join(f"{m} {q.isoformat()}" for m, q in sorted(first_nil))
+            message += f"{' and' if rows else ''} a nil return (no meetings) for {empty}"
         if superseded:
             message += f"; replaced {superseded} earlier row(s), kept as history"
         if report.warnings:
@@ -518,7 +555,7 @@ def load_file(
     except BaseException:
         _rollback(conn)
         raise
-    return LoadResult(file, "loaded", report, load_id, int(superseded), quarters, table, rows)
+    return LoadResult(file, "loaded", report, load_id, int(superseded), quarters, table, rows, nil)
 
 
 def _read_and_validate(
@@ -529,8 +566,9 @@ def _read_and_validate(
     report: ValidationReport,
     registry: set[str] | None,
     today: date | None,
-) -> tuple[RawTable | None, list[tuple[int, MeetingRow]]]:
-    """The file read and checked into `report`; anything a reader raises becomes a refusal, not a crash.
+) -> tuple[RawTable | None, list[tuple[int, MeetingRow]], list[tuple[int, NilRow]]]:
+    """The file read and checked into `report`, its meeting rows and nil-return rows; anything a reader raises becomes
+    a refusal, not a crash.
 
     The readers refuse what they foresee with a reason of their own. This catches what they do
     not (a codec, zip or XML error deep in a library, a workbook that expands past memory), so a
@@ -541,14 +579,16 @@ def _read_and_validate(
     try:
         table, problems = read_table(path, content)
         rows: list[tuple[int, MeetingRow]] = []
+        nil: list[tuple[int, NilRow]] = []
         if table is not None:  # a table with a repeated column is still checked, so every problem shows at once
             table.file = file
             known = registry if registry is not None else marac_codes(conn)
             parsed = validate_table(table, known, today=today)
             report.rows, problems, rows = parsed.report.rows, [*problems, *parsed.report.problems], parsed.rows
+            nil = parsed.nil
         # the reader names a file by its path's last part: an upload's name is kept whole, as the user gave it
         report.problems = [p if p.file == file else p.model_copy(update={"file": file}) for p in problems]
-        return table, rows
+        return table, rows, nil
     except Exception as exc:  # any failure of one file is that file's refusal
         _LOG.info("reading %s failed", file, exc_info=True)  # for whoever runs the server, never the page
         report.rows = 0
@@ -560,7 +600,7 @@ def _read_and_validate(
                 expected="the return saved again from Excel or LibreOffice as .xlsx or .csv, without a password",
             )
         ]
-        return None, []
+        return None, [], []
 
 
 _PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s\"'\\/]+[\\/])+([^\s\"'\\/]*)")
@@ -571,7 +611,9 @@ def without_paths(text: str) -> str:
     return _PATH.sub(r"\1", text)
 
 
-def _several_maracs(file: str, table: RawTable | None, rows: list[tuple[int, MeetingRow]]) -> list[Problem]:
+def _several_maracs(
+    file: str, table: RawTable | None, rows: Sequence[tuple[int, MeetingRow | NilRow]]
+) -> list[Problem]:
     """A return is one MARAC's: rows of any other MARAC are an error naming the codes and rows.
 
     The file's MARAC is the one most of its rows are for (file names do not name MARACs reliably).
@@ -620,7 +662,7 @@ def _not_theirs(
     conn: duckdb.DuckDBPyConnection,
     file: str,
     table: RawTable | None,
-    rows: list[tuple[int, MeetingRow]],
+    rows: Sequence[tuple[int, MeetingRow | NilRow]],
     allowed: frozenset[str],
 ) -> list[Problem]:
     """A coordinator's file for a MARAC that is not theirs: an error naming it and theirs, on its first row."""
@@ -652,17 +694,23 @@ def _against_held(
     table: RawTable | None,
     rows: list[tuple[int, MeetingRow]],
     replace: bool,
+    nil: Sequence[tuple[int, NilRow]] = (),
 ) -> list[Problem]:
     """What the file would do to the quarters held now, where that is more than a return should do.
 
     A file changes only what it is for: named for a quarter, it may touch no other, held (a stray row would replace
     it) or not (a stray row would start it, and the quarter would count as returned). A held quarter left with fewer
     than half its meetings is refused unless `replace` confirms it is the whole new return; with fewer meetings, but
-    at least half, it is a warning.
+    at least half, it is a warning. A nil return leaves its quarter no meetings, so over a held quarter of meetings
+    it needs the same confirmation.
     """
     incoming: dict[tuple[str, date], list[tuple[int, MeetingRow]]] = {}
     for source_row, row in rows:
         incoming.setdefault((row.marac_code, quarter_start(row.meeting_date)), []).append((source_row, row))
+    nil_at: dict[tuple[str, date], tuple[int, date]] = {}
+    for source_row, nil_row in nil:
+        nil_at.setdefault((nil_row.marac_code, nil_row.quarter_start), (source_row, nil_row.meeting_date))
+        incoming.setdefault((nil_row.marac_code, nil_row.quarter_start), [])
     if not incoming:
         return []
     keys = sorted(incoming)
@@ -679,24 +727,26 @@ def _against_held(
     for (code, quarter), mine in sorted(incoming.items()):
         label = f"{code} {quarter_label(quarter)}"
         count, total = len(mine), sum(r.cases_discussed for _, r in mine)
-        after = f"{count} meeting(s), {total} cases"
+        after = f"{count} meeting(s), {total} cases" if mine else "a nil return (no meetings)"
+        lines = [(r, m.meeting_date) for r, m in mine] or [nil_at[(code, quarter)]]
         meetings, cases = holding.get((code, quarter), (0, 0))
         now = f"{meetings} meeting(s), {cases} cases"
         if named is not None and quarter != named:
             done = (
                 f"{label}, which is held ({now}): loading it would replace that quarter with {after}"
                 if (code, quarter) in holding
-                else f"{quarter_label(quarter)}: loading it would start {label} with this file's meetings alone"
+                else f"{quarter_label(quarter)}: loading it would start {label} with this file's "
+                + ("meetings alone" if mine else "nil return")
             )
             found.append(
                 problem(
                     "outside-named-quarter",
                     file,
-                    f"the file is named for {quarter_label(named)}, but {rows_named([r for r, _ in mine])} "
-                    f"{'is' if count == 1 else 'are'} in {done}",
-                    row=mine[0][0],
+                    f"the file is named for {quarter_label(named)}, but {rows_named([r for r, _ in lines])} "
+                    f"{'is' if len(lines) == 1 else 'are'} in {done}",
+                    row=lines[0][0],
                     column=table.headers.get("meeting_date") if table else None,
-                    value=mine[0][1].meeting_date.strftime("%d/%m/%Y"),
+                    value=lines[0][1].strftime("%d/%m/%Y"),
                     expected=f"only {quarter_label(named)}'s meetings (send {label}'s in a return named for it)",
                     **where,
                 )
@@ -706,8 +756,9 @@ def _against_held(
                 problem(
                     "replaces-most-of-quarter",
                     file,
-                    f"{label} holds {now}; this file would leave it {after}, removing more than half its meetings. "
-                    "If this file really is the whole of that quarter's return, confirm it: load it with "
+                    f"{label} holds {now}; this file would leave it {after}, removing "
+                    + ("every one of its meetings. " if not mine else "more than half its meetings. ")
+                    + "If this file really is the whole of that quarter's return, confirm it: load it with "
                     '`marac load --replace`, or tick "Replace quarters that would lose most of their meetings" '
                     "on the Check a return page",
                     value=str(count),
@@ -721,7 +772,8 @@ def _against_held(
                     "fewer-meetings-than-held",
                     file,
                     f"replaces the {meetings} meeting(s) held for {code} in the quarter starting "
-                    f"{quarter.isoformat()} with {count}" + (" (confirmed as the whole return)" if replace else ""),
+                    f"{quarter.isoformat()} with {count if mine else 'a nil return (no meetings)'}"
+                    + (" (confirmed as the whole return)" if replace else ""),
                     expected="a complete return for every quarter the file touches",
                 )
             )
@@ -756,7 +808,9 @@ def _earlier_load_of(conn: duckdb.DuckDBPyConnection, sha256: str | None) -> _Ea
     loaded = {
         (m, q)
         for m, q in conn.execute(
-            "SELECT DISTINCT marac_code, quarter_start FROM meeting WHERE load_id = ?", [load_id]
+            "SELECT DISTINCT marac_code, quarter_start FROM meeting WHERE load_id = ? "
+            "UNION SELECT marac_code, quarter_start FROM nil_quarter WHERE load_id = ?",
+            [load_id, load_id],
         ).fetchall()
     }
     held = {
@@ -776,13 +830,32 @@ def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
-#: every version of every MARAC-quarter: which load brought it, when, by whom, and whether it is current
+#: every version of every MARAC-quarter: which load brought it, when, by whom, and whether it is current; `nil` for
+#: a nil return (no meetings), which has 0 meetings and 0 cases
 QUARTER_VERSIONS_SQL = """
 SELECT m.marac_code, m.quarter_start, m.load_id, l.finished_at AS loaded_at, l.loaded_by,
-       count(*)::INTEGER AS meetings, sum(m.cases_discussed)::INTEGER AS cases, bool_and(m.superseded_by IS NULL) AS current
+       count(*)::INTEGER AS meetings, sum(m.cases_discussed)::INTEGER AS cases, bool_and(m.superseded_by IS NULL) AS current,
+       false AS nil
 FROM meeting m JOIN load_log l USING (load_id)
-GROUP BY ALL ORDER BY m.marac_code, m.quarter_start, m.load_id
+GROUP BY ALL
+UNION ALL
+SELECT n.marac_code, n.quarter_start, n.load_id, l.finished_at, l.loaded_by, 0, 0, n.superseded_by IS NULL, true
+FROM nil_quarter n JOIN load_log l USING (load_id)
+ORDER BY marac_code, quarter_start, load_id
 """
+#: the same for a database written before nil returns existed (its next write adds the table)
+_QUARTER_VERSIONS_BEFORE_NIL = QUARTER_VERSIONS_SQL[: QUARTER_VERSIONS_SQL.index("UNION ALL")] + (
+    "ORDER BY marac_code, quarter_start, load_id"
+)
+#: the quarters returned as "no meetings" and held now (`metrics.dataset.Dataset.nil_quarters`)
+NIL_QUARTERS_SQL = "SELECT marac_code, quarter_start FROM nil_quarter WHERE superseded_by IS NULL ORDER BY ALL"
+
+
+def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database holds this table (one written before it existed does not, until its next write)."""
+    return bool(
+        conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0]
+    )
 
 
 def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
@@ -812,7 +885,13 @@ def read_tables(db_path: Path | str) -> dict[str, pl.DataFrame]:
         tables = {name: conn.sql(f"SELECT * FROM {name}").pl() for name in names}
         tables["meeting"] = conn.sql("SELECT * EXCLUDE (superseded_by) FROM meeting_current").pl()
         tables["load_log"] = conn.sql("SELECT * EXCLUDE (problems) FROM load_log ORDER BY load_id").pl()
-        tables["quarter_version"] = conn.sql(QUARTER_VERSIONS_SQL).pl()
+        nil_held = "nil_quarter" in present
+        tables["quarter_version"] = conn.sql(QUARTER_VERSIONS_SQL if nil_held else _QUARTER_VERSIONS_BEFORE_NIL).pl()
+        tables["nil_quarter"] = (
+            conn.sql(NIL_QUARTERS_SQL).pl()
+            if nil_held
+            else pl.DataFrame(schema={"marac_code": pl.String, "quarter_start": pl.Date})
+        )
         tables |= {"tile_layout": conn.sql(CURRENT_TILE_LAYOUTS).pl()} if "tile_layout" in present else {}
     except duckdb.CatalogException:
         raise StoreError(

@@ -44,6 +44,8 @@ class FileCheck:
     table: RawTable | None  # the cells as read, for the preview
     quarters: list[tuple[str, date]] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # found beside the database
+    #: the quarters the file returns as "no meetings" (a nil return)
+    nil_quarters: list[tuple[str, date]] = field(default_factory=list)
 
 
 @dataclass
@@ -68,12 +70,14 @@ class BatchCheck:
         return [p for f in self.files for p in f.report.errors if p.code == "replaces-most-of-quarter"]
 
 
+#: each MARAC-quarter held now and the load it came from; a nil return held has no meetings (`nil`)
 HELD_SQL = """
 SELECT h.marac_code, h.quarter_start, h.load_id, l.file_name, l.finished_at AS loaded_at, l.loaded_by,
-       count(*)::INTEGER AS meetings, sum(m.cases_discussed)::INTEGER AS cases
+       count(m.load_id)::INTEGER AS meetings, coalesce(sum(m.cases_discussed), 0)::INTEGER AS cases,
+       count(m.load_id) = 0 AS nil
 FROM held_quarter h
 JOIN load_log l USING (load_id)
-JOIN meeting m ON m.load_id = h.load_id AND m.marac_code = h.marac_code AND m.quarter_start = h.quarter_start
+LEFT JOIN meeting m ON m.load_id = h.load_id AND m.marac_code = h.marac_code AND m.quarter_start = h.quarter_start
 GROUP BY ALL
 """
 
@@ -154,10 +158,16 @@ def check_uploads(
         if table is None and result.outcome == "unchanged":
             table = _preview(name, content)  # not re-read by the loader, but worth showing
         notes: list[Problem] = []
-        if result.rows and result.outcome != "unchanged":
+        if (result.rows or result.nil) and result.outcome != "unchanged":
             try:
                 notes = check_against_held(
-                    name, table.sheet if table else None, table.headers if table else {}, result.rows, held, cases_after
+                    name,
+                    table.sheet if table else None,
+                    table.headers if table else {},
+                    result.rows,
+                    held,
+                    cases_after,
+                    nil=result.nil,
                 )
             except Exception:  # advice only: a fault in it must not hide the loader's verdict
                 _LOG.info("checking %s against the held quarters failed", name, exc_info=True)
@@ -166,7 +176,16 @@ def check_uploads(
         report = result.report.model_copy(update={"problems": [*result.report.problems, *notes]})
         outcome = {"loaded": "would load"}.get(result.outcome, result.outcome)
         files.append(
-            FileCheck(name, hashlib.sha256(content).hexdigest(), outcome, report, table, result.quarters, notes)
+            FileCheck(
+                name,
+                hashlib.sha256(content).hexdigest(),
+                outcome,
+                report,
+                table,
+                result.quarters,
+                notes,
+                result.nil_quarters,
+            )
         )
     return BatchCheck(files, before, after, version, replace)
 

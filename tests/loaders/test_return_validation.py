@@ -225,7 +225,10 @@ def test_no_rows():
     report = check(BAD / "no-rows.csv")
     assert report.flatten(FLAT) == [[None, None, "no-rows"]]
     assert report.problems[0].line() == (
-        "ERROR no-rows.csv: the return has a header but no meeting rows; expected one row per MARAC meeting [no-rows]"
+        "ERROR no-rows.csv: the return has a header but no meeting rows (a MARAC that held no meetings in the quarter "
+        "sends a nil return, not an empty file); expected one row per MARAC meeting, or for a quarter without meetings "
+        'a nil return: one row with the MARAC code, a date in the quarter under "Date of MARAC" and NIL under '
+        '"Number of cases discussed", every other count blank or 0 [no-rows]'
     )
 
 
