@@ -195,8 +195,19 @@ class Dataset:
             .agg(pl.col("quarter_start").n_unique().alias("quarters"))
             .sort("marac_code")
         )
+        # a database written before nil returns existed holds none (`loaders.store.read_tables` gives an empty frame)
+        nil = tables.get("nil_quarter")
+        nil_quarters = (
+            nil.select(pl.col("marac_code").cast(pl.String), pl.col("quarter_start").cast(pl.Date))
+            .filter(pl.col("marac_code").is_in(tables["marac"]["marac_code"].implode()))
+            .unique()
+            .sort("marac_code", "quarter_start")
+            if nil is not None and nil.height
+            else pl.DataFrame(schema=NIL_SCHEMA)
+        )
         return cls(
             meetings=meetings.filter(registered),
+            nil_quarters=nil_quarters,
             unregistered=unregistered,
             registry_versions=tables.get("registry_version", pl.DataFrame()),
             population_gaps=gaps,
