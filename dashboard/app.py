@@ -10,7 +10,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
-from dashboard import access, data, downloads, presentation
+from dashboard import access, controls, data, downloads, presentation
 from loaders import roles, store
 from loaders.template import template_csv, template_xlsx
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES
@@ -87,6 +87,7 @@ with st.sidebar:
         help="SafeLives' recommended volume is 40 cases a year per 10,000 adult females. Its own published "
         "rates use an older, smaller base, so rates here come out lower than SafeLives' figures.",
     )
+    controls.missing_quarters_control()
 
 
 def _registry_maracs():

@@ -12,8 +12,9 @@ from dashboard import data as store_data
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.indicators import COMPLETE_AREA
+from metrics.missing_quarters import METHODS
 from metrics.periods import WINDOWS, Period
-from reporting import definitions, registry_words
+from reporting import definitions, missing_quarters_words, registry_words
 from reporting.markup import escape_markdown
 
 #: the profile page's script; `st.switch_page` takes an absolute path to a page `st.navigation` registered
@@ -105,12 +106,30 @@ def registry_notes(dataset: Dataset, codes: list[str]) -> None:
             st.caption(note)
 
 
+def missing_quarters_control() -> str:
+    """How period figures treat a quarter a MARAC did not return, kept in the URL (`?missing_quarters=safelives`) like
+    the population base, so a shared link shows the same figures: population-time unless SafeLives' rule is chosen."""
+    st.markdown("**Missing quarters**")
+    return st.radio(
+        "Missing quarters",
+        list(METHODS),
+        key=store_data.MISSING_QUARTERS_KEY,
+        format_func=missing_quarters_words.option_label,
+        bind="query-params",
+        label_visibility="collapsed",
+        help="Population-time sets a MARAC's cases against its population for the quarters it returned only. "
+        "SafeLives' own rule fills a missing quarter with the MARAC's previous quarter and leaves out a MARAC with "
+        "two missing quarters in a row: choose it to reconcile with SafeLives' report.",
+    )
+
+
 def period_caption(chosen: Period, dataset: Dataset) -> str:
     local = f" Local share not White British: Census {dataset.ethnicity_year}." if dataset.ethnicity_year else ""
     label = chosen.label[0].upper() + chosen.label[1:]
     return (
         f"{label}: {chosen.start.strftime('%d %b %Y')} to {chosen.end.strftime('%d %b %Y')}. "
         f"Population base for rates: {dataset.base_label}. "
+        f"{missing_quarters_words.method_line(dataset.missing_quarters_method)} "
         f"Ranges: {dataset.ranges.edition}.{local}"
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from loaders import users as loaded_users
 from loaders.history import SET_UP, USERS, QuarterHistory, SetUpChange, history
 from loaders.history import set_up_changes as loaded_set_up_changes
 from loaders.upload import BatchCheck, check_uploads, commit_uploads
-from metrics import disclosure
+from metrics import disclosure, missing_quarters
 from metrics.dataset import SUB_AREA_WORD, Dataset
-from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
+from metrics.indicators import COMPLETE_AREA, quarterly, scoped
 from metrics.national import national_comparator
 from metrics.periods import (
     Period,
@@ -98,24 +99,44 @@ def commit_returns(
 
 
 DEFAULT_POPULATION = "census2021:females_16plus"
+#: the session-state (and URL) key of the sidebar's missing-quarters choice (`controls.missing_quarters_control`)
+MISSING_QUARTERS_KEY = "missing_quarters"
+
+
+def chosen_method() -> str:
+    """The missing-quarters method chosen in the sidebar; population-time unless SafeLives' rule is chosen (a value
+    edited into the URL that is no method reads as the default rather than failing every page)."""
+    method = st.session_state.get(MISSING_QUARTERS_KEY, missing_quarters.POPULATION_TIME)
+    return method if method in missing_quarters.METHODS else missing_quarters.POPULATION_TIME
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the database…")
-def dataset(path: str, data_version: str, population: str = DEFAULT_POPULATION) -> Dataset:
-    """`population` is 'base:measure', e.g. 'mye2023:females_18plus'."""
+def _read(path: str, data_version: str, population: str) -> Dataset:
     base, measure = population.split(":")
     return Dataset.from_tables(store.read_tables(path), population_base=base, population_measure=measure)
 
 
+def dataset(path: str, data_version: str, population: str = DEFAULT_POPULATION, method: str | None = None) -> Dataset:
+    """`population` is 'base:measure', e.g. 'mye2023:females_18plus'; the dataset carries the missing-quarters method
+    (default: the sidebar's), so every caption, pack and export made from it names the method its figures use."""
+    return replace(_read(path, data_version, population), missing_quarters_method=method or chosen_method())
+
+
 @st.cache_resource(max_entries=8, show_spinner="Rounding the published figures…")
-def published_dataset(path: str, data_version: str, population: str = DEFAULT_POPULATION) -> Dataset:
+def _published(path: str, data_version: str, population: str) -> Dataset:
+    return disclosure.published(_read(path, data_version, population))
+
+
+def published_dataset(
+    path: str, data_version: str, population: str = DEFAULT_POPULATION, method: str | None = None
+) -> Dataset:
     """The dataset every download, pack and restricted page is computed from: each MARAC-quarter's counts rounded
-    (`metrics.disclosure`), once per database version."""
-    return disclosure.published(dataset(path, data_version, population))
+    (`metrics.disclosure`), once per database version; carrying the missing-quarters method as `dataset` does."""
+    return replace(_published(path, data_version, population), missing_quarters_method=method or chosen_method())
 
 
-def _source(path: str, data_version: str, population: str, rounded: bool) -> Dataset:
-    return (published_dataset if rounded else dataset)(path, data_version, population)
+def _source(path: str, data_version: str, population: str, rounded: bool, method: str | None = None) -> Dataset:
+    return (published_dataset if rounded else dataset)(path, data_version, population, method)
 
 
 def current() -> tuple[Dataset, str] | None:
@@ -128,7 +149,7 @@ def current() -> tuple[Dataset, str] | None:
     if v is None:
         return None
     population = f"{st.session_state.get('population_base', 'census2021')}:{st.session_state.get('population_measure', 'females_16plus')}"
-    return dataset(str(path), v, population), v
+    return dataset(str(path), v, population, chosen_method()), v
 
 
 def period_ends(data: Dataset) -> list[date]:
@@ -204,7 +225,6 @@ def _scope(data: Dataset, area: str | None) -> Dataset:
     return scoped(data, **{AREA_KINDS[kind][0]: name})
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def figures(
     path: str,
     data_version: str,
@@ -214,11 +234,29 @@ def figures(
     grouping: str,
     area: str | None = None,
     rounded: bool = False,
+    method: str | None = None,
 ) -> pl.DataFrame:
     """Figures for one grouping, within an area given as 'region:London' or 'pfa:Lancashire'; `rounded`: from the
-    published (rounded) counts."""
-    data = _scope(_source(path, data_version, population, rounded), area)
-    return compute(data, period(end, window), grouping)
+    published (rounded) counts; `method`: how missing quarters are treated (default: the sidebar's choice)."""
+    return _figures(path, data_version, population, end, window, grouping, area, rounded, method or chosen_method())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _figures(
+    path: str,
+    data_version: str,
+    population: str,
+    end: date,
+    window: str,
+    grouping: str,
+    area: str | None,
+    rounded: bool,
+    method: str,
+) -> pl.DataFrame:
+    """`figures`, cached with the missing-quarters method in its key: SafeLives' rule and population-time are
+    different figures."""
+    data = _scope(_source(path, data_version, population, rounded, method), area)
+    return missing_quarters.compute(data, period(end, window), grouping, method)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -34,7 +34,7 @@ SAFELIVES = "safelives"
 #: the methods a user can choose, with the words shown wherever figures made with them go
 METHODS: dict[str, str] = {
     POPULATION_TIME: "count only the quarters returned (population-time)",
-    SAFELIVES: "fill like SafeLives (a missing quarter takes the previous quarter's counts)",
+    SAFELIVES: "fill like SafeLives",
 }
 #: the schema of `Filled.filled`: which quarter was filled, and from which
 FILLED_SCHEMA: dict[str, pl.DataType] = {

@@ -1,0 +1,48 @@
+"""How the missing-quarters method in use is named beside figures (`metrics.missing_quarters`).
+
+The two methods give different figures for any MARAC with a gap, so a figure read without its method cannot be
+reconciled with SafeLives' report or with last month's pack: every caption, title page and export note says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from metrics.missing_quarters import METHODS, POPULATION_TIME, SAFELIVES
+
+#: the label and the one line of method each choice reads as, wherever figures go
+_LINES = {
+    POPULATION_TIME: "Missing quarters: counted only for the quarters returned (population-time); a quarter returned "
+    'as "no meetings" counts with 0 cases.',
+    SAFELIVES: "Missing quarters: filled like SafeLives (a missing quarter takes the MARAC's counts for the quarter "
+    "before; a MARAC with two missing quarters in a row is left out).",
+}
+
+
+def option_label(method: str) -> str:
+    """How a method reads as a choice, e.g. 'Count only the quarters returned (population-time)'."""
+    words = METHODS[method]
+    return words[0].upper() + words[1:]
+
+
+def method_line(method: str) -> str:
+    """The method in one sentence, for captions, title pages and export notes."""
+    return _LINES[method]
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def filled_note(row: Mapping[str, object]) -> str | None:
+    """What SafeLives' rule did to one group row's figures, e.g. '1 quarter filled from the previous quarter
+    (SafeLives' rule)'; None when it changed nothing (or the row is population-time)."""
+    if row.get("missing_quarters_method") != SAFELIVES:
+        return None
+    filled, left_out = int(row.get("quarters_filled") or 0), int(row.get("maracs_left_out") or 0)
+    parts = []
+    if filled:
+        parts.append(f"{_plural(filled, 'quarter', 'quarters')} filled from the previous quarter")
+    if left_out:
+        parts.append(f"{_plural(left_out, 'MARAC', 'MARACs')} left out after two missing quarters in a row")
+    return f"{'; '.join(parts)} (SafeLives' rule)" if parts else None

@@ -1,0 +1,70 @@
+"""The sidebar's missing-quarters choice: SafeLives' rule changes the figures, and every caption says which rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers.fixture_db import HACKNEY, QUARTER_MEETINGS, TOWER_HAMLETS, meeting
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "launch" / "streamlit_app.py")
+
+
+@pytest.fixture(scope="module")
+def gap_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture's two MARACs, but Hackney sent nothing for 2020-21 Q3 (Tower Hamlets sent all four)."""
+    from loaders import store
+    from loaders.demo import write_return
+
+    directory = tmp_path_factory.mktemp("gap")
+    db = directory / "gap.duckdb"
+    with store.writing(db) as conn:
+        for n, day in enumerate(QUARTER_MEETINGS, start=1):
+            returns = [("E09000030", TOWER_HAMLETS)] + ([("E09000012", HACKNEY)] if n != 3 else [])
+            for code, counts in returns:
+                path = write_return(directory / f"{code}_q{n}.csv", [meeting(code, day, **counts)])
+                result = store.load_file(conn, path, today=date(2026, 1, 1))
+                assert result.outcome == "loaded", result.report.text()
+    return db
+
+
+@pytest.fixture
+def app(gap_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("MARAC_DB", str(gap_db))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _volume(at: AppTest) -> str:
+    return {m.label: m.value for m in at.metric}["Volume (% of recommended)"]
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_safelives_rule_fills_the_missing_quarter_and_says_so(app: AppTest) -> None:
+    at = app.run()
+    assert not at.exception
+    # population-time: Hackney's 300 cases over three quarters of 110,780 and Tower Hamlets' 600 over a year of
+    # 126,304: recommended 40 x (83,085 + 126,304) / 10,000 = 837.556 -> 900 / 837.556 = 107.5%
+    assert _volume(at) == "107%"
+    assert "Missing quarters: counted only for the quarters returned (population-time)" in _captions(at)
+    assert at.radio(key="missing_quarters").value == "population_time"
+
+    at.radio(key="missing_quarters").set_value("safelives").run()
+    assert not at.exception
+    # SafeLives' rule: Hackney's Q3 takes Q2's 100, so 1,000 cases over a full year of both: 1,000 / 948.336 = 105.4%
+    assert _volume(at) == "105%"
+    assert "Missing quarters: filled like SafeLives" in _captions(at)
+
+
+def test_a_link_carries_the_choice(app: AppTest) -> None:
+    # the choice is kept in the URL as the population base is, so a shared link shows the same figures
+    app.query_params["missing_quarters"] = "Fill like SafeLives"
+    at = app.run()
+    assert not at.exception
+    assert at.radio(key="missing_quarters").value == "safelives"
+    assert _volume(at) == "105%"
