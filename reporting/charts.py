@@ -14,9 +14,10 @@ import polars as pl
 
 from metrics.definitions import INDICATORS, Indicator
 from metrics.intervals import funnel_limits
-from metrics.periods import quarter_label, quarter_of
+from metrics.periods import quarter_label
 from metrics.ranges import Range, Ranges
 from reporting import numbers
+from reporting.national_marks import add_national  # drawn here on the profile trend, as on the Trends page
 from reporting.numbers import pair_beside_verdict
 from reporting.sub_areas import word as sub_area_word
 from reporting.theme import (
@@ -241,10 +242,6 @@ def ranked_bars(
     return framed(fig, indicator.label, subtitle, source, synthetic)
 
 
-#: how each published national scope is marked on trends: UK rolling snapshots, England by financial year
-NATIONAL_MARKERS = {"UK": ("diamond", "#0b0c0c"), "England": ("square-open", "#0b0c0c")}
-
-
 def trend_chart(
     series: dict[str, pl.DataFrame],
     indicator: Indicator,
@@ -305,36 +302,6 @@ def trend_chart(
     )
     fig.update_layout(height=480, margin=dict(t=120, b=130))
     return framed(fig, title, subtitle, source, synthetic)
-
-
-def add_national(fig: go.Figure, national: pl.DataFrame | None, indicator: Indicator, labels: list[str]) -> None:
-    """SafeLives' published national figures as markers (UK and England each its own symbol), at the quarter each
-    12-month figure ends, for the quarters the chart shows."""
-    if national is None or national.is_empty() or indicator.value not in national.columns:
-        return
-    scopes = (
-        national.partition_by("scope", maintain_order=True, as_dict=True)
-        if "scope" in national.columns
-        else {("UK",): national}
-    )
-    for (scope, *_), published in scopes.items():
-        points = [
-            (quarter_label(quarter_of(e)), v)
-            for e, v in zip(published["period_end"], published[indicator.value], strict=True)
-            if quarter_label(quarter_of(e)) in labels and v is not None
-        ]
-        if points:
-            symbol, colour = NATIONAL_MARKERS.get(scope, ("circle", MUTED))
-            fig.add_trace(
-                go.Scatter(
-                    x=[p[0] for p in points],
-                    y=[p[1] for p in points],
-                    mode="markers",
-                    name=f"{scope}, SafeLives",
-                    marker=dict(symbol=symbol, size=11, color=colour),
-                    hovertemplate=f"{scope}, SafeLives, 12 months to %{{x}}: %{{y:.1%}}<extra></extra>",
-                )
-            )
 
 
 def add_range_band(fig: go.Figure, item: Range) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.definitions import INDICATORS, Indicator
+from metrics.national import AS_PUBLISHED, BASED_COLUMNS
 from metrics.ranges import Range
 from reporting import numbers
 from reporting.numbers import pair_beside_verdict, percent_beside_verdict
@@ -115,20 +116,49 @@ def trend(
         parts.append(text + (f", against {then:.1%} a year earlier" if then is not None else ""))
     sentence = ". ".join(parts) + "." if parts else "No series chosen."
     if national is not None and not national.is_empty() and indicator.value in national.columns:
-        held = (
-            national.filter(pl.col("period_end") <= quarter_end(last_quarter))
-            .drop_nulls(indicator.value)
-            .sort("period_end")
-        )
-        if held.height:
-            latest = held.row(held.height - 1, named=True)
-            sentence += (
-                f" SafeLives' {latest.get('scope', 'UK')} figure: {latest[indicator.value]:.1%} "
-                f"(12 months to {latest['period_end']:%B %Y})."
-            )
+        held = national.filter(pl.col("period_end") <= quarter_end(last_quarter)).drop_nulls(indicator.value)
+        sentence += _national_phrase(held, indicator.value)
     if item is not None and item.bounds()[0] is not None:
         sentence += f" Expected: {item.describe()}."
     return sentence
+
+
+def _national_phrase(held: pl.DataFrame, column: str) -> str:
+    """The national figure a trend sentence quotes, with its base: for volume, England on the MARACs' own base first
+    ("England, Census 2021 females aged 16+ (recomputed from SafeLives' force figures): 104.1% (12 months to March
+    2021)") and SafeLives' published figure after it, each named with its base; a share (the repeat rate, the police
+    share) is the same on any base and says so. `held` is `metrics.national.national_series` rows to the quarter."""
+    if held.is_empty():
+        return ""
+    held = held.with_columns(
+        *(() if "scope" in held.columns else (pl.lit("UK").alias("scope"),)),
+        *(() if "same_base" in held.columns else (pl.lit(False).alias("same_base"),)),
+    )
+    if "comparator" not in held.columns:
+        held = held.with_columns(pl.format("{}, {}", pl.col("scope"), pl.lit(AS_PUBLISHED)).alias("comparator"))
+    # newest first; at the same end, the same-base row before the published one
+    rows = held.sort(["period_end", "same_base"], descending=[True, True]).to_dicts()
+
+    def when(row: dict[str, object]) -> str:
+        return f"12 months to {row['period_end']:%B %Y}"
+
+    if column not in BASED_COLUMNS:
+        latest = rows[0]
+        return (
+            f" SafeLives' {latest['scope']} figure: {latest[column]:.1%} ({when(latest)}; a share, the same on any "
+            "population base)."
+        )
+    same = next((r for r in rows if r["same_base"]), None)
+    if same is None:
+        latest = rows[0]
+        return f" {latest['comparator']}: {latest[column]:.1%} ({when(latest)})."
+    published = next((r for r in rows if not r["same_base"] and r["scope"] == same["scope"]), None)
+    text = f" {same['comparator']}: {same[column]:.1%} ({when(same)})"
+    if published is not None:
+        text += f"; {published['comparator']}: {published[column]:.1%}" + (
+            "" if published["period_end"] == same["period_end"] else f" ({when(published)})"
+        )
+    return text + "."
 
 
 def referrals(

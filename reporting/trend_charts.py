@@ -1,8 +1,10 @@
 """Trend lines for several MARACs and groups at once: rolling 12 months, each quarter, and what was going on.
 
 One quarter's figure jumps about, so the line to read is the rolling 12 months (which is also
-how SafeLives publishes its national figures, drawn as markers beside it); each quarter's own
-figure is a faint dotted line behind it. The 2020–21 COVID-19 lockdowns are shaded, since
+how SafeLives publishes its national figures). England is drawn beside it on the MARACs' own
+population base (recomputed from SafeLives' force figures), with SafeLives' published figure on its
+own base dotted beside that, each named with its base; each quarter's own figure is a faint dotted
+line behind the MARAC's. The 2020–21 COVID-19 lockdowns are shaded, since
 they moved referrals everywhere and would otherwise read as a local change.
 """
 
@@ -16,7 +18,8 @@ import polars as pl
 from metrics.definitions import Indicator
 from metrics.periods import quarter_end, quarter_label, quarter_of
 from metrics.ranges import Range
-from reporting.charts import add_national, add_range_band, framed, tick_format
+from reporting.charts import add_range_band, framed, tick_format
+from reporting.national_marks import add_national
 from reporting.theme import MUTED, SERIES
 
 SHOW = {"both": "Both", "rolling": "12 months", "quarterly": "Quarters"}

@@ -178,13 +178,13 @@ def test_trend_chart_marks_each_national_scope_apart() -> None:
     )
     uk, england = fig.data[-2], fig.data[-1]
     assert (uk.name, list(uk.x), list(uk.y), uk.marker.symbol) == (
-        "UK, SafeLives",
+        "UK, SafeLives' own base (as published)",
         ["2018-19 Q4", "2019-20 Q1"],
         [0.29, 0.30],
         "diamond",
     )
     assert (england.name, list(england.x), list(england.y), england.marker.symbol) == (
-        "England, SafeLives",
+        "England, SafeLives' own base (as published)",
         ["2018-19 Q4"],
         [0.2982],
         "square-open",

@@ -131,8 +131,35 @@ def test_trend_sentence_compares_a_year_earlier_and_the_national_figure() -> Non
         series, BY_KEY["repeat_rate"], REPEAT_RANGE, last_quarter=date(2021, 1, 1), national=national
     ) == (
         "London: 29.0% in the 12 months to March 2021, against 25.0% a year earlier. Hackney: 31.0% in the 12 months to "
-        "March 2021. SafeLives' England figure: 32.1% (12 months to March 2021). Expected: 28%–40%."
+        "March 2021. SafeLives' England figure: 32.1% (12 months to March 2021; a share, the same on any population "
+        "base). Expected: 28%–40%."
     )
+
+
+def test_trend_sentence_quotes_england_on_the_maracs_base_and_as_published_each_with_its_base() -> None:
+    """Volume depends on the population base: England on Census 2021 (93,815 cases / 22,534,839 females 16+ x
+    10,000 / 40 = 104.1%) is quoted first, SafeLives' figure on its own base (44.92 / 40 = 112.3%) beside it."""
+    quarters = [date(2020, 1, 1), date(2021, 1, 1)]
+    series = {"London": pl.DataFrame({"quarter_start": quarters, "pct_of_recommended_12m": [1.00, 1.054]})}
+    same = "England, Census 2021 females aged 16+ (recomputed from SafeLives' force figures)"
+    published = "England, SafeLives' own base (as published)"
+    national = pl.DataFrame(
+        {
+            "scope": ["England", "England", "England", "UK"],
+            "comparator": [same, published, published, "UK, SafeLives' own base (as published)"],
+            "same_base": [True, False, False, False],
+            "period_end": [date(2021, 3, 31), date(2021, 3, 31), date(2020, 3, 31), date(2019, 6, 30)],
+            "pct_of_recommended": [93_815 / 22_534_839 * 10_000 / 40, 44.92 / 40, 41.28 / 40, 39 / 40],
+        }
+    )
+    assert findings.trend(series, BY_KEY["volume"], None, last_quarter=date(2021, 1, 1), national=national) == (
+        "London: 105.4% in the 12 months to March 2021, against 100.0% a year earlier. "
+        f"{same}: 104.1% (12 months to March 2021); {published}: 112.3%."
+    )
+    # before any same-base figure is held, the published one is quoted, named with its base
+    assert findings.trend(
+        series, BY_KEY["volume"], None, last_quarter=date(2021, 1, 1), national=national.filter(~pl.col("same_base"))
+    ).endswith(f"{published}: 112.3% (12 months to March 2021).")
 
 
 def test_headline_sentences_count_how_sure_each_verdict_is() -> None:
