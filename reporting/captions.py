@@ -8,10 +8,12 @@ chance could explain a verdict, and says so when there are no returns or no figu
 
 from __future__ import annotations
 
+from metrics.coverage import INCOMPLETE
 from metrics.definitions import Indicator
 from metrics.periods import Period, fy_label
 from metrics.ranges import Ranges
 from reporting import numbers
+from reporting.coverage_words import Coverage
 from reporting.verdicts import Verdict
 
 
@@ -35,7 +37,8 @@ def caption(
     """One indicator's sentence for one MARAC or area; `row` is a metrics row.
 
     The figure, the local share and the interval are printed as the table beside the sentence prints them, and the
-    verdict carries its certainty.
+    verdict carries its certainty. A figure from fewer quarters than the period says so (`reporting.coverage_words`):
+    volume in full ("1 of 4 quarters returned: one quarter's rate shown as a year's"), other figures in short.
     """
     when = period_phrase(chosen)
     value = row.get(ind.value)
@@ -44,17 +47,24 @@ def caption(
     item = numbers.range_of(ind, ranges)
     verdict = Verdict.of(row, ind)
     local = numbers.local_of(row, ind)
+    coverage = Coverage.of(row, window=len(chosen.quarters))
+    covered = coverage.words if ind.key == "volume" else coverage.short
     if value is None:
         if ind.key == "volume":
             return (
-                f"{name} heard {row['cases']:,.0f} cases in {when}; there is no population figure on this base, "
-                "so no volume verdict."
+                f"{name} heard {row['cases']:,.0f} cases in {when}{f' ({covered})' if covered else ''}; there is no "
+                "population figure on this base, so no volume verdict."
             )
         return f"{name} has no figure for {ind.in_sentence} for {when}."
     shown, local_shown = numbers.pair_beside_verdict(value, verdict.verdict, item, local, ind.least_decimals)  # type: ignore[arg-type]
     sentence = ind.sentence.format(name=name, when=when, shown=shown, cases=f"{row['cases']:,.0f}")
     if local is not None:
         sentence += f", against a local population share of {local_shown} not White British"
+    if covered:
+        sentence += f" ({covered})"
+    if verdict.verdict == INCOMPLETE and ind.key == "volume" and not coverage.enough:
+        # the coverage just said is the reason: the verdict's own reason would say it twice
+        return sentence + "; too little of the period returned to judge against the expected range."
     if verdict.verdict is None:
         no_range = " (no SafeLives range"
         sentence += no_range + (f"; nationally about {national:.1%})" if national is not None else ")")

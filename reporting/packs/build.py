@@ -25,6 +25,7 @@ from metrics.shown import AreaSeries
 from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, registry_words, sub_areas
 from reporting.captions import caption, period_phrase
+from reporting.coverage_words import Coverage
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
 from reporting.spreadsheet import DISCLOSURE_NOTE
 from reporting.theme import SYNTHETIC_NOTE
@@ -124,6 +125,7 @@ def build_pack(
     ]
     title = f"MARAC performance: {display}"
     return Pack(
+        coverage=_coverage_lines(display, kind, members, chosen),
         title=title,
         scope=scope,
         period_label=chosen.label,
@@ -136,6 +138,37 @@ def build_pack(
         source=source,
         notes=[DISCLOSURE_NOTE],
     )
+
+
+def _members_coverage(members: pl.DataFrame, chosen: Period) -> Coverage:
+    """The pack's MARACs together: how many sent every quarter, how many MARAC-quarters came in."""
+    rows = members.to_dicts()
+    if len(rows) == 1:
+        return Coverage.of(rows[0], window=len(chosen.quarters))
+    total = {
+        "quarters_with_data": sum(int(r["quarters_with_data"] or 0) for r in rows),
+        "maracs_in_group": len(rows),
+        "quarters_filled": sum(int(r.get("quarters_filled") or 0) for r in rows),
+        "maracs_left_out": sum(int(r.get("maracs_left_out") or 0) for r in rows),
+        "missing_quarters_method": rows[0].get("missing_quarters_method") if rows else None,
+    }
+    return Coverage.of(total, window=len(chosen.quarters), members=members)
+
+
+def _coverage_lines(display: str, kind: str, members: pl.DataFrame, chosen: Period) -> list[str]:
+    """The title page's coverage: the pack's own ("Camden: 1 of 4 quarters returned: ..."), then, in a group's pack,
+    each MARAC that sent some but not all of the period's quarters (those that sent none are in the count)."""
+    window = len(chosen.quarters)
+    lines = [f"{display}: {_members_coverage(members, chosen).status}"]
+    if kind != "marac":
+        short = [
+            f"{r['group_name']} {Coverage.of(r, window=window).short}"
+            for r in members.iter_rows(named=True)
+            if r["quarters_with_data"] and Coverage.of(r, window=window).short
+        ]
+        if short:
+            lines.append("Short of the full period: " + "; ".join(short) + ".")
+    return lines
 
 
 def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
@@ -155,17 +188,22 @@ def _home_area(dataset: Dataset, kind: str, value: str) -> tuple[str, str]:
     return "region", row["region"]
 
 
-def _summary(row: dict[str, object], dataset: Dataset) -> list[SummaryRow]:
-    """Every indicator's row of a pack's summary table, printed as the screen's tables print it."""
+def _summary(row: dict[str, object], dataset: Dataset, coverage: Coverage | None = None) -> list[SummaryRow]:
+    """Every indicator's row of a pack's summary table, printed as the screen's tables print it; the volume figure
+    with its coverage beside it ("103.0% (1 of 4 quarters returned)")."""
     out = []
     ranges = dataset.ranges
+    covered = coverage.short if coverage is not None else ""
     for ind in INDICATORS:
         item = numbers.range_of(ind, ranges)
         judged = Verdict.of(row, ind)
+        value = numbers.figure(row, ind, ranges, least=1)
+        if ind.key == "volume" and covered and value != numbers.DASH:
+            value = f"{value} ({covered})"
         out.append(
             SummaryRow(
                 ind.label,
-                numbers.figure(row, ind, ranges, least=1),
+                value,
                 numbers.figure_interval(row, ind, ranges),
                 _expected(ind, item, row),
                 judged.label,
@@ -221,7 +259,15 @@ def _group_section(
             national=_national_value(national, ind),
         )
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
-    return Section(name, f"{name}: {period_phrase(chosen)}", _summary(row, dataset), pages)
+    coverage = Coverage.of(row, window=len(chosen.quarters), members=members)
+    return Section(
+        name, _heading(f"{name}: {period_phrase(chosen)}", coverage), _summary(row, dataset, coverage), pages
+    )
+
+
+def _heading(heading: str, coverage: Coverage) -> str:
+    """A section's heading with what its figures rest on, when short of the full period."""
+    return f"{heading} · {coverage.short}" if coverage.short else heading
 
 
 def _trends(area_data: Dataset, home_kind: str, chosen: Period) -> AreaSeries:
@@ -274,10 +320,11 @@ def _marac_section(
             national=_national_value(national, ind),
         )
         pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
+    coverage = Coverage.of(row, window=len(chosen.quarters))
     return Section(
         name,
-        f"{name} ({_where(row, home)}): {period_phrase(chosen)}",
-        _summary(row, dataset),
+        _heading(f"{name} ({_where(row, home)}): {period_phrase(chosen)}", coverage),
+        _summary(row, dataset, coverage),
         pages,
     )
 
@@ -301,7 +348,8 @@ def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str
     reporting = int(members["cases"].is_not_null().sum())
     lines = [
         f"Period: {chosen.label} ({chosen.start:%d %B %Y} to {chosen.end:%d %B %Y}).",
-        f"{reporting} of the {members.height} MARACs in this pack sent returns for the period.",
+        f"{reporting} of the {members.height} MARACs in this pack sent returns for the period "
+        f"({_members_coverage(members, chosen).status}).",
         f"Returns held up to {quarter_label(held)}." if held else "No returns held.",
         f"Population base: {dataset.base_label}.",
         f"SafeLives ranges: {dataset.ranges.edition}.",

@@ -59,6 +59,9 @@ class Pack:
     method: list[str]
     source: str
     notes: list[str] = field(default_factory=list)
+    #: what the pack's figures rest on, for its title page: "Camden: 1 of 4 quarters returned: one quarter's rate
+    #: shown as a year's" (`reporting.coverage_words`)
+    coverage: list[str] = field(default_factory=list)
 
     @property
     def figures(self) -> list[go.Figure]:

@@ -165,6 +165,8 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
     story: list = [Spacer(1, 30 * mm), _p(pack.title, styles["title"]), _p(pack.period_label, styles["subtitle"])]
     if pack.synthetic:
         story.append(_p(SYNTHETIC_LINE, styles["warning"]))
+    # what the figures rest on, under the title, before anything is read
+    story += [_p(line, styles["h2"]) for line in pack.coverage]
     story.append(_p(f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", styles["body"]))
     story += [Spacer(1, 4 * mm), _p("Data status", styles["h2"])] + [_p(line, styles["body"]) for line in pack.status]
     story += [Spacer(1, 4 * mm)] + [_p(note, styles["small"]) for note in pack.notes]

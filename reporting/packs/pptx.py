@@ -134,7 +134,9 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
         )
     _text(
         cover,
-        "\n".join([f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", *pack.status, *pack.notes]),
+        "\n".join(
+            [*pack.coverage, f"Made {pack.made:%d %B %Y at %H:%M}. Scope: {pack.scope}.", *pack.status, *pack.notes]
+        ),
         LEFT,
         Inches(3.6),
         WIDE - 2 * LEFT,

@@ -79,11 +79,15 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert pages == 1 + 3 * 9 + 2 + 1
     assert "MARAC performance: London" in text[0] and "12 months to 31 March 2021" in text[0]
     assert "Made 23 November 2026 at 09:30. Scope: region:London." in text[0]
-    assert "2 of the 32 MARACs in this pack sent returns for the period." in text[0]
+    # and how complete: 32 x 4 = 128 MARAC-quarters, Hackney's and Tower Hamlets' 4 each returned
+    whole = "2 of 32 MARACs sent all 4 quarters; 8 of 128 MARAC-quarters returned"
+    cover = re.sub(r"\s+", " ", text[0])
+    assert f"London: {whole}" in cover
+    assert f"2 of the 32 MARACs in this pack sent returns for the period ({whole})." in cover
     assert "SYNTHETIC" not in " ".join(text)  # the fixture is not demo data
 
     summary = text[1]
-    assert "London: the year to March 2021" in summary
+    assert "London: the year to March 2021 · 8 of 128 MARAC-quarters returned" in summary
     # London: 1,000 cases on 948.336 recommended = 105.4%; 300 repeats = 30.0% (Wilson 27.2%-32.9%); police 620 = 62.0%
     assert re.search(r"Cases as % of recommended volume\s+105\.4%", summary)
     assert re.search(r"Repeat rate\s+30\.0%\s+27\.2%–32\.9%\s+28%–40%\s+● within \(could be chance\)", summary)
