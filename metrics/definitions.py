@@ -66,6 +66,19 @@ class Indicator:
 
     #: the overview table's header for its percent where "{short} %" would be too terse ("Repeat rate %")
     long_header: str = ""
+    #: the count whose size says whether an unsettled interval is "too few to judge": its denominator unless named
+    #: here (volume counts its cases, not the recommended cases it is set against)
+    counted_on: str = ""
+    #: that count in words, for "with only 6 recorded referrals"
+    counted_words: str = "cases"
+    #: judged against a floor only ("2.5% or above", "at least the local share"): worded "meets" / "does not meet"
+    #: and drawn as an open region, never as a band (`tests/metrics/test_definitions.py` checks it against the ranges)
+    one_sided: bool = False
+
+    @property
+    def counted(self) -> str:
+        """The column `counted_on` names, or the denominator."""
+        return self.counted_on or self.denominator
 
     @property
     def header(self) -> str:
@@ -159,6 +172,7 @@ INDICATORS = Catalogue(
             ),
             derives_from_previous=("cases_per_10k_previous", "volume_rate_ratio", "volume_change_significant"),
             numerator_column="cases_with_population",
+            counted_on="cases_with_population",
             numerator_words="cases discussed",
             denominator_words="recommended cases",
             definition=(
@@ -227,6 +241,7 @@ INDICATORS = Catalogue(
             in_sentence="police share of referrals",
             sentence="In {when}, the police made {shown} of referrals to {name}",
             derives=("partner_agency_share",),
+            counted_words="recorded referrals",
             numerator_words="referrals by the police",
             denominator_words="all referrals",
             definition=(
@@ -237,6 +252,12 @@ INDICATORS = Catalogue(
                 "SafeLives expects the police to be the top referrer; the partner-agency share is the rest (one "
                 "minus this share), so read the two together with the referrer mix.",
                 "Split referrals make the counts fractional (a half to each agency).",
+                "SafeLives splits every case's referral between agencies so that referrals add up to cases, and "
+                "divides by cases. Where a return records fewer referrals than cases, this product divides by the "
+                "recorded referrals (the share among cases whose source is known), because dividing by cases would "
+                "count every case without a source as not referred by the police. The verdict names how many cases "
+                "have no recorded source, and past a fifth of cases it is withheld as incomplete: the missing sources "
+                "could move the share either way.",
             ),
         ),
         Indicator(
@@ -253,6 +274,7 @@ INDICATORS = Catalogue(
             in_sentence="victims/survivors racially minoritised",
             sentence="In {when}, {shown} of {name}'s victims/survivors were racially minoritised",
             local_share=True,
+            one_sided=True,
             numerator_words="victims/survivors who are Black, Asian or racially minoritised",
             denominator_words="cases discussed",
             definition=(
@@ -282,6 +304,7 @@ INDICATORS = Catalogue(
             short="LGBT+",
             table="victims",
             in_sentence="victims/survivors LGBT+",
+            one_sided=True,
             sentence="In {when}, {shown} of {name}'s victims/survivors were LGBT+",
             numerator_words="victims/survivors who are LGBT+",
             denominator_words="cases discussed",
@@ -308,6 +331,7 @@ INDICATORS = Catalogue(
             short="Disabled",
             table="victims",
             in_sentence="victims/survivors disabled",
+            one_sided=True,
             sentence="In {when}, {shown} of {name}'s victims/survivors were disabled",
             numerator_words="victims/survivors with a disability",
             denominator_words="cases discussed",

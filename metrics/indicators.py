@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from metrics.change import with_change
+from metrics.coverage import COMPLETE_ENOUGH, INCOMPLETE, REFERRAL_GAP_LIMIT
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.intervals import byar, wilson
@@ -122,6 +123,7 @@ def _summarise(
         .sum()
         .alias("_population_years"),
         (reporting & with_population).sum().alias("maracs_with_population"),
+        pl.col("adult_female_population").filter(with_population).sum().alias("_population_all"),
         pl.col("ethnicity_persons").filter(reporting).sum().alias("_eth_persons"),
         pl.col("ethnicity_not_white_british").filter(reporting).sum().alias("_eth_not_wb"),
     )
@@ -164,6 +166,11 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
             # a group with no returns has no counts at all, not zeros
             *(pl.when(no_data).then(None).otherwise(pl.col(c)).alias(c) for c in counts),
             (pl.col("quarters_with_data") / (pl.col("maracs_in_group") * quarters_in_period)).alias("coverage"),
+            # the share of the group's population-time (MARACs with a population) its returns cover: what volume
+            # stands on, so a large borough's missing quarter weighs more than a small one's
+            pl.when(pl.col("_population_all") > 0)
+            .then(pl.col("_population_years") / (pl.col("_population_all") * quarters_in_period * 0.25))
+            .alias("volume_coverage"),
             pl.when(pl.col("_eth_persons") > 0)
             .then(pl.col("_eth_not_wb") / pl.col("_eth_persons"))
             .alias("local_share_not_white_british"),
@@ -207,7 +214,45 @@ def _indicators(dataset: Dataset, grouped: pl.DataFrame, quarters_in_period: int
         frame = frame.with_columns(_capacity(dataset, per_10k))
         frame = frame.hstack(_uncertainty(dataset, frame, agencies))
         frame = frame.hstack(_top_referrers(frame, agencies))
-    return frame.drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_population_years")
+    frame = _withheld(frame)
+    return frame.drop("_eth_persons", "_eth_not_wb", "cases_discussed", "_population_years", "_population_all")
+
+
+def _withheld(frame: pl.DataFrame) -> pl.DataFrame:
+    """Verdicts there is too little data to judge, set to "incomplete" (with their significance).
+
+    Volume below `COMPLETE_ENOUGH` of the window's population-time (for one MARAC, of its quarters): one quarter's
+    rate shown as a year's is not judged.
+    Shares of referrals where more than `REFERRAL_GAP_LIMIT` of cases have no recorded source: the missing sources
+    could move the share either way. `referrals_unrecorded` says how many cases that is, wherever the verdict goes.
+    """
+    frame = frame.with_columns(
+        pl.when(pl.col("cases").is_not_null() & pl.col("referrals_total").is_not_null())
+        .then((pl.col("cases") - pl.col("referrals_total")).clip(lower_bound=0))
+        .alias("referrals_unrecorded")
+    )
+    gap = pl.when(pl.col("cases") > 0).then(pl.col("referrals_unrecorded") / pl.col("cases")).otherwise(0.0)
+    volume_short = pl.col("volume_coverage") < COMPLETE_ENOUGH
+    sources_short = gap > REFERRAL_GAP_LIMIT
+    withheld = []
+    for ind in INDICATORS:
+        if ind.verdict is None:
+            continue
+        if ind.key == _VOLUME:
+            when = volume_short
+        elif ind.denominator == "referrals_total":
+            when = sources_short
+        else:
+            continue
+        for column in (ind.verdict, f"{ind.value}_significance"):
+            if column in frame.columns:
+                withheld.append(
+                    pl.when(pl.col(column).is_not_null() & when)
+                    .then(pl.lit(INCOMPLETE))
+                    .otherwise(pl.col(column))
+                    .alias(column)
+                )
+    return frame.with_columns(withheld) if withheld else frame
 
 
 def _capacity(dataset: Dataset, per_10k: float) -> list[pl.Expr]:
@@ -265,12 +310,13 @@ def _uncertainty(dataset: Dataset, frame: pl.DataFrame, agencies: list[str]) -> 
             of_recommended = np.where(recommended > 0, 1 / recommended, np.nan)
         add(f"cases_per_10k_{tag}", low * per_10k, high * per_10k)
         add(f"pct_of_recommended_{tag}", low * of_recommended, high * of_recommended)
-    cases, ranges = col("cases"), dataset.ranges
+    ranges = dataset.ranges
     for ind in INDICATORS:
         if ind.verdict is None or ind.range_key is None:
             continue
         local = col("local_share_not_white_british") if ind.local_share else None
-        verdicts = significance(*intervals[f"{ind.value}_ci95"], cases, ranges[ind.range_key], local)
+        # certainty counts the indicator's own denominator: 5 recorded referrals are too few even among 60 cases
+        verdicts = significance(*intervals[f"{ind.value}_ci95"], col(ind.counted), ranges[ind.range_key], local)
         out.append(pl.Series(f"{ind.value}_significance", verdicts, dtype=pl.String))
     return out
 
@@ -377,6 +423,7 @@ def value_columns(dataset: Dataset) -> list[str]:
         "meetings",
         "quarters_with_data",
         "coverage",
+        "volume_coverage",
         "area_share_covered",
         "cases",
         "repeat_cases",
@@ -402,6 +449,7 @@ def value_columns(dataset: Dataset) -> list[str]:
         "cost_per_case",
         "annual_cost_estimate",
         "cases_with_population",
+        "referrals_unrecorded",
         "cases_previous",
         "cases_per_10k_previous",
         "repeat_cases_previous",

@@ -17,6 +17,7 @@ from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label
 from metrics.ranges import Range, Ranges
 from reporting import numbers
+from metrics.significance import TOO_FEW
 from reporting.national_marks import add_national  # drawn here on the profile trend, as on the Trends page
 from reporting.numbers import pair_beside_verdict
 from reporting.sub_areas import word as sub_area_word
@@ -440,7 +441,7 @@ SIGNIFICANCE_COLOURS = {
     "below": VERDICT_STYLE["below"]["colour"],
     "within": VERDICT_STYLE["within"]["colour"],
     "above": VERDICT_STYLE["above"]["colour"],
-    "too few cases": "#ffffff",
+    TOO_FEW: "#ffffff",
 }
 _UNSURE = "#b1b4b6"  # not distinguishable from a boundary
 

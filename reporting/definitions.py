@@ -16,7 +16,7 @@ import pandas as pd
 from metrics.definitions import INDICATORS, Indicator
 from metrics.derived import PREVIOUS, derived_columns
 from metrics.ranges import Ranges
-from metrics.significance import TOO_FEW_CASES
+from reporting.verdicts import CERTAINTY_EXPLAINED, INCOMPLETE_EXPLAINED
 
 #: the page's URL path, as registered in dashboard/app.py's navigation
 PAGE = "definitions"
@@ -34,12 +34,10 @@ HEADINGS = (
     "Interval",
     "Caveats",
     "Where the counts come from",
+    "National comparators",
     "Published columns from it",
 )
-CERTAINTY = (
-    '"could be chance": the 95% interval reaches across a range bound, so chance alone could give that verdict; '
-    f'"too few cases": fewer than {TOO_FEW_CASES} cases in the period, too few to say.'
-)
+CERTAINTY = f"{CERTAINTY_EXPLAINED} {INCOMPLETE_EXPLAINED}"
 
 
 def link(indicator: Indicator) -> str:
@@ -91,10 +89,36 @@ def _range_entries(indicator: Indicator, ranges: Ranges) -> tuple[str, str, str]
         return f"{COMPARATOR_ONLY} ({item.wording}).", source, "No verdict: a comparator only."
     words = {
         "range": "Below, within or above the expected range",
-        "floor": "Below or within the expected range (it has no upper bound)",
-        "local_share": "Below or within the expected range, against the group's own local share",
+        "floor": "Meets or does not meet the expected level: a floor with no upper bound, met at or above it",
+        "local_share": "Meets or does not meet the group's own local share: met at or above it",
     }[item.rule]
     return f"{_sentence(item.describe())}. {item.wording}", source, f"{words}. Beside a verdict, {CERTAINTY}"
+
+
+#: the indicators SafeLives' England figures carry (summed from its police force rows): volume and the repeat rate
+ENGLAND_PUBLISHES = ("volume", "repeat_rate")
+
+
+def national_comparators(indicator: Indicator) -> str:
+    """Which national figures an indicator is set beside, and the population base of each."""
+    if indicator.key == "volume":
+        return (
+            "England on the population base chosen for the page (e.g. Census 2021, females aged 16+): SafeLives' "
+            "published cases for the English police force areas that reported that financial year, over those forces' "
+            "adult females on that base. This is the default comparison, like with like. A force SafeLives marks "
+            "partial (a MARAC missing for part of the year) counts as published over its whole population, as in "
+            "SafeLives' own total; a force with no figures is left out of cases and population alike. Beside it, "
+            "England and the UK as SafeLives published them, on SafeLives' own (older, smaller) adult female base, "
+            "which puts England's volume 5–10 points higher (2020-21: 104.1% on Census 2021 females 16+, 112.3% as "
+            "published). Each is labelled with its base."
+        )
+    scopes = (
+        "SafeLives' England figure (by financial year, from its police force rows) and UK figure (rolling 12 months)"
+        if indicator.key in ENGLAND_PUBLISHES
+        else "SafeLives' UK figure (rolling 12 months); SafeLives publishes no England figure for it"
+    )
+    police = " (1 − SafeLives' partner-agency share)" if indicator.key == "police_share" else ""
+    return f"{scopes}{police}. A share, so the same on any population base: no base to match."
 
 
 def published_columns(indicator: Indicator, columns: Sequence[str] | None = None) -> list[str]:
@@ -127,6 +151,7 @@ def entries(indicator: Indicator, ranges: Ranges, columns: Sequence[str] | None 
         indicator.interval_method,
         " ".join(indicator.caveats) or "–",
         indicator.source,
+        national_comparators(indicator),
         ", ".join(published_columns(indicator, columns)),
     )
     return list(zip(HEADINGS, texts, strict=True))

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
+from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS, Indicator
 from metrics.ranges import Ranges
-from metrics.significance import TOO_FEW_CASES
+from metrics.significance import TOO_FEW, TOO_FEW_CASES
 from reporting import numbers, sub_areas
 from reporting.numbers import decimals_for, pair_beside_verdict
 from reporting.verdicts import COMPACT_LEGEND, HELP, NO_RANGE, Verdict
@@ -228,7 +229,8 @@ SIGNIFICANCE_WORDS = {
     "not distinguishable (lower)": "not distinguishable from the lower bound",
     "not distinguishable (upper)": "not distinguishable from the upper bound",
     "not distinguishable (lower and upper)": "not distinguishable from either bound",
-    "too few cases": "too few cases to say",
+    TOO_FEW: "too few to judge",
+    INCOMPLETE: "not judged: too little data",
 }
 
 
@@ -270,15 +272,17 @@ def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[s
         "What the 95% interval supports": SIGNIFICANCE_WORDS.get(
             supported, "no range" if item is None or item.rule == "none" else "–"
         ),
-        "Why": _why(interval, supported, item, local_shown),
+        "Why": _why(interval, supported, item, local_shown, Verdict.of(row, ind)),
     }
 
 
-def _why(interval: str, supported: str | None, item, local_shown: str) -> str:
+def _why(interval: str, supported: str | None, item, local_shown: str, judged: Verdict) -> str:
     if supported is None:
         return ""
-    if supported == "too few cases":
-        return f"fewer than {TOO_FEW_CASES} cases in the period"
+    if supported == INCOMPLETE:
+        return judged.phrase
+    if supported == TOO_FEW:
+        return f"95% interval {interval} reaches across a bound, with fewer than {TOO_FEW_CASES} {judged.counted_words}"
     if item.rule == "local_share":
         bound = f"the local share is {local_shown}"
     elif item.rule == "floor":

@@ -18,8 +18,9 @@ from typing import Literal
 
 import polars as pl
 
+from metrics.coverage import COMPLETE_ENOUGH, INCOMPLETE, REFERRAL_GAP_LIMIT
 from metrics.definitions import Indicator
-from metrics.significance import TOO_FEW_CASES
+from metrics.significance import TOO_FEW, TOO_FEW_CASES
 from reporting.theme import MUTED
 
 VERDICT_STYLE: dict[str | None, dict[str, str]] = {
@@ -45,7 +46,20 @@ VERDICT_STYLE: dict[str | None, dict[str, str]] = {
         "colour": "#6a3d9a",
         "fill": "#ebe3f3",
     },
+    # withheld: too few of the period's quarters returned (volume) or too many cases without a referral source
+    INCOMPLETE: {
+        "symbol": "◌",
+        "words": "not judged: too little data",
+        "short": "incomplete",
+        "colour": MUTED,
+        "fill": "#f3f2f1",
+    },
     None: {"symbol": "–", "words": "no data for this period", "short": "no data", "colour": MUTED, "fill": "#f3f2f1"},
+}
+#: a one-sided range ("2.5% or above", "at least the local share") is met or not: there is no band to be within
+ONE_SIDED_WORDS: dict[str, dict[str, str]] = {
+    "below": {"words": "does not meet the expected level", "short": "does not meet"},
+    "within": {"words": "meets the expected level", "short": "meets"},
 }
 NO_RANGE = {
     "symbol": "",
@@ -56,45 +70,68 @@ NO_RANGE = {
 }
 VERDICTS = ("below", "within", "above")
 
-Certainty = Literal["clear", "could be chance", "too few cases"]
+Certainty = Literal["clear", "could be chance", "too few to judge"]
 COULD_BE_CHANCE: Certainty = "could be chance"
-TOO_FEW: Certainty = "too few cases"
+TOO_FEW_TO_JUDGE: Certainty = TOO_FEW  # type: ignore[assignment]
 #: the compact form's certainty signs, explained by `COMPACT_LEGEND` wherever the compact form is shown
-COMPACT_MARK = {COULD_BE_CHANCE: "*", TOO_FEW: "†"}
+COMPACT_MARK = {COULD_BE_CHANCE: "*", TOO_FEW_TO_JUDGE: "†"}
+#: what the certainty words mean, once, for every caption, table note, pack method page and the Definitions
+CERTAINTY_EXPLAINED = (
+    "'(could be chance)': the 95% interval reaches across a range bound, so chance alone could give the verdict; "
+    f"'(too few to judge)': the interval reaches across a bound and fewer than {TOO_FEW_CASES} are counted (recorded "
+    "referrals for the police share, cases otherwise). With neither, the 95% interval lies wholly on the verdict's side "
+    "of the range, which settles it at any size (the intervals are exact for small counts)."
+)
+INCOMPLETE_EXPLAINED = (
+    f"'◌ incomplete': not judged, because the returns cover under {COMPLETE_ENOUGH:.0%} of the period's quarters "
+    f"(volume: one quarter's rate is not a year's) or more than {REFERRAL_GAP_LIMIT:.0%} of cases have no recorded "
+    "referral source (referral shares: the missing sources could move them either way)."
+)
 COMPACT_LEGEND = (
     "* could be chance: the 95% interval reaches across a range bound; "
-    f"† too few cases: fewer than {TOO_FEW_CASES} cases in the period"
+    f"† too few to judge: fewer than {TOO_FEW_CASES} counted and an interval across a bound"
 )
 #: the same, short enough for a chart's corner
-COMPACT_KEY = "* could be chance · † too few cases"
+COMPACT_KEY = "* could be chance · † too few to judge"
 #: what the certainty words mean, for a column header's help and a table's notes
-HELP = (
-    "Against the SafeLives expected range. '(could be chance)': the 95% interval reaches the other side of a range "
-    f"bound, so chance alone could give this verdict; '(too few cases)': fewer than {TOO_FEW_CASES} cases, too few to "
-    "say. With neither, the 95% interval backs the verdict."
-)
+HELP = f"Against the SafeLives expected range. {CERTAINTY_EXPLAINED} {INCOMPLETE_EXPLAINED}"
 
 
 #: what a downloaded table's notes say about its verdicts, in full and in the compact marks
 NOTE = f"{HELP} In compact cells: {COMPACT_LEGEND}."
 
 
+def _count(value: float) -> str:
+    """A count as a person reads it: whole where it is whole, a half where a shared referral makes one."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def certainty_of(verdict: str | None, significance: str | None) -> Certainty | None:
     """How far the 95% interval backs a verdict: None when there is no verdict or the interval was not worked out."""
-    if verdict is None or significance is None:
+    if verdict is None or significance is None or verdict == INCOMPLETE:
         return None
     if significance == verdict:
         return "clear"
-    return TOO_FEW if significance == "too few cases" else COULD_BE_CHANCE
+    return TOO_FEW_TO_JUDGE if significance == TOO_FEW else COULD_BE_CHANCE
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """A verdict with its certainty, and every way of printing the pair."""
+    """A verdict with its certainty, and every way of printing the pair.
+
+    `counted` is the indicator's own denominator (how many recorded referrals, how many cases), for "too few to
+    judge"; `shortfall` names cases without a recorded referral source ("40 of 80 cases"); `reason` says why an
+    incomplete verdict was withheld.
+    """
 
     verdict: str | None
     certainty: Certainty | None = None
     has_range: bool = True
+    one_sided: bool = False
+    counted: float | None = None
+    counted_words: str = "cases"
+    shortfall: str = ""
+    reason: str = ""
 
     @classmethod
     def of(cls, row: Mapping[str, object], indicator: Indicator) -> Verdict:
@@ -103,11 +140,30 @@ class Verdict:
             return cls(None, None, has_range=False)
         verdict = row.get(indicator.verdict)
         significance = row.get(f"{indicator.value}_significance")
-        return cls(verdict, certainty_of(verdict, significance))  # type: ignore[arg-type]
+        counted = row.get(indicator.counted)
+        shortfall = ""
+        if indicator.denominator == "referrals_total":
+            unrecorded, cases = row.get("referrals_unrecorded"), row.get("cases")
+            if unrecorded and cases:
+                shortfall = f"{_count(unrecorded)} of {_count(cases)} cases"  # type: ignore[arg-type]
+        return cls(
+            verdict,  # type: ignore[arg-type]
+            certainty_of(verdict, significance),  # type: ignore[arg-type]
+            one_sided=indicator.one_sided,
+            counted=counted if isinstance(counted, int | float) else None,
+            counted_words=indicator.counted_words,
+            shortfall=shortfall,
+            reason=_withheld_because(row, indicator) if verdict == INCOMPLETE else "",
+        )
 
     @property
     def _style(self) -> dict[str, str]:
-        return VERDICT_STYLE.get(self.verdict, VERDICT_STYLE[None]) if self.has_range else NO_RANGE
+        if not self.has_range:
+            return NO_RANGE
+        style = VERDICT_STYLE.get(self.verdict, VERDICT_STYLE[None])
+        if self.one_sided and self.verdict in ONE_SIDED_WORDS:
+            return {**style, **ONE_SIDED_WORDS[self.verdict]}
+        return style
 
     @property
     def symbol(self) -> str:
@@ -123,21 +179,23 @@ class Verdict:
 
     @property
     def unsure(self) -> bool:
-        return self.certainty in (COULD_BE_CHANCE, TOO_FEW)
+        return self.certainty in (COULD_BE_CHANCE, TOO_FEW_TO_JUDGE)
 
     @property
     def qualifier(self) -> str:
-        """ " (could be chance)", " (too few cases)" or "" when the interval backs the verdict or there is none."""
+        """ " (could be chance)", " (too few to judge)" or "" when the interval backs the verdict or there is none."""
         return f" ({self.certainty})" if self.unsure else ""
 
     @property
     def label(self) -> str:
-        """Symbol, short word and certainty: "▼ below (could be chance)"; for a table cell or a chart label."""
-        return f"{self.symbol} {self._style['short']}".strip() + self.qualifier
+        """Symbol, short word, certainty and any referral shortfall: "▼ below (could be chance)", "● within; no source
+        for 3 of 80 cases"; for a table cell or a chart label."""
+        gap = f"; no source for {self.shortfall}" if self.shortfall and self.verdict != INCOMPLETE else ""
+        return f"{self.symbol} {self._style['short']}".strip() + self.qualifier + gap
 
     @property
     def mark(self) -> str:
-        """The compact form's certainty sign: "*" could be chance, "†" too few cases, "" otherwise."""
+        """The compact form's certainty sign: "*" could be chance, "†" too few to judge, "" otherwise."""
         return COMPACT_MARK.get(self.certainty, "") if self.unsure else ""  # type: ignore[call-overload]
 
     @property
@@ -154,16 +212,38 @@ class Verdict:
     def certainty_phrase(self) -> str:
         """What a sentence adds after the verdict when the interval does not back it ("" when it does)."""
         if self.certainty == COULD_BE_CHANCE:
-            return ", though with this many cases that could be chance"
-        if self.certainty == TOO_FEW:
-            return f", though with fewer than {TOO_FEW_CASES} cases that cannot be said with confidence"
+            return f", though with this many {self.counted_words} that could be chance"
+        if self.certainty == TOO_FEW_TO_JUDGE:
+            many = f"only {_count(self.counted)}" if self.counted is not None else f"fewer than {TOO_FEW_CASES}"
+            return f", though with {many} {self.counted_words} that is too few to judge"
         return ""
 
     @property
     def phrase(self) -> str:
-        """The verdict in a sentence with its certainty: "below the expected range, though with this many cases that
-        could be chance"."""
-        return self.words + self.certainty_phrase
+        """The verdict in a sentence with its certainty and what is missing: "below the expected range, though with
+        this many cases that could be chance"; "not judged: only 1 of 4 quarters returned"."""
+        if self.verdict == INCOMPLETE:
+            return f"not judged: {self.reason}" if self.reason else self.words
+        gap = f" (no source recorded for {self.shortfall})" if self.shortfall else ""
+        return self.words + self.certainty_phrase + gap
+
+
+def _withheld_because(row: Mapping[str, object], indicator: Indicator) -> str:
+    """Why a verdict reads "incomplete": "only 1 of 4 quarters returned", "no source recorded for 55 of 60 cases"."""
+    if indicator.denominator == "referrals_total":
+        unrecorded, cases = row.get("referrals_unrecorded"), row.get("cases")
+        if unrecorded and cases:
+            return f"no source recorded for {_count(unrecorded)} of {_count(cases)} cases"  # type: ignore[arg-type]
+        return "too many cases without a recorded referral source"
+    quarters, coverage, maracs = row.get("quarters_with_data"), row.get("coverage"), row.get("maracs_in_group")
+    if maracs == 1 and quarters and coverage:
+        total = round(quarters / coverage)  # type: ignore[operator]
+        part = "one quarter's" if quarters == 1 else f"{quarters} quarters'"
+        return f"only {quarters} of {total} quarters returned ({part} rate shown as a year's)"
+    share = row.get("volume_coverage")
+    if isinstance(share, int | float):
+        return f"the returns cover only {share:.0%} of the period's population-time"
+    return "too few of the period's quarters returned"
 
 
 def of_rows(rows: Iterable[Mapping[str, object]], indicator: Indicator) -> list[Verdict]:
@@ -190,8 +270,8 @@ def words(verdict: str | None) -> str:
 
 
 def tally(verdicts: Iterable[Verdict]) -> dict[str, dict[str, int]]:
-    """How many of each verdict, and of those how many clearly, could be chance or too few cases to say."""
-    out = {v: {"all": 0, "clear": 0, COULD_BE_CHANCE: 0, TOO_FEW: 0, "unknown": 0} for v in VERDICTS}
+    """How many of each verdict, and of those how many clearly, could be chance or too few to judge."""
+    out = {v: {"all": 0, "clear": 0, COULD_BE_CHANCE: 0, TOO_FEW_TO_JUDGE: 0, "unknown": 0} for v in VERDICTS}
     for v in verdicts:
         if v.verdict in out:
             out[v.verdict]["all"] += 1
@@ -199,13 +279,13 @@ def tally(verdicts: Iterable[Verdict]) -> dict[str, dict[str, int]]:
     return out
 
 
-BREAKDOWN_WORDS = {COULD_BE_CHANCE: "could be chance", TOO_FEW: "with too few cases to say"}
+BREAKDOWN_WORDS = {COULD_BE_CHANCE: "could be chance", TOO_FEW_TO_JUDGE: "too few to judge"}
 
 
 def certainty_breakdown(counts: Mapping[str, int]) -> str:
     """ " (14 clearly, 6 could be chance)" after one verdict's count, or " (all could be chance)"; "" when every one is
     clear or none was judged."""
-    unsure = {c: counts[c] for c in (COULD_BE_CHANCE, TOO_FEW) if counts[c]}
+    unsure = {c: counts[c] for c in (COULD_BE_CHANCE, TOO_FEW_TO_JUDGE) if counts[c]}
     if not unsure:
         return ""
     if len(unsure) == 1 and not counts["clear"] and not counts["unknown"]:

@@ -9,7 +9,6 @@ from dashboard import controls, data, downloads, table_display
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures
-from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, sub_areas, tables, verdicts
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
@@ -112,9 +111,8 @@ st.subheader(f"MARACs in {name}")
 st.caption(
     "Each figure sits beside its verdict against the SafeLives expected range "
     f"({verdicts.label('below')}, {verdicts.label('within')}, {verdicts.label('above')} the range). "
-    "'(could be chance)' after a verdict: the figure's 95% interval reaches across a range bound, so with this "
-    f"many cases chance alone could put it there; '(too few cases)': under {TOO_FEW_CASES} cases. A higher volume is not a "
-    "failure. Click a column header to sort; hover over a verdict header for more."
+    f"{verdicts.CERTAINTY_EXPLAINED} A higher volume is not a failure. Click a column header to sort; hover over a "
+    "verdict header for more."
 )
 controls.definition_link()
 volume_table, victim_table = tables.overview_frames(screen.maracs, ranges)

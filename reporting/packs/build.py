@@ -22,14 +22,13 @@ from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
 from metrics.shown import AreaSeries
-from metrics.significance import TOO_FEW_CASES
 from reporting import charts, numbers, registry_words, sub_areas
 from reporting.captions import caption, period_phrase
 from reporting.coverage_words import Coverage
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
 from reporting.spreadsheet import DISCLOSURE_NOTE
 from reporting.theme import SYNTHETIC_NOTE
-from reporting.verdicts import NO_RANGE, Verdict
+from reporting.verdicts import CERTAINTY_EXPLAINED, INCOMPLETE_EXPLAINED, NO_RANGE, Verdict
 
 SCOPE_KINDS = {"marac": "marac_code", "sub_area": "sub_area", "region": "region", "pfa": "police_force_area"}
 #: older names for a scope kind, still understood (the Met's BCUs were the only sub-areas once)
@@ -386,9 +385,9 @@ def _method(dataset: Dataset) -> list[str]:
         f"Verdicts compare each figure with the SafeLives expected ranges ({dataset.ranges.edition}): below, within or above. "
         "A higher volume is not a failure. Racially minoritised victims/survivors are compared with the local population "
         "share not White British (Census 2021).",
-        f"95% intervals: Wilson score intervals for shares, Byar's approximation (exact Poisson below {EXACT_BELOW} cases) for volume. "
-        "'(could be chance)' after a verdict means the interval reaches across a range bound; '(too few cases)' means fewer "
-        f"than {TOO_FEW_CASES} cases.",
+        f"95% intervals: Wilson score intervals for shares, Byar's approximation (exact Poisson below {EXACT_BELOW} cases) for volume.",
+        CERTAINTY_EXPLAINED,
+        INCOMPLETE_EXPLAINED,
         DISCLOSURE_NOTE + " See docs/disclosure-control.md.",
         "National figures are SafeLives' published UK and England figures, on SafeLives' own (older, smaller) population base.",
     ]

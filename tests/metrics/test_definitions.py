@@ -8,6 +8,7 @@ from tests/helpers/metrics.py (its docstring has the 12-month counts).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -317,3 +318,14 @@ def test_a_new_shares_columns_derive_from_its_numerator_and_are_published_from_i
         assert row["perpetrators_under_18"] % 5 == 0 and row["cases"] % 5 == 0, row["group_code"]
         assert row["share_perpetrators_under_18"] == pytest.approx(row["perpetrators_under_18"] / row["cases"])
     assert out.filter(pl.col("group_code") == "MB")["perpetrators_under_18"].to_list() == [0]
+
+
+def test_one_sided_indicators_are_those_the_shipped_ranges_give_a_floor_or_a_local_share() -> None:
+    """`Indicator.one_sided` words a verdict "meets" / "does not meet"; it must agree with the range's rule."""
+    shipped = pl.read_csv(Path(__file__).resolve().parents[2] / "data" / "reference" / "safelives_ranges.csv")
+    rules = dict(shipped.select("indicator", "rule").iter_rows())
+    assert (
+        {i.key for i in INDICATORS if i.one_sided}
+        == {i.key for i in INDICATORS if rules.get(i.range_key) in ("floor", "local_share")}
+        == {"racially_minoritised", "lgbt", "disabled"}
+    )

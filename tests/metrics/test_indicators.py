@@ -126,6 +126,7 @@ def test_documented_columns_keep_their_order(data):
         "meetings",
         "quarters_with_data",
         "coverage",
+        "volume_coverage",
         "area_share_covered",
         "cases",
         "repeat_cases",
@@ -173,6 +174,7 @@ def test_documented_columns_keep_their_order(data):
         "cost_per_case",
         "annual_cost_estimate",
         "cases_with_population",
+        "referrals_unrecorded",
         "cases_previous",
         "cases_per_10k_previous",
         "repeat_cases_previous",
@@ -281,7 +283,10 @@ def test_volume_below_80_percent():
     assert out["MB"]["quarters_with_data"] == 2
     assert out["MB"]["recommended_cases"] == pytest.approx(280.0)
     assert out["MB"]["pct_of_recommended"] == pytest.approx(44 / 280)
-    assert out["MB"]["volume_verdict"] == "below"
+    # 2 of 4 quarters: half the year's population-time, under the 3 of 4 a volume verdict needs
+    assert out["MB"]["volume_coverage"] == pytest.approx(0.5)
+    assert out["MB"]["volume_verdict"] == "incomplete"
+    assert out["MB"]["pct_of_recommended_significance"] == "incomplete"
 
 
 def test_other_population_base_is_used_when_chosen():
@@ -609,6 +614,10 @@ def test_all_maracs(data):
     assert t["recommended_cases"] == pytest.approx(180.0)
     assert t["cases_per_10k"] == pytest.approx(204 / 4.5)  # 204 / 45,000 x 10,000 = 45.33
     assert t["pct_of_recommended"] == pytest.approx(204 / 180)  # 1.133 (mean of MARAC figures would be 1.106)
+    # 11 of 16 MARAC-quarters; by population-time 45,000 person-years of 60,000 (Delta's 10,000 sent nothing):
+    # 0.75, just enough (3 of 4) for a volume verdict
+    assert t["coverage"] == pytest.approx(11 / 16)
+    assert t["volume_coverage"] == pytest.approx(0.75)
     assert t["volume_verdict"] == "above"
     assert t["repeat_rate"] == pytest.approx(73 / 204)  # 0.3578
     assert t["repeat_verdict"] == "within"

@@ -113,7 +113,10 @@ def test_significance_against_a_two_sided_range() -> None:
             (0.26, 0.34, 400),  # straddles 28%
             (0.36, 0.45, 400),  # straddles 40%
             (0.20, 0.50, 30),  # straddles both
-            (0.10, 0.20, 9),  # fewer than 10 cases
+            (0.10, 0.20, 9),  # fewer than 10 cases, but wholly under 28%: the interval settles it
+            (0.00, 0.009, 0),  # 0 cases, an exact interval wholly under the range: clearly below
+            (0.20, 0.50, 9),  # fewer than 10 and reaching across a bound: too few to judge
+            (0.30, 0.45, 4),  # the same across the upper bound
         ],
         REPEAT,
     ) == [
@@ -123,7 +126,10 @@ def test_significance_against_a_two_sided_range() -> None:
         "not distinguishable (lower)",
         "not distinguishable (upper)",
         "not distinguishable (lower and upper)",
-        "too few cases",
+        "below",
+        "below",
+        "too few to judge",
+        "too few to judge",
     ]
 
 

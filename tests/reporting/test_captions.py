@@ -47,10 +47,10 @@ def test_a_chance_verdict_quotes_the_interval_as_the_table_prints_it() -> None:
 
 def test_too_few_cases_is_said_in_the_sentence() -> None:
     repeat, ranges = INDICATORS.by_key("repeat_rate"), fx.dataset().ranges
-    row = {"cases": 8, "repeat_rate": 0.375, "repeat_verdict": "within", "repeat_rate_significance": "too few cases"}
+    row = {"cases": 8, "repeat_rate": 0.375, "repeat_verdict": "within", "repeat_rate_significance": "too few to judge"}
     assert caption("Alpha", row, repeat, ranges, YEAR) == (
         "In the year to March 2021, 37.5% of Alpha's cases were repeats; within the expected range of 28%–40%, "
-        "though with fewer than 10 cases that cannot be said with confidence."
+        "though with only 8 cases that is too few to judge."
     )
 
 

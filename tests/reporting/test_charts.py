@@ -82,13 +82,13 @@ def test_local_share_marks_and_labels_do_not_overlap() -> None:
     assert marks.name == "local share not White British" and list(marks.x) == [0.45, 0.40]
     assert bar.showlegend is False  # the legend explains the marks only, not a single bar colour
     assert list(labels.x) == [0.45, 0.50]  # each label starts beyond the bar and the mark, whichever is further
-    assert list(labels.text) == ["30% ▼ below", "50% ● within"]
+    assert list(labels.text) == ["30% ▼ does not meet", "50% ● meets"]
 
 
 def test_small_shares_get_a_decimal_on_the_axis() -> None:
     fig = charts.ranked_bars(frame(), LGBT, LGBT_RANGE, subtitle="s", source="src")
     assert fig.layout.xaxis.tickformat == ".1%"
-    assert list(fig.data[-1].text) == ["1.0% ▼ below", "3.0% ● within", "5.0% ● within"]
+    assert list(fig.data[-1].text) == ["1.0% ▼ does not meet", "3.0% ● meets", "5.0% ● meets"]
 
 
 def test_floor_band_runs_past_the_largest_value_and_no_synthetic_mark_for_real_data() -> None:
@@ -248,9 +248,12 @@ def test_spine_chart_labels_carry_each_verdict_with_its_certainty() -> None:
     fig = charts.spine_chart(
         own, peers, {"repeat_rate": REPEAT_RANGE, "lgbt": LGBT_RANGE}, title="Hackney", subtitle="s", source="src"
     )
-    assert list(fig.layout.yaxis.ticktext) == ["Repeat rate  45.0% ▲ above", "Victims/survivors LGBT+  2.0% ▼ below*"]
-    assert fig.layout.xaxis.title.text.endswith("<br>* could be chance · † too few cases")
-    assert "Victims/survivors LGBT+: 2.0% (▼ below (could be chance))" in fig.data[1].hovertemplate
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Repeat rate  45.0% ▲ above",
+        "Victims/survivors LGBT+  2.0% ▼ does not meet*",
+    ]
+    assert fig.layout.xaxis.title.text.endswith("<br>* could be chance · † too few to judge")
+    assert "Victims/survivors LGBT+: 2.0% (▼ does not meet (could be chance))" in fig.data[1].hovertemplate
 
 
 def test_spine_chart_scales_each_line_to_the_peers_and_colours_by_significance() -> None:

@@ -49,9 +49,14 @@ def test_repeat_rate_entries_say_what_it_is_and_how_it_is_judged(ranges) -> None
         ("Source of the range", f"{SOURCE}; {EDITION}."),
         (
             "How the verdict is read",
-            'Below, within or above the expected range. Beside a verdict, "could be chance": the 95% interval reaches '
-            'across a range bound, so chance alone could give that verdict; "too few cases": fewer than 10 cases in '
-            "the period, too few to say.",
+            "Below, within or above the expected range. Beside a verdict, '(could be chance)': the 95% interval "
+            "reaches across a range bound, so chance alone could give the verdict; '(too few to judge)': the interval "
+            "reaches across a bound and fewer than 10 are counted (recorded referrals for the police share, cases "
+            "otherwise). With neither, the 95% interval lies wholly on the verdict's side of the range, which settles "
+            "it at any size (the intervals are exact for small counts). '◌ incomplete': not judged, because the "
+            "returns cover under 75% of the period's quarters (volume: one quarter's rate is not a year's) or more "
+            "than 20% of cases have no recorded referral source (referral shares: the missing sources could move them "
+            "either way).",
         ),
         ("Interval", "Wilson score interval for a proportion (95% and 99.8%)."),
         (
@@ -61,6 +66,11 @@ def test_repeat_rate_entries_say_what_it_is_and_how_it_is_judged(ranges) -> None
             "below the expected range can mean repeats go unrecognised as well as that there are fewer.",
         ),
         ("Where the counts come from", "The MARACs' quarterly returns, one row per meeting, summed over the period."),
+        (
+            "National comparators",
+            "SafeLives' England figure (by financial year, from its police force rows) and UK figure (rolling 12 "
+            "months). A share, so the same on any population base: no base to match.",
+        ),
         (
             "Published columns from it",
             "repeat_rate, repeat_rate_previous, repeat_rate_change, repeat_rate_change_ci95_low, "
@@ -88,11 +98,13 @@ def test_the_range_entries_follow_the_reference_data(ranges) -> None:
 def test_floor_local_share_and_comparator_only_read_their_own_way(ranges) -> None:
     lgbt = dict(entries(INDICATORS.by_key("lgbt"), ranges))
     assert lgbt["Expected range"] == f"2.5% or above. {_row('lgbt')['wording']}"
-    assert lgbt["How the verdict is read"].startswith("Below or within the expected range (it has no upper bound).")
+    assert lgbt["How the verdict is read"].startswith(
+        "Meets or does not meet the expected level: a floor with no upper bound, met at or above it."
+    )
     minoritised = dict(entries(INDICATORS.by_key("racially_minoritised"), ranges))
     assert minoritised["Expected range"].startswith("At least the local share not White British. Black, Asian")
     assert minoritised["How the verdict is read"].startswith(
-        "Below or within the expected range, against the group's own local share."
+        "Meets or does not meet the group's own local share: met at or above it."
     )
     aged = dict(entries(INDICATORS.by_key("aged_16_17"), ranges))
     assert (
@@ -105,6 +117,20 @@ def test_floor_local_share_and_comparator_only_read_their_own_way(ranges) -> Non
     assert volume["Numerator"] == "Cases discussed" and volume["Denominator"] == "Recommended cases"
     assert volume["Interval"].startswith("Byar's interval for the count of cases (the exact Poisson interval below 10")
     assert "Census 2011 adult females" in volume["Caveats"]
+
+
+def test_the_national_comparator_entry_names_each_comparators_base(ranges) -> None:
+    volume = dict(entries(INDICATORS.by_key("volume"), ranges))["National comparators"]
+    assert volume.startswith("England on the population base chosen for the page (e.g. Census 2021, females aged 16+)")
+    assert "the default comparison, like with like" in volume
+    assert "on SafeLives' own (older, smaller) adult female base" in volume
+    # 2020-21: 93,815 cases / 22,534,839 females 16+ x 10,000 / 40 = 104.1%; as published 44.92 / 40 = 112.3%
+    assert "2020-21: 104.1% on Census 2021 females 16+, 112.3% as published" in volume
+    police = dict(entries(INDICATORS.by_key("police_share"), ranges))["National comparators"]
+    assert police == (
+        "SafeLives' UK figure (rolling 12 months); SafeLives publishes no England figure for it (1 − SafeLives' "
+        "partner-agency share). A share, so the same on any population base: no base to match."
+    )
 
 
 def test_a_definition_without_texts_still_reads(ranges) -> None:

@@ -176,13 +176,13 @@ def test_headline_sentences_count_how_sure_each_verdict_is() -> None:
                 "not distinguishable (lower)",
                 "within",
                 "not distinguishable (lower)",
-                "too few cases",
+                "too few to judge",
             ],
         }
     )
     assert findings.spread(rows, BY_KEY["repeat_rate"], REPEAT_RANGE, area="London", period="P") == (
-        "P: of the 5 London MARACs with figures, 3 are below (1 clearly, 2 could be chance), 2 within (1 clearly, 1 with "
-        "too few cases to say) and 0 above the expected range for repeat rate (28%–40%). Highest Foxtrot 35.0%, lowest "
+        "P: of the 5 London MARACs with figures, 3 are below (1 clearly, 2 could be chance), 2 within (1 clearly, 1 too "
+        "few to judge) and 0 above the expected range for repeat rate (28%–40%). Highest Foxtrot 35.0%, lowest "
         "Alpha 20.0%."
     )
     every_one_backed = rows.with_columns(pl.col("repeat_verdict").alias("repeat_rate_significance"))
@@ -193,9 +193,9 @@ def test_headline_sentences_count_how_sure_each_verdict_is() -> None:
 
 def test_a_floor_counts_certainty_as_below_or_at_or_above_it() -> None:
     rows = frame().with_columns(
-        pl.Series("share_lgbt_significance", ["not distinguishable (lower)", "within", "too few cases", None])
+        pl.Series("share_lgbt_significance", ["not distinguishable (lower)", "within", "too few to judge", None])
     )
     assert (
         " 1 is below the expected 2.5% or above for victims/survivors LGBT+ (could be chance) and 2 at or above it "
-        "(1 clearly, 1 with too few cases to say)."
+        "(1 clearly, 1 too few to judge)."
     ) in (findings.spread(rows, BY_KEY["lgbt"], LGBT_RANGE, area="Lancashire", period="P"))

@@ -164,7 +164,10 @@ def test_parity_scatter_sets_each_marac_against_its_own_population() -> None:
     parity, below, within = fig.data
     assert list(parity.x) == list(parity.y) == [0, pytest.approx(0.648)]  # y = x up to 8% past the largest figure
     assert (
-        list(below.hovertext) == ["Alpha (▼ below): 30.0% of victims/survivors racially minoritised; local share 40.0%"]
+        list(below.hovertext)
+        == [  # a one-sided comparison: met or not met, not "below"
+            "Alpha (▼ does not meet): 30.0% of victims/survivors racially minoritised; local share 40.0%"
+        ]
         and list(below.x) == [0.4]
         and below.marker.symbol == "triangle-down"
     )

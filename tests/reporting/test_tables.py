@@ -75,7 +75,7 @@ def test_verdicts_say_when_the_interval_does_not_back_them() -> None:
     assert qualifier("below", "below") == ""
     assert qualifier("below", "not distinguishable (lower)") == " (could be chance)"
     assert qualifier("within", "not distinguishable (lower and upper)") == " (could be chance)"
-    assert qualifier("above", "too few cases") == " (too few cases)"
+    assert qualifier("above", "too few to judge") == " (too few to judge)"
     assert qualifier(None, None) == "" and qualifier("within", None) == ""
     # the fill follows the verdict whatever the qualifier, so colour and words never disagree; it travels with the
     # words rather than being read back from them

@@ -32,10 +32,18 @@ AGED = INDICATORS.by_key("aged_16_17")
         ),
         (
             "above",
-            "too few cases",
-            "▲ above (too few cases)",
+            "too few to judge",
+            "▲ above (too few to judge)",
             "▲ above†",
-            "above the expected range, though with fewer than 10 cases that cannot be said with confidence",
+            "above the expected range, though with fewer than 10 cases that is too few to judge",
+        ),
+        # withheld: the symbol and word say so, and the sentence why (the row has no quarter counts here)
+        (
+            "incomplete",
+            "incomplete",
+            "◌ incomplete",
+            "◌ incomplete",
+            "not judged: too few of the period's quarters returned",
         ),
         ("above", None, "▲ above", "▲ above", "above the expected range"),  # no interval worked out: nothing to add
         (None, None, "– no data", "– no data", "no data for this period"),
@@ -54,7 +62,7 @@ def test_an_indicator_without_a_range_has_no_verdict_colour() -> None:
 
 
 def test_the_compact_marks_are_explained_by_the_key() -> None:
-    assert verdicts.COMPACT_KEY == "* could be chance · † too few cases"
+    assert verdicts.COMPACT_KEY == "* could be chance · † too few to judge"
     assert set(verdicts.COMPACT_MARK.values()) == {"*", "†"}
     assert "?" not in verdicts.COMPACT_KEY + "".join(verdicts.COMPACT_MARK.values())
 
@@ -71,13 +79,16 @@ def test_tally_and_breakdown() -> None:
         Verdict("below", "could be chance"),
         Verdict("below", "could be chance"),
         Verdict("within", "clear"),
-        Verdict("above", "too few cases"),
+        Verdict("above", "too few to judge"),
+        Verdict("incomplete"),
         Verdict(None),
     ]
     counts = verdicts.tally(judged)
     assert {v: c["all"] for v, c in counts.items()} == {"below": 3, "within": 1, "above": 1}
     assert verdicts.certainty_breakdown(counts["below"]) == " (1 clearly, 2 could be chance)"
     assert verdicts.certainty_breakdown(counts["within"]) == ""  # every one backed
-    assert verdicts.certainty_breakdown(counts["above"]) == " (with too few cases to say)"  # the one above
+    assert (
+        verdicts.certainty_breakdown(counts["above"]) == " (too few to judge)"
+    )  # the one above; incomplete not counted
     two_unsure = verdicts.tally([Verdict("above", "could be chance"), Verdict("above", "could be chance")])
     assert verdicts.certainty_breakdown(two_unsure["above"]) == " (all could be chance)"
