@@ -6,6 +6,7 @@ synthetic mark, so a chart pasted into a board paper still says what it is.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from html import escape
 
@@ -17,7 +18,6 @@ from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label
 from metrics.ranges import Range, Ranges
 from reporting import numbers
-from metrics.significance import TOO_FEW
 from reporting.national_marks import add_national  # drawn here on the profile trend, as on the Trends page
 from reporting.numbers import pair_beside_verdict
 from reporting.sub_areas import word as sub_area_word
@@ -207,16 +207,10 @@ def ranked_bars(
     )
     low, high = item.bounds()
     unsure = any(j.unsure for j in judged)
-    if low is not None:
-        fig.add_vrect(
-            x0=low,
-            x1=high if high is not None else max([*values, low]) * 1.15,
-            fillcolor=RANGE_FILL,
-            layer="below",
-            line_width=0,
-        )
-    # the band's key, and the certainty marks' wherever a label carries one (a local-share rule has no band)
-    key = [f"shaded: expected {item.describe()}"] if low is not None else []
+    top = max([*ends, high or 0, low or 0]) * (1.45 if by_sub_area else 1.25) or 0.01  # all zeros still get an axis
+    # the range's key, and the certainty marks' wherever a label carries one (a local-share rule has no band)
+    shaded = shade_range(fig, item, across=True, end=top)
+    key = [shaded] if shaded else []
     key += [COMPACT_KEY] if unsure else []
     if key:
         fig.add_annotation(
@@ -230,7 +224,6 @@ def ranked_bars(
             showarrow=False,
             font=dict(size=12, color=MUTED),
         )
-    top = max([*ends, high or 0, low or 0]) * (1.45 if by_sub_area else 1.25) or 0.01  # all zeros still get an axis
     fig.update_xaxes(tickformat=tick_format(values), title=indicator.label, range=[0, top])
     fig.update_yaxes(categoryorder="array", categoryarray=names)
     fig.update_layout(
@@ -279,12 +272,13 @@ def trend_chart(
             )
         )
     add_national(fig, national, indicator, labels)
-    add_range_band(fig, item)
-    if local_share is not None and indicator.local_share:
+    local = local_share if indicator.local_share else None
+    add_range_band(fig, item, local=local)
+    if local is not None:
         fig.add_hline(
-            y=local_share,
+            y=local,
             line=dict(color="#0b0c0c", width=1.5, dash="dash"),
-            annotation_text=f"local share not White British {local_share:.1%}",
+            annotation_text=f"local share not White British {local:.1%}",
             annotation_position="bottom left",
         )
     chosen = [quarter_label(q) for q in (period or []) if quarter_label(q) in labels]
@@ -305,21 +299,68 @@ def trend_chart(
     return framed(fig, title, subtitle, source, synthetic)
 
 
-def add_range_band(fig: go.Figure, item: Range) -> None:
-    """The expected range shaded across a chart with values up the y axis, and said in words above it."""
-    low, high = item.bounds()
+def range_key(item: Range, local: float | None = None) -> str | None:
+    """What the shading means, for the key above a chart: a two-sided range is "expected"; a one-sided one (a floor,
+    at least the local share) is met by anything in its open region, so it reads "meets", as the verdicts do."""
+    if item.rule == "range":
+        return f"shaded: expected {item.describe()}"
+    if item.rule == "floor":
+        return f"shaded: meets: {item.describe()}"
+    if item.rule == "local_share" and local is not None:
+        return f"shaded: meets: at least the local share not White British ({local:.1%})"
+    return None
+
+
+def drawn_end(fig: go.Figure, axis: str = "y") -> float:
+    """The largest value drawn along an axis so far, whiskers included (0 when nothing is)."""
+    ends = [0.0]
+    for trace in fig.data:
+        values = list(getattr(trace, axis, None) or ())
+        error = getattr(trace, f"error_{axis}", None)
+        above = list(error.array) if error is not None and error.array is not None else []
+        above += [0] * (len(values) - len(above))
+        ends += [float(v) + float(e or 0) for v, e in zip(values, above, strict=False) if _is_number(v)]
+    return max(ends)
+
+
+def _is_number(value: object) -> bool:
+    """A finite number (not None, NaN or a category's name), as a drawn value."""
+    try:
+        return math.isfinite(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def shade_range(
+    fig: go.Figure, item: Range, *, across: bool = False, end: float | None = None, local: float | None = None
+) -> str | None:
+    """Shade the SafeLives range behind a chart (values up the y axis, or along x when `across`); returns its key.
+
+    Every chart draws its range here, so a range looks and reads the same everywhere. A two-sided range is a band
+    between its bounds. A one-sided range (a floor such as "2.5% or above", or at least the local share `local`)
+    has no upper bound, so it is an open region from the bound to the far edge of the plot: the axis is fixed to
+    run from 0 to `end` (or to a tenth above everything drawn so far, so call this once the traces are drawn), and
+    the region ends exactly there, whatever the data.
+    """
+    low, high = item.bounds(local)
     if low is None:
+        return None
+    axis = "x" if across else "y"
+    if high is None:
+        high = end if end is not None else (max(drawn_end(fig, axis), low) * 1.1 or 0.01)
+        (fig.update_xaxes if across else fig.update_yaxes)(range=[0, high])
+    shade = fig.add_vrect if across else fig.add_hrect
+    shade(**{f"{axis}0": low, f"{axis}1": high}, fillcolor=RANGE_FILL, line_width=0, layer="below")
+    return range_key(item, local)
+
+
+def add_range_band(fig: go.Figure, item: Range, *, end: float | None = None, local: float | None = None) -> None:
+    """The range shaded across a chart with values up the y axis (`shade_range`), and said in words above it."""
+    key = shade_range(fig, item, end=end, local=local)
+    if key is None:
         return
-    plotted = [v for trace in fig.data for v in (trace.y or []) if v is not None]
-    fig.add_hrect(
-        y0=low,
-        y1=high if high is not None else max([*plotted, low]) * 1.15,
-        fillcolor=RANGE_FILL,
-        line_width=0,
-        layer="below",
-    )
     fig.add_annotation(
-        text=f"shaded: expected {item.describe()}",
+        text=key,
         xref="paper",
         yref="paper",
         x=1,
@@ -346,7 +387,10 @@ def funnel_plot(
     The centre line is the area's own figure (summed numerators over summed denominators) and
     the 95% and 99.8% control limits (`metrics.intervals.funnel_limits`) show how far chance
     alone could carry a MARAC of that size: points outside the outer funnel differ from the
-    area by more than chance. The SafeLives range is shaded behind.
+    area by more than chance. The limits are exact (binomial for shares, Poisson for volume), as
+    the chart's note says; the y axis reaches the outer funnel at the smallest MARAC, so the
+    funnel is legible where MARACs lie while its mouth at tiny sizes runs off the top. The
+    SafeLives range is shaded behind (`shade_range`).
     """
     denominator = indicator.denominator
     data = frame.filter(pl.col(indicator.value).is_not_null() & (pl.col(denominator) > 0))
@@ -359,19 +403,15 @@ def funnel_plot(
         )
         return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
     centre = sum(v * d for v, d in zip(values, n, strict=True)) / sum(n)
+    poisson = indicator.key == "volume"
     top = max(n) * 1.05
-    xs = [top * i / 200 for i in range(1, 201)]
-    low, high = item.bounds()
-    if low is not None:
-        fig.add_hrect(
-            y0=low,
-            y1=high if high is not None else max([*values, low]) * 1.15,
-            fillcolor=RANGE_FILL,
-            line_width=0,
-            layer="below",
-        )
+    grid = [top * i / 200 for i in range(1, 201)]
+    # the binomial is exact at whole sizes: a share's funnel is drawn at the whole sizes the grid rounds to
+    xs = grid if poisson else sorted({max(1, round(x)) for x in grid})
+    widest = 0.0  # the outer funnel's top at the smallest MARAC: the axis shows the funnel where MARACs are
     for confidence, label, dash in ((0.95, "95%", "dash"), (0.998, "99.8%", "dot")):
-        lower, upper = funnel_limits(centre, xs, confidence, poisson=indicator.key == "volume")
+        lower, upper = funnel_limits(centre, xs, confidence, poisson=poisson)
+        widest = max(widest, float(funnel_limits(centre, [min(n)], confidence, poisson=poisson)[1][0]))
         fig.add_trace(
             go.Scatter(
                 x=xs,
@@ -432,16 +472,26 @@ def funnel_plot(
         else f"{denominator.replace('_', ' ')} in the period"
     )
     fig.update_xaxes(title=axis, rangemode="tozero")
-    fig.update_yaxes(title=indicator.label, tickformat=tick_format(values), rangemode="tozero")
-    fig.update_layout(height=520, margin=dict(t=120, b=110))
-    return framed(fig, f"{indicator.label}: funnel plot", subtitle, source, synthetic)
+    # up to the outer funnel at the smallest MARAC, every MARAC and the range; narrower sizes' limits run off the top
+    low, high = item.bounds()
+    end = max([*values, widest, centre, low or 0, high or 0]) * 1.1 or 0.01
+    fig.update_yaxes(title=indicator.label, tickformat=tick_format(values), range=[0, end])
+    add_range_band(fig, item, end=end)
+    fig.update_layout(height=520, margin=dict(t=120, b=125))
+    return framed(fig, f"{indicator.label}: funnel plot", subtitle, f"{source}<br>{funnel_method(poisson)}", synthetic)
+
+
+def funnel_method(poisson: bool) -> str:
+    """The funnel's method, named in its note so a reader can check the limits."""
+    exact = "exact Poisson on recommended cases" if poisson else "exact binomial"
+    return f"Funnel limits: {exact}, 95% and 99.8% (Spiegelhalter 2005)."
 
 
 SIGNIFICANCE_COLOURS = {
     "below": VERDICT_STYLE["below"]["colour"],
     "within": VERDICT_STYLE["within"]["colour"],
     "above": VERDICT_STYLE["above"]["colour"],
-    TOO_FEW: "#ffffff",
+    "too few cases": "#ffffff",
 }
 _UNSURE = "#b1b4b6"  # not distinguishable from a boundary
 

@@ -91,11 +91,14 @@ def test_small_shares_get_a_decimal_on_the_axis() -> None:
     assert list(fig.data[-1].text) == ["1.0% ▼ does not meet", "3.0% ● meets", "5.0% ● meets"]
 
 
-def test_floor_band_runs_past_the_largest_value_and_no_synthetic_mark_for_real_data() -> None:
+def test_a_floor_is_an_open_region_to_the_axis_edge_and_no_synthetic_mark_for_real_data() -> None:
     fig = charts.ranked_bars(frame(), LGBT, LGBT_RANGE, subtitle="s", source="src", synthetic=False)
     band = fig.layout.shapes[0]
-    assert band.x0 == 0.025 and band.x1 == 0.05 * 1.15
-    assert SYNTHETIC_NOTE.upper() not in [a.text for a in fig.layout.annotations]
+    # "2.5% or above" has no upper bound: shaded from 2.5% to the axis's end, 1.25 x the largest figure (5%)
+    assert (band.x0, band.x1) == (0.025, pytest.approx(0.05 * 1.25)) and band.x1 == fig.layout.xaxis.range[1]
+    texts = [a.text for a in fig.layout.annotations]
+    assert "shaded: meets: 2.5% or above" in texts and not any("expected" in t for t in texts)
+    assert SYNTHETIC_NOTE.upper() not in texts
 
 
 def test_trend_chart_marks_the_chosen_period_and_local_share() -> None:
@@ -116,6 +119,13 @@ def test_trend_chart_marks_the_chosen_period_and_local_share() -> None:
     shapes = {(s.type, s.x0, s.x1, s.y0, s.y1) for s in fig.layout.shapes}
     assert ("rect", 0.5, 4.5, 0, 1) in shapes  # 2020-21 Q2 to 2021-22 Q1 shaded
     assert ("line", 0, 1, 0.6385, 0.6385) in shapes
+    # "at least the local share" is open above: shaded from 63.85% to the top of an axis fixed at 1.1 x 63.85%
+    # (the key prints it as the line's label does: 0.6385 is stored a hair under, so 63.8%)
+    assert fig.layout.yaxis.range == pytest.approx((0, 0.6385 * 1.1))
+    assert ("rect", 0, 1, 0.6385, fig.layout.yaxis.range[1]) in shapes
+    assert "shaded: meets: at least the local share not White British (63.8%)" in [
+        a.text for a in fig.layout.annotations
+    ]
     assert list(fig.layout.xaxis.tickvals) == ["2020-21 Q1", "2020-21 Q3", "2021-22 Q1"]  # counted back from the newest
 
 
@@ -205,11 +215,19 @@ def test_funnel_plot_centre_and_limits() -> None:
     # centre: (25 + 105 + 180) / 1000 = 0.31
     centre = next(s for s in fig.layout.shapes if s.type == "line")
     assert centre.y0 == pytest.approx(0.31)
-    lower95, upper95, lower998 = fig.data[0], fig.data[1], fig.data[2]
-    # at n = 630 (the last x: 600 x 1.05): 0.31 +/- 1.959964 x sqrt(0.31 x 0.69 / 630)
-    half = 1.959964 * (0.31 * 0.69 / 630) ** 0.5
-    assert (lower95.x[-1], lower95.y[-1], upper95.y[-1]) == pytest.approx((630, 0.31 - half, 0.31 + half))
-    assert lower998.y[-1] < lower95.y[-1]
+    lower95, upper95, lower998, upper998 = fig.data[:4]
+    # exact binomial at n = 630 (the last size: 600 x 1.05), p = 0.31 (scipy.stats.binom agrees):
+    # lower 95%: r = 173, F(173) = 0.029189, P(X = 173) = 0.0053932, alpha = (0.029189 - 0.025) / 0.0053932 = 0.77674,
+    #   (173 - 0.77674) / 630 = 0.27337; upper 95%: r = 218, F = 0.976342, P(X = 218) = 0.0051258, alpha = 0.26176,
+    #   (218 - 0.26176) / 630 = 0.34562 (the normal approximation gave 0.27388 to 0.34611)
+    assert (lower95.x[-1], lower95.y[-1], upper95.y[-1]) == pytest.approx((630, 0.2733703, 0.3456162), abs=1e-7)
+    # 99.8%: r = 160 and 232, alpha = 0.51773 and 0.81241: 0.25315 to 0.36696
+    assert (lower998.y[-1], upper998.y[-1]) == pytest.approx((0.2531465, 0.3669644), abs=1e-7)
+    assert all(float(x).is_integer() for x in lower95.x)  # the binomial is drawn at whole sizes
+    # the y axis reaches the outer funnel at the smallest MARAC (n = 100: r = 46, alpha = 0.71933, 0.45281), x 1.1
+    assert fig.layout.yaxis.range == pytest.approx((0, 0.4528067 * 1.1), abs=1e-7)
+    sources = [a.text for a in fig.layout.annotations if a.text.startswith("src")]
+    assert sources == ["src<br>Funnel limits: exact binomial, 95% and 99.8% (Spiegelhalter 2005)."]
     points = fig.data[-1]
     assert list(points.x) == [100, 300, 600] and list(points.y) == [0.25, 0.35, 0.30]
     assert list(points.marker.symbol) == ["circle", "diamond", "circle"]  # the chosen MARAC stands out
@@ -230,7 +248,38 @@ def test_funnel_plot_for_volume_uses_poisson_limits_on_recommended_cases() -> No
     fig = charts.funnel_plot(data, volume, item, subtitle="s", source="src")
     centre = (1.2 * 100 + 0.9 * 300) / 400  # 0.975
     assert next(s for s in fig.layout.shapes if s.type == "line").y0 == pytest.approx(centre)
-    assert fig.data[1].y[-1] == pytest.approx(centre + 1.959964 * (centre / 315) ** 0.5)
+    # exact Poisson at E = 315 (the last size: 300 x 1.05), mean 0.975 x 315 = 307.125 (scipy.stats.poisson agrees):
+    # upper 95%: r = 342, F(342) = 0.976753, P(X = 342) = 0.0031965, alpha = 0.54851, (342 - 0.54851) / 315 = 1.08397;
+    # lower 95%: r = 273, alpha = 0.25112, (273 - 0.25112) / 315 = 0.86587 (the normal approximation: 1.08404)
+    assert (fig.data[0].x[-1], fig.data[0].y[-1], fig.data[1].y[-1]) == pytest.approx(
+        (315, 0.8658695, 1.0839730), abs=1e-7
+    )
+    sources = [a.text for a in fig.layout.annotations if a.text.startswith("src")]
+    assert sources == ["src<br>Funnel limits: exact Poisson on recommended cases, 95% and 99.8% (Spiegelhalter 2005)."]
+    band = next(s for s in fig.layout.shapes if s.type == "rect")
+    assert (band.y0, band.y1) == (0.8, 1.0)  # a two-sided range stays a band
+    assert "shaded: expected 80%–100% of recommended" in [a.text for a in fig.layout.annotations]
+
+
+def test_funnel_plot_for_a_floor_shades_to_the_top_and_keeps_a_marac_at_6_25_percent_inside() -> None:
+    # London LGBT+: centre 2.9% (issue 17); the smallest MARAC has 272 cases and 17 LGBT+ victims/survivors (6.25%)
+    data = pl.DataFrame(
+        {
+            "group_code": ["S", "L"],
+            "group_name": ["Small", "Large"],
+            "share_lgbt": [17 / 272, (0.029 * 3000 - 17) / 2728],  # (87 - 17) / 2728, so 87 of 3,000 = 2.9% in all
+            "lgbt_verdict": ["within", "within"],
+            "cases": [272, 2728],
+        }
+    )
+    fig = charts.funnel_plot(data, LGBT, LGBT_RANGE, subtitle="s", source="src")
+    upper998 = fig.data[3]
+    at = list(upper998.x).index(272)  # round(2864.4 x 19 / 200) = 272, a size the grid draws
+    # exact binomial, n = 272, p = 0.029: r = 18, alpha = 0.0305, (18 - 0.0305) / 272 = 6.322% > 6.25%
+    assert upper998.y[at] == pytest.approx(0.0632200, abs=1e-7) and upper998.y[at] > 17 / 272
+    band = next(s for s in fig.layout.shapes if s.type == "rect")
+    assert band.y0 == 0.025 and band.y1 == fig.layout.yaxis.range[1]  # open to the top edge
+    assert "shaded: meets: 2.5% or above" in [a.text for a in fig.layout.annotations]
 
 
 def test_spine_chart_labels_carry_each_verdict_with_its_certainty() -> None:
