@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from loaders.nil_return import NIL_FORM
 from loaders.reference import REFERENCE_DIR, read_reference
 from loaders.return_layout import FIELDS, Field, Kind
 from loaders.return_model import EARLIEST_MEETING, MAX_PER_MEETING
@@ -33,6 +34,8 @@ WHAT_TO_TYPE = {
     Kind.COUNT: f"a whole number from 0 to {MAX_PER_MEETING:,}",
     Kind.SHARE_COUNT: f"a number from 0 to {MAX_PER_MEETING:,} in halves (0.5 when two agencies share a referral)",
 }
+#: the cases column also takes NIL, for a quarter without meetings (`loaders.nil_return`)
+CASES_TO_TYPE = f"{WHAT_TO_TYPE[Kind.COUNT]}, or NIL on the one row of a quarter without meetings"
 
 
 def registry() -> pl.DataFrame:
@@ -75,6 +78,14 @@ def _validation(field: Field, column: str, registry_end: int) -> DataValidation:
             formula1=f"DATE({EARLIEST_MEETING.year},{EARLIEST_MEETING.month},{EARLIEST_MEETING.day})",
             formula2=f"DATE({LATEST_MEETING.year},{LATEST_MEETING.month},{LATEST_MEETING.day})",
         )
+    elif field.name == "cases_discussed":  # a count, or NIL for a nil return
+        rule = DataValidation(
+            type="custom",
+            allow_blank=True,
+            # IF, not OR(AND(...)): AND gives an error for text in INT(), which OR passes on (refusing NIL); = ignores case
+            formula1=f"=IF(ISNUMBER({first}),AND({first}>=0,{first}<={MAX_PER_MEETING},INT({first})={first}),"
+            f'OR(TRIM({first})="NIL",TRIM({first})="no meetings"))',
+        )
     elif field.kind is Kind.COUNT:
         rule = DataValidation(
             type="whole", operator="between", formula1="0", formula2=str(MAX_PER_MEETING), allow_blank=True
@@ -85,13 +96,17 @@ def _validation(field: Field, column: str, registry_end: int) -> DataValidation:
             allow_blank=True,
             formula1=f"=AND(ISNUMBER({first}),{first}>=0,{first}<={MAX_PER_MEETING},MOD({first}*2,1)=0)",
         )
-    rule.error = f"{field.header}: {WHAT_TO_TYPE[field.kind]}."
+    rule.error = f"{field.header}: {_what_to_type(field)}."
     rule.errorTitle = "Not a value the return accepts"
     rule.prompt = field.meaning
     rule.promptTitle = field.header[:32]  # Excel's limit for a prompt title
     rule.showErrorMessage = rule.showInputMessage = True
     rule.add(cells)
     return rule
+
+
+def _what_to_type(field: Field) -> str:
+    return CASES_TO_TYPE if field.name == "cases_discussed" else WHAT_TO_TYPE[field.kind]
 
 
 def template_xlsx(maracs: pl.DataFrame | None = None) -> bytes:
@@ -131,6 +146,8 @@ def template_xlsx(maracs: pl.DataFrame | None = None) -> bytes:
         "Counts are of the cases discussed at that meeting. A case referred by two agencies counts 0.5 to each.",
         "Victim/survivor columns count cases in each group; a case can be in more than one group, but no group can exceed "
         "the cases discussed. Leave no cell blank: type 0 where there were none.",
+        f"No meetings in the quarter? Send a nil return: {NIL_FORM}. It counts the quarter as returned with 0 cases; "
+        "an empty return (the header alone) is refused, and a quarter not returned at all counts as missing.",
         "Excel checks each cell as you type; the dashboard's loader checks the whole return again when it is loaded.",
         "",
     ):
@@ -139,7 +156,7 @@ def template_xlsx(maracs: pl.DataFrame | None = None) -> bytes:
     for cell in notes[notes.max_row]:
         cell.font, cell.fill = Font(bold=True), header_fill
     for field in FIELDS:
-        notes.append([field.header, field.meaning, WHAT_TO_TYPE[field.kind]])
+        notes.append([field.header, field.meaning, _what_to_type(field)])
     for column, width in (("A", 44), ("B", 80), ("C", 60)):
         notes.column_dimensions[column].width = width
     for row in notes.iter_rows(min_row=2):

@@ -42,9 +42,17 @@ def test_xlsx_template_checks_each_column_as_it_is_typed() -> None:
     code, when, cases, police = (rules[f"{col}2:{col}{last}"] for col in ("A", "B", "C", "F"))
     assert (code.type, code.formula1) == ("list", "=MARACs!$A$2:$A$4")  # the registry's 3 MARACs
     assert (when.type, when.formula1, when.formula2) == ("date", "DATE(2000,1,1)", "DATE(2099,12,31)")
-    assert (cases.type, cases.operator, cases.formula1, cases.formula2) == ("whole", "between", "0", "10000")
+    # a whole number 0-10,000, or NIL (a nil return): IF keeps INT() away from text, whose error OR would pass on
+    assert (cases.type, cases.formula1) == (
+        "custom",
+        '=IF(ISNUMBER(C2),AND(C2>=0,C2<=10000,INT(C2)=C2),OR(TRIM(C2)="NIL",TRIM(C2)="no meetings"))',
+    )
     assert police.type == "custom" and police.formula1 == "=AND(ISNUMBER(F2),F2>=0,F2<=10000,MOD(F2*2,1)=0)"  # halves
-    assert cases.error == "Number of cases discussed: a whole number from 0 to 10,000."
+    assert cases.error == (
+        "Number of cases discussed: a whole number from 0 to 10,000, or NIL on the one row of a quarter without meetings."
+    )
+    whole = rules[f"D2:D{last}"]  # repeat cases: whole numbers only
+    assert (whole.type, whole.operator, whole.formula1, whole.formula2) == ("whole", "between", "0", "10000")
     assert [r[:2] for r in book["MARACs"].iter_rows(min_row=2, values_only=True)] == [
         ("WY-BRD", "Bradford"),
         ("E08000033", "Calderdale"),
@@ -56,6 +64,26 @@ def test_xlsx_template_checks_each_column_as_it_is_typed() -> None:
         "Cases referred by Police; a case referred by two agencies counts 0.5 to each.",
         "a number from 0 to 10,000 in halves (0.5 when two agencies share a referral)",
     ) in notes
+    assert (
+        'No meetings in the quarter? Send a nil return: one row with the MARAC code, a date in the quarter under "Date '
+        'of MARAC" and NIL under "Number of cases discussed", every other count blank or 0. It counts the quarter as '
+        "returned with 0 cases; an empty return (the header alone) is refused, and a quarter not returned at all "
+        "counts as missing.",
+        None,
+        None,
+    ) in notes
+
+
+def test_a_nil_return_typed_into_the_template_loads(tmp_path: Path) -> None:
+    book = load_workbook(io.BytesIO(template_xlsx()))
+    sheet = book["Return"]
+    sheet.cell(2, 1).value, sheet.cell(2, 2).value, sheet.cell(2, 3).value = "E09000012", date(2021, 2, 9), "NIL"
+    path = tmp_path / "hackney_q4.xlsx"  # every other count left blank, as the template comes
+    book.save(path)
+    with store.writing(tmp_path / "t.duckdb") as conn:
+        result = store.load_file(conn, path, who="test", today=date(2021, 6, 30))
+    assert result.outcome == "loaded", result.report.text()
+    assert result.nil_quarters == [("E09000012", date(2021, 1, 1))] and result.rows == []
 
 
 def test_a_filled_in_template_loads(tmp_path: Path) -> None:
