@@ -66,6 +66,8 @@ class Coverage:
     #: MARACs left out after two missing quarters in a row (SafeLives' rule)
     left_out: int = 0
     method: str = POPULATION_TIME
+    #: False for a row that does not carry `quarters_with_data` (a published comparator): nothing is said
+    known: bool = True
 
     @classmethod
     def of(
@@ -93,6 +95,7 @@ class Coverage:
             filled=filled,
             left_out=_whole(row.get("maracs_left_out")),
             method=method,
+            known=row.get("quarters_with_data") is not None,
         )
 
     @property
@@ -130,6 +133,8 @@ class Coverage:
     @property
     def words(self) -> str:
         """The full words, "" when complete: "1 of 4 quarters returned: one quarter's rate shown as a year's"."""
+        if not self.known:
+            return ""
         if self.maracs == 1:
             return self._marac_words()
         if self.complete:
@@ -161,6 +166,8 @@ class Coverage:
     def status(self) -> str:
         """The words wherever coverage is always stated (a pack's title page): the full words, or "all 4 quarters
         returned" / "all 32 MARACs sent all 4 quarters" when complete."""
+        if not self.known:
+            return ""
         if self.words:
             return self.words
         if self.maracs == 1:
@@ -168,8 +175,18 @@ class Coverage:
         return f"all {self.maracs} MARACs sent all {self.window} quarters"
 
     @property
+    def cell(self) -> str:
+        """A table's coverage cell: the full words, or "all 4 quarters" (a group: "all 32 MARACs sent all 4
+        quarters") when complete; "" when not known."""
+        if self.known and self.maracs == 1 and not self.words:
+            return f"all {self.window} quarters" if self.window > 1 else "the quarter"
+        return self.status
+
+    @property
     def short(self) -> str:
         """For a sentence or a table beside the figure: "1 of 4 quarters returned", "" when complete."""
+        if not self.known:
+            return ""
         if self.complete and not (self._safelives and self.left_out):
             return ""
         if self.maracs == 1:

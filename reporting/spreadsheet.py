@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reporting import coverage_words
 from reporting.theme import SYNTHETIC_LINE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,6 +46,13 @@ class TableFile:
     synthetic: bool = False
     #: (row position, column) -> decimals for share cells printed with more than one
     decimals: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def all_notes(self) -> list[str]:
+        """The notes, and what the coverage column means wherever a table carries one (`reporting.coverage_words`),
+        so a spreadsheet read on its own still says a rate from 1 of 4 quarters is one quarter's shown as a year's."""
+        if coverage_words.HEADER in self.table.columns and coverage_words.NOTE not in self.notes:
+            return [*self.notes, coverage_words.NOTE]
+        return list(self.notes)
 
     def header_lines(self) -> list[str]:
         lines = [self.title]
@@ -101,7 +109,7 @@ def to_csv(file: TableFile) -> bytes:
     writer.writerow([])
     writer.writerows(rows(file, as_text=True))
     writer.writerow([])
-    for note in file.notes:
+    for note in file.all_notes():
         writer.writerow([neutralise(note)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -135,7 +143,7 @@ def to_xlsx(file: TableFile, *, made: datetime | None = None) -> bytes:
                     sheet.cell(r, column).number_format = "#,##0" if places == 0 else "0." + "0" * places
     sheet.freeze_panes = sheet.cell(header_row + 1, 2)
     sheet.append([])
-    for note in file.notes:
+    for note in file.all_notes():
         sheet.append([neutralise(note)])
     book.properties.title = file.title
     book.properties.creator = "MARAC performance dashboard"

@@ -15,7 +15,7 @@ from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS, Indicator
 from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW, TOO_FEW_CASES
-from reporting import numbers, sub_areas
+from reporting import coverage_words, numbers, sub_areas
 from reporting.numbers import decimals_for, pair_beside_verdict
 from reporting.verdicts import COMPACT_LEGEND, HELP, NO_RANGE, Verdict
 from reporting.verdicts import of_frame as verdicts_of
@@ -95,6 +95,7 @@ def overview_frames(
     volume["Per 10,000 adult females"] = frame["cases_per_10k"].to_list()
     volume_decimals: dict[tuple[int, str], int] = {}
     _indicator_columns(frame, INDICATORS.of_table("volume"), ranges, volume, volume_decimals)
+    _with_coverage(volume, frame)
     volume["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
 
     victims: dict[str, list[object]] = {name_header: base[name_header], "Cases": frame["cases"].to_list()}
@@ -109,6 +110,22 @@ def overview_frames(
         table.attrs["decimals"] = {f"{row}\t{column}": d for (row, column), d in decimals.items()}
         out.append(table)
     return out[0], out[1]
+
+
+def _with_coverage(columns: dict[str, list[object]], frame: pl.DataFrame) -> None:
+    """The coverage words (`reporting.coverage_words`) in the column right after the volume verdict, so a volume read
+    from 1 of 4 quarters says so beside it: "1 of 4 quarters returned: one quarter's rate shown as a year's"."""
+    said = [c.cell for c in coverage_words.of_frame(frame)]
+    if not any(said):
+        return
+    volume = INDICATORS.by_key("volume")
+    after = volume.verdict_header if volume.verdict_header in columns else next(reversed(columns))
+    items = list(columns.items())
+    at = [k for k, _ in items].index(after) + 1
+    columns.clear()
+    columns.update(items[:at])
+    columns[coverage_words.HEADER] = said
+    columns.update(items[at:])
 
 
 def decimals_of(table: pd.DataFrame) -> dict[tuple[int, str], int]:
@@ -186,6 +203,9 @@ def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges) -> pd.Da
         out["Indicator"].append(ind.label)
         value, verdict, local = _cell(own, ind)
         shown, local_shown = pair_beside_verdict(value, verdict, item, local, least=1)
+        if ind.key == "volume" and own.height and value is not None:
+            covered = coverage_words.of(own.row(0, named=True)).short
+            shown = f"{shown} ({covered})" if covered else shown
         out["Value"].append(shown)
         judged = Verdict.of(own.row(0, named=True), ind) if own.height else Verdict(None)
         out["Verdict"].append(said(judged) if ind.verdict else NO_RANGE["short"])
@@ -203,6 +223,8 @@ def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges) -> pd.Da
             if verdict and value is not None:  # the symbol and its certainty mark, explained by the table's key
                 judged = Verdict.of(rows[name].row(0, named=True), ind)
                 text = f"{text} {judged.symbol}{judged.mark}"
+            if ind.key == "volume" and value is not None and rows[name].height:
+                text = coverage_words.beside(text, coverage_words.of(rows[name].row(0, named=True)))
             out[name].append(text)
     return pd.DataFrame(out)
 
@@ -324,6 +346,9 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -
     columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
     columns |= _sub_area_column(frame)
     columns["Cases"] = frame["cases"].to_list()
+    covered = coverage_words.of_frame(frame)
+    if any(c.cell for c in covered):
+        columns[coverage_words.HEADER] = [c.cell for c in covered]
     records = frame.to_dicts()  # once: a metrics frame has a few hundred columns
     for ind in INDICATORS:
         locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else []
@@ -337,6 +362,8 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -
             judged = Verdict.of(record, ind)
             if judged.verdict:
                 label += f" {judged.compact}"
+            if ind.key == "volume":  # an annualised rate from fewer quarters says so in its own cell
+                label = coverage_words.beside(label, coverage_words.of(record))
             cells.append(Labelled(value * 100, label, judged.fill if judged.verdict else ""))
         columns[ind.header] = cells
         if ind.local_share:
@@ -488,5 +515,6 @@ def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
             "Above": summary["above"].to_list(),
             "Meeting the range %": [_pct(s) for s in summary["share_within"].to_list()],
             "Within, and the 95% interval agrees": summary["within_backed"].to_list(),
+            "Not judged (incomplete)": summary["incomplete"].to_list(),
         }
     ).astype({"Meeting the range %": "Float64"})

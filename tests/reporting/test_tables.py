@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import polars as pl
+import pytest
+from openpyxl import load_workbook
 
 from metrics.dataset import Dataset
+from metrics.definitions import INDICATORS
 from metrics.indicators import compute
 from metrics.periods import period
-from reporting import tables
+from reporting import coverage_words, tables
+from reporting.spreadsheet import TableFile, to_csv, to_xlsx
 from reporting.verdicts import Verdict, certainty_of
 from tests.helpers import metrics as fx
 
@@ -214,3 +219,64 @@ def test_range_summary_table() -> None:
     table = tables.range_summary_table(range_summary(compute(data, YEAR, "marac")), data.ranges).set_index("Indicator")
     assert table.loc["Repeat rate", "Expected"] == "28%–40%"
     assert table["MARACs with figures"].max() <= 4
+
+
+def _alpha_one_quarter() -> Dataset:
+    """The metrics fixture with Alpha's 2020-21 returns cut to its last quarter (31 March 2021, 10 cases): 10,000
+    adult females for one quarter = 2,500 female-years, recommended 40 x 0.25 = 10 cases, 10 / 10 = 100.0%."""
+    t = fx.tables()
+    keep = (pl.col("marac_code") != "MA") | ~pl.col("meeting_date").is_between(date(2020, 4, 1), date(2021, 3, 30))
+    t["meeting"] = t["meeting"].filter(keep)
+    return Dataset.from_tables(t)
+
+
+def test_the_volume_table_says_beside_each_volume_how_many_quarters_it_rests_on() -> None:
+    data = _alpha_one_quarter()
+    frame = compute(data, YEAR, "marac")
+    volume, _ = tables.overview_frames(frame, data.ranges)
+    columns = list(volume.columns)
+    # right after the volume verdict, before the repeat rate
+    assert columns[columns.index("Volume verdict") + 1] == "Quarters returned"
+    rows = {r["MARAC"]: r for r in volume.to_dict("records")}
+    assert rows["Alpha"]["Quarters returned"] == "1 of 4 quarters returned: one quarter's rate shown as a year's"
+    assert rows["Alpha"]["Volume verdict"] == "◌ incomplete"
+    assert rows["Alpha"][INDICATORS.by_key("volume").table_header] == pytest.approx(100.0)  # 10 / 10
+    assert rows["Beta"]["Quarters returned"] == "3 of 4 quarters returned"  # no Q3 meeting
+    assert rows["Gamma"]["Quarters returned"] == "all 4 quarters"
+    assert rows["Delta"]["Quarters returned"] == "no quarters returned"
+    # the whole: Alpha 1 + Beta 3 + Gamma 4 + Delta 0 = 8 of 4 x 4 = 16 MARAC-quarters; Gamma alone sent all 4
+    everyone = compute(data, YEAR, "all")
+    total = coverage_words.all_complete(everyone, frame)
+    totals, _ = tables.overview_frames(total, data.ranges, name_header="Area")
+    assert totals["Quarters returned"][0] == "1 of 4 MARACs sent all 4 quarters; 8 of 16 MARAC-quarters returned"
+
+
+def test_the_matrix_cell_and_the_spreadsheet_carry_the_coverage() -> None:
+    data = _alpha_one_quarter()
+    frame = compute(data, YEAR, "marac")
+    printed = tables.printed_matrix(tables.matrix(frame, data.ranges))
+    alpha = printed[printed["MARAC"] == "Alpha"].iloc[0]
+    assert alpha["Quarters returned"] == "1 of 4 quarters returned: one quarter's rate shown as a year's"
+    assert alpha[INDICATORS.by_key("volume").header] == "100.0% ◌ incomplete · 1/4 qtrs"
+    gamma = printed[printed["MARAC"] == "Gamma"].iloc[0]
+    assert "qtrs" not in gamma[INDICATORS.by_key("volume").header]  # 100 / 80 = 125.0%, complete: nothing beside it
+
+    volume, _ = tables.overview_frames(frame, data.ranges)
+    text = to_csv(TableFile("MARACs", volume)).decode("utf-8-sig")
+    assert "1 of 4 quarters returned: one quarter's rate shown as a year's" in text
+    assert coverage_words.NOTE in text
+    book = load_workbook(io.BytesIO(to_xlsx(TableFile("MARACs", volume))))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "1 of 4 quarters returned: one quarter's rate shown as a year's" in cells and coverage_words.NOTE in cells
+
+
+def test_the_profile_puts_the_coverage_beside_the_volume_value() -> None:
+    data = _alpha_one_quarter()
+    frame = compute(data, YEAR, "marac")
+    own = frame.filter(pl.col("group_code") == "MA")
+    region = compute(data, YEAR, "region").filter(pl.col("group_code") == "North")
+    table = tables.profile_frame({"Alpha": own, "North": region}, data.ranges)
+    volume = table[table["Indicator"] == INDICATORS.by_key("volume").label].iloc[0]
+    assert volume["Value"] == "100.0% (1 of 4 quarters returned)"
+    # North: Alpha 1 + Beta 3 = 4 of 2 x 4 = 8 MARAC-quarters
+    assert volume["North"].endswith("· 4/8 MARAC-qtrs")
