@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS
 
 SUMMARY_COLUMNS: dict[str, type[pl.DataType]] = {
@@ -21,6 +22,7 @@ SUMMARY_COLUMNS: dict[str, type[pl.DataType]] = {
     "above": pl.Int64,
     "share_within": pl.Float64,
     "within_backed": pl.Int64,
+    "incomplete": pl.Int64,
 }
 
 
@@ -32,14 +34,16 @@ def range_summary(frame: pl.DataFrame) -> pl.DataFrame:
     without returns, or without a local comparator for the racially minoritised share, are not
     counted as missing the range; `share_within` is within / maracs_with_figure (null if none);
     `within_backed` counts rows judged within whose 95% interval also lies wholly within (null if
-    the frame carries no significance columns).
+    the frame carries no significance columns). A verdict withheld as incomplete is not judged: it counts in
+    `incomplete`, not in `maracs_with_figure`, so "met by 4 of 30" never counts a MARAC nobody could judge.
     """
     rows = []
     for ind in INDICATORS:
         if ind.verdict is None:
             continue
         verdicts = frame[ind.verdict]
-        judged = int(verdicts.is_not_null().sum())
+        incomplete = int((verdicts == INCOMPLETE).sum())
+        judged = int(verdicts.is_not_null().sum()) - incomplete
         counts = {v: int((verdicts == v).sum()) for v in ("below", "within", "above")}
         significance = f"{ind.value}_significance"
         backed = (
@@ -55,6 +59,7 @@ def range_summary(frame: pl.DataFrame) -> pl.DataFrame:
                 **counts,
                 "share_within": counts["within"] / judged if judged else None,
                 "within_backed": backed,
+                "incomplete": incomplete,
             }
         )
     return pl.DataFrame(rows, schema=SUMMARY_COLUMNS)

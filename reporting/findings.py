@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS, Indicator
 from metrics.national import AS_PUBLISHED, BASED_COLUMNS
 from metrics.ranges import Range
@@ -79,7 +80,9 @@ def spread(
     n = data.height
     sentence = f"{period}: of the {_counted(n, f'{area} MARAC')} with figures, "
     if indicator.verdict and item is not None:
-        sentence += _range_phrase(data, indicator, item) + "."
+        withheld = data.filter(pl.col(indicator.verdict) == INCOMPLETE).height
+        sentence += _range_phrase(data, indicator, item)
+        sentence += f"; {withheld} not judged (incomplete)." if withheld else "."
     else:
         sentence = f"{period}: {indicator.in_sentence} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
     if n > 1:
@@ -231,7 +234,9 @@ def ranges_met(summary: pl.DataFrame, *, area: str) -> str:
 
     def sure(row: dict[str, object]) -> str:
         backed = row.get("within_backed")
-        return "" if backed is None or backed == row["within"] else f"; {backed or 'none'} clearly"
+        clearly = "" if backed is None or backed == row["within"] else f"; {backed or 'none'} clearly"
+        withheld = row.get("incomplete") or 0
+        return clearly + (f"; {withheld} more not judged (incomplete)" if withheld else "")
 
     parts = [
         f"{INDICATORS.by_key(row['indicator']).in_sentence} by {row['within']} of {row['maracs_with_figure']} "

@@ -257,9 +257,9 @@ def test_a_restricted_viewer_sees_only_published_figures_on_the_meeting_pages(
     # published, Camden's quarter of 3 cases rounds to 0 (test rounding secret), so its volume is 0% and "too few
     # cases"; London is the sum of the rounded quarters, 1,000 cases
     assert finding(at) == (
-        "12 months to 31 March 2021: of the 3 London MARACs with figures, 1 is below (with too few cases to say), "
-        "1 within and 1 above the expected range for volume (80%–100% of recommended). Highest Tower Hamlets 118.8%, "
-        "lowest Camden 0.0%; London as a whole 95.9%."
+        "12 months to 31 March 2021: of the 3 London MARACs with figures, 0 are below, 1 within and 1 above the "
+        "expected range for volume (80%–100% of recommended); 1 not judged (incomplete). Highest Tower Hamlets "
+        "118.8%, lowest Camden 0.0%; London as a whole 95.9%."
     )
     matrix = (
         open_tab(at, "comparison_view", "Matrix: every MARAC, every indicator").dataframe[0].value.set_index("MARAC")

@@ -42,7 +42,7 @@ def test_one_row_per_indicator_with_a_range_in_order() -> None:
         "male",
     ]
     assert out["label"].to_list() == [i.label for i in INDICATORS if i.verdict is not None]
-    assert out.columns == ["indicator", "label", *COUNTS[:4], "share_within", "within_backed"]
+    assert out.columns == ["indicator", "label", *COUNTS[:4], "share_within", "within_backed", "incomplete"]
 
 
 def test_verdict_counts_on_the_made_up_fixture() -> None:
@@ -108,6 +108,17 @@ def test_groups_without_a_verdict_give_no_share() -> None:
     assert out["maracs_with_figure"].to_list() == [0] * 7
     assert out["share_within"].to_list() == [None] * 7
     assert out["within_backed"].to_list() == [0] * 7
+
+
+def test_a_verdict_withheld_as_incomplete_is_not_counted_as_judged() -> None:
+    # 12 months to June 2021: Beta returned 2 of 4 quarters (Q2, Q4), so its volume is withheld; Alpha (4 of 4:
+    # Q2, Q3, Q4 and 1 April 2021) and Gamma are judged, Delta's lone April meeting is 1 of 4 (withheld too)
+    frame = compute(fx.dataset(), period(date(2021, 6, 30), "12m"), "marac")
+    volume = by_indicator(range_summary(frame))["volume"]
+    withheld = frame.filter(pl.col("volume_verdict") == "incomplete")["group_code"].sort().to_list()
+    assert withheld == ["MB", "MD"]
+    assert (volume["maracs_with_figure"], volume["incomplete"]) == (2, 2)
+    assert volume["below"] + volume["within"] + volume["above"] == 2
 
 
 def test_a_frame_without_intervals_says_so() -> None:
