@@ -16,7 +16,7 @@ from metrics.definitions import INDICATORS
 from metrics.ranges import Range
 from reporting.charts import framed
 from reporting.numbers import pair_beside_verdict
-from reporting.theme import INK
+from reporting.theme import INK, MUTED, RANGE_FILL
 from reporting.verdicts import VERDICT_STYLE, Verdict
 from reporting.verdicts import label as verdict_label
 from reporting.verdicts import of_frame as verdicts_of
@@ -114,6 +114,7 @@ def parity_scatter(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
+    add_meets_region(fig, top)
     fig.update_xaxes(range=[0, top], tickformat=".0%", title="local population share not White British (Census)")
     fig.update_yaxes(range=[0, top], tickformat=".0%", title="victims/survivors racially minoritised")
     fig.update_layout(
@@ -122,6 +123,36 @@ def parity_scatter(
         legend=dict(orientation="v", x=0.01, xanchor="left", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.9)"),
     )
     return framed(fig, title, subtitle, source, synthetic)
+
+
+#: the key for the region on or above parity
+MEETS_KEY = "shaded: meets: at least the local share not White British (on or above the line)"
+
+
+def add_meets_region(fig: go.Figure, top: float) -> None:
+    """Shade where a MARAC meets its local share: on or above the line of parity, up to the plot's top and left
+    edges (both axes run from 0 to `top`). "At least the local share" has no upper bound, so, as a floor is drawn
+    elsewhere (`reporting.charts.shade_range`), it is an open region, not a band."""
+    fig.add_shape(
+        type="path",
+        path=f"M 0,0 L {top},{top} L 0,{top} Z",
+        xref="x",
+        yref="y",
+        fillcolor=RANGE_FILL,
+        line_width=0,
+        layer="below",
+    )
+    fig.add_annotation(
+        text=MEETS_KEY,
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.0,
+        yanchor="bottom",
+        xanchor="right",
+        showarrow=False,
+        font=dict(size=12, color=MUTED),
+    )
 
 
 def _parity_hover(name: str, row: dict[str, object], judged: Verdict) -> str:

@@ -13,10 +13,10 @@ import plotly.graph_objects as go
 import polars as pl
 
 from metrics.ranges import Range
-from reporting.charts import framed
+from reporting.charts import framed, shade_range
 from reporting.equality_charts import VERDICT_SYMBOLS
 from reporting.numbers import percent_beside_verdict
-from reporting.theme import INK, MUTED, RANGE_FILL, SERIES, text_colour
+from reporting.theme import INK, MUTED, SERIES, text_colour
 from reporting.verdicts import VERDICT_STYLE, Verdict
 
 #: one colour per sector, in the sectors' order: the house series (Okabe-Ito hues, each 3:1 or more on white, grey last
@@ -109,11 +109,10 @@ def police_change(
     """
     data = change.filter(pl.col("police_share").is_not_null()).sort("police_share")
     fig = go.Figure()
-    low, high = police.bounds()
-    if low is not None and high is not None:
-        fig.add_vrect(x0=low, x1=high, fillcolor=RANGE_FILL, line_width=0, layer="below")
+    shaded = shade_range(fig, police, across=True, end=1.12)  # the one way every chart draws a range
+    if shaded:
         fig.add_annotation(
-            text=f"shaded: expected {police.describe()}",
+            text=shaded,
             xref="paper",
             yref="paper",
             x=1,
