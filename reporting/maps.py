@@ -34,8 +34,7 @@ from reporting import numbers
 from reporting.charts import framed
 from reporting.numbers import pair_beside_verdict
 from reporting.theme import INK, MUTED, text_colour
-from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict
-from reporting.verdicts import label as verdict_label
+from reporting.verdicts import COMPACT_KEY, Verdict
 
 GAP = 0.08  # between neighbouring tiles: cells are 1 apart, so a square tile is 0.92 a side
 TILE = 1 - GAP
@@ -490,10 +489,13 @@ def map_figure(
             order = klass(value)
             key, fill = _class_label(*classes[order], step), class_colour(order, len(classes))
         elif indicator.verdict and verdict:
+            # the legend names the verdict as the tile's own words do ("● meets the expected level" for a floor);
+            # a withheld verdict ("◌ not judged") sorts after the three
+            plain = Verdict(verdict, one_sided=indicator.one_sided)
             key, fill, order = (
-                f"{verdict_label(verdict)} the expected range",
-                VERDICT_STYLE[verdict]["colour"],
-                VERDICTS.index(verdict),
+                f"{plain.symbol} {plain.words}",
+                plain.colour if verdict in VERDICTS else NO_DATA_FILL,
+                VERDICTS.index(verdict) if verdict in VERDICTS else 9,
             )
         else:  # no range (aged 16-17), or nothing to judge against (no local population share)
             key, fill, order = "no verdict" if indicator.verdict else "no expected range", VALUE_COLOURS[3], 10
