@@ -179,6 +179,14 @@ def _spaced(x: list[float], y: list[float], span: float) -> set[int]:
     return set(named)
 
 
+#: the summary's legend: its rows mix two-sided ranges (within) with one-sided ones (2.5% or above: met or not)
+MEETING_LEGEND = {
+    "below": f"{verdict_label('below')} the expected range, or does not meet a minimum",
+    "within": f"{verdict_label('within')} the expected range, or meets a minimum",
+    "above": f"{verdict_label('above')} the expected range",
+}
+
+
 def meeting_ranges(
     summary: pl.DataFrame, *, title: str, subtitle: str, source: str, synthetic: bool = False
 ) -> go.Figure:
@@ -194,7 +202,7 @@ def meeting_ranges(
                 x=shares,
                 y=labels,
                 orientation="h",
-                name=f"{verdict_label(verdict)} the expected range",
+                name=MEETING_LEGEND[verdict],
                 marker=dict(color=VERDICT_STYLE[verdict]["colour"], line=dict(color="#ffffff", width=1)),
                 text=[f"{c} ({s:.0%})" if c else "" for c, s in zip(counts, shares, strict=True)],
                 textposition="inside",

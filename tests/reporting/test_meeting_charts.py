@@ -187,8 +187,8 @@ def test_meeting_ranges_stacks_below_within_above_with_counts() -> None:
     )
     fig = meeting_ranges(summary, title="t", subtitle="s", source="src")
     assert [t.name for t in fig.data] == [
-        "▼ below the expected range",
-        "● within the expected range",
+        "▼ below the expected range, or does not meet a minimum",  # the rows mix ranges with floors (2.5% or above)
+        "● within the expected range, or meets a minimum",
         "▲ above the expected range",
     ]
     assert [t.text[0] for t in fig.data] == ["20 (62%)", "9 (28%)", "3 (9%)"]
