@@ -30,7 +30,8 @@ def quality(dataset: Dataset, period: Period, codes: list[str] | None = None) ->
     """One row per MARAC: quarters returned of those in the period, the missing ones, and fields recorded as all zero.
 
     A field counts as "not recorded?" only when the MARAC heard cases in the period, so an
-    empty return is reported as missing rather than as unrecorded.
+    empty return is reported as missing rather than as unrecorded. A nil return ("no meetings this quarter") is a
+    quarter returned, listed in `nil_quarters`, never a missing one.
     """
     fields = recorded_fields()
     maracs = dataset.maracs if codes is None else dataset.maracs.filter(pl.col("marac_code").is_in(codes))
@@ -41,11 +42,13 @@ def quality(dataset: Dataset, period: Period, codes: list[str] | None = None) ->
         pl.col("cases_discussed").sum().alias("cases"),
         *(pl.col(f).sum() for f in fields),
     )
+    nil = _nil_held(dataset, quarters)
     rows = []
     for marac in maracs.select("marac_code", "marac_name").iter_rows(named=True):
         found = sums.filter(pl.col("marac_code") == marac["marac_code"])
         record = found.row(0, named=True) if found.height else None
-        returned = set(record["returned"]) if record else set()
+        empty = nil.get(marac["marac_code"], set())
+        returned = (set(record["returned"]) if record else set()) | empty
         zero = [words for field, words in fields.items() if record and record["cases"] and not record[field]]
         rows.append(
             {
@@ -54,6 +57,7 @@ def quality(dataset: Dataset, period: Period, codes: list[str] | None = None) ->
                 "quarters_in_period": len(quarters),
                 "quarters_returned": len(returned & set(quarters)),
                 "missing_quarters": [quarter_label(q) for q in quarters if q not in returned],
+                "nil_quarters": [quarter_label(q) for q in quarters if q in empty],
                 "fields_all_zero": zero,
             }
         )
@@ -65,19 +69,30 @@ def quality(dataset: Dataset, period: Period, codes: list[str] | None = None) ->
             "quarters_in_period": pl.Int64,
             "quarters_returned": pl.Int64,
             "missing_quarters": pl.List(pl.String),
+            "nil_quarters": pl.List(pl.String),
             "fields_all_zero": pl.List(pl.String),
         },
     ).sort("marac_name")
 
 
-#: submission states, as the region's grid shows them
-SUBMITTED, MISSING, REPLACED = "submitted", "missing", "replaced"
+def _nil_held(dataset: Dataset, quarters: list[date]) -> dict[str, set[date]]:
+    """Per MARAC, the quarters among these it returned as "no meetings"."""
+    out: dict[str, set[date]] = {}
+    for code, start in dataset.nil_quarters.filter(pl.col("quarter_start").is_in(quarters)).iter_rows():
+        out.setdefault(code, set()).add(start)
+    return out
+
+
+#: submission states, as the region's grid shows them; NIL is a nil return held ("no meetings this quarter"), which
+#: counts as returned with 0 cases, where MISSING counts nothing
+SUBMITTED, MISSING, REPLACED, NIL = "submitted", "missing", "replaced", "nil"
 
 
 def submission_grid(dataset: Dataset, quarters: list[date], codes: list[str] | None = None) -> pl.DataFrame:
-    """One row per MARAC and quarter: submitted, missing, or replaced (a later return took the first one's place).
+    """One row per MARAC and quarter: submitted, missing, replaced (a later return took the first one's place), or nil
+    (the return held says the MARAC had no meetings that quarter, whatever it replaced).
 
-    `versions` counts the loads that brought rows for the quarter; `loaded_at`/`loaded_by` are
+    `versions` counts the loads that brought rows (or a nil return) for the quarter; `loaded_at`/`loaded_by` are
     those of the version held now, so "replaced" says when.
     """
     maracs = _chosen(dataset, codes).select("marac_code", "marac_name")
@@ -99,11 +114,17 @@ def submission_grid(dataset: Dataset, quarters: list[date], codes: list[str] | N
         pl.col("loaded_at").filter(pl.col("current")).first().alias("loaded_at"),
         pl.col("loaded_by").filter(pl.col("current")).first().alias("loaded_by"),
     )
+    nil = dataset.nil_quarters.select(
+        pl.col("marac_code").cast(pl.String), pl.col("quarter_start").cast(pl.Date), pl.lit(True).alias("nil")
+    ).unique()
     return (
         grid.join(per, on=["marac_code", "quarter_start"], how="left")
-        .with_columns(pl.col("versions").fill_null(0).cast(pl.Int64))
+        .join(nil, on=["marac_code", "quarter_start"], how="left")
+        .with_columns(pl.col("versions").fill_null(0).cast(pl.Int64), pl.col("nil").fill_null(False))
         .with_columns(
-            pl.when(pl.col("versions") == 0)
+            pl.when(pl.col("nil"))
+            .then(pl.lit(NIL))
+            .when(pl.col("versions") == 0)
             .then(pl.lit(MISSING))
             .when(pl.col("versions") == 1)
             .then(pl.lit(SUBMITTED))
@@ -111,6 +132,7 @@ def submission_grid(dataset: Dataset, quarters: list[date], codes: list[str] | N
             .alias("status"),
             pl.col("quarter_start").map_elements(quarter_label, return_dtype=pl.String).alias("quarter"),
         )
+        .drop("nil")
         .sort("marac_name", "quarter_start")
     )
 

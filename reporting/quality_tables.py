@@ -13,9 +13,17 @@ from typing import Protocol
 import pandas as pd
 import polars as pl
 
-from metrics.quality import MISSING, OUTLIER_Z, REPLACED, SUBMITTED
+from metrics.quality import MISSING, NIL, OUTLIER_Z, REPLACED, SUBMITTED
 
-STATUS_WORDS = {SUBMITTED: "✓ submitted", MISSING: "✗ missing", REPLACED: "↻ replaced"}
+#: a nil return ("no meetings this quarter") is returned, with 0 cases: its own word, never mistaken for missing
+STATUS_WORDS = {SUBMITTED: "✓ submitted", MISSING: "✗ missing", REPLACED: "↻ replaced", NIL: "○ nil return"}
+#: what each symbol means, for the grid's legend (the page and a download's notes)
+STATUS_LEGEND = (
+    '"✓ submitted": one version held. "↻ replaced": a later version took the first one\'s place, dated when the '
+    'version held now went in; every earlier version is kept (History tab). "○ nil return": the MARAC returned that it '
+    'held no meetings in the quarter, which counts as returned with 0 cases. "✗ missing": no return held, so the '
+    "quarter counts nothing."
+)
 STATUS_FILL = {MISSING: "#f6d3d3", REPLACED: "#fde9b5"}
 ALWAYS_ZERO = "always 0"
 
@@ -35,7 +43,7 @@ def submission_table(grid: pl.DataFrame) -> pd.DataFrame:
 
 def submission_counts(grid: pl.DataFrame) -> dict[str, int]:
     counts = dict(grid.group_by("status").len().iter_rows())
-    return {s: int(counts.get(s, 0)) for s in (SUBMITTED, REPLACED, MISSING)}
+    return {s: int(counts.get(s, 0)) for s in (SUBMITTED, REPLACED, NIL, MISSING)}
 
 
 def completeness_table(frame: pl.DataFrame) -> pd.DataFrame:

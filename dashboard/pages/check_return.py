@@ -112,7 +112,12 @@ st.dataframe(
     {
         "File": [f.name for f in checked.files],
         "Outcome": [OUTCOME[f.outcome] for f in checked.files],
-        "Quarters": [", ".join(f"{m} {quarter_label(q)}" for m, q in f.quarters) for f in checked.files],
+        "Quarters": [
+            ", ".join(
+                f"{m} {quarter_label(q)}" + (" (nil return)" if (m, q) in f.nil_quarters else "") for m, q in f.quarters
+            )
+            for f in checked.files
+        ],
         "Meeting rows": [f.report.rows for f in checked.files],
         "Errors": [len(f.report.errors) for f in checked.files],
         "Warnings": [len(f.report.warnings) for f in checked.files],
@@ -121,6 +126,14 @@ st.dataframe(
     width="stretch",
     placeholder=numbers.DASH,
 )
+
+for f in checked.files:  # a nil return has no meetings to preview: say what it says
+    for code, quarter in f.nil_quarters if f.outcome != "refused" else []:
+        st.info(
+            f"{escape_markdown(f.name)}: nil return: no meetings in {quarter_label(quarter)} for {escape_markdown(code)}. "
+            "It counts that quarter as returned, with 0 cases.",
+            icon=":material/event_busy:",
+        )
 
 # ------------------------------------------------------------------ the report, linked to the preview
 selected = None
@@ -223,7 +236,7 @@ if checked.loadable:
             lines = [
                 f"- load {v.load_id}, {v.loaded_at:%d %b %Y %H:%M} UTC, by {escape_markdown(v.loaded_by or 'unknown')}: "
                 f"{escape_markdown(v.file_name)}, "
-                f"{v.meetings} meeting(s), {v.cases} cases ({'current' if v.current else 'replaced'})"
+                f"{v.summary()} ({'current' if v.current else 'replaced'})"
                 for v in found.versions
             ]
             st.markdown(f"**{label}**\n" + "\n".join(lines))

@@ -44,10 +44,15 @@ with submissions:
     quarters = [add_quarters(chosen.quarters[0], -n) for n in range(4, 0, -1)] + list(chosen.quarters)
     grid = submission_grid(dataset, quarters, codes)
     counts = quality_tables.submission_counts(grid)
-    cols = st.columns(3)
-    cols[0].metric("Returns held", counts["submitted"] + counts["replaced"])
-    cols[1].metric("Replaced by a later version", counts["replaced"])
-    cols[2].metric("Missing", counts["missing"])
+    tiles = {
+        "Returns held": counts["submitted"] + counts["replaced"] + counts["nil"],
+        "Replaced by a later version": counts["replaced"],
+        # a nil return is held (no meetings, 0 cases): its own tile where there is one, never counted as missing
+        **({"Nil returns (no meetings)": counts["nil"]} if counts["nil"] else {}),
+        "Missing": counts["missing"],
+    }
+    for place, (label, value) in zip(st.columns(len(tiles)), tiles.items(), strict=True):
+        place.metric(label, value)
     table = quality_tables.submission_table(grid)
 
     def fill(value: object) -> str:
@@ -64,12 +69,13 @@ with submissions:
         column_config={"MARAC": st.column_config.TextColumn(width="medium", pinned=True)},
         placeholder=numbers.DASH,
     )
-    st.caption(
-        f'{quarter_label(quarters[0])} to {quarter_label(quarters[-1])}. "↻ replaced" gives the date the version '
-        "held now went in; every earlier version is kept (History tab)."
-    )
+    st.caption(f"{quarter_label(quarters[0])} to {quarter_label(quarters[-1])}. {quality_tables.STATUS_LEGEND}")
     downloads.table_buttons(
-        lambda: table_file(f"Returns submitted, {name}", table), key="dq_grid", stem=f"{stem}-submissions"
+        lambda: TableFile(
+            f"Returns submitted, {name}", table, [*notes, quality_tables.STATUS_LEGEND], dataset.synthetic
+        ),
+        key="dq_grid",
+        stem=f"{stem}-submissions",
     )
     missing = grid.filter(pl.col("status") == MISSING)
     if missing.height:
@@ -212,8 +218,7 @@ with versions:
         state = "held now" if v.current else f"replaced by load {v.replaced_by}"
         st.markdown(
             f"**Load {v.load_id}** ({state}) — {v.loaded_at:%d %b %Y %H:%M} UTC by "
-            f"{escape_markdown(v.loaded_by or 'unknown')}: {escape_markdown(v.file_name)}, {v.meetings} meeting(s), "
-            f"{v.cases} cases"
+            f"{escape_markdown(v.loaded_by or 'unknown')}: {escape_markdown(v.file_name)}, {v.summary()}"
         )
         if v.changes:
             st.dataframe(

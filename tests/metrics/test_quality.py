@@ -10,7 +10,13 @@ import pytest
 
 from metrics.periods import period
 from metrics.quality import outliers, quality, recording_completeness, robust_z, submission_grid
-from reporting.quality_tables import completeness_summary, completeness_table, submission_table
+from reporting.quality_tables import (
+    STATUS_LEGEND,
+    completeness_summary,
+    completeness_table,
+    submission_counts,
+    submission_table,
+)
 from tests.helpers import metrics as fx
 
 YEAR = period(date(2021, 3, 31), "12m")
@@ -87,6 +93,34 @@ def test_submission_grid_says_submitted_missing_or_replaced() -> None:
         {"MARAC": "Alpha", "2020-21 Q1": "✓ submitted", "2020-21 Q2": "✗ missing"},
         {"MARAC": "Beta", "2020-21 Q1": "↻ replaced 05 Aug 2020", "2020-21 Q2": "✗ missing"},
     ]
+
+
+def test_submission_grid_shows_a_nil_return_apart_from_missing() -> None:
+    # Alpha returned Q2 as "no meetings" (load 3); Beta's Q1 meetings were replaced by a nil return (load 6); Beta's
+    # Q2 has no return at all. A nil return is held, with 0 cases: "○ nil return", never "✗ missing".
+    data = replace(
+        fx.dataset(),
+        versions=_versions(
+            ("MA", fx.Q1, 1, datetime(2020, 7, 10, 9, 0), True),
+            ("MA", fx.Q2, 3, datetime(2020, 10, 9, 9, 0), True),
+            ("MB", fx.Q1, 2, datetime(2020, 7, 11, 9, 0), False),
+            ("MB", fx.Q1, 6, datetime(2020, 8, 6, 10, 0), True),
+        ),
+        nil_quarters=pl.DataFrame({"marac_code": ["MA", "MB"], "quarter_start": [fx.Q2, fx.Q1]}),
+    )
+    grid = submission_grid(data, [fx.Q1, fx.Q2], ["MA", "MB"])
+    assert grid.select("marac_name", "quarter", "status", "versions").rows() == [
+        ("Alpha", "2020-21 Q1", "submitted", 1),
+        ("Alpha", "2020-21 Q2", "nil", 1),
+        ("Beta", "2020-21 Q1", "nil", 2),  # a nil return that replaced meetings is still a nil return
+        ("Beta", "2020-21 Q2", "missing", 0),
+    ]
+    assert submission_table(grid).to_dict("records") == [
+        {"MARAC": "Alpha", "2020-21 Q1": "✓ submitted", "2020-21 Q2": "○ nil return"},
+        {"MARAC": "Beta", "2020-21 Q1": "○ nil return", "2020-21 Q2": "✗ missing"},
+    ]
+    assert submission_counts(grid) == {"submitted": 1, "replaced": 0, "nil": 2, "missing": 1}
+    assert "○ nil return" in STATUS_LEGEND and "✗ missing" in STATUS_LEGEND
 
 
 def test_recording_completeness_is_the_share_of_meetings_recording_each_field() -> None:
