@@ -19,11 +19,11 @@ import polars as pl
 
 from metrics.definitions import INDICATORS
 from metrics.published import COMPLETE, MISSING, PARTIAL, SAFELIVES_BASE
-from metrics.ranges import VERDICTS, Ranges
+from metrics.ranges import VERDICTS, Range, Ranges
 from reporting import numbers
-from reporting.charts import framed
+from reporting.charts import framed, shade_range
 from reporting.maps import NO_DATA_FILL
-from reporting.theme import INK, MUTED, RANGE_FILL, SERIES, text_colour
+from reporting.theme import INK, MUTED, SERIES, text_colour
 from reporting.verdicts import COMPACT_KEY, VERDICT_STYLE, Verdict, certainty_of
 
 #: said at the top of the page and of every download: these are not the demo's made-up figures
@@ -139,10 +139,8 @@ def _reference_band(fig: go.Figure, measure: Measure, ranges: Ranges, *, across:
     bounds = band(measure, ranges)
     if bounds is None:
         return ""
-    if across:
-        fig.add_hrect(y0=bounds[0], y1=bounds[1], fillcolor=RANGE_FILL, line_width=0, layer="below")
-    else:
-        fig.add_vrect(x0=bounds[0], x1=bounds[1], fillcolor=RANGE_FILL, line_width=0, layer="below")
+    # the one helper every chart draws its range with (here a two-sided band, in the measure's own units)
+    shade_range(fig, Range(measure.key, "range", bounds[0], bounds[1], "", "", ""), across=not across)
     if measure.key == "cases_per_10k":
         return f"shaded: expected {ranges['volume'].describe()} ({bounds[0]:g}–{bounds[1]:g} per 10,000)"
     return f"shaded: expected {ranges['repeat_rate'].describe()}"
