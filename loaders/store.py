@@ -478,12 +478,13 @@ def load_file(
                 f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
                 [load_id, earlier, *flat_keys],
             ).fetchall()[0][0]
-            # a nil return held for one of these quarters is replaced the same way (and kept as history)
-            conn.execute(
+            # a nil return held for one of these quarters is replaced the same way (and kept as history): its row
+            # counts among the rows replaced, so a correction of a nil return says it replaced something
+            superseded += conn.execute(
                 f"UPDATE nil_quarter SET superseded_by = ? WHERE superseded_by IS NULL "
                 f"AND (marac_code, quarter_start) IN (SELECT (marac_code, quarter_start) FROM {key_list})",
                 [load_id, *flat_keys],
-            )
+            ).fetchall()[0][0]
         conn.execute(
             f"INSERT OR REPLACE INTO held_quarter SELECT marac_code, quarter_start, ? FROM {key_list}",
             [load_id, *flat_keys],

@@ -196,6 +196,7 @@ def test_replacing_meetings_with_a_nil_return_needs_confirming_and_keeps_history
     # the revised return of meetings replaces the nil return like any correction: no confirmation needed
     revised = load(db, V2)
     assert revised.outcome == "loaded" and revised.report.problems == []
+    assert revised.rows_superseded == 1  # the nil return's one row, kept as history
     assert everything(db)[1] == [(confirmed.load_id, HACKNEY, Q4, date(2021, 2, 15), revised.load_id)]
     tables = store.read_tables(db)
     assert tables["nil_quarter"].is_empty() and tables["meeting"]["cases_discussed"].to_list() == [5]

@@ -13,6 +13,7 @@ import pytest
 
 from loaders import store
 from metrics.dataset import NIL_SCHEMA, Dataset
+from metrics.disclosure import published
 from metrics.indicators import compute
 from metrics.periods import period
 from metrics.quality import quality
@@ -79,3 +80,11 @@ def test_a_nil_return_loaded_through_the_loader_lowers_the_rate(fixture_db: Path
     assert (nil["cases"], nil["quarters_with_data"]) == (300, 4)
     assert nil["cases_per_10k"] == pytest.approx(27.0807, abs=1e-4)
     assert (missing["quarters_with_data"], missing["cases_per_10k"]) == (3, pytest.approx(36.1076, abs=1e-4))
+
+
+def test_published_figures_keep_the_nil_returns() -> None:
+    # rounding changes counts, never which quarters were returned: a nil quarter has no count to round and stays one
+    data = replace(fx.dataset(), nil_quarters=_nil(("MB", BETA_Q3)), disclosure_key=b"k" * 32)
+    out = published(data)
+    assert out.rounded and out.nil_quarters.rows() == [("MB", BETA_Q3)]
+    assert _row(compute(out, YEAR), "MB")["quarters_with_data"] == 4
