@@ -9,9 +9,11 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
+from loaders.reference import read_reference
 from metrics.definitions import INDICATORS
-from metrics.ranges import Range
-from reporting import charts, trend_charts
+from metrics.published import side_by_side
+from metrics.ranges import Range, Ranges
+from reporting import charts, national, trend_charts
 from reporting.equality_charts import MEETS_KEY, parity_scatter
 from reporting.referral_charts import police_change
 from reporting.theme import RANGE_FILL
@@ -109,3 +111,22 @@ def test_police_change_draws_its_range_through_the_same_helper() -> None:
     [band] = _rects(fig)
     assert (band.x0, band.x1) == (0.60, 0.75)
     assert "shaded: expected 60%–75%" in [a.text for a in fig.layout.annotations]
+
+
+def test_national_charts_draw_their_band_through_the_same_helper() -> None:
+    reference = read_reference()
+    ranges = Ranges.from_frame(reference["safelives_range"])
+    frame = side_by_side(
+        reference["safelives_published"], reference["area"], reference["population"], ranges, base="census2021"
+    )
+    ranked = national.ranked_forces(
+        frame, national.MEASURES["cases_per_10k"], ranges, year="2023-24", base="census2021", base_label="Census 2021"
+    )
+    # 80-100% of 40 cases per 10,000 is 32-40 per 10,000, down the ranked chart (along x)
+    [band] = _rects(ranked)
+    assert (band.x0, band.x1, band.yref) == (32, 40, "y domain")
+    trend = national.force_trend(
+        frame, "E23000001", national.MEASURES["repeat_rate"], ranges, base="census2021", base_label="Census 2021"
+    )
+    [band] = _rects(trend)  # 28-40% of cases repeats, across the trend (along y)
+    assert (band.y0, band.y1, band.xref) == (0.28, 0.40, "x domain")
