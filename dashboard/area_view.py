@@ -67,7 +67,9 @@ class AreaView:
 
     @property
     def source(self) -> str:
-        return charts.source_line(self.dataset.ranges.edition, self.dataset.base_label)
+        return charts.source_line(
+            self.dataset.ranges.edition, self.dataset.base_label, self.dataset.missing_quarters_method
+        )
 
     @property
     def subtitle(self) -> str:

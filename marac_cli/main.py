@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -24,9 +25,11 @@ from rich.text import Text
 from loaders import service_config, store
 from loaders.demo import write_demo_returns
 from marac_cli.terminal import DbOption, err, out, problem_line, terminal_text
+from metrics import missing_quarters
 from metrics.dataset import Dataset
-from metrics.indicators import COMPLETE_AREA, compute, scoped, value_columns
+from metrics.indicators import COMPLETE_AREA, scoped, value_columns
 from metrics.periods import PeriodError, period
+from reporting.missing_quarters_words import method_line
 
 if TYPE_CHECKING:  # geopandas is slow to import: the boundaries commands import it when run
     from loaders.boundaries import BoundaryLoad
@@ -57,6 +60,22 @@ class Group(StrEnum):
 class Format(StrEnum):
     csv = "csv"
     json = "json"
+
+
+class MissingQuarters(StrEnum):
+    population_time = missing_quarters.POPULATION_TIME
+    safelives = missing_quarters.SAFELIVES
+
+
+MissingQuartersOption = Annotated[
+    MissingQuarters,
+    typer.Option(
+        "--missing-quarters",
+        help="population_time: a MARAC's population counts only for the quarters it returned (default); safelives: "
+        "SafeLives' own rule, a missing quarter filled with the MARAC's previous quarter and a MARAC with two missing "
+        "quarters in a row left out, to reconcile with SafeLives' report",
+    ),
+]
 
 
 _problem_line = problem_line
@@ -215,6 +234,7 @@ def metrics(
             "out from the rounded counts (docs/disclosure-control.md)",
         ),
     ] = False,
+    missing: MissingQuartersOption = MissingQuarters.population_time,
 ) -> None:
     """Print the SafeLives indicators, one row per group, as CSV or JSON (with --published, as exports carry them)."""
     try:
@@ -251,7 +271,10 @@ def metrics(
             raise typer.Exit(2) from None
         err.print("Published figures: counts rounded to a multiple of 5, every figure worked out from them.")
     grouping = "sub_area" if group is Group.bcu else group.value
-    frame = compute(dataset, chosen, grouping).with_columns(pl.lit(dataset.synthetic).alias("synthetic"))
+    frame = missing_quarters.compute(dataset, chosen, grouping, missing.value).with_columns(
+        pl.lit(dataset.synthetic).alias("synthetic")
+    )
+    err.print(method_line(missing.value), highlight=False)
     columns = [c for c in value_columns(dataset) if c in frame.columns]
     frame = frame.select([*columns, *(c for c in frame.columns if c not in columns)])
     if dataset.synthetic:
@@ -510,6 +533,7 @@ def export(
         str, typer.Option(help="Population measure: females_16plus or females_18plus")
     ] = "females_16plus",
     base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021",
+    missing: MissingQuartersOption = MissingQuarters.population_time,
 ) -> None:
     """Make a board pack (PDF or PowerPoint) for a MARAC, sub-area (e.g. a BCU), region or police force area, from the rounded counts every export uses."""
     from reporting.images import ExportError
@@ -528,6 +552,7 @@ def export(
         raise typer.Exit(2) from None
     try:
         dataset = Dataset.from_tables(store.read_tables(db), population_measure=population, population_base=base)
+        dataset = replace(dataset, missing_quarters_method=missing.value)
         pack = build_pack(dataset, scope, end, window.value)
     except (FileNotFoundError, ValueError) as exc:  # PackError is a ValueError
         err.print(str(exc), highlight=False)

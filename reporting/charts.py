@@ -18,6 +18,7 @@ from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label
 from metrics.ranges import Range, Ranges
 from reporting import numbers
+from reporting.missing_quarters_words import source_note as missing_quarters_note
 from reporting.national_marks import add_national  # drawn here on the profile trend, as on the Trends page
 from reporting.numbers import pair_beside_verdict
 from reporting.sub_areas import word as sub_area_word
@@ -67,8 +68,11 @@ def framed(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bo
     return fig
 
 
-def source_line(range_edition: str, base_label: str) -> str:
-    return f"Source: MARAC quarterly returns; SafeLives ranges ({range_edition}); population: {base_label}."
+def source_line(range_edition: str, base_label: str, missing_quarters: str | None = None) -> str:
+    """Where a figure comes from; with `missing_quarters` (a `metrics.missing_quarters` method), how unreturned
+    quarters were treated, since the two methods give different figures for the same returns."""
+    method = f"; {missing_quarters_note(missing_quarters)}" if missing_quarters else ""
+    return f"Source: MARAC quarterly returns; SafeLives ranges ({range_edition}); population: {base_label}{method}."
 
 
 def tick_format(values: list[float | None]) -> str:

@@ -46,3 +46,15 @@ def filled_note(row: Mapping[str, object]) -> str | None:
     if left_out:
         parts.append(f"{_plural(left_out, 'MARAC', 'MARACs')} left out after two missing quarters in a row")
     return f"{'; '.join(parts)} (SafeLives' rule)" if parts else None
+
+
+#: the method as a chart's or table's source line names it, beside the population base
+_SOURCE = {
+    POPULATION_TIME: "missing quarters: only the quarters returned count (population-time)",
+    SAFELIVES: "missing quarters: filled like SafeLives",
+}
+
+
+def source_note(method: str) -> str:
+    """The method in a few words for a source line, e.g. 'missing quarters: filled like SafeLives'."""
+    return _SOURCE[method]

@@ -88,7 +88,7 @@ change[1].metric(
 )
 change[1].caption(repeat_sentence)
 
-source = charts.source_line(dataset.ranges.edition, dataset.base_label)
+source = charts.source_line(dataset.ranges.edition, dataset.base_label, dataset.missing_quarters_method)
 notes = [f"{names[code]}, {chosen.label}.", source, DISCLOSURE_NOTE, verdicts.NOTE]
 stem = downloads.slug(names[code], chosen.end)
 

@@ -31,7 +31,7 @@ controls.registry_notes(dataset, data.scoped_codes(dataset, area))
 # `screen` is what this viewer sees: the same for a restricted viewer (`marac serve --restricted`), else every figure.
 screen = data.screen_area(path, version, population, end, window, area)
 published = data.published_area(path, version, population, end, window, area)
-source = charts.source_line(ranges.edition, dataset.base_label)
+source = charts.source_line(ranges.edition, dataset.base_label, dataset.missing_quarters_method)
 notes = [
     f"{name}, {chosen.label}.",
     source,

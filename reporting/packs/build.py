@@ -16,8 +16,9 @@ import polars as pl
 from metrics.dataset import SUB_AREA_WORD, Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.disclosure import published as rounded
-from metrics.indicators import COMPLETE_AREA, compute, quarterly, scoped
+from metrics.indicators import COMPLETE_AREA, quarterly, scoped
 from metrics.intervals import EXACT_BELOW
+from metrics.missing_quarters import compute  # the chosen missing-quarters method's figures
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
@@ -25,6 +26,7 @@ from metrics.shown import AreaSeries
 from reporting import charts, numbers, registry_words, sub_areas
 from reporting.captions import caption, period_phrase
 from reporting.coverage_words import Coverage
+from reporting.missing_quarters_words import method_line
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
 from reporting.spreadsheet import DISCLOSURE_NOTE
 from reporting.theme import SYNTHETIC_NOTE
@@ -87,7 +89,7 @@ def build_pack(
     published = shown or rounded(dataset)
     area_data = scoped(published, **{SCOPE_KINDS[home_kind]: home})
     maracs, groups, total = (compute(area_data, chosen, g) for g in ("marac", "sub_area", home_kind))
-    source = charts.source_line(dataset.ranges.edition, dataset.base_label)
+    source = charts.source_line(dataset.ranges.edition, dataset.base_label, dataset.missing_quarters_method)
     national = national_comparator(dataset, chosen.end)
 
     members = (
@@ -351,6 +353,7 @@ def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str
         f"({_members_coverage(members, chosen).status}).",
         f"Returns held up to {quarter_label(held)}." if held else "No returns held.",
         f"Population base: {dataset.base_label}.",
+        method_line(dataset.missing_quarters_method),
         f"SafeLives ranges: {dataset.ranges.edition}.",
     ]
     codes = members["group_code"].to_list()
@@ -378,6 +381,7 @@ def _status(dataset: Dataset, chosen: Period, members: pl.DataFrame) -> list[str
 def _method(dataset: Dataset) -> list[str]:
     per_10k = dataset.ranges.value("recommended_cases_per_10k")
     return [
+        method_line(dataset.missing_quarters_method),
         f"Volume is cases discussed a year per 10,000 adult females ({dataset.base_label}), compared with SafeLives' "
         f"recommended {per_10k:g}; a MARAC's volume counts only the quarters it returned, against the population for that time.",
         "Shares are counts over cases (referral shares over all referrals); totals add counts before dividing, so an area's "

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.fixture_db import HACKNEY, QUARTER_MEETINGS, TOWER_HAMLETS, meeting
+from tests.helpers.gap_db import write_gap_db
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "launch" / "streamlit_app.py")
 
 
 @pytest.fixture(scope="module")
 def gap_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture's two MARACs, but Hackney sent nothing for 2020-21 Q3 (Tower Hamlets sent all four)."""
-    from loaders import store
-    from loaders.demo import write_return
-
-    directory = tmp_path_factory.mktemp("gap")
-    db = directory / "gap.duckdb"
-    with store.writing(db) as conn:
-        for n, day in enumerate(QUARTER_MEETINGS, start=1):
-            returns = [("E09000030", TOWER_HAMLETS)] + ([("E09000012", HACKNEY)] if n != 3 else [])
-            for code, counts in returns:
-                path = write_return(directory / f"{code}_q{n}.csv", [meeting(code, day, **counts)])
-                result = store.load_file(conn, path, today=date(2026, 1, 1))
-                assert result.outcome == "loaded", result.report.text()
-    return db
+    return write_gap_db(tmp_path_factory.mktemp("gap"))
 
 
 @pytest.fixture
