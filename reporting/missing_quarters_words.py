@@ -6,8 +6,6 @@ reconciled with SafeLives' report or with last month's pack: every caption, titl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from metrics.missing_quarters import METHODS, POPULATION_TIME, SAFELIVES
 
 #: the label and the one line of method each choice reads as, wherever figures go
@@ -28,24 +26,6 @@ def option_label(method: str) -> str:
 def method_line(method: str) -> str:
     """The method in one sentence, for captions, title pages and export notes."""
     return _LINES[method]
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def filled_note(row: Mapping[str, object]) -> str | None:
-    """What SafeLives' rule did to one group row's figures, e.g. '1 quarter filled from the previous quarter
-    (SafeLives' rule)'; None when it changed nothing (or the row is population-time)."""
-    if row.get("missing_quarters_method") != SAFELIVES:
-        return None
-    filled, left_out = int(row.get("quarters_filled") or 0), int(row.get("maracs_left_out") or 0)
-    parts = []
-    if filled:
-        parts.append(f"{_plural(filled, 'quarter', 'quarters')} filled from the previous quarter")
-    if left_out:
-        parts.append(f"{_plural(left_out, 'MARAC', 'MARACs')} left out after two missing quarters in a row")
-    return f"{'; '.join(parts)} (SafeLives' rule)" if parts else None
 
 
 #: the method as a chart's or table's source line names it, beside the population base
