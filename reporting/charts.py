@@ -17,7 +17,7 @@ from metrics.definitions import INDICATORS, Indicator
 from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label
 from metrics.ranges import Range, Ranges
-from reporting import numbers
+from reporting import coverage_words, numbers
 from reporting.missing_quarters_words import source_note as missing_quarters_note
 from reporting.national_marks import add_national  # drawn here on the profile trend, as on the Trends page
 from reporting.numbers import pair_beside_verdict
@@ -119,15 +119,20 @@ def ranked_bars(
     judged = verdicts_of(data, indicator)
     # each figure and the local share it is judged against, printed alike so the verdict between them shows
     pairs = [pair_beside_verdict(v, d, item, loc, least) for v, d, loc in zip(values, verdicts, locals_, strict=True)]
+    # a figure from fewer quarters than the period says so on its own bar: "1/4 qtrs" on the label, in full on hover
+    covered = coverage_words.of_frame(data)
     text = [
-        f"{shown} {j.compact if indicator.verdict else ''}".strip() + (f"  · {b}" if by_sub_area else "")
-        for (shown, _), b, j in zip(pairs, groups, judged, strict=True)
+        coverage_words.beside(f"{shown} {j.compact if indicator.verdict else ''}".strip(), c)
+        + (f"  · {b}" if by_sub_area else "")
+        for (shown, _), b, j, c in zip(pairs, groups, judged, covered, strict=True)
     ]
     # on hover, at least one decimal (the labels follow the axis's whole percents where they can)
     exact = [pair_beside_verdict(v, d, item, loc, 1) for v, d, loc in zip(values, verdicts, locals_, strict=True)]
     hover = [
-        f"{escape(name)}: {shown}" + (f" {j.label}" if indicator.verdict else "")
-        for name, (shown, _), j in zip(names, exact, judged, strict=True)
+        f"{escape(name)}: {shown}"
+        + (f" {j.label}" if indicator.verdict else "")
+        + (f"<br>{c.words}" if c.words else "")  # our own words, not user-supplied
+        for name, (shown, _), j, c in zip(names, exact, judged, covered, strict=True)
     ]
     low_col, high_col = f"{indicator.value}_ci95_low", f"{indicator.value}_ci95_high"
     lows = highs = None

@@ -228,6 +228,8 @@ def of_frame(frame: pl.DataFrame) -> list[Coverage]:
         )
         if c in frame.columns
     ]
+    if "quarters_with_data" not in wanted:
+        return [Coverage.of({}) for _ in range(frame.height)]
     return [Coverage.of(row) for row in frame.select(wanted).iter_rows(named=True)]
 
 

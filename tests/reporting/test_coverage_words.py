@@ -140,3 +140,16 @@ def test_with_complete_counts_each_groups_maracs_that_sent_every_quarter() -> No
     assert dict(out.select("group_code", "maracs_complete").iter_rows()) == {"A": 1, "B": 1}
     total = coverage_words.all_complete(pl.DataFrame({"group_code": ["London"]}), maracs)
     assert total["maracs_complete"][0] == 2
+
+
+def test_a_row_without_quarters_says_nothing() -> None:
+    """A published comparator (SafeLives' England) carries no quarters: no coverage is claimed for it."""
+    said = Coverage.of({"cases_per_10k": 43.2, "window": "12m"})
+    assert (said.words, said.short, said.compact, said.status) == ("", "", "", "")
+
+
+def test_of_frame_reads_each_row_and_says_nothing_without_quarters() -> None:
+    frame = pl.DataFrame({"quarters_with_data": [1, 4], "maracs_in_group": [1, 1], "window": ["12m", "12m"]})
+    assert [c.compact for c in coverage_words.of_frame(frame)] == ["1/4 qtrs", ""]
+    bare = coverage_words.of_frame(pl.DataFrame({"group_name": ["A", "B"]}))
+    assert [c.known for c in bare] == [False, False]
