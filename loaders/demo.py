@@ -1,12 +1,14 @@
 """Synthetic demo returns: deterministic files that go through the real loader.
 
-Nothing here is real data about anyone. The figures are drawn to be plausible against the
-Pan-London MARAC Review and the Lancashire MARRAC evaluation (London near 119% of the
-recommended volume in 2020-21 after a ~22% rise, repeat rates averaging ~26%, police the
-top referrer in most boroughs at 9–46% with IDVAs top elsewhere, ~40% of London victims
-racially minoritised; Lancashire ~73% police referrals and ~4% racially minoritised), and
-spread so that every verdict appears for every indicator. Every profile is drawn from a
-`random.Random` seeded with the MARAC code, so the same seed always writes the same bytes.
+Nothing here is real data about anyone. Each force's volume is calibrated to SafeLives' published cases for it on
+the demo's own base (Census 2021 adult females 16+): the Metropolitan Police's 32 borough MARACs at 107.9% of the
+recommended volume in 2020-21 after a ~22% rise, Lancashire's ten at 119.0% in 2019-20, and the other years in the
+shape SafeLives published (`_CALIBRATION`). The rest is drawn to be plausible against the Pan-London MARAC Review
+and the Lancashire MARRAC evaluation: repeat rates averaging ~26%, police the top referrer in most boroughs at 9–46%
+with IDVAs top elsewhere, ~40% of London victims/survivors racially minoritised; Lancashire ~73% police referrals
+and ~4% racially minoritised. The MARACs are spread so that every verdict appears for every indicator (volume
+below, within and above in each force). Every profile is drawn from a `random.Random` seeded with the MARAC code,
+so the same seed always writes the same bytes.
 """
 
 from __future__ import annotations
@@ -29,8 +31,6 @@ FIRST_QUARTER = date(2018, 4, 1)  # 2018-19 Q1
 LAST_QUARTER = date(2025, 7, 1)  # 2025-26 Q2
 SEED = 42
 
-#: volume relative to 2020-21, by financial year starting
-_YEAR_FACTOR = {2018: 0.785, 2019: 0.80, 2020: 1.0, 2021: 1.03, 2022: 1.05, 2023: 1.06, 2024: 1.08, 2025: 1.09}
 _SEASON = {4: 1.0, 7: 1.03, 10: 0.98, 1: 0.99}
 #: how the remaining referrals split between partner agencies (before a little jitter)
 _PARTNER_WEIGHTS = {
@@ -50,12 +50,51 @@ _PARTNER_WEIGHTS = {
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """The published volume a force's synthetic MARACs are scaled to: its share of the recommended volume in one
+    financial year on Census 2021, and every year's volume relative to that year's."""
+
+    year: int  # financial year starting
+    pct_of_recommended: float
+    year_factor: dict[int, float]
+
+
+#: By force. The target is SafeLives' published cases for the force over its Census 2021 females 16+, / 40 per
+#: 10,000 (data/reference/safelives_published.csv, population.csv). Each year's factor is SafeLives' own % of
+#: recommended for the force that year over its % in the target year, so a year with MARACs missing from SafeLives'
+#: figures does not read as a fall (every demo MARAC sends every return); a year without a usable figure repeats
+#: the last one.
+_CALIBRATION = {
+    # 15,960 cases / 3,697,982 x 10,000 = 43.16 per 10,000 = 107.9%. SafeLives' % of recommended, 2018-19 to
+    # 2024-25: 12,518/13,370, 13,066/13,370, 15,960/13,370, 16,839/12,960, 15,665/11,960, 15,365/13,040,
+    # 16,585/13,760 = 93.6, 97.7, 119.4, 129.9, 131.0, 117.8, 120.5%; over 119.4%: 0.784, 0.819 (a 22% rise to
+    # 2020-21), 1, 1.088, 1.097, 0.987, 1.010, and 2025-26 as 2024-25.
+    "Metropolitan Police": Calibration(
+        2020,
+        15_960 / 3_697_982 * 10_000 / 40,
+        {2018: 0.784, 2019: 0.819, 2020: 1.0, 2021: 1.088, 2022: 1.097, 2023: 0.987, 2024: 1.010, 2025: 1.010},
+    ),
+    # 3,045 cases / 639,769 x 10,000 = 47.60 per 10,000 = 119.0%. SafeLives' % of recommended, 2018-19 to 2022-23:
+    # 3,776/2,440, 3,045/2,440, 2,484/2,440, 2,816/2,440, 2,740/2,200 = 154.8, 124.8, 101.8, 115.4, 124.5%; over
+    # 124.8%: 1.240, 1, 0.816, 0.925, 0.998. 2023-24 and 2024-25 hold 2 of the 10 MARACs (819 and 976 cases over 480
+    # recommended), too few to say the force's trend, so 2023-24 to 2025-26 repeat 2022-23.
+    "Lancashire": Calibration(
+        2019,
+        3_045 / 639_769 * 10_000 / 40,
+        {2018: 1.240, 2019: 1.0, 2020: 0.816, 2021: 0.925, 2022: 0.998, 2023: 0.998, 2024: 0.998, 2025: 0.998},
+    ),
+}
+#: a force with no published target (the national-scale benchmark's): its tiers as drawn, on the Met's shape
+_UNCALIBRATED = Calibration(2020, 0.0, _CALIBRATION["Metropolitan Police"].year_factor)
+
+
+@dataclass(frozen=True)
 class Profile:
     """How one synthetic MARAC behaves."""
 
     code: str
     population: float  # adult females, for the volume target
-    pct_2020_21: float  # share of recommended volume in 2020-21
+    volume: dict[int, float]  # share of the recommended volume, by financial year starting
     repeat_rate: float
     referral_mix: dict[str, float]
     racially_minoritised: float
@@ -77,6 +116,26 @@ def _tiers(rng: random.Random, codes: list[str], tiers: list[tuple[int, float, f
             out[code] = rng.uniform(low, high)
     for code in order[len(out) :]:  # any left take the last tier
         out[code] = rng.uniform(tiers[-1][1], tiers[-1][2])
+    return out
+
+
+def _volumes(rows: list[dict], drawn: dict[str, float]) -> dict[str, dict[int, float]]:
+    """Each MARAC's share of the recommended volume by year: its drawn share, scaled so that its force as a whole
+    (population-weighted, as the metrics add MARACs up) hears the force's published share in the calibration year,
+    times the force's year factor."""
+    forces: dict[str, list[dict]] = {}
+    for row in rows:
+        forces.setdefault(row["police_force_area"], []).append(row)
+    out: dict[str, dict[int, float]] = {}
+    for force, members in forces.items():
+        target = _CALIBRATION.get(force, _UNCALIBRATED)
+        population = sum(r["adult_female_population"] for r in members)
+        drawn_pct = sum(drawn[r["marac_code"]] * r["adult_female_population"] for r in members) / population
+        scale = target.pct_of_recommended / drawn_pct if target.pct_of_recommended else 1.0
+        for row in members:
+            out[row["marac_code"]] = {
+                fy: drawn[row["marac_code"]] * scale * factor for fy, factor in target.year_factor.items()
+            }
     return out
 
 
@@ -103,9 +162,12 @@ def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
     london = [r for r in maracs.iter_rows(named=True) if r["region"] == "London"]
     others = [r for r in maracs.iter_rows(named=True) if r["region"] != "London"]
     lc, oc = [r["marac_code"] for r in london], [r["marac_code"] for r in others]
-    volume = _tiers(rng, lc, [(3, 0.62, 0.76), (5, 0.84, 0.97), (24, 1.08, 1.60)]) | _tiers(
-        rng, oc, [(2, 0.66, 0.77), (3, 0.83, 0.97), (5, 1.04, 1.35)]
+    # the spread of volume in the force's calibration year (below, within and above the 80-100% range once
+    # scaled to its target); `_volumes` scales each force to its published figure
+    volume = _tiers(rng, lc, [(3, 0.60, 0.72), (5, 0.84, 0.95), (24, 1.00, 1.36)]) | _tiers(
+        rng, oc, [(1, 0.60, 0.68), (2, 0.84, 0.93), (7, 1.15, 1.55)]
     )
+    by_year = _volumes(london + others, volume)
     repeat = _tiers(rng, lc, [(20, 0.15, 0.25), (9, 0.29, 0.39), (3, 0.41, 0.46)]) | _tiers(
         rng, oc, [(4, 0.20, 0.27), (5, 0.29, 0.38), (1, 0.42, 0.44)]
     )
@@ -144,7 +206,7 @@ def profiles(maracs: pl.DataFrame, seed: int = SEED) -> list[Profile]:
             Profile(
                 code=code,
                 population=row["adult_female_population"],
-                pct_2020_21=volume[code],
+                volume=by_year[code],
                 repeat_rate=repeat[code],
                 referral_mix=_mix(r, police, idva),
                 racially_minoritised=min(minoritised, 0.95),
@@ -199,7 +261,7 @@ def quarter_rows(profile: Profile, quarter: date, seed: int = SEED) -> list[dict
     """The meeting rows of one synthetic quarterly return."""
     rng = random.Random(f"{seed}-{profile.code}-{quarter.isoformat()}")
     fy = quarter.year if quarter.month >= 4 else quarter.year - 1
-    expected = profile.pct_2020_21 * 40 * profile.population / 10_000 / 4 * _YEAR_FACTOR[fy] * _SEASON[quarter.month]
+    expected = profile.volume[fy] * 40 * profile.population / 10_000 / 4 * _SEASON[quarter.month]
     dates = _meeting_dates(profile, quarter)
     agencies = list(profile.referral_mix)
     weights = list(profile.referral_mix.values())
