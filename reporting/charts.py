@@ -48,6 +48,7 @@ def framed(fig: go.Figure, title: str, subtitle: str, source: str, synthetic: bo
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
+        align="left",  # a second line (the funnel's method) starts under the first
         font=dict(size=11, color=MUTED),
     )
     if synthetic:

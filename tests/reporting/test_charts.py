@@ -228,6 +228,7 @@ def test_funnel_plot_centre_and_limits() -> None:
     assert fig.layout.yaxis.range == pytest.approx((0, 0.4528067 * 1.1), abs=1e-7)
     sources = [a.text for a in fig.layout.annotations if a.text.startswith("src")]
     assert sources == ["src<br>Funnel limits: exact binomial, 95% and 99.8% (Spiegelhalter 2005)."]
+    assert [a.align for a in fig.layout.annotations if a.text.startswith("src")] == ["left"]  # both lines start left
     points = fig.data[-1]
     assert list(points.x) == [100, 300, 600] and list(points.y) == [0.25, 0.35, 0.30]
     assert list(points.marker.symbol) == ["circle", "diamond", "circle"]  # the chosen MARAC stands out
