@@ -14,7 +14,8 @@ from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS, Indicator
 from metrics.national import AS_PUBLISHED, BASED_COLUMNS
 from metrics.ranges import Range
-from reporting import numbers
+from reporting import coverage_words, numbers
+from reporting.coverage_words import Coverage
 from reporting.numbers import pair_beside_verdict, percent_beside_verdict
 from reporting.verdicts import certainty_breakdown, tally
 from reporting.verdicts import of_frame as verdicts_of
@@ -75,7 +76,9 @@ def spread(
     def shown(row: dict[str, object]) -> str:
         local = numbers.local_of(row, indicator)
         verdict = row.get(indicator.verdict) if indicator.verdict else None
-        return percent_beside_verdict(row[indicator.value], verdict, item, local, least=1)
+        figure = percent_beside_verdict(row[indicator.value], verdict, item, local, least=1)
+        covered = Coverage.of(row).short  # a figure from fewer quarters than the period says so beside it
+        return f"{figure} ({covered})" if covered else figure
 
     n = data.height
     sentence = f"{period}: of the {_counted(n, f'{area} MARAC')} with figures, "
@@ -85,11 +88,26 @@ def spread(
         sentence += f"; {withheld} not judged (incomplete)." if withheld else "."
     else:
         sentence = f"{period}: {indicator.in_sentence} across {_counted(n, f'{area} MARAC')} with figures (no SafeLives range)."
+    sentence += _short_of_the_period(data)
     if n > 1:
         low, high = data.row(0, named=True), data.row(n - 1, named=True)
         sentence += f" Highest {high['group_name']} {shown(high)}, lowest {low['group_name']} {shown(low)}"
         sentence += f"; {area} as a whole {shown(total)}." if total and total.get(indicator.value) is not None else "."
     return sentence
+
+
+def _short_of_the_period(data: pl.DataFrame) -> str:
+    """ " 2 of them returned fewer than all 4 quarters." when any figure rests on part of the period, else ""."""
+    covered = coverage_words.of_frame(data)
+    short = sum(1 for c in covered if c.short)
+    if not short:
+        return ""
+    window = covered[0].window
+    if short == data.height == 1:
+        return f" It returned fewer than all {window} quarters."
+    if short == data.height:
+        return f" None of them returned all {window} quarters."
+    return f" {short} of them returned fewer than all {window} quarters."
 
 
 def trend(
@@ -183,7 +201,8 @@ def referrals(
     indicator = INDICATORS.by_key("police_share")
     if total and total.get("police_share") is not None:
         shown = numbers.percent_beside_verdict(total["police_share"], total.get("police_verdict"), police, least=1)
-        sentence += f"the police made {shown} of referrals across {area}. "
+        covered = Coverage.of(total).short
+        sentence += f"the police made {shown} of referrals across {area}{f' ({covered})' if covered else ''}. "
     n, sure = _counted_verdicts(data, indicator)
     sentence += (
         f"Of {_counted(data.height)}, {n['below']} {'is' if n['below'] == 1 else 'are'} below{sure['below']}, "
