@@ -71,3 +71,26 @@ def add_national(fig: go.Figure, national: pl.DataFrame | None, indicator: Indic
                 hovertemplate=f"{shown}, 12 months to the end of %{{x}}: %{{y:.1%}}{share}<extra></extra>",
             )
         )
+
+
+def profile_note(base_label: str) -> str:
+    """What the profile table's national columns are, each with its base (under the table)."""
+    return (
+        "The England and UK columns are SafeLives' latest figures at or before the period's end, each headed with its "
+        f"population base. England first on this page's base ({base_label}): SafeLives' published cases for the English "
+        "police force areas that reported that financial year, over those forces' adult females, so it compares like "
+        "with like (a force SafeLives marks partial counts as published; a force with no figures is left out). Then "
+        "England as SafeLives published it, on SafeLives' own (older, smaller) base, which puts its volume higher; the "
+        "UK is SafeLives' rolling 12 months on that base. England's figures are by financial year, volume and repeat "
+        "rate only; shares such as the repeat rate are the same on any base."
+    )
+
+
+def trend_note(base_label: str) -> str:
+    """What the trend chart's national marks are, each with its base (under the chart)."""
+    return (
+        f"■ England on this page's base ({base_label}), recomputed from SafeLives' figures for the police force areas "
+        "that reported each financial year: the like-with-like comparison. □ dotted: England as SafeLives published it, "
+        "on its own (older, smaller) base. ◆ UK rolling 12 months, on SafeLives' own base. A share (the repeat rate, "
+        "the police share) is the same on any base, so England is drawn once for it."
+    )

@@ -10,7 +10,7 @@ from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.shown import AreaFigures, AreaSeries
-from reporting import charts, numbers, sub_areas, tables, verdicts
+from reporting import charts, national_marks, numbers, sub_areas, tables, verdicts
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
@@ -146,9 +146,7 @@ if table_tab.open:
         st.caption(
             "Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range), marked where the "
             f"verdict is unsure ({COMPACT_LEGEND}); the number in brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
-            "share': each is judged against its own population. The UK and England columns are SafeLives' latest "
-            "published figures at or before the period's end (England by financial year, volume and repeat rate only), "
-            "on SafeLives' own population base, for comparison only."
+            "share': each is judged against its own population. " + national_marks.profile_note(dataset.base_label)
         )
 if spine_tab.open:
     with spine_tab:

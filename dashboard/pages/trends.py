@@ -1,4 +1,5 @@
-"""Trends: chosen MARACs and groups quarter by quarter, as rolling 12 months, against SafeLives' national figures.
+"""Trends: chosen MARACs and groups quarter by quarter, as rolling 12 months, against England on the same population
+base (recomputed from SafeLives' force figures) and SafeLives' national figures as published, each named with its base.
 
 The lockdowns of 2020–21 are shaded: they moved referrals everywhere, so a dip or rise then
 is not a local story. Every series is built from summed counts, never averaged rates.
@@ -14,7 +15,7 @@ from dashboard.area_view import area_view
 from metrics.dataset import SUB_AREA_WORD
 from metrics.national import national_series
 from metrics.periods import quarter_of
-from reporting import findings, numbers, sub_areas, tables
+from reporting import findings, national_marks, numbers, sub_areas, tables
 from reporting.markup import escape_markdown
 from reporting.theme import SCREEN_CONFIG
 from reporting.trend_charts import SHOW, shaded_events, trend_lines
@@ -141,10 +142,9 @@ if chart_tab.open:
             else ""
         )
         st.caption(
-            "Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures, shown "
-            "as markers: ◆ UK rolling 12 months, □ England by financial year, each on SafeLives' own population base). "
+            "Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures). "
             f"Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range{shaded} "
-            "(data/reference/events.csv)."
+            "(data/reference/events.csv). " + national_marks.trend_note(view.dataset.base_label)
         )
         downloads.chart_buttons(
             lambda: drawn(frames(published=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend"

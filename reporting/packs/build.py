@@ -226,9 +226,11 @@ def _expected(ind: Indicator, item, row: dict[str, object]) -> str:
 
 
 def _national_value(national: pl.DataFrame, ind: Indicator) -> float | None:
+    """The first comparator holding the indicator (same-base England first, then as published: England, the UK)."""
     if national.is_empty() or ind.value not in national.columns:
         return None
-    return national[ind.value][0]
+    held = national[ind.value].drop_nulls()
+    return held[0] if held.len() else None
 
 
 def _group_section(
@@ -393,5 +395,9 @@ def _method(dataset: Dataset) -> list[str]:
         CERTAINTY_EXPLAINED,
         INCOMPLETE_EXPLAINED,
         DISCLOSURE_NOTE + " See docs/disclosure-control.md.",
-        "National figures are SafeLives' published UK and England figures, on SafeLives' own (older, smaller) population base.",
+        f"National figures: England on this pack's base ({dataset.base_label}), recomputed from SafeLives' published "
+        "cases for the English police force areas that reported each financial year over those forces' adult females "
+        "(a force SafeLives marks partial counts as published; one with no figures is left out), drawn solid as the "
+        "like-with-like comparison; beside it, SafeLives' England and UK figures as published, on SafeLives' own "
+        "(older, smaller) adult female base, which puts England's volume higher. Shares need no base.",
     ]

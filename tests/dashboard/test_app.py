@@ -14,6 +14,14 @@ from tests.helpers.fixture_db import HACKNEY, meeting
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "launch" / "streamlit_app.py")
 
 
+#: the profile's national columns, each headed with its base (the period ends March 2021)
+SAME_BASE_ENGLAND = (
+    "England, Census 2021 females aged 16+ (recomputed from SafeLives' force figures), 12 months to Mar 2021"
+)
+PUBLISHED_ENGLAND = "England, SafeLives' own base (as published), 12 months to Mar 2021"
+PUBLISHED_UK = "UK, SafeLives' own base (as published), 12 months to Jun 2019"
+
+
 @pytest.fixture
 def app(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("MARAC_DB", str(fixture_db))
@@ -112,17 +120,26 @@ def test_borough_profile_shows_marac_against_comparators(app: AppTest) -> None:
         "Central East BCU (2)",
         "London (2 of 32)",
         "All MARACs (2 of 42)",
-        "UK, SafeLives (Jun 2019)",
-        "England, SafeLives (Mar 2021)",
+        SAME_BASE_ENGLAND,
+        PUBLISHED_ENGLAND,
+        PUBLISHED_UK,
     ]
-    # SafeLives' national figures to June 2019 (the latest before March 2021): 30% repeat, 35% partner-agency referrals
-    assert profile.loc["Repeat rate", "UK, SafeLives (Jun 2019)"] == "30.0%"
-    assert profile.loc["Police share of referrals", "UK, SafeLives (Jun 2019)"] == "65.0%"
-    assert profile.loc["Cases as % of recommended volume", "UK, SafeLives (Jun 2019)"] == "97.5%"  # 39 per 10,000 / 40
-    # England's year to March 2021 sums SafeLives' force rows: 32.08% repeat, 44.92 per 10,000; no victim shares published
-    assert profile.loc["Repeat rate", "England, SafeLives (Mar 2021)"] == "32.1%"
-    assert profile.loc["Cases as % of recommended volume", "England, SafeLives (Mar 2021)"] == "112.3%"
-    assert profile.loc["Victims/survivors LGBT+", "England, SafeLives (Mar 2021)"] == "not published"
+    # like with like first: England's 2020-21 on Census 2021 females 16+, from SafeLives' force rows for the 38 forces
+    # that reported: 93,815 cases / 22,534,839 x 10,000 = 41.63 per 10,000 / 40 = 104.1%; repeats 30,095.5 / 93,815
+    assert profile.loc["Cases as % of recommended volume", SAME_BASE_ENGLAND] == "104.1%"
+    assert profile.loc["Repeat rate", SAME_BASE_ENGLAND] == "32.1%"
+    assert profile.loc["Victims/survivors LGBT+", SAME_BASE_ENGLAND] == "not published"
+    # beside it, as SafeLives published it on its own base: 44.92 per 10,000 / 40 = 112.3%; 32.08% repeat
+    assert profile.loc["Repeat rate", PUBLISHED_ENGLAND] == "32.1%"
+    assert profile.loc["Cases as % of recommended volume", PUBLISHED_ENGLAND] == "112.3%"
+    assert profile.loc["Victims/survivors LGBT+", PUBLISHED_ENGLAND] == "not published"
+    # SafeLives' UK figures to June 2019 (the latest before March 2021): 30% repeat, 35% partner-agency referrals
+    assert profile.loc["Repeat rate", PUBLISHED_UK] == "30.0%"
+    assert profile.loc["Police share of referrals", PUBLISHED_UK] == "65.0%"
+    assert profile.loc["Cases as % of recommended volume", PUBLISHED_UK] == "97.5%"  # 39 per 10,000 / 40
+    note = next(c.value for c in at.caption if "The England and UK columns" in c.value)
+    assert "England first on this page's base (Census 2021, females aged 16+)" in note
+    assert "on SafeLives' own (older, smaller) base" in note
     # within, though 620 of 1,000 (59.0%-65.0%) reaches the 60% bound: the mark the table's key explains
     assert profile.loc["Police share of referrals", "Central East BCU (2)"] == "62.0% ●*"
     assert profile.loc["Victims/survivors LGBT+", "Value"] == "2.0%"
@@ -297,6 +314,27 @@ def test_profile_shows_change_on_a_year_earlier_only_when_beyond_chance(
         "females (rate ratio 1.33, 95% interval 1.15–1.55)."
     ) in captions
     assert "20.0% → 30.0% (+10.0 points, 95% interval +3.5 to +16.2)." in captions
+
+
+def test_profile_trend_draws_england_on_the_same_base_beside_england_as_published(app: AppTest) -> None:
+    import json
+
+    at = app.run()
+    at.switch_page("../pages/borough_profile.py").run()
+    at.selectbox(key="marac").select("E09000012").run()
+    trend = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Hackney: Cases as % of recommended")
+    )
+    national = {t["name"]: t for t in trend["data"] if t["name"].startswith("England")}
+    # 2020-21, drawn at its last quarter: 104.1% on Census 2021 females 16+ (93,815 / 22,534,839 x 10,000 / 40),
+    # solid; 112.3% as published (44.92 / 40), dotted
+    same = national["England, Census 2021 females aged 16+ (recomputed from SafeLives' force figures)"]
+    published = national["England, SafeLives' own base (as published)"]
+    assert list(national) == [same["name"], published["name"]]  # like with like first
+    assert (same["x"], [round(y, 4) for y in same["y"]], same["line"]["dash"]) == (["2020-21 Q4"], [1.0408], "solid")
+    assert (published["x"], [round(y, 4) for y in published["y"]]) == (["2020-21 Q4"], [1.123])
 
 
 def test_profile_funnel_highlights_the_chosen_marac(app: AppTest) -> None:

@@ -207,12 +207,23 @@ def test_equality_page_sets_victims_against_ranges_and_local_population(app: App
 
 def test_trends_page_reads_the_rolling_year_against_the_national_figure(app: AppTest) -> None:
     at = open_page(app, "trends")
-    # London's 12 months to March 2021 is the whole of 2020-21: 105.448%; nothing a year earlier; England's 2020-21 figure
-    # is 44.92 per 10,000 against the 40 recommended = 112.3%
+    # London's 12 months to March 2021 is the whole of 2020-21: 105.448%; nothing a year earlier. England's 2020-21 on
+    # the same base, Census 2021 females 16+: 93,815 cases / 22,534,839 x 10,000 / 40 = 104.1%; as SafeLives published
+    # it on its own base, 44.92 per 10,000 / 40 = 112.3%
     assert finding(at) == (
-        "London (all its MARACs): 105.4% in the 12 months to March 2021. SafeLives' England figure: 112.3% "
-        "(12 months to March 2021). Expected: 80%–100% of recommended."
+        "London (all its MARACs): 105.4% in the 12 months to March 2021. England, Census 2021 females aged 16+ "
+        "(recomputed from SafeLives' force figures): 104.1% (12 months to March 2021); England, SafeLives' own base "
+        "(as published): 112.3%. Expected: 80%–100% of recommended."
     )
+    chart = figures(at)[0]
+    national = {t["name"]: t for t in chart["data"] if t["name"].startswith(("England", "UK"))}
+    assert list(national) == [
+        "England, Census 2021 females aged 16+ (recomputed from SafeLives' force figures)",
+        "England, SafeLives' own base (as published)",
+    ]  # the same-base series first, drawn solid; the published one dotted beside it (no UK snapshot ends in 2020-21)
+    same, published = list(national.values())[:2]
+    assert (same["line"]["dash"], published["line"]["dash"]) == ("solid", "dot")
+    assert any("■ England on this page's base (Census 2021, females aged 16+)" in c.value for c in at.caption)
     at.multiselect(key="series").set_value(["area", "marac:E09000012"]).run()
     assert not at.exception
     shapes = figures(at)[0]["layout"]["shapes"]
