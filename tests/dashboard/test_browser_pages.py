@@ -3,8 +3,8 @@
 What a steering group does in a meeting, done in a real browser: open every page, click a
 borough on the ranked chart or the map to open its profile, share a link and get the same view
 back, and step through indicators with the arrow keys in presentation mode. Every figure
-asserted here is the demo's own (London's 32 boroughs and Lancashire's ten MARACs), so a
-change that moves a number or breaks a click fails loudly.
+asserted here is the demo's own (London's 32 boroughs and Lancashire's ten MARACs), worked out
+once in tests/helpers/demo_figures.py, so a change that moves a number or breaks a click fails loudly.
 
 Every test leaves PNGs under $MARAC_TEST_ARTIFACTS (default test-artifacts/ at the repository
 root), named for the test and step; a failing test also prints the server's log from its run.
@@ -23,6 +23,7 @@ from urllib.parse import quote_plus
 
 import pytest
 
+from tests.helpers import demo_figures as fig
 from tests.helpers.browser import (
     HAVE_CHROMIUM,
     ROOT,
@@ -87,20 +88,7 @@ class Page:
         return self.path if self.route is None else self.route
 
 
-VOLUME_FINDING = (
-    "12 months to 30 September 2025: of the 32 London MARACs with figures, 3 are below (1 clearly, 2 could be "
-    "chance), 4 within (all could be chance) and 25 above (24 clearly, 1 could be chance) the expected range for "
-    "volume (80%–100% of recommended). Highest Barnet 171.8%, lowest Camden 68.9%; London as a whole 131.3%."
-)
-REPEAT_FINDING = (
-    "12 months to 30 September 2025: of the 32 London MARACs with figures, 20 are below (17 clearly, 3 could be "
-    "chance), 9 within (3 clearly, 6 could be chance) and 3 above (all could be chance) the expected range for repeat "
-    "rate (28%–40%). Highest Westminster 43.4%, lowest Bexley 14.0%; London as a whole 27.3%."
-)
-POLICE_FINDING = (
-    "12 months to 30 September 2025: of the 32 London MARACs with figures, 32 are below, 0 within and 0 above "
-    "the expected range for police share of referrals (60%–75%)."
-)
+VOLUME_FINDING, REPEAT_FINDING, POLICE_FINDING = fig.VOLUME_FINDING, fig.REPEAT_FINDING, fig.POLICE_FINDING
 
 PAGES = [
     Page(
@@ -109,7 +97,7 @@ PAGES = [
         1,
         (
             f"{LONDON_SENT} of the {LONDON_HELD} London MARACs in the registry sent returns for this period",
-            "52.5 a year per 10,000 adult females",
+            fig.OVERVIEW_RATE,
         ),
         route="",
     ),
@@ -119,22 +107,19 @@ PAGES = [
         "referrer_mix",
         "Referrer mix",
         1,
-        (
-            "12 months to 30 September 2025: the police made 32.7% of referrals across London. Of 32 MARACs, 32 are below, "
-            "0 within and 0 above the expected 60%–75%.",
-        ),
+        (fig.REFERRER_FINDING,),
     ),
     Page(
         "equality",
         "Equality",
         1,
-        ("Highest Newham 91.8%, lowest Kingston upon Thames 21.2%; London as a whole 41.7%.",),
+        (fig.EQUALITY_HIGHEST_LOWEST,),
     ),
     Page(
         "trends",
         "Trends",
         1,
-        ("London (all its MARACs): 131.3% in the 12 months to September 2025, against 128.2% a year earlier.",),
+        (fig.TRENDS_FINDING,),
     ),
     Page(
         "borough_profile",
@@ -271,8 +256,8 @@ def test_a_bar_on_the_regional_comparison_opens_that_boroughs_profile(tab: Any, 
     x, y = hover_centre(tab, bars.last.locator("path"))  # highest at the top, drawn last
     expect(tab.locator(HOVER)).to_have_count(1)
     label = hover_lines(tab)
-    # the figure and its verdict with its certainty (43.4% over the 40% bound, its 95% interval reaching below it)
-    assert label == ["Westminster: 43.4% ▲ above (could be chance)"], label
+    # the figure and its verdict with its certainty (over the 40% bound, its 95% interval reaching below it)
+    assert label == [fig.TOP_REPEAT_BAR], label
     name = label[0].split(":")[0]
     screenshot(tab, "comparison-bar-hover", whole=False)
 
@@ -280,7 +265,7 @@ def test_a_bar_on_the_regional_comparison_opens_that_boroughs_profile(tab: Any, 
     expect(tab).to_have_url(re.compile(rf"/borough_profile\?marac={quote_plus(name)}&profile_indicator=Repeat\+rate$"))
     expect(tab.get_by_text(f"{name} · Central West BCU · London").first).to_be_visible()
     expect(tab.get_by_role("combobox", name="MARAC")).to_have_value(name)
-    expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text(["43.4%"])
+    expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text([fig.TOP_REPEAT_RATE])
     expect(tab.get_by_role("combobox", name="Indicator")).to_have_value("Repeat rate")
     expect(tab.locator(DRAWN)).to_have_count(1, timeout=60_000)  # the trend (the spine and funnel wait for their tabs)
     _no_exception(tab)
@@ -306,30 +291,17 @@ def test_a_shared_link_restores_its_view(tab: Any, browser: Any, server: Server)
     such a link opens the same view, and a choice made on the page goes into the link."""
     _open(tab, server.url + SHARED, 1)
     _shows_choices(tab, "London (region)", "Police share of referrals")
-    _says(
-        tab,
-        "Financial year 2023-24: of the 32 London MARACs with figures, 32 are below, 0 within and 0 above the expected "
-        "range for police share of referrals (60%–75%). Highest Brent 44.6%, lowest Hackney 11.1%; London as a whole 32.8%.",
-    )
+    _says(tab, fig.SHARED_LONDON_POLICE)
     # coloured by BCU: the legend names London's BCUs instead of verdicts
     expect(tab.locator(".js-plotly-plot .legend .traces").filter(has_text="Central West")).to_have_count(1)
     screenshot(tab, "shared-link-opened")
 
     _act(tab, lambda: _choose(tab, "Indicator", "Repeat rate"), 1)
     expect(tab).to_have_url(re.compile(r"[?&]indicator=Repeat\+rate(&|$)"))
-    _says(
-        tab,
-        "Financial year 2023-24: of the 32 London MARACs with figures, 19 are below (17 clearly, 2 could be chance), 9 "
-        "within (3 clearly, 6 could be chance) and 4 above (1 clearly, 3 could be chance) the expected range for repeat "
-        "rate (28%–40%). Highest Westminster 47.4%, lowest Camden 13.1%; London as a whole 27.3%.",
-    )
+    _says(tab, fig.SHARED_LONDON_REPEAT)
     _act(tab, lambda: _choose(tab, "Area", "Lancashire (police force area)"), 1)
     expect(tab).to_have_url(re.compile(r"[?&]area=Lancashire\+%28police\+force\+area%29(&|$)"))
-    finding = (
-        "Financial year 2023-24: of the 10 Lancashire MARACs with figures, 3 are below (2 clearly, 1 could be chance), "
-        "5 within (1 clearly, 4 could be chance) and 2 above (all could be chance) the expected range for repeat rate "
-        "(28%–40%). Highest West Lancashire 47.1%, lowest Burnley and Pendle 17.0%; Lancashire as a whole 29.4%."
-    )
+    finding = fig.SHARED_LANCASHIRE_REPEAT
     _says(tab, finding)
     link = tab.url
     for part in ("window=Financial+year", "period_end=31+Mar+2024", "colour_by=Sub-area"):
@@ -357,39 +329,33 @@ def test_the_map_draws_32_boroughs_and_a_tile_opens_its_profile(tab: Any, server
     expect(markers.locator(".point")).to_have_count(LONDON_HELD)  # every London MARAC of the registry, returns or not
     legend = tab.locator(".js-plotly-plot .legend .traces")
     silent = LONDON_HELD - LONDON_SENT  # the City of London, a MARAC of the shipped registry the demo sends nothing for
+    below, within, above = fig.MAP_REPEAT_LEGEND
     expect(legend).to_have_text(
         [
-            "▼ below the expected range (20)",
-            "● within the expected range (9)",
-            "▲ above the expected range (3)",
+            f"▼ below the expected range ({below})",
+            f"● within the expected range ({within})",
+            f"▲ above the expected range ({above})",
             *([f"no figures for this period ({silent})"] if silent else []),
         ]
     )
     counts = [int(re.search(r"\((\d+)\)$", text).group(1)) for text in legend.all_text_contents()]
     assert sum(counts) == LONDON_HELD
     labels = markers.locator(".textpoint").all_text_contents()
-    assert "HCK▼ 19.0%" in labels, labels
-    # the 12 verdicts whose 95% interval reaches a range bound (3 below, 6 within, 3 above) are marked, and the legend
-    # says what the mark means
-    assert sum(label.endswith("*") for label in labels) == 12, labels
+    assert fig.MAP_BOROUGH_LABEL in labels, labels
+    # the verdicts whose 95% interval reaches a range bound are marked, and the legend says what the mark means
+    assert sum(label.endswith("*") for label in labels) == fig.MAP_REPEAT_STARRED, labels
     expect(tab.locator(".js-plotly-plot .legend .legendtitletext")).to_contain_text("* could be chance")
-    x, y = hover_centre(tab, markers.locator(".point").nth(labels.index("HCK▼ 19.0%")))
+    x, y = hover_centre(tab, markers.locator(".point").nth(labels.index(fig.MAP_BOROUGH_LABEL)))
     expect(tab.locator(HOVER)).to_have_count(1)
-    assert hover_lines(tab) == [
-        "Hackney",
-        "Repeat rate: 19.0%",
-        "below the expected range",
-        "95% interval 15.2%–23.6%",
-        "331 cases",
-        "Click to open the profile",
-    ]
+    assert hover_lines(tab) == fig.MAP_BOROUGH_HOVER
     screenshot(tab, "map-hover", whole=False)
 
     _act(tab, lambda: tab.mouse.click(x, y), 1)
-    expect(tab).to_have_url(re.compile(r"/borough_profile\?marac=Hackney&profile_indicator=Repeat\+rate$"))
-    expect(tab.get_by_text("Hackney · Central East BCU · London").first).to_be_visible()
-    expect(_metric(tab, "Cases discussed").get_by_test_id("stMetricValue")).to_have_text(["331"])
-    expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text(["19.0%"])
+    borough = quote_plus(fig.MAP_BOROUGH)
+    expect(tab).to_have_url(re.compile(rf"/borough_profile\?marac={borough}&profile_indicator=Repeat\+rate$"))
+    expect(tab.get_by_text(f"{fig.MAP_BOROUGH} · {fig.MAP_BOROUGH_BCU} BCU · London").first).to_be_visible()
+    expect(_metric(tab, "Cases discussed").get_by_test_id("stMetricValue")).to_have_text([fig.MAP_BOROUGH_CASES])
+    expect(_metric(tab, "Repeat rate").get_by_test_id("stMetricValue")).to_have_text([fig.MAP_BOROUGH_REPEAT_RATE])
     _no_exception(tab)
     screenshot(tab, "map-opened-profile")
 
