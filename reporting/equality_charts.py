@@ -102,9 +102,7 @@ def parity_scatter(
                 textposition="middle right",
                 textfont=dict(size=11, color=INK),
                 error_y=part_error,
-                name=f"{verdict_label(verdict)} their local share"
-                if verdict != "within"
-                else f"{verdict_label(verdict)}: at or above it",
+                name=PARITY_LEGEND.get(verdict, verdict_label(verdict)),
                 marker=dict(
                     symbol=VERDICT_SYMBOLS[verdict],
                     size=11,
@@ -125,6 +123,11 @@ def parity_scatter(
     return framed(fig, title, subtitle, source, synthetic)
 
 
+#: the scatter's legend: "at least the local share" is one-sided, so a MARAC meets it or does not
+PARITY_LEGEND = {
+    "below": f"{Verdict('below', one_sided=True).label}: below their local share",
+    "within": f"{Verdict('within', one_sided=True).label}: at or above their local share",
+}
 #: the key for the region on or above parity
 MEETS_KEY = "shaded: meets: at least the local share not White British (on or above the line)"
 

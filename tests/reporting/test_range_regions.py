@@ -94,6 +94,11 @@ def test_parity_scatter_shades_on_or_above_parity_to_the_top_and_left_edges() ->
     # the triangle (0, 0), (top, top), (0, top): above the line of parity, reaching the top and left edges
     assert region.path == f"M 0,0 L {top},{top} L 0,{top} Z" and (region.xref, region.yref) == ("x", "y")
     assert MEETS_KEY in [a.text for a in fig.layout.annotations]
+    # the legend words a one-sided comparison as met or not, never "within"
+    assert [t.name for t in fig.data[1:]] == [
+        "▼ does not meet: below their local share",
+        "● meets: at or above their local share",
+    ]
 
 
 def test_police_change_draws_its_range_through_the_same_helper() -> None:
