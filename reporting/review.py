@@ -20,7 +20,8 @@ from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS
 from metrics.indicators import compute, scoped
 from metrics.periods import is_quarter_end, period, quarter_end, quarter_label
-from reporting import numbers
+from reporting import coverage_words, numbers
+from reporting.coverage_words import Coverage
 from reporting.numbers import number, pair_beside_verdict
 from reporting.verdicts import Verdict
 
@@ -143,6 +144,12 @@ def before_after(before: Dataset, after: Dataset, code: str, end: date) -> pd.Da
     }
     out[header_now].append(number(now["cases"]) if now else "–")
     out[header_then].append(number(then["cases"]) if then else "–")
+    # what each column rests on: committing a missing quarter's return changes the coverage as well as the figures
+    out["Indicator"].append(coverage_words.HEADER)
+    out[header_now].append(Coverage.of(now).status if now else "–")
+    out[header_then].append(Coverage.of(then).status if then else "–")
+    for column in ("Verdict now", "Verdict if committed", "Expected range"):
+        out[column].append("")
     for ind in INDICATORS:
         item = before.ranges[ind.range_key] if ind.range_key else None
         out["Indicator"].append(ind.label)
@@ -155,6 +162,8 @@ def before_after(before: Dataset, after: Dataset, code: str, end: date) -> pd.Da
             verdict = source.get(ind.verdict) if source and ind.verdict else None
             local = numbers.local_of(source, ind) if source else None
             shown, _ = pair_beside_verdict(value, verdict, item, local, least=1)
+            if ind.key == "volume" and source and value is not None:  # the rate from fewer quarters says so
+                shown = coverage_words.beside(shown, Coverage.of(source))
             out[value_header].append(shown)
             out[verdict_header].append(Verdict.of(source or {}, ind).label if ind.verdict else "")
     frame = pd.DataFrame(out)
