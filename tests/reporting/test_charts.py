@@ -250,8 +250,9 @@ def test_funnel_plot_for_volume_uses_poisson_limits_on_recommended_cases() -> No
     centre = (1.2 * 100 + 0.9 * 300) / 400  # 0.975
     assert next(s for s in fig.layout.shapes if s.type == "line").y0 == pytest.approx(centre)
     # exact Poisson at E = 315 (the last size: 300 x 1.05), mean 0.975 x 315 = 307.125 (scipy.stats.poisson agrees):
-    # upper 95%: r = 342, F(342) = 0.976753, P(X = 342) = 0.0031965, alpha = 0.54851, (342 - 0.54851) / 315 = 1.08397;
-    # lower 95%: r = 273, alpha = 0.25112, (273 - 0.25112) / 315 = 0.86587 (the normal approximation: 1.08404)
+    # upper 95%: r = 342, F(342) = 0.976753, P(X = 342) = 0.0031965, alpha = 0.54851, (342 - 0.54851) / 315 = 1.08397
+    # lower 95%: r = 273, alpha = 0.25112, (273 - 0.25112) / 315 = 0.86587.
+    # (The normal approximation put the upper limit at 0.975 + 1.959964 x sqrt(0.975 / 315) = 1.08404.)
     assert (fig.data[0].x[-1], fig.data[0].y[-1], fig.data[1].y[-1]) == pytest.approx(
         (315, 0.8658695, 1.0839730), abs=1e-7
     )
