@@ -10,7 +10,7 @@ from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.shown import AreaFigures, AreaSeries
-from reporting import charts, national_marks, numbers, sub_areas, tables, verdicts
+from reporting import charts, coverage_words, national_marks, numbers, sub_areas, tables, verdicts
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
@@ -49,9 +49,11 @@ if figures["cases"] is None:
     st.stop()
 
 returned = figures["quarters_with_data"]
+# what the MARAC's figures rest on, said on the tiles themselves (reporting.coverage_words)
+covered = coverage_words.of(figures, window=len(chosen.quarters))
 tiles = st.columns(4)
 tiles[0].metric("Cases discussed", numbers.number(figures["cases"]))
-tiles[0].caption(f"{figures['meetings']} meetings; {returned} of {len(chosen.quarters)} quarters returned")
+tiles[0].caption(f"{figures['meetings']} meetings; {covered.status}")
 tiles[1].metric("Adult female population", numbers.number(figures["adult_female_population"]))
 tiles[1].caption(dataset.base_label)
 tiles[2].metric("Recommended cases", numbers.number(figures["recommended_cases"]))
@@ -65,7 +67,8 @@ tiles[3].metric(
     "Volume (% of recommended)", numbers.figure(figures, INDICATORS.by_key("volume"), dataset.ranges, least=0)
 )
 if figures["volume_verdict"] or figures["cases"] is None:
-    tiles[3].caption(Verdict.of(figures, INDICATORS.by_key("volume")).phrase)
+    volume_note = Verdict.of(figures, INDICATORS.by_key("volume")).phrase
+    tiles[3].caption(f"{volume_note}; {covered.words}" if covered.words else volume_note)
 else:
     tiles[3].caption("no population figure for this MARAC on this base, so no volume verdict")
 

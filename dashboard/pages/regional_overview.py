@@ -9,7 +9,7 @@ from dashboard import controls, data, downloads, table_display
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures
-from reporting import charts, numbers, sub_areas, tables, verdicts
+from reporting import charts, coverage_words, numbers, sub_areas, tables, verdicts
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
@@ -71,14 +71,17 @@ local_note = (
     if headline["local_share_not_white_british"] is not None
     else ""
 )
+# what the area's figures rest on, said on the tiles themselves (reporting.coverage_words)
+covered = coverage_words.of(headline, members=screen.maracs)
+on_coverage = f"; {covered.words}" if covered.words else ""
 tiles = st.columns(5)
 tile_specs = [
     (
         "Cases discussed",
         numbers.number(headline["cases"]),
-        f"{numbers.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females",
+        f"{numbers.number(headline['cases_per_10k'], 1)} a year per 10,000 adult females{on_coverage}",
     ),
-    ("Volume (% of recommended)", share("volume"), judged("volume")),
+    ("Volume (% of recommended)", share("volume"), judged("volume") + on_coverage),
     ("Repeat rate", share("repeat_rate"), judged("repeat_rate")),
     ("Police share of referrals", share("police_share"), judged("police_share")),
     (
@@ -94,11 +97,8 @@ reporting = (
     f"{headline['maracs_reporting']} of the {headline['maracs_in_group']} {name} MARACs in the registry "
     "sent returns for this period"
 )
-if headline["coverage"] is not None and headline["coverage"] < 1:
-    reporting += (
-        f"; {numbers.percent(headline['coverage'])} of the expected quarterly returns are held, and each "
-        "MARAC's volume counts only the quarters it returned"
-    )
+if covered.words:
+    reporting += f"; {covered.words}, and each MARAC's volume counts only the quarters it returned"
 missing_population = headline["maracs_without_population"]
 if missing_population:
     reporting += (

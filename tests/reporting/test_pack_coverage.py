@@ -1,10 +1,7 @@
 """A pack for a MARAC with 1 of 4 quarters says so on its title page and beside each volume figure (issue 17).
 
-Islington sends one return for 2020-21 (Q4, 9 February 2021), every count a multiple of 5 so the rounded figures
-the pack prints are the counts as sent: 100 cases, 30 repeats, 60 police referrals of 100. Its 97,070 adult females
-count for the one quarter returned: 97,070 x 0.25 = 24,267.5 female-years, so recommended 40 x 2.42675 = 97.07 cases
-and 100 / 97.07 = 103.0% of the recommended volume: one quarter's rate shown as a year's, not judged (1 of 4 = 25%,
-under the 75% judged). The 100 cases are 100 / 388.28 = 25.8% of a year's recommended 40 x 9.707 = 388.28.
+Islington's one quarter (tests/helpers/one_quarter.py has the figures): 100 cases on 97.07 recommended for the quarter
+= 103.0%, not judged.
 """
 
 from __future__ import annotations
@@ -18,36 +15,18 @@ from pathlib import Path
 import pytest
 
 from loaders import store
-from loaders.demo import write_return
 from metrics.dataset import Dataset
 from reporting.packs.build import build_pack
-from tests.helpers.fixture_db import meeting
+from tests.helpers.one_quarter import ONE_OF_FOUR, one_quarter_db
 
 END = date(2021, 3, 31)
 MADE = datetime(2026, 12, 2, 9, 30)
-ISLINGTON = dict(
-    cases_discussed=100,
-    repeat_cases=30,
-    referrals_police=60,
-    referrals_idva=40,
-    victims_racially_minoritised=50,
-    victims_lgbt=5,
-    victims_disabled=20,
-    victims_male=5,
-)
-ONE_OF_FOUR = "1 of 4 quarters returned: one quarter's rate shown as a year's"
 
 
 @pytest.fixture(scope="module")
 def one_quarter(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     """The fixture database (Hackney and Tower Hamlets, 4 of 4) plus Islington's one quarter."""
-    directory = tmp_path_factory.mktemp("one_quarter")
-    db = directory / "one_quarter.duckdb"
-    shutil.copyfile(fixture_db, db)
-    with store.writing(db) as conn:
-        path = write_return(directory / "islington.csv", [meeting("E09000019", date(2021, 2, 9), **ISLINGTON)])
-        result = store.load_file(conn, path, who="test")
-        assert result.outcome == "loaded", result.report.text()
+    db = one_quarter_db(fixture_db, tmp_path_factory.mktemp("one_quarter"))
     return Dataset.from_tables(store.read_tables(db))
 
 
