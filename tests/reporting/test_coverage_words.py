@@ -153,3 +153,24 @@ def test_of_frame_reads_each_row_and_says_nothing_without_quarters() -> None:
     assert [c.compact for c in coverage_words.of_frame(frame)] == ["1/4 qtrs", ""]
     bare = coverage_words.of_frame(pl.DataFrame({"group_name": ["A", "B"]}))
     assert [c.known for c in bare] == [False, False]
+
+
+def test_safelives_method_words_from_the_metrics() -> None:
+    """Beta has no 2020-21 Q3 return: under SafeLives' rule Q3 takes Q2's counts, so 3 returned and 1 filled; Delta
+    has none in the period, so there is nothing to fill or leave out."""
+    from metrics import missing_quarters
+    from tests.helpers import metrics as fx
+
+    data = Dataset.from_tables(fx.tables())
+    year = period(date(2021, 3, 31), "12m")
+    rows = {
+        r["group_name"]: r
+        for r in missing_quarters.compute(data, year, "marac", missing_quarters.SAFELIVES).iter_rows(named=True)
+    }
+    assert Coverage.of(rows["Beta"]).words == (
+        "3 of 4 quarters returned; 1 filled from the previous quarter (SafeLives' method)"
+    )
+    assert Coverage.of(rows["Delta"]).words == "no quarters returned"
+    assert Coverage.of(rows["Alpha"]).words == ""
+    default = {r["group_name"]: r for r in missing_quarters.compute(data, year, "marac").iter_rows(named=True)}
+    assert Coverage.of(default["Beta"]).words == "3 of 4 quarters returned"
