@@ -17,6 +17,7 @@ from metrics.definitions import INDICATORS, Indicator
 from metrics.intervals import funnel_limits
 from metrics.periods import quarter_label
 from metrics.ranges import Range, Ranges
+from metrics.significance import TOO_FEW
 from reporting import coverage_words, numbers
 from reporting.missing_quarters_words import source_note as missing_quarters_note
 from reporting.national_marks import add_national  # drawn here on the profile trend, as on the Trends page
@@ -501,7 +502,7 @@ SIGNIFICANCE_COLOURS = {
     "below": VERDICT_STYLE["below"]["colour"],
     "within": VERDICT_STYLE["within"]["colour"],
     "above": VERDICT_STYLE["above"]["colour"],
-    "too few cases": "#ffffff",
+    TOO_FEW: "#ffffff",
 }
 _UNSURE = "#b1b4b6"  # not distinguishable from a boundary
 
