@@ -65,6 +65,8 @@ def caption(
     if verdict.verdict == INCOMPLETE and ind.key == "volume" and not coverage.enough:
         # the coverage just said is the reason: the verdict's own reason would say it twice
         return sentence + "; too little of the period returned to judge against the expected range."
+    if verdict.verdict == INCOMPLETE:  # withheld for another reason (referral sources): the verdict says which
+        return sentence + f"; {verdict.phrase}."
     if verdict.verdict is None:
         no_range = " (no SafeLives range"
         sentence += no_range + (f"; nationally about {national:.1%})" if national is not None else ")")
