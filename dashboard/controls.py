@@ -109,14 +109,12 @@ def registry_notes(dataset: Dataset, codes: list[str]) -> None:
 def missing_quarters_control() -> str:
     """How period figures treat a quarter a MARAC did not return, kept in the URL (`?missing_quarters=safelives`) like
     the population base, so a shared link shows the same figures: population-time unless SafeLives' rule is chosen."""
-    st.markdown("**Missing quarters**")
     return st.radio(
         "Missing quarters",
         list(METHODS),
         key=store_data.MISSING_QUARTERS_KEY,
         format_func=missing_quarters_words.option_label,
         bind="query-params",
-        label_visibility="collapsed",
         help="Population-time sets a MARAC's cases against its population for the quarters it returned only. "
         "SafeLives' own rule fills a missing quarter with the MARAC's previous quarter and leaves out a MARAC with "
         "two missing quarters in a row: choose it to reconcile with SafeLives' report.",

@@ -24,7 +24,7 @@ from loaders.history import set_up_changes as loaded_set_up_changes
 from loaders.upload import BatchCheck, check_uploads, commit_uploads
 from metrics import disclosure, missing_quarters
 from metrics.dataset import SUB_AREA_WORD, Dataset
-from metrics.indicators import COMPLETE_AREA, quarterly, scoped
+from metrics.indicators import COMPLETE_AREA, scoped
 from metrics.national import national_comparator
 from metrics.periods import (
     Period,
@@ -259,12 +259,25 @@ def _figures(
     return missing_quarters.compute(data, period(end, window), grouping, method)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def trend(
-    path: str, data_version: str, population: str, grouping: str, area: str | None = None, rounded: bool = False
+    path: str,
+    data_version: str,
+    population: str,
+    grouping: str,
+    area: str | None = None,
+    rounded: bool = False,
+    method: str | None = None,
 ) -> pl.DataFrame:
-    data = _scope(_source(path, data_version, population, rounded), area)
-    return quarterly(data, grouping)
+    """Each quarter's figures per group, under the missing-quarters method (default: the sidebar's choice)."""
+    return _trend(path, data_version, population, grouping, area, rounded, method or chosen_method())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _trend(
+    path: str, data_version: str, population: str, grouping: str, area: str | None, rounded: bool, method: str
+) -> pl.DataFrame:
+    data = _scope(_source(path, data_version, population, rounded, method), area)
+    return missing_quarters.quarterly(data, grouping, method=method)
 
 
 def with_returns(data: Dataset) -> set[str]:
@@ -539,15 +552,26 @@ def map_shapes(
 # ------------------------------------------------------------------------------------------------ trends
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def rolling_trend(
-    path: str, data_version: str, population: str, grouping: str, area: str | None = None, rounded: bool = False
+    path: str,
+    data_version: str,
+    population: str,
+    grouping: str,
+    area: str | None = None,
+    rounded: bool = False,
+    method: str | None = None,
 ) -> pl.DataFrame:
-    """Each quarter's figures per group with the rolling 12 months to that quarter (`<value>_12m`)."""
-    from metrics.rolling import rolling_year
+    """Each quarter's figures per group with the rolling 12 months to that quarter (`<value>_12m`), under the
+    missing-quarters method (default: the sidebar's choice)."""
+    return _rolling_trend(path, data_version, population, grouping, area, rounded, method or chosen_method())
 
-    per_10k = dataset(path, data_version, population).ranges.value("recommended_cases_per_10k")
-    return rolling_year(trend(path, data_version, population, grouping, area, rounded), per_10k)
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rolling_trend(
+    path: str, data_version: str, population: str, grouping: str, area: str | None, rounded: bool, method: str
+) -> pl.DataFrame:
+    data = _scope(_source(path, data_version, population, rounded, method), area)
+    return missing_quarters.rolling(data, grouping, data.ranges.value("recommended_cases_per_10k"), method)
 
 
 def published_rolling(path: str, data_version: str, population: str, area: str, end: date, window: str) -> AreaSeries:

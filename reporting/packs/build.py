@@ -16,9 +16,9 @@ import polars as pl
 from metrics.dataset import SUB_AREA_WORD, Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.disclosure import published as rounded
-from metrics.indicators import COMPLETE_AREA, quarterly, scoped
+from metrics.indicators import COMPLETE_AREA, scoped
 from metrics.intervals import EXACT_BELOW
-from metrics.missing_quarters import compute  # the chosen missing-quarters method's figures
+from metrics.missing_quarters import compute, quarterly  # figures under the chosen missing-quarters method
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality

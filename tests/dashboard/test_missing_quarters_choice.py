@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,21 @@ def test_a_link_carries_the_choice(app: AppTest) -> None:
     assert not at.exception
     assert at.radio(key="missing_quarters").value == "safelives"
     assert _volume(at) == "105%"
+
+
+def _finding(at: AppTest) -> str:
+    """The bold sentence above the Trends chart, its markdown escapes taken out."""
+    return next(
+        re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if m.value.startswith("**") and "12 months" in m.value
+    )
+
+
+def test_the_trends_rolling_year_follows_the_choice(app: AppTest) -> None:
+    at = app.run()
+    at.switch_page("../pages/trends.py").run()
+    assert not at.exception
+    # London's 12 months to March 2021: 900 / 837.556 = 107.5% (population-time), 1,000 / 948.336 = 105.4% (filled)
+    assert "107.5% in the 12 months to March 2021" in _finding(at)
+    at.radio(key="missing_quarters").set_value("safelives").run()
+    assert not at.exception
+    assert "105.4% in the 12 months to March 2021" in _finding(at)

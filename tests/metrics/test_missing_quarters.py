@@ -192,3 +192,38 @@ def test_the_datasets_own_method_is_used_when_none_is_given(data):
 def test_an_unknown_method_is_refused_naming_the_methods(data):
     with pytest.raises(ValueError, match='missing-quarters method "carry" is not one of population_time, safelives'):
         mq.compute(data, YEAR, "marac", "carry")
+
+
+def test_the_quarterly_series_fills_each_quarter_from_the_one_before(data):
+    series = mq.quarterly(data, "marac", method=mq.SAFELIVES)
+    cases = {(r["group_code"], r["quarter_start"]): r["cases"] for r in series.iter_rows(named=True)}
+    # each quarter is a one-quarter window: Alpha's Q3 takes Q2's 8 and P2 takes P1's 10; Beta's Q2 takes Q1's 20
+    # but Q3, the second gap in a row, has no figure; Gamma's Q1 takes P4's 30
+    assert (cases["MA", Q3], cases["MA", P2], cases["MB", Q2], cases["MB", Q3], cases["MC", Q1]) == (
+        8,
+        10,
+        20,
+        None,
+        30,
+    )
+    # population-time leaves every gap empty
+    held = {
+        (r["group_code"], r["quarter_start"]): r["cases"] for r in mq.quarterly(data, "marac").iter_rows(named=True)
+    }
+    assert (held["MA", Q3], held["MB", Q2], held["MC", Q1]) == (None, None, None)
+
+
+def test_the_rolling_year_under_safelives_rule_matches_the_periods_figures(data):
+    frame = mq.rolling(data, "marac", 40, mq.SAFELIVES)
+    to_march = {r["group_code"]: r for r in frame.filter(pl.col("quarter_start") == Q4).iter_rows(named=True)}
+    # the 12 months to March 2021 as the period's own figures: Alpha 38.0 and Gamma 52.5 per 10,000; Beta left out,
+    # where summing its filled quarters (20 + 20 + 24 over three quarters) would have given a figure
+    assert to_march["MA"]["cases_per_10k_12m"] == pytest.approx(38.0)
+    assert to_march["MC"]["cases_per_10k_12m"] == pytest.approx(52.5)
+    assert to_march["MB"]["cases_per_10k_12m"] is None
+    # population-time: Alpha 30 over 7,500 population-years = 40.0, Beta 44 over 10,000 = 44.0
+    plain = {
+        r["group_code"]: r
+        for r in mq.rolling(data, "marac", 40).filter(pl.col("quarter_start") == Q4).iter_rows(named=True)
+    }
+    assert (plain["MA"]["cases_per_10k_12m"], plain["MB"]["cases_per_10k_12m"]) == pytest.approx((40.0, 44.0))
