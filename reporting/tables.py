@@ -144,13 +144,19 @@ def _sub_area_column(frame: pl.DataFrame) -> dict[str, list[object]]:
     return {sub_areas.heading(sub_areas.word(frame)): [b or "–" for b in frame["sub_area"].to_list()]}
 
 
-def totals_frames(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sub-area rows followed by the area's own row, in the overview's two tables."""
-    return overview_frames(_stacked(groups, total), ranges, name_header="Area")
+def totals_frames(
+    groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, maracs: pl.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sub-area rows followed by the area's own row, in the overview's two tables; with the area's `maracs`, each
+    row's coverage also says how many of its MARACs sent every quarter."""
+    return overview_frames(_stacked(groups, total, maracs), ranges, name_header="Area")
 
 
-def _stacked(groups: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
-    """Group rows then the total's row in one frame."""
+def _stacked(groups: pl.DataFrame, total: pl.DataFrame, maracs: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Group rows then the total's row in one frame (with `maracs_complete` where the MARAC rows are given)."""
+    if maracs is not None and maracs.height:
+        groups = coverage_words.with_complete(groups, maracs, "sub_area")
+        total = coverage_words.all_complete(total, maracs)
     return pl.concat(
         [groups.drop("sub_area", strict=False), total.drop("sub_area", strict=False)], how="diagonal_relaxed"
     )
@@ -376,9 +382,11 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -
     )
 
 
-def matrix_totals(groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
-    """Sub-area rows then the area's own row, as a matrix."""
-    return matrix(_stacked(groups, total), ranges, name_header="Area")
+def matrix_totals(
+    groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, maracs: pl.DataFrame | None = None
+) -> pd.DataFrame:
+    """Sub-area rows then the area's own row, as a matrix (coverage as in `totals_frames`)."""
+    return matrix(_stacked(groups, total, maracs), ranges, name_header="Area")
 
 
 def printed_matrix(table: pd.DataFrame) -> pd.DataFrame:

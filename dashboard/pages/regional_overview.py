@@ -160,13 +160,15 @@ st.caption(
 )
 # on request (kept in the URL): the area's own figures are in the tiles above, and each table costs a first view time
 if st.toggle(f"Show the {grouped} totals", key="overview_show_totals", bind="query-params"):
-    volume_totals, victim_totals = tables.totals_frames(screen.sub_areas, screen.total, ranges)
+    volume_totals, victim_totals = tables.totals_frames(screen.sub_areas, screen.total, ranges, screen.maracs)
     volume_tab, victims_tab = controls.view_tabs(
         ["Volume, repeats and referrals", "Victims/survivors"], "overview_totals"
     )
 
     def export_totals(part: int, title: str) -> TableFile:
-        return table_file(title, tables.totals_frames(published.sub_areas, published.total, ranges)[part])
+        return table_file(
+            title, tables.totals_frames(published.sub_areas, published.total, ranges, published.maracs)[part]
+        )
 
     if volume_tab.open:
         with volume_tab:

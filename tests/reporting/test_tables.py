@@ -280,3 +280,18 @@ def test_the_profile_puts_the_coverage_beside_the_volume_value() -> None:
     assert volume["Value"] == "100.0% (1 of 4 quarters returned)"
     # North: Alpha 1 + Beta 3 = 4 of 2 x 4 = 8 MARAC-quarters
     assert volume["North"].endswith("· 4/8 MARAC-qtrs")
+
+
+def test_the_totals_rows_count_the_maracs_that_sent_every_quarter() -> None:
+    data = _alpha_one_quarter()
+    maracs = compute(data, YEAR, "marac")
+    groups, total = compute(data, YEAR, "sub_area"), compute(data, YEAR, "all")
+    volume, _ = tables.totals_frames(groups, total, data.ranges, maracs)
+    said = dict(zip(volume["Area"], volume["Quarters returned"], strict=True))
+    # BCU-N1: Alpha 1 + Beta 3 = 4 of 8, neither all 4; BCU-S1: Gamma 4 + Delta 0 = 4 of 8, Gamma all 4
+    assert said["BCU-N1"] == "0 of 2 MARACs sent all 4 quarters; 4 of 8 MARAC-quarters returned"
+    assert said["BCU-S1"] == "1 of 2 MARACs sent all 4 quarters; 4 of 8 MARAC-quarters returned"
+    assert said["All MARACs"] == "1 of 4 MARACs sent all 4 quarters; 8 of 16 MARAC-quarters returned"
+    # without the MARAC rows the MARAC count is not guessed
+    bare, _ = tables.totals_frames(groups, total, data.ranges)
+    assert bare["Quarters returned"].iloc[-1] == "8 of 16 MARAC-quarters returned"
