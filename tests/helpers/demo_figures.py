@@ -48,26 +48,33 @@ LANCASHIRE_RACIALLY_MINORITISED = 0.04  # MARRAC evaluation: ~4%
 # share of referrals 33.2%; racially minoritised 41.3%. Counts of verdicts and their certainty are the MARACs'
 # volume_verdict / repeat_verdict / police_verdict and *_significance columns.
 
+#: London's coverage, said beside its totals: the region holds 33 MARACs of the shipped registry, the 32 boroughs
+#: and the City of London (its own force, which the demo sends nothing for): 32 x 4 = 128 of 33 x 4 = 132 quarters
+LONDON_COVERAGE = "(128 of 132 MARAC-quarters returned)"
 OVERVIEW_RATE = "43.6 a year per 10,000 adult females"
 VOLUME_FINDING = (
     "12 months to 30 September 2025: of the 32 London MARACs with figures, 4 are below (2 clearly, 2 could be "
     "chance), 6 within (1 clearly, 5 could be chance) and 22 above (20 clearly, 2 could be chance) the expected range "
-    "for volume (80%–100% of recommended). Highest Barnet 138.2%, lowest Hackney 53.9%; London as a whole 109.0%."
+    "for volume (80%–100% of recommended). Highest Barnet 138.2%, lowest Hackney 53.9%; London as a whole 109.0% "
+    f"{LONDON_COVERAGE}."
 )
 REPEAT_FINDING = (
     "12 months to 30 September 2025: of the 32 London MARACs with figures, 20 are below (17 clearly, 3 could be "
     "chance), 8 within (4 clearly, 4 could be chance) and 4 above (2 clearly, 2 could be chance) the expected range "
-    "for repeat rate (28%–40%). Highest Westminster 44.3%, lowest Bexley 13.6%; London as a whole 27.3%."
+    "for repeat rate (28%–40%). Highest Westminster 44.3%, lowest Bexley 13.6%; London as a whole 27.3% "
+    f"{LONDON_COVERAGE}."
 )
 POLICE_FINDING = (
     "12 months to 30 September 2025: of the 32 London MARACs with figures, 32 are below, 0 within and 0 above "
     "the expected range for police share of referrals (60%–75%)."
 )
 REFERRER_FINDING = (
-    "12 months to 30 September 2025: the police made 33.2% of referrals across London. Of 32 MARACs, 32 are below, "
-    "0 within and 0 above the expected 60%–75%."
+    f"12 months to 30 September 2025: the police made 33.2% of referrals across London {LONDON_COVERAGE}. Of 32 "
+    "MARACs, 32 are below, 0 within and 0 above the expected 60%–75%."
 )
-EQUALITY_HIGHEST_LOWEST = "Highest Newham 90.8%, lowest Kingston upon Thames 17.2%; London as a whole 41.3%."
+EQUALITY_HIGHEST_LOWEST = (
+    f"Highest Newham 90.8%, lowest Kingston upon Thames 17.2%; London as a whole 41.3% {LONDON_COVERAGE}."
+)
 TRENDS_FINDING = "London (all its MARACs): 109.0% in the 12 months to September 2025, against 107.0% a year earlier."
 
 #: the top bar of the ranked repeat-rate chart: Westminster, 209 repeats of 472 cases = 44.3%, over the 40% bound
@@ -98,12 +105,14 @@ MAP_BOROUGH_HOVER = [
 # A shared link: London, financial year 2023-24 (period(date(2024, 3, 31), "fy")), then Lancashire.
 SHARED_LONDON_POLICE = (
     "Financial year 2023-24: of the 32 London MARACs with figures, 32 are below, 0 within and 0 above the expected "
-    "range for police share of referrals (60%–75%). Highest Brent 49.9%, lowest Hackney 9.1%; London as a whole 33.0%."
+    "range for police share of referrals (60%–75%). Highest Brent 49.9%, lowest Hackney 9.1%; London as a whole 33.0% "
+    f"{LONDON_COVERAGE}."
 )
 SHARED_LONDON_REPEAT = (
     "Financial year 2023-24: of the 32 London MARACs with figures, 20 are below (19 clearly, 1 could be chance), 9 "
     "within (3 clearly, 6 could be chance) and 3 above (1 clearly, 2 could be chance) the expected range for repeat "
-    "rate (28%–40%). Highest Westminster 47.9%, lowest Camden 13.4%; London as a whole 26.8%."
+    "rate (28%–40%). Highest Westminster 47.9%, lowest Camden 13.4%; London as a whole 26.8% "
+    f"{LONDON_COVERAGE}."
 )
 SHARED_LANCASHIRE_REPEAT = (
     "Financial year 2023-24: of the 10 Lancashire MARACs with figures, 4 are below (2 clearly, 2 could be chance), "
