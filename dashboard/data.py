@@ -650,12 +650,23 @@ def force_tiles() -> tuple[pl.DataFrame, str | None]:
         return pl.DataFrame(schema=FORCE_SCHEMA), f"{problem}: the dashboard's own files are damaged; reinstall it."
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def published_reconciliation(path: str, data_version: str, rounded: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+def published_reconciliation(
+    path: str, data_version: str, rounded: bool, method: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the registry's MARAC count per force beside SafeLives', the held returns' cases per force and year beside
-    SafeLives' published cases); `rounded`: from the published (rounded) returns, as a restricted viewer sees them."""
+    SafeLives' published cases); `rounded`: from the published (rounded) returns, as a restricted viewer sees them;
+    `method` (default: the sidebar's): under SafeLives' rule the held cases are filled as SafeLives fills its own."""
+    return _published_reconciliation(path, data_version, rounded, method or chosen_method())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _published_reconciliation(
+    path: str, data_version: str, rounded: bool, method: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     from metrics.published import registry_counts, returns_against_published
 
-    held = (published_dataset if rounded else dataset)(path, data_version, DEFAULT_POPULATION)
+    held = (published_dataset if rounded else dataset)(path, data_version, DEFAULT_POPULATION, method)
+    if method == missing_quarters.SAFELIVES:
+        held = missing_quarters.by_financial_year(held)
     published = national_tables(path, data_version)["safelives_published"]
     return registry_counts(held, published), returns_against_published(held, published)

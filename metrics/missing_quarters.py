@@ -28,7 +28,7 @@ import polars as pl
 from metrics import indicators
 from metrics.dataset import NIL_SCHEMA, Dataset
 from metrics.definitions import INDICATORS
-from metrics.periods import Period, add_quarters, period, quarter_end, year_earlier
+from metrics.periods import Period, add_quarters, fy_start_year, period, quarter_end, year_earlier
 from metrics.rolling import rolling_year
 
 POPULATION_TIME = "population_time"
@@ -268,3 +268,15 @@ def rolling(dataset: Dataset, grouping: str, recommended_per_10k: float, method:
     return joined.with_columns(
         pl.when(pl.col(f"{v}_12m").is_not_null()).then(pl.col(f"_exact_{v}")).alias(f"{v}_12m") for v in values
     ).drop(f"_exact_{v}" for v in values)
+
+
+def by_financial_year(dataset: Dataset) -> Dataset:
+    """The dataset with SafeLives' rule applied to every financial year it holds a quarter of, each year on its own
+    (the quarter before a year's first is the previous year's last, as returned): SafeLives publishes its cases by
+    financial year so filled, and a reconciliation with them should fill the same way."""
+    if dataset.meetings.is_empty():
+        return replace(dataset, **{_METHOD: SAFELIVES})
+    quarters = dataset.meetings["quarter_start"]
+    first, last = fy_start_year(quarters.min()), fy_start_year(quarters.max())
+    years = [period(date(year + 1, 3, 31), "fy") for year in range(first, last + 1)]
+    return fill(dataset, *years).dataset

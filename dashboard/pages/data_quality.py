@@ -11,6 +11,7 @@ from metrics.periods import add_quarters, quarter_label
 from metrics.quality import MISSING, outliers, recording_completeness, submission_grid
 from reporting import national, numbers, quality_tables, registry_words
 from reporting.markup import escape_markdown
+from reporting.missing_quarters_words import method_line
 from reporting.spreadsheet import TableFile
 
 dataset, version = data.current()
@@ -180,6 +181,7 @@ else:
         "cases undercount; SafeLives' own status says where its figure is partial or missing. SafeLives fills a "
         "missed quarter from the one before, so the two need not agree even when every return is held."
         + (" Held cases are from the rounded counts, as this view shows every figure." if data.restricted() else "")
+        + f" {method_line(data.chosen_method())}"
     )
 
 with versions:

@@ -73,3 +73,21 @@ def test_the_trends_rolling_year_follows_the_choice(app: AppTest) -> None:
     at.radio(key="missing_quarters").set_value("safelives").run()
     assert not at.exception
     assert "105.4% in the 12 months to March 2021" in _finding(at)
+
+
+def test_the_reconciliation_with_safelives_fills_the_held_cases_too(app: AppTest) -> None:
+    def held_2020_21(at: AppTest) -> float:
+        table = at.table[-1].value
+        return table.loc[table["Year"] == "2020-21", "Cases in returns held"].iloc[0]
+
+    at = app.run()
+    at.switch_page("../pages/data_quality.py").run()
+    assert not at.exception
+    # the Metropolitan Police's 2020-21 in the returns held: Hackney 300 + Tower Hamlets 600 as returned; with
+    # Hackney's Q3 filled from its Q2 as SafeLives fills its own figures, 400 + 600
+    assert held_2020_21(at) == 900
+    assert "Missing quarters: counted only for the quarters returned" in _captions(at)
+    at.radio(key="missing_quarters").set_value("safelives").run()
+    assert not at.exception
+    assert held_2020_21(at) == 1000
+    assert "Missing quarters: filled like SafeLives" in _captions(at)

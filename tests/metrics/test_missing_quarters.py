@@ -227,3 +227,23 @@ def test_the_rolling_year_under_safelives_rule_matches_the_periods_figures(data)
         for r in mq.rolling(data, "marac", 40).filter(pl.col("quarter_start") == Q4).iter_rows(named=True)
     }
     assert (plain["MA"]["cases_per_10k_12m"], plain["MB"]["cases_per_10k_12m"]) == pytest.approx((40.0, 44.0))
+
+
+def test_each_financial_year_is_filled_on_its_own_for_reconciling_with_safelives(data):
+    held = mq.by_financial_year(data)
+    cases = {
+        (code, year): total
+        for code, year, total in held.meetings.with_columns(
+            pl.when(pl.col("quarter_start") >= Q1).then(pl.lit("2020-21")).otherwise(pl.lit("2019-20")).alias("fy")
+        )
+        .group_by("marac_code", "fy")
+        .agg(pl.col("cases_discussed").sum())
+        .iter_rows()
+    }
+    # Alpha: 2019-20 10 + 10 (P2 from P1) + 10 + 10 = 40; 2020-21 38 as in the period's figures
+    assert (cases["MA", "2019-20"], cases["MA", "2020-21"]) == (40, 38)
+    # Gamma: 2019-20 left out (P1..P3 missing in a row); 2020-21 105, its Q1 from 2019-20's last quarter as returned
+    assert ("MC", "2019-20") not in cases and cases["MC", "2020-21"] == 105
+    # Beta left out of 2020-21; Delta's 15 with its nil Q1 still held as a nil return
+    assert ("MB", "2020-21") not in cases and cases["MD", "2020-21"] == 15
+    assert held.nil_quarters.rows() == [("MD", Q1)]
