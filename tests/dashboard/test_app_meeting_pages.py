@@ -66,7 +66,7 @@ def test_regional_comparison_says_where_each_marac_sits_and_lists_every_indicato
     assert finding(at) == (
         "12 months to 31 March 2021: of the 2 London MARACs with figures, 0 are below, 1 within and 1 above "
         "the expected range for volume (80%–100% of recommended). Highest Tower Hamlets 118.8%, lowest "
-        "Hackney 90.3%; London as a whole 105.4%."
+        "Hackney 90.3%; London as a whole 105.4% (8 of 128 MARAC-quarters returned)."
     )
     bars = figures(at)[0]["data"][0]
     assert bars["y"] == ["Hackney", "Tower Hamlets"] and bars["customdata"] == [
@@ -136,7 +136,8 @@ def test_referrer_mix_gives_the_police_share_and_top_referrers(app: AppTest) -> 
     # police 50 of 100 referrals a quarter at Hackney (below 60-75%), 105 of 150 at Tower Hamlets (70%, within);
     # London 620 of 1,000
     assert finding(at) == (
-        "12 months to 31 March 2021: the police made 62.0% of referrals across London. Of 2 MARACs, 1 is below, "
+        "12 months to 31 March 2021: the police made 62.0% of referrals across London (8 of 128 MARAC-quarters "
+        "returned). Of 2 MARACs, 1 is below, "
         "1 within and 0 above the expected 60%–75%. Top referrer: the police in 2 MARACs."
     )
     bars = figures(at)[0]["data"]
@@ -174,7 +175,7 @@ def test_equality_page_sets_victims_against_ranges_and_local_population(app: App
         "12 months to 31 March 2021: of the 2 London MARACs with figures, 1 is below their local population "
         "share not White British and 1 at or above it (could be chance). Highest Tower Hamlets 80.0%, lowest Hackney "
         "60.0%; "
-        "London as a whole 72.0%."
+        "London as a whole 72.0% (8 of 128 MARAC-quarters returned)."
     )
     sentences = [
         shown(m.value)
@@ -269,8 +270,9 @@ def test_a_restricted_viewer_sees_only_published_figures_on_the_meeting_pages(
     # cases"; London is the sum of the rounded quarters, 1,000 cases
     assert finding(at) == (
         "12 months to 31 March 2021: of the 3 London MARACs with figures, 0 are below, 1 within and 1 above the "
-        "expected range for volume (80%–100% of recommended); 1 not judged (incomplete). Highest Tower Hamlets "
-        "118.8%, lowest Camden 0.0%; London as a whole 95.9%."
+        "expected range for volume (80%–100% of recommended); 1 not judged (incomplete). 1 of them returned fewer "
+        "than all 4 quarters. Highest Tower Hamlets 118.8%, lowest Camden 0.0% (1 of 4 quarters returned); London "
+        "as a whole 95.9% (9 of 128 MARAC-quarters returned)."
     )
     matrix = (
         open_tab(at, "comparison_view", "Matrix: every MARAC, every indicator").dataframe[0].value.set_index("MARAC")
@@ -280,7 +282,11 @@ def test_a_restricted_viewer_sees_only_published_figures_on_the_meeting_pages(
     assert not at.exception
     # Camden's 2 police and 1 IDVA referrals round to 0 with its cases, so it has no share rather than the held
     # 66.7%; Hackney's and Tower Hamlets' (multiples of 5) are exact: London 620 police of 1,000 referrals
-    assert finding(at).startswith("12 months to 31 March 2021: the police made 62.0% of referrals across London.")
+    # Camden's quarter counts among London's returns: 4 + 4 + 1 = 9 of 128
+    assert finding(at).startswith(
+        "12 months to 31 March 2021: the police made 62.0% of referrals across London (9 of 128 MARAC-quarters "
+        "returned)."
+    )
     drawn = str(figures(at))
     assert "Camden" not in drawn and "0.6666" not in drawn and "66.7" not in drawn
     at.switch_page("../pages/trends.py").run()
