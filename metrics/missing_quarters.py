@@ -15,7 +15,9 @@ meeting rows are the previous quarter's rows with their dates moved three months
 they stay in the filled quarter and the window's date filter picks them up), and a left-out MARAC's rows in the window
 are removed, so it counts as not reporting. `compute` rewrites the chosen window and the year-earlier window alike,
 each from the rows as returned: its change on a year earlier then compares like with like, and as the two windows never
-overlap one rewritten dataset serves both.
+overlap one rewritten dataset serves both. `quarterly` and `rolling` do the same for the trends (each quarter a
+one-quarter window; each rolling 12 months its own window), and `by_financial_year` for reconciling held cases with
+SafeLives' published ones, year by year.
 """
 
 from __future__ import annotations
