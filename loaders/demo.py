@@ -131,7 +131,8 @@ def _volumes(rows: list[dict], drawn: dict[str, float]) -> dict[str, dict[int, f
         target = _CALIBRATION.get(force, _UNCALIBRATED)
         population = sum(r["adult_female_population"] for r in members)
         drawn_pct = sum(drawn[r["marac_code"]] * r["adult_female_population"] for r in members) / population
-        scale = target.pct_of_recommended / drawn_pct if target.pct_of_recommended else 1.0
+        in_year = drawn_pct * target.year_factor[target.year]
+        scale = target.pct_of_recommended / in_year if target.pct_of_recommended else 1.0
         for row in members:
             out[row["marac_code"]] = {
                 fy: drawn[row["marac_code"]] * scale * factor for fy, factor in target.year_factor.items()
