@@ -51,7 +51,7 @@ fmt = st.radio(
 scope = f"{kind}:{chosen_name}"
 st.caption(controls.period_caption(chosen, dataset))
 
-request = (path, version, dataset.population_key, dataset.missing_quarters_method, scope, end, window, fmt)
+request = (path, version, dataset.population_key, scope, end, window, fmt, dataset.missing_quarters_method)
 if st.button("Make the board pack", type="primary", icon=":material/description:"):
     bar = st.progress(0.0, text="Working out the figures…")
     try:
