@@ -23,7 +23,7 @@ from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
 from metrics.shown import AreaSeries
-from reporting import charts, numbers, registry_words, sub_areas
+from reporting import charts, coverage_words, numbers, registry_words, sub_areas
 from reporting.captions import caption, period_phrase
 from reporting.coverage_words import Coverage
 from reporting.missing_quarters_words import method_line
@@ -135,7 +135,7 @@ def build_pack(
         synthetic=dataset.synthetic,
         sections=sections,
         quality=rows,
-        method=_method(dataset),
+        method=[*_method(dataset), coverage_words.NOTE],  # what "1 of 4 quarters returned" means, beside the rest
         source=source,
         notes=[DISCLOSURE_NOTE],
     )

@@ -105,3 +105,11 @@ def test_the_pdf_and_slides_say_so_on_the_title_page_and_beside_the_volume_figur
     deck = pptx.Presentation(io.BytesIO(slides))
     cover = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
     assert f"Islington: {ONE_OF_FOUR}" in cover
+
+
+def test_the_method_page_says_what_quarters_returned_means(one_quarter: Dataset) -> None:
+    from reporting import coverage_words
+
+    pack = build_pack(one_quarter, "marac:Islington", END, made=MADE)
+    assert coverage_words.NOTE in pack.method
+    assert "a nil return ('no meetings this quarter') counts as returned" in coverage_words.NOTE
