@@ -294,7 +294,7 @@ def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[s
     verdict = row.get(ind.verdict) if ind.verdict else None
     _, local_shown = pair_beside_verdict(row.get(ind.value), verdict, item, local, least=1)
     return {
-        "Value": numbers.figure(row, ind, ranges, least=1),
+        "Value": _with_compact_coverage(numbers.figure(row, ind, ranges, least=1), row, ind),
         "95% interval": interval,
         "99.8% interval": numbers.figure_interval(row, ind, ranges, "ci998"),
         "What the 95% interval supports": SIGNIFICANCE_WORDS.get(
@@ -302,6 +302,13 @@ def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[s
         ),
         "Why": _why(interval, supported, item, local_shown, Verdict.of(row, ind)),
     }
+
+
+def _with_compact_coverage(figure: str, row: dict[str, object], ind: Indicator) -> str:
+    """A volume figure with its compact coverage beside it ("103.0% · 1/4 qtrs"); other figures as they are."""
+    if ind.key != "volume" or figure == numbers.DASH:
+        return figure
+    return coverage_words.beside(figure, coverage_words.of(row))
 
 
 def _why(interval: str, supported: str | None, item, local_shown: str, judged: Verdict) -> str:

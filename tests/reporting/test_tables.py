@@ -295,3 +295,14 @@ def test_the_totals_rows_count_the_maracs_that_sent_every_quarter() -> None:
     # without the MARAC rows the MARAC count is not guessed
     bare, _ = tables.totals_frames(groups, total, data.ranges)
     assert bare["Quarters returned"].iloc[-1] == "8 of 16 MARAC-quarters returned"
+
+
+def test_how_sure_puts_the_coverage_beside_the_volume_value() -> None:
+    data = _alpha_one_quarter()
+    frame = compute(data, YEAR, "marac")
+    volume = INDICATORS.by_key("volume")
+    sure = tables.certainty_by_group(frame.filter(pl.col("maracs_reporting") > 0), volume, data.ranges).set_index(
+        "MARAC"
+    )
+    assert sure.loc["Alpha", "Value"] == "100.0% · 1/4 qtrs"  # 10 / 10, from one quarter
+    assert sure.loc["Gamma", "Value"] == "125.0%"  # 100 / 80, all 4
