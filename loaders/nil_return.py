@@ -1,8 +1,8 @@
 """A nil return: the form in which a MARAC says "no meetings this quarter".
 
 Without it a quarter with no meetings cannot be sent (a file of no rows is refused), so it looks like a missing
-return and drops out of population-time, overstating the MARAC's rate: three quarters of cases over three quarters
-of population instead of four. The form is one row in the ordinary return, so the same template, reader and
+return and drops out of population-time: a year's cases are set against three quarters of population instead of
+four, overstating the MARAC's rate by a third. The form is one row in the ordinary return, so the same template, reader and
 checks serve it: the MARAC code, a date in the quarter under the meeting date, and NIL (or "no meetings") under
 "Number of cases discussed", every other count blank or 0. Pure: the model (`loaders.return_model`) calls these.
 """

@@ -418,7 +418,7 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
                         row=row_number,
                         column=table.headers[name],
                         value=cell_text(cells.get(name)),
-                        expected=(e.get("ctx") or {}).get("expected"),
+                        expected=_expected(e, is_nil and name == "meeting_date"),
                         **where,
                     )
                 )
@@ -432,6 +432,14 @@ def validate_table(table: RawTable, known_maracs: set[str], today: date | None =
         )
     )
     return ParsedReturn(report, parsed, nil)
+
+
+def _expected(error: Any, nil_date: bool) -> str | None:
+    """What a cell should hold; a nil return's date is any day of the quarter it is for."""
+    expected = (error.get("ctx") or {}).get("expected")
+    if nil_date and expected and error["type"] in ("missing-value", "bad-date"):
+        return f"{expected}: on a nil return, any day of the quarter it is for"
+    return expected
 
 
 def _nil_beside_meetings(

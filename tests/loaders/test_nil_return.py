@@ -142,6 +142,11 @@ def test_a_nil_return_is_checked_like_a_meeting_row(tmp_path: Path) -> None:
         (2, "MARAC code", "unknown-marac"),
         (3, "Date of MARAC", "future-date"),
     ]
+    undated = write_csv(tmp_path / "undated.csv", [[HACKNEY, "", "NIL"]], headers=NIL_HEADERS)
+    assert [p.line() for p in load(tmp_path / "marac.duckdb", undated).report.problems] == [
+        'ERROR undated.csv, row 2, column "Date of MARAC": the cell is empty (value ""); expected a date as dd/mm/yyyy '
+        "or yyyy-mm-dd: on a nil return, any day of the quarter it is for [missing-value]"
+    ]
     short = write_csv(tmp_path / "short.csv", [[HACKNEY, "15/02/2021", "NIL"], [HACKNEY, "15/05/2021", "3"]],
                       headers=NIL_HEADERS)  # fmt: skip
     codes = {p.code for p in load(tmp_path / "marac.duckdb", short).report.errors}
