@@ -386,7 +386,7 @@ def history(
             state = "current" if v.current else f"replaced by load {v.replaced_by}"
             out.print(
                 f"  load {v.load_id}  {v.loaded_at:%Y-%m-%d %H:%M} UTC  by {terminal_text(v.loaded_by or 'unknown')}  "
-                f"{terminal_text(v.file_name)}  {v.meetings} meeting(s), {v.cases} cases  ({state})",
+                f"{terminal_text(v.file_name)}  {v.summary()}  ({state})",
                 soft_wrap=True,
             )
             for change in v.changes:
