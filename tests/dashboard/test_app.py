@@ -50,7 +50,10 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
         "Racially minoritised": "72.0%",  # 720 / 1000 against 72.06%: one decimal shows why it is below
     }
     captions = " ".join(c.value for c in at.caption)
-    assert "above the expected range" in captions and "below the expected range" in captions
+    # Hackney and Tower Hamlets hold 237,084 of London's 3,697,982 females 16+: 6% of the year's population-time,
+    # too little of London to judge its volume; 720 of 1,000 racially minoritised against 72.06% does not meet it
+    assert "not judged: the returns cover only 6% of the period's population-time" in captions
+    assert "does not meet the expected level" in captions
     assert "2 of the 32 London MARACs in the registry sent returns" in captions
 
     volume = at.dataframe[0].value.set_index("MARAC")
@@ -64,9 +67,9 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert tower["Volume % of recommended"] == pytest.approx(100 * 600 / 505.216)
     assert tower["Volume verdict"] == "▲ above"
     assert hackney["Police verdict"] == "▼ below" and tower["Police verdict"] == "● within"
-    assert victims.loc["Hackney", "Racially minoritised verdict"] == "▼ below"
+    assert victims.loc["Hackney", "Racially minoritised verdict"] == "▼ does not meet"
     # 80.0% of 600 against a local share of 77.06%: the 95% interval's lower end (about 76.6%) falls below it
-    assert victims.loc["Tower Hamlets", "Racially minoritised verdict"] == "● within (could be chance)"
+    assert victims.loc["Tower Hamlets", "Racially minoritised verdict"] == "● meets (could be chance)"
     # 72 of 600 male (12.0%) is above 5-10%, but its 95% interval 9.6%-14.8% reaches back into the range;
     # Hackney's 32 of 400 (8.0%) is within, its interval (about 5.7%-11.1%) crossing the upper bound
     assert (
@@ -184,11 +187,12 @@ def test_mid_2023_estimates_as_base(app: AppTest) -> None:
     at.radio(key="population_base").set_value("mye2023").run()
     assert not at.exception
     # ONS mid-2023 females 16+: Hackney 113,799 + Tower Hamlets 136,091 = 249,890 -> recommended 999.56;
-    # 1,000 / 999.56 = 100.04%: just above the range's top, so shown with the decimals that say so, not "100%"
-    assert metrics_of(at)["Volume (% of recommended)"] == "100.04%"
+    # 1,000 / 999.56 = 100.04%, but the two cover 249,890 of London's 3,769,199 (6.6%): not judged, so no verdict
+    # needs the extra decimals and the tile says what the figure rests on
+    assert metrics_of(at)["Volume (% of recommended)"] == "100%"
     captions = " ".join(c.value for c in at.caption)
     assert "ONS mid-2023 estimates, females aged 16+" in captions
-    assert "above the expected range" in captions
+    assert "above the expected range" not in captions
 
 
 def _small_db(tmp_path: Path, rows: list[dict[str, object]]) -> Path:

@@ -189,7 +189,7 @@ def test_equality_page_sets_victims_against_ranges_and_local_population(app: App
     scatter = figures(at)[0]["data"]
     below = next(t for t in scatter if t.get("name", "").startswith("▼"))
     assert below["hovertext"] == [
-        "Hackney (▼ below): 60.0% of victims/survivors racially minoritised; local share 66.1%"
+        "Hackney (▼ does not meet): 60.0% of victims/survivors racially minoritised; local share 66.1%"
     ] and below["y"] == [0.6]
     sentences = [shown(m.value) for m in open_tab(at, "equality_view", "How many MARACs meet each range").markdown]
     # within, and clearly so (the 95% interval wholly inside): Hackney's volume (81.7%-99.6% of 80-100%), Tower
@@ -266,8 +266,8 @@ def test_a_restricted_viewer_sees_only_published_figures_on_the_meeting_pages(
     monkeypatch.setenv("MARAC_DB", str(planted_db))
     monkeypatch.setenv("MARAC_VIEW", "restricted")
     at = open_page(AppTest.from_file(APP, default_timeout=60), "regional_comparison")
-    # published, Camden's quarter of 3 cases rounds to 0 (test rounding secret), so its volume is 0% and "too few
-    # cases"; London is the sum of the rounded quarters, 1,000 cases
+    # published, Camden's quarter of 3 cases rounds to 0 (test rounding secret), so its volume is 0%, and with 1 of 4
+    # quarters returned it is not judged; London is the sum of the rounded quarters, 1,000 cases
     assert finding(at) == (
         "12 months to 31 March 2021: of the 3 London MARACs with figures, 0 are below, 1 within and 1 above the "
         "expected range for volume (80%–100% of recommended); 1 not judged (incomplete). 1 of them returned fewer "

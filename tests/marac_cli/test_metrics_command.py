@@ -129,7 +129,11 @@ def test_mid_2023_base(fixture_db: Path) -> None:
     london = pl.read_csv(io.StringIO(done.stdout)).filter(pl.col("group_code") == "London").row(0, named=True)
     assert london["adult_female_population"] == 249_890  # 113,799 + 136,091
     assert london["population_base"] == "ONS mid-2023 estimates, females aged 16+"
-    assert london["volume_verdict"] == "above"  # 1,000 / 999.56
+    # 1,000 / 999.56 = 100.04%, but 2 of London's 32 MARACs cover 249,890 of its 3,769,199 females 16+ (6.6% of the
+    # year's population-time): too little of London to judge its volume
+    assert london["pct_of_recommended"] == pytest.approx(1000 / 999.56)
+    assert london["volume_coverage"] == pytest.approx(249_890 / 3_769_199)
+    assert london["volume_verdict"] == "incomplete"
 
 
 def test_unknown_base_is_refused(fixture_db: Path) -> None:
