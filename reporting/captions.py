@@ -79,4 +79,6 @@ def caption(
         interval = numbers.figure_interval(row, ind, ranges)
         if interval != numbers.DASH:
             sentence += f" (95% interval {interval})"
+    if verdict.shortfall:  # referrals short of cases, under the limit that withholds the verdict: said, not hidden
+        sentence += f"; no source recorded for {verdict.shortfall}"
     return sentence + "."

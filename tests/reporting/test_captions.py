@@ -54,6 +54,24 @@ def test_too_few_cases_is_said_in_the_sentence() -> None:
     )
 
 
+def test_a_referral_shortfall_under_the_limit_is_named_in_the_sentence() -> None:
+    # 40 cases, 34 recorded referrals of which 28 police: 82.4% above 75%, clearly (the interval is given as wholly
+    # above here); 6 of the 40 cases (15%, under the fifth that withholds it) have no recorded source
+    police, ranges = INDICATORS.by_key("police_share"), fx.dataset().ranges
+    row = {
+        "cases": 40,
+        "referrals_total": 34,
+        "referrals_unrecorded": 6,
+        "police_share": 28 / 34,
+        "police_verdict": "above",
+        "police_share_significance": "above",
+    }
+    assert caption("Delta", row, police, ranges, YEAR) == (
+        "In the year to March 2021, the police made 82.4% of referrals to Delta; above the expected range of "
+        "60%–75%; no source recorded for 6 of 40 cases."
+    )
+
+
 def test_a_pack_sentence_s_interval_is_the_table_s_and_every_verdict_says_how_sure(london: Dataset) -> None:
     """Where a sentence says a verdict could be chance it quotes the 95% interval exactly as the summary table beside
     it prints it, and both print the verdict with the same certainty."""
