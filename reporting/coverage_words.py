@@ -156,11 +156,16 @@ class Coverage:
         said = f"{self.returned} of {self.window} quarters returned"
         if self._safelives and self.filled:
             return said + self._method_words()
-        if not self.enough:
-            part = _NUMBER_WORDS.get(self.returned, str(self.returned))
-            whose = "quarter's" if self.returned == 1 else "quarters'"
-            said += f": {part} {whose} rate shown as a year's"
-        return said
+        return said + (f": {self.rate_shown}" if self.rate_shown else "")
+
+    @property
+    def rate_shown(self) -> str:
+        """What too few quarters make of a rate, "" when there are enough: "one quarter's rate shown as a year's"."""
+        if self.enough or not self.returned or self.window == 1:
+            return ""
+        part = _NUMBER_WORDS.get(self.returned, str(self.returned))
+        whose = "quarter's" if self.returned == 1 else "quarters'"
+        return f"{part} {whose} rate shown as a year's"
 
     @property
     def status(self) -> str:

@@ -21,6 +21,7 @@ import polars as pl
 from metrics.coverage import COMPLETE_ENOUGH, INCOMPLETE, REFERRAL_GAP_LIMIT
 from metrics.definitions import Indicator
 from metrics.significance import TOO_FEW, TOO_FEW_CASES
+from reporting.coverage_words import Coverage
 from reporting.theme import MUTED
 
 VERDICT_STYLE: dict[str | None, dict[str, str]] = {
@@ -237,9 +238,9 @@ def _withheld_because(row: Mapping[str, object], indicator: Indicator) -> str:
         return "too many cases without a recorded referral source"
     quarters, coverage, maracs = row.get("quarters_with_data"), row.get("coverage"), row.get("maracs_in_group")
     if maracs == 1 and quarters and coverage:
-        total = round(quarters / coverage)  # type: ignore[operator]
-        part = "one quarter's" if quarters == 1 else f"{quarters} quarters'"
-        return f"only {quarters} of {total} quarters returned ({part} rate shown as a year's)"
+        held = Coverage.of(row, window=round(quarters / coverage))  # type: ignore[operator]
+        shown = f" ({held.rate_shown})" if held.rate_shown else ""
+        return f"only {held.returned} of {held.window} quarters returned{shown}"
     share = row.get("volume_coverage")
     if isinstance(share, int | float):
         return f"the returns cover only {share:.0%} of the period's population-time"
