@@ -32,6 +32,7 @@ from metrics.definitions import Indicator
 from metrics.ranges import VERDICTS, Range
 from reporting import numbers
 from reporting.charts import framed
+from reporting.coverage_words import Coverage
 from reporting.numbers import pair_beside_verdict
 from reporting.theme import INK, MUTED, text_colour
 from reporting.verdicts import COMPACT_KEY, Verdict
@@ -604,5 +605,8 @@ def _hover(
         lines.append(f"local share not White British {local_shown}")
     if row.get("cases") is not None:
         lines.append(f"{row['cases']:,.0f} cases")
+    covered = Coverage.of(row).words  # "1 of 4 quarters returned: ...", "" when every quarter came in
+    if covered:
+        lines.append(covered)  # our own words, never user-supplied
     lines.append("Click to open the profile")
     return "<br>".join(lines)

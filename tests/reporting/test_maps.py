@@ -317,6 +317,19 @@ def test_map_colours_by_verdict_with_symbols_and_counts() -> None:
     ]  # the outline cell keeps its quiet label
 
 
+def test_a_tile_s_hover_says_what_its_figure_rests_on() -> None:
+    # Beta sent 1 of 4 quarters of the 12 months, Alpha all 4: only Beta's hover says so
+    frame = _frame().with_columns(
+        pl.Series("quarters_with_data", [4, 1, 4, None]),
+        pl.Series("maracs_in_group", [1, 1, 1, 1]),
+        pl.lit("12m").alias("window"),
+    )
+    fig = maps.map_figure(_tiles(), frame, REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src")
+    hover = dict(zip(fig.data[-1].customdata, fig.data[-1].hovertext, strict=True))
+    assert "1 of 4 quarters returned: one quarter's rate shown as a year's" in hover["B"]
+    assert "quarters returned" not in hover["A"]
+
+
 def test_map_by_value() -> None:
     fig = maps.map_figure(
         _tiles(), _frame(), REPEAT, REPEAT_RANGE, colour_by="value", title="t", subtitle="s", source="src"
