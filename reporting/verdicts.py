@@ -253,12 +253,27 @@ def of_rows(rows: Iterable[Mapping[str, object]], indicator: Indicator) -> list[
 
 
 def of_frame(frame: pl.DataFrame, indicator: Indicator) -> list[Verdict]:
-    """Each row's verdict for `indicator`, reading only its verdict and significance columns (a metrics frame has a
-    few hundred; a page reads verdicts for every indicator on every run)."""
-    wanted = [c for c in (indicator.verdict, f"{indicator.value}_significance") if c and c in frame.columns]
-    if not wanted:
+    """Each row's verdict for `indicator`, reading only the columns `Verdict.of` reads (a metrics frame has a few
+    hundred; a page reads verdicts for every indicator on every run)."""
+    if not indicator.verdict or indicator.verdict not in frame.columns:
         return [Verdict.of({}, indicator) for _ in range(frame.height)]
+    wanted = [c for c in dict.fromkeys((indicator.verdict, *_read_beside(indicator))) if c in frame.columns]
     return of_rows(frame.select(wanted).iter_rows(named=True), indicator)
+
+
+def _read_beside(indicator: Indicator) -> tuple[str, ...]:
+    """The columns a verdict's certainty, shortfall and withheld reason come from, beside the verdict itself."""
+    return (
+        f"{indicator.value}_significance",
+        indicator.counted,
+        "referrals_unrecorded",
+        "cases",
+        "quarters_with_data",
+        "coverage",
+        "maracs_in_group",
+        "volume_coverage",
+        "window",
+    )
 
 
 def label(verdict: str | None) -> str:

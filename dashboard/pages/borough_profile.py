@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import controls, data, downloads
+from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
@@ -53,7 +54,8 @@ returned = figures["quarters_with_data"]
 covered = coverage_words.of(figures, window=len(chosen.quarters))
 tiles = st.columns(4)
 tiles[0].metric("Cases discussed", numbers.number(figures["cases"]))
-tiles[0].caption(f"{figures['meetings']} meetings; {covered.status}")
+meetings = figures["meetings"]
+tiles[0].caption(f"{meetings} meeting{'' if meetings == 1 else 's'}; {covered.status}")
 tiles[1].metric("Adult female population", numbers.number(figures["adult_female_population"]))
 tiles[1].caption(dataset.base_label)
 tiles[2].metric("Recommended cases", numbers.number(figures["recommended_cases"]))
@@ -67,8 +69,10 @@ tiles[3].metric(
     "Volume (% of recommended)", numbers.figure(figures, INDICATORS.by_key("volume"), dataset.ranges, least=0)
 )
 if figures["volume_verdict"] or figures["cases"] is None:
-    volume_note = Verdict.of(figures, INDICATORS.by_key("volume")).phrase
-    tiles[3].caption(f"{volume_note}; {covered.words}" if covered.words else volume_note)
+    judged = Verdict.of(figures, INDICATORS.by_key("volume"))
+    # a withheld verdict's reason is its coverage: said once
+    said_already = judged.verdict == INCOMPLETE or not covered.words
+    tiles[3].caption(judged.phrase if said_already else f"{judged.phrase}; {covered.words}")
 else:
     tiles[3].caption("no population figure for this MARAC on this base, so no volume verdict")
 

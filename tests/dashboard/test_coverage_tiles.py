@@ -28,9 +28,10 @@ def test_a_one_quarter_marac_s_tiles_say_so(db: Path, monkeypatch: pytest.Monkey
     assert metrics["Cases discussed"] == "100"
     assert metrics["Volume (% of recommended)"] == "103%"  # 100 / 97.07
     captions = [c.value for c in at.caption]
-    assert f"1 meetings; {ONE_OF_FOUR}" in captions  # the cases tile
+    assert f"1 meeting; {ONE_OF_FOUR}" in captions  # the cases tile
     volume = next(c for c in captions if c.startswith("not judged"))  # the volume tile, beside its figure
-    assert volume.endswith(f"; {ONE_OF_FOUR}")
+    # the verdict's reason is its coverage, said once
+    assert volume == "not judged: only 1 of 4 quarters returned (one quarter's rate shown as a year's)"
 
 
 def test_the_area_tiles_count_maracs_and_marac_quarters(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -92,3 +92,37 @@ def test_tally_and_breakdown() -> None:
     )  # the one above; incomplete not counted
     two_unsure = verdicts.tally([Verdict("above", "could be chance"), Verdict("above", "could be chance")])
     assert verdicts.certainty_breakdown(two_unsure["above"]) == " (all could be chance)"
+
+
+def test_a_frame_s_verdicts_keep_their_shortfall_count_and_reason() -> None:
+    """Tables and charts read verdicts a frame at a time: they must say what one row's verdict says."""
+    import polars as pl
+
+    police, volume = INDICATORS.by_key("police_share"), INDICATORS.by_key("volume")
+    frame = pl.DataFrame(
+        {
+            "police_verdict": ["above", "incomplete", "within"],
+            "police_share_significance": ["not distinguishable (upper)", "incomplete", "too few to judge"],
+            "referrals_total": [34.0, 5.0, 9.0],
+            "referrals_unrecorded": [6.0, 55.0, 2.0],
+            "cases": [40, 60, 11],
+            "volume_verdict": ["within", "incomplete", "within"],
+            "pct_of_recommended_significance": ["within", "incomplete", "within"],
+            "quarters_with_data": [4, 1, 4],
+            "coverage": [1.0, 0.25, 1.0],
+            "maracs_in_group": [1, 1, 1],
+            "other_column": [1, 2, 3],
+        }
+    )
+    assert [v.label for v in verdicts.of_frame(frame, police)] == [
+        "▲ above (could be chance); no source for 6 of 40 cases",
+        "◌ incomplete",
+        "● within (too few to judge); no source for 2 of 11 cases",
+    ]
+    assert verdicts.of_frame(frame, police)[1].phrase == "not judged: no source recorded for 55 of 60 cases"
+    assert verdicts.of_frame(frame, police)[2].certainty_phrase == (
+        ", though with only 9 recorded referrals that is too few to judge"
+    )
+    assert verdicts.of_frame(frame, volume)[1].phrase == (
+        "not judged: only 1 of 4 quarters returned (one quarter's rate shown as a year's)"
+    )
