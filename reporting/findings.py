@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.coverage import INCOMPLETE
+from metrics.coverage import INCOMPLETE, REFERRAL_GAP_LIMIT
 from metrics.definitions import INDICATORS, Indicator
 from metrics.national import AS_PUBLISHED, BASED_COLUMNS
 from metrics.ranges import Range
 from reporting import coverage_words, numbers
 from reporting.coverage_words import Coverage
 from reporting.numbers import pair_beside_verdict, percent_beside_verdict
-from reporting.verdicts import certainty_breakdown, tally
+from reporting.verdicts import Verdict, certainty_breakdown, tally
 from reporting.verdicts import of_frame as verdicts_of
 
 
@@ -182,6 +182,10 @@ def _national_phrase(held: pl.DataFrame, column: str) -> str:
     return text + "."
 
 
+#: why a referral verdict is withheld, from the limit that withholds it (metrics.coverage.REFERRAL_GAP_LIMIT)
+WITHHELD_FOR_SOURCES = f"no source recorded for more than {REFERRAL_GAP_LIMIT:.0%} of cases"
+
+
 def referrals(
     frame: pl.DataFrame,
     police: Range,
@@ -193,7 +197,11 @@ def referrals(
 ) -> str:
     """The police share against its range and who the top referrer is, e.g. "12 months to 30 September 2025: the police
     made 62.0% of referrals across London. Of 32 MARACs, 18 are below, 12 within and 2 above the expected 60%–75%.
-    Top referrer: the police in 23 MARACs, IDVA in 7, MASH in 2." """
+    Top referrer: the police in 23 MARACs, IDVA in 7, MASH in 2."
+
+    The shares are over recorded referrals, so a MARAC whose verdict is withheld for missing sources is counted and
+    named as not judged, and the area's own shortfall is said beside its share ("no source recorded for 6 of 40
+    cases"): a share over half the cases must not read as one over all of them."""
     data = frame.filter(pl.col("police_share").is_not_null())
     if data.is_empty():
         return f"{period}: no {area} MARAC recorded any referrals."
@@ -201,12 +209,18 @@ def referrals(
     indicator = INDICATORS.by_key("police_share")
     if total and total.get("police_share") is not None:
         shown = numbers.percent_beside_verdict(total["police_share"], total.get("police_verdict"), police, least=1)
-        covered = Coverage.of(total).short
-        sentence += f"the police made {shown} of referrals across {area}{f' ({covered})' if covered else ''}. "
+        shortfall = Verdict.of(total, indicator).shortfall
+        beside = "; ".join(
+            w for w in (Coverage.of(total).short, shortfall and f"no source recorded for {shortfall}") if w
+        )
+        sentence += f"the police made {shown} of referrals across {area}{f' ({beside})' if beside else ''}. "
     n, sure = _counted_verdicts(data, indicator)
+    withheld = data.filter(pl.col(indicator.verdict) == INCOMPLETE).height if indicator.verdict in data.columns else 0
     sentence += (
         f"Of {_counted(data.height)}, {n['below']} {'is' if n['below'] == 1 else 'are'} below{sure['below']}, "
-        f"{n['within']} within{sure['within']} and {n['above']} above{sure['above']} the expected {police.describe()}. "
+        f"{n['within']} within{sure['within']} and {n['above']} above{sure['above']} the expected {police.describe()}"
+        + (f"; {withheld} not judged ({WITHHELD_FOR_SOURCES})" if withheld else "")
+        + ". "
     )
     tops = data["top_referrer_1"].drop_nulls().value_counts(sort=True).rows()
     named = [

@@ -77,6 +77,28 @@ def test_referral_sentence() -> None:
     )
 
 
+def test_referral_sentence_names_the_maracs_withheld_for_missing_sources_and_the_area_shortfall() -> None:
+    labels = {"police": "Police"}
+    police = Range("police_share", "range", 0.60, 0.75, "", "", "e")
+    withheld = pl.DataFrame(
+        {
+            "group_code": ["A", "B", "C", "D"],
+            "group_name": ["Alpha", "Beta", "Gamma", "Delta"],
+            "police_share": [0.8, 0.9, 0.75, 0.5],
+            # Gamma: 40 recorded referrals for 80 cases, 40 without a source (50% > 20%): withheld; Delta likewise
+            "police_verdict": ["above", "above", "incomplete", "incomplete"],
+            "top_referrer_1": ["police", "police", "police", "police"],
+        }
+    )
+    # the area: 40 cases, 34 recorded referrals, so 40 - 34 = 6 without a source (15%, under the limit)
+    total = {"police_share": 0.62, "referrals_unrecorded": 6, "cases": 40}
+    assert findings.referrals(withheld, police, labels, area="London", period="P", total=total) == (
+        "P: the police made 62.0% of referrals across London (no source recorded for 6 of 40 cases). Of 4 MARACs, "
+        "0 are below, 0 within and 2 above the expected 60%–75%; 2 not judged (no source recorded for more than 20% "
+        "of cases). Top referrer: the police in 4 MARACs."
+    )
+
+
 def test_parity_and_ranges_met() -> None:
     total = {
         "share_racially_minoritised": 0.4,
