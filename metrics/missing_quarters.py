@@ -239,6 +239,11 @@ def quarterly(
     return indicators.quarterly(replace(filled, **{_METHOD: method}), grouping, *span)
 
 
+#: the coverage of each rolling 12 months: MARAC-quarters with data (a filled quarter included, as in `compute`),
+#: quarters filled and MARACs left out; `rolling_year` gives the first under population-time
+_ROLLING_COVERAGE = ("quarters_with_data_12m", "quarters_filled_12m", "maracs_left_out_12m")
+
+
 def rolling(dataset: Dataset, grouping: str, recommended_per_10k: float, method: str | None = None) -> pl.DataFrame:
     """`metrics.rolling.rolling_year` of the quarterly series, under the chosen method.
 
@@ -248,7 +253,15 @@ def rolling(dataset: Dataset, grouping: str, recommended_per_10k: float, method:
     """
     method = check_method(method or dataset.missing_quarters_method)
     frame = rolling_year(quarterly(dataset, grouping, method=method), recommended_per_10k)
-    if method == POPULATION_TIME or frame.is_empty():
+    if frame.is_empty():
+        return frame
+    # what each 12 months rests on, worded by `reporting.coverage_words`: the method, and (SafeLives' rule) the
+    # quarters filled and MARACs left out, taken from each window's own figures below
+    frame = frame.with_columns(
+        pl.lit(method).alias(_METHOD),
+        *(pl.lit(0, dtype=pl.Int64).alias(c) for c in _ROLLING_COVERAGE[1:]),
+    )
+    if method == POPULATION_TIME:
         return frame
     values = [*(ind.value for ind in INDICATORS), "cases_per_10k"]
     quarters = sorted(frame["quarter_start"].unique().to_list())[3:]  # the first three have no full 12 months
@@ -256,7 +269,11 @@ def rolling(dataset: Dataset, grouping: str, recommended_per_10k: float, method:
         pl.concat(
             [
                 compute(dataset, period(quarter_end(q), "12m"), grouping, method)
-                .select("group_code", *(pl.col(v).cast(pl.Float64).alias(f"_exact_{v}") for v in values))
+                .select(
+                    "group_code",
+                    *(pl.col(v).cast(pl.Float64).alias(f"_exact_{v}") for v in values),
+                    *(pl.col(c.removesuffix("_12m")).cast(pl.Int64).alias(f"_exact_{c}") for c in _ROLLING_COVERAGE),
+                )
                 .with_columns(pl.lit(q).alias("quarter_start"))
                 for q in quarters
             ]
@@ -267,9 +284,11 @@ def rolling(dataset: Dataset, grouping: str, recommended_per_10k: float, method:
     if exact is None:
         return frame
     joined = frame.join(exact, on=["group_code", "quarter_start"], how="left")
+    held = pl.col("quarters_with_data_12m").is_not_null()
     return joined.with_columns(
-        pl.when(pl.col(f"{v}_12m").is_not_null()).then(pl.col(f"_exact_{v}")).alias(f"{v}_12m") for v in values
-    ).drop(f"_exact_{v}" for v in values)
+        *(pl.when(pl.col(f"{v}_12m").is_not_null()).then(pl.col(f"_exact_{v}")).alias(f"{v}_12m") for v in values),
+        *(pl.when(held).then(pl.col(f"_exact_{c}").fill_null(0)).alias(c) for c in _ROLLING_COVERAGE),
+    ).drop(*(f"_exact_{v}" for v in values), *(f"_exact_{c}" for c in _ROLLING_COVERAGE))
 
 
 def by_financial_year(dataset: Dataset) -> Dataset:

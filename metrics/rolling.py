@@ -32,8 +32,15 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
 
     `quarterly` is `metrics.indicators.quarterly(dataset, grouping)`: one row per group and
     quarter_start, with that quarter's counts. Adds `<value>_12m` for every value column in
-    INDICATORS and for `cases_per_10k`, and `quarters_in_12m` (how many of the four quarters
-    had returns from at least one of the group's MARACs).
+    INDICATORS and for `cases_per_10k`, `quarters_in_12m` (how many of the four quarters
+    had returns from at least one of the group's MARACs) and `quarters_with_data_12m` (the
+    MARAC-quarters returned in the 12 months, a nil return counting as returned).
+
+    `quarters_in_12m` reads 4 for a group whenever any MARAC reported each quarter, so London
+    would read "4 of 4" with MARAC-quarters missing; `quarters_with_data_12m` over
+    `maracs_in_group` x 4 is what the 12-month figure rests on, worded by
+    `reporting.coverage_words` ("2 of 4 quarters returned", "120 of 128 MARAC-quarters
+    returned"). It is null where the figures are (fewer than four quarters in the frame).
 
     A 12-month figure is null unless the group has rows for all four consecutive quarters in
     the frame, none of them missing a count the figure needs (a quarter with returns whose count
@@ -58,6 +65,7 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
         "group_code",
         "quarter_start",
         (pl.col("maracs_reporting") > 0).alias("_had_data"),
+        pl.col("quarters_with_data").fill_null(0).cast(pl.Int64).alias("_returned"),
         # a count missing (null in a quarter with returns) blanks the years of the figures that need it
         *(((pl.col("maracs_reporting") > 0) & pl.col(c).is_null()).alias(f"_hidden_{c}") for c in counts),
         *(pl.col(c).cast(pl.Float64) for c in counts),
@@ -70,6 +78,7 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
     summed = windows.group_by("group_code", "quarter_start").agg(
         pl.len().alias("_rows"),
         pl.col("_had_data").sum().cast(pl.Int64).alias("quarters_in_12m"),
+        pl.col("_returned").sum().alias("_returned"),
         *(pl.col(f"_hidden_{c}").any() for c in counts),
         *(pl.col(c).sum() for c in [*counts, "_population_years"]),
     )
@@ -82,6 +91,7 @@ def rolling_year(quarterly: pl.DataFrame, recommended_per_10k: float) -> pl.Data
         "group_code",
         "quarter_start",
         "quarters_in_12m",
+        pl.when(complete).then(pl.col("_returned")).alias("quarters_with_data_12m"),
         *(
             pl.when(complete & clear(num, den) & (pl.col(den) > 0))
             .then(pl.col(num) / pl.col(den) * (10_000 if value == "cases_per_10k" else 1))

@@ -247,3 +247,30 @@ def test_each_financial_year_is_filled_on_its_own_for_reconciling_with_safelives
     # Beta left out of 2020-21; Delta's 15 with its nil Q1 still held as a nil return
     assert ("MB", "2020-21") not in cases and cases["MD", "2020-21"] == 15
     assert held.nil_quarters.rows() == [("MD", Q1)]
+
+
+def test_each_rolling_12_months_says_what_it_rests_on_under_either_method(data):
+    """The 12 months to March 2021 (Q1..Q4): Alpha returned 3 (Q3 missing), Beta 2, Gamma 3 (Q1 missing) and Delta 4,
+    its Q1 a nil return, which counts as returned."""
+    plain = {
+        r["group_code"]: r for r in mq.rolling(data, "marac", 40).filter(pl.col("quarter_start") == Q4).rows(named=True)
+    }
+    assert [plain[c]["quarters_with_data_12m"] for c in ("MA", "MB", "MC", "MD")] == [3, 2, 3, 4]
+    assert {r["missing_quarters_method"] for r in plain.values()} == {mq.POPULATION_TIME}
+    everyone = mq.rolling(data, "all", 40).filter(pl.col("quarter_start") == Q4).row(0, named=True)
+    # 3 + 2 + 3 + 4 = 12 of 4 MARACs x 4 quarters = 16, though some MARAC reported in every quarter
+    assert (everyone["quarters_in_12m"], everyone["quarters_with_data_12m"], everyone["maracs_in_group"]) == (4, 12, 4)
+    # SafeLives' rule, from each window's own figures: Alpha's Q3 and Gamma's Q1 filled (4 with data each, 1 filled),
+    # Beta left out (Q2 and Q3 missing in a row: nothing counted), Delta as returned
+    filled = {
+        r["group_code"]: r
+        for r in mq.rolling(data, "marac", 40, mq.SAFELIVES).filter(pl.col("quarter_start") == Q4).rows(named=True)
+    }
+    assert [
+        (filled[c]["quarters_with_data_12m"], filled[c]["quarters_filled_12m"], filled[c]["maracs_left_out_12m"])
+        for c in ("MA", "MB", "MC", "MD")
+    ] == [(4, 1, 0), (0, 0, 1), (4, 1, 0), (4, 0, 0)]
+    group = mq.rolling(data, "all", 40, mq.SAFELIVES).filter(pl.col("quarter_start") == Q4).row(0, named=True)
+    # 4 + 0 + 4 + 4 = 12 with data, 2 of them filled, 1 MARAC left out
+    assert (group["quarters_with_data_12m"], group["quarters_filled_12m"], group["maracs_left_out_12m"]) == (12, 2, 1)
+    assert group["missing_quarters_method"] == mq.SAFELIVES

@@ -45,7 +45,11 @@ def test_adds_a_12m_column_per_indicator_and_keeps_the_rows(data) -> None:
     out = rolling_year(q, PER_10K)
     assert out.height == q.height == 24  # 4 MARACs x 6 quarters
     assert out.select(q.columns).equals(q)  # same rows, same order, untouched
-    assert [c for c in out.columns if c not in q.columns] == ["quarters_in_12m", *(f"{v}_12m" for v in VALUES)]
+    assert [c for c in out.columns if c not in q.columns] == [
+        "quarters_in_12m",
+        "quarters_with_data_12m",
+        *(f"{v}_12m" for v in VALUES),
+    ]
 
 
 def test_year_to_march_2021_is_summed_not_averaged(data) -> None:
@@ -165,3 +169,27 @@ def test_a_missing_count_leaves_its_years_blank_not_understated(data) -> None:
     assert cell(out, "MB", date(2020, 10, 1), "repeat_rate_12m") == cell(
         rolling_year(q, PER_10K), "MB", date(2020, 10, 1), "repeat_rate_12m"
     )
+
+
+def test_each_12_months_carries_the_marac_quarters_it_rests_on(data) -> None:
+    """`quarters_in_12m` counts quarters in which ANY of a group's MARACs reported, so a group reads 4 of 4 with
+    MARAC-quarters missing; `quarters_with_data_12m` counts the MARAC-quarters themselves."""
+    q4 = date(2021, 1, 1)  # the 12 months to March 2021
+    maracs = rolling_year(quarterly(data, "marac"), PER_10K)
+    # Alpha one meeting every quarter (4), Beta none in Q3 (3), Gamma every quarter (4), Delta none in the year (0)
+    assert [cell(maracs, code, q4, "quarters_with_data_12m") for code in ("MA", "MB", "MC", "MD")] == [4, 3, 4, 0]
+    by_bcu = rolling_year(quarterly(data, "sub_area"), PER_10K)
+    # BCU-N1 is Alpha + Beta: some MARAC reported in all 4 quarters, but 4 + 3 = 7 of 2 x 4 = 8 MARAC-quarters
+    assert cell(by_bcu, "BCU-N1", q4, "quarters_in_12m") == 4
+    assert cell(by_bcu, "BCU-N1", q4, "quarters_with_data_12m") == 7
+    assert cell(by_bcu, "BCU-N1", q4, "maracs_in_group") == 2
+    everyone = rolling_year(quarterly(data, "all"), PER_10K)
+    # 4 + 3 + 4 + 0 = 11 of 4 x 4 = 16
+    assert (cell(everyone, "ALL", q4, "quarters_in_12m"), cell(everyone, "ALL", q4, "quarters_with_data_12m")) == (
+        4,
+        11,
+    )
+    # the 12 months to December 2020 reach back to January 2020, before the first quarter held but one: no
+    # figure and so no coverage before four quarters are in the frame
+    first = maracs["quarter_start"].min()
+    assert cell(maracs, "MA", first, "quarters_with_data_12m") is None
