@@ -119,8 +119,12 @@ def trend(
     national: pl.DataFrame | None = None,
 ) -> str:
     """Each series' rolling 12 months now against a year before, e.g. "London: 27.3% in the 12 months to
-    September 2025, against 25.9% a year earlier." (at most four series, then the national figure)."""
+    September 2025, against 25.9% a year earlier." (at most four series, then the national figure).
+
+    A figure resting on fewer quarters than its 12 months says so beside it: "Hackney: 27.3% in the 12 months to
+    September 2025 (2 of 4 quarters returned), against 25.9% a year earlier (3 of 4 quarters returned)"."""
     from metrics.periods import add_quarters, quarter_end
+    from reporting import rolling_coverage
 
     column = f"{indicator.value}_12m"
     before = add_quarters(last_quarter, -4)
@@ -133,8 +137,9 @@ def trend(
         if now is None:
             parts.append(f"{name}: no 12-month figure to {quarter_end(last_quarter):%B %Y}")
             continue
-        text = f"{name}: {now:.1%} in the 12 months to {quarter_end(last_quarter):%B %Y}"
-        parts.append(text + (f", against {then:.1%} a year earlier" if then is not None else ""))
+        now_rests, then_rests = (_rests(rolling_coverage.short(frame, q)) for q in (last_quarter, before))
+        text = f"{name}: {now:.1%} in the 12 months to {quarter_end(last_quarter):%B %Y}{now_rests}"
+        parts.append(text + (f", against {then:.1%} a year earlier{then_rests}" if then is not None else ""))
     sentence = ". ".join(parts) + "." if parts else "No series chosen."
     if national is not None and not national.is_empty() and indicator.value in national.columns:
         held = national.filter(pl.col("period_end") <= quarter_end(last_quarter)).drop_nulls(indicator.value)
@@ -142,6 +147,11 @@ def trend(
     if item is not None and item.bounds()[0] is not None:
         sentence += f" Expected: {item.describe()}."
     return sentence
+
+
+def _rests(said: str) -> str:
+    """ " (2 of 4 quarters returned)" after a figure, "" when it rests on every quarter."""
+    return f" ({said})" if said else ""
 
 
 def _national_phrase(held: pl.DataFrame, column: str) -> str:

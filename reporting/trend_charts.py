@@ -18,7 +18,9 @@ import polars as pl
 from metrics.definitions import Indicator
 from metrics.periods import quarter_end, quarter_label, quarter_of
 from metrics.ranges import Range
+from reporting import rolling_coverage
 from reporting.charts import add_range_band, framed, tick_format
+from reporting.coverage_words import Coverage
 from reporting.national_marks import add_national
 from reporting.theme import MUTED, SERIES
 
@@ -51,6 +53,21 @@ def shaded_events(events: pl.DataFrame) -> tuple[list[dict[str, object]], list[d
     rows = events.to_dicts() if events is not None and not events.is_empty() else []
     inner = [r for r in rows if any(o is not r and o["start"] <= r["start"] and r["end"] <= o["end"] for o in rows)]
     return [r for r in rows if r not in inner], inner
+
+
+def _hover(text: str, frame: pl.DataFrame, column: str, covered: dict[date, Coverage]) -> dict[str, object]:
+    """A trace's hover: `text`, and after it what each point rests on ("2 of 4 quarters returned") wherever a point
+    rests on fewer quarters than its window; the plain hover, unchanged, when every point is complete."""
+    words = [
+        covered[q].short if q in covered and value is not None else ""
+        for q, value in zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True)
+    ]
+    if not any(words):
+        return {"hovertemplate": f"{text}<extra></extra>"}
+    return {
+        "customdata": [f" ({w})" if w else "" for w in words],
+        "hovertemplate": f"{text}%{{customdata}}<extra></extra>",
+    }
 
 
 def trend_lines(
@@ -92,7 +109,7 @@ def trend_lines(
                     line=dict(color=colour, width=1.2, dash="dot"),
                     marker=dict(size=5, color=colour),
                     opacity=0.75 if show == "both" else 1.0,
-                    hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
+                    **_hover(f"{name}, %{{x}}: %{{y:.1%}}", frame, each, rolling_coverage.each_quarter(frame)),
                 )
             )
         if show in ("both", "rolling") and rolling in frame.columns:
@@ -105,7 +122,12 @@ def trend_lines(
                     legendgroup=name,
                     line=dict(color=colour, width=3),
                     connectgaps=False,
-                    hovertemplate=f"{name}, 12 months to the end of %{{x}}: %{{y:.1%}}<extra></extra>",
+                    **_hover(
+                        f"{name}, 12 months to the end of %{{x}}: %{{y:.1%}}",
+                        frame,
+                        rolling,
+                        rolling_coverage.by_quarter(frame),
+                    ),
                 )
             )
     add_national(fig, national, indicator, labels)
