@@ -7,12 +7,14 @@ services. The police segment starts every bar, so where it ends reads against th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 import plotly.graph_objects as go
 import polars as pl
 
 from metrics.ranges import Range
+from reporting import referral_gaps
 from reporting.charts import framed, shade_range
 from reporting.equality_charts import VERDICT_SYMBOLS
 from reporting.numbers import percent_beside_verdict
@@ -34,16 +36,22 @@ def sector_bars(
     source: str,
     synthetic: bool = False,
     height: int | None = None,
+    verdicts: Mapping[str, Verdict] | None = None,
 ) -> go.Figure:
     """One 100% bar per MARAC (highest police share at the top), a segment per sector in the sectors' order.
 
     `shares` is `metrics.referrals.sector_shares` output (group_code, group_name, sector, referrals, share);
-    groups whose shares are all missing (no returns) are left out.
+    groups whose shares are all missing (no returns) are left out. The shares are of recorded referrals: `verdicts`
+    (group code to police `Verdict`, `reporting.referral_gaps.by_group`) lets a bar whose recorded referrals fall
+    short of its cases say so under its name and in its hover ("no source for 40 of 80 cases"). Names are escaped:
+    Plotly reads a subset of HTML in category labels and hovers, and a MARAC's name is the registry's, not ours.
     """
-    data = shares.filter(pl.col("share").is_not_null())
+    data = _escaped(shares.filter(pl.col("share").is_not_null()))
+    gaps = {code: referral_gaps.words(v) for code, v in (verdicts or {}).items()}
     sectors = data["sector"].unique(maintain_order=True).to_list()
     police_first = data.filter(pl.col("sector") == sectors[0]) if sectors else data
     order = police_first.sort("share")["group_name"].to_list()  # plotly draws the first category at the bottom
+    codes = dict(zip(police_first["group_name"], police_first["group_code"], strict=True))
     fig = go.Figure()
     for i, sector in enumerate(sectors):
         part = data.filter(pl.col("sector") == sector)
@@ -61,9 +69,15 @@ def sector_bars(
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont=dict(color=text_colour(colour), size=12),
-                hovertemplate=f"%{{y}}: {sector} %{{x:.1%}} of referrals<extra></extra>",
+                hovertext=[
+                    f"{name}: {escape(sector)} {s:.1%} of recorded referrals"
+                    + (f" ({gaps[code]})" if gaps.get(code) else "")
+                    for name, code, s in zip(part["group_name"], part["group_code"], shares_, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
+    ticks = [f"{name}<br><sub>{gaps[codes[name]]}</sub>" if gaps.get(codes[name]) else name for name in order]
     low, high = police.bounds()
     if low is not None and high is not None:
         for bound in (low, high):  # a white line under the dashes, so they show on the dark segments too
@@ -82,6 +96,8 @@ def sector_bars(
         )
     fig.update_xaxes(tickformat=".0%", range=[0, 1], title="share of referrals")
     fig.update_yaxes(categoryorder="array", categoryarray=order)
+    if ticks != order:  # a bar short of its cases says so under its name
+        fig.update_yaxes(tickmode="array", tickvals=order, ticktext=ticks)
     fig.update_layout(
         barmode="stack",
         height=height or max(320, 26 * len(order) + 240),
@@ -90,6 +106,11 @@ def sector_bars(
         margin=dict(l=200, r=30, t=120, b=100),
     )
     return framed(fig, title, subtitle, source, synthetic)
+
+
+def _escaped(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its MARAC names HTML-escaped, so a name like "<b>x</b>" reads as typed on an axis and in a hover."""
+    return frame.with_columns(pl.col("group_name").map_elements(escape, return_dtype=pl.String))
 
 
 def police_change(
@@ -107,7 +128,8 @@ def police_change(
     A change the 95% interval supports is drawn solid and labelled in bold; one chance could explain is dotted.
     `change` is `metrics.referrals.referral_change` output; `verdicts` maps group codes to the current police verdict (a `Verdict`, so its certainty shows on hover).
     """
-    data = change.filter(pl.col("police_share").is_not_null()).sort("police_share")
+    # names escaped once, here: Plotly reads a subset of HTML in category labels and in hovers ("%{y}")
+    data = _escaped(change.filter(pl.col("police_share").is_not_null()).sort("police_share"))
     fig = go.Figure()
     shaded = shade_range(fig, police, across=True, end=1.12)  # the one way every chart draws a range
     if shaded:
@@ -166,7 +188,7 @@ def police_change(
                 line=dict(color=INK, width=1),
             ),
             hovertext=[
-                f"{escape(name)}: {percent_beside_verdict(share, j.verdict, police, None, 1)} now, {j.phrase}"
+                f"{name}: {percent_beside_verdict(share, j.verdict, police, None, 1)} now, {j.phrase}"
                 for name, share, j in zip(data["group_name"], data["police_share"], judged, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",

@@ -430,13 +430,8 @@ def styled_matrix(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.form
 
 
 def trend_table(series: dict[str, pl.DataFrame], ind: Indicator, *, last: object = None) -> pd.DataFrame:
-    """One row per quarter, newest first: each series' 12 months to that quarter and the quarter on its own (percent).
-
-    A series whose 12 months anywhere rest on fewer quarters than the window has a column after its 12-month figure
-    saying what each rests on ("2 of 4 quarters returned", "120 of 128 MARAC-quarters returned"; "all 4 quarters"
-    where complete); a series complete throughout has none, so its table is as before."""
+    """One row per quarter, newest first: each series' 12 months to that quarter and the quarter on its own (percent)."""
     from metrics.periods import quarter_label, quarter_of
-    from reporting import rolling_coverage
 
     quarters = sorted(
         {
@@ -448,27 +443,21 @@ def trend_table(series: dict[str, pl.DataFrame], ind: Indicator, *, last: object
         reverse=True,
     )
     columns: dict[str, list[object]] = {"Quarter": [quarter_label(q) for q in quarters]}
-    texts: dict[str, None] = {}
     for name, frame in series.items():
         for column, words in ((f"{ind.value}_12m", "12 months"), (ind.value, "quarter")):
-            if column not in frame.columns:
-                continue
-            values = dict(zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True))
-            columns[f"{name}, {words} %"] = [_pct(values.get(q)) for q in quarters]
-            covered = rolling_coverage.by_quarter(frame) if words == "12 months" else {}
-            shown = [covered.get(q) for q in quarters]
-            if any(c is not None and c.short for c in shown):
-                header = f"{name}, 12 months: {coverage_words.HEADER.lower()}"
-                texts[header] = None
-                columns[header] = [(c.short or c.cell or None) if c is not None else None for c in shown]
-    return pd.DataFrame(
-        {k: pd.Series(v, dtype="object" if k == "Quarter" or k in texts else "Float64") for k, v in columns.items()}
-    )
+            if column in frame.columns:
+                values = dict(zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True))
+                columns[f"{name}, {words} %"] = [_pct(values.get(q)) for q in quarters]
+    return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "Quarter" else "Float64") for k, v in columns.items()})
 
 
 def top_three_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
-    """Each MARAC's three largest referring agencies with their share of its referrals, e.g. "Police (50.0%)"."""
+    """Each MARAC's three largest referring agencies with their share of its referrals, e.g. "Police (50.0%)".
+
+    The shares are of recorded referrals: where any MARAC's fall short of its cases, a last column says how many
+    cases have no source ("40 of 80 cases (police share not judged)"), `reporting.referral_gaps` words."""
     from metrics.referrals import top_referrers
+    from reporting import referral_gaps
 
     columns = ["MARAC", "Top referrer", "Second", "Third"]
     if frame.is_empty():
@@ -481,6 +470,10 @@ def top_three_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, 
             f"{a} ({s:.1%})" if a is not None and s is not None else "–"
             for a, s in zip(part["agency_label"].to_list(), part["share"].to_list(), strict=True)
         ]
+    gaps = referral_gaps.column(frame)
+    if gaps is not None:
+        out[referral_gaps.HEADER] = gaps  # type: ignore[assignment]
+        columns.append(referral_gaps.HEADER)
     return pd.DataFrame(out, columns=columns)
 
 
@@ -523,14 +516,21 @@ def referral_change_table(change: pl.DataFrame, labels: dict[str, str]) -> pd.Da
 
 
 def agency_share_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
-    """Every SafeLives agency's share of each MARAC's referrals (percent)."""
+    """Every SafeLives agency's share of each MARAC's recorded referrals (percent), and, where any MARAC's recorded
+    referrals fall short of its cases, how many cases have no source (after "Referrals")."""
+    from reporting import referral_gaps
+
     out: dict[str, list[object]] = {
         "MARAC": frame["group_name"].to_list(),
         "Referrals": frame["referrals_total"].to_list(),
     }
+    gaps = referral_gaps.column(frame)
+    if gaps is not None:
+        out[referral_gaps.HEADER] = gaps  # type: ignore[assignment]
     for agency in agencies:
         out[f"{labels.get(agency, agency)} %"] = [_pct(v) for v in frame[f"share_referrals_{agency}"].to_list()]
-    return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "MARAC" else "Float64") for k, v in out.items()})
+    words = ("MARAC", referral_gaps.HEADER)
+    return pd.DataFrame({k: pd.Series(v, dtype="object" if k in words else "Float64") for k, v in out.items()})
 
 
 def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:

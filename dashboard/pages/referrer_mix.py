@@ -16,7 +16,7 @@ from metrics.definitions import INDICATORS
 from metrics.periods import year_earlier
 from metrics.referrals import referral_change, sector_mapping, sector_shares
 from metrics.shown import AreaFigures
-from reporting import findings, numbers, tables
+from reporting import findings, numbers, referral_gaps, tables
 from reporting.referral_charts import police_change, sector_bars
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
@@ -53,6 +53,7 @@ def bars(frame: pl.DataFrame):
         subtitle=view.subtitle,
         source=view.source,
         synthetic=dataset.synthetic,
+        verdicts=referral_gaps.by_group(frame),
     )
 
 
@@ -64,15 +65,19 @@ top_tab, change_tab, every_tab = view.views(
     key="referrals_pick",
     open_as=POLICE,
     stem=f"{view.stem}-referrer-mix",
-    caption="Each bar is one MARAC's referrals, 100% in all, the police first; the dashed lines mark SafeLives' expected "
-    f"police share ({police.describe()}), so a bar whose first segment ends between them is within it. Highest "
-    "police share at the top. Click a bar to open that MARAC's profile.",
+    caption="Each bar is one MARAC's recorded referrals, 100% in all, the police first; the dashed lines mark SafeLives' "
+    f"expected police share ({police.describe()}), so a bar whose first segment ends between them is within it, unless "
+    "its name says its police share is not judged. Highest police share at the top. Where a MARAC recorded a source "
+    "for fewer referrals than cases, its name and hover say how many cases have none."
+    + referral_gaps.caption(referral_gaps.by_group(screen))
+    + " Click a bar to open that MARAC's profile.",
 )
 if top_tab.open:
     with top_tab:
         st.caption(
             "Each MARAC's three largest referring agencies and their share of its referrals (a case referred by two "
             "agencies counts half to each). SafeLives expects the police to be the top referrer."
+            + referral_gaps.caption(referral_gaps.by_group(screen.filter(pl.col("referrals_total") > 0)))
         )
         table = tables.top_three_table(screen.filter(pl.col("referrals_total") > 0), dataset.agencies, labels)
         st.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)), placeholder=numbers.DASH)
@@ -140,7 +145,10 @@ if change_tab.open:
 
 if every_tab.open:
     with every_tab:
-        st.caption("Each agency's share of the MARAC's referrals (SafeLives' 14 referring agencies).")
+        st.caption(
+            "Each agency's share of the MARAC's recorded referrals (SafeLives' 14 referring agencies)."
+            + referral_gaps.caption(referral_gaps.by_group(view.screen.maracs))
+        )
         table = tables.agency_share_table(view.screen.maracs, dataset.agencies, labels)
         st.dataframe(
             tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)), placeholder=numbers.DASH
