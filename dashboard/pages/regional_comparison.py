@@ -102,7 +102,7 @@ if totals_tab.open:
             "Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC "
             f"rates. The last row, in bold, is {view.name} as a whole."
         )
-        totals = tables.matrix_totals(view.screen.sub_areas, view.screen.total, ranges)
+        totals = tables.matrix_totals(view.screen.sub_areas, view.screen.total, ranges, view.screen.maracs)
         st.dataframe(
             tables.styled_matrix(totals, bold_last=True),
             hide_index=True,
@@ -113,7 +113,9 @@ if totals_tab.open:
         downloads.table_buttons(
             lambda: view.table_file(
                 f"{view.grouped} subtotals on every indicator",
-                tables.printed_matrix(tables.matrix_totals(view.published.sub_areas, view.published.total, ranges)),
+                tables.printed_matrix(
+                    tables.matrix_totals(view.published.sub_areas, view.published.total, ranges, view.published.maracs)
+                ),
             ),
             key="comparison_totals",
             stem=f"{view.stem}-subtotals",
