@@ -31,7 +31,8 @@ NOTE = (
     f"{HEADER}: the quarterly returns each figure rests on; a nil return ('no meetings this quarter') counts as "
     "returned, with 0 cases. Volume counts only the quarters returned, against the population for that time, so a "
     "MARAC that sent 1 of 4 shows one quarter's rate as a year's; below "
-    f"{COMPLETE_ENOUGH:.0%} of the period's quarters its volume is not judged ('incomplete')."
+    f"{COMPLETE_ENOUGH:.0%} of the period's population-time (3 of 4 quarters for one MARAC; for a group, weighted by "
+    "each MARAC's population) its volume is not judged ('incomplete')."
 )
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
@@ -68,6 +69,9 @@ class Coverage:
     method: str = POPULATION_TIME
     #: False for a row that does not carry `quarters_with_data` (a published comparator): nothing is said
     known: bool = True
+    #: the share of the period's population-time the returns cover (`volume_coverage`), which decides whether volume
+    #: is judged; None where the row does not carry it (then the share of MARAC-quarters stands in)
+    population_share: float | None = None
 
     @classmethod
     def of(
@@ -96,6 +100,7 @@ class Coverage:
             left_out=_whole(row.get("maracs_left_out")),
             method=method,
             known=row.get("quarters_with_data") is not None,
+            population_share=share if isinstance(share := row.get("volume_coverage"), int | float) else None,
         )
 
     @property
@@ -112,8 +117,10 @@ class Coverage:
 
     @property
     def enough(self) -> bool:
-        """At least `metrics.coverage.COMPLETE_ENOUGH` of the MARAC-quarters were returned."""
-        return self.share >= COMPLETE_ENOUGH
+        """Enough for a volume verdict: at least `metrics.coverage.COMPLETE_ENOUGH` of the population-time, as the
+        metrics decide it (of the MARAC-quarters where the row does not say)."""
+        judged_on = self.share if self.population_share is None else self.population_share
+        return judged_on >= COMPLETE_ENOUGH
 
     @property
     def _safelives(self) -> bool:

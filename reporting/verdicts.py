@@ -84,8 +84,9 @@ CERTAINTY_EXPLAINED = (
     "of the range, which settles it at any size (the intervals are exact for small counts)."
 )
 INCOMPLETE_EXPLAINED = (
-    f"'◌ incomplete': not judged, because the returns cover under {COMPLETE_ENOUGH:.0%} of the period's quarters "
-    f"(volume: one quarter's rate is not a year's) or more than {REFERRAL_GAP_LIMIT:.0%} of cases have no recorded "
+    f"'◌ incomplete': not judged, because the returns cover under {COMPLETE_ENOUGH:.0%} of the period's "
+    "population-time (volume, 3 of 4 quarters for one MARAC: one quarter's rate is not a year's) or more than "
+    f"{REFERRAL_GAP_LIMIT:.0%} of cases have no recorded "
     "referral source (referral shares: the missing sources could move them either way)."
 )
 COMPACT_LEGEND = (

@@ -174,3 +174,13 @@ def test_safelives_method_words_from_the_metrics() -> None:
     assert Coverage.of(rows["Alpha"]).words == ""
     default = {r["group_name"]: r for r in missing_quarters.compute(data, year, "marac").iter_rows(named=True)}
     assert Coverage.of(default["Beta"]).words == "3 of 4 quarters returned"
+
+
+def test_enough_for_a_volume_verdict_is_decided_on_population_time_as_the_metrics_decide_it() -> None:
+    # a sub-area of two MARACs sent 5 of 8 MARAC-quarters (62.5%), but the larger one sent all 4: its returns cover 80%
+    # of the population-time, so volume is judged (metrics.indicators._withheld) and the words must not say otherwise
+    row = {"quarters_with_data": 5, "maracs_in_group": 2, "window": "12m", "volume_coverage": 0.8}
+    assert Coverage.of(row).share == pytest.approx(5 / 8)
+    assert Coverage.of(row).enough
+    assert not Coverage.of({**row, "volume_coverage": 0.7}).enough
+    assert not Coverage.of({k: v for k, v in row.items() if k != "volume_coverage"}).enough  # 62.5% of quarters

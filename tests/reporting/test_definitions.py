@@ -54,8 +54,8 @@ def test_repeat_rate_entries_say_what_it_is_and_how_it_is_judged(ranges) -> None
             "reaches across a bound and fewer than 10 are counted (recorded referrals for the police share, cases "
             "otherwise). With neither, the 95% interval lies wholly on the verdict's side of the range, which settles "
             "it at any size (the intervals are exact for small counts). '◌ incomplete': not judged, because the "
-            "returns cover under 75% of the period's quarters (volume: one quarter's rate is not a year's) or more "
-            "than 20% of cases have no recorded referral source (referral shares: the missing sources could move them "
+            "returns cover under 75% of the period's population-time (volume, 3 of 4 quarters for one MARAC: one "
+            "quarter's rate is not a year's) or more than 20% of cases have no recorded referral source (referral shares: the missing sources could move them "
             "either way).",
         ),
         ("Interval", "Wilson score interval for a proportion (95% and 99.8%)."),
