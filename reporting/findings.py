@@ -277,13 +277,15 @@ def ranges_met(summary: pl.DataFrame, *, area: str) -> str:
 
     def sure(row: dict[str, object]) -> str:
         backed = row.get("within_backed")
-        clearly = "" if backed is None or backed == row["within"] else f"; {backed or 'none'} clearly"
-        withheld = row.get("incomplete") or 0
-        return clearly + (f"; {withheld} more not judged (incomplete)" if withheld else "")
+        return "" if backed is None or backed == row["within"] else f"; {backed or 'none'} clearly"
+
+    def withheld(row: dict[str, object]) -> str:
+        count = row.get("incomplete") or 0
+        return f", {count} more not judged" if count else ""
 
     parts = [
         f"{INDICATORS.by_key(row['indicator']).in_sentence} by {row['within']} of {row['maracs_with_figure']} "
-        f"({row['within'] / row['maracs_with_figure']:.0%}{sure(row)})"
+        f"({row['within'] / row['maracs_with_figure']:.0%}{sure(row)}){withheld(row)}"
         for row in summary.iter_rows(named=True)
         if row["maracs_with_figure"]
     ]

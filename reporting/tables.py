@@ -96,7 +96,6 @@ def overview_frames(
     volume_decimals: dict[tuple[int, str], int] = {}
     _indicator_columns(frame, INDICATORS.of_table("volume"), ranges, volume, volume_decimals)
     _with_coverage(volume, frame)
-    volume["Quarters with returns %"] = [_pct(v) for v in frame["coverage"].to_list()]
 
     victims: dict[str, list[object]] = {name_header: base[name_header], "Cases": frame["cases"].to_list()}
     victim_decimals: dict[tuple[int, str], int] = {}

@@ -137,8 +137,8 @@ def test_parity_and_ranges_met() -> None:
     # 2 more sent too few quarters to judge: said, and not counted among the 32
     withheld = backed.with_columns(pl.Series("incomplete", [2, 0], dtype=pl.Int64))
     assert findings.ranges_met(withheld, area="London") == (
-        "Of London's MARACs with figures, the expected range is met for volume by 4 of 32 (12%; 1 clearly; 2 more "
-        "not judged (incomplete))."
+        "Of London's MARACs with figures, the expected range is met for volume by 4 of 32 (12%; 1 clearly), 2 more not "
+        "judged."
     )
 
 
