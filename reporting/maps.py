@@ -46,6 +46,9 @@ BRITISH_NATIONAL_GRID = 27700  # metres, so shapes keep their true proportions o
 #: sequential single-hue blues (ColorBrewer Blues), safe for colour-blind readers; darker is higher
 VALUE_COLOURS = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"]
 NO_DATA_FILL = "#f3f2f1"
+#: a figure whose verdict is withheld (too few quarters returned): a darker grey than "no figures", so a tile with a
+#: figure nobody could judge never reads as a tile with nothing
+INCOMPLETE_FILL = "#c9c5bd"
 OUTLINE_ONLY = "not covered by this area's MARACs"  # outlines, for orientation: never in the legend
 #: the smallest label worth printing: below it a map is labelled by hover only (all of England)
 MIN_LABEL_SIZE = 8
@@ -495,7 +498,7 @@ def map_figure(
             plain = Verdict(verdict, one_sided=indicator.one_sided)
             key, fill, order = (
                 f"{plain.symbol} {plain.words}",
-                plain.colour if verdict in VERDICTS else NO_DATA_FILL,
+                plain.colour if verdict in VERDICTS else INCOMPLETE_FILL,
                 VERDICTS.index(verdict) if verdict in VERDICTS else 9,
             )
         else:  # no range (aged 16-17), or nothing to judge against (no local population share)

@@ -330,6 +330,14 @@ def test_a_tile_s_hover_says_what_its_figure_rests_on() -> None:
     assert "quarters returned" not in hover["A"]
 
 
+def test_a_withheld_verdict_has_a_tile_of_its_own_not_the_no_data_one() -> None:
+    frame = _frame().with_columns(pl.Series("repeat_verdict", ["above", "incomplete", "within", None]))
+    fig = maps.map_figure(_tiles(), frame, REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src")
+    fills = {t.name: t.fillcolor for t in fig.data if t.fill == "toself"}
+    assert fills["◌ not judged: too little data (1)"] == maps.INCOMPLETE_FILL != maps.NO_DATA_FILL
+    assert fills["no figures for this period (1)"] == maps.NO_DATA_FILL
+
+
 def test_map_by_value() -> None:
     fig = maps.map_figure(
         _tiles(), _frame(), REPEAT, REPEAT_RANGE, colour_by="value", title="t", subtitle="s", source="src"
