@@ -4,6 +4,8 @@ Volume compares rates as a ratio of Poisson rates (log-scale interval, exp(ln RR
 the repeat rate compares proportions as a difference with Newcombe's hybrid score interval,
 built from the two Wilson intervals (`metrics.intervals.newcombe_difference`). A change is
 "significant" when its 95% interval leaves out no change (1 for a ratio, 0 for a difference).
+Last year's `quarters_with_data` and `volume_coverage` travel as `*_previous`, so the words can say what each year
+rests on and withhold a verdict on a change that sets one quarter's rate against a year's.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ def with_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         pl.col("cases_per_10k").alias("cases_per_10k_previous"),
         pl.col("repeat_cases").alias("repeat_cases_previous"),
         pl.col("repeat_rate").alias("repeat_rate_previous"),
+        # what last year's figure rests on: a change against one quarter's rate shown as a year's is no verdict
+        *(pl.col(c).alias(f"{c}_previous") for c in ("quarters_with_data", "volume_coverage") if c in previous.columns),
     )
     joined = current.join(earlier, on="group_code", how="left")
     z = Z[0.95]

@@ -453,6 +453,8 @@ def value_columns(dataset: Dataset) -> list[str]:
         "cases_previous",
         "cases_per_10k_previous",
         "repeat_cases_previous",
+        "quarters_with_data_previous",
+        "volume_coverage_previous",
         "volume_rate_ratio",
         "volume_rate_ratio_ci95_low",
         "volume_rate_ratio_ci95_high",

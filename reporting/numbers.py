@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from metrics.coverage import COMPLETE_ENOUGH
 from metrics.definitions import Indicator
 from metrics.ranges import Range, Ranges
+from reporting.coverage_words import Coverage
 
 DASH = "–"
 
@@ -65,10 +67,50 @@ def percent_beside_verdict(
     return percent(value, decimals_for(value, verdict, item, local, least))
 
 
-def volume_change(row: dict[str, object]) -> tuple[str | None, str]:
+def _years_covered(row: Mapping[str, object]) -> tuple[Coverage, Coverage]:
+    """What this year's and the year-earlier figures each rest on (`quarters_with_data`, `*_previous`)."""
+    now = Coverage.of(row)
+    then = Coverage.of(
+        {
+            "quarters_with_data": row.get("quarters_with_data_previous"),
+            "maracs_in_group": row.get("maracs_in_group"),
+            "window": row.get("window"),
+            "missing_quarters_method": row.get("missing_quarters_method"),
+        }
+    )
+    return now, then
+
+
+def _enough(coverage: Coverage, volume_coverage: object) -> bool:
+    """Enough of the year for its volume to be judged: the population-time share the volume verdict uses
+    (`volume_coverage`), or the MARAC-quarters returned where a row does not carry it."""
+    if not coverage.known:
+        return True
+    if isinstance(volume_coverage, int | float):
+        return volume_coverage >= COMPLETE_ENOUGH
+    return coverage.enough
+
+
+def _rests_on(now: Coverage, then: Coverage) -> str:
+    """ "this year 1 of 4 quarters returned; a year earlier 3 of 4 quarters returned", "" when both are complete."""
+    parts = [f"{year} {c.short}" for year, c in (("this year", now), ("a year earlier", then)) if c.short]
+    return "; ".join(parts)
+
+
+def _too_few(year: str, coverage: Coverage) -> str:
+    """Why a year's volume cannot carry a change: "this year 1 of 4 quarters returned (one quarter's rate shown as a
+    year's)"; a group says its MARAC-quarters."""
+    shown = f" ({coverage.rate_shown})" if coverage.maracs == 1 and coverage.rate_shown else ""
+    return f"{year} {coverage.short}{shown}"
+
+
+def volume_change(row: Mapping[str, object]) -> tuple[str | None, str]:
     """(a delta to show only when the change is beyond chance, the sentence explaining it) for cases per 10,000.
 
-    A rise in volume is not good or bad in itself, so the words say "up"/"down", never better/worse.
+    A rise in volume is not good or bad in itself, so the words say "up"/"down", never better/worse. A year resting
+    on fewer quarters than its window says so; below `COMPLETE_ENOUGH` of either year (3 of 4 quarters for one MARAC)
+    the change is not judged, as the volume verdict is not: "more than chance" of one quarter's rate shown as a
+    year's would be a verdict on a season.
     """
     ratio, low, high = (
         row.get("volume_rate_ratio"),
@@ -79,9 +121,27 @@ def volume_change(row: dict[str, object]) -> tuple[str | None, str]:
     if ratio is None or low is None or high is None:
         return None, "No figures for the same period a year earlier to compare with."
     rates = f"{then:.1f} → {now:.1f} cases a year per 10,000 adult females"
+    covered_now, covered_then = _years_covered(row)
+    now_enough = _enough(covered_now, row.get("volume_coverage"))
+    then_enough = _enough(covered_then, row.get("volume_coverage_previous"))
+    if not (now_enough and then_enough):
+        reasons = "; ".join(
+            _too_few(year, c)
+            for year, c, ok in (("this year", covered_now, now_enough), ("a year earlier", covered_then, then_enough))
+            if not ok
+        )
+        return (
+            None,
+            f"Change on the same period a year earlier not judged: {reasons}. {rates} (rate ratio {ratio:.2f}).",
+        )
     ratio_text = f"rate ratio {ratio:.2f}, 95% interval {low:.2f}–{high:.2f}"
     return _change(
-        bool(row.get("volume_change_significant")), ratio > 1, f"{ratio - 1:+.0%} on a year earlier", rates, ratio_text
+        bool(row.get("volume_change_significant")),
+        ratio > 1,
+        f"{ratio - 1:+.0%} on a year earlier",
+        rates,
+        ratio_text,
+        _rests_on(covered_now, covered_then),
     )
 
 
@@ -103,16 +163,25 @@ def repeat_change(row: dict[str, object]) -> tuple[str | None, str]:
         f"{change * 100:+.1f} points on a year earlier",
         rates,
         points,
+        _rests_on(*_years_covered(row)),
     )
 
 
-def _change(significant: bool, up: bool, delta: str, rates: str, detail: str) -> tuple[str | None, str]:
+def _change(
+    significant: bool, up: bool, delta: str, rates: str, detail: str, rests: str = ""
+) -> tuple[str | None, str]:
+    """The sentence for a change judged on its interval; `rests` says what each year rests on when not complete."""
+    after = f"; {rests}" if rests else ""
     if significant:
         return (
             delta,
-            f"{'Up' if up else 'Down'} on the same period a year earlier, by more than chance explains: {rates} ({detail}).",
+            f"{'Up' if up else 'Down'} on the same period a year earlier, by more than chance explains: {rates} "
+            f"({detail}{after}).",
         )
-    return None, f"No clear change on the same period a year earlier: {rates} ({detail}, which includes no change)."
+    return (
+        None,
+        f"No clear change on the same period a year earlier: {rates} ({detail}, which includes no change{after}).",
+    )
 
 
 def money(value: float | None, *, pence: bool = False) -> str:

@@ -41,3 +41,19 @@ def test_change_on_the_quarter_a_year_earlier() -> None:
     # Gamma held nothing a year earlier: no change to report, not a change of infinity
     assert out["MC"]["cases_previous"] is None and out["MC"]["volume_rate_ratio"] is None
     assert out["MC"]["volume_change_significant"] is None
+
+
+def test_what_the_year_earlier_rests_on_travels_with_the_change() -> None:
+    # 12 months to March 2021 against 2019-20: Alpha returned all 4 quarters now, but only January-March 2020 (its
+    # meeting of 31 March 2020) a year earlier: 1 of 4 quarters, a quarter of its population-time
+    out = {
+        r["group_code"]: r
+        for r in compute(fx.dataset(), period(date(2021, 3, 31), "12m"), "marac").iter_rows(named=True)
+    }
+    alpha = out["MA"]
+    assert (alpha["quarters_with_data"], alpha["quarters_with_data_previous"]) == (4, 1)
+    assert (alpha["volume_coverage"], alpha["volume_coverage_previous"]) == pytest.approx((1.0, 0.25))
+    # 50 cases over 10,000 x 1/4 = 2,500 population-years = 200.0 per 10,000, against 40 / 10,000 now = 40.0
+    assert (alpha["cases_per_10k_previous"], alpha["cases_per_10k"]) == pytest.approx((200.0, 40.0))
+    # Beta returned nothing in 2019-20: nothing held, no population-time covered
+    assert (out["MB"]["quarters_with_data_previous"], out["MB"]["volume_coverage_previous"]) == (0, 0.0)

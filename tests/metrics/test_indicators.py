@@ -178,6 +178,8 @@ def test_documented_columns_keep_their_order(data):
         "cases_previous",
         "cases_per_10k_previous",
         "repeat_cases_previous",
+        "quarters_with_data_previous",
+        "volume_coverage_previous",
         "volume_rate_ratio",
         "volume_rate_ratio_ci95_low",
         "volume_rate_ratio_ci95_high",
