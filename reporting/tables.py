@@ -296,9 +296,8 @@ def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[s
         "Value": _with_compact_coverage(numbers.figure(row, ind, ranges, least=1), row, ind),
         "95% interval": interval,
         "99.8% interval": numbers.figure_interval(row, ind, ranges, "ci998"),
-        "What the 95% interval supports": SIGNIFICANCE_WORDS.get(
-            supported, "no range" if item is None or item.rule == "none" else "–"
-        ),
+        "What the 95% interval supports": _supports(supported, ind)
+        or ("no range" if item is None or item.rule == "none" else "–"),
         "Why": _why(interval, supported, item, local_shown, Verdict.of(row, ind)),
     }
 
@@ -308,6 +307,20 @@ def _with_compact_coverage(figure: str, row: dict[str, object], ind: Indicator) 
     if ind.key != "volume" or figure == numbers.DASH:
         return figure
     return coverage_words.beside(figure, coverage_words.of(row))
+
+
+#: a one-sided range (a floor, the local share) is met or not met: what its interval supports, in those words
+ONE_SIDED_SIGNIFICANCE_WORDS = {
+    "below": "does not meet the level",
+    "within": "meets the level",
+    "not distinguishable (lower)": "not distinguishable from the level",
+}
+
+
+def _supports(supported: str | None, ind: Indicator) -> str | None:
+    if ind.one_sided and supported in ONE_SIDED_SIGNIFICANCE_WORDS:
+        return ONE_SIDED_SIGNIFICANCE_WORDS[supported]
+    return SIGNIFICANCE_WORDS.get(supported) if supported else None
 
 
 def _why(interval: str, supported: str | None, item, local_shown: str, judged: Verdict) -> str:
@@ -320,10 +333,11 @@ def _why(interval: str, supported: str | None, item, local_shown: str, judged: V
     if item.rule == "local_share":
         bound = f"the local share is {local_shown}"
     elif item.rule == "floor":
-        bound = f"range starts at {item.lower:.1%}".replace(".0%", "%")
+        bound = f"the level is {item.describe()}"
     else:
         bound = f"range {item.describe()}"
-    return f"95% interval {interval}, {bound}: {SIGNIFICANCE_WORDS[supported]}"
+    words = ONE_SIDED_SIGNIFICANCE_WORDS.get(supported) if judged.one_sided else None
+    return f"95% interval {interval}, {bound}: {words or SIGNIFICANCE_WORDS[supported]}"
 
 
 def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:

@@ -260,12 +260,9 @@ def test_profile_says_how_sure_each_verdict_is(app: AppTest) -> None:
     sure = at.toggle(key="profile_certainty").set_value(True).run().dataframe[1].value.set_index("Indicator")
     # Hackney: 8 LGBT+ victims/survivors of 400 cases = 2.0%; Wilson 95% 1.0%-3.9% straddles the 2.5% floor
     assert sure.loc["Victims/survivors LGBT+", "95% interval"] == "1.0%–3.9%"
-    assert (
-        sure.loc["Victims/survivors LGBT+", "What the 95% interval supports"]
-        == "not distinguishable from the lower bound"
-    )
+    assert sure.loc["Victims/survivors LGBT+", "What the 95% interval supports"] == "not distinguishable from the level"
     assert sure.loc["Victims/survivors LGBT+", "Why"] == (
-        "95% interval 1.0%–3.9%, range starts at 2.5%: not distinguishable from the lower bound"
+        "95% interval 1.0%–3.9%, the level is 2.5% or above: not distinguishable from the level"
     )
     # police 200 of 400 referrals = 50%: 45.1%-54.9%, wholly under 60%
     assert sure.loc["Police share of referrals", "What the 95% interval supports"] == "below the range"

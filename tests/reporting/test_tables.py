@@ -108,12 +108,12 @@ def test_certainty_by_marac_explains_each_verdict() -> None:
     table = tables.certainty_by_group(frame, lgbt, fx.dataset().ranges).set_index("MARAC")
     assert (
         table.loc["Small", "Why"]
-        == "95% interval 0.7%–5.7%, range starts at 2.5%: not distinguishable from the lower bound"
+        == "95% interval 0.7%–5.7%, the level is 2.5% or above: not distinguishable from the level"
     )
-    assert table.loc["Small", "What the 95% interval supports"] == "not distinguishable from the lower bound"
+    assert table.loc["Small", "What the 95% interval supports"] == "not distinguishable from the level"
     # 2.496% would print as 2.5% with one decimal, seeming to touch the range: printed to 2.496%
     assert table.loc["Large", "95% interval"] == "0.700%–2.496%"
-    assert table.loc["Large", "What the 95% interval supports"] == "below the range"
+    assert table.loc["Large", "What the 95% interval supports"] == "does not meet the level"
 
 
 def test_change_is_flagged_only_when_beyond_chance() -> None:
