@@ -210,9 +210,11 @@ def test_trends_page_reads_the_rolling_year_against_the_national_figure(app: App
     at = open_page(app, "trends")
     # London's 12 months to March 2021 is the whole of 2020-21: 105.448%; nothing a year earlier. England's 2020-21 on
     # the same base, Census 2021 females 16+: 93,815 cases / 22,534,839 x 10,000 / 40 = 104.1%; as SafeLives published
-    # it on its own base, 44.92 per 10,000 / 40 = 112.3%
+    # it on its own base, 44.92 per 10,000 / 40 = 112.3%. The fixture's London is 2 of its 32 MARACs, each returning
+    # all 4 quarters: 2 x 4 = 8 of 32 x 4 = 128 MARAC-quarters, said beside the figure
     assert finding(at) == (
-        "London (all its MARACs): 105.4% in the 12 months to March 2021. England, Census 2021 females aged 16+ "
+        "London (all its MARACs): 105.4% in the 12 months to March 2021 (8 of 128 MARAC-quarters returned). England, "
+        "Census 2021 females aged 16+ "
         "(recomputed from SafeLives' force figures): 104.1% (12 months to March 2021); England, SafeLives' own base "
         "(as published): 112.3%. Expected: 80%–100% of recommended."
     )
