@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
+from metrics.coverage import REFERRAL_GAP_LIMIT
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -256,8 +258,8 @@ INDICATORS = Catalogue(
                 "divides by cases. Where a return records fewer referrals than cases, this product divides by the "
                 "recorded referrals (the share among cases whose source is known), because dividing by cases would "
                 "count every case without a source as not referred by the police. The verdict names how many cases "
-                "have no recorded source, and past a fifth of cases it is withheld as incomplete: the missing sources "
-                "could move the share either way.",
+                f"have no recorded source, and past {REFERRAL_GAP_LIMIT:.0%} of cases it is withheld as incomplete: the "
+                "missing sources could move the share either way.",
             ),
         ),
         Indicator(
