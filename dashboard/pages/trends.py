@@ -144,7 +144,9 @@ if chart_tab.open:
         st.caption(
             "Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures). "
             f"Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range{shaded} "
-            "(data/reference/events.csv). " + national_marks.trend_note(view.dataset.base_label)
+            "(data/reference/events.csv). A figure resting on fewer quarters than its window says so in its hover, "
+            "the sentence above and the table ('2 of 4 quarters returned'; for a group, its MARAC-quarters). "
+            + national_marks.trend_note(view.dataset.base_label)
         )
         downloads.chart_buttons(
             lambda: drawn(frames(published=True)), key="trend", stem=f"{view.stem}-{downloads.slug(choice.key)}-trend"
