@@ -145,7 +145,7 @@ def template_xlsx(maracs: pl.DataFrame | None = None) -> bytes:
         "One row per MARAC meeting held in the quarter, on the Return sheet. Keep the header row as it is.",
         "Counts are of the cases discussed at that meeting. A case referred by two agencies counts 0.5 to each.",
         "Victim/survivor columns count cases in each group; a case can be in more than one group, but no group can exceed "
-        "the cases discussed. Leave no cell blank: type 0 where there were none.",
+        "the cases discussed. On a meeting's row leave no cell blank: type 0 where there were none.",
         f"No meetings in the quarter? Send a nil return: {NIL_FORM}. It counts the quarter as returned with 0 cases; "
         "an empty return (the header alone) is refused, and a quarter not returned at all counts as missing.",
         "Excel checks each cell as you type; the dashboard's loader checks the whole return again when it is loaded.",
