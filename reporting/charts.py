@@ -471,8 +471,12 @@ def funnel_plot(
             ),
             hovertext=[
                 f"{escape(name)}: {numbers.percent_beside_verdict(v, j.verdict, item, local, 1)} "
-                f"of {d:,.0f}" + (f" ({j.label})" if indicator.verdict else "")
-                for name, v, d, j, local in zip(data["group_name"], values, n, judged, locals_, strict=True)
+                f"of {d:,.0f}"
+                + (f" ({j.label})" if indicator.verdict else "")
+                + (f"<br>{c.words}" if c.words else "")  # what the point rests on, in our own words
+                for name, v, d, j, local, c in zip(
+                    data["group_name"], values, n, judged, locals_, coverage_words.of_frame(data), strict=True
+                )
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         )

@@ -237,6 +237,7 @@ def of_frame(frame: pl.DataFrame) -> list[Coverage]:
             "quarters_filled",
             "maracs_left_out",
             "missing_quarters_method",
+            "volume_coverage",
         )
         if c in frame.columns
     ]

@@ -326,3 +326,26 @@ def test_spine_chart_scales_each_line_to_the_peers_and_colours_by_significance()
     # repeat rate: peers' middle half 0.275-0.425 -> 0.25-0.75; the 28-40% range -> 0.267-0.667
     shapes = [(s.x0, s.x1) for s in fig.layout.shapes if s.y0 < 0.5 and s.y1 > -0.5]
     assert shapes[1] == pytest.approx((0.25, 0.75)) and shapes[2] == pytest.approx((0.08 / 0.3, 0.2 / 0.3))
+
+
+def test_a_funnel_point_s_hover_says_what_it_rests_on() -> None:
+    # Small sent 1 of the 4 quarters of the 12 months: its hover says so; Large sent all 4 and says nothing more
+    data = pl.DataFrame(
+        {
+            "group_code": ["S", "L"],
+            "group_name": ["Small", "Large"],
+            "share_lgbt": [0.02, 0.03],
+            "lgbt_verdict": ["below", "within"],
+            "cases": [100, 900],
+            "quarters_with_data": [1, 4],
+            "maracs_in_group": [1, 1],
+            "window": ["12m", "12m"],
+        }
+    )
+    fig = charts.funnel_plot(data, LGBT, LGBT_RANGE, subtitle="s", source="src")
+    points = next(t for t in fig.data if t.name == "MARACs")
+    hover = dict(zip(points.text, points.hovertext, strict=True))
+    small = next(h for t, h in hover.items() if t.startswith("Small"))
+    large = next(h for t, h in hover.items() if t.startswith("Large"))
+    assert small.endswith("<br>1 of 4 quarters returned: one quarter's rate shown as a year's")
+    assert "quarters returned" not in large
