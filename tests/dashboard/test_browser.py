@@ -144,9 +144,9 @@ def test_downloads_from_the_overview_are_published_files_under_their_names(
             "Per 10,000 adult females",
         ]  # real data: no synthetic line
         hackney = next(line for line in lines if line and line[0] == "Hackney")
-        # 400 cases, 36.1 per 10,000, 90.3% of recommended and within; 30.0% repeat but "could be chance" (published:
-        # every quarter's counts are multiples of 5, which rounding leaves as they are)
-        assert hackney[:7] == ["Hackney", "Central East", "400", "36.1", "90.3", "● within", "30.0"]
+        # 400 cases, 36.1 per 10,000, 90.3% of recommended and within, resting on all 4 quarters; 30.0% repeat but
+        # "could be chance" (published: every quarter's counts are multiples of 5, which rounding leaves as they are)
+        assert hackney[:8] == ["Hackney", "Central East", "400", "36.1", "90.3", "● within", "all 4 quarters", "30.0"]
         assert any(
             line and line[0].startswith("To protect the people counted, every count is rounded") for line in lines
         )
