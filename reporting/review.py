@@ -16,12 +16,14 @@ from loaders.problems import Problem, Severity
 from loaders.raw_table import RawTable
 from loaders.return_layout import FIELD_NAMES, REFERRAL_FIELDS, VICTIM_FIELDS
 from loaders.return_model import cell_text
+from metrics import missing_quarters
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS
-from metrics.indicators import compute, scoped
+from metrics.indicators import scoped
 from metrics.periods import is_quarter_end, period, quarter_end, quarter_label
-from reporting import coverage_words, numbers
+from reporting import coverage_words, missing_quarters_words, numbers
 from reporting.coverage_words import Coverage
+from reporting.markup import escape_markdown
 from reporting.numbers import number, pair_beside_verdict
 from reporting.verdicts import Verdict
 
@@ -122,14 +124,19 @@ def latest_period_end(quarters: list[tuple[str, date]], code: str) -> date | Non
     return max(ends) if ends else None
 
 
-def before_after(before: Dataset, after: Dataset, code: str, end: date) -> pd.DataFrame:
-    """One MARAC's indicators for the 12 months to `end`, as held now and as they would be once committed."""
+def before_after(before: Dataset, after: Dataset, code: str, end: date, method: str | None = None) -> pd.DataFrame:
+    """One MARAC's indicators for the 12 months to `end`, as held now and as they would be once committed.
+
+    Worked out under the missing-quarters `method` the pages use (default: the dataset's own), so the figures here
+    are the ones the MARAC's profile will show; `attrs["method"]` names it for the table's caption, since under
+    SafeLives' rule committing a missing quarter also stops it being filled from the quarter before."""
     window = period(end, "12m")
+    method = missing_quarters.check_method(method or before.missing_quarters_method)
     region = before.maracs.filter(pl.col("marac_code") == code)["region"].to_list()
 
     def row(data: Dataset) -> dict[str, object] | None:
         scope = scoped(data, region=region[0]) if region and region[0] else data
-        frame = compute(scope, window, "marac").filter(pl.col("group_code") == code)
+        frame = missing_quarters.compute(scope, window, "marac", method).filter(pl.col("group_code") == code)
         return frame.row(0, named=True) if frame.height else None
 
     now, then = row(before), row(after)
@@ -173,19 +180,24 @@ def before_after(before: Dataset, after: Dataset, code: str, end: date) -> pd.Da
     frame.attrs["title"] = (
         f"12 months to {end.strftime('%d %b %Y')} ({quarter_label(window.quarters[0])} to {quarter_label(window.quarters[-1])})"
     )
+    frame.attrs["method"] = missing_quarters_words.method_line(method)
     return frame
 
 
 def movements(
-    before_tables: dict[str, pl.DataFrame], after_tables: dict[str, pl.DataFrame], touched: list[tuple[str, date]]
+    before_tables: dict[str, pl.DataFrame],
+    after_tables: dict[str, pl.DataFrame],
+    touched: list[tuple[str, date]],
+    method: str | None = None,
 ) -> list[tuple[str, pd.DataFrame]]:
-    """(heading, before/after table) for each MARAC a batch touches, by name: worked out once per check."""
+    """(heading, before/after table) for each MARAC a batch touches, by name: worked out once per check, under the
+    missing-quarters `method` chosen. The heading is Markdown, so the registry's name is escaped in it."""
     before, after = Dataset.from_tables(before_tables), Dataset.from_tables(after_tables)
     names = dict(after.maracs.select("marac_code", "marac_name").iter_rows())
     out = []
     for code in sorted({m for m, _ in touched}, key=lambda c: names.get(c, c)):
         end = latest_period_end(touched, code)
         if end is not None:
-            table = before_after(before, after, code, end)
-            out.append((f"**{names.get(code, code)}**: {table.attrs['title']}", table))
+            table = before_after(before, after, code, end, method)
+            out.append((f"**{escape_markdown(names.get(code, code))}**: {table.attrs['title']}", table))
     return out

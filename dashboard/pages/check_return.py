@@ -14,7 +14,7 @@ from loaders import roles
 from loaders.problems import Severity
 from loaders.raw_table import MAX_FILE_BYTES
 from metrics.periods import quarter_label
-from reporting import access_words, numbers, registry_words, review
+from reporting import access_words, missing_quarters_words, numbers, registry_words, review
 from reporting.markup import escape_markdown
 
 # checked here as well as by the navigation, at every run: the page is reached only with a role that includes it
@@ -207,12 +207,14 @@ else:
 if checked.loadable:
     st.subheader("How the figures would move")
     touched = sorted({(m, q) for f in checked.loadable for m, q in f.quarters})
-    if st.session_state.get("moved_key") != key:  # a region's batch is 64 metric runs: once per check, not per click
+    method = data.chosen_method()  # the figures the pages will show once committed
+    if st.session_state.get("moved_key") != (key, method):  # a region's batch is 64 metric runs: once per check
         st.session_state["moved_key"], st.session_state["moved"] = (
-            key,
-            review.movements(checked.before, checked.after, touched),
+            (key, method),
+            review.movements(checked.before, checked.after, touched, method),
         )
     moved = st.session_state["moved"]
+    st.caption(missing_quarters_words.method_line(method))
     for heading, table in moved:
         # a batch for a whole region would be a long scroll: one folded section per MARAC
         place = st.expander(heading) if len(moved) > 3 else st.container()
