@@ -118,7 +118,7 @@ def build_pack(
     rows = [
         QualityRow(
             r["marac_name"],
-            f"{r['quarters_returned']} of {r['quarters_in_period']}",
+            f"{r['quarters_returned']} of {r['quarters_in_period']}" + _nil_words(r["nil_quarters"]),
             "all" if not r["quarters_returned"] else ", ".join(r["missing_quarters"]) or "none",
             ", ".join(r["fields_all_zero"]) or "none",
         )
@@ -139,6 +139,15 @@ def build_pack(
         source=source,
         notes=[DISCLOSURE_NOTE],
     )
+
+
+def _nil_words(quarters: list[str]) -> str:
+    """ " (1 nil return: 2020-21 Q4)" after the quarters returned: a nil return ("no meetings this quarter") counts as
+    returned, so the data-quality page says which returned quarters had no meetings rather than hide them in the count.
+    """
+    if not quarters:
+        return ""
+    return f" ({len(quarters)} nil return{'' if len(quarters) == 1 else 's'}: {', '.join(quarters)})"
 
 
 def _members_coverage(members: pl.DataFrame, chosen: Period) -> Coverage:
