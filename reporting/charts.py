@@ -279,7 +279,7 @@ def trend_chart(
                 mode="lines+markers" if i == 0 else "lines",
                 name=name,
                 line=dict(color=SERIES[i % len(SERIES)], width=3 if i == 0 else 1.5, dash="solid" if i == 0 else "dot"),
-                hovertemplate=f"{name}, %{{x}}: %{{y:.1%}}<extra></extra>",
+                hovertemplate=f"{escape(name)}, %{{x}}: %{{y:.1%}}<extra></extra>",  # hovers read HTML: a name as typed
             )
         )
     add_national(fig, national, indicator, labels)

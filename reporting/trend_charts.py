@@ -11,6 +11,7 @@ they moved referrals everywhere and would otherwise read as a local change.
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 import plotly.graph_objects as go
 import polars as pl
@@ -109,7 +110,7 @@ def trend_lines(
                     line=dict(color=colour, width=1.2, dash="dot"),
                     marker=dict(size=5, color=colour),
                     opacity=0.75 if show == "both" else 1.0,
-                    **_hover(f"{name}, %{{x}}: %{{y:.1%}}", frame, each, rolling_coverage.each_quarter(frame)),
+                    **_hover(f"{escape(name)}, %{{x}}: %{{y:.1%}}", frame, each, rolling_coverage.each_quarter(frame)),
                 )
             )
         if show in ("both", "rolling") and rolling in frame.columns:
@@ -123,7 +124,7 @@ def trend_lines(
                     line=dict(color=colour, width=3),
                     connectgaps=False,
                     **_hover(
-                        f"{name}, 12 months to the end of %{{x}}: %{{y:.1%}}",
+                        f"{escape(name)}, 12 months to the end of %{{x}}: %{{y:.1%}}",  # a name as typed
                         frame,
                         rolling,
                         rolling_coverage.by_quarter(frame),
