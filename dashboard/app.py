@@ -136,7 +136,7 @@ if loaded is None:
         f"No database at {data.db_path()} yet. Check and commit returns below (the first commit creates it), "
         f"load them with `marac load FILE --db {data.db_path()}`, or build the demo with `marac demo --db {data.db_path()}`."
     )
-if loaded[0].meetings.is_empty():
+if loaded[0].meetings.is_empty() and loaded[0].nil_quarters.is_empty():  # a nil return is a return
     _only_check(
         "The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`."
     )

@@ -387,12 +387,16 @@ def _with_area_coverage(dataset: Dataset, frame: pl.DataFrame, grouping: str) ->
 
 
 def quarterly(dataset: Dataset, grouping: str = "marac", first: object = None, last: object = None) -> pl.DataFrame:
-    """Each quarter's figures (annualised) per group: the trend view."""
-    meetings = dataset.meetings
-    if meetings.is_empty():
+    """Each quarter's figures (annualised) per group: the trend view. Nil returns are held quarters too, so a MARAC
+    whose only returns say "no meetings" has a trend of 0 cases."""
+    held = pl.concat(
+        [f.select(pl.col("quarter_start").cast(pl.Date)) for f in (dataset.meetings, dataset.nil_quarters) if f.height]
+        or [pl.DataFrame(schema={"quarter_start": pl.Date})]
+    )["quarter_start"]
+    if held.is_empty():
         return pl.DataFrame()
-    start = first or meetings["quarter_start"].min()
-    end = last or quarter_end(meetings["quarter_start"].max())
+    start = first or held.min()
+    end = last or quarter_end(held.max())
     per = _per_marac(dataset, start, end, by_quarter=True)
     out = _summarise(dataset, per, grouping, 1, ["quarter_start"])
     return out.sort("group_code", "quarter_start")

@@ -12,7 +12,7 @@ from metrics.coverage import INCOMPLETE
 from metrics.definitions import Indicator
 from metrics.periods import Period, fy_label
 from metrics.ranges import Ranges
-from reporting import numbers
+from reporting import missing_quarters_words, numbers
 from reporting.coverage_words import Coverage
 from reporting.verdicts import Verdict
 
@@ -43,6 +43,8 @@ def caption(
     when = period_phrase(chosen)
     value = row.get(ind.value)
     if row.get("cases") is None:
+        if row.get("maracs_left_out"):
+            return missing_quarters_words.left_out(name, when)
         return f"{name} has no returns for {when}."
     item = numbers.range_of(ind, ranges)
     verdict = Verdict.of(row, ind)

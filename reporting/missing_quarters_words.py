@@ -38,3 +38,11 @@ _SOURCE = {
 def source_note(method: str) -> str:
     """The method in a few words for a source line, e.g. 'missing quarters: filled like SafeLives'."""
     return _SOURCE[method]
+
+
+def left_out(name: str, when: str) -> str:
+    """Why a MARAC that did send returns has no figures under SafeLives' rule: it is not 'no returns'."""
+    return (
+        f"{name} is left out of {when} under SafeLives' rule for missing quarters (two quarters missing in a row); "
+        "count only the quarters returned (population-time) to see the quarters it sent."
+    )

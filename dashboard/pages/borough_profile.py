@@ -11,7 +11,16 @@ from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.national import national_series
 from metrics.shown import AreaFigures, AreaSeries
-from reporting import charts, coverage_words, national_marks, numbers, sub_areas, tables, verdicts
+from reporting import (
+    charts,
+    coverage_words,
+    missing_quarters_words,
+    national_marks,
+    numbers,
+    sub_areas,
+    tables,
+    verdicts,
+)
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
@@ -46,7 +55,10 @@ st.markdown(
 st.caption(controls.period_caption(chosen, dataset))
 controls.registry_notes(dataset, [code])
 if figures["cases"] is None:
-    st.info(f"{escape_markdown(names[code])} has no returns for this period.")
+    if figures.get("maracs_left_out"):
+        st.info(missing_quarters_words.left_out(escape_markdown(names[code]), "this period"))
+    else:
+        st.info(f"{escape_markdown(names[code])} has no returns for this period.")
     st.stop()
 
 returned = figures["quarters_with_data"]

@@ -26,7 +26,7 @@ from metrics.shown import AreaSeries
 from reporting import charts, coverage_words, numbers, registry_words, sub_areas
 from reporting.captions import caption, period_phrase
 from reporting.coverage_words import Coverage
-from reporting.missing_quarters_words import method_line
+from reporting.missing_quarters_words import left_out, method_line
 from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
 from reporting.spreadsheet import DISCLOSURE_NOTE
 from reporting.theme import SYNTHETIC_NOTE
@@ -99,6 +99,8 @@ def build_pack(
     )
     member_codes = [c for c, cases in zip(members["group_code"], members["cases"], strict=True) if cases is not None]
     if not member_codes:
+        if kind == "marac" and members.height and (members["maracs_left_out"].fill_null(0) > 0).any():
+            raise PackError(left_out(display, chosen.label))
         raise PackError(f"no returns are held for {display} in {chosen.label}")
     sections: list[Section] = []
     if kind in ("region", "pfa"):

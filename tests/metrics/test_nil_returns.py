@@ -88,3 +88,14 @@ def test_published_figures_keep_the_nil_returns() -> None:
     out = published(data)
     assert out.rounded and out.nil_quarters.rows() == [("MB", BETA_Q3)]
     assert _row(compute(out, YEAR), "MB")["quarters_with_data"] == 4
+
+
+def test_a_marac_whose_only_returns_are_nil_has_a_trend_of_zero_cases() -> None:
+    # no meetings at all, one nil quarter for Beta: the trend has that quarter, 0 cases over 20,000 x 1/4 person-years
+    from metrics.indicators import quarterly
+
+    data = replace(fx.dataset(), meetings=fx.dataset().meetings.clear(), nil_quarters=_nil(("MB", BETA_Q3)))
+    trend = quarterly(data)
+    beta = trend.filter((pl.col("group_code") == "MB") & (pl.col("quarter_start") == BETA_Q3)).row(0, named=True)
+    assert (beta["cases"], beta["quarters_with_data"], beta["cases_per_10k"]) == (0, 1, 0.0)
+    assert trend["quarter_start"].unique().to_list() == [BETA_Q3]

@@ -72,6 +72,19 @@ def test_a_referral_shortfall_under_the_limit_is_named_in_the_sentence() -> None
     )
 
 
+def test_a_marac_left_out_by_safelives_rule_is_not_said_to_have_no_returns() -> None:
+    volume, ranges = INDICATORS.by_key("volume"), fx.dataset().ranges
+    row = {"cases": None, "maracs_left_out": 1, "missing_quarters_method": "safelives"}
+    assert caption("Hackney", row, volume, ranges, YEAR) == (
+        "Hackney is left out of the year to March 2021 under SafeLives' rule for missing quarters (two quarters "
+        "missing in a row); count only the quarters returned (population-time) to see the quarters it sent."
+    )
+    assert (
+        caption("Hackney", {"cases": None}, volume, ranges, YEAR)
+        == "Hackney has no returns for the year to March 2021."
+    )
+
+
 def test_a_pack_sentence_s_interval_is_the_table_s_and_every_verdict_says_how_sure(london: Dataset) -> None:
     """Where a sentence says a verdict could be chance it quotes the 95% interval exactly as the summary table beside
     it prints it, and both print the verdict with the same certainty."""
