@@ -443,8 +443,13 @@ def styled_matrix(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.form
 
 
 def trend_table(series: dict[str, pl.DataFrame], ind: Indicator, *, last: object = None) -> pd.DataFrame:
-    """One row per quarter, newest first: each series' 12 months to that quarter and the quarter on its own (percent)."""
+    """One row per quarter, newest first: each series' 12 months to that quarter and the quarter on its own (percent).
+
+    A series whose 12 months anywhere rest on fewer quarters than the window has a column after its 12-month figure
+    saying what each rests on ("2 of 4 quarters returned", "120 of 128 MARAC-quarters returned"; "all 4 quarters"
+    where complete); a series complete throughout has none, so its table is as before."""
     from metrics.periods import quarter_label, quarter_of
+    from reporting import rolling_coverage
 
     quarters = sorted(
         {
@@ -456,12 +461,22 @@ def trend_table(series: dict[str, pl.DataFrame], ind: Indicator, *, last: object
         reverse=True,
     )
     columns: dict[str, list[object]] = {"Quarter": [quarter_label(q) for q in quarters]}
+    texts: dict[str, None] = {}
     for name, frame in series.items():
         for column, words in ((f"{ind.value}_12m", "12 months"), (ind.value, "quarter")):
-            if column in frame.columns:
-                values = dict(zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True))
-                columns[f"{name}, {words} %"] = [_pct(values.get(q)) for q in quarters]
-    return pd.DataFrame({k: pd.Series(v, dtype="object" if k == "Quarter" else "Float64") for k, v in columns.items()})
+            if column not in frame.columns:
+                continue
+            values = dict(zip(frame["quarter_start"].to_list(), frame[column].to_list(), strict=True))
+            columns[f"{name}, {words} %"] = [_pct(values.get(q)) for q in quarters]
+            covered = rolling_coverage.by_quarter(frame) if words == "12 months" else {}
+            shown = [covered.get(q) for q in quarters]
+            if any(c is not None and c.short for c in shown):
+                header = f"{name}, 12 months: {coverage_words.HEADER.lower()}"
+                texts[header] = None
+                columns[header] = [(c.short or c.cell or None) if c is not None else None for c in shown]
+    return pd.DataFrame(
+        {k: pd.Series(v, dtype="object" if k == "Quarter" or k in texts else "Float64") for k, v in columns.items()}
+    )
 
 
 def top_three_table(frame: pl.DataFrame, agencies: list[str], labels: dict[str, str]) -> pd.DataFrame:
