@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import polars as pl
 
+from metrics import missing_quarters
 from metrics.dataset import Dataset
-from metrics.indicators import compute, quarterly, scoped
+from metrics.indicators import quarterly, scoped
 from metrics.periods import add_quarters, period, quarter_end
 
 #: the counts of people the attack goes after; each victim/survivor count and repeats are at most the cases
@@ -71,9 +72,13 @@ def _windows(end: date) -> Iterable[str]:
         yield "fy"
 
 
-def exports(shown: Dataset, *, hide_below: int = 0) -> list[Figure]:
+def exports(shown: Dataset, *, hide_below: int = 0, method: str = missing_quarters.POPULATION_TIME) -> list[Figure]:
     """Every count published for `shown`'s MARACs: each grouping, window and quarter end. With `hide_below`, a
-    MARAC's figure of 1 to hide_below − 1 is withheld, as each export did before rounding."""
+    MARAC's figure of 1 to hide_below − 1 is withheld, as each export did before rounding.
+
+    Under SafeLives' rule (`method="safelives"`) a filled quarter adds its source quarter's cell again (so a cell may
+    stand twice in a figure's `cells`) and a MARAC left out adds none: the attacker knows the rule, as the code is
+    open."""
     held = shown.meetings.select("marac_code", "quarter_start").unique()
     quarters_held = sorted(held["quarter_start"].unique().to_list())
     returned = {(m, q) for m, q in held.iter_rows()}
@@ -86,11 +91,12 @@ def exports(shown: Dataset, *, hide_below: int = 0) -> list[Figure]:
     for end in (quarter_end(q) for q in quarters_held):
         for window in _windows(end):
             chosen = period(end, window)
+            sources, left_out = _sources(shown, chosen, returned, method)
             for grouping in GROUPINGS:
-                frame = compute(shown, chosen, grouping)
+                frame = missing_quarters.compute(shown, chosen, grouping, method)
                 for row in frame.iter_rows(named=True):
-                    codes = members.get((grouping, row["group_code"]), [])
-                    cells = tuple((m, q) for m in codes for q in chosen.quarters if (m, q) in returned)
+                    codes = [m for m in members.get((grouping, row["group_code"]), []) if m not in left_out]
+                    cells = tuple(sources[(m, q)] for m in codes for q in chosen.quarters if (m, q) in sources)
                     if not cells:
                         continue
                     for column in COUNTS:
@@ -99,6 +105,18 @@ def exports(shown: Dataset, *, hide_below: int = 0) -> list[Figure]:
                             value = None
                         out.append(Figure(grouping, row["group_code"], window, end, column, cells, value))
     return out
+
+
+def _sources(shown: Dataset, chosen: object, returned: set[Cell], method: str) -> tuple[dict[Cell, Cell], set[str]]:
+    """Which held cell each MARAC-quarter of the window counts (itself, or under SafeLives' rule the quarter it was
+    filled from), and the MARACs left out."""
+    sources = {cell: cell for cell in returned}
+    if method != missing_quarters.SAFELIVES:
+        return sources, set()
+    filled = missing_quarters.fill(shown, chosen)  # type: ignore[arg-type]
+    for code, quarter, source in filled.filled.iter_rows():
+        sources[(code, quarter)] = (code, source)
+    return sources, set(filled.left_out)
 
 
 def true_cells(dataset: Dataset) -> dict[tuple[str, date, str], float]:
@@ -175,8 +193,8 @@ def integer_program(
         low: list[float] = []
         high: list[float] = []
         for r, f in enumerate(rows):
-            for cell in f.cells:
-                a[r, x_at[f.column] + n + index[cell]] = rounding
+            for cell in f.cells:  # a cell standing twice (a quarter filled from it) counts twice
+                a[r, x_at[f.column] + n + index[cell]] += rounding
             low.append(f.value)
             high.append(f.value)
         r = len(rows)

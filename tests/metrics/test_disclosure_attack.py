@@ -94,3 +94,37 @@ def test_no_published_figure_gives_back_a_small_count_however_they_are_combined(
     # and every small count stays among at least four values the attacker cannot tell apart
     assert min(high - low for low, high in ranges.values()) >= 3
     assert all(low <= truth[key] <= high for key, (low, high) in ranges.items())
+
+
+def test_exports_under_both_missing_quarters_methods_give_back_no_small_count() -> None:
+    """SafeLives' rule fills a gap with the quarter before and leaves out a MARAC with two gaps in a row. An attacker
+    holding every export under both methods can difference them (SafeLives' minus population-time is the filled
+    quarters' counts): the fill copies already rounded quarters, so that gives back nothing rounding hides."""
+    from metrics import missing_quarters
+
+    region = _region()
+    gaps = {("MA", QUARTERS[5]), ("MB", QUARTERS[2]), ("MB", QUARTERS[3]), ("MC", QUARTERS[8])}  # MB: two in a row
+    held = region.meetings.filter(
+        ~pl.struct("marac_code", "quarter_start").is_in([{"marac_code": m, "quarter_start": q} for m, q in gaps])
+    )
+    region = Dataset.from_tables({**fx.tables(), "meeting": held.with_columns(pl.lit(1).alias("load_id"))})
+    truth = true_cells(region)
+    shown = published(region)
+    by_method = {m: exports(shown, method=m) for m in (missing_quarters.POPULATION_TIME, missing_quarters.SAFELIVES)}
+    filled = by_method[missing_quarters.SAFELIVES]
+    # the model of the rule is the code's: every published figure is the sum of the rounded cells it names
+    rounded = true_cells(shown)
+    assert all(f.value == sum(rounded[(m, q, f.column)] for m, q in f.cells) for f in filled if f.value is not None)
+    # and the methods differ where they should: MA's 12 months holding its gap count the quarter before twice
+    assert any(len(set(f.cells)) < len(f.cells) for f in filled)
+    figures = [*by_method[missing_quarters.POPULATION_TIME], *filled]
+    for method_figures in by_method.values():
+        assert differencing(method_figures, truth)[1] == 0
+    ranges = integer_program(figures, truth, rounding=5)
+    assert len(ranges) > 100
+    assert {key: b for key, b in ranges.items() if b[0] == b[1]} == {}
+    assert all(low <= truth[key] <= high for key, (low, high) in ranges.items())
+    # the same attack on exact figures under both methods pins them: it has teeth
+    exact = [f for m in by_method for f in exports(region, method=m)]
+    unrounded = integer_program(exact, truth, rounding=1)
+    assert sum(b[0] == b[1] for b in unrounded.values()) > len(unrounded) * 0.9
