@@ -365,13 +365,10 @@ def shade_range(
     return range_key(item, local)
 
 
-def add_range_band(fig: go.Figure, item: Range, *, end: float | None = None, local: float | None = None) -> None:
-    """The range shaded across a chart with values up the y axis (`shade_range`), and said in words above it."""
-    key = shade_range(fig, item, end=end, local=local)
-    if key is None:
-        return
+def key_above(fig: go.Figure, text: str) -> None:
+    """What a shaded range means, in words at the chart's top right (every chart keys its range the same way)."""
     fig.add_annotation(
-        text=key,
+        text=text,
         xref="paper",
         yref="paper",
         x=1,
@@ -381,6 +378,13 @@ def add_range_band(fig: go.Figure, item: Range, *, end: float | None = None, loc
         showarrow=False,
         font=dict(size=12, color=MUTED),
     )
+
+
+def add_range_band(fig: go.Figure, item: Range, *, end: float | None = None, local: float | None = None) -> None:
+    """The range shaded across a chart with values up the y axis (`shade_range`), and said in words above it."""
+    key = shade_range(fig, item, end=end, local=local)
+    if key is not None:
+        key_above(fig, key)
 
 
 def funnel_plot(

@@ -14,9 +14,9 @@ import polars as pl
 
 from metrics.definitions import INDICATORS
 from metrics.ranges import Range
-from reporting.charts import framed
+from reporting.charts import framed, key_above
 from reporting.numbers import pair_beside_verdict
-from reporting.theme import INK, MUTED, RANGE_FILL
+from reporting.theme import INK, RANGE_FILL
 from reporting.verdicts import VERDICT_STYLE, Verdict
 from reporting.verdicts import label as verdict_label
 from reporting.verdicts import of_frame as verdicts_of
@@ -145,17 +145,7 @@ def add_meets_region(fig: go.Figure, top: float) -> None:
         line_width=0,
         layer="below",
     )
-    fig.add_annotation(
-        text=MEETS_KEY,
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=1.0,
-        yanchor="bottom",
-        xanchor="right",
-        showarrow=False,
-        font=dict(size=12, color=MUTED),
-    )
+    key_above(fig, MEETS_KEY)
 
 
 def _parity_hover(name: str, row: dict[str, object], judged: Verdict) -> str:

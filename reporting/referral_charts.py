@@ -15,7 +15,7 @@ import polars as pl
 
 from metrics.ranges import Range
 from reporting import referral_gaps
-from reporting.charts import framed, shade_range
+from reporting.charts import framed, key_above, shade_range
 from reporting.equality_charts import VERDICT_SYMBOLS
 from reporting.numbers import percent_beside_verdict
 from reporting.theme import INK, MUTED, SERIES, text_colour
@@ -133,17 +133,7 @@ def police_change(
     fig = go.Figure()
     shaded = shade_range(fig, police, across=True, end=1.12)  # the one way every chart draws a range
     if shaded:
-        fig.add_annotation(
-            text=shaded,
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.0,
-            yanchor="bottom",
-            xanchor="right",
-            showarrow=False,
-            font=dict(size=12, color=MUTED),
-        )
+        key_above(fig, shaded)
     for row in data.iter_rows(named=True):
         then, now, name = row["police_share_previous"], row["police_share"], row["group_name"]
         sure = bool(row["police_share_change_significant"])
