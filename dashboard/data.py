@@ -152,20 +152,9 @@ def current() -> tuple[Dataset, str] | None:
     return dataset(str(path), v, population, chosen_method()), v
 
 
-def _held_quarters(data: Dataset) -> pl.DataFrame:
-    """(marac_code, quarter_start) of every quarter held: meetings and nil returns ("no meetings") alike."""
-    frames = [
-        data.meetings.select("marac_code", "quarter_start"),
-        data.nil_quarters.select("marac_code", "quarter_start"),
-    ]
-    return pl.concat([f.with_columns(pl.col("quarter_start").cast(pl.Date)) for f in frames if f.height])
-
-
 def period_ends(data: Dataset) -> list[date]:
     """Quarter ends for which returns are held (a nil return is one), newest first."""
-    if data.meetings.is_empty() and data.nil_quarters.is_empty():
-        return []
-    quarters = sorted(_held_quarters(data)["quarter_start"].unique().to_list(), reverse=True)
+    quarters = sorted(data.held_quarters["quarter_start"].unique().to_list(), reverse=True)
     return [quarter_end(q) for q in quarters if is_quarter_end(quarter_end(q))]
 
 
@@ -292,9 +281,7 @@ def _trend(
 def with_returns(data: Dataset) -> set[str]:
     """MARAC codes holding at least one return (meetings or a nil return): pages open on one of these, not on an empty
     one."""
-    if data.meetings.is_empty() and data.nil_quarters.is_empty():
-        return set()
-    return set(_held_quarters(data)["marac_code"].unique().to_list())
+    return set(data.held_quarters["marac_code"].to_list())
 
 
 def home_area(data: Dataset, code: str) -> str:

@@ -80,6 +80,17 @@ class Dataset:
     missing_quarters_method: str = "population_time"
 
     @property
+    def held_quarters(self) -> pl.DataFrame:
+        """Every MARAC-quarter returned (marac_code, quarter_start), with meetings or as a nil return: what every
+        "which quarters are held" question asks, since a nil return is a return."""
+        frames = [
+            f.select(pl.col("marac_code").cast(pl.String), pl.col("quarter_start").cast(pl.Date))
+            for f in (self.meetings, self.nil_quarters)
+            if f.height
+        ]
+        return pl.concat(frames).unique() if frames else pl.DataFrame(schema=NIL_SCHEMA)
+
+    @property
     def population_key(self) -> str:
         """Base and measure in one short string, e.g. 'census2021:females_16plus' (a cache key)."""
         return f"{self.population_base}:{self.population_measure}"

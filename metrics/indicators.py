@@ -389,10 +389,7 @@ def _with_area_coverage(dataset: Dataset, frame: pl.DataFrame, grouping: str) ->
 def quarterly(dataset: Dataset, grouping: str = "marac", first: object = None, last: object = None) -> pl.DataFrame:
     """Each quarter's figures (annualised) per group: the trend view. Nil returns are held quarters too, so a MARAC
     whose only returns say "no meetings" has a trend of 0 cases."""
-    held = pl.concat(
-        [f.select(pl.col("quarter_start").cast(pl.Date)) for f in (dataset.meetings, dataset.nil_quarters) if f.height]
-        or [pl.DataFrame(schema={"quarter_start": pl.Date})]
-    )["quarter_start"]
+    held = dataset.held_quarters["quarter_start"]
     if held.is_empty():
         return pl.DataFrame()
     start = first or held.min()

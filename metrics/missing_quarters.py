@@ -69,13 +69,7 @@ def check_method(method: str) -> str:
 
 def _returned(dataset: Dataset) -> set[tuple[str, date]]:
     """Every MARAC-quarter returned: with meetings, or as a nil return ("no meetings this quarter")."""
-    held = dataset.meetings.select("marac_code", "quarter_start").unique().rows()
-    nil = (
-        dataset.nil_quarters.select("marac_code", "quarter_start").unique().rows()
-        if dataset.nil_quarters.height
-        else []
-    )
-    return {(str(code), quarter) for code, quarter in [*held, *nil]}
+    return set(dataset.held_quarters.iter_rows())
 
 
 def _plan(dataset: Dataset, window: Period) -> tuple[list[tuple[str, date, date]], list[str]]:
