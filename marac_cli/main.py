@@ -24,6 +24,7 @@ from rich.text import Text
 
 from loaders import service_config, store
 from loaders.demo import write_demo_returns
+from marac_cli import workers as workers_module
 from marac_cli.terminal import DbOption, err, out, problem_line, terminal_text
 from metrics import missing_quarters
 from metrics.dataset import Dataset
@@ -620,6 +621,16 @@ def serve(
             "offered",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Run N dashboard servers behind one address, each person kept on theirs, so a room opening the link "
+            "at once uses every core (one per core; needs Debian's haproxy; docs/serving.md)",
+        ),
+    ] = 1,
 ) -> None:
     """Open the dashboard on a database (default address 127.0.0.1).
 
@@ -715,8 +726,48 @@ def serve(
     for host in _allowed_hosts(address, signing_in, port):  # a page whose name is rebound to this machine is refused
         command += ["--server.allowedHosts", host]
     host = f"[{address}]" if ":" in address else address  # an IPv6 address is bracketed in a URL
-    err.print(f"Dashboard at http://{terminal_text(host)}:{port}  (Ctrl+C to stop)")
-    _launch(command, env)
+    where = f"Dashboard at http://{terminal_text(host)}:{port}"
+    count, proxy = _worker_count(workers)
+    if count == 1:
+        err.print(f"{where}  (Ctrl+C to stop)")
+        _launch(command, env)
+        return
+    err.print(f"Starting {count} workers behind HAProxy on port {port}…")
+    code = _launch_workers(
+        command,
+        env,
+        count=count,
+        address=address,
+        port=port,
+        proxy=proxy,
+        sign_in_config=signing_in.path if signing_in else None,
+        secrets_option="--secrets.files",
+        secure_cookie=bool(signing_in and urlsplit(signing_in.redirect_uri).scheme == "https"),
+        say=lambda words: err.print(words, highlight=False),
+        ready=f"{where}  ({count} workers; Ctrl+C to stop)",
+    )
+    raise typer.Exit(code)
+
+
+def _worker_count(asked: int) -> tuple[int, str]:
+    """How many workers to run, and the proxy in front of them: one worker (and no proxy) when HAProxy is missing."""
+    if asked == 1:
+        return 1, ""
+    proxy = workers_module.find_proxy()
+    if proxy is None:
+        err.print(
+            f"WARNING: --workers {asked} needs HAProxy in front of the workers, and it is not installed here "
+            "(Debian: apt-get install haproxy), so one worker serves: it uses one core.",
+            style="yellow",
+        )
+        return 1, ""
+    cores = os.cpu_count() or 1
+    if asked > cores:
+        err.print(
+            f"WARNING: {asked} workers on {cores} core(s): workers beyond one per core add memory, not speed.",
+            style="yellow",
+        )
+    return asked, proxy
 
 
 def _sign_in(
@@ -804,6 +855,10 @@ def _loopback(address: str) -> bool:
         return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+#: `marac serve --workers N` with N > 1 runs the workers and their proxy here (replaced in tests)
+_launch_workers = workers_module.serve_workers
 
 
 def _launch(command: list[str], env: dict[str, str]) -> None:
