@@ -6,6 +6,7 @@ The architecture promises that a CLI load neither fails nor breaks an open dashb
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ import pytest
 
 from loaders import store
 from loaders.demo import write_return
+from marac_cli.workers import find_proxy
 from tests.helpers.browser import HAVE_CHROMIUM, WAIT, free_port, launch, serving, settled, wait_until_up
 from tests.helpers.fixture_db import HACKNEY, meeting
 
@@ -99,22 +101,49 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
         browser.close()
 
 
-def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path) -> None:
+MARAC_SERVE = [sys.executable, "-m", "marac_cli.main", "serve"]
+
+
+def _children(pid: int) -> set[int]:
+    """The processes `pid` started and that still run (Linux's /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize(
+    "workers",
+    [1, pytest.param(2, marks=pytest.mark.skipif(find_proxy() is None, reason="HAProxy is not installed"))],
+)
+def test_stopping_marac_serve_stops_the_server(fixture_db: Path, tmp_path: Path, workers: int) -> None:
     port = free_port()
     log = tmp_path / "server.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "marac_cli.main", "serve", "--db", str(fixture_db), "--port", str(port)],
+            [*MARAC_SERVE, "--db", str(fixture_db), "--port", str(port), "--workers", str(workers)],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, seconds=60)
+        assert wait_until_up(url, seconds=90), log.read_text()
+        started = _children(process.pid)  # with workers: each worker and HAProxy
+        assert len(started) == (0 if workers == 1 else workers + 1), started
         process.terminate()  # straight away, so while its start-up warm-up is still running
-        process.wait(timeout=20)
+        process.wait(timeout=60)
     time.sleep(1)
-    with pytest.raises(OSError):  # nothing left listening: the server was the process itself
+    with pytest.raises(OSError):  # nothing left listening
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+    assert [pid for pid in started if _alive(pid)] == []
     assert "Traceback" not in log.read_text(), log.read_text()
 
 

@@ -38,6 +38,7 @@ from tests.helpers.browser import (
     chromium,
     screenshot,
     warm_up_line,
+    warm_ups_done,
 )
 from tests.helpers.sign_in import (
     ADMIN,
@@ -536,7 +537,7 @@ def test_a_load_while_people_are_signed_in_fails_nobodys_page(
         expect(page.get_by_role("heading", name=SEEING[0], level=1)).to_be_visible()
         settled(page)
     before = analyst.locator("[data-testid='stMetricValue']").first.inner_text()
-    warmed = len(list(re.finditer(r"Warm-up: \d+ pages run", app.log_text())))
+    warmed = warm_ups_done(app)
     camden = write_return(  # a MARAC no other test loads, in the newest quarter any test adds
         tmp_path / "camden_2021-22_q1.csv", [fixture_db.meeting("E09000007", date(2021, 6, 8), **fixture_db.HACKNEY)]
     )

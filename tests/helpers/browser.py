@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from marac_cli.workers import find_proxy
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
@@ -41,11 +43,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: how many workers `serving` asks `marac serve` for: two (behind HAProxy) wherever HAProxy is installed, as CI installs
+#: it, so every browser test also tests sessions kept on their worker; MARAC_TEST_WORKERS=1 tests the one-process server
+WORKERS = int(os.environ.get("MARAC_TEST_WORKERS") or (2 if find_proxy() else 1))
+
+
 @dataclass
 class Server:
     url: str
     log: Path
     process: subprocess.Popen
+    workers: int = 1
 
     def log_text(self, since: int = 0) -> str:
         """The server's output from byte `since` on: what a failing test prints beside its own error."""
@@ -71,23 +79,32 @@ def wait_until_up(url: str, seconds: float = 90, process: subprocess.Popen | Non
 
 @contextmanager
 def serving(
-    db: Path, log: Path, *options: str, env: dict[str, str] | None = None, port: int | None = None
+    db: Path,
+    log: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    workers: int | None = None,
 ) -> Iterator[Server]:
-    """`marac serve --db DB` on `port` (a free one by default), its output in `log`; stopped (and waited for) on
-    leaving. A port is given when something must name it before the server starts (sign-in's redirect URI).
+    """`marac serve --db DB --workers N` on `port` (a free one by default), its output in `log`; stopped (and waited
+    for) on leaving. A port is given when something must name it before the server starts (sign-in's redirect URI).
+    `workers` is `WORKERS` unless given.
 
     A server that does not come up raises with its whole log, so the cause is in the failure.
     """
     port = free_port() if port is None else port
+    workers = WORKERS if workers is None else workers
     out = open(log, "w")  # noqa: SIM115 - the server writes to it until `serving` closes it
     process = subprocess.Popen(
-        [sys.executable, "-m", "marac_cli.main", "serve", "--db", str(db), "--port", str(port), *options],
+        [sys.executable, "-m", "marac_cli.main", "serve", "--db", str(db), "--port", str(port)]
+        + (["--workers", str(workers)] if workers > 1 else [])
+        + list(options),
         stdout=out,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
         env=env,
     )
-    server = Server(f"http://127.0.0.1:{port}", log, process)
+    server = Server(f"http://127.0.0.1:{port}", log, process, workers)
     try:
         if not wait_until_up(server.url, process=process):
             raise RuntimeError("dashboard did not start:\n" + server.log_text())
@@ -111,17 +128,33 @@ def stop(process: subprocess.Popen) -> None:
 WARMED = re.compile(r"Warm-up: (\d+) pages run in ([\d.]+) s, (\d+) with errors \((.*)\)")
 
 
+def warm_ups(server: Server) -> list[list[re.Match[str]]]:
+    """Each worker's warm-up lines so far, in order (a worker's lines are those under its name, "worker 2 | ...")."""
+    text = server.log_text()
+    by_worker: dict[str, list[re.Match[str]]] = {}
+    for found in WARMED.finditer(text):
+        line = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
+        by_worker.setdefault(line.split(" | ")[0] if " | " in line else "", []).append(found)
+    return list(by_worker.values())
+
+
+def warm_ups_done(server: Server) -> int:
+    """How many warm-ups every worker has finished (the first is at its start)."""
+    lines = warm_ups(server)
+    return min(len(worker) for worker in lines) if len(lines) == server.workers else 0
+
+
 def warm_up_line(server: Server, seconds: float = 180, nth: int = 1) -> re.Match[str]:
-    """Wait for the server to log that its `nth` warm-up is done (the first is at its start); the line, parsed."""
+    """Wait for every worker to log that its `nth` warm-up is done (the first is at its start); the line of the last
+    to finish, parsed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = list(WARMED.finditer(server.log_text()))
-        if len(found) >= nth:
-            return found[nth - 1]
+        if warm_ups_done(server) >= nth:
+            return max((worker[nth - 1] for worker in warm_ups(server)), key=lambda m: m.start())
         if server.process.poll() is not None:
             break
         time.sleep(0.1)
-    raise RuntimeError(f"the server never logged warm-up number {nth}:\n" + server.log_text())
+    raise RuntimeError(f"the server never logged warm-up number {nth} on each worker:\n" + server.log_text())
 
 
 def warmed_up(server: Server) -> float:
