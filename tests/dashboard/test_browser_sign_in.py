@@ -29,6 +29,7 @@ import duckdb
 import pytest
 
 from loaders.demo import write_return
+from marac_cli.workers import COOKIE as WORKER_COOKIE
 from tests.helpers import fixture_db
 from tests.helpers.browser import (
     HAVE_CHROMIUM,
@@ -154,6 +155,26 @@ def app_log(app: Server) -> Iterator[None]:
     start = app.log_size()
     yield
     print(f"server log during the test:\n{app.log_text(start)}")
+
+
+# ------------------------------------------------------------------ which worker a session is on
+
+
+def pin_to_workers(app: Server, *pages: Any) -> list[str | None]:
+    """With several workers, put the n-th page's session on worker n by giving it HAProxy's cookie before its first
+    request (as a browser sent there before would have); the workers pinned (None each when one server serves)."""
+    if app.workers < 2:
+        return [None] * len(pages)
+    names = [f"w{n % app.workers + 1}" for n in range(len(pages))]
+    for page, name in zip(pages, names, strict=True):
+        page.context.add_cookies([{"name": WORKER_COOKIE, "value": name, "url": app.url}])
+    return names
+
+
+def worker_of(page: Any) -> str | None:
+    """The worker HAProxy keeps this page's session on (its cookie), None when there is no proxy."""
+    values = [c["value"] for c in page.context.cookies() if c["name"] == WORKER_COOKIE]
+    return values[0] if values else None
 
 
 # ------------------------------------------------------------------ what a page shows
@@ -532,11 +553,12 @@ def test_a_load_while_people_are_signed_in_fails_nobodys_page(
     """`marac load` swaps in a new database file under two signed-in sessions: each one's next click is still signed
     in, shows the new figures and no error, and the server warms the pages again with none."""
     viewer, analyst = new_page(), new_page()
+    pinned = pin_to_workers(app, viewer, analyst)  # with workers, one session on each: the load is seen by both
     for page, person in ((viewer, VIEWER), (analyst, ANALYST)):
         sign_in(page, app.url, person.sub)
         expect(page.get_by_role("heading", name=SEEING[0], level=1)).to_be_visible()
         settled(page)
-    before = analyst.locator("[data-testid='stMetricValue']").first.inner_text()
+    before = [page.locator("[data-testid='stMetricValue']").first.inner_text() for page in (viewer, analyst)]
     warmed = warm_ups_done(app)
     camden = write_return(  # a MARAC no other test loads, in the newest quarter any test adds
         tmp_path / "camden_2021-22_q1.csv", [fixture_db.meeting("E09000007", date(2021, 6, 8), **fixture_db.HACKNEY)]
@@ -553,6 +575,29 @@ def test_a_load_while_people_are_signed_in_fails_nobodys_page(
         open_page(page, SEEING[0])
         signed_in_sidebar(page, person)
         expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(analyst.locator("[data-testid='stMetricValue']").first).not_to_have_text(before)
-    line = warm_up_line(app, nth=warmed + 1)
+    for page, figure in zip((viewer, analyst), before, strict=True):
+        expect(page.locator("[data-testid='stMetricValue']").first).not_to_have_text(figure)
+    assert [worker_of(page) for page in (viewer, analyst)] == pinned  # each stayed on its worker throughout
+    line = warm_up_line(app, nth=warmed + 1)  # every worker warmed its pages again, none with an error
     assert line.group(3) == "0", line.group(0)
+
+
+def test_a_coordinator_stays_signed_in_across_runs_and_workers(app: Server, new_page: Opener, app_log: None) -> None:
+    """Each run of a signed-in session is still signed in; and because every worker signs cookies with the one shared
+    secret, a session the proxy has to move to the other worker (its own stopped) is still signed in there."""
+    page = new_page()
+    pinned = pin_to_workers(app, page)
+    sign_in(page, app.url, HACKNEY_COORDINATOR.sub)
+    for title in (CHECK, SEEING[1], "Data quality", CHECK):
+        open_page(page, title)
+        signed_in_sidebar(page, HACKNEY_COORDINATOR)
+    assert [worker_of(page)] == pinned
+    if app.workers < 2:
+        return
+    page.context.add_cookies([{"name": WORKER_COOKIE, "value": "w2", "url": app.url}])  # as if w1 had stopped
+    page.reload()
+    settled(page)
+    signed_in_sidebar(page, HACKNEY_COORDINATOR)
+    open_page(page, CHECK)  # still the coordinator's page, on the other worker
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(1)
+    assert worker_of(page) == "w2"
