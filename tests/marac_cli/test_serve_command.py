@@ -282,3 +282,11 @@ def test_identity_never_comes_from_request_headers(
     (launch,) = launched
     assert options(launch, "--server.trustedUserHeaders") == ["{}"]
     assert options(launch, "--server.enableAgentApi") == ["false"]
+
+
+def test_no_full_garbage_collection_after_every_run(db: Path, launched: list[Launch]) -> None:
+    """A full collection after each run held the interpreter for most of a busy server's time (docs/performance.md):
+    `marac serve` turns Streamlit's post-run collection off, and leaves Python's own generational collection alone."""
+    assert serve(db).exit_code == 0
+    (launch,) = launched
+    assert options(launch, "--runner.postScriptGC") == ["false"]
