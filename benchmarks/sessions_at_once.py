@@ -389,12 +389,12 @@ def secs(value: float | None) -> str:
 
 def print_level(level: dict) -> None:
     kinds = ", ".join(f"{k} {secs(v)}" for k, v in level["by_kind_median_s"].items())
-    spread = ", ".join(f"{w} {c}" for w, c in sorted(level["sessions_per_worker"].items())) or "none"
+    spread = ", ".join(f"{w or 'no cookie'} {c}" for w, c in sorted(level["sessions_per_worker"].items())) or "none"
     cores = ", ".join(f"{w} {c:.2f}" for w, c in sorted(level["worker_cores"].items()))
     browser = level["browser"] or {}
     print(
         f"  N={level['sessions']}: medians {kinds}; sessions per worker: {spread}"
-        + (f" (the browser's on {browser.get('worker') or '?'})" if browser else "")
+        + (f" (the browser's on {browser.get('worker') or 'no cookie'})" if browser else "")
         + f"; worker cores {cores}; load generator and browser {level['load_generator_cores']:.2f} cores, "
         f"other work on the machine {level['other_work_cores']:.2f} cores; {level['wall_s']:.1f} s",
         flush=True,
@@ -525,7 +525,7 @@ def main() -> None:
     levels = asyncio.run(main_async(args, work))
     print_table(levels)
     print()
-    print("Targets (issue 18, this machine, --workers 2):")
+    print(f"Targets (issue 18 sets them for --workers 2 on a 2-core machine; this run: {args.workers} worker(s)):")
     for what, figure, met in targets(levels):
         print(f"  {'PASS' if met else 'FAIL'}  {what}: {figure}")
     if args.json:
