@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data as store_data
+from dashboard import shared
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.indicators import COMPLETE_AREA
@@ -74,6 +75,17 @@ def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
 
 def area_control(dataset: Dataset, column) -> str:
     """A region or police force area, as 'kind:name'."""
+    options, first = shared.per_dataset(
+        dataset, "area_choices", _area_choices, tables=("maracs", "area_coverage", *store_data.HELD_TABLES)
+    )
+    with column:
+        return st.selectbox(
+            "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"
+        )
+
+
+def _area_choices(dataset: Dataset) -> tuple[list[str], int]:
+    """The areas offered and which one opens: worked out once per dataset, not on every run of every page."""
     options = store_data.areas(dataset)
     held = store_data.with_returns(dataset)
     members = {a: set(store_data.scoped_codes(dataset, a)) for a in options}
@@ -88,11 +100,7 @@ def area_control(dataset: Dataset, column) -> str:
         return most / max(len(members[options[i]]), 1)
 
     nearly_full = [i for i in tied if filled(i) >= COMPLETE_AREA]
-    first = (nearly_full or sorted(tied, key=filled, reverse=True) or [0])[0]
-    with column:
-        return st.selectbox(
-            "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"
-        )
+    return options, (nearly_full or sorted(tied, key=filled, reverse=True) or [0])[0]
 
 
 def registry_notes(dataset: Dataset, codes: list[str]) -> None:

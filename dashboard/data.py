@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from dashboard import shared
 from loaders import store
 from loaders import users as loaded_users
 from loaders.history import SET_UP, USERS, QuarterHistory, SetUpChange, history
@@ -26,6 +27,7 @@ from metrics import disclosure, missing_quarters
 from metrics.dataset import SUB_AREA_WORD, Dataset
 from metrics.indicators import COMPLETE_AREA, scoped
 from metrics.national import national_comparator
+from metrics.national import national_series as metrics_national_series
 from metrics.periods import (
     Period,
     is_quarter_end,
@@ -153,7 +155,11 @@ def current() -> tuple[Dataset, str] | None:
 
 
 def period_ends(data: Dataset) -> list[date]:
-    """Quarter ends for which returns are held (a nil return is one), newest first."""
+    """Quarter ends for which returns are held (a nil return is one), newest first; worked out once per dataset."""
+    return list(shared.per_dataset(data, "period_ends", _period_ends, tables=HELD_TABLES))
+
+
+def _period_ends(data: Dataset) -> list[date]:
     quarters = sorted(data.held_quarters["quarter_start"].unique().to_list(), reverse=True)
     return [quarter_end(q) for q in quarters if is_quarter_end(quarter_end(q))]
 
@@ -179,8 +185,13 @@ def areas(data: Dataset) -> list[str]:
     """Areas whose totals mean what their names say, as 'kind:name': those holding returns first, then the rest, each
     with regions first and London leading.
 
-    Two areas holding the same MARACs (London and the Metropolitan Police) are offered once.
+    Two areas holding the same MARACs (London and the Metropolitan Police) are offered once. Worked out once per
+    dataset (every page asks, on every run).
     """
+    return list(shared.per_dataset(data, "areas", _areas, tables=("maracs", "area_coverage", *HELD_TABLES)))
+
+
+def _areas(data: Dataset) -> list[str]:
     out, seen = [], []
     coverage = {(r["kind"], r["name"]): r["coverage"] for r in data.area_coverage.iter_rows(named=True)}
     for kind, (column, _) in AREA_KINDS.items():
@@ -212,8 +223,13 @@ def area_grouping(area: str) -> str:
     return area.split(":", 1)[0]
 
 
-def scoped_codes(data: Dataset, area: str) -> list[str]:
-    return _scope(data, area).maracs["marac_code"].to_list()
+def scoped_codes(data: Dataset, area: str | None) -> list[str]:
+    """The area's MARACs, as `_scope` would keep them (read from the registry alone: the pages ask for every area's
+    members on every run, and scoping the meetings too would cost tens of milliseconds each time)."""
+    if not area:
+        return data.maracs["marac_code"].to_list()
+    kind, name = area.split(":", 1)
+    return data.maracs.filter(pl.col(AREA_KINDS[kind][0]) == name)["marac_code"].to_list()
 
 
 def _scope(data: Dataset, area: str | None) -> Dataset:
@@ -239,7 +255,7 @@ def figures(
     return _figures(path, data_version, population, end, window, grouping, area, rounded, method or chosen_method())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _figures(
     path: str,
     data_version: str,
@@ -252,7 +268,8 @@ def _figures(
     method: str,
 ) -> pl.DataFrame:
     """`figures`, cached with the missing-quarters method in its key: SafeLives' rule and population-time are
-    different figures."""
+    different figures. Shared by every session, not copied for each (a copy per call cost a page run about 1 ms a
+    frame): read-only, as every polars frame is unless changed in place, which nothing here does."""
     data = _scope(_source(path, data_version, population, rounded, method), area)
     return missing_quarters.compute(data, period(end, window), grouping, method)
 
@@ -270,7 +287,7 @@ def trend(
     return _trend(path, data_version, population, grouping, area, rounded, method or chosen_method())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _trend(
     path: str, data_version: str, population: str, grouping: str, area: str | None, rounded: bool, method: str
 ) -> pl.DataFrame:
@@ -278,10 +295,16 @@ def _trend(
     return missing_quarters.quarterly(data, grouping, method=method)
 
 
-def with_returns(data: Dataset) -> set[str]:
+#: the tables saying which quarters are held (`Dataset.held_quarters`)
+HELD_TABLES = ("meetings", "nil_quarters")
+
+
+def with_returns(data: Dataset) -> frozenset[str]:
     """MARAC codes holding at least one return (meetings or a nil return): pages open on one of these, not on an empty
-    one."""
-    return set(data.held_quarters["marac_code"].to_list())
+    one. Worked out once per dataset."""
+    return shared.per_dataset(
+        data, "with_returns", lambda d: frozenset(d.held_quarters["marac_code"].to_list()), tables=HELD_TABLES
+    )
 
 
 def home_area(data: Dataset, code: str) -> str:
@@ -300,12 +323,20 @@ def comparators(
     """One MARAC's own row, then its sub-area (a Met BCU), its region or force area, and all MARACs held.
 
     Each label ends with how many MARACs sent returns to it, e.g. "Central East BCU (2)", or
-    "London (2 of 32)" when some did not.
+    "London (2 of 32)" when some did not. Worked out once per choice and shared (a new dict each call; the frames in
+    it are shared and read-only).
     """
-    data = dataset(path, data_version, population)
+    return dict(_comparators(path, data_version, population, end, window, code, rounded, chosen_method()))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _comparators(
+    path: str, data_version: str, population: str, end: date, window: str, code: str, rounded: bool, method: str
+) -> dict[str, pl.DataFrame]:
+    data = dataset(path, data_version, population, method)
     info = data.maracs.filter(pl.col("marac_code") == code).row(0, named=True)
     region_area, force_area = f"region:{info['region']}", f"pfa:{info['police_force_area']}"
-    own = figures(path, data_version, population, end, window, "marac", region_area, rounded).filter(
+    own = figures(path, data_version, population, end, window, "marac", region_area, rounded, method).filter(
         pl.col("group_code") == code
     )
     out = {info["marac_name"]: own}
@@ -316,24 +347,34 @@ def comparators(
             out[f"{label} ({reporting})" if reporting == total else f"{label} ({reporting} of {total})"] = frame
 
     if info["sub_area"]:
-        sub_areas = figures(path, data_version, population, end, window, "sub_area", region_area, rounded)
+        sub_areas = figures(path, data_version, population, end, window, "sub_area", region_area, rounded, method)
         labelled(
             sub_area_words.named(info["sub_area"], info["sub_area_word"] or SUB_AREA_WORD),
             sub_areas.filter(pl.col("group_code") == info["sub_area"]),
         )
     offered = areas(data)
     if region_area in offered:
-        labelled(info["region"], figures(path, data_version, population, end, window, "region", region_area, rounded))
+        labelled(
+            info["region"], figures(path, data_version, population, end, window, "region", region_area, rounded, method)
+        )
     if force_area in offered:
         labelled(
-            info["police_force_area"], figures(path, data_version, population, end, window, "pfa", force_area, rounded)
+            info["police_force_area"],
+            figures(path, data_version, population, end, window, "pfa", force_area, rounded, method),
         )
-    labelled("All MARACs", figures(path, data_version, population, end, window, "all", None, rounded))
+    labelled("All MARACs", figures(path, data_version, population, end, window, "all", None, rounded, method))
     # England on the MARACs' own base first (like with like), then SafeLives' figures as published: each names its base
     national = national_comparator(data, end)
     for published in national.iter_slices(1) if national.height else []:
         out[published["group_name"][0]] = published
     return out
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def national_series(path: str, data_version: str, population: str) -> pl.DataFrame:
+    """Every national figure beside the MARACs' (`metrics.national.national_series`), once per database version and
+    base: the profile and trends pages draw it on every run. Shared: read-only."""
+    return metrics_national_series(_read(path, data_version, population))
 
 
 def restricted() -> bool:
@@ -565,7 +606,7 @@ def rolling_trend(
     return _rolling_trend(path, data_version, population, grouping, area, rounded, method or chosen_method())
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _rolling_trend(
     path: str, data_version: str, population: str, grouping: str, area: str | None, rounded: bool, method: str
 ) -> pl.DataFrame:

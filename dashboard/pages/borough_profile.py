@@ -5,11 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads
+from dashboard import controls, data, downloads, shared
 from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
-from metrics.national import national_series
 from metrics.shown import AreaFigures, AreaSeries
 from reporting import (
     charts,
@@ -124,7 +123,8 @@ peers_published = data.published_area(path, version, population, end, window, ho
 
 
 def spine_for(own_figures: pl.DataFrame, peer_figures: AreaFigures) -> object:
-    return charts.spine_chart(
+    return shared.figure(
+        charts.spine_chart,
         own_figures.row(0, named=True),
         peer_figures.maracs,
         dataset.ranges,
@@ -244,7 +244,8 @@ trend_tab, funnel_tab = controls.view_tabs(["Quarterly trend", "Among its area's
 def trend_for(quarters: AreaSeries) -> object:
     marac_trend = quarters.maracs
     series = {names[code]: marac_trend.filter(marac_trend["group_code"] == code), data.area_label(home): quarters.area}
-    return charts.trend_chart(
+    return shared.figure(
+        charts.trend_chart,
         series,
         choice,
         dataset.ranges[choice.range_key],
@@ -254,12 +255,13 @@ def trend_for(quarters: AreaSeries) -> object:
         synthetic=dataset.synthetic,
         period=chosen.quarters,
         local_share=info["local_share_not_white_british"],
-        national=national_series(dataset),
+        national=data.national_series(path, version, population),
     )
 
 
 def funnel_for(peer_figures: AreaFigures) -> object:
-    return charts.funnel_plot(
+    return shared.figure(
+        charts.funnel_plot,
         peer_figures.maracs,
         choice,
         dataset.ranges[choice.range_key],

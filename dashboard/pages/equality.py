@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, downloads
+from dashboard import controls, downloads, shared
 from dashboard.area_view import area_view
 from dashboard.table_display import fit_height
 from metrics.definitions import INDICATORS
@@ -33,7 +33,8 @@ headline = view.require_returns()
 
 
 def ranked(frame: pl.DataFrame):
-    return charts.ranked_bars(
+    return shared.figure(
+        charts.ranked_bars,
         frame,
         choice,
         item,
@@ -44,7 +45,8 @@ def ranked(frame: pl.DataFrame):
 
 
 def scatter(frame: pl.DataFrame):
-    return parity_scatter(
+    return shared.figure(
+        parity_scatter,
         frame,
         title="Racially minoritised victims/survivors against the local population",
         subtitle=view.subtitle,
@@ -54,7 +56,8 @@ def scatter(frame: pl.DataFrame):
 
 
 def summary_chart(frame: pl.DataFrame):
-    return meeting_ranges(
+    return shared.figure(
+        meeting_ranges,
         range_summary(frame),
         title="How many MARACs meet each SafeLives range",
         subtitle=view.subtitle,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, table_display
+from dashboard import data, downloads, shared, table_display
 from dashboard.area_view import area_view
 from metrics.definitions import INDICATORS
 from metrics.periods import year_earlier
@@ -46,7 +46,8 @@ if screen.filter(pl.col("referrals_total") > 0).is_empty():
 
 
 def bars(frame: pl.DataFrame):
-    return sector_bars(
+    return shared.figure(
+        sector_bars,
         sector_shares(frame, sectors),
         police,
         title="Who refers cases to each MARAC",
@@ -100,7 +101,8 @@ def change_chart(published: bool):
     change = changes(published)
     shown = exported if published else screen
     verdicts = {row["group_code"]: Verdict.of(row, POLICE) for row in shown.iter_rows(named=True)}
-    return police_change(
+    return shared.figure(
+        police_change,
         change,
         verdicts,
         police,

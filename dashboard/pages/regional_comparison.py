@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, table_display
+from dashboard import controls, data, downloads, shared, table_display
 from dashboard.area_view import area_view
 from reporting import charts, numbers, tables
 from reporting.verdicts import COMPACT_LEGEND
@@ -45,7 +45,8 @@ view.require_returns()
 
 
 def ranked(frame: pl.DataFrame):
-    return charts.ranked_bars(
+    return shared.figure(
+        charts.ranked_bars,
         frame,
         choice,
         item,

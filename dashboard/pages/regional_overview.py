@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, table_display
+from dashboard import controls, data, downloads, shared, table_display
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures
@@ -208,7 +208,8 @@ subtitle = f"{name}, {chosen.label}"
 
 
 def ranked(figures: AreaFigures) -> object:
-    return charts.ranked_bars(
+    return shared.figure(
+        charts.ranked_bars,
         figures.maracs,
         choice,
         ranges[choice.range_key],
@@ -219,7 +220,8 @@ def ranked(figures: AreaFigures) -> object:
 
 
 def funnel(figures: AreaFigures) -> object:
-    return charts.funnel_plot(
+    return shared.figure(
+        charts.funnel_plot,
         figures.maracs,
         choice,
         ranges[choice.range_key],

@@ -10,10 +10,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, presentation, table_display
+from dashboard import controls, data, downloads, presentation, shared, table_display
 from dashboard.area_view import area_view
 from metrics.dataset import SUB_AREA_WORD
-from metrics.national import national_series
 from metrics.periods import quarter_of
 from reporting import findings, national_marks, numbers, sub_areas, tables
 from reporting.markup import escape_markdown
@@ -98,14 +97,15 @@ def frames(published: bool) -> dict[str, pl.DataFrame]:
     return out
 
 
-national = national_series(view.dataset)
+national = data.national_series(view.path, view.version, view.population)
 subtitle = (
     f"{view.name}, quarters to {view.chosen.end:%B %Y}; 12 months to the end of each quarter, summed before dividing"
 )
 
 
 def drawn(series: dict[str, pl.DataFrame]):
-    return trend_lines(
+    return shared.figure(
+        trend_lines,
         series,
         choice,
         item,
