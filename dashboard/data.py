@@ -364,10 +364,17 @@ def _comparators(
         )
     labelled("All MARACs", figures(path, data_version, population, end, window, "all", None, rounded, method))
     # England on the MARACs' own base first (like with like), then SafeLives' figures as published: each names its base
-    national = national_comparator(data, end)
+    national = _national_comparator(path, data_version, population, end)
     for published in national.iter_slices(1) if national.height else []:
         out[published["group_name"][0]] = published
     return out
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _national_comparator(path: str, data_version: str, population: str, end: date) -> pl.DataFrame:
+    """England's and the UK's figures for a period (`metrics.national.national_comparator`): the same for every MARAC
+    of every area, so worked out once per database version, base and period end rather than for each profile."""
+    return national_comparator(_read(path, data_version, population), end)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -28,5 +28,23 @@ def data_version() -> str | None:
     return data.version(data.db_path())
 
 
+def earlier_periods() -> list[tuple[str, str]]:
+    """The overview and a profile (the pages whose figures the others share) at the quarter ends before the newest.
+
+    A steering group looks at the newest quarter and then steps back through the ones before it: measured with forty
+    sessions doing so (benchmarks/sessions_at_once.py), the first to ask for an earlier quarter computed it while the
+    others waited for it, on every worker. `dashboard.launch.warm_up` runs these after every page.
+    """
+    from dashboard import data
+    from dashboard.launch.views import earlier_views
+    from metrics.missing_quarters import POPULATION_TIME
+
+    path = data.db_path()
+    version = data.version(path)
+    if version is None:
+        return []
+    return earlier_views(data.period_ends(data.dataset(str(path), version, method=POPULATION_TIME)))
+
+
 # pages warmed on start, and again whenever a load swaps in a new database file
-app = st.App("streamlit_app.py", lifespan=warming(data_version))
+app = st.App("streamlit_app.py", lifespan=warming(data_version, earlier_periods))

@@ -78,13 +78,14 @@ class _Listener(SessionClient):
         return None
 
 
-async def visit(runtime: Any, page: str, timeout: float | None = None) -> Visit:
-    """Run `page` (its URL path; "" for the default page) once in a fresh session, as a first visitor's browser would."""
-    outcome = Visit(page)
+async def visit(runtime: Any, page: str, timeout: float | None = None, query: str = "") -> Visit:
+    """Run `page` (its URL path; "" for the default page) once in a fresh session, as a first visitor's browser would
+    (opening it by a link with `query`, e.g. "period_end=31+Dec+2020", if given)."""
+    outcome = Visit(f"{page}?{query}" if query else page)
     started = time.perf_counter()
     session_id = runtime.connect_session(client=_Listener(outcome), user_info=dict(WARM_UP_USER))
     try:
-        runtime.handle_backmsg(session_id, BackMsg(rerun_script=ClientState(page_name=page)))
+        runtime.handle_backmsg(session_id, BackMsg(rerun_script=ClientState(page_name=page, query_string=query)))
         await asyncio.wait_for(outcome.finished.wait(), timeout or PAGE_TIMEOUT)
     except TimeoutError:
         outcome.errors.append(f"still running after {timeout or PAGE_TIMEOUT:.0f} s, so stopped")
@@ -94,16 +95,22 @@ async def visit(runtime: Any, page: str, timeout: float | None = None) -> Visit:
     return outcome
 
 
-async def warm_every_page(runtime: Any) -> list[Visit]:
-    """The default page first (it lists the others), then each other page's default view, one at a time."""
+#: further views to warm after every page's default one: (page, query string) pairs, worked out afresh each time
+Views = Callable[[], list[tuple[str, str]]]
+
+
+async def warm_every_page(runtime: Any, also: Views | None = None) -> list[Visit]:
+    """The default page first (it lists the others), then each other page's default view, one at a time; then the
+    views `also` names, logged on their own line before the pages' (which says the warm-up is done)."""
     began = time.perf_counter()
     first = await visit(runtime, "")
     visits = [first]
     for page in first.pages:
         visits.append(await visit(runtime, page))
     for done in visits:
-        for error in done.errors:
-            LOG.warning("Warm-up: /%s showed an error: %s", done.page, error)
+        _log_errors(done)
+    if also is not None:
+        await _warm_views(runtime, also)
     LOG.info(
         "Warm-up: %d pages run in %.1f s, %d with errors (%s)",
         len(visits),
@@ -114,7 +121,31 @@ async def warm_every_page(runtime: Any) -> list[Visit]:
     return visits
 
 
-async def keep_warm(runtime: Any, version: Callable[[], object] | None = None) -> None:
+def _log_errors(done: Visit) -> None:
+    for error in done.errors:
+        LOG.warning("Warm-up: /%s showed an error: %s", done.page, error)
+
+
+async def _warm_views(runtime: Any, also: Views) -> None:
+    began = time.perf_counter()
+    try:
+        views = await asyncio.to_thread(also)
+    except Exception:  # e.g. a database being swapped: the pages are warm, and the next warm-up tries again
+        LOG.exception("Warm-up: could not work out which further views to warm")
+        return
+    visits = [await visit(runtime, page, query=query) for page, query in views]
+    for done in visits:
+        _log_errors(done)
+    LOG.info(
+        "Warm-up: %d further views run in %.1f s, %d with errors (%s)",
+        len(visits),
+        time.perf_counter() - began,
+        sum(1 for v in visits if v.errors),
+        ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits),
+    )
+
+
+async def keep_warm(runtime: Any, version: Callable[[], object] | None = None, also: Views | None = None) -> None:
     """Warm every page now and, given `version`, again once what it returns has changed and then held still for one look.
 
     A look that cannot read the version (a stat refused, a network share gone) is skipped, and
@@ -122,7 +153,7 @@ async def keep_warm(runtime: Any, version: Callable[[], object] | None = None) -
     """
     watch = _Watch(version) if version else None
     seen = await watch.read() if watch else None
-    await warm_every_page(runtime)
+    await warm_every_page(runtime, also)
     changed = False
     while watch is not None:
         await asyncio.sleep(WATCH_EVERY)
@@ -134,7 +165,7 @@ async def keep_warm(runtime: Any, version: Callable[[], object] | None = None) -
         elif changed:
             changed = False
             LOG.info("Warm-up: the data changed; running every page again")
-            await warm_every_page(runtime)
+            await warm_every_page(runtime, also)
 
 
 _UNREAD = object()
@@ -163,8 +194,10 @@ class _Watch:
         return value
 
 
-def warming(version: Callable[[], object] | None = None) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """An `st.App` lifespan that keeps the pages warm: see `keep_warm`."""
+def warming(
+    version: Callable[[], object] | None = None, also: Views | None = None
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """An `st.App` lifespan that keeps the pages warm (and the views `also` names): see `keep_warm`."""
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
@@ -172,7 +205,7 @@ def warming(version: Callable[[], object] | None = None) -> Callable[[Any], Abst
 
         async def run() -> None:
             try:
-                await keep_warm(runtime.get_instance(), version)
+                await keep_warm(runtime.get_instance(), version, also)
             except Exception:  # e.g. a Streamlit upgrade changed its session API: serve on, only colder
                 LOG.exception("Warm-up failed; each page will be computed for its first visitor instead")
 

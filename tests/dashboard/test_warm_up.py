@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -73,6 +74,12 @@ def test_serve_runs_every_page_it_offers_once_on_start(
     assert int(line.group(1)) == len(pages) and line.group(3) == "0"
     assert _pages(line.group(4)) == pages
     assert "showed an error" not in log and "Warm-up failed" not in log, log
+    # then, before the line saying it is done, the quarters before the newest (the fixture's quarters end June 2020 to
+    # March 2021), each asked for by its link, and every one run without an error
+    views = re.search(r"Warm-up: (\d+) further views run in [\d.]+ s, (\d+) with errors \((.*)\)", log)
+    assert views is not None and views.start() < line.start(), log
+    assert (views.group(1), views.group(2)) == ("6", "0")
+    assert _pages(views.group(3))[:2] == ["/?period_end=31+Dec+2020", "/borough_profile?period_end=31+Dec+2020"]
 
 
 def test_a_load_while_serving_has_every_page_run_again(fixture_db: Path, tmp_path: Path) -> None:
@@ -113,7 +120,7 @@ def _warms(monkeypatch: pytest.MonkeyPatch, versions: list[object]) -> list[int]
             raise value
         return value
 
-    async def warm(runtime: object) -> None:
+    async def warm(runtime: object, also: object = None) -> None:
         warmed_at.append(len(seen))
 
     monkeypatch.setattr(warm_up, "warm_every_page", warm)
@@ -252,3 +259,18 @@ def test_the_first_visitor_finds_the_figure_already_computed(toy_server: tuple[S
         finally:
             browser.close()
     assert marker.read_text().count("figure computed") == 1  # shown from the warm-up's cache, not worked out again
+
+
+def test_the_warm_up_also_runs_the_overview_and_a_profile_at_the_three_quarters_before_the_newest() -> None:
+    from dashboard.launch.views import earlier_views
+
+    ends = [date(2021, 3, 31), date(2020, 12, 31), date(2020, 9, 30), date(2020, 6, 30), date(2020, 3, 31)]
+    assert earlier_views(ends) == [
+        ("", "period_end=31+Dec+2020"),
+        ("borough_profile", "period_end=31+Dec+2020"),
+        ("", "period_end=30+Sep+2020"),
+        ("borough_profile", "period_end=30+Sep+2020"),
+        ("", "period_end=30+Jun+2020"),
+        ("borough_profile", "period_end=30+Jun+2020"),
+    ]
+    assert earlier_views(ends[:1]) == []
