@@ -109,21 +109,28 @@ async def warm_every_page(runtime: Any, also: Views | None = None) -> list[Visit
         visits.append(await visit(runtime, page))
     for done in visits:
         _log_errors(done)
+    seconds = time.perf_counter() - began  # the pages' own time, without the further views'
     if also is not None:
         await _warm_views(runtime, also)
-    LOG.info(
-        "Warm-up: %d pages run in %.1f s, %d with errors (%s)",
-        len(visits),
-        time.perf_counter() - began,
-        sum(1 for v in visits if v.errors),
-        ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits),
-    )
+    _summary("pages", visits, seconds)
     return visits
 
 
 def _log_errors(done: Visit) -> None:
     for error in done.errors:
         LOG.warning("Warm-up: /%s showed an error: %s", done.page, error)
+
+
+def _summary(what: str, visits: list[Visit], seconds: float) -> None:
+    """One line for a set of visits, e.g. "Warm-up: 12 pages run in 9.1 s, 0 with errors (/ 2.1 s, /map 0.4 s, …)"."""
+    LOG.info(
+        "Warm-up: %d %s run in %.1f s, %d with errors (%s)",
+        len(visits),
+        what,
+        seconds,
+        sum(1 for v in visits if v.errors),
+        ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits),
+    )
 
 
 async def _warm_views(runtime: Any, also: Views) -> None:
@@ -136,13 +143,7 @@ async def _warm_views(runtime: Any, also: Views) -> None:
     visits = [await visit(runtime, page, query=query) for page, query in views]
     for done in visits:
         _log_errors(done)
-    LOG.info(
-        "Warm-up: %d further views run in %.1f s, %d with errors (%s)",
-        len(visits),
-        time.perf_counter() - began,
-        sum(1 for v in visits if v.errors),
-        ", ".join(f"/{v.page} {v.seconds:.1f} s" for v in visits),
-    )
+    _summary("further views", visits, time.perf_counter() - began)
 
 
 async def keep_warm(runtime: Any, version: Callable[[], object] | None = None, also: Views | None = None) -> None:
