@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -81,6 +82,8 @@ def _keyed(value: object) -> object:
         except (pl.exceptions.PolarsError, TypeError):  # a column polars cannot hash: its bytes instead
             rows = [value.serialize()]
         return ("frame", [(column, str(kind)) for column, kind in value.schema.items()], value.height, rows)
+    if _is_pandas_frame(value):
+        return _pandas_keyed(value)
     if isinstance(value, pl.Series):
         return ("series", value.name, str(value.dtype), value.to_list())
     if isinstance(value, _PLAIN):
@@ -94,6 +97,27 @@ def _keyed(value: object) -> object:
         fields = [(f.name, _keyed(getattr(value, f.name))) for f in dataclasses.fields(value)]
         return (type(value).__qualname__, fields)
     raise _Unkeyable(type(value).__qualname__)
+
+
+def _is_pandas_frame(value: object) -> bool:
+    """A pandas frame (the map's shapes are a GeoDataFrame), told without importing pandas where nothing has."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
+def _pandas_keyed(frame: Any) -> tuple:
+    """A pandas frame by its columns, their types, a hash of every row of the plain ones and a digest of every
+    geometry's WKB (geometries are not hashable as values)."""
+    import pandas as pd
+
+    kinds = [(str(c), str(t)) for c, t in frame.dtypes.items()]
+    shapes = [c for c, t in frame.dtypes.items() if str(t) == "geometry"]
+    try:
+        rows = pd.util.hash_pandas_object(frame.drop(columns=shapes), index=True).tolist()
+        drawn = [hashlib.blake2b(b"".join(frame[c].to_wkb()), digest_size=20).hexdigest() for c in shapes]
+    except (TypeError, ValueError, AttributeError) as problem:
+        raise _Unkeyable(f"a frame this cannot key ({problem})") from None
+    return ("pandas", kinds, rows, drawn)
 
 
 _values: OrderedDict[tuple, tuple[tuple[pl.DataFrame, ...], object]] = OrderedDict()

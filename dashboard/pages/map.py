@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads
+from dashboard import data, downloads, shared
 from dashboard.area_view import area_view
 from loaders.layout import HEXES, LONDON
 from reporting import maps
@@ -82,7 +82,8 @@ label_size = maps.tile_label_size(shapes) if kind == "tiles" else None
 
 def drawn(frame: pl.DataFrame):
     colour = "by verdict" if view.extra["colour_by"] == "verdict" else "by value (darker: higher)"
-    return maps.map_figure(
+    return shared.figure(
+        maps.map_figure,
         shapes,
         frame,
         choice,

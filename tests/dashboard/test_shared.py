@@ -154,3 +154,43 @@ def test_a_restricted_viewer_never_gets_the_exact_chart_nor_the_analyst_the_roun
     # Camden's planted quarter holds 3 cases: exact for the analyst, rounded (to 0 or 5) for the restricted viewer
     assert bar_of(exact, "Camden") != bar_of(rounded, "Camden")
     assert again == exact
+
+
+def test_the_map_is_shared_too_and_another_colouring_is_another_map(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map's shapes are a GeoDataFrame: keyed by their rows and every tile's geometry. Built once for two
+    visitors, again for another colouring."""
+    import functools
+
+    import streamlit as st
+
+    from reporting import maps
+
+    monkeypatch.setenv("MARAC_DB", str(fixture_db))
+    builds = []
+    real = maps.map_figure
+
+    @functools.wraps(real)
+    def counted(*args, **kwargs):
+        builds.append(kwargs["colour_by"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(maps, "map_figure", counted)
+    st.cache_resource.clear()
+
+    def map_spec(**params: str) -> dict:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()
+        at.switch_page("../pages/map.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+    first, second = map_spec(), map_spec()
+    assert first == second and builds == ["verdict"]
+    assert first["layout"]["title"]["text"].startswith("Cases as % of recommended volume: by verdict<br>")
+    valued = map_spec(map_colour="Value")
+    assert valued["layout"]["title"]["text"].startswith("Cases as % of recommended volume: by value (darker: higher)")
+    assert builds == ["verdict", "value"]
