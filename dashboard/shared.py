@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import sys
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
@@ -33,8 +34,11 @@ from metrics.dataset import Dataset
 
 T = TypeVar("T")
 
-#: how many built figures a server keeps: every view of every period for a few areas (a figure is 10-200 KB)
+#: how many built figures a server keeps: every view of every period for a few areas (a chart is 10-200 KB)
 FIGURES_KEPT = 512
+#: builders whose figures can be megabytes (a boundary map's outlines), kept in a cache of their own this size
+LARGE_BUILDERS = ("reporting.maps",)
+LARGE_FIGURES_KEPT = 32
 #: how many values worked out from datasets are kept: a handful per database version and population base
 DATASET_VALUES_KEPT = 256
 
@@ -54,13 +58,20 @@ def figure(build: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Fig
         key = repr((f"{module}.{name}", _keyed(args), _keyed(kwargs)))
     except _Unkeyable:
         return build(*args, **kwargs)
-    return _figure(hashlib.blake2b(key.encode(), digest_size=20).hexdigest(), build, args, kwargs)
+    cache = _large_figure if module in LARGE_BUILDERS else _figure
+    return cache(hashlib.blake2b(key.encode(), digest_size=20).hexdigest(), build, args, kwargs)
 
 
 @st.cache_resource(max_entries=FIGURES_KEPT, show_spinner=False)
 def _figure(key: str, _build: Callable[..., go.Figure], _args: tuple, _kwargs: dict) -> go.Figure:
     """Keyed on `key` alone (a digest of the builder and its arguments, `_keyed`): Streamlit's own hashing of the
     arguments cost more than a quarter of building a chart."""
+    return _build(*_args, **_kwargs)
+
+
+@st.cache_resource(max_entries=LARGE_FIGURES_KEPT, show_spinner=False)
+def _large_figure(key: str, _build: Callable[..., go.Figure], _args: tuple, _kwargs: dict) -> go.Figure:
+    """`_figure` for `LARGE_BUILDERS`: a few maps, not hundreds, per server."""
     return _build(*_args, **_kwargs)
 
 
@@ -80,7 +91,10 @@ def _keyed(value: object) -> object:
         try:
             rows = value.hash_rows(seed=0).to_list()
         except (pl.exceptions.PolarsError, TypeError):  # a column polars cannot hash: its bytes instead
-            rows = [value.serialize()]
+            try:
+                rows = [value.serialize()]
+            except (pl.exceptions.PolarsError, TypeError, ValueError) as problem:
+                raise _Unkeyable(f"a frame this cannot key ({problem})") from None
         return ("frame", [(column, str(kind)) for column, kind in value.schema.items()], value.height, rows)
     if _is_pandas_frame(value):
         return _pandas_keyed(value)
@@ -120,7 +134,7 @@ def _pandas_keyed(frame: Any) -> tuple:
     return ("pandas", kinds, rows, drawn)
 
 
-_values: OrderedDict[tuple, tuple[tuple[pl.DataFrame, ...], object]] = OrderedDict()
+_values: OrderedDict[tuple, tuple[tuple[weakref.ref, ...], object]] = OrderedDict()
 _values_lock = threading.Lock()
 
 
@@ -130,19 +144,20 @@ def per_dataset(
     """`compute(dataset)`, worked out once for as long as the dataset's `tables` are the very frames in use and
     shared: `what` names the value, and `compute` must read nothing of the dataset but those tables.
 
-    Keyed on the frames' identity, with the frames themselves kept beside the value, so an identity is never
-    reused while it is a key (a frame that is a key cannot be freed and its address taken by another).
+    Keyed on the frames' identity, checked through weak references kept beside the value: an old database's
+    tables are freed when the dataset caches drop them (nothing here holds them), and a key whose frames are gone
+    never matches a new frame that happens to take the same address.
     """
     frames = tuple(getattr(dataset, t) for t in tables)
     key = (what, tables, *(id(f) for f in frames))
     with _values_lock:
         held = _values.get(key)
-        if held is not None and all(a is b for a, b in zip(held[0], frames, strict=True)):
+        if held is not None and all(ref() is frame for ref, frame in zip(held[0], frames, strict=True)):
             _values.move_to_end(key)
             return held[1]  # type: ignore[return-value]
     value = compute(dataset)  # outside the lock: two first visitors may both compute it, and get the same
     with _values_lock:
-        _values[key] = (frames, value)
+        _values[key] = (tuple(weakref.ref(f) for f in frames), value)
         while len(_values) > DATASET_VALUES_KEPT:
             _values.popitem(last=False)
     return value

@@ -140,6 +140,8 @@ async def _warm_views(runtime: Any, also: Views) -> None:
     except Exception:  # e.g. a database being swapped: the pages are warm, and the next warm-up tries again
         LOG.exception("Warm-up: could not work out which further views to warm")
         return
+    if not views:  # one quarter held, or no database yet: nothing before the newest
+        return
     visits = [await visit(runtime, page, query=query) for page, query in views]
     for done in visits:
         _log_errors(done)

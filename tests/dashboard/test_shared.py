@@ -71,6 +71,22 @@ def test_a_value_per_dataset_is_kept_while_its_very_tables_are_in_use(fixture_db
     assert shared.per_dataset(data, "count", count) == data.maracs.height and len(calls) == 2
 
 
+def test_a_value_per_dataset_does_not_keep_an_old_database_s_tables_alive(fixture_db: Path) -> None:
+    """After a load the dataset caches drop the old tables; the values worked out from them must not hold them."""
+    import gc
+    import weakref
+
+    from metrics.dataset import Dataset
+
+    data = Dataset.from_tables(store.read_tables(fixture_db))
+    old = replace(data, maracs=data.maracs.head(5))
+    shared.per_dataset(old, "count", lambda d: d.maracs.height)
+    gone = weakref.ref(old.maracs)
+    del old
+    gc.collect()
+    assert gone() is None
+
+
 def spec_titled(at: AppTest, start: str) -> dict:
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     return next(s for s in specs if s["layout"]["title"]["text"].startswith(start))
