@@ -8,7 +8,8 @@ same object):
   figure for other choices, another period, another role's figures or a new database version has other arguments.
 - `per_dataset`: a value worked out from a dataset's tables (the areas it offers, an area's MARACs), kept for as
   long as those very tables are the ones in use. The cached dataset of one database version hands the same frames
-  to every run, so a new version (a load) is a miss, and the old one is dropped as newer ones come in.
+  to every run, so a new version (a load) is a miss; the old tables are held only weakly, so they go when the
+  dataset caches let them go.
 
 docs/performance.md ("Forty people at once") has what this saves.
 """
