@@ -87,20 +87,20 @@ def test_a_value_per_dataset_does_not_keep_an_old_database_s_tables_alive(fixtur
     assert gone() is None
 
 
-def spec_titled(at: AppTest, start: str) -> dict:
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return next(s for s in specs if s["layout"]["title"]["text"].startswith(start))
-
-
-def comparison(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+def visit(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
+    """A new visitor opening `page` by a link carrying `params`."""
     monkeypatch.setenv("MARAC_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
-    at.switch_page("../pages/regional_comparison.py").run()
+    at.switch_page(f"../pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def comparison(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    return visit(db, monkeypatch, "regional_comparison", **params)
 
 
 def ranked_bars(at: AppTest) -> dict:
@@ -183,7 +183,6 @@ def test_the_map_is_shared_too_and_another_colouring_is_another_map(
 
     from reporting import maps
 
-    monkeypatch.setenv("MARAC_DB", str(fixture_db))
     builds = []
     real = maps.map_figure
 
@@ -196,13 +195,7 @@ def test_the_map_is_shared_too_and_another_colouring_is_another_map(
     st.cache_resource.clear()
 
     def map_spec(**params: str) -> dict:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for name, value in params.items():
-            at.query_params[name] = value
-        at.run()
-        at.switch_page("../pages/map.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return json.loads(at.get("plotly_chart")[0].proto.spec)
+        return json.loads(visit(fixture_db, monkeypatch, "map", **params).get("plotly_chart")[0].proto.spec)
 
     first, second = map_spec(), map_spec()
     assert first == second and builds == ["verdict"]
