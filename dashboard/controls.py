@@ -15,7 +15,7 @@ from metrics.definitions import INDICATORS, Indicator
 from metrics.indicators import COMPLETE_AREA
 from metrics.missing_quarters import METHODS
 from metrics.periods import WINDOWS, Period
-from reporting import definitions, missing_quarters_words, registry_words
+from reporting import definitions, link_words, missing_quarters_words, registry_words
 from reporting.markup import escape_markdown
 
 #: the profile page's script; `st.switch_page` takes an absolute path to a page `st.navigation` registered
@@ -61,8 +61,10 @@ def end_label(end: date) -> str:
 def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
     """Window and period end; a financial year can only end on 31 March."""
     ends = store_data.period_ends(dataset)
+    asked_window, asked_end = asked_in_link("window"), asked_in_link("period_end")
     with columns[0]:
         window = st.selectbox("Period", list(WINDOWS), format_func=window_label, key="window", bind="query-params")
+    name_unknown(asked_window, [window_label(w) for w in WINDOWS], "period", window_label(window))
     if window == "fy":
         ends = [e for e in ends if e.month == 3]
     if not ends:
@@ -70,7 +72,20 @@ def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
         st.stop()
     with columns[1]:
         end = st.selectbox("Ending", ends, format_func=end_label, key="period_end", bind="query-params")
+    name_unknown(asked_end, [end_label(e) for e in ends], "period ending", end_label(end))
     return end, window
+
+
+def asked_in_link(key: str) -> str | None:
+    """What this run's URL asks of the choice bound to `key`, read before the choice is laid out: Streamlit drops a
+    value that is none of the options without a word, and the choice opens on its default."""
+    return st.query_params.get(key)
+
+
+def name_unknown(asked: str | None, labels: list[str], noun: str, shown: str) -> None:
+    """Say so when a link asked for a choice that is not offered, and what is shown instead."""
+    if asked is not None and asked not in labels:
+        st.warning(link_words.unknown_choice(noun, asked, shown), icon=":material/link_off:")
 
 
 def area_control(dataset: Dataset, column) -> str:
@@ -78,10 +93,13 @@ def area_control(dataset: Dataset, column) -> str:
     options, first = shared.per_dataset(
         dataset, "area_choices", _area_choices, tables=("maracs", "area_coverage", *store_data.HELD_TABLES)
     )
+    asked = asked_in_link("area")
     with column:
-        return st.selectbox(
+        area = st.selectbox(
             "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"
         )
+    name_unknown(asked, [store_data.area_label(a) for a in options], "area called", store_data.area_label(area))
+    return area
 
 
 def _area_choices(dataset: Dataset) -> tuple[list[str], int]:
@@ -149,8 +167,11 @@ def indicator_control(
     """
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
+    asked = asked_in_link(key)
     with column:
-        return st.selectbox(label, list(options), format_func=lambda i: i.label, key=key, bind="query-params")
+        chosen = st.selectbox(label, list(options), format_func=lambda i: i.label, key=key, bind="query-params")
+    name_unknown(asked, [i.label for i in options], f"{label.lower()} called", chosen.label)
+    return chosen
 
 
 def open_profile(dataset: Dataset, code: str, indicator: Indicator | None = None) -> None:

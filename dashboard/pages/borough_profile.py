@@ -33,9 +33,11 @@ codes = sorted(names, key=lambda c: (c not in held, names[c]))  # MARACs with re
 
 st.title("Borough profile")
 row = st.columns([1, 1, 1])
+asked = controls.asked_in_link("marac")
 with row[0]:
     first = next((i for i, c in enumerate(codes) if c in held), 0)
     code = st.selectbox("MARAC", codes, index=first, format_func=lambda c: names[c], key="marac", bind="query-params")
+controls.name_unknown(asked, list(names.values()), "MARAC called", names[code])
 end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)

@@ -91,7 +91,7 @@ def test_deep_link_runs_the_whole_app_with_its_banner(server: tuple[str, Path]) 
     with playwright.sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/borough_profile?marac=Tower+Hamlets&period_end=2021-03-31")
+        page.goto(f"{url}/borough_profile?marac=Tower+Hamlets&period_end=31+Mar+2021")
         settled(page)
         expect(page.get_by_text("Synthetic demo data: not real MARAC figures.")).to_be_visible(timeout=WAIT)
         expect(page.get_by_role("heading", name="Borough profile")).to_be_visible(timeout=WAIT)

@@ -1,0 +1,15 @@
+"""What a page says when a link asks for a choice it does not offer (`?marac=Nowhere`): named, with what is shown
+instead, rather than silently opening the first MARAC as if that were what the link meant."""
+
+from __future__ import annotations
+
+from reporting.markup import escape_markdown
+
+#: the longest part of a link quoted back: a crafted URL can be kilobytes long
+QUOTED = 80
+
+
+def unknown_choice(noun: str, asked: str, shown: str) -> str:
+    """e.g. "No MARAC called “Nowhere”: showing Barking and Dagenham." (Markdown: both values escaped)."""
+    quoted = asked if len(asked) <= QUOTED else asked[: QUOTED - 1] + "…"
+    return f"No {noun} “{escape_markdown(quoted)}”: showing {escape_markdown(shown)}."
