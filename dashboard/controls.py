@@ -64,7 +64,7 @@ def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
     asked_window, asked_end = asked_in_link("window"), asked_in_link("period_end")
     with columns[0]:
         window = st.selectbox("Period", list(WINDOWS), format_func=window_label, key="window", bind="query-params")
-    name_unknown(asked_window, [window_label(w) for w in WINDOWS], "period", window_label(window))
+    name_unknown("window", asked_window, [window_label(w) for w in WINDOWS], window_label(window))
     if window == "fy":
         ends = [e for e in ends if e.month == 3]
     if not ends:
@@ -72,7 +72,7 @@ def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
         st.stop()
     with columns[1]:
         end = st.selectbox("Ending", ends, format_func=end_label, key="period_end", bind="query-params")
-    name_unknown(asked_end, [end_label(e) for e in ends], "period ending", end_label(end))
+    name_unknown("period_end", asked_end, [end_label(e) for e in ends], end_label(end))
     return end, window
 
 
@@ -82,10 +82,12 @@ def asked_in_link(key: str) -> str | None:
     return st.query_params.get(key)
 
 
-def name_unknown(asked: str | None, labels: list[str], noun: str, shown: str) -> None:
-    """Say so when a link asked for a choice that is not offered, and what is shown instead."""
+def name_unknown(key: str, asked: str | None, labels: list[str], shown: str, label: str = "") -> None:
+    """Say so when a link asked (under `key`) for a choice that is not offered, and what is shown instead; `label`
+    names a choice `link_words.NOUNS` does not."""
     if asked is not None and asked not in labels:
-        st.warning(link_words.unknown_choice(noun, asked, shown), icon=":material/link_off:")
+        said = link_words.unknown_choice(link_words.noun(key, label), asked, shown)
+        st.warning(said, icon=":material/link_off:")
 
 
 def area_control(dataset: Dataset, column) -> str:
@@ -98,7 +100,7 @@ def area_control(dataset: Dataset, column) -> str:
         area = st.selectbox(
             "Area", options, index=first, format_func=store_data.area_label, key="area", bind="query-params"
         )
-    name_unknown(asked, [store_data.area_label(a) for a in options], "area called", store_data.area_label(area))
+    name_unknown("area", asked, [store_data.area_label(a) for a in options], store_data.area_label(area))
     return area
 
 
@@ -170,7 +172,7 @@ def indicator_control(
     asked = asked_in_link(key)
     with column:
         chosen = st.selectbox(label, list(options), format_func=lambda i: i.label, key=key, bind="query-params")
-    name_unknown(asked, [i.label for i in options], f"{label.lower()} called", chosen.label)
+    name_unknown(key, asked, [i.label for i in options], chosen.label, label)
     return chosen
 
 

@@ -224,19 +224,21 @@ def area_grouping(area: str) -> str:
 
 
 def scoped_codes(data: Dataset, area: str | None) -> list[str]:
-    """The area's MARACs, as `_scope` would keep them (read from the registry alone: the pages ask for every area's
+    """The area's MARACs, as `_scope` keeps them (read from the registry alone: the pages ask for every area's
     members on every run, and scoping the meetings too would cost tens of milliseconds each time)."""
+    return data.maracs.filter(**_where(area))["marac_code"].to_list()
+
+
+def _where(area: str | None) -> dict[str, str]:
+    """The registry column and value an area is, e.g. {'region': 'London'} ({} for no area: every MARAC)."""
     if not area:
-        return data.maracs["marac_code"].to_list()
+        return {}
     kind, name = area.split(":", 1)
-    return data.maracs.filter(pl.col(AREA_KINDS[kind][0]) == name)["marac_code"].to_list()
+    return {AREA_KINDS[kind][0]: name}
 
 
 def _scope(data: Dataset, area: str | None) -> Dataset:
-    if not area:
-        return data
-    kind, name = area.split(":", 1)
-    return scoped(data, **{AREA_KINDS[kind][0]: name})
+    return scoped(data, **_where(area)) if area else data
 
 
 def figures(

@@ -7,6 +7,14 @@ from reporting.markup import escape_markdown
 
 #: the longest part of a link quoted back: a crafted URL can be kilobytes long
 QUOTED = 80
+#: how each choice is named when a link asks for one it does not offer, by its key in the URL; any other choice is
+#: named by its label ("No characteristic called …")
+NOUNS = {"window": "period", "period_end": "period ending", "area": "area called", "marac": "MARAC called"}
+
+
+def noun(key: str, label: str) -> str:
+    """How `unknown_choice` names the choice kept in the URL under `key`, with the label its box shows."""
+    return NOUNS.get(key, f"{label.lower()} called")
 
 
 def unknown_choice(noun: str, asked: str, shown: str) -> str:

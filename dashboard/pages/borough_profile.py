@@ -37,7 +37,7 @@ asked = controls.asked_in_link("marac")
 with row[0]:
     first = next((i for i, c in enumerate(codes) if c in held), 0)
     code = st.selectbox("MARAC", codes, index=first, format_func=lambda c: names[c], key="marac", bind="query-params")
-controls.name_unknown(asked, list(names.values()), "MARAC called", names[code])
+controls.name_unknown("marac", asked, list(names.values()), names[code])
 end, window = controls.period_controls(dataset, row[1:])
 chosen = data.chosen_period(end, window)
 info = dataset.maracs.filter(dataset.maracs["marac_code"] == code).row(0, named=True)
