@@ -59,21 +59,49 @@ def end_label(end: date) -> str:
 
 
 def period_controls(dataset: Dataset, columns: list) -> tuple[date, str]:
-    """Window and period end; a financial year can only end on 31 March."""
-    ends = store_data.period_ends(dataset)
-    asked_window, asked_end = asked_in_link("window"), asked_in_link("period_end")
-    with columns[0]:
-        window = st.selectbox("Period", list(WINDOWS), format_func=window_label, key="window", bind="query-params")
-    name_unknown("window", asked_window, [window_label(w) for w in WINDOWS], window_label(window))
+    """Window and period end, both always written in the URL so an agenda link stays on its quarter; a financial year
+    can only end on 31 March, and `?period_end=latest` is a standing link to the newest quarter held."""
+    ends = store_data.period_ends(dataset)  # newest first
+    window = written_choice(columns[0], "Period", list(WINDOWS), "window", window_label)
     if window == "fy":
         ends = [e for e in ends if e.month == 3]
     if not ends:
         st.info("No complete financial year (ending 31 March) is held yet: choose another period.")
         st.stop()
-    with columns[1]:
-        end = st.selectbox("Ending", ends, format_func=end_label, key="period_end", bind="query-params")
-    name_unknown("period_end", asked_end, [end_label(e) for e in ends], end_label(end))
+    end = written_choice(columns[1], "Ending", ends, "period_end", end_label, standing=link_words.LATEST)
     return end, window
+
+
+def written_choice(column, label: str, options: list, key: str, format_func, *, standing: str | None = None):
+    """A choice kept in the URL under `key` by its label, even when it is the first option.
+
+    Streamlit leaves a bound choice's default out of the URL, so a link copied on the newest quarter would open a
+    newer one once another is loaded. Here the URL is read only when it differs from what this page last wrote there
+    (a link opened, an address edited): otherwise the box's own value stands, and is written back after every run.
+    `standing`, if given, is a value the link may carry instead of a label to mean "the first option, whatever it is
+    when the link is opened"; it stays in the URL while the first option is shown.
+    """
+    labels = [format_func(o) for o in options]
+    asked, written = asked_in_link(key), st.session_state.get(_WRITTEN.format(key))
+    if asked is not None and asked != written:
+        if asked == standing:
+            st.session_state[key] = options[0]
+        elif asked in labels:
+            st.session_state[key] = options[labels.index(asked)]
+    if st.session_state.get(key, options[0]) not in options:  # e.g. a quarter end that no financial year has
+        st.session_state[key] = options[0]
+    with column:
+        chosen = st.selectbox(label, options, format_func=format_func, key=key)
+    if asked is not None and asked != written and asked != standing:
+        name_unknown(key, asked, labels, format_func(chosen))
+    keep = standing if standing and chosen == options[0] and standing in (asked, written) else format_func(chosen)
+    st.query_params[key] = keep
+    st.session_state[_WRITTEN.format(key)] = keep
+    return chosen
+
+
+#: where `written_choice` remembers what it last put in the URL under a key
+_WRITTEN = "_{}_in_link"
 
 
 def asked_in_link(key: str) -> str | None:

@@ -7,6 +7,8 @@ from reporting.markup import escape_markdown
 
 #: the longest part of a link quoted back: a crafted URL can be kilobytes long
 QUOTED = 80
+#: what a standing link carries instead of a quarter end to open the newest quarter held (`?period_end=latest`)
+LATEST = "latest"
 #: how each choice is named when a link asks for one it does not offer, by its key in the URL; any other choice is
 #: named by its label ("No characteristic called …")
 NOUNS = {"window": "period", "period_end": "period ending", "area": "area called", "marac": "MARAC called"}

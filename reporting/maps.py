@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -314,6 +315,26 @@ def short_labels(wanted: dict[str, str], fixed: dict[str, str] | None = None) ->
         out[key] = label
         taken.add(label)
     return out
+
+
+def label_key(shapes: gpd.GeoDataFrame, labels: dict[str, str], ready: Callable[[str], str] = str) -> str:
+    """The key under a tile map, so "BwD", "HMS" or a dotted "CTY" tile reads without hovering over it: each label
+    that is not its shape's whole name, with that name ("" when every label is a whole name). `ready` readies a
+    name for where the key is shown (Markdown on a page)."""
+    key = sorted(
+        {
+            (bool(outline), labels[code].lower(), labels[code], name)
+            for code, name, outline in zip(shapes["marac_code"], shapes["name"], shapes["outline"], strict=True)
+            if labels.get(code) and labels[code] != name
+        }
+    )
+    drawn = [f"{ready(label)} {ready(name)}" for outline, _, label, name in key if not outline]
+    dotted = [f"{ready(label)} {ready(name)}" for outline, _, label, name in key if outline]
+    said = [
+        f"Labels: {'; '.join(drawn)}." if drawn else "",
+        f"Dotted ({OUTLINE_ONLY}): {'; '.join(dotted)}." if dotted else "",
+    ]
+    return " ".join(part for part in said if part)
 
 
 def tile_label_size(shapes: gpd.GeoDataFrame, height: int = 760, width: int = 1100) -> int | None:

@@ -26,6 +26,14 @@ from reporting.national_marks import add_national
 from reporting.theme import MUTED, SERIES
 
 SHOW = {"both": "Both", "rolling": "12 months", "quarterly": "Quarters"}
+#: what the lines drawn are, by the trends page's Lines choice (a `SHOW` key), said under the chart
+LINES_SAID = {
+    "rolling": "Lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures); "
+    "choose Quarters or Both under Lines for each quarter on its own.",
+    "quarterly": "Lines: each quarter on its own, annualised for volume.",
+    "both": "Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures). "
+    "Dotted: each quarter on its own, annualised for volume.",
+}
 EVENT_FILL = "rgba(80, 90, 95, 0.10)"
 
 

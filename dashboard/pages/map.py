@@ -59,8 +59,8 @@ def map_choices(column, dataset, area) -> dict[str, str]:
 
 view = area_view("Map", more=map_choices)
 choice, kind, layout = view.indicator, view.extra["kind"], view.extra["layout"]
-db = data.db_path()
-load_layout = f"`marac layout load FILE --db {db}`"
+#: how an admin adds a layout, named without the server's paths (the README says how, and where the database is)
+load_layout = "`marac layout load`"
 layout_problem = data.tile_layout(view.path, view.version)[1]
 if layout_problem:
     st.error(
@@ -71,8 +71,7 @@ if kind is None:
     st.info(
         f"There is no tile layout for {view.name} and no boundaries are loaded for its MARACs. Load a tile layout that "
         f"places its local authorities (a CSV or XLSX with columns layout, lad_code, col and row) with {load_layout}, "
-        f"or local authority boundaries (GeoJSON, GeoPackage or shapefile, e.g. ONS's) with "
-        f"`marac boundaries load FILE --db {db}`."
+        "or local authority boundaries (GeoJSON, GeoPackage or shapefile, e.g. ONS's) with `marac boundaries load` (the README says how)."
     )
     st.stop()
 shapes, missing, labels = data.map_shapes(view.path, view.version, view.population, view.area, kind)
@@ -141,6 +140,9 @@ view.lead(
     caption=f"{how_drawn()} Hover over a MARAC for its figures; click it to open its profile. Colours are never the "
     "only clue: each label carries the verdict's symbol (▼ below, ● within, ▲ above the expected range).",
 )
+key = maps.label_key(shapes, labels, escape_markdown) if label_size else ""
+if key:
+    st.caption(key)
 if missing:
     st.caption(
         f"Not on this map: {escape_markdown(', '.join(missing))} ("

@@ -17,7 +17,7 @@ from metrics.periods import quarter_of
 from reporting import findings, national_marks, numbers, sub_areas, tables
 from reporting.markup import escape_markdown
 from reporting.theme import SCREEN_CONFIG
-from reporting.trend_charts import SHOW, shaded_events, trend_lines
+from reporting.trend_charts import LINES_SAID, SHOW, shaded_events, trend_lines
 
 MAX_SERIES = 8
 
@@ -57,13 +57,13 @@ def series_choice(column, dataset, area) -> dict[str, object]:
             list(SHOW),
             format_func=SHOW.get,
             key="lines",
-            default="both",
+            default="rolling",  # one line per series; each quarter on its own (dotted) on request
             required=True,
             bind="query-params",
             help="12 months: the 12 months to the end of each quarter (thick); quarters: each "
             "quarter on its own (dotted)",
         )
-    return {"series": chosen, "labels": options, "show": show or "both"}
+    return {"series": chosen, "labels": options, "show": show or "rolling"}
 
 
 view = area_view("Trends", more=series_choice)
@@ -142,9 +142,8 @@ if chart_tab.open:
             else ""
         )
         st.caption(
-            "Thick lines: the 12 months to the end of each quarter (how SafeLives publishes its national figures). "
-            f"Dotted: each quarter on its own, annualised for volume. Shaded across: the expected range{shaded} "
-            "(data/reference/events.csv). A figure resting on fewer quarters than its window says so in its hover, "
+            LINES_SAID[view.extra["show"]] + f" Shaded across: the expected range{shaded}. "
+            "A figure resting on fewer quarters than its window says so in its hover, "
             "the sentence above and the table ('2 of 4 quarters returned'; for a group, its MARAC-quarters). "
             + national_marks.trend_note(view.dataset.base_label)
         )

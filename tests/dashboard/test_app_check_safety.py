@@ -148,6 +148,8 @@ def test_a_typed_name_is_never_markdown_in_the_history(writable_db: Path, tmp_pa
     assert at.success[0].value.startswith(f"Committed by {escape_markdown(who)} at ")
 
     at.switch_page("../pages/data_quality.py").run()
+    at.session_state["quality_view"] = "History"  # the tab, opened as a click opens it
+    at.run()
     at.selectbox(key="history_marac").select(HACKNEY_CODE).run()
     at.selectbox(key="history_quarter").select(date(2021, 1, 1)).run()
     (latest, *_) = [m.value for m in at.markdown if m.value.startswith("**Load ")]

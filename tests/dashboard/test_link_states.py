@@ -3,12 +3,13 @@ states): `?marac=Nowhere` used to open the first MARAC without a word."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reporting.link_words import QUOTED, unknown_choice
+from reporting.link_words import LATEST, QUOTED, unknown_choice
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "launch" / "streamlit_app.py")
 
@@ -62,3 +63,43 @@ def test_a_crafted_value_is_quoted_back_escaped_and_cut_short(fixture_db: Path, 
     assert said.startswith(r"No MARAC called “\*\*Urgent\*\* \[sign in here\]")
     assert "](http" not in said and "**" not in said
     assert said.count("x") < QUOTED and "…”: showing Hackney." in said
+
+
+def test_the_period_is_always_in_the_link_even_on_the_newest_quarter(fixture_db: Path, monkeypatch) -> None:
+    """Streamlit leaves a default choice out of the URL: a link copied on the newest quarter (31 Mar 2021 here) would
+    open a newer one once it is loaded. The page writes the period it shows, default or not."""
+    at = opened(fixture_db, monkeypatch, "regional_comparison")
+    assert at.selectbox(key="period_end").value == date(2021, 3, 31)
+    assert (at.query_params["window"], at.query_params["period_end"]) == ("Rolling 12 months", "31 Mar 2021")
+    at.selectbox(key="period_end").select(date(2020, 12, 31)).run()
+    assert at.query_params["period_end"] == "31 Dec 2020"
+    at.selectbox(key="window").select("fy").run()  # a financial year ends on 31 March only
+    assert at.selectbox(key="period_end").value == date(2021, 3, 31)
+    assert (at.query_params["window"], at.query_params["period_end"]) == ("Financial year", "31 Mar 2021")
+
+
+def test_a_link_to_an_earlier_quarter_stays_on_it_across_runs(fixture_db: Path, monkeypatch) -> None:
+    at = opened(fixture_db, monkeypatch, "regional_comparison", period_end="30 Sep 2020")
+    assert at.selectbox(key="period_end").value == date(2020, 9, 30)
+    at.selectbox(key="indicator").select_index(1).run()  # another choice leaves the period as the link asked
+    assert at.selectbox(key="period_end").value == date(2020, 9, 30)
+    assert at.query_params["period_end"] == "30 Sep 2020" and not link_warnings(at)
+
+
+def test_a_standing_link_opens_the_newest_quarter_and_stays_standing(fixture_db: Path, monkeypatch) -> None:
+    at = opened(fixture_db, monkeypatch, "regional_comparison", period_end=LATEST)
+    assert at.selectbox(key="period_end").value == date(2021, 3, 31) and not link_warnings(at)
+    assert at.query_params["period_end"] == LATEST
+    at.selectbox(key="indicator").select_index(1).run()
+    assert at.query_params["period_end"] == LATEST
+    at.selectbox(key="period_end").select(date(2020, 12, 31)).run()  # a quarter chosen: the link names it
+    assert at.query_params["period_end"] == "31 Dec 2020"
+
+
+def test_a_link_opens_a_data_quality_tab(fixture_db: Path, monkeypatch) -> None:
+    """Data quality's tabs are kept in the URL like every other page's views (`?quality_view=History`)."""
+    history = opened(fixture_db, monkeypatch, "data_quality", quality_view="History")
+    assert [s.label for s in history.selectbox] == ["Area", "Period", "Ending", "MARAC", "Quarter"]
+    assert "`marac history` prints the same in a terminal (see the README)." in [c.value for c in history.caption]
+    # the default tab, Submissions, has no MARAC or quarter to choose
+    assert [s.label for s in opened(fixture_db, monkeypatch, "data_quality").selectbox] == ["Area", "Period", "Ending"]

@@ -178,6 +178,27 @@ def test_outlines_for_orientation_and_maracs_the_layout_cannot_place() -> None:
     assert drawn.labels["outline:CITY"] == "CTY"  # the layout's own abbreviation, kept
 
 
+def test_a_tile_map_s_key_spells_out_each_short_label_and_the_dotted_tiles() -> None:
+    """'BwD', 'HMS' or a dotted 'CTY' tile were unexplained on screen: the key under the map names each, MARACs first
+    (by label), then the outlines; a label that is the whole name needs no key, and names are readied for Markdown."""
+    cells = _cells(
+        {"BD": (0, 0), "HF": (1, 0), "ZED": (2, 0), "CITY": (0, 1)},
+        names={"BD": "Blackburn with Darwen", "HF": "Hammersmith and Fulham", "ZED": "Zed", "CITY": "City of London"},
+    ).with_columns(pl.when(pl.col("lad_code") == "CITY").then(pl.lit("CTY")).alias("abbreviation"))
+    areas, maracs = _registry(
+        [("BD", "BD", 1.0), ("HF", "HF", 1.0), ("ZED", "ZED", 1.0)],
+        {"BD": "Blackburn with Darwen", "HF": "Hammersmith *and* Fulham", "ZED": "Zed"},
+    )
+    drawn = maps.marac_tiles(cells, areas, maracs, context=["CITY"])
+    assert drawn.labels == {"BD": "BwD", "HF": "H*F", "ZED": "ZED", "outline:CITY": "CTY"}
+    assert maps.label_key(drawn.shapes, drawn.labels, lambda s: s.replace("*", "\\*")) == (
+        "Labels: BwD Blackburn with Darwen; H\\*F Hammersmith \\*and\\* Fulham; ZED Zed. "
+        "Dotted (not covered by this area's MARACs): CTY City of London."
+    )
+    whole = {code: name for code, name in zip(drawn.shapes["marac_code"], drawn.shapes["name"], strict=True)}
+    assert maps.label_key(drawn.shapes, whole) == ""  # every label its name: nothing to explain
+
+
 def test_a_force_s_map_outlines_the_region_s_authorities_only_where_they_sit_among_its_tiles() -> None:
     # the Metropolitan Police's boroughs around the City of London, another force in the same region
     cells = _cells({"W": (0, 0), "CITY": (1, 0), "E": (2, 0), "FAR": (5, 5)})
