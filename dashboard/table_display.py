@@ -9,8 +9,9 @@ from reporting.tables import LOCAL_HEADER, MATRIX_HELP, VERDICT_HELP
 
 
 def column_config(table: pd.DataFrame, header: str) -> dict[str, object]:
-    """The name column wide enough for 'Kingston upon Thames'; each verdict column explained on hover of its header."""
-    config: dict[str, object] = {header: st.column_config.TextColumn(header, width=190)}
+    """The name column wide enough for 'Kingston upon Thames' and frozen, so a row is still named when a narrow screen
+    scrolls the table across; each verdict column explained on hover of its header."""
+    config: dict[str, object] = {header: st.column_config.TextColumn(header, width=190, pinned=True)}
     for column in table.columns:
         if column.endswith("verdict"):
             config[column] = st.column_config.TextColumn(column, help=VERDICT_HELP, width=170)

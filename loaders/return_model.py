@@ -345,8 +345,8 @@ def cell_text(value: Cell) -> str | None:
         return None
     if isinstance(value, str):
         return shorten(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+    if isinstance(value, datetime):  # as a coordinator wrote it: a UK date, with the time only where there is one
+        return value.strftime("%d/%m/%Y" if value.time() == datetime.min.time() else "%d/%m/%Y %H:%M")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return shorten(str(value))

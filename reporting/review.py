@@ -39,9 +39,12 @@ ROW = "Row"
 def report_frame(problems: list[Problem]) -> pd.DataFrame:
     """Every problem of every file, errors first, as the table a coordinator works down."""
     ordered = ordered_problems(problems)
+    # what is wrong and how to fix it first, side by side, so neither is cut off at a laptop's width; where next
     return pd.DataFrame(
         {
             "Severity": [SEVERITY_WORDS[p.severity] for p in ordered],
+            "Problem": [p.message for p in ordered],
+            "How to fix": [f"Expected {p.expected}" if p.expected else "" for p in ordered],
             "File": [p.file for p in ordered],
             "Sheet": [p.sheet or "" for p in ordered],
             # a quarter's total points at a column on every row; a whole-file problem at none
@@ -49,8 +52,6 @@ def report_frame(problems: list[Problem]) -> pd.DataFrame:
             "Column": [p.column or "" for p in ordered],
             "Value": [p.value or "" for p in ordered],
             "Check": [p.title for p in ordered],
-            "Problem": [p.message for p in ordered],
-            "How to fix": [f"Expected {p.expected}" if p.expected else "" for p in ordered],
         }
     )
 
@@ -101,6 +102,16 @@ def preview_frame(table: RawTable, problems: list[Problem]) -> tuple[pd.DataFram
                 words.setdefault(row, []).append(f"{SYMBOL[p.severity]} {p.title}")
     frame.insert(0, "Problems", ["; ".join(words.get(r, [])) for r in frame.index])
     return frame, marks
+
+
+def faulty_first(frame: pd.DataFrame, table: RawTable, problem: Problem | None) -> pd.DataFrame:
+    """`frame` (a `preview_frame`) with the columns `problem` points at moved next to "Problems", so the faulty cell
+    is in view without scrolling across a wide return; as it is when no problem is chosen."""
+    if problem is None:
+        return frame
+    faulty = [table.headers[f] for f in _fields_of(table, problem) if table.headers[f] in frame.columns]
+    rest = [c for c in frame.columns if c not in faulty and c != "Problems"]
+    return frame[["Problems", *dict.fromkeys(faulty), *rest]]
 
 
 def styled_preview(frame: pd.DataFrame, marks: dict[tuple[int, str], Severity], selected_row: int | None = None):

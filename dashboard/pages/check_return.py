@@ -103,6 +103,8 @@ cols[1].metric("Would load", len(checked.loadable))
 cols[2].metric("Errors (block a file)", len(errors))
 cols[3].metric("Warnings (worth a look)", len(problems) - len(errors))
 
+#: MARACs by name, not code, wherever the check names one (a code the registry does not hold stays a code)
+called = dict(checked.after["marac"].select("marac_code", "marac_name").iter_rows())
 OUTCOME = {
     "would load": "✓ would load",
     "refused": "✗ refused: fix the errors",
@@ -114,7 +116,8 @@ st.dataframe(
         "Outcome": [OUTCOME[f.outcome] for f in checked.files],
         "Quarters": [
             ", ".join(
-                f"{m} {quarter_label(q)}" + (" (nil return)" if (m, q) in f.nil_quarters else "") for m, q in f.quarters
+                f"{called.get(m, m)} {quarter_label(q)}" + (" (nil return)" if (m, q) in f.nil_quarters else "")
+                for m, q in f.quarters
             )
             for f in checked.files
         ],
@@ -130,7 +133,7 @@ st.dataframe(
 for f in checked.files:  # a nil return has no meetings to preview: say what it says
     for code, quarter in f.nil_quarters if f.outcome != "refused" else []:
         st.info(
-            f"{escape_markdown(f.name)}: nil return: no meetings in {quarter_label(quarter)} for {escape_markdown(code)}. "
+            f"{escape_markdown(f.name)}: nil return: no meetings in {quarter_label(quarter)} for {escape_markdown(called.get(code, code))}. "
             "It counts that quarter as returned, with 0 cases.",
             icon=":material/event_busy:",
         )
@@ -151,8 +154,9 @@ if problems:
         selection_mode="single-row",
         key="report",
         column_config={
+            "Severity": st.column_config.TextColumn(width="small", pinned=True),
             "Problem": st.column_config.TextColumn(width="large"),
-            "How to fix": st.column_config.TextColumn(width="large"),
+            "How to fix": st.column_config.TextColumn(width="medium"),
         },
         placeholder=numbers.DASH,
     )
@@ -187,6 +191,8 @@ else:
     frame, marks = review.preview_frame(f.table, f.report.problems)
     sheet = f' (sheet "{f.table.sheet}")' if f.table.sheet else ""
     picked_row = selected.row if selected is not None and selected.file == name else None
+    # the chosen problem's column(s) beside "Problems" and the row number, so its cell is in view on any screen
+    frame = review.faulty_first(frame, f.table, selected if selected is not None and selected.file == name else None)
     if picked_row is not None and picked_row in frame.index:
         st.markdown(f"**Row {picked_row}**: {escape_markdown(selected.title)}: {escape_markdown(selected.message)}")
         st.dataframe(
@@ -201,6 +207,7 @@ else:
         width="stretch",
         height=min(fit_height(len(frame)), 420),
         placeholder=numbers.DASH,
+        column_config={"Problems": st.column_config.TextColumn(pinned=True)},
     )
 
 # ------------------------------------------------------------------ before and after
@@ -227,10 +234,9 @@ if checked.loadable:
     with st.expander("Versions already held for these quarters"):
         if not path.exists():
             st.caption("No database yet: these would be the first returns.")
-        names = dict(checked.after["marac"].select("marac_code", "marac_name").iter_rows())
         held = {code: {q.quarter_start: q for q in data.return_history(code)} for code in {m for m, _ in touched}}
         for code, quarter in touched:
-            label = escape_markdown(f"{names.get(code, code)} {quarter_label(quarter)}")
+            label = escape_markdown(f"{called.get(code, code)} {quarter_label(quarter)}")
             found = held[code].get(quarter)
             if found is None:
                 st.markdown(f"**{label}**: not held yet.")

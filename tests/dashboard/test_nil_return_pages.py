@@ -38,10 +38,10 @@ def test_a_nil_return_is_checked_committed_and_shown_in_the_grid(writable_db: Pa
     at.file_uploader(key="uploads").set_value([("hackney nil.csv", NIL, "text/csv")]).run()
     assert not at.exception
     files = at.dataframe[0].value
-    assert (files["Outcome"][0], files["Quarters"][0]) == ("✓ would load", "E09000012 2019-20 Q4 (nil return)")
+    assert (files["Outcome"][0], files["Quarters"][0]) == ("✓ would load", "Hackney 2019-20 Q4 (nil return)")  # by name
     assert [i.value for i in at.info if "nil return" in i.value] == [
         escape_markdown("hackney nil.csv")
-        + ": nil return: no meetings in 2019-20 Q4 for E09000012. It counts that quarter as returned, with 0 cases."
+        + ": nil return: no meetings in 2019-20 Q4 for Hackney. It counts that quarter as returned, with 0 cases."
     ]
     assert nil_held(writable_db) == []  # a check writes nothing
 
