@@ -16,8 +16,7 @@ import polars as pl
 from metrics.ranges import Range
 from reporting import referral_gaps
 from reporting.charts import framed, key_above, shade_range
-from reporting.equality_charts import VERDICT_SYMBOLS
-from reporting.numbers import percent_beside_verdict
+from reporting.numbers import number, percent, percent_beside_verdict
 from reporting.theme import INK, MUTED, SERIES, text_colour
 from reporting.verdicts import VERDICT_STYLE, Verdict
 
@@ -113,6 +112,15 @@ def _escaped(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col("group_name").map_elements(escape, return_dtype=pl.String))
 
 
+#: a change's label starts this far (in share) beyond the further of its two points, clear of both markers (13px
+#: wide at most, 0.04 is 14px or more on any plot 350px or wider across the 0-100% axis) and of the line between them
+LABEL_GAP = 0.04
+#: room kept right of the furthest label's start for its words ("+15.0 points (could be chance)")
+LABEL_ROOM = 0.38
+#: "now" is a filled diamond: no verdict's symbol (`VERDICT_SYMBOLS`), so it is not read as one; its colour is the verdict's
+NOW_SYMBOL = "diamond"
+
+
 def police_change(
     change: pl.DataFrame,
     verdicts: dict[str, Verdict],
@@ -123,18 +131,24 @@ def police_change(
     source: str,
     synthetic: bool = False,
 ) -> go.Figure:
-    """Each MARAC's police share a year earlier (open circle) and now (filled, in its verdict's colour and shape).
+    """Each MARAC's police share a year earlier (open circle) and now (a filled diamond in its verdict's colour).
 
-    A change the 95% interval supports is drawn solid and labelled in bold; one chance could explain is dotted.
-    `change` is `metrics.referrals.referral_change` output; `verdicts` maps group codes to the current police verdict (a `Verdict`, so its certainty shows on hover).
+    A change the 95% interval supports is drawn solid and wider and labelled in bold; one chance could explain is
+    dotted. Each label starts beyond the further right of the two points, so no marker or line covers its sign and
+    no line strikes it through. `change` is `metrics.referrals.referral_change` output; `verdicts` maps group codes
+    to the current police verdict (a `Verdict`, so its certainty shows on hover).
     """
-    # names escaped once, here: Plotly reads a subset of HTML in category labels and in hovers ("%{y}")
+    # names escaped once, here: Plotly reads a subset of HTML in category labels and in hovers
     data = _escaped(change.filter(pl.col("police_share").is_not_null()).sort("police_share"))
+    rows = list(data.iter_rows(named=True))
+    names = data["group_name"].to_list()
     fig = go.Figure()
-    shaded = shade_range(fig, police, across=True, end=1.12)  # the one way every chart draws a range
+    ends = [_label_x(r) for r in rows]
+    end = max([1.0, *(x + LABEL_ROOM for x in ends)])
+    shaded = shade_range(fig, police, across=True, end=end)  # the one way every chart draws a range
     if shaded:
         key_above(fig, shaded)
-    for row in data.iter_rows(named=True):
+    for row in rows:
         then, now, name = row["police_share_previous"], row["police_share"], row["group_name"]
         sure = bool(row["police_share_change_significant"])
         if then is not None:
@@ -145,53 +159,110 @@ def police_change(
                     mode="lines",
                     showlegend=False,
                     hoverinfo="skip",
-                    line=dict(
-                        color=INK if sure else MUTED, width=2.5 if sure else 1.2, dash="solid" if sure else "dot"
-                    ),
+                    line=dict(color=INK if sure else MUTED, width=3 if sure else 1.2, dash="solid" if sure else "dot"),
+                )
+            )
+    for sure in (True, False):  # bold for a change beyond chance; each label clear of its points (`_label_x`)
+        picked = [i for i, r in enumerate(rows) if bool(r["police_share_change_significant"]) is sure]
+        if picked:
+            fig.add_trace(
+                go.Scatter(
+                    x=[ends[i] for i in picked],
+                    y=[names[i] for i in picked],
+                    mode="text",
+                    text=[_change_text(rows[i]) for i in picked],
+                    textposition="middle right",
+                    textfont=dict(color=INK, size=13 if sure else 12, weight="bold" if sure else "normal"),
+                    cliponaxis=False,
+                    showlegend=False,
+                    hoverinfo="skip",
                 )
             )
     judged = [verdicts.get(c, Verdict(None)) for c in data["group_code"].to_list()]
     verdict = [j.verdict for j in judged]
+    fig.add_trace(  # the key's "now" in grey: the first MARAC's verdict colour there would read as every MARAC's
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="now (in its verdict's colour)",
+            marker=dict(symbol=NOW_SYMBOL, size=13, color=MUTED, line=dict(color=INK, width=1)),
+            hoverinfo="skip",
+            legendrank=2,  # after "a year earlier" in the key
+        )
+    )
     fig.add_trace(
         go.Scatter(
             x=data["police_share_previous"].to_list(),
-            y=data["group_name"].to_list(),
+            y=names,
             mode="markers",
             name="a year earlier",
+            legendrank=1,
             marker=dict(symbol="circle-open", size=10, color=MUTED, line=dict(width=2)),
-            hovertemplate="%{y}: %{x:.1%} a year earlier<extra></extra>",
+            hovertext=[
+                f"{r['group_name']}: {percent(r['police_share_previous'], 1)} a year earlier"
+                + _of_referrals(r, "_previous")
+                for r in rows
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
             x=data["police_share"].to_list(),
-            y=data["group_name"].to_list(),
+            y=names,
             customdata=data["group_code"].to_list(),
-            mode="markers+text",
+            mode="markers",
             name="now",
-            text=[_change_text(r) for r in data.iter_rows(named=True)],
-            textposition="middle right",
+            showlegend=False,
             marker=dict(
-                symbol=[VERDICT_SYMBOLS.get(v, "circle") for v in verdict],
+                symbol=NOW_SYMBOL,
                 size=13,
                 color=[VERDICT_STYLE[v]["colour"] if v else MUTED for v in verdict],
                 line=dict(color=INK, width=1),
             ),
             hovertext=[
-                f"{name}: {percent_beside_verdict(share, j.verdict, police, None, 1)} now, {j.phrase}"
-                for name, share, j in zip(data["group_name"], data["police_share"], judged, strict=True)
+                f"{r['group_name']}: {percent_beside_verdict(r['police_share'], j.verdict, police, None, 1)} now"
+                + f"{_of_referrals(r, '')}, {j.phrase}"
+                for r, j in zip(rows, judged, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1.12], title="police share of referrals")
+    fig.update_xaxes(
+        tickformat=".0%",
+        tickvals=[i / 5 for i in range(6)],  # 0-100%: the room to the right holds the labels, not shares
+        range=[0, end],
+        title="police share of referrals",
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=names)  # lowest share at the bottom, lines drawn or not
     fig.update_layout(height=max(320, 26 * data.height + 220), margin=dict(l=200, r=40, t=120, b=100))
     return framed(fig, title, subtitle, source, synthetic)
 
 
+def _label_x(row: dict[str, object]) -> float:
+    """Where a change's label starts: `LABEL_GAP` beyond whichever of the two points is further right."""
+    shares = [s for s in (row.get("police_share"), row.get("police_share_previous")) if isinstance(s, int | float)]
+    return max(shares) + LABEL_GAP
+
+
+def _of_referrals(row: dict[str, object], year: str) -> str:
+    """ "(438 of 674 recorded referrals)" for a hover, counts as whole numbers; "" where the frame has no counts."""
+    police, total = row.get(f"referrals_police{year}"), row.get(f"referrals_total{year}")
+    if not isinstance(police, int | float) or not isinstance(total, int | float):
+        return ""
+    return f" ({_count(police)} of {_count(total)} recorded referrals)"
+
+
+def _count(value: float) -> str:
+    """A count whole where it is whole ("438", never "438.000000"); a half where a shared referral makes one."""
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
 def _change_text(row: dict[str, object]) -> str:
+    """ "-2.6 points", "+15.0 points": the sign always first, as `reporting.numbers` prints every change in points."""
     change = row.get("police_share_change")
     if change is None:
-        return "  no figure a year earlier"
-    points = f"{change * 100:+.1f} points"
-    return f"  <b>{points}</b>" if row.get("police_share_change_significant") else f"  {points} (could be chance)"
+        return "no figure a year earlier"
+    points = f"{change * 100:+.1f} points"  # type: ignore[operator]
+    return points if row.get("police_share_change_significant") else f"{points} (could be chance)"

@@ -161,6 +161,10 @@ def _stacked(groups: pl.DataFrame, total: pl.DataFrame, maracs: pl.DataFrame | N
     )
 
 
+#: columns of counts, printed whole ("438"): a Float64 column unformatted prints as "438.000000"
+COUNT_COLUMNS = ("Cases", "Referrals")
+
+
 def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.style.Styler:
     """Verdict cells filled with their colour (the words stay in the cell); shares with one decimal,
     or more where one decimal would put the figure on the wrong side of its range."""
@@ -169,7 +173,7 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
     style = (
         table.style.map(_fill, subset=verdict_cols)
         .format(_shown("{:.1f}%"), subset=share_cols, na_rep="–")
-        .format(_shown("{:,.0f}"), subset=[c for c in ("Cases",) if c in table.columns], na_rep="–")
+        .format(_shown("{:,.0f}"), subset=[c for c in COUNT_COLUMNS if c in table.columns], na_rep="–")
         .format(_shown("{:.1f}"), subset=[c for c in ("Per 10,000 adult females",) if c in table.columns], na_rep="–")
     )
     for key, d in table.attrs.pop("decimals", {}).items():

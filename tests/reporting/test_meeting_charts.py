@@ -142,9 +142,13 @@ def test_police_change_marks_changes_beyond_chance() -> None:
     )
     lines = [t for t in fig.data if t.mode == "lines"]
     assert [line.line.dash for line in lines] == ["dot", "solid"]  # Beta (sorted first) could be chance; Alpha is not
+    labels = [t for t in fig.data if t.mode == "text"]
+    assert [(list(t.y), list(t.text), t.textfont.weight) for t in labels] == [
+        (["Alpha"], ["+15.0 points"], "bold"),
+        (["Beta"], ["+2.0 points (could be chance)"], "normal"),
+    ]
     now = fig.data[-1]
-    assert list(now.text) == ["  +2.0 points (could be chance)", "  <b>+15.0 points</b>"]
-    assert list(now.marker.symbol) == ["triangle-down", "circle"]
+    assert now.marker.symbol == "diamond"  # no verdict's symbol: the verdict is its colour, and in its hover
     assert list(now.marker.color) == [VERDICT_STYLE["below"]["colour"], VERDICT_STYLE["within"]["colour"]]
 
 
