@@ -31,6 +31,7 @@ FIGURE_PAGES = [
     st.Page(PAGES / "referrer_mix.py", title="Referrer mix", url_path="referrer_mix"),
     st.Page(PAGES / "equality.py", title="Equality", url_path="equality"),
     st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
+    st.Page(PAGES / "what_changed.py", title="What changed", url_path="what_changed"),
     st.Page(PAGES / "borough_profile.py", title="Borough profile", url_path="borough_profile"),
     st.Page(PAGES / "board_pack.py", title="Board pack", url_path="board_pack"),
     st.Page(PAGES / "national_picture.py", title="National picture", url_path="national_picture"),
@@ -133,12 +134,13 @@ except store.StoreError as problem:  # a file that is not (or no longer) a MARAC
     st.stop()
 if loaded is None:
     _only_check(
-        f"No database at {data.db_path()} yet. Check and commit returns below (the first commit creates it), "
-        f"load them with `marac load FILE --db {data.db_path()}`, or build the demo with `marac demo --db {data.db_path()}`."
+        # no server path on screen: the README says where the database is kept and how to name another
+        "There is no database yet. Check and commit returns below (the first commit creates it), load them with "
+        "`marac load`, or build the demo with `marac demo` (see the README)."
     )
 if loaded[0].meetings.is_empty() and loaded[0].nil_quarters.is_empty():  # a nil return is a return
     _only_check(
-        "The database holds no returns yet. Check and commit some below, or load them with `marac load FILE --db PATH`."
+        "The database holds no returns yet. Check and commit some below, or load them with `marac load` (see the README)."
     )
 navigation = st.navigation(
     [p for p in EVERY_PAGE if roles.may_open(visitor.grant, p.url_path)],

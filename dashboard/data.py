@@ -36,6 +36,7 @@ from metrics.periods import (
     quarter_label,
     quarter_of,
 )
+from metrics.quarter_change import PREVIOUS_QUARTER, YEAR_EARLIER, comparison_periods, quarter_changes, returns_since
 from metrics.ranges import Ranges
 from metrics.shown import AreaFigures, AreaSeries
 from reporting import sub_areas as sub_area_words
@@ -379,6 +380,12 @@ def _national_comparator(path: str, data_version: str, population: str, end: dat
     return national_comparator(_read(path, data_version, population), end)
 
 
+def national_comparator_rows(path: str, data_version: str, population: str, end: date) -> pl.DataFrame:
+    """England's and the UK's figures for a period (`_national_comparator`), for a chart's benchmark lines. Shared:
+    read-only."""
+    return _national_comparator(path, data_version, population, end)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def national_series(path: str, data_version: str, population: str) -> pl.DataFrame:
     """Every national figure beside the MARACs' (`metrics.national.national_series`), once per database version and
@@ -422,6 +429,32 @@ def screen_area(path: str, data_version: str, population: str, end: date, window
     if restricted():
         return published_area(path, data_version, population, end, window, area)
     return AreaFigures(*_area_figures(path, data_version, population, end, window, area))
+
+
+def changes(
+    path: str, data_version: str, population: str, end: date, window: str, area: str, rounded: bool = False
+) -> pl.DataFrame:
+    """Each of the area's MARACs and indicators against the previous quarter's period and the same period a year
+    earlier, ranked (`metrics.quarter_change.quarter_changes`); `rounded`: from the published counts. Each period's
+    figures are the cached `figures`, so the view costs only the comparison."""
+    chosen = period(end, window)
+    periods = comparison_periods(chosen)
+
+    def of(p: Period) -> pl.DataFrame:
+        return figures(path, data_version, population, p.end, p.window, "marac", area, rounded)
+
+    return quarter_changes(of(chosen), of(periods[PREVIOUS_QUARTER]), of(periods[YEAR_EARLIER]))
+
+
+def screen_changes(path: str, data_version: str, population: str, end: date, window: str, area: str) -> pl.DataFrame:
+    """`changes` as this viewer's page shows them: from the published (rounded) counts for a restricted viewer."""
+    return changes(path, data_version, population, end, window, area, rounded=restricted())
+
+
+def returns_in_round(data: Dataset, area: str, chosen: Period) -> pl.DataFrame:
+    """The area's MARAC-quarters new, late or replaced in the chosen period's round (`returns_since`): which quarters
+    came in and when, no counts."""
+    return returns_since(data.versions, chosen, scoped_codes(data, area))
 
 
 def published_comparators(

@@ -76,6 +76,7 @@ FIGURE_PAGES = [
     "Referrer mix",
     "Equality",
     "Trends",
+    "What changed",
     "Borough profile",
     "Board pack",
     "National picture",

@@ -43,6 +43,7 @@ ALL_PAGES = [
     "/referrer_mix",
     "/equality",
     "/trends",
+    "/what_changed",
     "/borough_profile",
     "/board_pack",
     "/national_picture",

@@ -17,6 +17,7 @@ FIGURE_PAGES = [
     "referrer_mix",
     "equality",
     "trends",
+    "what_changed",
     "borough_profile",
     "board_pack",
     "national_picture",
