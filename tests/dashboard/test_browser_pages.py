@@ -29,6 +29,7 @@ from tests.helpers.browser import (
     ROOT,
     WAIT,
     Server,
+    artifacts_dir,
     chromium,
     finished_after,
     hover_centre,
@@ -403,3 +404,30 @@ def test_presentation_mode_steps_through_indicators_with_the_arrow_keys(tab: Any
     expect(tab.get_by_role("switch", name="Presentation mode")).not_to_be_checked()
     _no_exception(tab)
     screenshot(tab, "presentation-mode-after-esc", whole=False)
+
+
+#: the printable area of A4 landscape inside 10 mm margins, in CSS pixels (96 to the inch): 277 x 190 mm
+A4_LANDSCAPE = {"width": 1047, "height": 715}
+
+
+@pytest.mark.parametrize("tab", [{"width": 1600, "height": 1000}], indirect=True, ids=["1600x1000"])
+def test_printing_a_page_gives_its_content_with_the_chart_whole(tab: Any, server: Server) -> None:
+    """The browser's print used to include the sidebar, crop the chart and split it across pages: printed, the page is
+    its content only, the ranked chart of every London MARAC inside one A4 landscape page with every name on it."""
+    _open(tab, f"{server.url}/regional_comparison", 1)
+    pdf = tab.pdf(prefer_css_page_size=True, print_background=True)
+    assert pdf.startswith(b"%PDF")
+    (artifacts_dir() / "print-regional-comparison.pdf").write_bytes(pdf)
+    tab.emulate_media(media="print")
+    tab.set_viewport_size(A4_LANDSCAPE)
+    tab.wait_for_timeout(1000)  # the chart follows its narrower container
+    expect(tab.get_by_test_id("stSidebar")).to_be_hidden()
+    chart = tab.locator(".js-plotly-plot .main-svg").first.bounding_box()
+    assert chart["x"] >= 0 and chart["x"] + chart["width"] <= A4_LANDSCAPE["width"], chart
+    assert chart["height"] <= A4_LANDSCAPE["height"], chart  # whole on one page, not split across two
+    assert tab.locator(DRAWN).first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+    names = tab.locator(".js-plotly-plot").first.locator(".yaxislayer-above .ytick").all_text_contents()
+    assert len(set(names) - {""}) == LONDON_SENT, names  # every MARAC still named
+    for button in tab.get_by_test_id("stDownloadButton").all():
+        expect(button).to_be_hidden()
+    screenshot(tab, "print-regional-comparison")
