@@ -23,7 +23,8 @@ from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
 from metrics.shown import AreaFigures
-from reporting import charts, findings, sub_areas, verdicts
+from reporting import benchmarks, charts, findings, sub_areas, verdicts
+from reporting.benchmarks import Benchmark
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
@@ -92,6 +93,18 @@ class AreaView:
     def period_words(self) -> str:
         """The period as a sentence starts, e.g. "12 months to 31 March 2021"."""
         return self.chosen.label[0].upper() + self.chosen.label[1:]
+
+    def benchmarks(self, frame: pl.DataFrame, indicator: Indicator | None = None) -> tuple[Benchmark, ...]:
+        """The area's own figure and England's on the same base, as lines across a chart drawn from `frame`. The area's
+        comes from the same figures as the frame (the published ones for a download), so a line never rests on exact
+        counts the bars do not."""
+        figures = self.published if frame is self.published.maracs else self.screen
+        national = data.national_comparator_rows(self.path, self.version, self.population, self.end)
+        return benchmarks.for_indicator(
+            indicator or self.indicator,  # type: ignore[arg-type]
+            (self.name, figures.total_row()),
+            benchmarks.england_row(national, self.end),
+        )
 
     def require_returns(self) -> dict[str, object]:
         """The area's own row; the page stops with a plain message when the area sent nothing for the period."""

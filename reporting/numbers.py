@@ -27,6 +27,13 @@ def number(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else f"{value:,.{decimals}f}"
 
 
+def count(value: float | None) -> str:
+    """A count as a person reads it: whole where it is whole, a half where a shared referral makes one."""
+    if value is None:
+        return DASH
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def decimals_for(
     value: float | None,
     verdict: str | None,

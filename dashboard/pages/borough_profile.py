@@ -11,6 +11,7 @@ from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures, AreaSeries
 from reporting import (
+    benchmarks,
     charts,
     coverage_words,
     missing_quarters_words,
@@ -130,6 +131,10 @@ def spine_for(own_figures: pl.DataFrame, peer_figures: AreaFigures) -> object:
         own_figures.row(0, named=True),
         peer_figures.maracs,
         dataset.ranges,
+        benchmarks=benchmarks.profiles(
+            (data.area_name(home), peer_figures.total_row()),
+            benchmarks.england_row(data.national_comparator_rows(path, version, population, end), end),
+        ),
         title=f"{names[code]} against the MARACs of {data.area_name(home)}",
         subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "
         "marker coloured by what the 95% interval supports (grey diamond: not distinguishable)",

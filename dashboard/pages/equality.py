@@ -41,6 +41,7 @@ def ranked(frame: pl.DataFrame):
         subtitle=view.subtitle,
         source=view.source,
         synthetic=view.dataset.synthetic,
+        benchmarks=view.benchmarks(frame),
     )
 
 

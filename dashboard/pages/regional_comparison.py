@@ -23,6 +23,8 @@ def colour_choice(column, dataset, area) -> dict[str, str]:
         # one label in every area, as the URL keeps the label: a link made on London's BCUs opens on Lancashire's
         # divisions too; the legend names the sub-areas in the partnership's word
         offered["sub_area"] = "Sub-area"
+    # each MARAC's 95% interval against the area's own figure ("compared with benchmark", as Fingertips does)
+    offered["significance"] = "Against the area (95%)"
     if st.session_state.get("colour_by") not in offered:
         st.session_state.pop("colour_by", None)
     with column:
@@ -54,6 +56,7 @@ def ranked(frame: pl.DataFrame):
         source=view.source,
         synthetic=view.dataset.synthetic,
         colour_by=view.extra["colour_by"],
+        benchmarks=view.benchmarks(frame),
     )
 
 

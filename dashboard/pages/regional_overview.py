@@ -9,7 +9,7 @@ from dashboard import controls, data, downloads, shared, table_display
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures
-from reporting import charts, coverage_words, numbers, sub_areas, tables, verdicts
+from reporting import benchmarks, charts, coverage_words, numbers, sub_areas, tables, verdicts
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
 from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
@@ -208,6 +208,7 @@ subtitle = f"{name}, {chosen.label}"
 
 
 def ranked(figures: AreaFigures) -> object:
+    england = benchmarks.england_row(data.national_comparator_rows(path, version, population, end), end)
     return shared.figure(
         charts.ranked_bars,
         figures.maracs,
@@ -216,6 +217,7 @@ def ranked(figures: AreaFigures) -> object:
         subtitle=subtitle,
         source=source,
         synthetic=dataset.synthetic,
+        benchmarks=benchmarks.for_indicator(choice, (name, figures.total_row()), england),
     )
 
 

@@ -161,7 +161,8 @@ def test_no_database_gives_clear_message(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("MARAC_DB", str(tmp_path / "missing.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "No database at" in at.info[0].value and "marac demo" in at.info[0].value
+    assert at.info[0].value.startswith("There is no database yet.") and "`marac demo`" in at.info[0].value
+    assert str(tmp_path) not in at.info[0].value  # no server path on screen
     # a coordinator can still check (and commit) the first returns
     assert [t.value for t in at.title] == ["MARAC performance dashboard", "Check a return"]
     assert not (tmp_path / "missing.duckdb").exists()  # opening the page writes nothing
@@ -352,13 +353,35 @@ def test_profile_funnel_highlights_the_chosen_marac(app: AppTest) -> None:
         for c in at.get("plotly_chart")
         if "funnel plot" in json.loads(c.proto.spec)["layout"]["title"]["text"]
     )
-    points = next(t for t in funnel["data"] if t.get("name") == "MARACs")
+    points = {t["name"]: t for t in funnel["data"] if t.get("mode") == "markers"}
     # the two London MARACs with returns, Tower Hamlets drawn as the large diamond at its 505.216 recommended cases;
-    # each named with its verdict: Hackney 400 of 443.12 (Byar 81.7%-99.6%, wholly within 80-100%), Tower Hamlets
-    # 600 of 505.216 (109%-129%, wholly above)
-    assert points["text"] == ["Hackney (● within)", "Tower Hamlets (▲ above)"]
-    assert points["marker"]["symbol"] == ["circle", "diamond"]
-    assert points["x"] == pytest.approx([443.12, 505.216])
+    # each in its verdict's entry of the legend: Hackney 400 of 443.12 (Byar 81.7%-99.6%, wholly within 80-100%),
+    # Tower Hamlets 600 of 505.216 (109%-129%, wholly above)
+    within, above = points["● within"], points["▲ above"]
+    assert [h.split(":")[0] for h in within["hovertext"] + above["hovertext"]] == ["Hackney", "Tower Hamlets"]
+    assert (within["marker"]["symbol"], above["marker"]["symbol"]) == (["circle"], ["diamond"])
+    assert within["x"] + above["x"] == pytest.approx([443.12, 505.216])
+
+
+def test_profile_spine_marks_london_and_england(app: AppTest) -> None:
+    import json
+
+    at = app.run()
+    at.switch_page("../pages/borough_profile.py").run()
+    at.session_state["profile_view"] = "Spine chart: against the MARACs of its area"
+    at.run()
+    spine = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "against the MARACs of London" in json.loads(c.proto.spec)["layout"]["title"]["text"]
+    )
+    keyed = [t["name"] for t in spine["data"] if t.get("showlegend")]
+    # the area's and England's marks each keyed once (England on the MARACs' own base, as the comparators table)
+    assert keyed[:2] == ["London", "England"]
+    volume = [t for t in spine["data"] if t.get("name") in ("London", "England")][:2]
+    # volume's line runs from Hackney's 90.27% to Tower Hamlets' 118.76%: London's 105.45% and England's 104.08%
+    span = 1.1876 - 0.9027
+    assert [t["x"][0] for t in volume] == pytest.approx([(1.0545 - 0.9027) / span, (1.0408 - 0.9027) / span], abs=2e-3)
 
 
 def test_profile_says_when_there_is_no_year_earlier(app: AppTest) -> None:
@@ -378,6 +401,8 @@ def test_board_pack_page_makes_a_pack_to_download(app: AppTest) -> None:
 
     from pptx import Presentation
 
+    from reporting.packs.sections import AVAILABLE
+
     if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian chromium is not installed")
     at = app.run()
@@ -392,7 +417,13 @@ def test_board_pack_page_makes_a_pack_to_download(app: AppTest) -> None:
     request, made, title = at.session_state["board_pack"]
     assert title == "MARAC performance: Tower Hamlets" and request[3] == "marac:E09000030"
     deck = Presentation(io.BytesIO(made))
-    assert len(deck.slides) == 12  # cover, summary, 8 indicators, data quality, method
+    assert len(deck.slides) == 13  # cover, summary, matrix, 8 indicators, data quality, method
+    assert at.multiselect(key="pack_sections").value == list(AVAILABLE)  # every section that can be made
+    at.multiselect(key="pack_sections").set_value(["summary", "matrix"]).run()
+    at.button[0].click().run(timeout=180)
+    assert not at.exception
+    _, made, _ = at.session_state["board_pack"]
+    assert len(Presentation(io.BytesIO(made)).slides) == 3  # cover, summary, matrix
 
 
 def test_a_restricted_viewer_sees_only_published_figures(planted_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -548,6 +579,7 @@ def test_check_a_return_then_commit_it_and_see_its_history(writable_db: Path, tm
 
     at.switch_page("../pages/data_quality.py").run()
     assert not at.exception
+    open_tab(at, "quality_view", "History")
     at.selectbox(key="history_marac").select("E09000012").run()
     at.selectbox(key="history_quarter").select(date(2021, 1, 1)).run()
     versions = [m.value for m in at.markdown if m.value.startswith("**Load ")]
@@ -575,7 +607,9 @@ def test_data_quality_page_shows_submissions_and_recording(app: AppTest) -> None
     assert metrics_of(at) == {"Returns held": "8", "Replaced by a later version": "0", "Missing": "248"}
     grid = at.dataframe[0].value.set_index("MARAC")
     assert grid.loc["Hackney"].tolist() == ["✗ missing"] * 4 + ["✓ submitted"] * 4
-    recording = at.dataframe[2].value.set_index("MARAC")
+    assert [t.label for t in at.tabs] == ["Submissions", "Recording", "Quarters to check", "History"]
+    assert len(at.dataframe) == 1  # only the open tab is laid out
+    recording = open_tab(at, "quality_view", "Recording").dataframe[1].value.set_index("MARAC")
     # one meeting a quarter, each recording every field: 100%
     assert recording.loc["Tower Hamlets", "disabled"] == "100%" and recording.loc["Hackney", "Meetings"] == 4
 

@@ -229,6 +229,11 @@ def test_trends_page_reads_the_rolling_year_against_the_national_figure(app: App
     assert any("■ England on this page's base (Census 2021, females aged 16+)" in c.value for c in at.caption)
     at.multiselect(key="series").set_value(["area", "marac:E09000012"]).run()
     assert not at.exception
+    # one line per series by default (the 12 months), not a thick and a dotted line each: 2 series, 2 lines
+    drawn = [t["name"] for t in figures(at)[0]["data"] if t.get("mode", "").startswith("lines")]
+    mine = [n for n in drawn if n.startswith(("London", "Hackney"))]
+    assert mine == ["London (all its MARACs), 12 months", "Hackney, 12 months"], drawn
+    assert any(c.value.startswith("Lines: the 12 months to the end of each quarter") for c in at.caption)
     shapes = figures(at)[0]["layout"]["shapes"]
     assert (
         sum(1 for s in shapes if s.get("yref") == "paper" and s.get("y1") == 0.025) == 3
@@ -364,3 +369,18 @@ def test_trends_for_an_area_with_no_returns_says_so(tmp_path: Path, monkeypatch:
     ).run()  # MARACs and BCUs too
     assert not at.exception
     assert at.info[0].value == "No returns are held for London's MARACs yet, so there is no trend to draw."
+
+
+def test_comparison_draws_london_and_england_and_colours_by_significance_against_london(app: AppTest) -> None:
+    # volume: London 1,000 of 948.336 recommended (105.45%); England on the same base 104.08% (the profile trend's
+    # like-with-like mark, tests/dashboard/test_app.py)
+    at = open_page(app, "regional_comparison")
+    bars = figures(at)[0]
+    lines = [(s["x0"], s["line"]["dash"]) for s in bars["layout"]["shapes"] if s["type"] == "line"]
+    assert lines == [(pytest.approx(1000 / 948.336), "solid"), (pytest.approx(1.0408, abs=1e-4), "dash")]
+    assert [t["name"] for t in bars["data"] if t.get("mode") == "lines"] == ["London 105.4%", "England 104.1%"]
+    at.segmented_control(key="colour_by").set_value("significance").run()
+    traces = {t["name"]: t["y"] for t in figures(at)[0]["data"] if t["type"] == "bar"}
+    # Hackney 81.7%-99.6% lies wholly below London's 105.45%; Tower Hamlets 109%-129% wholly above
+    assert traces == {"higher than London (95%)": ["Tower Hamlets"], "lower than London (95%)": ["Hackney"]}
+    assert not at.exception

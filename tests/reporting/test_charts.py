@@ -229,9 +229,12 @@ def test_funnel_plot_centre_and_limits() -> None:
     sources = [a.text for a in fig.layout.annotations if a.text.startswith("src")]
     assert sources == ["src<br>Funnel limits: exact binomial, 95% and 99.8% (Spiegelhalter 2005)."]
     assert [a.align for a in fig.layout.annotations if a.text.startswith("src")] == ["left"]  # both lines start left
-    points = fig.data[-1]
-    assert list(points.x) == [100, 300, 600] and list(points.y) == [0.25, 0.35, 0.30]
-    assert list(points.marker.symbol) == ["circle", "diamond", "circle"]  # the chosen MARAC stands out
+    below, within = fig.data[-2:]  # one trace per verdict, named as the legend reads it
+    assert (below.name, list(below.x), list(below.y)) == ("▼ below", [100], [0.25])
+    # the chosen MARAC stands out, drawn last in its trace so the legend's marker is the plain one
+    assert (within.name, list(within.x), list(within.y)) == ("● within", [600, 300], [0.30, 0.35])
+    assert list(within.marker.symbol) == ["circle", "diamond"]
+    assert list(within.customdata) == ["C", "B"]
 
 
 def test_funnel_plot_for_volume_uses_poisson_limits_on_recommended_cases() -> None:
@@ -304,7 +307,10 @@ def test_spine_chart_labels_carry_each_verdict_with_its_certainty() -> None:
         "Victims/survivors LGBT+  2.0% ▼ does not meet*",
     ]
     assert fig.layout.xaxis.title.text.endswith("<br>* could be chance · † too few to judge")
-    assert "Victims/survivors LGBT+: 2.0% (▼ does not meet (could be chance))" in fig.data[1].hovertemplate
+    assert fig.data[1].hovertemplate == (
+        "Victims/survivors LGBT+: 2.0%<br>▼ does not meet the expected level, though with this many cases that could "
+        "be chance<br>peers 1.0% to 5.0%<extra></extra>"
+    )
 
 
 def test_spine_chart_scales_each_line_to_the_peers_and_colours_by_significance() -> None:
@@ -317,7 +323,11 @@ def test_spine_chart_scales_each_line_to_the_peers_and_colours_by_significance()
     }
     ranges = {"repeat_rate": REPEAT_RANGE, "lgbt": LGBT_RANGE}
     fig = charts.spine_chart(own, peers, ranges, title="Hackney", subtitle="s", source="src")
-    repeat, lgbt = fig.data
+    repeat, lgbt, *key = fig.data
+    assert [k.name for k in key] == [  # the legend: one entry for each look the markers take, in words
+        "▲ above the expected range (95% interval)",
+        "◆ could be chance: the 95% interval reaches across a bound",
+    ]
     assert repeat.x[0] == pytest.approx((0.45 - 0.20) / (0.50 - 0.20))  # 0.833 along the peers' span
     assert repeat.marker.color == VERDICT_STYLE["above"]["colour"] and repeat.marker.symbol == "circle"
     assert lgbt.x[0] == pytest.approx(0.25)  # (0.02 - 0.01) / 0.04
@@ -343,9 +353,8 @@ def test_a_funnel_point_s_hover_says_what_it_rests_on() -> None:
         }
     )
     fig = charts.funnel_plot(data, LGBT, LGBT_RANGE, subtitle="s", source="src")
-    points = next(t for t in fig.data if t.name == "MARACs")
-    hover = dict(zip(points.text, points.hovertext, strict=True))
-    small = next(h for t, h in hover.items() if t.startswith("Small"))
-    large = next(h for t, h in hover.items() if t.startswith("Large"))
+    (small,) = next(t for t in fig.data if t.name == "▼ does not meet").hovertext
+    (large,) = next(t for t in fig.data if t.name == "● meets").hovertext
+    assert small.startswith("Small: ") and large.startswith("Large: ")
     assert small.endswith("<br>1 of 4 quarters returned: one quarter's rate shown as a year's")
     assert "quarters returned" not in large

@@ -32,5 +32,13 @@ def test_a_one_quarter_bar_is_labelled_as_such() -> None:
     assert text["Beta"].endswith("· 3/4 qtrs")
     assert "qtrs" not in text["Gamma"]
     hover = dict(zip(bar.y, bar.hovertext, strict=True))
-    assert hover["Alpha"].endswith("<br>1 of 4 quarters returned: one quarter's rate shown as a year's")
-    assert "<br>" not in hover["Gamma"]
+    # the withheld verdict gives its reason once; a complete year's hover says nothing of quarters
+    assert hover["Alpha"] == (
+        "Alpha: 100.0% (95% interval 47.9%–183.9%), 10 cases discussed against 10 recommended cases<br>"
+        "◌ not judged: only 1 of 4 quarters returned (one quarter's rate shown as a year's)"
+    )
+    assert hover["Beta"].endswith("<br>3 of 4 quarters returned")
+    assert hover["Gamma"] == (
+        "Gamma: 125.0% (95% interval 101.7%–152.0%), 100 cases discussed against 80 recommended cases<br>"
+        "▲ above the expected range"
+    )
