@@ -31,6 +31,7 @@ from metrics.dataset import Dataset
 from metrics.indicators import COMPLETE_AREA, scoped, value_columns
 from metrics.periods import PeriodError, period
 from reporting.missing_quarters_words import method_line
+from reporting.packs.sections import SECTIONS as PACK_SECTIONS
 
 if TYPE_CHECKING:  # geopandas is slow to import: the boundaries commands import it when run
     from loaders.boundaries import BoundaryLoad
@@ -535,9 +536,17 @@ def export(
     ] = "females_16plus",
     base: Annotated[str, typer.Option(help="Population base: census2021 or mye2023")] = "census2021",
     missing: MissingQuartersOption = MissingQuarters.population_time,
+    sections: Annotated[
+        str | None,
+        typer.Option(
+            help=f"The parts to include, comma-separated, from: {', '.join(PACK_SECTIONS)} (default: all that can be "
+            "made); the title page always comes"
+        ),
+    ] = None,
 ) -> None:
     """Make a board pack (PDF or PowerPoint) for a MARAC, sub-area (e.g. a BCU), region or police force area, from the rounded counts every export uses."""
     from reporting.images import ExportError
+    from reporting.packs import sections as pack_sections
     from reporting.packs.build import build_pack
     from reporting.packs.model import PackError
     from reporting.packs.render import render_pack
@@ -547,6 +556,11 @@ def export(
         err.print(f"--out {out}: say --format pdf or --format pptx, or give the file a .pdf or .pptx name.")
         raise typer.Exit(2)
     try:
+        parts = pack_sections.parse(sections)
+    except PackError as exc:
+        err.print(f"--sections: {terminal_text(exc)}")
+        raise typer.Exit(2) from None
+    try:
         end = date.fromisoformat(period_end)
     except ValueError as exc:
         err.print(f"--period-end {period_end}: {exc}")
@@ -554,7 +568,7 @@ def export(
     try:
         dataset = Dataset.from_tables(store.read_tables(db), population_measure=population, population_base=base)
         dataset = replace(dataset, missing_quarters_method=missing.value)
-        pack = build_pack(dataset, scope, end, window.value)
+        pack = build_pack(dataset, scope, end, window.value, sections=parts)
     except (FileNotFoundError, ValueError) as exc:  # PackError is a ValueError
         err.print(str(exc), highlight=False)
         raise typer.Exit(2) from None

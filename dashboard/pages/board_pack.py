@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import controls, data, downloads
 from reporting import sub_areas
 from reporting.images import ExportError
+from reporting.packs import sections as pack_sections
 from reporting.packs.build import build_pack
 from reporting.packs.model import PackError
 from reporting.packs.render import render_pack
@@ -48,15 +49,31 @@ fmt = st.radio(
     horizontal=True,
     key="pack_format",
 )
+parts = st.multiselect(
+    "Sections",
+    list(pack_sections.AVAILABLE),
+    default=list(pack_sections.AVAILABLE),
+    format_func=pack_sections.SECTIONS.get,
+    key="pack_sections",
+    help="The title page always comes. A group's summary and its page per indicator are its own; a section per MARAC "
+    "holds each MARAC's summary and charts.",
+)
 scope = f"{kind}:{chosen_name}"
 st.caption(controls.period_caption(chosen, dataset))
 
-request = (path, version, dataset.population_key, scope, end, window, fmt, dataset.missing_quarters_method)
-if st.button("Make the board pack", type="primary", icon=":material/description:"):
+request = (path, version, dataset.population_key, scope, end, window, fmt, dataset.missing_quarters_method, *parts)
+if not parts:
+    st.info("Choose at least one section: the title page comes with any of them.")
+if st.button("Make the board pack", type="primary", icon=":material/description:", disabled=not parts):
     bar = st.progress(0.0, text="Working out the figures…")
     try:
         pack = build_pack(
-            dataset, scope, end, window, shown=data.published_dataset(path, version, dataset.population_key)
+            dataset,
+            scope,
+            end,
+            window,
+            shown=data.published_dataset(path, version, dataset.population_key),
+            sections=parts,
         )
         made = render_pack(pack, fmt, progress=lambda done, words: bar.progress(min(done, 1.0), text=words))
     except (PackError, ExportError) as problem:

@@ -1,16 +1,19 @@
 """What goes in a board pack, worked out once and drawn twice (PDF and PowerPoint).
 
 A pack covers one scope (a MARAC, a sub-area such as a Met BCU, a region or a police force area) for one period:
-a title page, a summary of every indicator, a page per indicator with its chart and a
-generated sentence, a data-quality page and a method note. A sub-area or region pack has its own
-summary first, then a section for each MARAC. Every figure in it is worked out from the rounded counts
-(`metrics.disclosure`), as every other export is, so no small count leaves in a pack.
+a title page, a summary of every indicator, a one-page matrix of its MARACs by indicator, a page per indicator
+with its chart and a generated sentence, a data-quality page and a method note. A sub-area or region pack has its
+own summary first, then a section for each MARAC. Any of these but the title page may be left out
+(`reporting.packs.sections`), and the parts left out are not worked out at all. Every figure in it is worked out
+from the rounded counts (`metrics.disclosure`), as every other export is, so no small count leaves in a pack.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
+import plotly.graph_objects as go
 import polars as pl
 
 from metrics.dataset import SUB_AREA_WORD, Dataset
@@ -23,11 +26,22 @@ from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
 from metrics.shown import AreaSeries
-from reporting import charts, coverage_words, numbers, registry_words, sub_areas
+from reporting import charts, coverage_words, numbers, registry_words, sub_areas, tables
 from reporting.captions import caption, period_phrase
 from reporting.coverage_words import Coverage
 from reporting.missing_quarters_words import left_out, method_line
-from reporting.packs.model import IndicatorPage, Pack, PackError, QualityRow, Section, SummaryRow
+from reporting.packs import layout
+from reporting.packs import sections as pack_sections
+from reporting.packs.model import (
+    IndicatorPage,
+    Matrix,
+    MatrixCell,
+    Pack,
+    PackError,
+    QualityRow,
+    Section,
+    SummaryRow,
+)
 from reporting.spreadsheet import DISCLOSURE_NOTE
 from reporting.theme import SYNTHETIC_NOTE
 from reporting.verdicts import CERTAINTY_EXPLAINED, INCOMPLETE_EXPLAINED, NO_RANGE, Verdict
@@ -76,10 +90,14 @@ def build_pack(
     *,
     shown: Dataset | None = None,
     made: datetime | None = None,
+    sections: Iterable[str] | None = None,
 ) -> Pack:
     """Everything a pack says, every figure from `shown` (the rounded counts `metrics.disclosure.published` makes
     of `dataset`; worked out here when not given), data quality included. `dataset` itself gives only the status
-    lines (the newest quarter held, when data last went in)."""
+    lines (the newest quarter held, when data last went in). `sections` names the parts it holds
+    (`reporting.packs.sections`; all that can be made when not given); charts are made only for the parts that show
+    them."""
+    parts = pack_sections.chosen(sections)
     kind, value, display = resolve_scope(dataset, scope)
     try:
         chosen = period(period_end, window)
@@ -102,44 +120,119 @@ def build_pack(
         if kind == "marac" and members.height and (members["maracs_left_out"].fill_null(0) > 0).any():
             raise PackError(left_out(display, chosen.label))
         raise PackError(f"no returns are held for {display} in {chosen.label}")
-    sections: list[Section] = []
-    if kind in ("region", "pfa"):
-        sections.append(_group_section(display, total.row(0, named=True), maracs, dataset, chosen, source, national))
-    elif kind == "sub_area":
-        row = groups.row(groups["group_code"].to_list().index(value), named=True)
-        in_sub_area = maracs.filter(pl.col("sub_area") == value)
-        sections.append(_group_section(display, row, in_sub_area, dataset, chosen, source, national))
-    trends = _trends(area_data, home_kind, chosen)
-    for code in member_codes:
-        row = maracs.row(maracs["group_code"].to_list().index(code), named=True)
-        sections.append(_marac_section(row, trends, home, dataset, chosen, source, national))
+    summary, pages = "summary" in parts, "indicators" in parts
+    built: list[Section] = []
+    # a group's own figures (one row) and the MARACs it holds; a MARAC's pack has none
+    own, in_group = (
+        (total, maracs)
+        if kind in ("region", "pfa")
+        else (groups.filter(pl.col("group_code") == value), maracs.filter(pl.col("sub_area") == value))
+        if kind == "sub_area"
+        else (None, None)
+    )
+    own_row = own.row(0, named=True) if own is not None else None
+    if own_row is not None and (summary or pages):
+        built.append(
+            _group_section(display, own_row, in_group, dataset, chosen, source, national, summary=summary, pages=pages)
+        )
+    marac_parts = (summary, pages) if kind == "marac" else ("maracs" in parts,) * 2
+    if any(marac_parts):
+        trends = _trends(area_data, home_kind, chosen) if marac_parts[1] else None
+        for code in member_codes:
+            row = maracs.row(maracs["group_code"].to_list().index(code), named=True)
+            built.append(
+                _marac_section(
+                    row,
+                    trends,
+                    home,
+                    dataset,
+                    chosen,
+                    source,
+                    national,
+                    summary=marac_parts[0],
+                    pages=marac_parts[1],
+                    own=kind == "marac",
+                )
+            )
+    matrix = _matrix(display, members, own, in_group, dataset, chosen) if "matrix" in parts else None
 
     # MARACs that sent nothing belong here most of all; the fields at 0 come from the rounded counts, as a list of
     # truly empty fields would tell a true 0 from a 1-4 published as 0
-    checks = quality(published, chosen, members["group_code"].to_list())
-    rows = [
-        QualityRow(
-            r["marac_name"],
-            f"{r['quarters_returned']} of {r['quarters_in_period']}" + _nil_words(r["nil_quarters"]),
-            "all" if not r["quarters_returned"] else ", ".join(r["missing_quarters"]) or "none",
-            ", ".join(r["fields_all_zero"]) or "none",
-        )
-        for r in checks.iter_rows(named=True)
-    ]
+    checks = quality(published, chosen, members["group_code"].to_list()) if "quality" in parts else None
+    rows = (
+        [
+            QualityRow(
+                r["marac_name"],
+                f"{r['quarters_returned']} of {r['quarters_in_period']}" + _nil_words(r["nil_quarters"]),
+                "all" if not r["quarters_returned"] else ", ".join(r["missing_quarters"]) or "none",
+                ", ".join(r["fields_all_zero"]) or "none",
+            )
+            for r in checks.iter_rows(named=True)
+        ]
+        if checks is not None
+        else []
+    )
     title = f"MARAC performance: {display}"
     return Pack(
         coverage=_coverage_lines(display, kind, members, chosen),
         title=title,
-        scope=scope,
+        scope=scope_words(kind, display),
         period_label=chosen.label,
         made=made or datetime.now().replace(microsecond=0),
         status=_status(dataset, chosen, members),
         synthetic=dataset.synthetic,
-        sections=sections,
+        sections=built,
         quality=rows,
-        method=[*_method(dataset), coverage_words.NOTE],  # what "1 of 4 quarters returned" means, beside the rest
+        # what "1 of 4 quarters returned" means, beside the rest
+        method=[*_method(dataset), coverage_words.NOTE] if "method" in parts else [],
         source=source,
         notes=[DISCLOSURE_NOTE],
+        parts=parts,
+        matrix=matrix,
+    )
+
+
+#: a scope kind in words, after the scope's name on a title page ("Hackney (MARAC)"); a sub-area's name carries its
+#: own word ("Central East BCU")
+KIND_WORDS = {"marac": "MARAC", "region": "region", "pfa": "police force area"}
+
+
+def scope_words(kind: str, display: str) -> str:
+    """What a pack covers, by name: "Hackney (MARAC)", "London (region)", "Central East BCU"."""
+    return f"{display} ({KIND_WORDS[kind]})" if kind in KIND_WORDS else display
+
+
+def _matrix(
+    display: str,
+    members: pl.DataFrame,
+    own: pl.DataFrame | None,
+    in_group: pl.DataFrame | None,
+    dataset: Dataset,
+    chosen: Period,
+) -> Matrix:
+    """The dashboard's matrix (`reporting.tables.matrix`) of the pack's MARACs that sent returns, by name, and in a
+    group's pack the group's own row last: a MARAC column, then one column per indicator in the catalogue's order."""
+    sent = members.filter(pl.col("cases").is_not_null())
+    frame = sent.drop("sub_area", strict=False)
+    if own is not None and in_group is not None:
+        total = coverage_words.all_complete(own, in_group).drop("sub_area", strict=False)
+        frame = pl.concat([frame, total], how="diagonal_relaxed")
+    grid = tables.matrix(frame, dataset.ranges)
+    header = ["MARAC", *(ind.header for ind in INDICATORS)]
+    printed = tables.printed_matrix(grid[header])
+    rows = [
+        [
+            MatrixCell(str(printed.iat[r, c]), getattr(grid[column].iat[r], "fill", "") or "#ffffff")
+            for c, column in enumerate(header)
+        ]
+        for r in range(len(grid))
+    ]
+    notes = [tables.MATRIX_HELP]
+    silent = members.height - sent.height
+    if silent:
+        notes.append(f"{silent} of the {members.height} MARACs sent no returns for {chosen.label} and are not shown.")
+    return Matrix(
+        f"{display}: every indicator, MARAC by MARAC · {period_phrase(chosen)}", header, rows, notes, own is not None
     )
 
 
@@ -252,18 +345,23 @@ def _group_section(
     chosen: Period,
     source: str,
     national: pl.DataFrame,
+    *,
+    summary: bool = True,
+    pages: bool = True,
 ) -> Section:
     """A sub-area's or area's own summary (`row`), then a ranked chart of its MARACs (`members`) per indicator."""
-    pages = []
-    for ind in INDICATORS:
+    drawn = []
+    for ind in INDICATORS if pages else ():
+        subtitle = f"MARACs in {name}, {chosen.label}: {measure(ind)}."
         figure = charts.ranked_bars(
             members,
             ind,
             dataset.ranges[ind.range_key],
-            subtitle=f"MARACs in {name}, {chosen.label}",
+            subtitle=subtitle,
             source=source,
-            synthetic=dataset.synthetic,
+            height=_ranked_height(members, ind),
         )
+        figure.update_yaxes(dtick=1)  # every MARAC named, however many (Plotly skips some when rows are close)
         text = caption(
             name,
             row,
@@ -272,11 +370,49 @@ def _group_section(
             chosen,
             national=_national_value(national, ind),
         )
-        pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
+        drawn.append(IndicatorPage(f"{name}: {ind.label}", for_page(figure, source), text, subtitle, source))
     coverage = Coverage.of(row, window=len(chosen.quarters), members=members)
     return Section(
-        name, _heading(f"{name}: {period_phrase(chosen)}", coverage), _summary(row, dataset, coverage), pages
+        name,
+        _heading(f"{name}: {period_phrase(chosen)}", coverage),
+        _summary(row, dataset, coverage) if summary else [],
+        drawn,
+        own=True,
     )
+
+
+def measure(ind: Indicator) -> str:
+    """What a chart of `ind` plots, for its subtitle: "repeat cases as a share of cases discussed"; volume, the one
+    rate, "cases discussed as a yearly rate, as a share of the recommended cases"."""
+    shared = f"as a share of {ind.denominator_words or ind.denominator}"
+    if ind.key == "volume":
+        return f"{ind.numerator_words or ind.numerator} as a yearly rate, {shared}"
+    return f"{ind.numerator_words or ind.numerator} {shared}"
+
+
+def _ranked_height(members: pl.DataFrame, ind: Indicator) -> int:
+    """A ranked chart's height in pixels: a row a MARAC, no taller than a pack page holds (`layout`)."""
+    bars = members[ind.value].drop_nulls().len() if ind.value in members.columns else members.height
+    return min(layout.CHART_MAX_HEIGHT_PX, max(260, 22 * bars + 100))
+
+
+def for_page(figure: go.Figure, source: str) -> go.Figure:
+    """A chart as a pack page shows it: without its own title, source line and synthetic stamp, which the page prints
+    once as text (a stamp and title on the chart as well made two of each on every page), with the room they took
+    given back to the plot and its smallest text `layout.SMALLEST_FONT_PX`, legible once placed across the page."""
+    figure.update_layout(title=None, font_size=layout.SMALLEST_FONT_PX)
+    legend = figure.layout.showlegend is not False and sum(t.showlegend is not False for t in figure.data) > 1
+    kept = []
+    for note in figure.layout.annotations:
+        if note.text in (source, SYNTHETIC_NOTE.upper()):
+            continue
+        if legend and note.xref == "paper" and note.x == 1 and note.y == 1 and note.yanchor == "bottom":
+            note.yshift = 20  # the range's key, in a row of its own above the legend's
+        kept.append(note)
+    figure.layout.annotations = kept
+    rotated = figure.layout.xaxis.tickangle not in (None, 0)
+    figure.update_layout(margin=dict(t=60 if legend else 35, b=75 if rotated else 55))
+    return figure
 
 
 def _heading(heading: str, coverage: Coverage) -> str:
@@ -299,47 +435,53 @@ def _last_quarters(chosen: Period) -> list[date]:
 
 def _marac_section(
     row: dict[str, object],
-    trends: AreaSeries,
+    trends: AreaSeries | None,
     home: str,
     dataset: Dataset,
     chosen: Period,
     source: str,
     national: pl.DataFrame,
+    *,
+    summary: bool = True,
+    pages: bool = True,
+    own: bool = False,
 ) -> Section:
     name, code = row["group_name"], row["group_code"]
-    marac_q = trends.maracs
-    own = marac_q.filter(pl.col("group_code") == code) if marac_q.height else marac_q
-    series = {name: own, home: trends.area}
-    national_all = national_series(dataset)
-    pages = []
-    for ind in INDICATORS:
-        figure = charts.trend_chart(
-            series,
-            ind,
-            dataset.ranges[ind.range_key],
-            title=f"{name}: {ind.label}",
-            subtitle=f"Quarter by quarter against {home}; volume as a yearly rate. Shaded: {chosen.label}.",
-            source=source,
-            synthetic=dataset.synthetic,
-            period=chosen.quarters,
-            local_share=row.get("local_share_not_white_british"),
-            national=national_all,
-        )
-        text = caption(
-            name,
-            row,
-            ind,
-            dataset.ranges,
-            chosen,
-            national=_national_value(national, ind),
-        )
-        pages.append(IndicatorPage(f"{name}: {ind.label}", figure, text))
+    drawn = []
+    if pages and trends is not None:
+        marac_q = trends.maracs
+        own_q = marac_q.filter(pl.col("group_code") == code) if marac_q.height else marac_q
+        series = {name: own_q, home: trends.area}
+        national_all = national_series(dataset)
+        for ind in INDICATORS:
+            subtitle = f"Quarter by quarter against {home}: {measure(ind)}. Shaded: {chosen.label}."
+            figure = charts.trend_chart(
+                series,
+                ind,
+                dataset.ranges[ind.range_key],
+                title=f"{name}: {ind.label}",
+                subtitle=subtitle,
+                source=source,
+                period=chosen.quarters,
+                local_share=row.get("local_share_not_white_british"),
+                national=national_all,
+            )
+            text = caption(
+                name,
+                row,
+                ind,
+                dataset.ranges,
+                chosen,
+                national=_national_value(national, ind),
+            )
+            drawn.append(IndicatorPage(f"{name}: {ind.label}", for_page(figure, source), text, subtitle, source))
     coverage = Coverage.of(row, window=len(chosen.quarters))
     return Section(
         name,
         _heading(f"{name} ({_where(row, home)}): {period_phrase(chosen)}", coverage),
-        _summary(row, dataset, coverage),
-        pages,
+        _summary(row, dataset, coverage) if summary else [],
+        drawn,
+        own=own,
     )
 
 

@@ -25,17 +25,45 @@ class SummaryRow:
 
 @dataclass(frozen=True)
 class IndicatorPage:
+    """One chart's page. The page prints the title, subtitle and source once as text (and the synthetic stamp in its
+    banner), so the figure carries none of them."""
+
     title: str
     figure: go.Figure
     caption: str
+    subtitle: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Section:
     name: str
     heading: str
+    #: empty when the pack leaves the summary out
     summary: list[SummaryRow]
     pages: list[IndicatorPage]
+    #: the pack's own scope (its region, sub-area or MARAC), not one of the MARACs a group pack has a section for
+    own: bool = False
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    text: str
+    #: the verdict's fill (`reporting.verdicts`), white where there is no verdict
+    fill: str = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Every MARAC by every indicator on one page: each cell its value and verdict ("30.0% ● within*")."""
+
+    heading: str
+    header: list[str]
+    rows: list[list[MatrixCell]]
+    #: what the compact marks mean, and which MARACs are not in it
+    notes: list[str]
+    #: the last row is the area's own (bold), after its MARACs
+    total_last: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +90,15 @@ class Pack:
     #: what the pack's figures rest on, for its title page: "Camden: 1 of 4 quarters returned: one quarter's rate
     #: shown as a year's" (`reporting.coverage_words`)
     coverage: list[str] = field(default_factory=list)
+    #: the parts this pack holds (`reporting.packs.sections`), in print order
+    parts: tuple[str, ...] = ()
+    matrix: Matrix | None = None
+
+    @property
+    def matrix_after(self) -> int:
+        """The index of the section whose summary page the matrix follows (the pack's own), or -1: before them all."""
+        first = self.sections[0] if self.sections else None
+        return 0 if first is not None and first.own and first.summary else -1
 
     @property
     def figures(self) -> list[go.Figure]:

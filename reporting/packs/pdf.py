@@ -17,7 +17,6 @@ from xml.sax.saxutils import escape
 from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -34,7 +33,8 @@ from reportlab.platypus import (
 )
 
 from reporting.images import CHART_WIDTH, ExportError, figure_height
-from reporting.packs.model import Pack
+from reporting.packs.layout import CHART_MAX_HEIGHT, MARGIN, PAGE, TEXT_WIDTH
+from reporting.packs.model import Matrix, Pack, Section
 from reporting.theme import HEADER_FILL, RULE, SYNTHETIC_BANNER, SYNTHETIC_LINE, SYNTHETIC_MARK
 from reporting.theme import INK as INK_HEX
 from reporting.theme import MUTED as MUTED_HEX
@@ -46,8 +46,9 @@ FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
 )
 FONT_FILES = (("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"), ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
-PAGE = landscape(A4)
-MARGIN = 14 * mm
+#: the matrix's cells: as small as the page's charts print (`layout`), no smaller
+MATRIX_FONT = 8
+MATRIX_PADDING = 3
 RED = colors.HexColor(SYNTHETIC_MARK)
 INK = colors.HexColor(INK_HEX)
 MUTED = colors.HexColor(MUTED_HEX)
@@ -91,6 +92,13 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=bold, fontSize=9.5, leading=12),
+        "matrix": ParagraphStyle("matrix", parent=base, fontSize=MATRIX_FONT, leading=MATRIX_FONT + 1.5),
+        "matrix_bold": ParagraphStyle(
+            "matrix_bold", parent=base, fontName=bold, fontSize=MATRIX_FONT, leading=MATRIX_FONT + 1.5
+        ),
+        "chart_subtitle": ParagraphStyle(
+            "chart_subtitle", parent=base, fontSize=9.5, leading=12, textColor=MUTED, spaceAfter=3
+        ),
     }
 
 
@@ -123,14 +131,23 @@ def _table(
     return table
 
 
+def chart_size(figure) -> tuple[float, float]:
+    """Where a chart goes on its page, in points: across the whole text block (`layout.TEXT_WIDTH`), so its text
+    prints at the size `layout` works out; `build` lays each chart out no taller than `layout.CHART_MAX_HEIGHT` there.
+    """
+    height = TEXT_WIDTH * figure_height(figure) / CHART_WIDTH
+    if height > CHART_MAX_HEIGHT + 1:
+        raise ExportError(f"a chart {figure_height(figure):.0f} px tall does not fit a pack page across its width")
+    return TEXT_WIDTH, height
+
+
 class _ChartSlot(Flowable):
     """Room for one chart; remembers where it landed so the vector chart can be laid on top afterwards."""
 
-    def __init__(self, index: int, aspect: float, max_width: float, max_height: float, landed: list) -> None:
+    def __init__(self, index: int, size: tuple[float, float], landed: list) -> None:
         super().__init__()
         self.index, self.landed = index, landed
-        self.width = min(max_width, max_height / aspect)
-        self.height = self.width * aspect
+        self.width, self.height = size
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -157,8 +174,113 @@ def _merge_charts(document: bytes, charts: list[bytes], landed: list) -> bytes:
     return out.getvalue()
 
 
+def _summary_page(pack: Pack, section: Section, styles: dict[str, ParagraphStyle], width: float) -> list:
+    return [
+        _p(section.heading, styles["h1"]),
+        _p("Every indicator against the SafeLives expected ranges", styles["h2"]),
+        _table(
+            ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
+            [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
+            [width * f for f in (0.33, 0.11, 0.17, 0.22, 0.17)],
+            styles,
+            verdict_column=4,
+            fills=[r.fill for r in section.summary],
+        ),
+        Spacer(1, 3 * mm),
+        _p(pack.notes[0] if pack.notes else "", styles["small"]),
+        PageBreak(),
+    ]
+
+
+def _matrix_widths(matrix: Matrix, styles: dict[str, ParagraphStyle], width: float) -> list[float]:
+    """Each column as wide as its longest cell (a header may wrap at its spaces), so each MARAC is one line and the
+    page holds a region's; when they cannot all fit, the widest column (volume, with its coverage) wraps instead."""
+    regular, bold = styles["matrix"].fontName, styles["matrix_bold"].fontName
+
+    def wide(text: str, font: str) -> float:
+        return pdfmetrics.stringWidth(text, font, MATRIX_FONT)
+
+    natural = [
+        max(
+            max((wide(word, bold) for word in header.split()), default=0),
+            *(
+                wide(row[c].text, bold if matrix.total_last and r == len(matrix.rows) - 1 else regular)
+                for r, row in enumerate(matrix.rows)
+            ),
+        )
+        + 2 * MATRIX_PADDING
+        + 1
+        for c, header in enumerate(matrix.header)
+    ]
+    excess = sum(natural) - width
+    if excess > 0:
+        widest = natural.index(max(natural))
+        natural[widest] = max(natural[widest] - excess, width / len(natural))
+        return natural
+    return [w - excess / len(natural) for w in natural]  # the room left over shared out
+
+
+def _matrix_page(matrix: Matrix, styles: dict[str, ParagraphStyle], width: float) -> list:
+    """Every MARAC by every indicator, at 8 pt, on one page: the name column wide enough for "Barking and Dagenham",
+    the indicators sharing the rest."""
+    last = len(matrix.rows) if matrix.total_last else None
+
+    def cell(text: str, row: int) -> Paragraph:
+        return _p(text, styles["matrix_bold" if row == 0 or row == last else "matrix"])
+
+    data = [[cell(h, 0) for h in matrix.header]] + [
+        [cell(c.text, r) for c in row] for r, row in enumerate(matrix.rows, start=1)
+    ]
+    table = Table(data, colWidths=_matrix_widths(matrix, styles, width), repeatRows=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), MATRIX_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), MATRIX_PADDING),
+    ]
+    if last is not None:
+        commands.append(("LINEABOVE", (0, last), (-1, last), 0.8, INK))
+    for r, row in enumerate(matrix.rows, start=1):
+        for c, value in enumerate(row):
+            if value.fill.lower() != "#ffffff":
+                commands.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(value.fill)))
+    table.setStyle(TableStyle(commands))
+    return [
+        _p(matrix.heading, styles["h2"]),
+        table,
+        Spacer(1, 2 * mm),
+        *(_p(note, styles["small"]) for note in matrix.notes),
+        PageBreak(),
+    ]
+
+
+def _chart_pages(section: Section, first: int, styles: dict[str, ParagraphStyle], landed: list, lead: list) -> list:
+    """A page per chart: its title, subtitle, the chart across the page, its sentence and source; `lead` (the
+    section's heading, when its summary is left out) goes on the first."""
+    story: list = []
+    for offset, page in enumerate(section.pages):
+        story.append(
+            KeepTogether(
+                [
+                    *(lead if offset == 0 else []),
+                    _p(page.title, styles["h2"]),
+                    *([_p(page.subtitle, styles["chart_subtitle"])] if page.subtitle else []),
+                    _ChartSlot(first + offset, chart_size(page.figure), landed),
+                    _p(page.caption, styles["caption"]),
+                    *([_p(page.source, styles["small"])] if page.source else []),
+                ]
+            )
+        )
+        story.append(PageBreak())
+    return story
+
+
 def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] | None = None) -> bytes:
-    """The pack as PDF bytes; `charts` are one-page PDFs of `pack.figures`, in order."""
+    """The pack as PDF bytes; `charts` are one-page PDFs of `pack.figures`, in order. The title page always comes;
+    the rest is the parts `pack.parts` names, each left out when empty."""
     regular, bold = _fonts()
     styles = _styles(regular, bold)
     width = PAGE[0] - 2 * MARGIN
@@ -172,60 +294,46 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
     story += [Spacer(1, 4 * mm)] + [_p(note, styles["small"]) for note in pack.notes]
     story.append(PageBreak())
 
-    figures = iter(enumerate(pack.figures))
     landed: list = []
-    summary_widths = [width * f for f in (0.33, 0.11, 0.17, 0.22, 0.17)]
-    for section in pack.sections:
+    matrix = _matrix_page(pack.matrix, styles, TEXT_WIDTH) if pack.matrix is not None else []
+    if pack.matrix_after < 0:
+        story += matrix
+    first = 0
+    for index, section in enumerate(pack.sections):
         if progress:
             progress(section.name)
-        story += [
-            _p(section.heading, styles["h1"]),
-            _p("Every indicator against the SafeLives expected ranges", styles["h2"]),
-            _table(
-                ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
-                [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
-                summary_widths,
-                styles,
-                verdict_column=4,
-                fills=[r.fill for r in section.summary],
-            ),
-            Spacer(1, 3 * mm),
-            _p(pack.notes[0] if pack.notes else "", styles["small"]),
-            PageBreak(),
-        ]
-        for page in section.pages:
-            index, figure = next(figures)
-            aspect = figure_height(figure) / CHART_WIDTH
-            story.append(
-                KeepTogether(
-                    [
-                        _p(page.title, styles["h2"]),
-                        _ChartSlot(index, aspect, width, 128 * mm, landed),
-                        _p(page.caption, styles["caption"]),
-                    ]
-                )
-            )
-            story.append(PageBreak())
+        if section.summary:
+            story += _summary_page(pack, section, styles, width)
+        if index == pack.matrix_after:
+            story += matrix
+        lead = [] if section.summary else [_p(section.heading, styles["h1"])]
+        story += _chart_pages(section, first, styles, landed, lead)
+        first += len(section.pages)
 
-    story.append(_p("Data quality", styles["h1"]))
-    story.append(
-        _p(
-            "Quarterly returns held for the period, and demographic fields at zero across all of a MARAC's cases "
-            "once counts are rounded to protect the people counted (more likely not recorded than truly none).",
-            styles["body"],
+    if pack.quality:
+        story.append(_p("Data quality", styles["h1"]))
+        story.append(
+            _p(
+                "Quarterly returns held for the period, and demographic fields at zero across all of a MARAC's cases "
+                "once counts are rounded to protect the people counted (more likely not recorded than truly none).",
+                styles["body"],
+            )
         )
-    )
-    story.append(Spacer(1, 3 * mm))
-    story.append(
-        _table(
-            ["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
-            [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality],
-            [width * f for f in (0.28, 0.14, 0.28, 0.30)],
-            styles,
+        story.append(Spacer(1, 3 * mm))
+        story.append(
+            _table(
+                ["MARAC", "Quarters returned", "Missing quarters", "Recorded as zero (not recorded?)"],
+                [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality],
+                [width * f for f in (0.28, 0.14, 0.28, 0.30)],
+                styles,
+            )
         )
-    )
-    story += [PageBreak(), _p("Method", styles["h1"])] + [_p(line, styles["body"]) for line in pack.method]
-    story += [Spacer(1, 3 * mm), _p(pack.source, styles["small"])]
+        story.append(PageBreak())
+    if pack.method:
+        story += [_p("Method", styles["h1"])] + [_p(line, styles["body"]) for line in pack.method]
+        story += [Spacer(1, 3 * mm), _p(pack.source, styles["small"])]
+    while story and isinstance(story[-1], PageBreak):  # no blank page at the end
+        story.pop()
 
     def decorate(canvas, doc) -> None:
         canvas.saveState()

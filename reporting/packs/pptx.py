@@ -14,7 +14,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from reporting import theme
-from reporting.packs.model import Pack
+from reporting.packs.model import Matrix, Pack, Section
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
 LEFT = Inches(0.5)
@@ -27,6 +27,7 @@ HEADER_FILL = RGBColor.from_string(theme.HEADER_FILL[1:])
 WHITE = RGBColor.from_string("FFFFFF")
 QUALITY_ROWS_PER_SLIDE = 12
 FONT = "Arial"
+ROW_HEIGHT = Inches(0.4)
 
 
 def _text(slide, text: str, left, top, width, height, *, size: int = 14, bold: bool = False, colour: RGBColor = INK):
@@ -81,11 +82,13 @@ def _table(
     *,
     verdict_column: int | None = None,
     fills: list[str] | None = None,
+    fills_by_cell: list[list[str]] | None = None,
     size: int = 12,
+    row_height: int = ROW_HEIGHT,
+    margin: int | None = None,
 ) -> None:
-    shape = slide.shapes.add_table(
-        len(rows) + 1, len(header), LEFT, top, WIDE - 2 * LEFT, Inches(0.4) * (len(rows) + 1)
-    )
+    """A native table; `fills` colours the verdict column's cell of each row, `fills_by_cell` every cell."""
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), LEFT, top, WIDE - 2 * LEFT, row_height * (len(rows) + 1))
     table = shape.table
     total = sum(widths)
     for i, w in enumerate(widths):
@@ -94,12 +97,17 @@ def _table(
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             cell.text = value
+            if margin is not None:  # a dense table: PowerPoint grows a row to its text and margins
+                cell.margin_top = cell.margin_bottom = margin
+                cell.margin_left = cell.margin_right = margin * 2
             for paragraph in cell.text_frame.paragraphs:
                 for run in paragraph.runs:
                     run.font.size, run.font.name, run.font.bold = Pt(size), FONT, r == 0
                     run.font.color.rgb = INK
             cell.fill.solid()
             verdict_fill = fills[r - 1] if fills is not None and r > 0 and c == verdict_column else None
+            if fills_by_cell is not None and r > 0 and fills_by_cell[r - 1][c].lower() != "#ffffff":
+                verdict_fill = fills_by_cell[r - 1][c]
             fill = HEADER_FILL if r == 0 else RGBColor.from_string(verdict_fill[1:]) if verdict_fill else None
             cell.fill.fore_color.rgb = fill or WHITE
 
@@ -145,36 +153,24 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
     )
 
     figures = iter(images)
-    for section in pack.sections:
+    if pack.matrix is not None and pack.matrix_after < 0:
+        _matrix_slide(deck, pack, pack.matrix)
+    for index, section in enumerate(pack.sections):
         if progress:
             progress(section.name)
-        summary = _slide(deck, pack, section.heading)
-        _table(
-            summary,
-            ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
-            [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
-            [0.33, 0.11, 0.17, 0.22, 0.17],
-            Inches(1.15),
-            verdict_column=4,
-            fills=[r.fill for r in section.summary],
-        )
-        _text(
-            summary,
-            pack.notes[0] if pack.notes else "",
-            LEFT,
-            HIGH - Inches(1.0),
-            WIDE - 2 * LEFT,
-            Inches(0.5),
-            size=10,
-            colour=MUTED,
-        )
+        if section.summary:
+            _summary_slide(deck, pack, section)
+        if pack.matrix is not None and index == pack.matrix_after:
+            _matrix_slide(deck, pack, pack.matrix)
         for page in section.pages:
             slide = _slide(deck, pack, page.title)
-            _picture(slide, next(figures), Inches(1.0), Inches(4.9))
+            if page.subtitle:
+                _text(slide, page.subtitle, LEFT, Inches(0.85), WIDE - 2 * LEFT, Inches(0.35), size=12, colour=MUTED)
+            _picture(slide, next(figures), Inches(1.2), Inches(4.7))
             _text(slide, page.caption, LEFT, Inches(6.0), WIDE - 2 * LEFT, Inches(0.9), size=14)
 
     rows = [[q.marac, q.returned, q.missing, q.not_recorded] for q in pack.quality]
-    for start in range(0, max(len(rows), 1), QUALITY_ROWS_PER_SLIDE):
+    for start in range(0, len(rows), QUALITY_ROWS_PER_SLIDE):
         slide = _slide(deck, pack, "Data quality" + (" (continued)" if start else ""))
         _table(
             slide,
@@ -184,9 +180,60 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
             Inches(1.15),
             size=11,
         )
-    method = _slide(deck, pack, "Method")
-    _text(method, "\n".join([*pack.method, pack.source]), LEFT, Inches(1.15), WIDE - 2 * LEFT, Inches(5.5), size=13)
+    if pack.method:
+        method = _slide(deck, pack, "Method")
+        _text(method, "\n".join([*pack.method, pack.source]), LEFT, Inches(1.15), WIDE - 2 * LEFT, Inches(5.5), size=13)
 
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _summary_slide(deck, pack: Pack, section: Section) -> None:
+    summary = _slide(deck, pack, section.heading)
+    _table(
+        summary,
+        ["Indicator", "Value", "95% interval", "Expected range", "Verdict"],
+        [[r.indicator, r.value, r.interval, r.expected, r.verdict] for r in section.summary],
+        [0.33, 0.11, 0.17, 0.22, 0.17],
+        Inches(1.15),
+        verdict_column=4,
+        fills=[r.fill for r in section.summary],
+    )
+    _text(
+        summary,
+        pack.notes[0] if pack.notes else "",
+        LEFT,
+        HIGH - Inches(1.0),
+        WIDE - 2 * LEFT,
+        Inches(0.5),
+        size=10,
+        colour=MUTED,
+    )
+
+
+def _matrix_slide(deck, pack: Pack, matrix: Matrix) -> None:
+    """The matrix as a native table, at the size that fits a region's MARACs on one slide."""
+    slide = _slide(deck, pack, matrix.heading)
+    _table(
+        slide,
+        matrix.header,
+        [[c.text for c in row] for row in matrix.rows],
+        # the name, then volume (which may carry its coverage), then the rest alike
+        [1.2, 1.5] + [1.38] * (len(matrix.header) - 2),
+        Inches(1.0),
+        fills_by_cell=[[c.fill for c in row] for row in matrix.rows],
+        size=8,
+        row_height=Inches(0.16),
+        margin=Pt(1),
+    )
+    _text(
+        slide,
+        " ".join(matrix.notes),
+        LEFT,
+        HIGH - Inches(0.85),
+        WIDE - 2 * LEFT,
+        Inches(0.4),
+        size=9,
+        colour=MUTED,
+    )

@@ -34,18 +34,19 @@ def render_pack(pack: Pack, fmt: str, engine=None, progress: Callable[[float, st
     if fmt not in FORMATS:
         raise PackError(f'format "{fmt}" is not one of {", ".join(FORMATS)}')
     figures = pack.figures
-    engine = engine or shared_engine()
 
     def drawn(done: int, total: int) -> None:
         if progress:
             progress(0.9 * done / total, f"Drawing charts: {done} of {total}")
 
-    if fmt == "pdf":  # vector charts, merged onto the laid-out pages
-        images = engine.render_many([Job(f, "pdf") for f in figures], progress=drawn)
+    if not figures:  # a pack of tables and words only: no browser to start
+        images: list[bytes] = []
+    elif fmt == "pdf":  # vector charts, merged onto the laid-out pages
+        images = (engine or shared_engine()).render_many([Job(f, "pdf") for f in figures], progress=drawn)
     else:
         with ThreadPoolExecutor(max_workers=2) as pool:  # shrink each chart while the browser draws the next ones
             compacting = []
-            engine.render_many(
+            (engine or shared_engine()).render_many(
                 [Job(f, "png", scale=PACK_SCALE) for f in figures],
                 progress=drawn,
                 each=lambda png: compacting.append(pool.submit(compact_png, png)),

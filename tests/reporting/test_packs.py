@@ -74,11 +74,11 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert [s.name for s in pack.sections] == ["London", "Hackney", "Tower Hamlets"]
     assert len(pack.figures) == 24
     pages, text = _pdf_text(render_pack(pack, "pdf", engine))
-    # title, then per section a summary page and 8 indicator pages, then data quality (all 32 London MARACs,
-    # two pages) and method
-    assert pages == 1 + 3 * 9 + 2 + 1
+    # title, then per section a summary page and 8 indicator pages (London's matrix after its summary), then data
+    # quality (all 32 London MARACs, two pages) and method
+    assert pages == 1 + 3 * 9 + 1 + 2 + 1
     assert "MARAC performance: London" in text[0] and "12 months to 31 March 2021" in text[0]
-    assert "Made 23 November 2026 at 09:30. Scope: region:London." in text[0]
+    assert "Made 23 November 2026 at 09:30. Scope: London (region)." in text[0]
     # and how complete: 32 x 4 = 128 MARAC-quarters, Hackney's and Tower Hamlets' 4 each returned
     whole = "2 of 32 MARACs sent all 4 quarters; 8 of 128 MARAC-quarters returned"
     cover = re.sub(r"\s+", " ", text[0])
@@ -94,7 +94,7 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert re.search(
         r"Police share of referrals\s+62\.0%\s+59\.0%–65\.0%\s+60%–75%\s+● within \(could be chance\)", summary
     )
-    hackney = text[1 + 9]
+    hackney = text[1 + 1 + 9]
     assert "Hackney (Central East BCU, London): the year to March 2021" in hackney
     assert re.search(r"Cases as % of recommended volume\s+90\.3%", hackney)  # 400 / 443.12
     assert re.search(r"Police share of referrals\s+50\.0%\s+45\.1%–54\.9%\s+60%–75%\s+▼ below", hackney)
@@ -102,7 +102,7 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert (
         # the figure as the summary table beside it prints it (90.3%)
         "Hackney heard 400 cases in the year to March 2021, 90.3% of the recommended volume; within the expected range"
-        in text[11]
+        in text[12]
     )
     quality = text[-3] + text[-2]
     assert "Data quality" in quality and re.search(r"Hackney\s+4 of 4\s+none\s+none", quality)
@@ -157,7 +157,7 @@ def test_pptx_is_editable_slides_with_native_tables(london: Dataset, engine: Eng
     pack = build_pack(london, "marac:E09000012", END, made=MADE)
     deck = pptx.Presentation(io.BytesIO(render_pack(pack, "pptx", engine)))
     slides = list(deck.slides)
-    assert len(slides) == 1 + 1 + 8 + 1 + 1  # cover, summary, 8 indicators, data quality, method
+    assert len(slides) == 1 + 1 + 1 + 8 + 1 + 1  # cover, summary, matrix, 8 indicators, data quality, method
     summary = slides[1]
     table = next(shape.table for shape in summary.shapes if shape.has_table)
     assert [table.cell(0, c).text for c in range(5)] == [
@@ -177,7 +177,7 @@ def test_pptx_is_editable_slides_with_native_tables(london: Dataset, engine: Eng
     pictures = [shape for slide in slides for shape in slide.shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
     assert len(pictures) == 8
     assert pictures[0].image.size[0] == 2200  # 1,100 px drawn at 2x
-    texts = [shape.text_frame.text for shape in slides[2].shapes if shape.has_text_frame]
+    texts = [shape.text_frame.text for shape in slides[3].shapes if shape.has_text_frame]
     assert any(t.startswith("Hackney heard 400 cases in the year to March 2021") for t in texts)
 
 
@@ -255,3 +255,163 @@ def test_the_data_quality_page_reads_the_rounded_counts(planted: Dataset) -> Non
     pack = build_pack(planted, "region:London", END, made=MADE)
     camden = next(q for q in pack.quality if q.marac == "Camden")
     assert (camden.returned, camden.not_recorded) == ("1 of 4", "none")
+
+
+VOCABULARY = "summary, matrix, changes, indicators, maracs, quality, method"
+
+
+def test_a_pack_holds_only_the_sections_asked_for(london: Dataset, engine: Engine) -> None:
+    pack = build_pack(london, "region:London", END, made=MADE, sections=["indicators", "summary", "matrix"])
+    assert pack.parts == ("summary", "matrix", "indicators")  # in print order, whatever order they were asked in
+    # London's own summary and its 8 ranked charts; no section per MARAC, no data quality, no method
+    assert [s.name for s in pack.sections] == ["London"]
+    assert (len(pack.sections[0].summary), len(pack.figures)) == (8, 8)
+    assert pack.quality == [] and pack.method == []
+    pages, text = _pdf_text(render_pack(pack, "pdf", engine))
+    assert pages == 1 + 1 + 1 + 8  # the title page always comes
+    assert "MARAC performance: London" in text[0]
+    assert "London: the year to March 2021" in text[1] and "every indicator, MARAC by MARAC" in text[2]
+    assert all("Hackney (Central East BCU, London)" not in t for t in text)
+    assert not any(t.lstrip().startswith(("Data quality", "Method")) for t in text)
+    assert "Wilson score intervals" not in " ".join(text)
+
+    marac_only = build_pack(london, "region:London", END, made=MADE, sections=["maracs"])
+    assert [s.name for s in marac_only.sections] == ["Hackney", "Tower Hamlets"]
+    assert len(marac_only.figures) == 16 and marac_only.matrix is None
+
+    summary_only = build_pack(london, "region:London", END, made=MADE, sections=["summary"])
+    assert summary_only.figures == [] and [s.name for s in summary_only.sections] == ["London"]
+    assert _pdf_text(render_pack(summary_only, "pdf", engine))[0] == 2
+
+
+def test_an_unknown_or_unmade_section_is_refused(london: Dataset) -> None:
+    from reporting.packs.model import PackError
+    from reporting.packs.sections import AVAILABLE
+
+    with pytest.raises(PackError) as refused:
+        build_pack(london, "region:London", END, sections=["summary", "sumary"])
+    assert str(refused.value) == f'unknown section "sumary": choose from {VOCABULARY}'
+    with pytest.raises(PackError) as unmade:
+        build_pack(london, "region:London", END, sections=["summary", "changes"])
+    assert str(unmade.value) == "the what-changed section is not available yet"
+    assert "changes" not in AVAILABLE and build_pack(london, "region:London", END).parts == AVAILABLE
+
+
+def _export(db: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "marac_cli.main", "export", "--db", str(db), "--scope", "region:London"]
+    command += ["--period-end", str(END), "--out", str(out), *extra]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_export_sections_option(fixture_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "london.pdf"
+    done = _export(fixture_db, out, "--sections", "summary,matrix")
+    assert done.returncode == 0, done.stderr
+    assert "1 section(s), 0 charts" in done.stderr
+    assert len(pypdf.PdfReader(out).pages) == 3  # title, London's summary, the matrix
+    bad = tmp_path / "bad.pdf"
+    refused = _export(fixture_db, bad, "--sections", "summary,charts")
+    assert refused.returncode == 2
+    assert f'--sections: unknown section "charts": choose from {VOCABULARY}' in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not bad.exists() and list(tmp_path.glob(".*partial")) == []
+
+
+def test_the_matrix_page_is_every_marac_by_every_indicator(london: Dataset, engine: Engine) -> None:
+    from metrics.definitions import INDICATORS
+    from reporting.verdicts import VERDICT_STYLE
+
+    pack = build_pack(london, "region:London", END, made=MADE, sections=["matrix"])
+    matrix = pack.matrix
+    assert matrix is not None and pack.sections == []
+    assert matrix.header == ["MARAC", *(ind.header for ind in INDICATORS)]
+    rows = {row[0].text: [c.text for c in row] for row in matrix.rows}
+    assert list(rows) == ["Hackney", "Tower Hamlets", "London"]  # by name; the 30 that sent nothing left out
+    # fixture_db: Hackney 400 cases on 443.12 recommended = 90.3%; 120 repeats of 400 = 30.0% (Wilson 25.7%-34.7%
+    # reaches 28%: could be chance); police 200 of 400 referrals = 50.0% (45.1%-54.9%, wholly under 60%); 240 of 400
+    # racially minoritised = 60.0% against a local share of 66.1%
+    assert rows["Hackney"][1:5] == ["90.3% ● within", "30.0% ● within*", "50.0% ▼ below", "60.0% ▼ does not meet"]
+    # Tower Hamlets: 600 on 505.216 = 118.8%; 180 of 600 = 30.0%; police 420 of 600 = 70.0%
+    assert rows["Tower Hamlets"][1:4] == ["118.8% ▲ above", "30.0% ● within*", "70.0% ● within"]
+    # London: 1,000 on 948.336 = 105.4%, from 8 of its 128 MARAC-quarters (not judged); police 620 of 1,000 = 62.0%
+    assert rows["London"][1:4] == ["105.4% ◌ incomplete · 8/128 MARAC-qtrs", "30.0% ● within*", "62.0% ● within*"]
+    assert matrix.rows[0][3].fill == VERDICT_STYLE["below"]["fill"] and matrix.total_last
+    assert "30 of the 32 MARACs sent no returns" in matrix.notes[-1]
+    pages, text = _pdf_text(render_pack(pack, "pdf", engine))
+    assert pages == 2  # the title page and the matrix, on one page
+    flat = re.sub(r"\s+", " ", text[1])
+    assert "Tower Hamlets 118.8% ▲ above 30.0% ● within* 70.0% ● within" in flat
+
+
+def test_subtitles_say_what_each_chart_plots(london: Dataset) -> None:
+    pack = build_pack(london, "region:London", END, made=MADE, sections=["indicators", "maracs"])
+    london_pages = {p.title: p.subtitle for p in pack.sections[0].pages}
+    hackney = {p.title: p.subtitle for p in pack.sections[1].pages}
+    assert london_pages["London: Repeat rate"] == (
+        "MARACs in London, 12 months to 31 March 2021: repeat cases as a share of cases discussed."
+    )
+    assert hackney["Hackney: Repeat rate"] == (
+        "Quarter by quarter against London: repeat cases as a share of cases discussed. "
+        "Shaded: 12 months to 31 March 2021."
+    )
+    assert hackney["Hackney: Police share of referrals"].startswith(
+        "Quarter by quarter against London: referrals by the police as a share of all referrals."
+    )
+    # only volume is a yearly rate
+    assert [t for t, sub in hackney.items() if "yearly rate" in sub] == ["Hackney: Cases as % of recommended volume"]
+
+
+def test_the_title_page_names_the_scope(london: Dataset, engine: Engine) -> None:
+    pack = build_pack(london, "marac:E09000012", END, made=MADE, sections=["summary"])
+    assert pack.scope == "Hackney (MARAC)"
+    _, text = _pdf_text(render_pack(pack, "pdf", engine))
+    assert "Scope: Hackney (MARAC)." in text[0] and "E09000012" not in text[0]
+
+
+def _font_sizes(node: object) -> list[float]:
+    """Every font size a figure's JSON sets (title, ticks, annotations, text labels)."""
+    if isinstance(node, dict):
+        fonts = [node.get(key) or {} for key in ("font", "textfont", "tickfont")]
+        found = [font["size"] for font in fonts if isinstance(font.get("size"), int | float)]
+        return found + [s for value in node.values() for s in _font_sizes(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _font_sizes(value)]
+    return []
+
+
+def test_charts_span_the_text_block_with_one_title_and_stamp(london: Dataset, engine: Engine) -> None:
+    from dataclasses import replace
+
+    from reporting.packs import layout
+    from reporting.packs.pdf import chart_size
+
+    # A4 landscape, 297 mm less two 14 mm margins and ReportLab's 6 pt frame padding each side
+    assert round(layout.TEXT_WIDTH, 2) == 750.52  # (297 - 2 x 14) mm x 72 / 25.4 - 12
+    demo = replace(london, synthetic=True)
+    pack = build_pack(demo, "region:London", END, made=MADE, sections=["indicators", "maracs"])
+    for figure in pack.figures:
+        width, height = chart_size(figure)
+        assert width == layout.TEXT_WIDTH and height <= layout.CHART_MAX_HEIGHT
+        # the chart's smallest text, laid out at 1,100 px and placed 750.5 pt wide, prints at 8 pt or more
+        smallest = min(_font_sizes(figure.to_dict()))
+        assert smallest * width / 1100 >= 8, smallest
+        assert not (figure.layout.title.text or "")
+        assert all("SYNTHETIC" not in (a.text or "").upper() for a in figure.layout.annotations)
+        assert all(not (a.text or "").startswith("Source:") for a in figure.layout.annotations)
+    data = render_pack(pack, "pdf", engine)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    for number in (1, 10):  # London's first ranked chart; Hackney's first trend, after its summary
+        page = reader.pages[number]
+        text = page.extract_text()
+        assert text.count("SYNTHETIC DEMO DATA") == 1, text
+        title = (pack.sections[0] if number == 1 else pack.sections[1]).pages[0].title
+        assert text.count(title) == 1
+        # the chart's PDF (1,100 px at 0.75 pt a pixel: 825 pt wide) is laid on the page scaled to 750.5 pt, at the
+        # frame's left edge (14 mm + 6 pt)
+        placed = re.findall(
+            rb"([\d.]+) 0(?:\.0)? 0(?:\.0)? ([\d.]+) ([\d.]+) [\d.]+ cm", page.get_contents().get_data()
+        )
+        assert any(
+            float(a) * 825 == pytest.approx(750.52, abs=0.2) and float(x) == pytest.approx(45.685, abs=0.01)
+            for a, _, x in placed
+        ), placed
