@@ -18,9 +18,10 @@ maracs = dataset.maracs
 
 st.title("Board pack")
 st.caption(
-    "A ready-to-send paper for a steering group: a title page, every indicator against the SafeLives ranges, a page "
-    "per indicator with its chart and a sentence saying what it shows, data quality and a method note. Every count "
-    "in it is rounded to a multiple of 5 and every figure worked out from the rounded counts, as in every download."
+    "A ready-to-send paper for a steering group: a title page, every indicator against the SafeLives ranges, what "
+    "changed since last quarter, a page per indicator with its chart and a sentence saying what it shows, data quality "
+    "and a method note. Every count in it is rounded to a multiple of 5 and every figure worked out from the rounded "
+    "counts, as in every download."
 )
 
 held = data.with_returns(dataset)

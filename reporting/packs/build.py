@@ -1,8 +1,9 @@
 """What goes in a board pack, worked out once and drawn twice (PDF and PowerPoint).
 
 A pack covers one scope (a MARAC, a sub-area such as a Met BCU, a region or a police force area) for one period:
-a title page, a summary of every indicator, a one-page matrix of its MARACs by indicator, a page per indicator
-with its chart and a generated sentence, a data-quality page and a method note. A sub-area or region pack has its
+a title page, a summary of every indicator, a one-page matrix of its MARACs by indicator, a page of what changed
+since last quarter (the dashboard's What changed view on one page), a page per indicator with its chart and a
+generated sentence, a data-quality page and a method note. A sub-area or region pack has its
 own summary first, then a section for each MARAC. Any of these but the title page may be left out
 (`reporting.packs.sections`), and the parts left out are not worked out at all. Every figure in it is worked out
 from the rounded counts (`metrics.disclosure`), as every other export is, so no small count leaves in a pack.
@@ -25,14 +26,23 @@ from metrics.missing_quarters import compute, quarterly  # figures under the cho
 from metrics.national import national_comparator, national_series
 from metrics.periods import Period, PeriodError, add_quarters, period, quarter_label
 from metrics.quality import quality
+from metrics.quarter_change import (
+    PREVIOUS_QUARTER,
+    YEAR_EARLIER,
+    comparison_periods,
+    quarter_changes,
+    returns_round,
+    returns_since,
+)
 from metrics.shown import AreaSeries
-from reporting import charts, coverage_words, numbers, registry_words, sub_areas, tables
+from reporting import change_tables, change_words, charts, coverage_words, numbers, registry_words, sub_areas, tables
 from reporting.captions import caption, period_phrase
 from reporting.coverage_words import Coverage
 from reporting.missing_quarters_words import left_out, method_line
 from reporting.packs import layout
 from reporting.packs import sections as pack_sections
 from reporting.packs.model import (
+    ChangesPage,
     IndicatorPage,
     Matrix,
     MatrixCell,
@@ -155,6 +165,7 @@ def build_pack(
                 )
             )
     matrix = _matrix(display, members, own, in_group, dataset, chosen) if "matrix" in parts else None
+    changes = _changes(display, members, area_data, published, chosen) if "changes" in parts else None
 
     # MARACs that sent nothing belong here most of all; the fields at 0 come from the rounded counts, as a list of
     # truly empty fields would tell a true 0 from a 1-4 published as 0
@@ -189,6 +200,7 @@ def build_pack(
         notes=[DISCLOSURE_NOTE],
         parts=parts,
         matrix=matrix,
+        changes=changes,
     )
 
 
@@ -233,6 +245,101 @@ def _matrix(
         notes.append(f"{silent} of the {members.height} MARACs sent no returns for {chosen.label} and are not shown.")
     return Matrix(
         f"{display}: every indicator, MARAC by MARAC · {period_phrase(chosen)}", header, rows, notes, own is not None
+    )
+
+
+#: the what-changed page's title, as the dashboard's page is titled
+CHANGES_TITLE = "What changed since last quarter"
+RETURNS_TITLE = "Returns new, late or replaced since last quarter"
+#: the fewest returns rows the what-changed page keeps room for when there are more
+RETURNS_LEAST = 3
+
+
+def _changes(
+    display: str, members: pl.DataFrame, area_data: Dataset, published: Dataset, chosen: Period
+) -> ChangesPage:
+    """The dashboard's What changed view for the pack's MARACs on one page, from the rounded counts: the sentence,
+    the changes (beyond chance first, `metrics.quarter_change.ranked`) and the returns in the period's round, each
+    table cut to the rows the page holds at 8 pt (`layout.CHANGES_ROOM`), with a note of how many are left out."""
+    periods = comparison_periods(chosen)
+    codes = members["group_code"].to_list()
+    mine = pl.col("group_code").is_in(codes)
+    # the pack's own figures for the chosen period, and the same MARACs' for each comparison, within the same area
+    previous, before = (compute(area_data, periods[c], "marac").filter(mine) for c in (PREVIOUS_QUARTER, YEAR_EARLIER))
+    frame = quarter_changes(members, previous, before)
+    compared = frame.filter(pl.col("change").is_not_null())
+    beyond = int(compared["beyond_chance"].fill_null(False).sum())
+    table = change_tables.change_frame(frame)  # the periods line names each comparison's period
+    returns = returns_since(published.versions, chosen, codes)
+    names = dict(published.maracs.select("marac_code", "marac_name").iter_rows())
+    listed = change_tables.returns_frame(returns, names)
+    held = returns_round(chosen)
+    sentence = change_words.changes_sentence(frame, display)
+    returns_said = change_words.returns_sentence(returns)
+    returns_notes = [
+        change_words.RETURNS_EXPLAINED.format(
+            since=held.since.strftime("%d %b %Y"), until=held.until.strftime("%d %b %Y")
+        )
+        + " "
+        + change_words.NOT_HELD
+    ]
+    # the room the words take, with the longest notes of rows left out; the tables' rows share what is left
+    words = [
+        (sentence, "sentence"),
+        (change_words.periods_line(periods), "small"),
+        (change_words.TABLE_NOTE, "small"),
+        (_rows_left_out(len(table), len(table), beyond), "small"),
+        (RETURNS_TITLE, "h2"),
+        (returns_said, "body"),
+        (returns_notes[0], "small"),
+    ]
+    if len(listed):
+        words.append((_returns_left_out(len(listed), len(listed)), "small"))
+    heading = f"{CHANGES_TITLE}: {display}, {chosen.label}"
+    used = sum(layout.text_height(text, kind) for text, kind in words) + 4 * layout.CHANGES_SPACE
+    used += layout.text_height(heading, "h1") - layout.CHANGES_TEXT["h1"][1]  # a heading longer than a line
+    headers = 1 + (1 if len(listed) else 0)
+    rows = int((layout.CHANGES_ROOM - used) // layout.CHANGES_ROW) - headers
+    returns_kept = min(len(listed), max(RETURNS_LEAST, rows // 3))
+    changes_kept = max(0, min(len(table), rows - returns_kept))
+    notes = [change_words.TABLE_NOTE]
+    if changes_kept < len(table):
+        kept_beyond = min(beyond, changes_kept)
+        notes.append(_rows_left_out(len(table) - changes_kept, len(table), beyond - kept_beyond))
+    if returns_kept < len(listed):
+        returns_notes.append(_returns_left_out(len(listed) - returns_kept, len(listed)))
+    return ChangesPage(
+        heading=heading,
+        sentence=sentence,
+        periods=change_words.periods_line(periods),
+        header=list(table.columns),
+        rows=[[str(cell) for cell in row] for row in table.head(changes_kept).itertuples(index=False)],
+        notes=notes,
+        returns_heading=RETURNS_TITLE,
+        returns_sentence=returns_said,
+        returns_header=list(listed.columns),
+        returns_rows=[[str(cell) for cell in row] for row in listed.head(returns_kept).itertuples(index=False)],
+        returns_notes=returns_notes,
+    )
+
+
+def _rows_left_out(left: int, total: int, beyond: int) -> str:
+    """How many changes the page leaves out and which: the rows after those it keeps, in the table's order."""
+    which = (
+        f"the {beyond} smallest beyond chance and every change chance could explain"
+        if beyond
+        else "the smallest moves chance could explain, and any not judged"
+    )
+    return (
+        f"{left} of the {total} changes are left out to keep this to one page ({which}); the dashboard's "
+        f"{CHANGES_TITLE} page lists them all."
+    )
+
+
+def _returns_left_out(left: int, total: int) -> str:
+    return (
+        f"{left} of the {total} MARAC-quarters are left out to keep this to one page; the dashboard's "
+        f"{CHANGES_TITLE} page lists them all."
     )
 
 

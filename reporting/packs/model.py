@@ -67,6 +67,28 @@ class Matrix:
 
 
 @dataclass(frozen=True)
+class ChangesPage:
+    """What changed since last quarter, on one page: the sentence heading the dashboard's view, its table of changes
+    (cut to the rows a page holds, beyond chance first) and the returns new, late or replaced in the period's round.
+    Every cell is words (`reporting.change_tables`); the renderers escape them for their format."""
+
+    heading: str
+    sentence: str
+    #: what the chosen period is set against (`reporting.change_words.periods_line`)
+    periods: str
+    header: list[str]
+    rows: list[list[str]]
+    #: what the columns mean, and how many rows are left out
+    notes: list[str]
+    returns_heading: str
+    returns_sentence: str
+    returns_header: list[str]
+    returns_rows: list[list[str]]
+    #: what new, late and replaced mean, what the database does not hold, and any returns left out
+    returns_notes: list[str]
+
+
+@dataclass(frozen=True)
 class QualityRow:
     marac: str
     returned: str
@@ -93,6 +115,8 @@ class Pack:
     #: the parts this pack holds (`reporting.packs.sections`), in print order
     parts: tuple[str, ...] = ()
     matrix: Matrix | None = None
+    #: the what-changed page, printed after the matrix
+    changes: ChangesPage | None = None
 
     @property
     def matrix_after(self) -> int:

@@ -33,8 +33,8 @@ from reportlab.platypus import (
 )
 
 from reporting.images import CHART_WIDTH, ExportError, figure_height
-from reporting.packs.layout import CHART_MAX_HEIGHT, MARGIN, PAGE, TEXT_WIDTH
-from reporting.packs.model import Matrix, Pack, Section
+from reporting.packs.layout import CHANGES_ROW, CHANGES_SPACE, CHANGES_TEXT, CHART_MAX_HEIGHT, MARGIN, PAGE, TEXT_WIDTH
+from reporting.packs.model import ChangesPage, Matrix, Pack, Section
 from reporting.theme import HEADER_FILL, RULE, SYNTHETIC_BANNER, SYNTHETIC_LINE, SYNTHETIC_MARK
 from reporting.theme import INK as INK_HEX
 from reporting.theme import MUTED as MUTED_HEX
@@ -95,6 +95,22 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         "matrix": ParagraphStyle("matrix", parent=base, fontSize=MATRIX_FONT, leading=MATRIX_FONT + 1.5),
         "matrix_bold": ParagraphStyle(
             "matrix_bold", parent=base, fontName=bold, fontSize=MATRIX_FONT, leading=MATRIX_FONT + 1.5
+        ),
+        # the what-changed page's, at the sizes `layout.CHANGES_TEXT` measures them by
+        "changes_sentence": ParagraphStyle(
+            "changes_sentence",
+            parent=base,
+            fontSize=CHANGES_TEXT["sentence"][0],
+            leading=CHANGES_TEXT["sentence"][1],
+            spaceBefore=CHANGES_TEXT["sentence"][2],
+        ),
+        "changes_h2": ParagraphStyle(
+            "changes_h2",
+            parent=base,
+            fontName=bold,
+            fontSize=CHANGES_TEXT["h2"][0],
+            leading=CHANGES_TEXT["h2"][1],
+            spaceBefore=CHANGES_TEXT["h2"][2],
         ),
         "chart_subtitle": ParagraphStyle(
             "chart_subtitle", parent=base, fontSize=9.5, leading=12, textColor=MUTED, spaceAfter=3
@@ -257,6 +273,69 @@ def _matrix_page(matrix: Matrix, styles: dict[str, ParagraphStyle], width: float
     ]
 
 
+def _natural_widths(header: list[str], rows: list[list[str]], styles: dict[str, ParagraphStyle], width: float):
+    """Each column as wide as its longest cell (a header may wrap at its spaces), the room left over shared out, so
+    each row is one line; when they cannot all fit, the widest column wraps instead."""
+    regular, bold = styles["matrix"].fontName, styles["matrix_bold"].fontName
+
+    def wide(text: str, font: str) -> float:
+        return pdfmetrics.stringWidth(text, font, MATRIX_FONT)
+
+    natural = [
+        max(max((wide(word, bold) for word in name.split()), default=0), *(wide(row[c], regular) for row in rows))
+        + 2 * MATRIX_PADDING
+        + 1
+        for c, name in enumerate(header)
+    ]
+    excess = sum(natural) - width
+    if excess > 0:
+        widest = natural.index(max(natural))
+        natural[widest] = max(natural[widest] - excess, width / len(natural))
+        return natural
+    return [w - excess / len(natural) for w in natural]
+
+
+def _small_table(header: list[str], rows: list[list[str]], styles: dict[str, ParagraphStyle], width: float) -> Table:
+    """A table at 8 pt, a line a row (`layout.CHANGES_ROW` tall), its header shaded."""
+    data = [[_p(h, styles["matrix_bold"]) for h in header]] + [[_p(c, styles["matrix"]) for c in row] for row in rows]
+    table = Table(data, colWidths=_natural_widths(header, rows, styles, width), repeatRows=1)
+    padding = (CHANGES_ROW - styles["matrix"].leading) / 2
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
+                ("TOPPADDING", (0, 0), (-1, -1), padding),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+                ("LEFTPADDING", (0, 0), (-1, -1), MATRIX_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), MATRIX_PADDING),
+            ]
+        )
+    )
+    return table
+
+
+def _changes_page(changes: ChangesPage, styles: dict[str, ParagraphStyle], width: float) -> list:
+    """What changed since last quarter on one page: the sentence, the changes, the returns in the round, each table
+    cut by `build` to what the page holds."""
+    story = [
+        _p(changes.heading, styles["h1"]),
+        _p(changes.sentence, styles["changes_sentence"]),
+        _p(changes.periods, styles["small"]),
+        Spacer(1, CHANGES_SPACE),
+    ]
+    if changes.rows:
+        story.append(_small_table(changes.header, changes.rows, styles, width))
+    story += [Spacer(1, CHANGES_SPACE), *(_p(note, styles["small"]) for note in changes.notes)]
+    story += [Spacer(1, CHANGES_SPACE), _p(changes.returns_heading, styles["changes_h2"])]
+    story.append(_p(changes.returns_sentence, styles["body"]))
+    if changes.returns_rows:
+        story += [_small_table(changes.returns_header, changes.returns_rows, styles, width), Spacer(1, CHANGES_SPACE)]
+    story += [*(_p(note, styles["small"]) for note in changes.returns_notes), PageBreak()]
+    return story
+
+
 def _chart_pages(section: Section, first: int, styles: dict[str, ParagraphStyle], landed: list, lead: list) -> list:
     """A page per chart: its title, subtitle, the chart across the page, its sentence and source; `lead` (the
     section's heading, when its summary is left out) goes on the first."""
@@ -296,6 +375,8 @@ def write_pdf(pack: Pack, charts: list[bytes], progress: Callable[[str], None] |
 
     landed: list = []
     matrix = _matrix_page(pack.matrix, styles, TEXT_WIDTH) if pack.matrix is not None else []
+    if pack.changes is not None:  # after the matrix, wherever it goes
+        matrix += _changes_page(pack.changes, styles, TEXT_WIDTH)
     if pack.matrix_after < 0:
         story += matrix
     first = 0

@@ -14,7 +14,8 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from reporting import theme
-from reporting.packs.model import Matrix, Pack, Section
+from reporting.packs import layout
+from reporting.packs.model import ChangesPage, Matrix, Pack, Section
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
 LEFT = Inches(0.5)
@@ -30,7 +31,7 @@ FONT = "Arial"
 ROW_HEIGHT = Inches(0.4)
 
 
-def _text(slide, text: str, left, top, width, height, *, size: int = 14, bold: bool = False, colour: RGBColor = INK):
+def _text(slide, text: str, left, top, width, height, *, size: float = 14, bold: bool = False, colour: RGBColor = INK):
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -153,15 +154,15 @@ def write_pptx(pack: Pack, images: list[bytes], progress: Callable[[str], None] 
     )
 
     figures = iter(images)
-    if pack.matrix is not None and pack.matrix_after < 0:
-        _matrix_slide(deck, pack, pack.matrix)
+    if pack.matrix_after < 0:
+        _after_summary(deck, pack)
     for index, section in enumerate(pack.sections):
         if progress:
             progress(section.name)
         if section.summary:
             _summary_slide(deck, pack, section)
-        if pack.matrix is not None and index == pack.matrix_after:
-            _matrix_slide(deck, pack, pack.matrix)
+        if index == pack.matrix_after:
+            _after_summary(deck, pack)
         for page in section.pages:
             slide = _slide(deck, pack, page.title)
             if page.subtitle:
@@ -237,3 +238,50 @@ def _matrix_slide(deck, pack: Pack, matrix: Matrix) -> None:
         size=9,
         colour=MUTED,
     )
+
+
+def _after_summary(deck, pack: Pack) -> None:
+    """The slides after the pack's own summary, or before every section without one: the matrix, then what changed."""
+    if pack.matrix is not None:
+        _matrix_slide(deck, pack, pack.matrix)
+    if pack.changes is not None:
+        _changes_slide(deck, pack, pack.changes)
+
+
+def _changes_slide(deck, pack: Pack, changes: ChangesPage) -> None:
+    """What changed since last quarter on one slide, laid out down the slide at the sizes `layout.CHANGES_TEXT`
+    measures, in the room `build` cut the tables to (`layout.CHANGES_ROOM`)."""
+    slide = _slide(deck, pack)
+    _text(slide, changes.heading, LEFT, Inches(0.3), WIDE - 2 * LEFT, Inches(0.6), size=20, bold=True)
+    top = Inches(0.95)
+    row = Pt(layout.CHANGES_ROW)
+
+    def words(text: str, kind: str, *, bold: bool = False, colour: RGBColor = INK) -> None:
+        nonlocal top
+        tall = Pt(layout.text_height(text, kind))
+        size = layout.CHANGES_TEXT[kind][0]
+        _text(slide, text, LEFT, top, WIDE - 2 * LEFT, tall, size=size, bold=bold, colour=colour)
+        top += tall
+
+    def table(header: list[str], rows: list[list[str]]) -> None:
+        nonlocal top
+        widths = [max(len(h), *(len(r[c]) for r in rows)) + 2 for c, h in enumerate(header)]
+        _table(slide, header, rows, widths, top, size=8, row_height=row, margin=Pt(1))
+        top += row * (len(rows) + 1)
+
+    words(changes.sentence, "sentence")
+    words(changes.periods, "small", colour=MUTED)
+    top += Pt(layout.CHANGES_SPACE)
+    if changes.rows:
+        table(changes.header, changes.rows)
+    top += Pt(layout.CHANGES_SPACE)
+    for note in changes.notes:
+        words(note, "small", colour=MUTED)
+    top += Pt(layout.CHANGES_SPACE)
+    words(changes.returns_heading, "h2", bold=True)
+    words(changes.returns_sentence, "body")
+    if changes.returns_rows:
+        table(changes.returns_header, changes.returns_rows)
+        top += Pt(layout.CHANGES_SPACE)
+    for note in changes.returns_notes:
+        words(note, "small", colour=MUTED)

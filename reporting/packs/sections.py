@@ -20,8 +20,8 @@ SECTIONS: dict[str, str] = {
     "quality": "Data quality",
     "method": "Method",
 }
-#: parts named in the vocabulary but not made yet, with why a pack asking for one is refused
-UNAVAILABLE: dict[str, str] = {"changes": "the what-changed section is not available yet"}
+#: parts named in the vocabulary but not made yet, with why a pack asking for one is refused (none at present)
+UNAVAILABLE: dict[str, str] = {}
 #: what a pack holds when no parts are named: every part that can be made
 AVAILABLE: tuple[str, ...] = tuple(name for name in SECTIONS if name not in UNAVAILABLE)
 

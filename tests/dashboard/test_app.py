@@ -417,7 +417,7 @@ def test_board_pack_page_makes_a_pack_to_download(app: AppTest) -> None:
     request, made, title = at.session_state["board_pack"]
     assert title == "MARAC performance: Tower Hamlets" and request[3] == "marac:E09000030"
     deck = Presentation(io.BytesIO(made))
-    assert len(deck.slides) == 13  # cover, summary, matrix, 8 indicators, data quality, method
+    assert len(deck.slides) == 14  # cover, summary, matrix, what changed, 8 indicators, data quality, method
     assert at.multiselect(key="pack_sections").value == list(AVAILABLE)  # every section that can be made
     at.multiselect(key="pack_sections").set_value(["summary", "matrix"]).run()
     at.button[0].click().run(timeout=180)

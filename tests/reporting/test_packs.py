@@ -74,9 +74,9 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert [s.name for s in pack.sections] == ["London", "Hackney", "Tower Hamlets"]
     assert len(pack.figures) == 24
     pages, text = _pdf_text(render_pack(pack, "pdf", engine))
-    # title, then per section a summary page and 8 indicator pages (London's matrix after its summary), then data
-    # quality (all 32 London MARACs, two pages) and method
-    assert pages == 1 + 3 * 9 + 1 + 2 + 1
+    # title, then per section a summary page and 8 indicator pages (London's matrix and what changed after its
+    # summary), then data quality (all 32 London MARACs, two pages) and method
+    assert pages == 1 + 3 * 9 + 1 + 1 + 2 + 1
     assert "MARAC performance: London" in text[0] and "12 months to 31 March 2021" in text[0]
     assert "Made 23 November 2026 at 09:30. Scope: London (region)." in text[0]
     # and how complete: 32 x 4 = 128 MARAC-quarters, Hackney's and Tower Hamlets' 4 each returned
@@ -94,7 +94,8 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert re.search(
         r"Police share of referrals\s+62\.0%\s+59\.0%–65\.0%\s+60%–75%\s+● within \(could be chance\)", summary
     )
-    hackney = text[1 + 1 + 9]
+    assert "What changed since last quarter: London, 12 months to 31 March 2021" in text[3]
+    hackney = text[1 + 1 + 1 + 9]
     assert "Hackney (Central East BCU, London): the year to March 2021" in hackney
     assert re.search(r"Cases as % of recommended volume\s+90\.3%", hackney)  # 400 / 443.12
     assert re.search(r"Police share of referrals\s+50\.0%\s+45\.1%–54\.9%\s+60%–75%\s+▼ below", hackney)
@@ -102,7 +103,7 @@ def test_london_pdf_repeats_the_metrics_and_has_every_page(london: Dataset, engi
     assert (
         # the figure as the summary table beside it prints it (90.3%)
         "Hackney heard 400 cases in the year to March 2021, 90.3% of the recommended volume; within the expected range"
-        in text[12]
+        in text[13]
     )
     quality = text[-3] + text[-2]
     assert "Data quality" in quality and re.search(r"Hackney\s+4 of 4\s+none\s+none", quality)
@@ -157,7 +158,8 @@ def test_pptx_is_editable_slides_with_native_tables(london: Dataset, engine: Eng
     pack = build_pack(london, "marac:E09000012", END, made=MADE)
     deck = pptx.Presentation(io.BytesIO(render_pack(pack, "pptx", engine)))
     slides = list(deck.slides)
-    assert len(slides) == 1 + 1 + 1 + 8 + 1 + 1  # cover, summary, matrix, 8 indicators, data quality, method
+    # cover, summary, matrix, what changed, 8 indicators, data quality, method
+    assert len(slides) == 1 + 1 + 1 + 1 + 8 + 1 + 1
     summary = slides[1]
     table = next(shape.table for shape in summary.shapes if shape.has_table)
     assert [table.cell(0, c).text for c in range(5)] == [
@@ -177,7 +179,7 @@ def test_pptx_is_editable_slides_with_native_tables(london: Dataset, engine: Eng
     pictures = [shape for slide in slides for shape in slide.shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
     assert len(pictures) == 8
     assert pictures[0].image.size[0] == 2200  # 1,100 px drawn at 2x
-    texts = [shape.text_frame.text for shape in slides[3].shapes if shape.has_text_frame]
+    texts = [shape.text_frame.text for shape in slides[4].shapes if shape.has_text_frame]
     assert any(t.startswith("Hackney heard 400 cases in the year to March 2021") for t in texts)
 
 
@@ -284,17 +286,19 @@ def test_a_pack_holds_only_the_sections_asked_for(london: Dataset, engine: Engin
     assert _pdf_text(render_pack(summary_only, "pdf", engine))[0] == 2
 
 
-def test_an_unknown_or_unmade_section_is_refused(london: Dataset) -> None:
+def test_an_unknown_section_is_refused_and_every_section_is_made(london: Dataset) -> None:
     from reporting.packs.model import PackError
     from reporting.packs.sections import AVAILABLE
 
     with pytest.raises(PackError) as refused:
         build_pack(london, "region:London", END, sections=["summary", "sumary"])
     assert str(refused.value) == f'unknown section "sumary": choose from {VOCABULARY}'
-    with pytest.raises(PackError) as unmade:
-        build_pack(london, "region:London", END, sections=["summary", "changes"])
-    assert str(unmade.value) == "the what-changed section is not available yet"
-    assert "changes" not in AVAILABLE and build_pack(london, "region:London", END).parts == AVAILABLE
+    # what changed is made now: asked for, it comes, and a pack of every part holds it, after the matrix
+    asked = build_pack(london, "region:London", END, sections=["changes", "summary"])
+    assert asked.parts == ("summary", "changes") and asked.changes is not None and asked.matrix is None
+    assert ", ".join(AVAILABLE) == VOCABULARY
+    whole = build_pack(london, "region:London", END)
+    assert whole.parts == AVAILABLE and whole.changes is not None
 
 
 def _export(db: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -315,6 +319,12 @@ def test_export_sections_option(fixture_db: Path, tmp_path: Path) -> None:
     assert f'--sections: unknown section "charts": choose from {VOCABULARY}' in refused.stderr
     assert "Traceback" not in refused.stderr
     assert not bad.exists() and list(tmp_path.glob(".*partial")) == []
+    changes = tmp_path / "changes.pdf"
+    made = _export(fixture_db, changes, "--sections", "changes")
+    assert made.returncode == 0, made.stderr
+    assert "0 section(s), 0 charts" in made.stderr
+    pages = [page.extract_text() for page in pypdf.PdfReader(changes).pages]
+    assert len(pages) == 2 and "What changed since last quarter: London" in pages[1]
 
 
 def test_the_matrix_page_is_every_marac_by_every_indicator(london: Dataset, engine: Engine) -> None:
@@ -415,3 +425,117 @@ def test_charts_span_the_text_block_with_one_title_and_stamp(london: Dataset, en
             float(a) * 825 == pytest.approx(750.52, abs=0.2) and float(x) == pytest.approx(45.685, abs=0.01)
             for a, _, x in placed
         ), placed
+
+
+# tests/helpers/quarter_change_db.py, published: every count there is a multiple of 5 but Hackney's 62 repeats in
+# January-March 2021, rounded to 65, and its male victims/survivors 12 and 8 (rounded to 10); Tower Hamlets' 18 male
+# victims/survivors round to 20 (October-December 2020, corrected) and 15 (January-March 2020).
+QUARTER = date(2021, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    from tests.helpers.quarter_change_db import quarter_change_db
+
+    return Dataset.from_tables(store.read_tables(quarter_change_db(tmp_path_factory.mktemp("changes"))))
+
+
+def test_the_changes_page_says_what_moved_since_last_quarter(dated: Dataset, engine: Engine) -> None:
+    """Hackney's pack for the quarter January-March 2021, from the rounded counts.
+
+    Repeat rate against a year earlier: 65/150 = 43.333% against 30/120 = 25.000%, up 18.333 points. Wilson (z^2 =
+    3.841459): 65/150 -> centre (0.433333 + 0.012805) / 1.025610 = 0.435003, half 0.078321 -> 0.356682 to 0.513324;
+    30/120 -> centre (0.25 + 0.016006) / 1.032012 = 0.257757, half 0.076656 -> 0.181101 to 0.334413. Newcombe:
+    0.183333 - sqrt(0.076651^2 + 0.084413^2) = 0.069 to 0.183333 + sqrt(0.079991^2 + 0.068899^2) = 0.289: +6.9 to
+    +28.9 points, beyond chance, and the largest move, |ln(43.333 / 25)| = 0.550 (so first).
+    Volume against the previous quarter: 150 and 100 cases on 27,695 female-years, 54.161 against 36.108 per 10,000,
+    ratio 1.5 (+50%), interval 1.5 x exp(-/+ 1.959964 x sqrt(1/150 + 1/100)) = 1.165 to 1.932 (+16% to +93%), beyond
+    chance; |ln 1.5| = 0.405, second. Repeat rate against the previous quarter: 30/100 = 30.0% to 43.3%, up 13.3
+    points, beyond chance too (|ln(43.333 / 30)| = 0.368, third).
+    """
+    pack = build_pack(dated, "marac:Hackney", QUARTER, "quarter", made=MADE, sections=["changes"])
+    assert pack.parts == ("changes",) and pack.sections == [] and pack.figures == []
+    changes = pack.changes
+    assert changes is not None
+    assert changes.sentence == (
+        "In Hackney, against the previous quarter, 2 changes are beyond what chance explains, the largest being "
+        "volume at Hackney, up 50% (36.1 → 54.2 cases a year per 10,000 adult females) and repeat rate at Hackney, up "
+        "13.3 points (30.0% → 43.3%); against the same period a year earlier, 1 change is beyond what chance explains: "
+        "repeat rate at Hackney, up 18.3 points (25.0% → 43.3%)."
+    )
+    assert changes.rows[0] == [
+        "Hackney",
+        "Repeat rate",
+        "A year earlier",
+        "25.0%",
+        "43.3%",
+        "+18.3 points",
+        "+6.9 to +28.9 points",
+        "yes",
+    ]
+    assert changes.rows[1] == [
+        "Hackney",
+        "Cases as % of recommended volume",
+        "Previous quarter",
+        "36.1",
+        "54.2",
+        "+50%",
+        "+16% to +93%",
+        "yes",
+    ]
+    # Hackney's 8 indicators against both comparisons all fit: no row left out, so no note says so
+    assert len(changes.rows) == 16 and len(changes.notes) == 1
+    # its January-March 2021 return came in during the round (loaded 15 April 2021): new
+    assert changes.returns_sentence == "Returns loaded in this period's round: 1 new (1 MARAC-quarter)."
+    assert changes.returns_rows == [["Hackney", "2020-21 Q4", "new", "15 Apr 2021", "1"]]
+    assert "holds no due dates" in changes.returns_notes[0]
+
+    pages, text = _pdf_text(render_pack(pack, "pdf", engine))
+    assert pages == 2  # the title page and the changes, on one page
+    flat = re.sub(r"\s+", " ", text[1])
+    assert "What changed since last quarter: Hackney, 2020-21 Q4" in flat
+    assert "In Hackney, against the previous quarter, 2 changes are beyond what chance explains" in flat
+    assert "Hackney Repeat rate A year earlier 25.0% 43.3% +18.3 points +6.9 to +28.9 points yes" in flat
+    assert "Hackney 2020-21 Q4 new 15 Apr 2021 1" in flat
+    deck = pptx.Presentation(io.BytesIO(render_pack(pack, "pptx", engine)))
+    assert len(deck.slides) == 2
+    slide = deck.slides[1]
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    assert [table.cell(1, c).text for c in range(8)] == changes.rows[0]
+    assert any(s.text_frame.text == changes.sentence for s in slide.shapes if s.has_text_frame)
+
+
+def test_the_changes_page_keeps_to_one_page_and_says_what_it_leaves_out(dated: Dataset, engine: Engine) -> None:
+    """London's two MARACs: 32 changes (8 indicators, 2 MARACs, 2 comparisons, each with figures both times) and 4
+    MARAC-quarters in the round; not all fit one page at 8 pt, so the changes beyond chance come first and the note
+    counts the rest."""
+    pack = build_pack(dated, "region:London", QUARTER, "quarter", made=MADE, sections=["changes"])
+    changes = pack.changes
+    assert changes is not None
+    # 7 changes beyond chance (4 at Tower Hamlets, 3 at Hackney, as the sentence counts them), all kept, first
+    assert "4 changes are beyond" in changes.sentence and "3 changes are beyond" in changes.sentence
+    kept = len(changes.rows)
+    assert 7 < kept < 32
+    assert [row[-1] for row in changes.rows[:7]] == ["yes"] * 7 and changes.rows[7][-1] != "yes"
+    assert changes.notes[-1] == (
+        f"{32 - kept} of the 32 changes are left out to keep this to one page (the smallest moves chance could "
+        "explain, and any not judged); the dashboard's What changed since last quarter page lists them all."
+    )
+    # Tower Hamlets' January-March 2020 return loaded 20 May 2021: late; its October-December 2020 return corrected
+    # on 5 May 2021: replaced; Hackney's and Tower Hamlets' January-March 2021 returns: new
+    assert (
+        changes.returns_sentence
+        == "Returns loaded in this period's round: 2 new, 1 late and 1 replaced (4 MARAC-quarters)."
+    )
+    pages, text = _pdf_text(render_pack(pack, "pdf", engine))
+    assert pages == 2
+    flat = re.sub(r"\s+", " ", text[1])
+    assert "the dashboard's What changed since last quarter page lists them all" in flat
+    assert "Returns new, late or replaced since last quarter" in flat and "holds no due dates" in flat
+    # and on one slide: everything on it ends above the footer line (7.05 in down a 7.5 in slide)
+    deck = pptx.Presentation(io.BytesIO(render_pack(pack, "pptx", engine)))
+    assert len(deck.slides) == 2
+    footer = pptx.util.Inches(7.05)
+    placed = [(shape.top, shape.top + shape.height) for shape in deck.slides[1].shapes]
+    assert all(bottom <= footer for top, bottom in placed if top < footer), placed
+    assert sum(shape.has_table for shape in deck.slides[1].shapes) == 2  # the changes and the returns
