@@ -14,7 +14,7 @@ from dashboard import access, controls, data, downloads, presentation, print_sty
 from loaders import roles, store
 from loaders.template import template_csv, template_xlsx
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES
-from reporting.theme import SYNTHETIC_NOTE
+from reporting.theme import SYNTHETIC_NOTE, SYNTHETIC_STAMP
 
 st.set_page_config(
     page_title="MARAC performance dashboard",
@@ -147,7 +147,8 @@ navigation = st.navigation(
     position="hidden" if presentation.presenting() else "sidebar",
 )
 # the National picture shows SafeLives' real published figures, not the demo's, and says so at its top instead
-if loaded[0].synthetic and navigation.url_path != "national_picture":
+# (in presentation mode a short stamp in the corner says it, beside the way out, and each chart carries its own)
+if loaded[0].synthetic and navigation.url_path != "national_picture" and not presentation.presenting():
     st.warning(f"**{SYNTHETIC_NOTE}.** Every figure on this page is made up to show how the dashboard works.", icon="⚠️")
 
 with st.sidebar:
@@ -158,6 +159,7 @@ if presentation.presenting():
     # every page, including a profile opened by a click while presenting: large type and one way back out, placed here
     # once so no page has to remember it
     presentation.apply()
-    presentation.exit_button(st)
+    synthetic = loaded[0].synthetic and navigation.url_path != "national_picture"
+    presentation.corner(SYNTHETIC_STAMP if synthetic else None)
 
 navigation.run()

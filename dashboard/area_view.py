@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, presentation
+from dashboard import chart_display, controls, data, downloads, presentation
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.periods import Period
@@ -27,7 +27,6 @@ from reporting import benchmarks, charts, findings, sub_areas, verdicts
 from reporting.benchmarks import Benchmark
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
-from reporting.theme import SCREEN_CONFIG
 
 
 @dataclass
@@ -146,10 +145,8 @@ class AreaView:
         if with_finding:
             st.markdown(f"**{escape_markdown(finding)}**")
         figure = draw(self.screen.maracs)
-        event = st.plotly_chart(
-            presentation.screen_figure(figure),
-            theme=None,
-            config=SCREEN_CONFIG,
+        event = chart_display.chart(
+            figure,
             on_select="rerun",
             selection_mode="points",
             key=key,
@@ -203,11 +200,12 @@ def area_view(
     In presentation mode the choices sit under a "Choices" button, and ← / → step through the indicators.
     """
     dataset, version = data.current()
-    presenting = presentation.presenting()  # (app.py has applied its styles and placed "Leave presentation mode")
-    if presenting:
-        top = st.columns([3.2, 1.1, 1.1, 1.1, 2.1], vertical_alignment="center")
-        top[0].markdown(f"### {title}")
-        box = top[3].popover("Choices", icon=":material/tune:")
+    presenting = presentation.presenting()  # (app.py has applied its styles and placed the way out in the corner)
+    if presenting:  # one line: the title, ← and → through the indicators, the choices tucked under a button
+        header = st.container(key=presentation.HEADER, horizontal=True, vertical_alignment="center")
+        header.markdown(f"### {title}", width="content", anchors=False)
+        steps = header.container(horizontal=True, width="content", gap="small")
+        box = header.popover("Choices", icon=":material/tune:")
     else:
         st.title(title)
         box = st.container()
@@ -220,7 +218,7 @@ def area_view(
         )
         extra = more(st.container(), dataset, area) if more else {}
     if presenting and indicators:
-        presentation.stepper(list(indicators), indicator_key, top[1:3], describe=lambda i: i.label)
+        presentation.stepper(list(indicators), indicator_key, [steps, steps], describe=lambda i: i.label)
     chosen = data.chosen_period(end, window)
     if not presenting:
         st.caption(controls.period_caption(chosen, dataset))

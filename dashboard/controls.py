@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data as store_data
-from dashboard import shared
+from dashboard import presentation, shared
 from metrics.dataset import Dataset
 from metrics.definitions import INDICATORS, Indicator
 from metrics.indicators import COMPLETE_AREA
@@ -115,7 +115,10 @@ def name_unknown(key: str, asked: str | None, labels: list[str], shown: str, lab
     names a choice `link_words.NOUNS` does not."""
     if asked is not None and asked not in labels:
         said = link_words.unknown_choice(link_words.noun(key, label), asked, shown)
-        st.warning(said, icon=":material/link_off:")
+        if presentation.presenting():  # the choices sit folded under a button there: a warning among them is unseen
+            st.toast(said, icon=":material/link_off:", duration="long")
+        else:
+            st.warning(said, icon=":material/link_off:")
 
 
 def area_control(dataset: Dataset, column) -> str:

@@ -21,6 +21,8 @@ RANGE_FILL = "rgba(0, 112, 60, 0.12)"  # the expected range band
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8a6d00", "#6f777b"]
 
 SYNTHETIC_NOTE = "Synthetic demo data: not real MARAC figures"
+#: the same, short enough for a presented screen's corner (each chart there carries `SYNTHETIC_NOTE` too)
+SYNTHETIC_STAMP = "Synthetic demo data"
 #: the same as a file's or a pack's first line, and as a page banner in capitals
 SYNTHETIC_LINE = "SYNTHETIC DEMO DATA: not real MARAC figures."
 SYNTHETIC_BANNER = SYNTHETIC_NOTE.upper()

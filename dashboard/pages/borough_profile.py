@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, shared
+from dashboard import chart_display, controls, data, downloads, shared
 from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
@@ -23,7 +23,6 @@ from reporting import (
 )
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
-from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import COMPACT_LEGEND, Verdict
 
 dataset, version = data.current()
@@ -176,10 +175,10 @@ if table_tab.open:
         )
 if spine_tab.open:
     with spine_tab:
-        st.plotly_chart(
+        chart_display.chart(
             spine_for(own, peers),
-            theme=None,
-            config=SCREEN_CONFIG,
+            screen=False,
+            key="profile_spine",
             alt=f"Spine chart of {names[code]}'s indicators against the spread of MARACs in {data.area_name(home)} "
             "and the SafeLives ranges.",
         )
@@ -281,10 +280,10 @@ def funnel_for(peer_figures: AreaFigures) -> object:
 
 if trend_tab.open:
     with trend_tab:
-        st.plotly_chart(
+        chart_display.chart(
             trend_for(data.screen_trend(path, version, population, home, end, window)),
-            theme=None,
-            config=SCREEN_CONFIG,
+            screen=False,
+            key="profile_trend",
             alt=f"Line chart of {choice.in_sentence} for {names[code]} by quarter, "
             f"with {data.area_name(home)} for comparison and the expected range shaded.",
         )
@@ -301,10 +300,10 @@ if funnel_tab.open:
             f"{escape_markdown(names[code])} (the large diamond) against every MARAC of {escape_markdown(data.area_name(home))} by size. Inside the dashed "
             "(95%) and dotted (99.8%) lines a MARAC differs from the area as a whole by no more than chance would make it."
         )
-        st.plotly_chart(
+        chart_display.chart(
             funnel_for(peers),
-            theme=None,
-            config=SCREEN_CONFIG,
+            screen=False,
+            key="profile_funnel",
             alt=f"Funnel plot of {choice.in_sentence} for the MARACs of {data.area_name(home)}, with {names[code]} highlighted.",
         )
         downloads.chart_buttons(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, downloads, shared
+from dashboard import chart_display, controls, downloads, shared
 from dashboard.area_view import area_view
 from dashboard.table_display import fit_height
 from metrics.definitions import INDICATORS
@@ -19,7 +19,6 @@ from metrics.summary import range_summary
 from reporting import charts, findings, numbers, tables
 from reporting.equality_charts import meeting_ranges, parity_scatter
 from reporting.markup import escape_markdown
-from reporting.theme import SCREEN_CONFIG
 
 CHARACTERISTICS = INDICATORS.of_table("victims")  # who the victims/survivors are, as each definition says
 
@@ -86,10 +85,9 @@ if parity_tab.open:
                 findings.parity(view.screen.maracs, ranges["racially_minoritised"], area=view.name, total=headline)
             )
         )
-        event = st.plotly_chart(
+        event = chart_display.chart(
             scatter(view.screen.maracs),
-            theme=None,
-            config=SCREEN_CONFIG,
+            screen=False,
             on_select="rerun",
             selection_mode="points",
             key="parity_pick",
@@ -114,7 +112,7 @@ if summary_tab.open:
         summary = range_summary(view.screen.maracs)
         met = findings.ranges_met(summary, area=view.name)
         st.markdown(escape_markdown(met))
-        st.plotly_chart(summary_chart(view.screen.maracs), theme=None, config=SCREEN_CONFIG, key="ranges_met", alt=met)
+        chart_display.chart(summary_chart(view.screen.maracs), screen=False, key="ranges_met", alt=met)
         table = tables.range_summary_table(summary, ranges)
         st.dataframe(
             table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"),

@@ -14,13 +14,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, presentation, table_display
+from dashboard import chart_display, controls, data, downloads, presentation, table_display
 from metrics.dataset import POPULATION_MEASURES
 from metrics.published import BASES, SAFELIVES_BASE, financial_years
 from reporting import national, numbers
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import TableFile
-from reporting.theme import SCREEN_CONFIG
 
 dataset, version = data.current()
 path = str(data.db_path())
@@ -74,7 +73,7 @@ stem = downloads.slug("national-picture", measure.key, year, base)
 def chart(make: Callable[[], go.Figure], *, key: str, alt: str, caption: str, file: str) -> None:
     """A chart, its caption, and PNG / SVG / PDF of it. SafeLives' figures are public already, so, unlike every other
     page's downloads, nothing here is rounded for disclosure, and the buttons say so."""
-    st.plotly_chart(presentation.screen_figure(make()), theme=None, config=SCREEN_CONFIG, key=key, alt=alt)
+    chart_display.chart(make(), key=key, alt=alt)
     if presentation.presenting():
         st.stop()
     st.caption(caption)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, downloads, shared, table_display
+from dashboard import chart_display, data, downloads, shared, table_display
 from dashboard.area_view import area_view
 from metrics.definitions import INDICATORS
 from metrics.periods import year_earlier
@@ -18,7 +18,6 @@ from metrics.referrals import referral_change, sector_mapping, sector_shares
 from metrics.shown import AreaFigures
 from reporting import findings, numbers, referral_gaps, tables
 from reporting.referral_charts import police_change, sector_bars
-from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
 
 POLICE = INDICATORS.by_key("police_share")
@@ -122,10 +121,9 @@ if change_tab.open:
             "chance explains (95% interval of the difference, Newcombe's method, leaving out no change). Solid lines and bold "
             "figures: changes beyond chance; dotted: changes chance could explain."
         )
-        st.plotly_chart(
+        chart_display.chart(
             change_chart(published=False),
-            theme=None,
-            config=SCREEN_CONFIG,
+            screen=False,
             key="referrals_change",
             alt=f"Police share of referrals a year earlier and now for each MARAC in {view.name}.",
         )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, shared, table_display
+from dashboard import chart_display, controls, data, downloads, shared, table_display
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
 from metrics.shown import AreaFigures
 from reporting import benchmarks, charts, coverage_words, numbers, sub_areas, tables, verdicts
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
-from reporting.theme import SCREEN_CONFIG
 from reporting.verdicts import Verdict
 
 dataset, version = data.current()
@@ -243,10 +242,10 @@ ranked_tab, funnel_tab, sure_tab = controls.view_tabs(
 )
 if ranked_tab.open:
     with ranked_tab:
-        st.plotly_chart(
+        chart_display.chart(
             ranked(screen),
-            theme=None,
-            config=SCREEN_CONFIG,
+            screen=False,
+            key="overview_ranked",
             alt=f"Bar chart ranking MARACs in {name} by {choice.in_sentence}, with 95% intervals as whiskers and "
             "the SafeLives expected range shaded.",
         )
@@ -259,10 +258,10 @@ if funnel_tab.open:
             f"Each MARAC against its size. Inside the dashed (95%) and dotted (99.8%) lines a MARAC differs from "
             f"{name} as a whole by no more than chance would make it; outside them the difference is real."
         )
-        st.plotly_chart(
+        chart_display.chart(
             funnel(screen),
-            theme=None,
-            config=SCREEN_CONFIG,
+            screen=False,
+            key="overview_funnel",
             alt=f"Funnel plot of {choice.in_sentence} for MARACs in {name} against their size, with 95% and "
             "99.8% control limits.",
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import controls, data, downloads, presentation, shared, table_display
+from dashboard import chart_display, controls, data, downloads, presentation, shared, table_display
 from dashboard.area_view import area_view
 from metrics.dataset import SUB_AREA_WORD
 from metrics.periods import quarter_of
@@ -127,9 +127,7 @@ if all(frame.is_empty() for frame in screen.values()):
 finding = findings.trend(screen, choice, item, last_quarter=quarter_of(view.chosen.end), national=national)
 st.markdown(f"**{escape_markdown(finding)}**")
 if presentation.presenting():
-    st.plotly_chart(
-        presentation.screen_figure(drawn(screen)), theme=None, config=SCREEN_CONFIG, key="trend_chart", alt=finding
-    )
+    chart_display.chart(drawn(screen), key="trend_chart", alt=finding)
     st.stop()
 chart_tab, table_tab = controls.view_tabs(["Chart", "The figures behind it"], "trends_view")
 if chart_tab.open:

@@ -254,15 +254,20 @@ def test_presentation_mode_hides_the_chrome_and_steps_through_indicators(app: Ap
         ("Next →", "Repeat rate (→ key)"),
     ]
     assert [b.key for b in at.button].count("leave_presentation") == 1  # one way out, placed by app.py for every page
-    assert at.button(key="leave_presentation").label == "Leave presentation mode"
+    leave = at.button(key="leave_presentation")  # short, in the corner beside the synthetic-data stamp
+    assert (leave.label, leave.help) == ("Leave", "Leave presentation mode: back to the full page (Esc)")
+    assert "Synthetic demo data" not in [c.value for c in at.caption]  # the fixture is not the demo: no stamp
     at.button(key="indicator_next").click().run()
     assert at.selectbox(key="indicator").value.key == "repeat_rate"
     assert "repeat rate (28%–40%)" in finding(at)
     assert len(at.dataframe) == 0  # one chart fills the screen: no tables
     layout = figures(at)[0]["layout"]
-    assert layout["height"] == 780
+    # sized for the height a 1280x720 screen leaves the chart; the page stretches it to the window's
+    assert layout["height"] == 560
     # two bars: type grows the whole 1.45 times (14 -> 20 px), and the margins with it, so names are not cut
     assert layout["font"]["size"] == 20 and layout["margin"]["l"] == 290
+    # the title over its subtitle as Plotly's own, so a title anchored at the chart's top keeps both lines
+    assert layout["title"]["text"] == "Repeat rate" and layout["title"]["subtitle"]["text"].startswith("London")
     at.button(key="leave_presentation").click().run()
     assert at.title[0].value == "Regional comparison" and [t.label for t in at.tabs][:1] == ["Ranked chart"]
 
@@ -303,7 +308,7 @@ def test_a_restricted_viewer_sees_only_published_figures_on_the_meeting_pages(
 def test_a_profile_opened_while_presenting_stays_large_with_its_way_out(app: AppTest) -> None:
     app.query_params["present"] = "true"
     at = open_page(app, "borough_profile")
-    assert at.button(key="leave_presentation").label == "Leave presentation mode"
+    assert at.button(key="leave_presentation").label == "Leave"
     at.button(key="leave_presentation").click().run()
     assert not at.exception and not any(b.key == "leave_presentation" for b in at.button)
 
@@ -384,3 +389,21 @@ def test_comparison_draws_london_and_england_and_colours_by_significance_against
     # Hackney 81.7%-99.6% lies wholly below London's 105.45%; Tower Hamlets 109%-129% wholly above
     assert traces == {"higher than London (95%)": ["Tower Hamlets"], "lower than London (95%)": ["Hackney"]}
     assert not at.exception
+
+
+def test_a_chart_s_figures_are_a_click_away_as_a_table(app: AppTest) -> None:
+    """The accessible alternative to the lead chart: the fold under it, once opened, lists each MARAC's figures in the
+    words of its hover (value, interval, counts, verdict with its certainty); nothing is laid out until it is opened."""
+    at = open_page(app, "regional_comparison")
+    assert [e.label for e in at.expander].count("The chart's figures as a table") == 1
+    assert not [d for d in at.dataframe if "Figures" in d.value.columns]  # closed: no table laid out
+    at.session_state["ranked_pick_as_table"] = True  # opened, as a click opens it
+    at.run()
+    (table,) = [d.value for d in at.dataframe if "Figures" in d.value.columns]
+    chart = figures(at)[0]
+    bars = [t for t in chart["data"] if t["type"] == "bar"]
+    said = [text.replace("<br>", "; ") for t in bars for text in t["hovertext"]]
+    # Hackney 400 of 443.12 recommended: 90.3%; Tower Hamlets 600 of 505.216: 118.8%
+    assert [f.split(":")[0] for f in table["Figures"]] == ["Hackney", "Tower Hamlets"]
+    assert table["Figures"].str.startswith(("Hackney: 90.3%", "Tower Hamlets: 118.8%")).all()
+    assert list(table["Figures"]) == said  # the chart's own words, nothing added or lost

@@ -35,9 +35,11 @@ from tests.helpers.browser import (
     hover_centre,
     hover_lines,
     open_list,
+    overlapping,
     runs_so_far,
     screenshot,
     serving,
+    text_boxes,
     watch_runs,
 )
 
@@ -128,6 +130,7 @@ PAGES = [
         1,
         ("Barking and Dagenham · East BCU · London · Metropolitan Police police force area",),
     ),
+    Page("what_changed", "What changed since last quarter", 0, ("MARACs in London: each indicator then and now",)),
     Page("board_pack", "Board pack", 0, ("Make the board pack",)),
     Page(
         "data_quality",
@@ -366,7 +369,7 @@ def test_the_map_draws_32_boroughs_and_a_tile_opens_its_profile(tab: Any, server
 
 
 def _presenting(page: Any) -> None:
-    expect(page.get_by_role("button", name="Leave presentation mode")).to_be_visible()
+    expect(page.get_by_role("button", name="Leave")).to_be_visible()
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
 
 
@@ -396,7 +399,7 @@ def test_presentation_mode_steps_through_indicators_with_the_arrow_keys(tab: Any
 
     _act(tab, lambda: tab.keyboard.press("Escape"), 1)
     expect(tab).not_to_have_url(re.compile(r"present=true"))
-    expect(tab.get_by_role("button", name="Leave presentation mode")).to_have_count(0)
+    expect(tab.get_by_role("button", name="Leave")).to_have_count(0)
     expect(tab.get_by_role("heading", name="Regional comparison", level=1)).to_be_visible()
     expect(tab.get_by_role("combobox", name="Indicator")).to_have_value("Repeat rate")
     _says(tab, REPEAT_FINDING)
@@ -431,3 +434,78 @@ def test_printing_a_page_gives_its_content_with_the_chart_whole(tab: Any, server
     for button in tab.get_by_test_id("stDownloadButton").all():
         expect(button).to_be_hidden()
     screenshot(tab, "print-regional-comparison")
+
+
+#: the screens a steering group presents on: an old projector, the commonest one, and full HD
+SCREENS = {
+    "1024x768": {"width": 1024, "height": 768},
+    "1280x720": {"width": 1280, "height": 720},
+    "1920x1080": PROJECTOR,
+}
+#: the pages whose lead chart fills a presented screen (the others present as a full page in larger type)
+PRESENTED = ["regional_comparison", "map", "referrer_mix", "equality", "trends"]
+#: the smallest type on a presented chart (32 ranked boroughs in a 1280x720 screen) and in its header
+CHART_TYPE, HEADER_TYPE = 8, 14
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_presentation_mode_fits_each_screen_with_nothing_overlapping(browser: Any, server: Server, screen: str) -> None:
+    """At 1024x768, 1280x720 and 1920x1080 the lead chart fits the window's height below a one-line header; no two
+    pieces of text of the header or the chart overlap (stamp, title, legend, labels, buttons), none is cut at the
+    window's edge, and none is smaller than the floor. Each is kept as a screenshot."""
+    width, height = SCREENS[screen]["width"], SCREENS[screen]["height"]
+    context = browser.new_context(viewport=SCREENS[screen])
+    watch_runs(context)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT)
+        for name in PRESENTED:
+            _open(page, f"{server.url}/{name}?present=true", 1)
+            _presenting(page)
+            drawn = text_boxes(page)
+            screenshot(page, f"presentation-{name}-{screen}", whole=False)
+            chart, boxes = drawn["chart"], drawn["boxes"]
+            assert chart["y"] >= 0 and chart["y"] + chart["h"] <= height + 1, (name, chart)  # the whole chart shows
+            assert chart["h"] >= height * 0.6, (name, chart)  # and takes most of the screen
+            header = [b for b in boxes if b["kind"] == "header"]
+            steps = () if name == "referrer_mix" else ("Previous", "Next")  # it has no indicator to step through
+            for part in ("Leave", "Synthetic demo data", "Choices", *steps):
+                assert any(part in b["text"] for b in header), (name, part, header)
+            # one line: every piece of the header shares the first row, above the chart and its finding
+            assert max(b["y"] + b["h"] for b in header) < 70 and min(b["y"] for b in header) >= 0, (name, header)
+            assert not overlapping(boxes), (name, overlapping(boxes))
+            outside = [
+                b["text"] for b in boxes if b["x"] < -1 or b["x"] + b["w"] > width + 1 or b["y"] + b["h"] > height + 1
+            ]
+            assert not outside, (name, outside)  # no label cut at the window's edge
+            small = [
+                (b["text"], b["size"])
+                for b in boxes
+                if b["size"] < (HEADER_TYPE if b["kind"] == "header" else CHART_TYPE)
+            ]
+            assert not small, (name, small)
+            cut = [b["text"] for b in boxes if b["clipped"]]
+            assert not cut, (name, cut)  # "← Pre…" and "Ch…" were cut
+            _no_exception(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("tab", [SCREENS["1280x720"]], indirect=True, ids=["1280x720"])
+def test_every_page_is_saved_presented_at_1280x720_and_headline_figures_lead(tab: Any, server: Server) -> None:
+    """A screenshot of every page in presentation mode at the commonest projector's size; on the overview, whose
+    headline figures are its tiles, they are the largest type on the screen."""
+    for spec in PAGES:
+        _open(tab, f"{server.url}/{spec.url_path}?present=true", spec.charts)
+        _presenting(tab)
+        _no_exception(tab)
+        screenshot(tab, f"presentation-{spec.path}-1280x720", whole=False)
+    _open(tab, f"{server.url}/?present=true", PAGES[0].charts)
+    sizes = tab.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
+             .filter((e) => e.childElementCount === 0 && e.textContent.trim() && e.getBoundingClientRect().height)
+             .map((e) => [e.closest('[data-testid="stMetricValue"]') !== null, parseFloat(getComputedStyle(e).fontSize)])"""
+    )
+    headline = min(size for metric, size in sizes if metric)
+    others = max(size for metric, size in sizes if not metric)
+    assert headline > others, (headline, others)

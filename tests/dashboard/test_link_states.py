@@ -103,3 +103,10 @@ def test_a_link_opens_a_data_quality_tab(fixture_db: Path, monkeypatch) -> None:
     assert "`marac history` prints the same in a terminal (see the README)." in [c.value for c in history.caption]
     # the default tab, Submissions, has no MARAC or quarter to choose
     assert [s.label for s in opened(fixture_db, monkeypatch, "data_quality").selectbox] == ["Area", "Period", "Ending"]
+
+
+def test_presented_an_unknown_value_is_said_where_the_room_sees_it(fixture_db: Path, monkeypatch) -> None:
+    """In presentation mode the choices are folded under a button, so a warning among them went unseen: it is a toast."""
+    at = opened(fixture_db, monkeypatch, "regional_comparison", present="true", area="Atlantis")
+    assert not link_warnings(at)
+    assert [t.value for t in at.toast] == [r"No area called “Atlantis”: showing London \(region\)."]

@@ -317,3 +317,62 @@ def hover_lines(page: Any) -> list[str]:
       .flatMap((text) => {
         const lines = [...text.querySelectorAll('tspan.line')].map((line) => line.textContent);
         return lines.length ? lines : [text.textContent]; })""")
+
+
+#: every piece of text of a presented page's header (title, buttons, the corner's stamp) and of its lead chart, with
+#: its box and type size; rotated tick labels are marked, since their upright boxes overlap when the text does not
+TEXT_BOXES = """
+() => {
+  const boxes = [];
+  const add = (el, kind) => {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!r.width || !r.height || style.visibility === 'hidden' || style.display === 'none') return;
+    const turned = [el, el.parentElement].some((e) => /rotate\\((?!0[,)])/.test(e?.getAttribute('transform') || ''));
+    // a label cut short with an ellipsis ("← Pre…") keeps its whole text: its box is narrower than the text
+    const clipped = el instanceof HTMLElement
+      && [el, ...el.querySelectorAll('p')].some((e) => e.scrollWidth > e.clientWidth + 1);
+    boxes.push({kind, turned, clipped, text: (el.textContent || '').trim(), x: r.x, y: r.y, w: r.width, h: r.height,
+                size: parseFloat(style.fontSize)});
+  };
+  document.querySelectorAll(
+    '.st-key-presentation_header h3, .st-key-presentation_header button, .st-key-presentation_corner button, '
+    + '.st-key-presentation_corner [data-testid="stCaptionContainer"] p'
+  ).forEach((e) => add(e, 'header'));
+  const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  plot?.querySelectorAll(
+    '.g-gtitle text, .annotation-text, .legendtext, .ytick text, .xtick text, .g-xtitle text, .g-ytitle text, '
+    + '.textpoint text'
+  ).forEach((e) => add(e, 'chart'));
+  const chart = document.querySelector('[data-testid="stPlotlyChart"]')?.getBoundingClientRect();
+  return {boxes, chart: chart && {x: chart.x, y: chart.y, w: chart.width, h: chart.height}};
+}
+"""
+
+
+def text_boxes(page: Any) -> dict[str, Any]:
+    """`TEXT_BOXES` for the page as drawn now."""
+    return page.evaluate(TEXT_BOXES)
+
+
+def overlapping(boxes: list[dict[str, Any]], slack: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of text boxes that overlap by more than `slack` px each way (two pieces of one text aside, e.g. a title
+    and its own line; two rotated tick labels aside)."""
+
+    def meet(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return (
+            a["x"] + slack < b["x"] + b["w"]
+            and b["x"] + slack < a["x"] + a["w"]
+            and a["y"] + slack < b["y"] + b["h"]
+            and b["y"] + slack < a["y"] + a["h"]
+        )
+
+    def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return bool(a["text"] and b["text"] and (a["text"] in b["text"] or b["text"] in a["text"]))
+
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if meet(a, b) and not (a["turned"] and b["turned"]) and not same(a, b)
+    ]

@@ -215,18 +215,22 @@ def test_presentation_size_keeps_every_ranked_name_readable(monkeypatch: pytest.
     )
     built = charts.ranked_bars(frame, REPEAT, REPEAT_RANGE, subtitle="s", source="Source: test")
     shown = presentation.screen_figure(built)
-    # 32 rows in 780 px, less a title margin grown to 174 px and 100 px below: (780 - 174 - 100) / 32 x 0.8 = 12.7 px a
-    # name, so the rows keep their 14 px (never smaller) and every name is kept (dtick 1); the title still grows 1.45 times
-    assert shown.layout.height == 780 and shown.layout.font.size == 14 and shown.layout.yaxis.dtick == 1
-    assert shown.layout.title.font.size == 26 and shown.layout.margin.t == 174 and shown.layout.margin.l == 200
+    # 32 rows in the 560 px a 1280x720 screen leaves the chart, less its own 120 px title margin, 100 px below and a
+    # 14 px line for the small print: (560 - 120 - 100 - 14) / 32 x 0.75 = 7.6 px a name, so the rows take the 8 px
+    # floor and every name is kept (dtick 1); the name margin shrinks no further than 0.8 x 200; the title 18 x 1.2
+    assert shown.layout.height == 560 and shown.layout.font.size == 8 and shown.layout.yaxis.dtick == 1
+    assert shown.layout.title.font.size == 22 and shown.layout.margin.t == 120 and shown.layout.margin.l == 160
+    assert (shown.layout.title.text, shown.layout.title.subtitle.text) == ("Repeat rate", "s")  # Plotly's subtitle
     few = presentation.screen_figure(
         charts.ranked_bars(frame.head(8), REPEAT, REPEAT_RANGE, subtitle="s", source="Source: test")
     )
-    # 8 rows: (780 - 174 - 100) / 8 x 0.8 = 50.6 px is room to spare, so type grows the full 14 x 1.45 = 20 px, margins with it
-    assert few.layout.font.size == 20 and few.layout.margin.l == 290
+    # 8 rows: (560 - 120 - 100 - 14) / 8 x 0.75 = 30.6 px is room to spare, so type grows the full 14 x 1.45 = 20 px,
+    # the name margin with it
+    assert few.layout.font.size == 20 and few.layout.margin.l == 290 and few.layout.margin.b == 114
     source = next(a for a in few.layout.annotations if a.text == "Source: test")
     built8 = charts.ranked_bars(frame.head(8), REPEAT, REPEAT_RANGE, subtitle="s", source="Source: test")
-    assert source.yshift == round(next(a for a in built8.layout.annotations if a.text == "Source: test").yshift * 1.45)
+    # the source line keeps its place under the axis, its second line (if any) in the 14 px added below
+    assert source.yshift == next(a for a in built8.layout.annotations if a.text == "Source: test").yshift - 14
     assert built.layout.height == 26 * 32 + 220 and built.layout.font.size is None  # the export is untouched
 
 
@@ -245,8 +249,10 @@ def test_presentation_size_scales_the_maps_own_labels_once(monkeypatch: pytest.M
         maps.tile_shapes(cells), frame, REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src", labels=labels
     )
     shown = presentation.screen_figure(built)
-    # no ranked rows, so everything grows the full 1.45 times: 13 px tile labels (the marker trace's own text) become 19 px,
-    # and so does the City of London's outline label (an annotation), once each
-    assert built.data[-1].textfont.size == 13 and shown.data[-1].textfont.size == 19
+    # no ranked rows, but an equal-aspect map draws its tiles smaller in a shorter chart: sized for 760 px less its
+    # 120 + 90 px margins (550 px), drawn in 560 less 120 + 90 + 14 (336 px), its labels shrink with them, 13 x 336 / 550
+    # = 7.9, to the 8 px floor: the tile labels (the marker trace's own text) and the City of London's outline label
+    # (an annotation), once each
+    assert built.data[-1].textfont.size == 13 and shown.data[-1].textfont.size == 8
     city = next(a for a in shown.layout.annotations if a.text == "CTY")
-    assert city.font.size == 19 and shown.layout.height == presentation.SCREEN_HEIGHT
+    assert city.font.size == 8 and shown.layout.height == presentation.SCREEN_HEIGHT
