@@ -56,6 +56,10 @@ CHANGE_SCHEMA: dict[str, pl.DataType] = {
     "judged": pl.Boolean(),
     "beyond_chance": pl.Boolean(),
     "size": pl.Float64(),
+    # what each period's figure rests on, so a change travels with its coverage: quarters returned and the window
+    "quarters_now": pl.Float64(),
+    "quarters_then": pl.Float64(),
+    "window": pl.String(),
 }
 
 
@@ -79,11 +83,28 @@ def _array(frame: pl.DataFrame, column: str) -> np.ndarray:
     return frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
 
 
+def _held(frame: pl.DataFrame, column: str) -> np.ndarray:
+    """`column` as numbers, or NaN throughout where the frame does not carry it (a figure with no coverage known)."""
+    return _array(frame, column) if column in frame.columns else np.full(frame.height, np.nan)
+
+
 def _parts(indicator: Indicator) -> tuple[str, str, str]:
     """(figure, count on top, count below) compared for an indicator; volume's are its rate and the cases it rests on."""
     if indicator.key == VOLUME:
         return VOLUME_RATE, VOLUME_COUNT, VOLUME_COUNT
     return indicator.value, indicator.numerator, indicator.denominator
+
+
+def _standardised(change: np.ndarray, low: np.ndarray, high: np.ndarray, *, ratio: bool) -> np.ndarray:
+    """How far a change lies from no change, in half-widths of its 95% interval (on the log scale for a ratio): one
+    scale for a rate and a share that weighs a move by what it rests on, so a share leaving 0% on a handful of cases,
+    or 1% becoming 3%, does not outrank 30% becoming 60% (|ln(now / then)| ranked both first); beyond 1, the interval
+    leaves out no change. NaN where there is no change or no interval."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ratio:
+            change, low, high = np.log(change), np.log(low), np.log(high)
+        size = np.abs(change) / ((high - low) / 2)
+    return np.where(np.isfinite(size), size, np.nan)
 
 
 def changes(current: pl.DataFrame, earlier: pl.DataFrame, comparison: str) -> pl.DataFrame:
@@ -94,8 +115,7 @@ def changes(current: pl.DataFrame, earlier: pl.DataFrame, comparison: str) -> pl
     (`CHANGE_SCHEMA`): `now`/`then` the figure (cases per 10,000 for volume; a fraction for a share), `count_now`/
     `count_then` what each rests on (volume's cases; a share's denominator), `change` (a rate ratio for volume, 1.2 is
     20% up; a difference for a share, 0.05 is 5 percentage points up) with `ci95_low`/`ci95_high`, `beyond_chance`
-    (null where either period has no figure), and `size`, how far the figure moved: |ln(now / then)|, the same scale
-    for a rate and a share, so a doubling and a halving weigh alike (infinite where one period's share is 0).
+    (null where either period has no figure), and `size`, how clearly the figure moved (`_standardised`).
 
     `judged` is False where a volume change rests on less than `COMPLETE_ENOUGH` of either period's population-time
     (one quarter's rate shown as a year's): as the volume verdict is withheld there, `beyond_chance` is null.
@@ -122,9 +142,7 @@ def changes(current: pl.DataFrame, earlier: pl.DataFrame, comparison: str) -> pl
             )
             none, measure = 0.0, DIFFERENCE
             judged = np.ones(joined.height, dtype=bool)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            size = np.abs(np.log(now_value / then_value))
-        size = np.where(np.isfinite(now_value) & np.isfinite(then_value), size, np.nan)
+        size = _standardised(change, low, high, ratio=ind.key == VOLUME)
         flags = [f if j else None for f, j in zip(beyond_chance(low, high, none), judged, strict=True)]
         frames.append(
             pl.DataFrame(
@@ -144,6 +162,11 @@ def changes(current: pl.DataFrame, earlier: pl.DataFrame, comparison: str) -> pl
                     "judged": judged.tolist(),
                     "beyond_chance": flags,
                     "size": size,
+                    "quarters_now": _held(joined, "quarters_with_data"),
+                    "quarters_then": _held(joined, "quarters_with_data__then"),
+                    "window": joined["window"].cast(pl.String)
+                    if "window" in joined.columns
+                    else [None] * joined.height,
                 },
                 schema=CHANGE_SCHEMA,
                 nan_to_null=True,
@@ -165,7 +188,7 @@ def _volume_judged(joined: pl.DataFrame) -> np.ndarray:
 
 def ranked(frame: pl.DataFrame) -> pl.DataFrame:
     """Rows in the order a steering group reads them: changes beyond chance first, then those chance could explain,
-    then those with nothing to compare; within each, the largest move (`size`) first, then by group name and the
+    then those with nothing to compare; within each, the clearest move (`size`) first, then by group name and the
     definitions' order of indicators."""
     order = {ind.key: i for i, ind in enumerate(INDICATORS)}
     tier = (

@@ -4,7 +4,7 @@ earlier, and the returns new, late or replaced in the period's round.
 Built from `metrics.quarter_change` frames, with every word from `reporting.change_words`, so the page, a download
 and a board-pack page ("changes") show the same cells. Figures of different units (cases per 10,000 and shares) share
 a column, so the cells are words ("36.1", "30.0%"), kept in the order `metrics.quarter_change.ranked` gives: changes
-beyond chance first, the largest first.
+beyond chance first, the clearest first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import polars as pl
 
 from metrics.definitions import INDICATORS
 from metrics.periods import Period
-from reporting import change_words
+from reporting import change_words, coverage_words
 
 CHANGE_COLUMNS = [
     "MARAC",
@@ -29,6 +29,14 @@ CHANGE_COLUMNS = [
     "Beyond chance?",
 ]
 RETURN_COLUMNS = ["MARAC", "Quarter", "What", "Loaded", "Loads in the round"]
+
+
+def _rests_on(figure: str, quarters: float | None, window: str | None) -> str:
+    """A period's figure with what it rests on when that is less than its window ("25.0% · 2/4 qtrs"), so a change
+    beyond chance is never read without a figure's gaps beside it; as it is when complete or not known."""
+    if quarters is None or window is None:
+        return figure
+    return coverage_words.beside(figure, coverage_words.of({"quarters_with_data": quarters, "window": window}))
 
 
 def change_frame(
@@ -57,8 +65,8 @@ def change_frame(
             r["group_name"],
             INDICATORS.by_key(r["indicator"]).label,
             change_words.comparison_label(r["comparison"], periods),
-            change_words.figure(r["indicator"], r["then"]),
-            change_words.figure(r["indicator"], r["now"]),
+            _rests_on(change_words.figure(r["indicator"], r["then"]), r["quarters_then"], r["window"]),
+            _rests_on(change_words.figure(r["indicator"], r["now"]), r["quarters_now"], r["window"]),
             change_words.change(r),
             change_words.interval(r),
             change_words.beyond(r),

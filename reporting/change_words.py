@@ -131,7 +131,8 @@ def move(row: Mapping[str, object]) -> str:
 
 
 def _clause(rows: pl.DataFrame, comparison: str, most: int) -> str:
-    """What moved against one comparison: the largest changes beyond chance, or that none is, with the largest move."""
+    """What moved against one comparison: the clearest changes beyond chance (their size against what they rest on,
+    `metrics.quarter_change`), or that none is, with the one nearest to it."""
     against = AGAINST[comparison]
     these = rows.filter(pl.col("comparison") == comparison)
     real = these.filter(pl.col("beyond_chance").fill_null(False))
@@ -140,11 +141,11 @@ def _clause(rows: pl.DataFrame, comparison: str, most: int) -> str:
     if real.height:
         said = [move(r) for r in real.head(most).iter_rows(named=True)]
         listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}"
-        return f"{against}, {real.height} changes are beyond what chance explains, the largest being {listed}"
+        return f"{against}, {real.height} changes are beyond what chance explains, the clearest being {listed}"
     compared = these.filter(pl.col("beyond_chance").is_not_null())
     if compared.height:
         top = compared.sort("size", descending=True, nulls_last=True).row(0, named=True)
-        return f"{against}, no change is beyond what chance explains (the largest, {move(top)}, {COULD_BE_CHANCE})"
+        return f"{against}, no change is beyond what chance explains (the nearest, {move(top)}, {COULD_BE_CHANCE})"
     return f"{against}, there are no figures to compare with"
 
 
@@ -154,8 +155,8 @@ def changes_sentence(frame: pl.DataFrame, area: str, most: int = 2) -> str:
     `frame` is `metrics.quarter_change.quarter_changes` (or `ranked`) for the area's MARACs; `area` names them. Plain
     text, e.g. "In London, against the previous quarter, 1 change is beyond what chance explains: volume at Hackney,
     up 50% (36.1 → 54.2 cases a year per 10,000 adult females); against the same period a year earlier, no change is
-    beyond what chance explains (the largest, volume at Hackney, up 25% (43.3 → 54.2 …), could be chance)."
-    `most` is how many changes beyond chance are named for each comparison (the largest first).
+    beyond what chance explains (the nearest, volume at Hackney, up 25% (43.3 → 54.2 …), could be chance)."
+    `most` is how many changes beyond chance are named for each comparison (the clearest first).
     """
     clauses = [_clause(frame, c, most) for c in COMPARISONS]
     return f"In {area}, " + "; ".join(clauses) + "."

@@ -109,6 +109,11 @@ def build_pack(
     them."""
     parts = pack_sections.chosen(sections)
     kind, value, display = resolve_scope(dataset, scope)
+    if kind == "marac" and set(parts) <= {"maracs"}:  # a MARAC's own pack is its summary and pages: say so, not blank
+        raise PackError(
+            f"{display} is one MARAC, so its pack has no section per MARAC: choose summary or indicators for its "
+            "figures"
+        )
     try:
         chosen = period(period_end, window)
     except PeriodError as exc:
@@ -326,12 +331,13 @@ def _changes(
 def _rows_left_out(left: int, total: int, beyond: int) -> str:
     """How many changes the page leaves out and which: the rows after those it keeps, in the table's order."""
     which = (
-        f"the {beyond} smallest beyond chance and every change chance could explain"
+        f"the {beyond} least clear beyond chance and every change chance could explain"
         if beyond
-        else "the smallest moves chance could explain, and any not judged"
+        else "the moves chance could explain most easily, and any not judged"
     )
     return (
-        f"{left} of the {total} changes are left out to keep this to one page ({which}); the dashboard's "
+        f"{left} of the {total} changes {'is' if left == 1 else 'are'} left out to keep this to one page ({which}); "
+        "the dashboard's "
         f"{CHANGES_TITLE} page lists them all."
     )
 

@@ -41,10 +41,10 @@ def test_the_page_says_the_biggest_moves_and_lists_each_change(db: Path, monkeyp
     at = opened(db, monkeypatch)
     assert at.selectbox(key="area").value == "region:London"
     sentence = (
-        "In London, against the previous quarter, 2 changes are beyond what chance explains, the largest being "
+        "In London, against the previous quarter, 2 changes are beyond what chance explains, the clearest being "
         "victims/survivors male at Tower Hamlets, up 14.7 points (12.0% → 26.7%) and volume at Hackney, up 50% "
         "(36.1 → 54.2 cases a year per 10,000 adult females); against the same period a year earlier, 2 changes are "
-        "beyond what chance explains, the largest being victims/survivors male at Tower Hamlets, up 14.7 points "
+        "beyond what chance explains, the clearest being victims/survivors male at Tower Hamlets, up 14.7 points "
         "(12.0% → 26.7%) and repeat rate at Hackney, up 16.3 points (25.0% → 41.3%)."
     )
     assert f"**{escape_markdown(sentence)}**" in [m.value for m in at.markdown]

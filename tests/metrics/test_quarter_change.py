@@ -107,19 +107,35 @@ def test_shares_are_differences_with_newcombe_s_interval(ranked: pl.DataFrame) -
     assert _row(ranked, TOWER_HAMLETS, "volume", PREVIOUS_QUARTER)["change"] == 1.0
 
 
-def test_changes_beyond_chance_come_first_the_largest_first(ranked: pl.DataFrame) -> None:
+def test_changes_beyond_chance_come_first_the_clearest_first(ranked: pl.DataFrame) -> None:
     top = ranked.head(4).select("group_code", "indicator", "comparison").rows()
-    # Tower Hamlets' male share moved by ln(40/18) = 0.799 on both comparisons, Hackney's repeat rate by
-    # ln(0.41333/0.25) = 0.503 on the year, Hackney's volume by ln(1.5) = 0.405 on the quarter
+    # how far each lies from no change in half-widths of its 95% interval: Tower Hamlets' male share +0.147 in
+    # (0.058, 0.234), 0.147 / 0.088 = 1.670, on both comparisons; Hackney's volume ratio 1.5 in (1.165, 1.932) on the
+    # log scale, ln 1.5 / ((ln 1.932 - ln 1.165) / 2) = 1.603; Hackney's repeat rate on the year +0.163 in
+    # (0.050, 0.269), 0.163 / 0.1095 = 1.489
     assert top == [
         (TOWER_HAMLETS, "male", PREVIOUS_QUARTER),
         (TOWER_HAMLETS, "male", YEAR_EARLIER),
-        (HACKNEY, "repeat_rate", YEAR_EARLIER),
         (HACKNEY, "volume", PREVIOUS_QUARTER),
+        (HACKNEY, "repeat_rate", YEAR_EARLIER),
     ]
-    assert round(ranked["size"][0], 3) == 0.799
+    assert [round(x, 1) for x in ranked["size"].head(4)] == [1.7, 1.7, 1.6, 1.5]
     assert ranked["beyond_chance"].head(4).to_list() == [True] * 4
     assert not ranked["beyond_chance"].slice(4).fill_null(False).any()
+
+
+def test_a_share_leaving_zero_on_few_cases_does_not_outrank_a_large_move() -> None:
+    """|ln(now / then)| ranked any share leaving 0% first, and 1% -> 3% above 30% -> 60%: a move is weighed by what it
+    rests on. 30% -> 60% of 100 cases against 1 -> 3 of 100 and 0 -> 1 of 100."""
+    import numpy as np
+
+    from metrics.quarter_change import _standardised
+
+    d, lo, hi = np.array([0.30, 0.02, 0.01]), np.array([0.16, -0.02, -0.03]), np.array([0.42, 0.07, 0.06])
+    sizes = _standardised(d, lo, hi, ratio=False)
+    assert [round(x, 3) for x in sizes] == [round(0.30 / 0.13, 3), round(0.02 / 0.045, 3), round(0.01 / 0.045, 3)]
+    assert sizes.argmax() == 0
+    assert np.isnan(_standardised(np.array([1.0]), np.array([np.nan]), np.array([np.nan]), ratio=True)[0])
 
 
 def test_a_volume_change_resting_on_too_little_of_a_period_is_not_judged(dataset: Dataset) -> None:
@@ -140,6 +156,12 @@ def test_a_volume_change_resting_on_too_little_of_a_period_is_not_judged(dataset
     repeat = found.filter(pl.col("indicator") == "repeat_rate").row(0, named=True)
     # 92/250 = 36.8% against 60/220 = 27.3%
     assert repeat["judged"] is True and round(repeat["change"], 3) == 0.095
+    # its figures travel with what they rest on: each period 2 of its 4 quarters, beside the figure wherever it is shown
+    assert (repeat["quarters_now"], repeat["quarters_then"], repeat["window"]) == (2.0, 2.0, "12m")
+    from reporting.change_tables import change_frame
+
+    row = change_frame(found.filter(pl.col("indicator") == "repeat_rate")).iloc[0]
+    assert (row["Then"], row["Now"]) == ("27.3% · 2/4 qtrs", "36.8% · 2/4 qtrs")
 
 
 def test_returns_new_late_and_replaced_in_the_round(dataset: Dataset) -> None:

@@ -86,10 +86,10 @@ def test_each_change_reads_up_or_down_on_its_own_scale() -> None:
 def test_the_sentence_names_the_largest_real_moves_and_says_when_chance_could_explain_them() -> None:
     said = change_words.changes_sentence(_frame(VOLUME_UP, MALE_UP, VOLUME_YEAR), "London")
     assert said == (
-        "In London, against the previous quarter, 2 changes are beyond what chance explains, the largest being "
+        "In London, against the previous quarter, 2 changes are beyond what chance explains, the clearest being "
         "victims/survivors male at Tower Hamlets, up 14.7 points (12.0% → 26.7%) and volume at Hackney, up 50% "
         "(36.1 → 54.2 cases a year per 10,000 adult females); against the same period a year earlier, no change is "
-        "beyond what chance explains (the largest, volume at Hackney, up 25% (43.3 → 54.2 cases a year per 10,000 "
+        "beyond what chance explains (the nearest, volume at Hackney, up 25% (43.3 → 54.2 cases a year per 10,000 "
         "adult females), could be chance)."
     )
     for word in ("better", "worse", "good", "bad"):

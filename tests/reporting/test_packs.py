@@ -299,6 +299,12 @@ def test_an_unknown_section_is_refused_and_every_section_is_made(london: Dataset
     assert ", ".join(AVAILABLE) == VOCABULARY
     whole = build_pack(london, "region:London", END)
     assert whole.parts == AVAILABLE and whole.changes is not None
+    # a MARAC's pack has no section per MARAC: asked for that alone, it says so rather than making a title page only
+    with pytest.raises(PackError) as blank:
+        build_pack(london, "marac:Hackney", END, sections=["maracs"])
+    assert str(blank.value) == (
+        "Hackney is one MARAC, so its pack has no section per MARAC: choose summary or indicators for its figures"
+    )
 
 
 def _export(db: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -447,18 +453,19 @@ def test_the_changes_page_says_what_moved_since_last_quarter(dated: Dataset, eng
     3.841459): 65/150 -> centre (0.433333 + 0.012805) / 1.025610 = 0.435003, half 0.078321 -> 0.356682 to 0.513324;
     30/120 -> centre (0.25 + 0.016006) / 1.032012 = 0.257757, half 0.076656 -> 0.181101 to 0.334413. Newcombe:
     0.183333 - sqrt(0.076651^2 + 0.084413^2) = 0.069 to 0.183333 + sqrt(0.079991^2 + 0.068899^2) = 0.289: +6.9 to
-    +28.9 points, beyond chance, and the largest move, |ln(43.333 / 25)| = 0.550 (so first).
+    +28.9 points, beyond chance, and the clearest move, 18.333 / ((28.9 - 6.9) / 2) = 1.67 half-widths from no change
+    (so first).
     Volume against the previous quarter: 150 and 100 cases on 27,695 female-years, 54.161 against 36.108 per 10,000,
     ratio 1.5 (+50%), interval 1.5 x exp(-/+ 1.959964 x sqrt(1/150 + 1/100)) = 1.165 to 1.932 (+16% to +93%), beyond
-    chance; |ln 1.5| = 0.405, second. Repeat rate against the previous quarter: 30/100 = 30.0% to 43.3%, up 13.3
-    points, beyond chance too (|ln(43.333 / 30)| = 0.368, third).
+    chance; ln 1.5 / ((ln 1.932 - ln 1.165) / 2) = 1.60, second. Repeat rate against the previous quarter: 30/100 =
+    30.0% to 43.3%, up 13.3 points in +1.1 to +24.7, beyond chance too (13.3 / 11.8 = 1.13, third).
     """
     pack = build_pack(dated, "marac:Hackney", QUARTER, "quarter", made=MADE, sections=["changes"])
     assert pack.parts == ("changes",) and pack.sections == [] and pack.figures == []
     changes = pack.changes
     assert changes is not None
     assert changes.sentence == (
-        "In Hackney, against the previous quarter, 2 changes are beyond what chance explains, the largest being "
+        "In Hackney, against the previous quarter, 2 changes are beyond what chance explains, the clearest being "
         "volume at Hackney, up 50% (36.1 → 54.2 cases a year per 10,000 adult females) and repeat rate at Hackney, up "
         "13.3 points (30.0% → 43.3%); against the same period a year earlier, 1 change is beyond what chance explains: "
         "repeat rate at Hackney, up 18.3 points (25.0% → 43.3%)."
@@ -483,8 +490,9 @@ def test_the_changes_page_says_what_moved_since_last_quarter(dated: Dataset, eng
         "+16% to +93%",
         "yes",
     ]
-    # Hackney's 8 indicators against both comparisons all fit: no row left out, so no note says so
-    assert len(changes.rows) == 16 and len(changes.notes) == 1
+    # Hackney's 8 indicators against both comparisons less one fit beside the returns: the one left out is the change
+    # chance explains most easily, and a note says so
+    assert len(changes.rows) == 15 and changes.notes[-1].startswith("1 of the 16 changes is left out")
     # its January-March 2021 return came in during the round (loaded 15 April 2021): new
     assert changes.returns_sentence == "Returns loaded in this period's round: 1 new (1 MARAC-quarter)."
     assert changes.returns_rows == [["Hackney", "2020-21 Q4", "new", "15 Apr 2021", "1"]]
@@ -518,8 +526,8 @@ def test_the_changes_page_keeps_to_one_page_and_says_what_it_leaves_out(dated: D
     assert 7 < kept < 32
     assert [row[-1] for row in changes.rows[:7]] == ["yes"] * 7 and changes.rows[7][-1] != "yes"
     assert changes.notes[-1] == (
-        f"{32 - kept} of the 32 changes are left out to keep this to one page (the smallest moves chance could "
-        "explain, and any not judged); the dashboard's What changed since last quarter page lists them all."
+        f"{32 - kept} of the 32 changes are left out to keep this to one page (the moves chance could explain most "
+        "easily, and any not judged); the dashboard's What changed since last quarter page lists them all."
     )
     # Tower Hamlets' January-March 2020 return loaded 20 May 2021: late; its October-December 2020 return corrected
     # on 5 May 2021: replaced; Hackney's and Tower Hamlets' January-March 2021 returns: new
