@@ -8,11 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import presentation, table_display
-from reporting.chart_tables import figures_table
+from reporting.chart_tables import AS_TABLE, NO_TABLE, figures_table
 from reporting.theme import SCREEN_CONFIG
-
-#: what the fold under every chart says
-AS_TABLE = "The chart's figures as a table"
 
 
 def chart(fig: go.Figure, *, key: str, alt: str, screen: bool = True, **options: Any) -> Any:
@@ -33,5 +30,8 @@ def chart(fig: go.Figure, *, key: str, alt: str, screen: bool = True, **options:
         fold = st.expander(AS_TABLE, key=f"{key}_as_table", on_change="rerun", icon=":material/table_view:")
         if fold.open:
             table = figures_table(fig)
-            fold.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)), width="stretch")
+            if table.empty:  # a chart whose points carry no words of their own: its figures are in the page's tables
+                fold.caption(NO_TABLE)
+            else:
+                fold.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)), width="stretch")
     return event

@@ -31,6 +31,8 @@ class Benchmark:
     value: float
     dash: str = AREA_STYLE[0]
     colour: str = INK
+    #: the area's own line, the one colouring by significance compares with (never England in its place)
+    compared: bool = False
 
     @property
     def key(self) -> str:
@@ -78,13 +80,14 @@ def for_indicator(
     england: tuple[str, Mapping[str, object]] | None,
 ) -> tuple[Benchmark, ...]:
     """The area's figure then England's for one indicator, as lines across a ranked chart (either left out when it
-    has no figure). The first is the one significance colouring compares with."""
-    lines = [(*area, AREA_STYLE[0])] + ([(*england, ENGLAND_STYLE[0])] if england else [])
+    has no figure). The area's is the one significance colouring compares with; without it, bars keep their verdicts'
+    colours rather than being compared with England under the area's name."""
+    lines = [(*area, AREA_STYLE[0], True)] + ([(*england, ENGLAND_STYLE[0], False)] if england else [])
     out = []
-    for label, row, dash in lines:
+    for label, row, dash, own in lines:
         value = row.get(indicator.value) if row else None
         if isinstance(value, int | float):
-            out.append(Benchmark(label, float(value), dash))
+            out.append(Benchmark(label, float(value), dash, compared=own))
     return tuple(out)
 
 

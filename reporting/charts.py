@@ -232,7 +232,7 @@ def ranked_bars(
     if low_col in data.columns and high_col in data.columns:  # 95% intervals as whiskers, so chance is visible
         lows, highs = data[low_col].to_list(), data[high_col].to_list()
         tops = [max(v, h) if h is not None else v for v, h in zip(values, highs, strict=True)]
-    against = benchmarks[0] if benchmarks and colour_by == "significance" else None
+    against = next((b for b in benchmarks if b.compared), None) if colour_by == "significance" else None
     outcomes = [None] * len(values)
     if against is not None:
         outcomes = [
@@ -386,7 +386,7 @@ def trend_chart(
                 x=x,
                 y=data[indicator.value].to_list(),
                 mode="lines+markers" if i == 0 else "lines",
-                name=name,
+                name=escape(name),  # a legend reads HTML too
                 line=dict(color=SERIES[i % len(SERIES)], width=3 if i == 0 else 1.5, dash="solid" if i == 0 else "dot"),
                 hovertemplate=f"{escape(name)}, %{{x}}: %{{y:.1%}}<extra></extra>",  # hovers read HTML: a name as typed
             )

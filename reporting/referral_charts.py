@@ -16,7 +16,7 @@ import polars as pl
 from metrics.ranges import Range
 from reporting import referral_gaps
 from reporting.charts import framed, key_above, shade_range
-from reporting.numbers import number, percent, percent_beside_verdict
+from reporting.numbers import count, percent, percent_beside_verdict
 from reporting.theme import INK, MUTED, SERIES, text_colour
 from reporting.verdicts import VERDICT_STYLE, Verdict
 
@@ -185,7 +185,7 @@ def police_change(
             x=[None],
             y=[None],
             mode="markers",
-            name="now (in its verdict's colour)",
+            name="now (in its verdict's colour, named beside the MARAC)",
             marker=dict(symbol=NOW_SYMBOL, size=13, color=MUTED, line=dict(color=INK, width=1)),
             hoverinfo="skip",
             legendrank=2,  # after "a year earlier" in the key
@@ -235,7 +235,15 @@ def police_change(
         range=[0, end],
         title="police share of referrals",
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=names)  # lowest share at the bottom, lines drawn or not
+    # lowest share at the bottom, lines drawn or not; each name carries its verdict's symbol and words, so the verdict
+    # is never told by the marker's colour alone
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=names,
+        tickmode="array",
+        tickvals=names,
+        ticktext=[f"{n}  {j.compact}" if j.verdict else n for n, j in zip(names, judged, strict=True)],
+    )
     fig.update_layout(height=max(320, 26 * data.height + 220), margin=dict(l=200, r=40, t=120, b=100))
     return framed(fig, title, subtitle, source, synthetic)
 
@@ -251,12 +259,7 @@ def _of_referrals(row: dict[str, object], year: str) -> str:
     police, total = row.get(f"referrals_police{year}"), row.get(f"referrals_total{year}")
     if not isinstance(police, int | float) or not isinstance(total, int | float):
         return ""
-    return f" ({_count(police)} of {_count(total)} recorded referrals)"
-
-
-def _count(value: float) -> str:
-    """A count whole where it is whole ("438", never "438.000000"); a half where a shared referral makes one."""
-    return number(value, 0 if float(value).is_integer() else 1)
+    return f" ({count(police)} of {count(total)} recorded referrals)"
 
 
 def _change_text(row: dict[str, object]) -> str:

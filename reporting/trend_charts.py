@@ -113,7 +113,7 @@ def trend_lines(
                     x=x,
                     y=frame[each].to_list(),
                     mode="lines+markers",
-                    name=f"{name}, each quarter",
+                    name=f"{escape(name)}, each quarter",  # a legend reads HTML too
                     legendgroup=name,
                     line=dict(color=colour, width=1.2, dash="dot"),
                     marker=dict(size=5, color=colour),
@@ -127,7 +127,7 @@ def trend_lines(
                     x=x,
                     y=frame[rolling].to_list(),
                     mode="lines",
-                    name=f"{name}, 12 months",
+                    name=f"{escape(name)}, 12 months",
                     legendgroup=name,
                     line=dict(color=colour, width=3),
                     connectgaps=False,

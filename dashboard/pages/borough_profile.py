@@ -151,7 +151,8 @@ if table_tab.open:
         st.dataframe(
             tables.styled_profile(profile),
             hide_index=True,
-            column_config={
+            column_config={  # the indicator frozen, so a narrow screen scrolling across to England keeps it in view
+                profile.columns[0]: st.column_config.TextColumn(profile.columns[0], pinned=True),
                 "Expected range": st.column_config.TextColumn("Expected range", width=235),
                 **{
                     c: st.column_config.TextColumn(c, width=175 if i == 0 else 140)

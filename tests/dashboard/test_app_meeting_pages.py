@@ -407,3 +407,21 @@ def test_a_chart_s_figures_are_a_click_away_as_a_table(app: AppTest) -> None:
     assert [f.split(":")[0] for f in table["Figures"]] == ["Hackney", "Tower Hamlets"]
     assert table["Figures"].str.startswith(("Hackney: 90.3%", "Tower Hamlets: 118.8%")).all()
     assert list(table["Figures"]) == said  # the chart's own words, nothing added or lost
+
+
+def test_the_profile_s_spine_and_trend_have_their_figures_as_a_table_too(app: AppTest) -> None:
+    """The spine and trend charts give their hovers as templates: their folds list each point as its hover reads."""
+    at = open_page(app, "borough_profile")
+    at.session_state["profile_view"] = "Spine chart: against the MARACs of its area"
+    at.session_state["profile_spine_as_table"] = True
+    at.session_state["profile_trend_as_table"] = True
+    at.run()
+    assert not at.exception
+    spine, trend = [d.value for d in at.dataframe if "Figures" in d.value.columns]
+    # Barking and Dagenham is not in the fixture: the profile opens on Hackney, 400 cases on 443.12 recommended
+    assert spine["Figures"].str.startswith("Cases as % of recommended volume: 90.3%").any(), list(spine["Figures"])
+    assert spine["Figures"].str.startswith("Repeat rate: ").any()
+    # the 12 months to March 2021 (Hackney's only full year): 400 / 443.12 = 90.3%
+    assert trend["Figures"].str.contains("2020-21 Q4").any() and trend["Figures"].str.contains("90.3%").any(), list(
+        trend["Figures"]
+    )

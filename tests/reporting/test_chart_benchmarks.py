@@ -20,7 +20,7 @@ REPEAT = INDICATORS.by_key("repeat_rate")
 REPEAT_RANGE = Range("repeat_rate", "range", 0.28, 0.40, "", "", "test edition")
 HOSTILE = "<b>x</b>"
 ESCAPED = "&lt;b&gt;x&lt;/b&gt;"
-LONDON = Benchmark("London", 0.312)
+LONDON = Benchmark("London", 0.312, compared=True)
 ENGLAND = Benchmark("England", 0.298, "dash")
 
 
@@ -65,7 +65,7 @@ def test_benchmarks_come_from_the_area_row_and_same_base_england() -> None:
     assert england is not None and england[0] == "England, 12 months to Mar 2020"
     assert benchmarks.england_row(national, date(2020, 3, 31))[0] == "England"  # type: ignore[index]
     lines = benchmarks.for_indicator(REPEAT, ("London", {"repeat_rate": 0.312}), ("England", england[1]))
-    assert lines == (Benchmark("London", 0.312, "solid"), Benchmark("England", 0.298, "dash"))
+    assert lines == (Benchmark("London", 0.312, "solid", compared=True), Benchmark("England", 0.298, "dash"))
     assert benchmarks.for_indicator(REPEAT, ("London", {"repeat_rate": None}), None) == ()
 
 
@@ -192,7 +192,7 @@ def test_names_in_legends_and_labels_are_shown_as_typed() -> None:
     fig = charts.ranked_bars(data, REPEAT, REPEAT_RANGE, subtitle="s", source="src", colour_by="sub_area")
     assert sorted(t.name for t in fig.data if t.type == "bar") == [ESCAPED, "East"]  # "&" sorts before "E"
     assert fig.data[-1].text[2].endswith(f"· {ESCAPED}")  # Alpha, the highest, is last
-    area = Benchmark(HOSTILE, 0.312)
+    area = Benchmark(HOSTILE, 0.312, compared=True)
     fig = charts.ranked_bars(
         maracs(), REPEAT, REPEAT_RANGE, subtitle="s", source="src", colour_by="significance", benchmarks=(area,)
     )
@@ -204,3 +204,15 @@ def test_names_in_legends_and_labels_are_shown_as_typed() -> None:
         ESCAPED + " 31.2%",
     ]
     assert all(HOSTILE not in h for t in fig.data if t.type == "bar" for h in t.hovertext)
+
+
+def test_without_the_area_s_figure_bars_keep_their_verdicts_rather_than_meet_england_under_its_name() -> None:
+    """Colouring 'against the area' compared with whichever line came first: with no area figure that was England,
+    while the choice still read 'Against the area'. Now there is nothing to compare with, and bars keep their verdicts."""
+    plain = charts.ranked_bars(maracs(), REPEAT, REPEAT_RANGE, subtitle="s", source="src")
+    fig = charts.ranked_bars(
+        maracs(), REPEAT, REPEAT_RANGE, subtitle="s", source="src", colour_by="significance", benchmarks=(ENGLAND,)
+    )
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [b.marker.color for b in bars] == [b.marker.color for b in plain.data if b.type == "bar"]
+    assert not any("England (95%)" in (b.name or "") for b in bars)

@@ -29,3 +29,26 @@ def test_a_chart_without_a_key_has_no_series_column() -> None:
     fig = go.Figure([go.Bar(y=["a"], x=[1], showlegend=False, hovertext=["A: 1%"])])
     assert figures_table(fig).to_dict("list") == {"Figures": ["A: 1%"]}
     assert plain("<i>x</i><br/>y &amp; z") == "x; y & z"
+
+
+def test_a_hover_template_is_filled_in_point_by_point_as_plotly_fills_it() -> None:
+    """Trend and spine charts give their words as a template (`%{x}`, `%{y:.1%}`), not words per point: each point's
+    row reads as its hover does, and a gap in the line (no figure) gives no row."""
+    import numpy as np
+
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=["2020-21 Q1", "2020-21 Q2", "2020-21 Q3"],
+                y=np.array([0.25, np.nan, 0.3126]),
+                customdata=[[" (2 of 4)"], [""], [""]],
+                name="Hackney",
+                hovertemplate="Hackney, %{x}: %{y:.1%}%{customdata[0]}<extra></extra>",
+            ),
+            go.Scatter(x=[0.5], y=["Repeat rate"], showlegend=False, hovertemplate="Repeat rate: 30.0% ● within"),
+        ]
+    )
+    assert figures_table(fig).to_dict("list") == {
+        "Series": ["Hackney", "Hackney", ""],
+        "Figures": ["Hackney, 2020-21 Q1: 25.0% (2 of 4)", "Hackney, 2020-21 Q3: 31.3%", "Repeat rate: 30.0% ● within"],
+    }

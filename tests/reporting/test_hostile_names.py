@@ -41,3 +41,11 @@ def test_profile_trend_hover_shows_a_hostile_name_as_text() -> None:
     (line,) = [t for t in fig.data if t.hovertemplate and "%{x}" in t.hovertemplate]
     assert line.hovertemplate == f"{ESCAPED}, %{{x}}: %{{y:.1%}}<extra></extra>"
     assert HOSTILE not in (line.hovertemplate or "")
+
+
+def test_trend_legends_show_a_hostile_name_as_typed() -> None:
+    """Legends read a subset of HTML as hovers do (they carry into pack charts too): the key names it as typed."""
+    lines = trend_charts.trend_lines(series(), REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src", show="both")
+    profile = charts.trend_chart(series(), REPEAT, REPEAT_RANGE, title="t", subtitle="s", source="src")
+    named = [t.name for fig in (lines, profile) for t in fig.data if t.name and "evil" in t.name]
+    assert named == [f"{ESCAPED}, each quarter", f"{ESCAPED}, 12 months", ESCAPED]

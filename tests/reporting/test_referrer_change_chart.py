@@ -110,6 +110,12 @@ def test_now_is_no_verdict_symbol_and_the_verdict_with_its_certainty_is_in_the_h
     ]
 
 
+def test_each_name_carries_its_verdict_so_colour_is_never_the_only_clue(fig) -> None:
+    """The "now" diamond is coloured by its verdict; its symbol and word stand beside the MARAC's name too."""
+    assert list(fig.layout.yaxis.ticktext) == ["Ealing  ▼ below*", "Camden  ● within", "Barnet  ● within"]
+    assert list(fig.layout.yaxis.tickvals) == ["Ealing", "Camden", "Barnet"]
+
+
 def test_counts_print_whole_in_the_hover(fig) -> None:
     earlier = next(t for t in fig.data if t.name == "a year earlier")
     assert list(earlier.hovertext)[1] == "Camden: 72.0% a year earlier (360 of 500 recorded referrals)"
