@@ -82,12 +82,16 @@ def written_choice(column, label: str, options: list, key: str, format_func, *, 
     when the link is opened"; it stays in the URL while the first option is shown.
     """
     labels = [format_func(o) for o in options]
-    asked, written = asked_in_link(key), st.session_state.get(_WRITTEN.format(key))
+    asked, (written, shown) = asked_in_link(key), st.session_state.get(_WRITTEN.format(key), (None, None))
     if asked is not None and asked != written:
         if asked == standing:
             st.session_state[key] = options[0]
         elif asked in labels:
             st.session_state[key] = options[labels.index(asked)]
+    elif standing and written == standing and st.session_state.get(key) == shown and shown != options[0]:
+        # a standing link left open while a newer quarter was loaded: it moves on to it, as a fresh visit would (the
+        # box still shows what the link last opened on, so nobody chose another)
+        st.session_state[key] = options[0]
     if st.session_state.get(key, options[0]) not in options:  # e.g. a quarter end that no financial year has
         st.session_state[key] = options[0]
     with column:
@@ -96,11 +100,11 @@ def written_choice(column, label: str, options: list, key: str, format_func, *, 
         name_unknown(key, asked, labels, format_func(chosen))
     keep = standing if standing and chosen == options[0] and standing in (asked, written) else format_func(chosen)
     st.query_params[key] = keep
-    st.session_state[_WRITTEN.format(key)] = keep
+    st.session_state[_WRITTEN.format(key)] = (keep, chosen)
     return chosen
 
 
-#: where `written_choice` remembers what it last put in the URL under a key
+#: where `written_choice` remembers what it last put in the URL under a key, and the option that showed
 _WRITTEN = "_{}_in_link"
 
 

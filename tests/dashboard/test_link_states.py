@@ -110,3 +110,32 @@ def test_presented_an_unknown_value_is_said_where_the_room_sees_it(fixture_db: P
     at = opened(fixture_db, monkeypatch, "regional_comparison", present="true", area="Atlantis")
     assert not link_warnings(at)
     assert [t.value for t in at.toast] == [r"No area called “Atlantis”: showing London \(region\)."]
+
+
+def test_a_standing_link_left_open_moves_on_when_a_newer_quarter_is_loaded(
+    fixture_db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A screen left on `?period_end=latest` while a coordinator loads the next quarter shows that quarter on its next
+    run, as a fresh visit would, and its link stays standing; a quarter chosen in the box is not overridden."""
+    import shutil
+
+    from loaders import store
+    from loaders.demo import write_return
+    from tests.helpers.fixture_db import meeting
+
+    db = tmp_path / "open.duckdb"
+    shutil.copyfile(fixture_db, db)
+    at = opened(db, monkeypatch, "regional_comparison", period_end=LATEST)
+    assert at.selectbox(key="period_end").value == date(2021, 3, 31)
+    newer = write_return(
+        tmp_path / "hackney 2021-22 Q1.csv", [meeting("E09000012", date(2021, 5, 10), cases_discussed=20)]
+    )
+    with store.writing(db) as conn:
+        store.load_file(conn, newer.name, content=newer.read_bytes(), who="test")
+    at.run()
+    assert at.selectbox(key="period_end").value == date(2021, 6, 30)
+    assert at.query_params["period_end"] == LATEST
+    at.selectbox(key="period_end").select(date(2021, 3, 31)).run()  # chosen: it stays, and the link names it
+    at.run()
+    assert at.selectbox(key="period_end").value == date(2021, 3, 31)
+    assert at.query_params["period_end"] == "31 Mar 2021"
