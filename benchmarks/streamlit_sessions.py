@@ -23,6 +23,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+from streamlit.runtime.state.common import user_key_from_element_id
 from websockets.asyncio.client import ClientConnection, connect
 
 from marac_cli.workers import COOKIE
@@ -38,7 +39,9 @@ class Widget:
     """A widget as the last run drew it: the value the front end would report for it, and what it is bound to."""
 
     state: WidgetState
-    param: str  # the query parameter it is bound to ("" if none)
+    # the query parameter it is bound to, else its key: the period boxes write themselves into the URL under their key
+    # (dashboard.controls.written_choice) rather than being bound ("" if neither)
+    param: str
     app_level: bool  # drawn by the app's own script (the sidebar), so kept across a page change
     options: list[str]
 
@@ -93,7 +96,7 @@ def drawn_widget(kind: str, proto: object, app_level: bool, held: Widget | None)
         [option.content for option in proto.options] if kind == "button_group" else list(getattr(proto, "options", []))
     )
     if held is not None and not proto.set_value:
-        return Widget(held.state, proto.query_param_key, app_level, options)
+        return Widget(held.state, _param(proto), app_level, options)
     state = WidgetState(id=proto.id)
     if kind == "checkbox":
         state.bool_value = proto.value if proto.set_value else proto.default
@@ -107,7 +110,12 @@ def drawn_widget(kind: str, proto: object, app_level: bool, held: Widget | None)
     else:  # a button group (segmented control, pills)
         chosen = list(proto.raw_values) if proto.set_value else [options[i] for i in proto.default]
         state.string_array_value.data.extend(chosen)
-    return Widget(state, proto.query_param_key, app_level, options)
+    return Widget(state, _param(proto), app_level, options)
+
+
+def _param(proto: object) -> str:
+    """The URL parameter a widget's value travels in: the one it is bound to, else its own key."""
+    return proto.query_param_key or user_key_from_element_id(proto.id) or ""
 
 
 async def page_cookies(port: int, target: str, timeout: float) -> dict[str, str]:

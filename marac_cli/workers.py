@@ -34,6 +34,7 @@ COOKIE = "marac_worker"
 #: where a worker's own health check answers (Streamlit's)
 HEALTH = "/_stcore/health"
 START_WITHIN = 120.0  # s for a worker to answer its health check after being started
+PROXY_WITHIN = 15.0  # s for HAProxy to take connections once started
 RESTARTS = 3  # a worker that stops is started again this many times; after that `marac serve` stops
 #: lines of Streamlit's start-up banner, which name the worker's own port: the address to give people is the proxy's
 _BANNER = ("You can now view your Streamlit app", "URL: http")
@@ -223,6 +224,7 @@ class Workers:
         out: TextIO | None = None,
     ) -> None:
         self.say, self.ready = say, ready
+        self.address, self.port = address, port
         self.out = out or sys.stderr
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -258,6 +260,10 @@ class Workers:
                 self.say(f"HAProxy refused its configuration: {(check.stdout + check.stderr).strip()}")
                 return 1
             self.proxy.start(self.out, self.lock)
+            # "ready" (the address to open) only once the proxy takes connections: HAProxy binds a moment after it
+            # starts, and a browser sent there sooner was refused
+            if not self._wait_for_proxy():
+                return 1
             if self.ready:
                 self.say(self.ready)
             return self._watch()
@@ -265,6 +271,23 @@ class Workers:
             self._stop_all()
             for s, handler in previous.items():
                 signal.signal(s, handler)
+
+    def _wait_for_proxy(self) -> bool:
+        deadline = time.monotonic() + PROXY_WITHIN
+        host = "127.0.0.1" if self.address in ("0.0.0.0", "", "::") else self.address
+        while not self.stopping.is_set():
+            if not self.proxy.running():
+                self.say(f"HAProxy stopped while starting (exit code {self.proxy.process.returncode}); see above.")
+                return False
+            try:
+                socket.create_connection((host, self.port), timeout=1).close()
+                return True
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.say(f"HAProxy did not take connections on {host}:{self.port} within {PROXY_WITHIN:.0f} s.")
+                    return False
+                time.sleep(0.1)
+        return False
 
     def _stop(self, signum: int, frame: object) -> None:
         self.stopping.set()

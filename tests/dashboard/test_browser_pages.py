@@ -260,8 +260,9 @@ def test_a_bar_on_the_regional_comparison_opens_that_boroughs_profile(tab: Any, 
     x, y = hover_centre(tab, bars.last.locator("path"))  # highest at the top, drawn last
     expect(tab.locator(HOVER)).to_have_count(1)
     label = hover_lines(tab)
-    # the figure and its verdict with its certainty (over the 40% bound, its 95% interval reaching below it)
-    assert label == [fig.TOP_REPEAT_BAR], label
+    # the figure with its 95% interval and counts, and its verdict with its certainty (over the 40% bound, its
+    # interval reaching below it)
+    assert label == fig.TOP_REPEAT_BAR, label
     name = label[0].split(":")[0]
     screenshot(tab, "comparison-bar-hover", whole=False)
 

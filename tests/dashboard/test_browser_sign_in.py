@@ -61,6 +61,7 @@ from tests.helpers.sign_in import (
 )
 
 playwright = pytest.importorskip("playwright.sync_api")
+PlaywrightTimeout = playwright.TimeoutError
 pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium is not installed")
 expect = playwright.expect
 expect.set_options(timeout=WAIT)
@@ -474,10 +475,15 @@ def test_sign_out_ends_the_session(app: Server, provider: Provider, new_page: Op
     sign_in(page, app.url, ANALYST.sub)
     signed_in_sidebar(page, ANALYST)
     page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
-    # either the provider's end-session page, which sends the browser back, or the dashboard's own Sign in
+    # either the provider's end-session page, which sends the browser back, or the dashboard's own Sign in. The
+    # dashboard can show its Sign in for a moment before the browser is sent to the provider (the run that clears the
+    # session ends first), so a Sign in seen at once is not the end: wait for the provider's page a while first
     end_session = page.get_by_role("heading", name="End Session", exact=True)
     sign_in_button = page.get_by_role("button", name="Sign in", exact=True)
-    expect(end_session.or_(sign_in_button)).to_be_visible()
+    try:
+        end_session.wait_for(timeout=15_000)
+    except PlaywrightTimeout:
+        expect(sign_in_button).to_be_visible()
     if end_session.is_visible():
         assert page.url.startswith(f"{provider.url}/oauth2/end_session"), page.url
         page.get_by_role("button", name="End session", exact=True).click()

@@ -84,7 +84,11 @@ TRENDS_FINDING = (
 
 #: the top bar of the ranked repeat-rate chart: Westminster, 209 repeats of 472 cases = 44.3%, over the 40% bound
 #: with its 95% interval reaching below it (Central West BCU)
-TOP_REPEAT_BAR = "Westminster: 44.3% ▲ above (could be chance)"
+#: its hover, two lines: the figure with its 95% interval and counts, then the verdict with its certainty
+TOP_REPEAT_BAR = [
+    "Westminster: 44.3% (95% interval 39.9%–48.8%), 209 of 472 cases",
+    "▲ above the expected range, though with this many cases that could be chance",
+]
 TOP_REPEAT_RATE = "44.3%"
 #: the map's repeat-rate legend: the MARACs below, within and above 28%-40%, as REPEAT_FINDING counts them
 MAP_REPEAT_LEGEND = (20, 8, 4)

@@ -181,9 +181,9 @@ def test_a_demo_region_board_pack_says_synthetic_on_every_page(demo_db: Path, tm
     assert done.returncode == 0, done.stderr
     assert "Wrote" in done.stderr and "11 section(s), 88 charts" in done.stderr
     pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
-    # title; Lancashire and its 10 MARACs, each a summary and 8 indicator pages, with Lancashire's one-page matrix
-    # after its summary; data quality; method
-    assert len(pages) == 1 + 11 * 9 + 1 + 1 + 1
+    # title; Lancashire and its 10 MARACs, each a summary and 8 indicator pages, with Lancashire's one-page matrix and
+    # what changed since last quarter after its summary; data quality; method
+    assert len(pages) == 1 + 11 * 9 + 1 + 1 + 1 + 1
     assert all("SYNTHETIC DEMO DATA" in text for text in pages)
     assert pages[0].startswith("MARAC performance: Lancashire") or "MARAC performance: Lancashire" in pages[0]
     assert "Lancashire: the year to September 2025" in pages[1]

@@ -252,7 +252,8 @@ def test_the_supervisor_keeps_browsers_on_their_worker_restarts_one_that_stops_a
         stopped = next(c for c in run.children if str(c.process.pid) == first)
         stopped.process.kill()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (stopped.running() and workers.answers(run.workers[0].port)):
+        own_port = run.workers[run.children.index(stopped)].port  # the stopped worker's own, not the first one's
+        while time.monotonic() < deadline and not (stopped.running() and workers.answers(own_port)):
             time.sleep(0.2)
         assert said_lines[1] == f"{stopped.name} stopped (exit code -9); starting it again."
         assert stopped.running() and str(stopped.process.pid) != first
