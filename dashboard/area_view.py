@@ -98,11 +98,10 @@ class AreaView:
         comes from the same figures as the frame (the published ones for a download), so a line never rests on exact
         counts the bars do not."""
         figures = self.published if frame is self.published.maracs else self.screen
-        national = data.national_comparator_rows(self.path, self.version, self.population, self.end)
         return benchmarks.for_indicator(
             indicator or self.indicator,  # type: ignore[arg-type]
             (self.name, figures.total_row()),
-            benchmarks.england_row(national, self.end),
+            data.england(self.path, self.version, self.population, self.end),
         )
 
     def require_returns(self) -> dict[str, object]:

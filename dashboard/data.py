@@ -40,6 +40,7 @@ from metrics.quarter_change import PREVIOUS_QUARTER, YEAR_EARLIER, comparison_pe
 from metrics.ranges import Ranges
 from metrics.shown import AreaFigures, AreaSeries
 from reporting import sub_areas as sub_area_words
+from reporting.benchmarks import england_row
 
 
 def db_path() -> Path:
@@ -380,10 +381,10 @@ def _national_comparator(path: str, data_version: str, population: str, end: dat
     return national_comparator(_read(path, data_version, population), end)
 
 
-def national_comparator_rows(path: str, data_version: str, population: str, end: date) -> pl.DataFrame:
-    """England's and the UK's figures for a period (`_national_comparator`), for a chart's benchmark lines. Shared:
-    read-only."""
-    return _national_comparator(path, data_version, population, end)
+def england(path: str, data_version: str, population: str, end: date) -> tuple[str, dict[str, object]] | None:
+    """England on the MARACs' own base for a period, named (`reporting.benchmarks.england_row`), from the cached
+    `_national_comparator`: the benchmark every comparison chart draws."""
+    return england_row(_national_comparator(path, data_version, population, end), end)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

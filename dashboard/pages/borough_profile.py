@@ -132,7 +132,7 @@ def spine_for(own_figures: pl.DataFrame, peer_figures: AreaFigures) -> object:
         dataset.ranges,
         benchmarks=benchmarks.profiles(
             (data.area_name(home), peer_figures.total_row()),
-            benchmarks.england_row(data.national_comparator_rows(path, version, population, end), end),
+            data.england(path, version, population, end),
         ),
         title=f"{names[code]} against the MARACs of {data.area_name(home)}",
         subtitle=f"{chosen.label}. Grey: their range and middle half; green: the SafeLives range; "

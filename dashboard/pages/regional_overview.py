@@ -207,7 +207,7 @@ subtitle = f"{name}, {chosen.label}"
 
 
 def ranked(figures: AreaFigures) -> object:
-    england = benchmarks.england_row(data.national_comparator_rows(path, version, population, end), end)
+    england = data.england(path, version, population, end)
     return shared.figure(
         charts.ranked_bars,
         figures.maracs,

@@ -51,7 +51,7 @@ else:
         table,
         hide_index=True,
         height=table_display.fit_height(len(table)),
-        column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190, pinned=True)},
+        column_config=table_display.column_config(table, "MARAC"),
         placeholder=numbers.DASH,
     )
 notes = [
@@ -91,6 +91,6 @@ if returns.height:
         listed,
         hide_index=True,
         height=table_display.fit_height(len(listed)),
-        column_config={"MARAC": st.column_config.TextColumn("MARAC", width=190, pinned=True)},
+        column_config=table_display.column_config(listed, "MARAC"),
         placeholder=numbers.DASH,
     )
