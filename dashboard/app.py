@@ -10,7 +10,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the repo root
 
-from dashboard import access, controls, data, downloads, presentation, print_style
+from dashboard import access, controls, data, downloads, page_width, presentation, print_style
 from loaders import roles, store
 from loaders.template import template_csv, template_xlsx
 from metrics.dataset import BASE_LABELS, POPULATION_MEASURES
@@ -154,6 +154,8 @@ if loaded[0].synthetic and navigation.url_path != "national_picture" and not pre
 with st.sidebar:
     st.caption(data.status_line(loaded[0]))
 print_style.apply()  # the browser's print gives the page's content, charts whole
+if not presentation.presenting():
+    page_width.apply()  # room for a table of figures at 1280 px
 
 if presentation.presenting():
     # every page, including a profile opened by a click while presenting: large type and one way back out, placed here

@@ -15,7 +15,7 @@ from metrics.definitions import INDICATORS, Indicator
 from metrics.indicators import COMPLETE_AREA
 from metrics.missing_quarters import METHODS
 from metrics.periods import WINDOWS, Period
-from reporting import definitions, link_words, missing_quarters_words, registry_words
+from reporting import definitions, link_words, missing_quarters_words, registry_words, tables
 from reporting.markup import escape_markdown
 
 #: the profile page's script; `st.switch_page` takes an absolute path to a page `st.navigation` registered
@@ -167,6 +167,15 @@ def registry_notes(dataset: Dataset, codes: list[str]) -> None:
     ):
         if note:
             st.caption(note)
+
+
+def matrix_part(key: str) -> str:
+    """Which half of a matrix the screen shows (`tables.PARTS`), kept in the URL: all nine indicators side by side do
+    not fit a 1280 px screen, each half does. The downloads hold every indicator."""
+    chosen = st.segmented_control(
+        "Indicators", list(tables.PARTS), format_func=tables.PARTS.get, key=key, default="volume", bind="query-params"
+    )
+    return chosen or "volume"
 
 
 def missing_quarters_control() -> str:

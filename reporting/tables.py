@@ -17,11 +17,12 @@ from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW, TOO_FEW_CASES
 from reporting import coverage_words, numbers, sub_areas
 from reporting.numbers import decimals_for, pair_beside_verdict
-from reporting.verdicts import COMPACT_LEGEND, HELP, NO_RANGE, Verdict
+from reporting.verdicts import COMPACT_LEGEND, COMPACT_WORDS, HELP, NO_RANGE, Verdict
 from reporting.verdicts import of_frame as verdicts_of
 
 LOCAL_HEADER = "Local share not White British %"
 NO_POPULATION = "– no population"
+PER_10K = "Per 10,000 adult females"
 
 
 class Said(str):
@@ -92,7 +93,7 @@ def overview_frames(
 
     volume: dict[str, list[object]] = dict(base)
     volume["Cases"] = frame["cases"].to_list()
-    volume["Per 10,000 adult females"] = frame["cases_per_10k"].to_list()
+    volume[PER_10K] = frame["cases_per_10k"].to_list()
     volume_decimals: dict[tuple[int, str], int] = {}
     _indicator_columns(frame, INDICATORS.of_table("volume"), ranges, volume, volume_decimals)
     _with_coverage(volume, frame)
@@ -133,7 +134,7 @@ def decimals_of(table: pd.DataFrame) -> dict[tuple[int, str], int]:
 
 
 def _numeric(header: str) -> bool:
-    return "%" in header or header in ("Cases", "Per 10,000 adult females")
+    return "%" in header or header in ("Cases", PER_10K)
 
 
 def _sub_area_column(frame: pl.DataFrame) -> dict[str, list[object]]:
@@ -174,7 +175,7 @@ def styled(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.formats.sty
         table.style.map(_fill, subset=verdict_cols)
         .format(_shown("{:.1f}%"), subset=share_cols, na_rep="–")
         .format(_shown("{:,.0f}"), subset=[c for c in COUNT_COLUMNS if c in table.columns], na_rep="–")
-        .format(_shown("{:.1f}"), subset=[c for c in ("Per 10,000 adult females",) if c in table.columns], na_rep="–")
+        .format(_shown("{:.1f}"), subset=[c for c in (PER_10K,) if c in table.columns], na_rep="–")
     )
     for key, d in table.attrs.pop("decimals", {}).items():
         row, column = key.split("\t")
@@ -193,7 +194,7 @@ def _shown(pattern: str):
 
 VERDICT_HELP = f"{HELP} The table under 'Compare MARACs on one indicator' gives each interval."
 #: the matrix's cells mark certainty with a sign: what the signs mean, on hover of each indicator's header
-MATRIX_HELP = f"Against the SafeLives expected range. {COMPACT_LEGEND}."
+MATRIX_HELP = f"Against the SafeLives expected range ({COMPACT_WORDS}). {COMPACT_LEGEND}."
 
 
 def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame:
@@ -366,25 +367,40 @@ class Labelled(float):
         return Labelled, (float(self), self.label, self.fill)
 
 
-def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -> pd.DataFrame:
+#: the matrix's two halves on a screen (`matrix(part=...)`), as the overview's tables split them: each fits 1280 px
+PARTS = {"volume": "Volume, repeats and referrals", "victims": "Victims/survivors"}
+
+
+def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", part: str | None = None) -> pd.DataFrame:
     """Every group × every indicator in one table: each cell the value and its verdict in words ("30.0% ● within").
 
     Cells are `Labelled` numbers (percent × 100), so a click on a header sorts by value while the
     cell reads as words; `styled_matrix` prints them and fills the verdict colour. Certainty is the verdict's
     compact mark ("▼ below*": could be chance; "†": too few cases), explained by `MATRIX_HELP`.
+
+    A `part` ("volume" or "victims", `PARTS`) keeps that half's indicators only, so a screen shows every column without
+    scrolling across: the volume half with each MARAC's sub-area, rate per 10,000 and quarters returned, the
+    victims/survivors half without them (their shares do not rest on a population).
     """
     columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
-    columns |= _sub_area_column(frame)
+    if part != "victims":
+        columns |= _sub_area_column(frame)
     columns["Cases"] = frame["cases"].to_list()
+    if part == "volume":
+        columns[PER_10K] = frame["cases_per_10k"].to_list()
     covered = coverage_words.of_frame(frame)
-    if any(c.cell for c in covered):
+    if part != "victims" and any(c.cell for c in covered):
         columns[coverage_words.HEADER] = [c.cell for c in covered]
     records = frame.to_dicts()  # once: a metrics frame has a few hundred columns
-    for ind in INDICATORS:
+    for ind in INDICATORS.of_table(part) if part else INDICATORS:
         locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else []
         cells: list[object] = []
         for record in records:
             value = record[ind.value]
+            if value is None and ind.key == "volume" and record.get("cases") is not None:
+                # cases held but no population on this base: say so rather than "no data", sorted after every figure
+                cells.append(Labelled(float("-inf"), NO_POPULATION))
+                continue
             if value is None:
                 cells.append(None)
                 continue
@@ -400,17 +416,22 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC") -
             columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
     return pd.DataFrame(
         {
-            header: pd.Series(cells, dtype="Float64" if header in ("Cases", LOCAL_HEADER) else "object")
+            header: pd.Series(cells, dtype="Float64" if header in ("Cases", PER_10K, LOCAL_HEADER) else "object")
             for header, cells in columns.items()
         }
     )
 
 
 def matrix_totals(
-    groups: pl.DataFrame, total: pl.DataFrame, ranges: Ranges, maracs: pl.DataFrame | None = None
+    groups: pl.DataFrame,
+    total: pl.DataFrame,
+    ranges: Ranges,
+    maracs: pl.DataFrame | None = None,
+    *,
+    part: str | None = None,
 ) -> pd.DataFrame:
-    """Sub-area rows then the area's own row, as a matrix (coverage as in `totals_frames`)."""
-    return matrix(_stacked(groups, total, maracs), ranges, name_header="Area")
+    """Sub-area rows then the area's own row, as a matrix (coverage as in `totals_frames`; `part` as in `matrix`)."""
+    return matrix(_stacked(groups, total, maracs), ranges, name_header="Area", part=part)
 
 
 def printed_matrix(table: pd.DataFrame) -> pd.DataFrame:
@@ -425,6 +446,8 @@ def _matrix_text(cell: object, header: str) -> str:
         return cell
     if cell is None or cell is pd.NA or (isinstance(cell, float) and pd.isna(cell)):  # Float64 columns hold pd.NA
         return "–"
+    if header == PER_10K:
+        return f"{cell:.1f}"
     return f"{cell:,.0f}" if header == "Cases" else f"{cell:.1f}%"
 
 
@@ -434,10 +457,11 @@ def styled_matrix(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.form
     def shown(value: object) -> object:
         return value.label if isinstance(value, Labelled) else value
 
-    numeric = [c for c in table.columns if c in ("Cases", LOCAL_HEADER)]
+    numeric = [c for c in table.columns if c in ("Cases", PER_10K, LOCAL_HEADER)]
     style = (
         table.style.format(shown, na_rep="–")
         .format(_shown("{:,.0f}"), subset=[c for c in numeric if c == "Cases"], na_rep="–")
+        .format(_shown("{:.1f}"), subset=[c for c in numeric if c == PER_10K], na_rep="–")
         .format(_shown("{:.1f}%"), subset=[c for c in numeric if c == LOCAL_HEADER], na_rep="–")
         .map(lambda v: f"background-color: {v.fill}" if isinstance(v, Labelled) and v.fill else "")
     )

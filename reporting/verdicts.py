@@ -57,10 +57,11 @@ VERDICT_STYLE: dict[str | None, dict[str, str]] = {
     },
     None: {"symbol": "–", "words": "no data for this period", "short": "no data", "colour": MUTED, "fill": "#f3f2f1"},
 }
-#: a one-sided range ("2.5% or above", "at least the local share") is met or not: there is no band to be within
+#: a one-sided range ("2.5% or above", "at least the local share") is met or not: there is no band to be within. Its
+#: compact form ("not met", "met") is for a cell of the matrix, where three such columns must fit a 1280 px screen
 ONE_SIDED_WORDS: dict[str, dict[str, str]] = {
-    "below": {"words": "does not meet the expected level", "short": "does not meet"},
-    "within": {"words": "meets the expected level", "short": "meets"},
+    "below": {"words": "does not meet the expected level", "short": "does not meet", "compact": "not met"},
+    "within": {"words": "meets the expected level", "short": "meets", "compact": "met"},
 }
 NO_RANGE = {
     "symbol": "",
@@ -93,6 +94,8 @@ COMPACT_LEGEND = (
     "* could be chance: the 95% interval reaches across a range bound; "
     f"† too few to judge: fewer than {TOO_FEW_CASES} counted and an interval across a bound"
 )
+#: what the compact words are, where they are shown (a one-sided range is met or not)
+COMPACT_WORDS = "▼ below, ● within, ▲ above the range; for a minimum, ● met or ▼ not met"
 #: the same, short enough for a chart's corner
 COMPACT_KEY = "* could be chance · † too few to judge"
 #: what the certainty words mean, for a column header's help and a table's notes
@@ -202,8 +205,10 @@ class Verdict:
 
     @property
     def compact(self) -> str:
-        """The same where space is short: "▼ below*", its sign explained by `COMPACT_KEY` beside it."""
-        return f"{self.symbol} {self._style['short']}".strip() + self.mark
+        """The same where space is short: "▼ below*", "▼ not met*" for a one-sided range, its sign explained by
+        `COMPACT_KEY` beside it."""
+        style = self._style
+        return f"{self.symbol} {style.get('compact', style['short'])}".strip() + self.mark
 
     @property
     def words(self) -> str:

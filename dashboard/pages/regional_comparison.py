@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import controls, data, downloads, shared, table_display
 from dashboard.area_view import area_view
 from reporting import charts, numbers, tables
-from reporting.verdicts import COMPACT_LEGEND
+from reporting.verdicts import COMPACT_LEGEND, COMPACT_WORDS
 
 
 def colour_choice(column, dataset, area) -> dict[str, str]:
@@ -73,12 +73,12 @@ marac_tab, totals_tab = view.views(
 if marac_tab.open:
     with marac_tab:
         st.caption(
-            "Each cell gives the figure and its verdict against the SafeLives expected range (▼ below, ● within, ▲ above; "
-            f"a higher volume is not a failure). {COMPACT_LEGEND}. Click a column header to sort by it; select a row to "
-            "open that MARAC's profile."
+            "Each cell gives the figure and its verdict against the SafeLives expected range "
+            f"({COMPACT_WORDS}; a higher volume is not a failure). {COMPACT_LEGEND}. Click a column header to sort by "
+            "it; select a row to open that MARAC's profile. The download holds every indicator."
         )
         controls.definition_link()
-        grid = tables.matrix(view.screen.maracs, ranges)
+        grid = tables.matrix(view.screen.maracs, ranges, part=controls.matrix_part("matrix_part"))
         picked_row = st.dataframe(
             tables.styled_matrix(grid),
             hide_index=True,
@@ -106,7 +106,13 @@ if totals_tab.open:
             "Subtotals add up cases and populations across MARACs before dividing; they are not averages of MARAC "
             f"rates. The last row, in bold, is {view.name} as a whole."
         )
-        totals = tables.matrix_totals(view.screen.sub_areas, view.screen.total, ranges, view.screen.maracs)
+        totals = tables.matrix_totals(
+            view.screen.sub_areas,
+            view.screen.total,
+            ranges,
+            view.screen.maracs,
+            part=controls.matrix_part("subtotals_part"),
+        )
         st.dataframe(
             tables.styled_matrix(totals, bold_last=True),
             hide_index=True,

@@ -108,14 +108,13 @@ st.caption(reporting + ".")
 
 st.subheader(f"MARACs in {name}")
 st.caption(
-    "Each figure sits beside its verdict against the SafeLives expected range "
-    f"({verdicts.label('below')}, {verdicts.label('within')}, {verdicts.label('above')} the range). "
-    f"{verdicts.CERTAINTY_EXPLAINED} A higher volume is not a failure. Click a column header to sort; hover over a "
-    "verdict header for more."
+    f"Each figure sits beside its verdict against the SafeLives expected range ({verdicts.COMPACT_WORDS}). "
+    f"A higher volume is not a failure. {verdicts.COMPACT_LEGEND}. Click a column header to sort; hover over a "
+    "header for more."
 )
 controls.definition_link()
-volume_table, victim_table = tables.overview_frames(screen.maracs, ranges)
-volume_tab, victims_tab = controls.view_tabs(["Volume, repeats and referrals", "Victims/survivors"], "overview_maracs")
+volume_table, victim_table = (tables.matrix(screen.maracs, ranges, part=part) for part in tables.PARTS)
+volume_tab, victims_tab = controls.view_tabs(list(tables.PARTS.values()), "overview_maracs")
 
 
 def export_overview(part: int, title: str) -> TableFile:
@@ -125,10 +124,10 @@ def export_overview(part: int, title: str) -> TableFile:
 if volume_tab.open:
     with volume_tab:
         st.dataframe(
-            tables.styled(volume_table),
+            tables.styled_matrix(volume_table),
             hide_index=True,
             height=table_display.fit_height(len(volume_table)),
-            column_config=table_display.column_config(volume_table, "MARAC"),
+            column_config=table_display.matrix_config(volume_table, "MARAC"),
             placeholder=numbers.DASH,
         )
         downloads.table_buttons(
@@ -139,10 +138,10 @@ if volume_tab.open:
 if victims_tab.open:
     with victims_tab:
         st.dataframe(
-            tables.styled(victim_table),
+            tables.styled_matrix(victim_table),
             hide_index=True,
             height=table_display.fit_height(len(victim_table)),
-            column_config=table_display.column_config(victim_table, "MARAC"),
+            column_config=table_display.matrix_config(victim_table, "MARAC"),
             placeholder=numbers.DASH,
         )
         downloads.table_buttons(
@@ -159,10 +158,10 @@ st.caption(
 )
 # on request (kept in the URL): the area's own figures are in the tiles above, and each table costs a first view time
 if st.toggle(f"Show the {grouped} totals", key="overview_show_totals", bind="query-params"):
-    volume_totals, victim_totals = tables.totals_frames(screen.sub_areas, screen.total, ranges, screen.maracs)
-    volume_tab, victims_tab = controls.view_tabs(
-        ["Volume, repeats and referrals", "Victims/survivors"], "overview_totals"
+    volume_totals, victim_totals = (
+        tables.matrix_totals(screen.sub_areas, screen.total, ranges, screen.maracs, part=part) for part in tables.PARTS
     )
+    volume_tab, victims_tab = controls.view_tabs(list(tables.PARTS.values()), "overview_totals")
 
     def export_totals(part: int, title: str) -> TableFile:
         return table_file(
@@ -172,10 +171,10 @@ if st.toggle(f"Show the {grouped} totals", key="overview_show_totals", bind="que
     if volume_tab.open:
         with volume_tab:
             st.dataframe(
-                tables.styled(volume_totals, bold_last=True),
+                tables.styled_matrix(volume_totals, bold_last=True),
                 hide_index=True,
                 height=table_display.fit_height(len(volume_totals)),
-                column_config=table_display.column_config(volume_totals, "Area"),
+                column_config=table_display.matrix_config(volume_totals, "Area"),
                 placeholder=numbers.DASH,
             )
             downloads.table_buttons(
@@ -186,10 +185,10 @@ if st.toggle(f"Show the {grouped} totals", key="overview_show_totals", bind="que
     if victims_tab.open:
         with victims_tab:
             st.dataframe(
-                tables.styled(victim_totals, bold_last=True),
+                tables.styled_matrix(victim_totals, bold_last=True),
                 hide_index=True,
                 height=table_display.fit_height(len(victim_totals)),
-                column_config=table_display.column_config(victim_totals, "Area"),
+                column_config=table_display.matrix_config(victim_totals, "Area"),
                 placeholder=numbers.DASH,
             )
             downloads.table_buttons(

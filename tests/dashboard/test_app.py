@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from reporting.markup import escape_markdown
 from tests.helpers.fixture_db import HACKNEY, meeting
+from tests.helpers.shown import printed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "launch" / "streamlit_app.py")
 
@@ -56,33 +57,47 @@ def test_regional_overview_shows_region_totals_and_every_marac(app: AppTest) -> 
     assert "does not meet the expected level" in captions
     assert "2 of the 32 London MARACs in the registry sent returns" in captions
 
-    volume = at.dataframe[0].value.set_index("MARAC")
-    totals = at.toggle(key="overview_show_totals").set_value(True).run().dataframe[1].value.set_index("Area")
-    victims = open_tab(at, "overview_maracs", "Victims/survivors").dataframe[0].value.set_index("MARAC")
+    volume = at.dataframe[0].value.set_index("MARAC")  # numbers, so a click on a header sorts by them ...
+    volume_shown = printed(at.dataframe[0], "MARAC")  # ... each printed with its verdict
+    at.toggle(key="overview_show_totals").set_value(True).run()
+    totals, totals_shown = at.dataframe[1].value.set_index("Area"), printed(at.dataframe[1], "Area")
+    victims_at = open_tab(at, "overview_maracs", "Victims/survivors")
+    victims, victims_shown = victims_at.dataframe[0].value.set_index("MARAC"), printed(victims_at.dataframe[0], "MARAC")
     assert len(volume) == len(victims) == 32  # every London MARAC is listed, reporting or not
+    # the screen's halves fit 1280 px: the volume half has the BCU, rate and quarters, the victims half neither
+    assert list(volume.columns) == [
+        "BCU", "Cases", "Per 10,000 adult females", "Quarters returned", "Volume %", "Repeat %", "Police %",
+    ]  # fmt: skip
+    assert list(victims.columns) == [
+        "Cases", "Racially minoritised %", "Local share not White British %", "LGBT+ %", "Disabled %", "Male %",
+        "Aged 16–17 %",
+    ]  # fmt: skip
     hackney, tower = volume.loc["Hackney"], volume.loc["Tower Hamlets"]
     assert hackney["Cases"] == 400 and tower["Cases"] == 600
-    assert hackney["Volume % of recommended"] == pytest.approx(100 * 400 / 443.12)
-    assert hackney["Volume verdict"] == "● within"
-    assert tower["Volume % of recommended"] == pytest.approx(100 * 600 / 505.216)
-    assert tower["Volume verdict"] == "▲ above"
-    assert hackney["Police verdict"] == "▼ below" and tower["Police verdict"] == "● within"
-    assert victims.loc["Hackney", "Racially minoritised verdict"] == "▼ does not meet"
+    assert hackney["Volume %"] == pytest.approx(100 * 400 / 443.12)
+    assert hackney["Per 10,000 adult females"] == pytest.approx(400 / 110_780 * 10_000)
+    assert volume_shown.loc["Hackney", "Per 10,000 adult females"] == "36.1"
+    assert volume_shown.loc["Hackney", "Volume %"] == "90.3% ● within"
+    assert tower["Volume %"] == pytest.approx(100 * 600 / 505.216)
+    assert volume_shown.loc["Tower Hamlets", "Volume %"] == "118.8% ▲ above"
+    assert volume_shown.loc["Hackney", "Police %"] == "50.0% ▼ below"
+    assert volume_shown.loc["Tower Hamlets", "Police %"] == "70.0% ● within"
+    assert victims_shown.loc["Hackney", "Racially minoritised %"] == "60.0% ▼ not met"
     # 80.0% of 600 against a local share of 77.06%: the 95% interval's lower end (about 76.6%) falls below it
-    assert victims.loc["Tower Hamlets", "Racially minoritised verdict"] == "● meets (could be chance)"
+    assert victims_shown.loc["Tower Hamlets", "Racially minoritised %"] == "80.0% ● met*"
     # 72 of 600 male (12.0%) is above 5-10%, but its 95% interval 9.6%-14.8% reaches back into the range;
     # Hackney's 32 of 400 (8.0%) is within, its interval (about 5.7%-11.1%) crossing the upper bound
-    assert (
-        victims.loc["Tower Hamlets", "Male verdict"] == "▲ above (could be chance)"
-        and victims.loc["Hackney", "Male verdict"] == "● within (could be chance)"
-    )
+    assert victims_shown.loc["Tower Hamlets", "Male %"] == "12.0% ▲ above*"
+    assert victims_shown.loc["Hackney", "Male %"] == "8.0% ● within*"
     assert victims.loc["Hackney", "LGBT+ %"] == pytest.approx(2.0)
-    assert volume.loc["Camden", "Volume verdict"] == "– no data"
+    assert volume_shown.loc["Camden", "Volume %"] == "–" and volume_shown.loc["Camden", "Cases"] == "–"
     assert volume.loc["Camden"].isna()["Cases"]
 
     assert list(totals.index) == ["Central East", *[b for b in totals.index[1:-1]], "London"]
     assert totals.loc["Central East"]["Cases"] == 1000
-    assert totals.loc["London"]["Volume % of recommended"] == pytest.approx(100 * 1000 / 948.336)
+    assert totals.loc["London"]["Volume %"] == pytest.approx(100 * 1000 / 948.336)
+    # 8 of London's 128 MARAC-quarters: not judged, and the cell says from how little
+    assert totals_shown.loc["London", "Volume %"] == "105.4% ◌ incomplete · 8/128 MARAC-qtrs"
 
     # the first indicator's verdicts explained MARAC by MARAC, for the two that sent returns only.
     # Hackney: Byar's 95% interval for 400 cases is 361.75-441.17, over 443.12 recommended: 81.6%-99.6%

@@ -82,13 +82,13 @@ def test_local_share_marks_and_labels_do_not_overlap() -> None:
     assert marks.name == "local share not White British" and list(marks.x) == [0.45, 0.40]
     assert bar.showlegend is False  # the legend explains the marks only, not a single bar colour
     assert list(labels.x) == [0.45, 0.50]  # each label starts beyond the bar and the mark, whichever is further
-    assert list(labels.text) == ["30% ▼ does not meet", "50% ● meets"]
+    assert list(labels.text) == ["30% ▼ not met", "50% ● met"]
 
 
 def test_small_shares_get_a_decimal_on_the_axis() -> None:
     fig = charts.ranked_bars(frame(), LGBT, LGBT_RANGE, subtitle="s", source="src")
     assert fig.layout.xaxis.tickformat == ".1%"
-    assert list(fig.data[-1].text) == ["1.0% ▼ does not meet", "3.0% ● meets", "5.0% ● meets"]
+    assert list(fig.data[-1].text) == ["1.0% ▼ not met", "3.0% ● met", "5.0% ● met"]
 
 
 def test_a_floor_is_an_open_region_to_the_axis_edge_and_no_synthetic_mark_for_real_data() -> None:
@@ -304,7 +304,7 @@ def test_spine_chart_labels_carry_each_verdict_with_its_certainty() -> None:
     )
     assert list(fig.layout.yaxis.ticktext) == [
         "Repeat rate  45.0% ▲ above",
-        "Victims/survivors LGBT+  2.0% ▼ does not meet*",
+        "Victims/survivors LGBT+  2.0% ▼ not met*",
     ]
     assert fig.layout.xaxis.title.text.endswith("<br>* could be chance · † too few to judge")
     assert fig.data[1].hovertemplate == (

@@ -306,3 +306,42 @@ def test_how_sure_puts_the_coverage_beside_the_volume_value() -> None:
     )
     assert sure.loc["Alpha", "Value"] == "100.0% · 1/4 qtrs"  # 10 / 10, from one quarter
     assert sure.loc["Gamma", "Value"] == "125.0%"  # 100 / 80, all 4
+
+
+def test_each_half_of_the_matrix_keeps_its_own_columns() -> None:
+    """The screen shows the matrix in two halves that each fit 1280 px; their cells are the whole matrix's."""
+    t = fx.tables()
+    t["population"] = t["population"].filter(pl.col("lad_code") != "LA4")  # Gamma: cases but no population
+    data = Dataset.from_tables(t)
+    frame = compute(data, YEAR, "marac")
+    whole = tables.matrix(frame, data.ranges).set_index("MARAC")
+    volume = tables.matrix(frame, data.ranges, part="volume").set_index("MARAC")
+    victims = tables.matrix(frame, data.ranges, part="victims").set_index("MARAC")
+    sub_area = [c for c in whole.columns if c not in ("Cases", coverage_words.HEADER) and not c.endswith("%")]
+    assert list(volume.columns) == [
+        *sub_area,
+        "Cases",
+        tables.PER_10K,
+        *([coverage_words.HEADER] if coverage_words.HEADER in whole.columns else []),
+        *(i.header for i in INDICATORS.of_table("volume")),
+    ]
+    assert list(victims.columns) == [
+        "Cases",
+        *(
+            h
+            for i in INDICATORS.of_table("victims")
+            for h in ([i.header, tables.LOCAL_HEADER] if i.local_share else [i.header])
+        ),
+    ]
+    for half in (volume, victims):
+        for column in half.columns:
+            if column.endswith("%") and column != tables.LOCAL_HEADER:
+                assert [getattr(c, "label", c) for c in half[column]] == [getattr(c, "label", c) for c in whole[column]]
+    # Alpha: 40 cases in the year on 10,000 adult females (LA1); Beta 64 on 15,000 (LA2) = 42.67 per 10,000
+    assert volume.loc["Alpha", tables.PER_10K] == pytest.approx(40.0)
+    printed = tables.printed_matrix(volume.reset_index()).set_index("MARAC")
+    assert (printed.loc["Alpha", tables.PER_10K], printed.loc["Beta", tables.PER_10K]) == ("40.0", "42.7")
+    # Gamma holds cases but has no population: its volume says so, as the overview's export does, and sorts last
+    assert printed.loc["Gamma", "Volume %"] == "– no population" == tables.NO_POPULATION
+    assert printed.loc["Delta", "Volume %"] == "–"  # no returns at all
+    assert "– no population" in tables.styled_matrix(volume.reset_index()).to_html()
