@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
+import functools
+from pathlib import Path
 
+import pandas as pd
+import streamlit
+import streamlit as st
+from PIL import ImageFont
+
+from metrics.definitions import INDICATORS
+from metrics.national import AS_PUBLISHED, RECOMPUTED
 from reporting import coverage_words
 from reporting.tables import LOCAL_HEADER, MATRIX_HELP, PER_10K, VERDICT_HELP
 
@@ -21,6 +28,10 @@ def column_config(table: pd.DataFrame, header: str) -> dict[str, object]:
 
 #: headers a 1280 px screen has room for, each with its full name on hover (the data and its downloads keep the full)
 SHORT_HEADERS = {
+    INDICATORS.by_key("racially_minoritised").header: (
+        "Minoritised %",
+        f"Victims/survivors racially minoritised, against the local share not White British. {MATRIX_HELP}",
+    ),
     LOCAL_HEADER: ("Local share %", f"{LOCAL_HEADER} (Census 2021): the level racially minoritised is judged against."),
     PER_10K: ("Per 10,000", "Cases a year per 10,000 adult females on the chosen population base."),
     coverage_words.HEADER: ("Quarters", coverage_words.NOTE),
@@ -28,25 +39,98 @@ SHORT_HEADERS = {
 
 
 def matrix_config(table: pd.DataFrame, header: str) -> dict[str, object]:
-    """The name frozen; each indicator column explained on hover of its header; short headers (`SHORT_HEADERS`), and
-    widths left to the cells' own, so half a matrix (`tables.matrix(part=...)`) fits a 1280 px screen."""
+    """The name frozen; each indicator column explained on hover of its header; short headers (`SHORT_HEADERS`) and
+    each column as wide as its longest cell, so half a matrix (`tables.matrix(part=...)`) fits a 1280 px screen."""
     config: dict[str, object] = {
         header: st.column_config.TextColumn(header, width=name_width(table[header]), pinned=True)
     }
-    for column in table.columns:
-        if column in SHORT_HEADERS:
-            label, help_ = SHORT_HEADERS[column]
-            config[column] = st.column_config.Column(label, help=help_)
-        elif column.endswith("%"):
-            config[column] = st.column_config.Column(column, help=MATRIX_HELP)
+    for column in table.columns[1:]:
+        label, help_ = SHORT_HEADERS.get(column, (column, MATRIX_HELP if column.endswith("%") else None))
+        shown = [_cell_text(c, column) for c in table[column]]
+        config[column] = st.column_config.Column(label, help=help_, width=text_width([label, *shown], header=True))
     return config
 
 
+def _cell_text(cell: object, column: str) -> str:
+    """About what a matrix cell prints, for its width: a figure's words, or a number as its longest form."""
+    if isinstance(cell, str) or hasattr(cell, "label"):
+        return str(getattr(cell, "label", cell))
+    if cell is None or pd.isna(cell):
+        return "–"
+    return f"{cell:,.1f}%"
+
+
+#: the profile's comparators, shown a group at a time: all seven beside the MARAC's own do not fit 1280 px
+PROFILE_COMPARISONS = {
+    "area": "Its sub-area and area",
+    "wider": "Force area and all MARACs",
+    "national": "England and UK",
+}
+
+
+def profile_columns(profile: pd.DataFrame, national: list[str], compare: str) -> list[str]:
+    """The MARAC's own columns, then one group of comparators (`PROFILE_COMPARISONS`): its sub-area and area (the first
+    two local ones), the wider local ones, or the national ones (`national` names them)."""
+    own, comparators = list(profile.columns[:4]), list(profile.columns[4:])
+    local = [c for c in comparators if c not in national]
+    chosen = {"area": local[:2], "wider": local[2:], "national": [c for c in comparators if c in national]}
+    return own + chosen.get(compare, local[:2])
+
+
+def profile_config(profile: pd.DataFrame) -> dict[str, object]:
+    """The indicator frozen, so a narrow screen scrolling across keeps it in view; each column as wide as its longest
+    cell; a national comparator's long name (it says its base and period) shortened, in full on hover."""
+    config: dict[str, object] = {}
+    for i, column in enumerate(profile.columns):
+        short = _national_short(column)
+        config[column] = st.column_config.TextColumn(
+            short,
+            help=column if short != column else None,
+            width=text_width([short, *profile[column].astype(str)], header=True),
+            pinned=i == 0 or None,
+        )
+    return config
+
+
+def _national_short(name: str) -> str:
+    """ "England, SafeLives' own base (as published), 12 months to Mar 2025" -> "England (SafeLives)"; England recomputed
+    on the MARACs' base -> "England (same base)"; any other name as it is."""
+    if AS_PUBLISHED in name:
+        return f"{name.split(',')[0]} (SafeLives)"
+    if RECOMPUTED in name:
+        return f"{name.split(',')[0]} (same base)"
+    return name
+
+
+@functools.cache
+def _font() -> ImageFont.FreeTypeFont | None:
+    """Streamlit's own table type (Source Sans, 14 px), from the files it serves; None if a release moves them."""
+    media = Path(streamlit.__file__).parent / "static" / "static" / "media"
+    try:
+        return ImageFont.truetype(str(next(media.glob("SourceSansVF-Upright*.woff2"))), 14)
+    except (StopIteration, OSError):
+        return None
+
+
+def _pixels(text: str) -> float:
+    """How wide `text` is drawn: 5% over Pillow's measure, as Chromium drew "Hammersmith and Fulham" and "121.0% ▲ above*"
+    (157 and 98 px against 150 and 94), the symbols (▲ ● ▼) the browser takes from another font."""
+    font = _font()
+    return font.getlength(text) * 1.05 if font else len(text) * 7.4
+
+
+def text_width(texts: list[str], header: bool = False) -> int:
+    """Pixels for the longest of `texts` and the cell's padding; with `header`, the first is the column's header,
+    with room for its sort arrow and help mark. The grid sizes a column by its first rows only, so a longer cell
+    further down would otherwise be cut."""
+    cells = [_pixels(t) + 18 for t in texts[1:]] if header else [_pixels(t) + 18 for t in texts]
+    heading = [_pixels(texts[0]) + 24] if header and texts else []
+    return int(min(max(cells + heading, default=100), 320))
+
+
 def name_width(names: pd.Series) -> int:
-    """Pixels for the longest name (about 7.4 px a character of Streamlit's 14 px type, and the cell's padding): the
-    grid sizes a column by its first rows only, which cut "Hammersmith and Fulham" further down."""
-    longest = max((len(str(n)) for n in names.dropna()), default=0)
-    return int(min(max(7.4 * longest + 24, 100), 260))
+    """Pixels for the longest name, at least 100 (a name column frozen beside the figures)."""
+    return max(text_width([str(n) for n in names.dropna()]), 100)
 
 
 def fit_height(rows: int) -> int:

@@ -219,6 +219,21 @@ class Coverage:
             return f"{self.returned}/{self.window} qtrs{filled}"
         return f"{self.returned}/{self.expected} MARAC-qtrs"
 
+    @property
+    def narrow(self) -> str:
+        """A narrow column's cell (half a matrix on a screen): a MARAC's `compact` ("3/4 qtrs"), or "all 4 qtrs"; a
+        group's MARACs that sent every quarter ("2/32 MARACs all 4 qtrs", its MARAC-quarters beside its volume); ""
+        when not known. The downloads keep `cell`'s words."""
+        if not self.known:
+            return ""
+        if self.maracs > 1 and self.maracs_complete is not None and self.window > 1:
+            return f"{self.maracs_complete}/{self.maracs} MARACs all {self.window} qtrs"
+        if self.compact:
+            return self.compact
+        if self.maracs == 1:
+            return f"all {self.window} qtrs" if self.window > 1 else "the quarter"
+        return f"all {self.expected} MARAC-qtrs"
+
 
 def of(row: Mapping[str, object], **kwargs: object) -> Coverage:
     """`Coverage.of`, for brevity at the call site."""

@@ -197,10 +197,13 @@ VERDICT_HELP = f"{HELP} The table under 'Compare MARACs on one indicator' gives 
 MATRIX_HELP = f"Against the SafeLives expected range ({COMPACT_WORDS}). {COMPACT_LEGEND}."
 
 
-def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges) -> pd.DataFrame:
+def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges, *, compact: bool = False) -> pd.DataFrame:
     """Indicators down the side; the MARAC, its verdict and range, then each comparator with its verdict.
 
-    Each comparator is one row of figures, the MARAC's own first.
+    Each comparator is one row of figures, the MARAC's own first. `compact` (a screen, where the table must fit 1280
+    px) names each indicator by its table header ("Repeat rate %"), words the verdict in its compact form ("● met*",
+    the marks explained beside the table) and the local share's range without its source (the caption names it);
+    downloads keep the full words.
     """
     rows = comparators
     names = list(rows)
@@ -210,7 +213,7 @@ def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges) -> pd.Da
         out[name] = []
     for ind in INDICATORS:
         item = ranges[ind.range_key] if ind.range_key else None
-        out["Indicator"].append(ind.label)
+        out["Indicator"].append(ind.table_header if compact else ind.label)
         value, verdict, local = _cell(own, ind)
         shown, local_shown = pair_beside_verdict(value, verdict, item, local, least=1)
         if ind.key == "volume" and own.height and value is not None:
@@ -218,9 +221,13 @@ def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges) -> pd.Da
             shown = f"{shown} ({covered})" if covered else shown
         out["Value"].append(shown)
         judged = Verdict.of(own.row(0, named=True), ind) if own.height else Verdict(None)
-        out["Verdict"].append(said(judged) if ind.verdict else NO_RANGE["short"])
+        if not ind.verdict:
+            out["Verdict"].append(NO_RANGE["short"])
+        else:
+            out["Verdict"].append(Said(judged.compact, judged.fill) if compact else said(judged))
         if ind.local_share and local is not None:
-            out["Expected range"].append(f"at least {local_shown} (local share, {own['local_share_source'][0]})")
+            source = "" if compact else f", {own['local_share_source'][0]}"
+            out["Expected range"].append(f"at least {local_shown} (local share{source})")
         else:
             out["Expected range"].append(item.describe() if item else "")
         for name in names[1:]:
@@ -389,8 +396,8 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", p
     if part == "volume":
         columns[PER_10K] = frame["cases_per_10k"].to_list()
     covered = coverage_words.of_frame(frame)
-    if part != "victims" and any(c.cell for c in covered):
-        columns[coverage_words.HEADER] = [c.cell for c in covered]
+    if part != "victims" and any(c.cell for c in covered):  # a screen's half has room for the compact words only
+        columns[coverage_words.HEADER] = [c.narrow if part else c.cell for c in covered]
     records = frame.to_dicts()  # once: a metrics frame has a few hundred columns
     for ind in INDICATORS.of_table(part) if part else INDICATORS:
         locals_ = frame["local_share_not_white_british"].to_list() if ind.local_share else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_display, controls, data, downloads, shared
+from dashboard import chart_display, controls, data, downloads, shared, table_display
 from metrics.coverage import INCOMPLETE
 from metrics.definitions import INDICATORS
 from metrics.intervals import EXACT_BELOW
@@ -23,7 +23,7 @@ from reporting import (
 )
 from reporting.markup import escape_markdown
 from reporting.spreadsheet import DISCLOSURE_NOTE, TableFile
-from reporting.verdicts import COMPACT_LEGEND, Verdict
+from reporting.verdicts import COMPACT_LEGEND, COMPACT_WORDS, Verdict
 
 dataset, version = data.current()
 path, population = str(data.db_path()), dataset.population_key
@@ -147,18 +147,21 @@ table_tab, spine_tab = controls.view_tabs(
 )
 if table_tab.open:
     with table_tab:
-        profile = tables.profile_frame(screen, dataset.ranges)
+        profile = tables.profile_frame(screen, dataset.ranges, compact=True)
+        national = [name for name, frame in screen.items() if "scope" in frame.columns]
+        compare = st.segmented_control(
+            "Compare with",
+            list(table_display.PROFILE_COMPARISONS),
+            format_func=table_display.PROFILE_COMPARISONS.get,
+            key="profile_compare",
+            default="area",
+            bind="query-params",
+        )
         st.dataframe(
             tables.styled_profile(profile),
             hide_index=True,
-            column_config={  # the indicator frozen, so a narrow screen scrolling across to England keeps it in view
-                profile.columns[0]: st.column_config.TextColumn(profile.columns[0], pinned=True),
-                "Expected range": st.column_config.TextColumn("Expected range", width=235),
-                **{
-                    c: st.column_config.TextColumn(c, width=175 if i == 0 else 140)
-                    for i, c in enumerate(profile.columns[4:])
-                },
-            },
+            column_order=table_display.profile_columns(profile, national, compare or "area"),
+            column_config=table_display.profile_config(profile),
             placeholder=numbers.DASH,
         )
         downloads.table_buttons(
@@ -170,9 +173,12 @@ if table_tab.open:
             stem=f"{stem}-indicators",
         )
         st.caption(
-            "Comparators carry their own verdict symbol (▼ below, ● within, ▲ above the range), marked where the "
-            f"verdict is unsure ({COMPACT_LEGEND}); the number in brackets is how many MARACs sent returns to each. Racially minoritised comparators read 'share of local "
-            "share': each is judged against its own population. " + national_marks.profile_note(dataset.base_label)
+            f"Verdicts in short ({COMPACT_WORDS}); comparators carry their own verdict symbol, marked where the "
+            f"verdict is unsure ({COMPACT_LEGEND}); the number in brackets is how many MARACs sent returns to each. "
+            "Racially minoritised comparators read 'share of local share': each is judged against its own population"
+            + (f" (local share: {own['local_share_source'][0]})" if own.height and own["local_share_source"][0] else "")
+            + ". The download has every comparator and the verdicts in full. "
+            + national_marks.profile_note(dataset.base_label)
         )
 if spine_tab.open:
     with spine_tab:

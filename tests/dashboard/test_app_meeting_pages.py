@@ -83,7 +83,11 @@ def test_regional_comparison_says_where_each_marac_sits_and_lists_every_indicato
         100 * 400 / 443.12
     )  # a number, so the column sorts by value
     assert matrix.loc["Tower Hamlets", "Repeat %"] == pytest.approx(30.0)
-    assert matrix.loc["Hackney", "Local share not White British %"] == pytest.approx(100 * 171_220 / 259_147)
+    # the victims/survivors half, a click away (both halves do not fit 1280 px side by side)
+    at.segmented_control(key="matrix_part").set_value("victims").run()
+    victims = at.dataframe[0].value.set_index("MARAC")
+    assert victims.loc["Hackney", "Local share not White British %"] == pytest.approx(100 * 171_220 / 259_147)
+    assert "Local share not White British %" not in matrix.columns and "Volume %" not in victims.columns
     subtotals = open_tab(at, "comparison_view", "BCU and London subtotals").dataframe[0].value.set_index("Area")
     assert subtotals.index[-1] == "London" and len(subtotals) == 13  # 12 BCUs, then London
     assert subtotals.loc["Central East", "Volume %"] == pytest.approx(100 * 1000 / 948.336)

@@ -184,3 +184,17 @@ def test_enough_for_a_volume_verdict_is_decided_on_population_time_as_the_metric
     assert Coverage.of(row).enough
     assert not Coverage.of({**row, "volume_coverage": 0.7}).enough
     assert not Coverage.of({k: v for k, v in row.items() if k != "volume_coverage"}).enough  # 62.5% of quarters
+
+
+def test_a_narrow_column_says_it_short_and_says_complete_too() -> None:
+    """Half a matrix on a screen has a narrow coverage column: never empty where coverage is known."""
+    assert [_marac(n).narrow for n in (0, 3, 4)] == ["0/4 qtrs", "3/4 qtrs", "all 4 qtrs"]
+    assert _marac(1, "quarter").narrow == "the quarter"
+    # 29 of 32 MARACs sent all 4; the group's 120 of 128 MARAC-quarters go beside its volume (`compact`)
+    group = Coverage.of({"quarters_with_data": 120, "maracs_in_group": 32, "window": "12m", "maracs_complete": 29})
+    assert group.narrow == "29/32 MARACs all 4 qtrs" and group.cell.startswith("29 of 32 MARACs sent all 4 quarters")
+    # without the MARAC rows to count complete ones, the MARAC-quarters
+    assert (
+        Coverage.of({"quarters_with_data": 120, "maracs_in_group": 32, "window": "12m"}).narrow == "120/128 MARAC-qtrs"
+    )
+    assert Coverage.of({}).narrow == ""
