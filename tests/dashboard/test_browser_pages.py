@@ -510,3 +510,43 @@ def test_every_page_is_saved_presented_at_1280x720_and_headline_figures_lead(tab
     headline = min(size for metric, size in sizes if metric)
     others = max(size for metric, size in sizes if not metric)
     assert headline > others, (headline, others)
+
+
+#: views whose tables must fit 1280 px without scrolling across (half a matrix, a profile's comparators a group at a
+#: time): each a URL, as an agenda link opens it
+FITTING = {
+    "overview volume": "/?overview_show_totals=true",
+    "overview victims": "/?overview_maracs=Victims%2Fsurvivors&overview_show_totals=true&overview_totals=Victims%2Fsurvivors",
+    "matrix volume": "/regional_comparison?comparison_view=Matrix%3A+every+MARAC%2C+every+indicator",
+    "matrix victims": "/regional_comparison?comparison_view=Matrix%3A+every+MARAC%2C+every+indicator"
+    "&matrix_part=Victims%2Fsurvivors",
+    "subtotals volume": "/regional_comparison?comparison_view=BCU+and+London+subtotals",
+    "subtotals victims": "/regional_comparison?comparison_view=BCU+and+London+subtotals&subtotals_part=Victims%2Fsurvivors",
+    "profile area": "/borough_profile",
+    "profile wider": "/borough_profile?profile_compare=Force+area+and+all+MARACs",
+    "profile national": "/borough_profile?profile_compare=England+and+UK",
+}
+
+#: each visible table's own width and the width of what it holds (its grid scrolls across when the second is larger)
+TABLE_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+  .filter((table) => table.offsetParent !== null)
+  .map((table) => { const grid = table.querySelector('.dvn-scroller');
+    return {shown: grid.clientWidth, holds: grid.scrollWidth}; })"""
+
+
+@pytest.mark.parametrize("tab", [SCREENS["1280x720"]], indirect=True, ids=["1280x720"])
+def test_wide_tables_fit_1280_px_without_scrolling_across(tab: Any, server: Server) -> None:
+    """At the commonest laptop and projector width, beside the sidebar, each of these tables shows every column it
+    holds: none scrolls across to the figures a meeting came for (the overview's was 1,519 px, the matrix 1,893, the
+    profile 1,710 before)."""
+    wide = {}
+    for view, path in FITTING.items():
+        tab.goto(f"{server.url}{path}")
+        finished_after(tab, 0)
+        expect(tab.get_by_test_id("stDataFrame").first).to_be_visible()
+        _no_exception(tab)
+        tables = tab.evaluate(TABLE_WIDTHS)
+        assert tables, view
+        screenshot(tab, f"fits-1280/{_safe(view)}", whole=False)
+        wide.update({f"{view} #{i}": t for i, t in enumerate(tables) if t["holds"] > t["shown"] + 1})
+    assert not wide, wide
