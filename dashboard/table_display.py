@@ -38,6 +38,19 @@ SHORT_HEADERS = {
 }
 
 
+def fitted_config(table: pd.DataFrame, header: str) -> dict[str, object]:
+    """A table of words: its name column frozen, every column as wide as its longest cell (the grid's own sizing
+    reads the first rows only), so a table that fits 1280 px shows every cell whole."""
+    config: dict[str, object] = {
+        header: st.column_config.TextColumn(header, width=name_width(table[header]), pinned=True)
+    }
+    for column in table.columns:
+        if column != header:
+            shown = [_cell_text(c, column) for c in table[column]]
+            config[column] = st.column_config.Column(column, width=text_width([column, *shown], header=True))
+    return config
+
+
 def matrix_config(table: pd.DataFrame, header: str) -> dict[str, object]:
     """The name frozen; each indicator column explained on hover of its header; short headers (`SHORT_HEADERS`) and
     each column as wide as its longest cell, so half a matrix (`tables.matrix(part=...)`) fits a 1280 px screen."""

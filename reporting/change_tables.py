@@ -46,6 +46,7 @@ def change_frame(
     comparison: str | None = None,
     beyond_only: bool = False,
     compared_only: bool = True,
+    compact: bool = False,
 ) -> pd.DataFrame:
     """One row per MARAC, indicator and comparison, in `changes`' order (`metrics.quarter_change.quarter_changes`).
 
@@ -53,7 +54,8 @@ def change_frame(
     "Compared with"; `comparison` keeps one comparison's rows (None: both); `beyond_only` keeps changes beyond
     chance; `compared_only` leaves out rows with no change to show (nothing to compare in either period).
     Volume reads in cases a year per 10,000 adult females, its change as a percent up or down; shares in percent,
-    their change in percentage points.
+    their change in percentage points. `compact` (a screen, where the table must fit 1280 px) names each indicator
+    short ("Repeat") and each comparison without its period, which the page says above the table.
     """
     rows = changes.filter(pl.col("change").is_not_null()) if compared_only else changes
     if comparison is not None:
@@ -63,8 +65,8 @@ def change_frame(
     out = [
         [
             r["group_name"],
-            INDICATORS.by_key(r["indicator"]).label,
-            change_words.comparison_label(r["comparison"], periods),
+            getattr(INDICATORS.by_key(r["indicator"]), "short" if compact else "label"),
+            change_words.comparison_label(r["comparison"], None if compact else periods),
             _rests_on(change_words.figure(r["indicator"], r["then"]), r["quarters_then"], r["window"]),
             _rests_on(change_words.figure(r["indicator"], r["now"]), r["quarters_now"], r["window"]),
             change_words.change(r),

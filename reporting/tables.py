@@ -273,7 +273,7 @@ SIGNIFICANCE_WORDS = {
 }
 
 
-def certainty_frame(own: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
+def certainty_frame(own: pl.DataFrame, ranges: Ranges, *, compact: bool = False) -> pd.DataFrame:
     """How sure each of one MARAC's verdicts is: the 95% and 99.8% intervals and what the 95% interval supports.
 
     The explanation reads like Fingertips: "95% interval 0.7%–5.7%, range starts at 2.5%: not
@@ -281,23 +281,32 @@ def certainty_frame(own: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
     """
     row = own.row(0, named=True) if own.height else {}
     return pd.DataFrame(
-        [{"Indicator": ind.label, **_certainty(row, ind, ranges)} for ind in INDICATORS],
-        columns=["Indicator", *CERTAINTY_COLUMNS],
+        [
+            {"Indicator": ind.table_header if compact else ind.label, **_certainty(row, ind, ranges, compact)}
+            for ind in INDICATORS
+        ],
+        columns=["Indicator", *(COMPACT_CERTAINTY_COLUMNS if compact else CERTAINTY_COLUMNS)],
     )
 
 
 def certainty_by_group(
-    frame: pl.DataFrame, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC"
+    frame: pl.DataFrame, ind: Indicator, ranges: Ranges, *, name_header: str = "MARAC", compact: bool = False
 ) -> pd.DataFrame:
-    """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table)."""
-    rows = [{name_header: row["group_name"], **_certainty(row, ind, ranges)} for row in frame.iter_rows(named=True)]
-    return pd.DataFrame(rows, columns=[name_header, *CERTAINTY_COLUMNS])
+    """The same explanation for one indicator across every MARAC of an area (the overview's hover text, as a table).
+
+    `compact` (a screen, where the table must fit 1280 px): the range or level each interval is set against
+    ("Against") in place of the sentence ("Why") that repeats the interval around it; downloads keep the sentence."""
+    rows = [
+        {name_header: row["group_name"], **_certainty(row, ind, ranges, compact)} for row in frame.iter_rows(named=True)
+    ]
+    return pd.DataFrame(rows, columns=[name_header, *(COMPACT_CERTAINTY_COLUMNS if compact else CERTAINTY_COLUMNS)])
 
 
 CERTAINTY_COLUMNS = ["Value", "95% interval", "99.8% interval", "What the 95% interval supports", "Why"]
+COMPACT_CERTAINTY_COLUMNS = ["Value", "95% interval", "99.8% interval", "Against", "What the 95% interval supports"]
 
 
-def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[str, str]:
+def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges, compact: bool = False) -> dict[str, str]:
     item = numbers.range_of(ind, ranges)
     local = numbers.local_of(row, ind)
     supported = row.get(f"{ind.value}_significance")
@@ -310,7 +319,11 @@ def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges) -> dict[s
         "99.8% interval": numbers.figure_interval(row, ind, ranges, "ci998"),
         "What the 95% interval supports": _supports(supported, ind)
         or ("no range" if item is None or item.rule == "none" else "–"),
-        "Why": _why(interval, supported, item, local_shown, Verdict.of(row, ind)),
+        **(
+            {"Against": _bound(item, local_shown) if supported not in (None, INCOMPLETE) and item is not None else ""}
+            if compact
+            else {"Why": _why(interval, supported, item, local_shown, Verdict.of(row, ind))}
+        ),
     }
 
 
@@ -342,14 +355,20 @@ def _why(interval: str, supported: str | None, item, local_shown: str, judged: V
         return judged.phrase
     if supported == TOO_FEW:
         return f"95% interval {interval} reaches across a bound, with fewer than {TOO_FEW_CASES} {judged.counted_words}"
-    if item.rule == "local_share":
-        bound = f"the local share is {local_shown}"
-    elif item.rule == "floor":
-        bound = f"the level is {item.describe()}"
-    else:
-        bound = f"range {item.describe()}"
     words = ONE_SIDED_SIGNIFICANCE_WORDS.get(supported) if judged.one_sided else None
-    return f"95% interval {interval}, {bound}: {words or SIGNIFICANCE_WORDS[supported]}"
+    return (
+        f"95% interval {interval}, {_bound(item, local_shown, sentence=True)}: {words or SIGNIFICANCE_WORDS[supported]}"
+    )
+
+
+def _bound(item, local_shown: str, *, sentence: bool = False) -> str:
+    """What an interval is set against: "range 80%–100%", "the level is 2.5% or above" ("level 2.5% or above" in a
+    cell), "the local share is 63.0%" ("local share 63.0%")."""
+    if item.rule == "local_share":
+        return f"the local share is {local_shown}" if sentence else f"local share {local_shown}"
+    if item.rule == "floor":
+        return f"the level is {item.describe()}" if sentence else f"level {item.describe()}"
+    return f"range {item.describe()}"
 
 
 def styled_profile(table: pd.DataFrame) -> pd.io.formats.style.Styler:

@@ -198,10 +198,11 @@ st.caption(
 )
 # laid out on request (a table costs the browser a few tenths of a second on a first view); kept in the URL
 if st.toggle("Show each verdict's intervals", key="profile_certainty", bind="query-params"):
+    sure = tables.certainty_frame(own, dataset.ranges, compact=True)
     st.dataframe(
-        tables.certainty_frame(own, dataset.ranges),
+        sure,
         hide_index=True,
-        column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+        column_config=table_display.fitted_config(sure, "Indicator"),
         placeholder=numbers.DASH,
     )
     downloads.table_buttons(

@@ -231,9 +231,10 @@ def funnel(figures: AreaFigures) -> object:
     )
 
 
-def how_sure(figures: AreaFigures) -> object:
-    """MARACs that sent returns."""
-    return tables.certainty_by_group(figures.maracs.filter(pl.col("maracs_reporting") > 0), choice, ranges)
+def how_sure(figures: AreaFigures, compact: bool = False) -> object:
+    """MARACs that sent returns (`compact` on screen, `tables.certainty_by_group`)."""
+    reporting = figures.maracs.filter(pl.col("maracs_reporting") > 0)
+    return tables.certainty_by_group(reporting, choice, ranges, compact=compact)
 
 
 ranked_tab, funnel_tab, sure_tab = controls.view_tabs(
@@ -273,15 +274,12 @@ if sure_tab.open:
             "A verdict is certain only when the whole 95% interval lies on one side of the range (Wilson intervals for "
             f"shares; Byar's, or exact below {EXACT_BELOW} cases, for volume). MARACs without returns for the period are left out."
         )
-        sure = how_sure(screen)
+        sure = how_sure(screen, compact=True)
         st.dataframe(
             sure,
             hide_index=True,
             height=table_display.fit_height(len(sure)),
-            column_config={
-                "MARAC": st.column_config.TextColumn("MARAC", width=190),
-                "Why": st.column_config.TextColumn("Why", width="large"),
-            },
+            column_config=table_display.fitted_config(sure, "MARAC"),
             placeholder=numbers.DASH,
         )
         downloads.table_buttons(

@@ -43,7 +43,7 @@ controls.definition_link()
 beyond_only = st.toggle("Only changes beyond chance", key="changes_beyond_only", bind="query-params")
 
 kept = {"comparison": None if compared == "both" else compared, "beyond_only": beyond_only}
-table = change_tables.change_frame(screen, periods, **kept)
+table = change_tables.change_frame(screen, periods, compact=True, **kept)
 if table.empty:
     st.info("No change to show for these choices.")
 else:
@@ -51,7 +51,7 @@ else:
         table,
         hide_index=True,
         height=table_display.fit_height(len(table)),
-        column_config=table_display.column_config(table, "MARAC"),
+        column_config=table_display.fitted_config(table, "MARAC"),
         placeholder=numbers.DASH,
     )
 notes = [
@@ -91,6 +91,6 @@ if returns.height:
         listed,
         hide_index=True,
         height=table_display.fit_height(len(listed)),
-        column_config=table_display.column_config(listed, "MARAC"),
+        column_config=table_display.fitted_config(listed, "MARAC"),
         placeholder=numbers.DASH,
     )

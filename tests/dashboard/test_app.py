@@ -280,13 +280,14 @@ def test_profile_says_how_sure_each_verdict_is(app: AppTest) -> None:
     at.selectbox(key="marac").select("E09000012").run()
     sure = at.toggle(key="profile_certainty").set_value(True).run().dataframe[1].value.set_index("Indicator")
     # Hackney: 8 LGBT+ victims/survivors of 400 cases = 2.0%; Wilson 95% 1.0%-3.9% straddles the 2.5% floor
-    assert sure.loc["Victims/survivors LGBT+", "95% interval"] == "1.0%–3.9%"
-    assert sure.loc["Victims/survivors LGBT+", "What the 95% interval supports"] == "not distinguishable from the level"
-    assert sure.loc["Victims/survivors LGBT+", "Why"] == (
-        "95% interval 1.0%–3.9%, the level is 2.5% or above: not distinguishable from the level"
-    )
+    assert sure.loc["LGBT+ %", "95% interval"] == "1.0%–3.9%"
+    assert sure.loc["LGBT+ %", "What the 95% interval supports"] == "not distinguishable from the level"
+    # on screen what each interval is set against, short enough to fit 1280 px (the download has the sentence)
+    assert sure.loc["LGBT+ %", "Against"] == "level 2.5% or above"
+    assert sure.loc["Racially minoritised %", "Against"] == "local share 66.1%"  # 171,220 of 259,147
+    assert sure.loc["Repeat rate %", "Against"] == "range 28%–40%"
     # police 200 of 400 referrals = 50%: 45.1%-54.9%, wholly under 60%
-    assert sure.loc["Police share of referrals", "What the 95% interval supports"] == "below the range"
+    assert sure.loc["Police share %", "What the 95% interval supports"] == "below the range"
 
 
 def test_a_file_that_is_not_a_database_gives_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

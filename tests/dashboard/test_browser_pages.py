@@ -525,6 +525,9 @@ FITTING = {
     "profile area": "/borough_profile",
     "profile wider": "/borough_profile?profile_compare=Force+area+and+all+MARACs",
     "profile national": "/borough_profile?profile_compare=England+and+UK",
+    "how sure (overview)": "/?overview_chart=How+sure+is+each+verdict%3F",
+    "how sure (profile)": "/borough_profile?profile_certainty=true",
+    "what changed": "/what_changed",
 }
 
 #: each visible table's own width and the width of what it holds (its grid scrolls across when the second is larger)

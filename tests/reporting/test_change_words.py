@@ -120,6 +120,10 @@ def test_the_change_table_keeps_the_ranked_order_and_the_choices() -> None:
     assert table["Compared with"].tolist()[2] == "A year earlier, 2019-20 Q4 (annualised)"
     assert change_tables.change_frame(frame, beyond_only=True)["MARAC"].tolist() == ["Tower Hamlets", "Hackney"]
     assert change_tables.change_frame(frame, comparison=YEAR_EARLIER)["Then"].tolist() == ["43.3"]
+    # a screen's: the indicator short, the comparison without its period (the page says it above), the rest alike
+    screen = change_tables.change_frame(frame, periods, compact=True)
+    assert screen.iloc[0].tolist()[:3] == ["Tower Hamlets", "Male", "Previous quarter"]
+    assert screen.iloc[0].tolist()[3:] == table.iloc[0].tolist()[3:]
 
 
 @pytest.mark.parametrize(

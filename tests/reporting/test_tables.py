@@ -345,3 +345,19 @@ def test_each_half_of_the_matrix_keeps_its_own_columns() -> None:
     assert printed.loc["Gamma", "Volume %"] == "– no population" == tables.NO_POPULATION
     assert printed.loc["Delta", "Volume %"] == "–"  # no returns at all
     assert "– no population" in tables.styled_matrix(volume.reset_index()).to_html()
+
+
+def test_how_sure_on_a_screen_names_what_each_interval_is_set_against() -> None:
+    """The compact form puts the range or level in a column of its own in place of the sentence that repeats the
+    interval around it, so the table fits 1280 px; the sentence stays in the download."""
+    frame, ranges = _matrix_frame()
+    repeat = INDICATORS.by_key("repeat_rate")
+    full = tables.certainty_by_group(frame, repeat, ranges).set_index("MARAC")
+    short = tables.certainty_by_group(frame, repeat, ranges, compact=True).set_index("MARAC")
+    assert list(short.columns) == tables.COMPACT_CERTAINTY_COLUMNS
+    # Alpha: 12 of 40 = 30.0% within 28%-40%, its interval across both bounds
+    assert short.loc["Alpha", "Against"] == "range 28%–40%"
+    assert full.loc["Alpha", "Why"].endswith(", range 28%–40%: not distinguishable from either bound")
+    for column in ("Value", "95% interval", "99.8% interval", "What the 95% interval supports"):
+        assert short[column].tolist() == full[column].tolist()
+    assert short.loc["Delta", "Against"] == ""  # no returns: nothing is set against anything
