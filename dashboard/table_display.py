@@ -38,16 +38,29 @@ SHORT_HEADERS = {
 }
 
 
-def fitted_config(table: pd.DataFrame, header: str) -> dict[str, object]:
-    """A table of words: its name column frozen, every column as wide as its longest cell (the grid's own sizing
-    reads the first rows only), so a table that fits 1280 px shows every cell whole."""
+#: the referral change table's headers a 1280 px screen has room for (the full ones on hover)
+REFERRAL_CHANGE_SHORT = {
+    "A year earlier %": "Then %",
+    "Change (points)": "Change",
+    "95% interval (points)": "95% interval",
+}
+
+
+def fitted_config(table: pd.DataFrame, header: str, short: dict[str, str] | None = None) -> dict[str, object]:
+    """A table's name column frozen and every column as wide as its longest cell (the grid's own sizing reads the
+    first rows only), so a table that fits 1280 px shows every cell whole; `short` headers for some columns, each
+    column's full header on hover (the data and its downloads keep the full)."""
+    short = short or {}
     config: dict[str, object] = {
         header: st.column_config.TextColumn(header, width=name_width(table[header]), pinned=True)
     }
     for column in table.columns:
         if column != header:
+            label = short.get(column, column)
             shown = [_cell_text(c, column) for c in table[column]]
-            config[column] = st.column_config.Column(column, width=text_width([column, *shown], header=True))
+            config[column] = st.column_config.Column(
+                label, help=column if label != column else None, width=text_width([label, *shown], header=True)
+            )
     return config
 
 

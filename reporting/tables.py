@@ -615,6 +615,13 @@ def agency_share_table(frame: pl.DataFrame, agencies: list[str], labels: dict[st
     return pd.DataFrame({k: pd.Series(v, dtype="object" if k in words else "Float64") for k, v in out.items()})
 
 
+def agencies_by_share(total: pl.DataFrame, agencies: list[str]) -> list[str]:
+    """The agencies in the order of their share of the area's referrals, largest first (those with none last, in
+    SafeLives' order): a screen shows the largest few of sixteen, and the reader adds the rest."""
+    row = total.row(0, named=True) if total.height else {}
+    return sorted(agencies, key=lambda a: -(row.get(f"share_referrals_{a}") or 0.0))
+
+
 def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
     """The Pan-London review's summary as a table: of the MARACs with a figure, how many are below, within and above each range."""
     return pd.DataFrame(

@@ -132,7 +132,11 @@ if change_tab.open:
         )
         table = tables.referral_change_table(change, labels)
         st.dataframe(
-            tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)), placeholder=numbers.DASH
+            tables.styled(table),
+            hide_index=True,
+            height=table_display.fit_height(len(table)),
+            column_config=table_display.fitted_config(table, "MARAC", table_display.REFERRAL_CHANGE_SHORT),
+            placeholder=numbers.DASH,
         )
         downloads.table_buttons(
             lambda: view.table_file(
@@ -146,12 +150,23 @@ if change_tab.open:
 if every_tab.open:
     with every_tab:
         st.caption(
-            "Each agency's share of the MARAC's recorded referrals (SafeLives' 14 referring agencies)."
+            "Each agency's share of the MARAC's recorded referrals (SafeLives' 14 referring agencies): the area's largest "
+            "four to begin with; add or remove agencies above the table. The download has every agency."
             + referral_gaps.caption(referral_gaps.by_group(view.screen.maracs))
         )
         table = tables.agency_share_table(view.screen.maracs, dataset.agencies, labels)
+        # sixteen agencies do not fit 1280 px: the area's largest four, and any others the reader adds (in the URL)
+        ordered = [labels.get(a, a) for a in tables.agencies_by_share(view.screen.total, dataset.agencies)]
+        shown = st.multiselect(
+            "Agencies shown", ordered, default=ordered[:4], key="referrer_agencies", bind="query-params"
+        )
         st.dataframe(
-            tables.styled(table), hide_index=True, height=table_display.fit_height(len(table)), placeholder=numbers.DASH
+            tables.styled(table),
+            hide_index=True,
+            height=table_display.fit_height(len(table)),
+            column_order=[c for c in table.columns if not c.endswith(" %")] + [f"{a} %" for a in shown],
+            column_config=table_display.fitted_config(table, "MARAC", {referral_gaps.HEADER: "No source"}),
+            placeholder=numbers.DASH,
         )
         downloads.table_buttons(
             lambda: view.table_file(

@@ -528,6 +528,8 @@ FITTING = {
     "how sure (overview)": "/?overview_chart=How+sure+is+each+verdict%3F",
     "how sure (profile)": "/borough_profile?profile_certainty=true",
     "what changed": "/what_changed",
+    "referrals change": "/referrer_mix?referrer_tab=Change+on+a+year+earlier",
+    "referrals by agency": "/referrer_mix?referrer_tab=Every+agency",
 }
 
 #: each visible table's own width and the width of what it holds (its grid scrolls across when the second is larger)
