@@ -46,6 +46,15 @@ REFERRAL_CHANGE_SHORT = {
 }
 
 
+#: the range summary's headers a 1280 px screen has room for (the full ones on hover)
+RANGE_SUMMARY_SHORT = {
+    "MARACs with figures": "MARACs",
+    "Meeting the range %": "Meeting %",
+    "Within, and the 95% interval agrees": "Within, clearly",
+    "Not judged (incomplete)": "Not judged",
+}
+
+
 def fitted_config(table: pd.DataFrame, header: str, short: dict[str, str] | None = None) -> dict[str, object]:
     """A table's name column frozen and every column as wide as its longest cell (the grid's own sizing reads the
     first rows only), so a table that fits 1280 px shows every cell whole; `short` headers for some columns, each

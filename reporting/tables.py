@@ -622,12 +622,20 @@ def agencies_by_share(total: pl.DataFrame, agencies: list[str]) -> list[str]:
     return sorted(agencies, key=lambda a: -(row.get(f"share_referrals_{a}") or 0.0))
 
 
-def range_summary_table(summary: pl.DataFrame, ranges: Ranges) -> pd.DataFrame:
-    """The Pan-London review's summary as a table: of the MARACs with a figure, how many are below, within and above each range."""
+def range_summary_table(summary: pl.DataFrame, ranges: Ranges, *, compact: bool = False) -> pd.DataFrame:
+    """The Pan-London review's summary as a table: of the MARACs with a figure, how many are below, within and above
+    each range. `compact` (a screen, where it must fit 1280 px): each indicator by its table header, and the local
+    share's range as "at least the local share"."""
+    keys = summary["indicator"].to_list()
+
+    def expected(key: str) -> str:
+        item = ranges[INDICATORS.by_key(key).range_key]
+        return "at least the local share" if compact and item.rule == "local_share" else item.describe()
+
     return pd.DataFrame(
         {
-            "Indicator": summary["label"].to_list(),
-            "Expected": [ranges[INDICATORS.by_key(k).range_key].describe() for k in summary["indicator"].to_list()],
+            "Indicator": [INDICATORS.by_key(k).table_header for k in keys] if compact else summary["label"].to_list(),
+            "Expected": [expected(k) for k in keys],
             "MARACs with figures": summary["maracs_with_figure"].to_list(),
             "Below": summary["below"].to_list(),
             "Within": summary["within"].to_list(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_display, controls, downloads, shared
+from dashboard import chart_display, controls, downloads, shared, table_display
 from dashboard.area_view import area_view
 from dashboard.table_display import fit_height
 from metrics.definitions import INDICATORS
@@ -113,11 +113,12 @@ if summary_tab.open:
         met = findings.ranges_met(summary, area=view.name)
         st.markdown(escape_markdown(met))
         chart_display.chart(summary_chart(view.screen.maracs), screen=False, key="ranges_met", alt=met)
-        table = tables.range_summary_table(summary, ranges)
+        table = tables.range_summary_table(summary, ranges, compact=True)
         st.dataframe(
             table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"),
             hide_index=True,
             height=fit_height(len(table)),
+            column_config=table_display.fitted_config(table, "Indicator", table_display.RANGE_SUMMARY_SHORT),
             placeholder=numbers.DASH,
         )
         st.caption(

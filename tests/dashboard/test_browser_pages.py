@@ -530,6 +530,9 @@ FITTING = {
     "what changed": "/what_changed",
     "referrals change": "/referrer_mix?referrer_tab=Change+on+a+year+earlier",
     "referrals by agency": "/referrer_mix?referrer_tab=Every+agency",
+    "ranges met": "/equality?equality_view=How+many+MARACs+meet+each+range",
+    "trends figures": "/trends?trends_view=The+figures+behind+it",
+    "submissions": "/data_quality",
 }
 
 #: each visible table's own width and the width of what it holds (its grid scrolls across when the second is larger)

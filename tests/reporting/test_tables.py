@@ -219,6 +219,13 @@ def test_range_summary_table() -> None:
     table = tables.range_summary_table(range_summary(compute(data, YEAR, "marac")), data.ranges).set_index("Indicator")
     assert table.loc["Repeat rate", "Expected"] == "28%–40%"
     assert table["MARACs with figures"].max() <= 4
+    # a screen's: each indicator by its table header, the local share's range short; the counts alike
+    summary = range_summary(compute(data, YEAR, "marac"))
+    short = tables.range_summary_table(summary, data.ranges, compact=True).set_index("Indicator")
+    assert short.loc["Racially minoritised %", "Expected"] == "at least the local share"
+    assert table.loc["Victims/survivors racially minoritised", "Expected"].startswith("at least the local share ")
+    assert short.loc["Repeat rate %", "Expected"] == "28%–40%"
+    assert short["Below"].tolist() == table["Below"].tolist() and short["Within"].tolist() == table["Within"].tolist()
 
 
 def _alpha_one_quarter() -> Dataset:
