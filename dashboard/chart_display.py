@@ -33,5 +33,11 @@ def chart(fig: go.Figure, *, key: str, alt: str, screen: bool = True, **options:
             if table.empty:  # a chart whose points carry no words of their own: its figures are in the page's tables
                 fold.caption(NO_TABLE)
             else:
-                fold.dataframe(table, hide_index=True, height=table_display.fit_height(len(table)), width="stretch")
+                fold.dataframe(
+                    table,
+                    hide_index=True,
+                    height=table_display.fit_height(len(table)),
+                    width="stretch",
+                    column_config=table_display.fitted_config(table, table.columns[0]),
+                )
     return event

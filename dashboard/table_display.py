@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -70,6 +71,31 @@ def fitted_config(table: pd.DataFrame, header: str, short: dict[str, str] | None
             config[column] = st.column_config.Column(
                 label, help=column if label != column else None, width=text_width([label, *shown], header=True)
             )
+    return config
+
+
+def national_config(table: pd.DataFrame, short: Callable[[str], str]) -> dict[str, object]:
+    """SafeLives' force figures: the force frozen, counts whole, rates and percents to one decimal, headers `short`
+    (in full on hover) and every column as wide as its longest cell."""
+    config: dict[str, object] = {"Force": st.column_config.TextColumn(width=name_width(table["Force"]), pinned=True)}
+    for column in table.columns[1:]:
+        label = short(column)
+        rate = "rate per" in column.lower()
+        counts = column in ("MARACs", "Cases", "Repeat cases")
+        numeric = counts or rate or "%" in column
+        shown = [
+            "–" if v is None or pd.isna(v) else (f"{v:,.0f}" if counts else f"{v:.1f}%") if numeric else str(v)
+            for v in table[column]
+        ]
+        width = text_width([label, *shown], header=True)
+        help_ = column if label != column else None
+        if counts:
+            config[column] = st.column_config.NumberColumn(label, help=help_, width=width, format="localized")
+        elif numeric:
+            fmt = "%.1f" if rate else "%.1f%%"
+            config[column] = st.column_config.NumberColumn(label, help=help_, width=width, format=fmt)
+        else:
+            config[column] = st.column_config.TextColumn(label, help=help_, width=width)
     return config
 
 

@@ -157,6 +157,34 @@ def entries(indicator: Indicator, ranges: Ranges, columns: Sequence[str] | None 
     return list(zip(HEADINGS, texts, strict=True))
 
 
+#: how each kind of range is read, in a cell
+_READ_AS = {
+    "range": "below, within or above",
+    "floor": "meets or does not meet",
+    "local_share": "meets or does not meet",
+}
+
+
+def at_a_glance(ranges: Ranges, indicators: Iterable[Indicator] | None = None) -> pd.DataFrame:
+    """Every indicator in a line a screen has room for: its name, what it is a share or rate of, its expected range
+    and how a verdict reads. The entries themselves are prose (`table`, the download; `entries`, one at a time)."""
+    rows = []
+    for ind in INDICATORS if indicators is None else indicators:
+        item = ranges.get(ind.range_key) if ranges else None
+        judged = item is not None and item.rule in _READ_AS
+        rows.append(
+            {
+                "Name": ind.label,
+                "Of": denominator(ind),
+                "Expected range": item.describe()
+                if judged
+                else ("not held yet" if item is None else COMPARATOR_ONLY.split(":")[0]),
+                "A verdict reads": _READ_AS[item.rule] if judged else "no verdict",
+            }
+        )
+    return pd.DataFrame(rows, columns=["Name", "Of", "Expected range", "A verdict reads"])
+
+
 def table(
     ranges: Ranges, columns: Sequence[str] | None = None, indicators: Iterable[Indicator] | None = None
 ) -> pd.DataFrame:

@@ -495,6 +495,55 @@ def national_table(frame: pl.DataFrame, ranges: Ranges, *, base: str, base_label
     return pd.DataFrame(columns)
 
 
+#: the national table a group of columns at a time on a screen (all fourteen do not fit 1280 px); downloads hold all
+TABLE_PARTS = {"volume": "Volume", "published": "As SafeLives published", "repeats": "Repeats"}
+_ALWAYS = ("Force", "Year", "Status")
+
+
+def table_part(table: pd.DataFrame, part: str) -> list[str]:
+    """The columns a screen shows for `part` (`TABLE_PARTS`): the force, year and status, then that part's: volume on
+    the chosen base with its counts (on SafeLives' own base, its published rate), SafeLives' figures as published, or
+    repeats. Why a year is partial or missing is said under the table (`caveats_said`): a sentence is no cell."""
+    recomputed = any(c.startswith("Rate per 10,000 (") for c in table.columns)
+
+    def wanted(column: str) -> bool:
+        if part == "published":
+            return column.startswith("SafeLives ")
+        if part == "repeats":
+            return column in ("Cases", "Repeat cases", "Repeat rate %", "Repeat verdict")
+        mine = column.startswith(("Rate per 10,000 (", "% of recommended (")) or (
+            not recomputed and column.startswith("SafeLives ")
+        )
+        return column in ("MARACs", "Cases") or mine or column.startswith("Volume verdict")
+
+    return [*_ALWAYS, *(c for c in table.columns if c not in _ALWAYS and wanted(c))]
+
+
+def caveats_said(table: pd.DataFrame) -> list[str]:
+    """Each reason a year is partial or missing once, after the forces and years it covers: "Dyfed-Powys 2024-25,
+    Gwent 2024-25: Not in the transcription of SafeLives' workbooks: …"."""
+    by_reason: dict[str, list[str]] = {}
+    for force, year, why in zip(table["Force"], table["Year"], table["Why partial or missing"], strict=True):
+        if why:
+            by_reason.setdefault(why, []).append(f"{force} {year}")
+    return [f"{', '.join(where)}: {why}" for why, where in by_reason.items()]
+
+
+def short_header(column: str) -> str:
+    """A national table header short enough for a screen, the base said once in the caption: "Rate per 10,000
+    (Census 2021, females aged 16+)" -> "Per 10,000"; "SafeLives rate per 10,000 (its base)" -> "Per 10,000 (its
+    base)"."""
+    if column.startswith("Rate per 10,000 ("):
+        return "Per 10,000"
+    if column.startswith("% of recommended ("):
+        return "% of recommended"
+    if column.startswith("Volume verdict ("):
+        return "Volume verdict"
+    if column == "SafeLives rate per 10,000 (its base)":
+        return "Per 10,000 (its base)"
+    return column
+
+
 def _volume_label(row: dict[str, object]) -> str:
     if row["status"] == MISSING:
         return STATUS_WORDS[MISSING]

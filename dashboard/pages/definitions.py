@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import controls, data, downloads
+from dashboard import controls, data, downloads, table_display
 from dashboard.table_display import fit_height
 from metrics.definitions import INDICATORS
 from metrics.indicators import value_columns
@@ -46,15 +46,20 @@ for heading, text in definitions.entries(indicator, ranges, columns):
         st.markdown(text.replace("$", "\\$"))
 
 st.subheader("Every indicator")
-table = definitions.table(ranges, columns)
+st.caption(
+    "Each indicator's range at a glance; choose one above for its whole entry. The download has every entry of "
+    "every indicator."
+)
+glance = definitions.at_a_glance(ranges)
 st.dataframe(
-    table,
+    glance,
     hide_index=True,
     width="stretch",
-    height=fit_height(len(table)),
-    column_config={"Name": st.column_config.TextColumn(width="medium", pinned=True)},
+    height=fit_height(len(glance)),
+    column_config=table_display.fitted_config(glance, "Name"),
     placeholder=numbers.DASH,
 )
+table = definitions.table(ranges, columns)
 notes = [f"Ranges: {ranges.edition}." if ranges else "Ranges: none held yet."]
 downloads.table_buttons(
     lambda: TableFile("Indicator definitions", table, notes, bool(dataset and dataset.synthetic)),

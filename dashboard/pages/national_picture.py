@@ -145,22 +145,26 @@ if table_tab.open:
         every = st.toggle("Every year", key="national_every_year", help="Every financial year, not only the chosen one")
         shown = figures if every else figures.filter(pl.col("financial_year") == year)
         table = national.national_table(shown.sort("force", "financial_year"), ranges, base=base, base_label=base_label)
+        part = st.segmented_control(
+            "Columns",
+            list(national.TABLE_PARTS),
+            format_func=national.TABLE_PARTS.get,
+            key="national_columns",
+            default="volume",
+            bind="query-params",
+        )
+        st.caption(f"Volume on {base_label} unless it says SafeLives' own base. The download has every column.")
         st.dataframe(
             table,
             hide_index=True,
             width="stretch",
             height=table_display.fit_height(len(table)),
-            column_config={
-                "Force": st.column_config.TextColumn(width=170, pinned=True),
-                **{
-                    c: st.column_config.NumberColumn(format="%.1f" if "rate per" in c.lower() else "%.1f%%")
-                    for c in table.columns
-                    if "%" in c or "rate per" in c.lower()
-                },
-                **{c: st.column_config.NumberColumn(format="localized") for c in ("MARACs", "Cases", "Repeat cases")},
-            },
+            column_order=national.table_part(table, part or "volume"),
+            column_config=table_display.national_config(table, national.short_header),
             placeholder=numbers.DASH,
         )
+        for said in national.caveats_said(table):
+            st.caption(escape_markdown(said))
 
         def table_file() -> TableFile:
             # SafeLives' figures are public already: they need no disclosure rounding, so none is applied or claimed

@@ -533,6 +533,10 @@ FITTING = {
     "ranges met": "/equality?equality_view=How+many+MARACs+meet+each+range",
     "trends figures": "/trends?trends_view=The+figures+behind+it",
     "submissions": "/data_quality",
+    "national volume": "/national_picture?national_view=Table",
+    "national as published": "/national_picture?national_view=Table&national_columns=As+SafeLives+published",
+    "national repeats": "/national_picture?national_view=Table&national_columns=Repeats",
+    "definitions": "/definitions",
 }
 
 #: each visible table's own width and the width of what it holds (its grid scrolls across when the second is larger)

@@ -70,9 +70,14 @@ def test_a_link_by_label_and_a_new_choice_both_show(app: AppTest) -> None:
 def test_every_indicator_is_in_the_table_with_its_downloads(app: AppTest) -> None:
     at = _open(app)
     assert not at.exception
-    table = at.dataframe[0].value.set_index("Key")
-    assert list(table.index) == [i.key for i in INDICATORS]
-    assert table.loc["volume", "Interval"].startswith("Byar's interval for the count of cases")
+    # on screen a line each (prose entries do not fit a cell); the download has every entry (reporting.definitions.table)
+    table = at.dataframe[0].value.set_index("Name")
+    assert list(table.index) == [i.label for i in INDICATORS]
+    assert table.loc["Cases as % of recommended volume"].tolist() == [
+        "recommended cases",
+        "80%–100% of recommended",
+        "below, within or above",
+    ]
     # the first indicator when no link names one
     texts = _texts(at)
     assert texts[texts.index("**Name**") + 1] == "Cases as % of recommended volume"
@@ -100,7 +105,7 @@ def test_a_new_definition_is_on_the_page_with_no_other_edit(app: AppTest) -> Non
         texts = _texts(at)
         assert texts[texts.index("**Name**") + 1] == "Perpetrators aged 17 or under"
         assert texts[texts.index("**Expected range**") + 1].startswith("5%–10%. 5–10% of victims male")
-        assert list(at.dataframe[0].value["Key"])[-1] == "perpetrators_under_18"
+        assert list(at.dataframe[0].value["Name"])[-1] == "Perpetrators aged 17 or under"
 
 
 def test_every_viewer_has_the_page(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

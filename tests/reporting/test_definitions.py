@@ -192,3 +192,16 @@ def test_links_name_the_indicator_by_key_and_either_form_is_read_back() -> None:
     assert chosen("repeat_rate") is INDICATORS.by_key("repeat_rate")
     assert chosen("Victims/survivors LGBT+") is INDICATORS.by_key("lgbt")
     assert chosen("nonsense") is None and chosen(None) is None
+
+
+def test_every_indicator_at_a_glance_in_a_line_a_screen_has_room_for() -> None:
+    from reporting.definitions import at_a_glance
+
+    glance = at_a_glance(fx.dataset().ranges).set_index("Name")
+    assert list(glance.columns) == ["Of", "Expected range", "A verdict reads"]
+    assert glance.loc["Repeat rate"].tolist() == ["cases discussed", "28%–40%", "below, within or above"]
+    assert glance.loc["Victims/survivors LGBT+", "A verdict reads"] == "meets or does not meet"  # a floor
+    assert glance.loc["Victims/survivors aged 16–17", "Expected range"] == "No SafeLives range"
+    # before any load there is no ranges reference: not "no range", which would be untrue
+    assert set(at_a_glance(Ranges())["Expected range"]) == {"not held yet"}
+    assert len(glance) == len(INDICATORS)

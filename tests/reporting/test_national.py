@@ -182,6 +182,33 @@ def test_table_keeps_missing_years_empty_and_both_bases(frame, ranges) -> None:
     assert table.loc[("Lancashire", "2024-25")]["Status"] == "◐ partial"
 
 
+def test_a_screen_shows_the_table_a_part_at_a_time_and_says_why_under_it(frame, ranges) -> None:
+    table = national.national_table(frame, ranges, base="census2021", base_label=CENSUS)
+    parts = {part: national.table_part(table, part) for part in national.TABLE_PARTS}
+    assert parts["volume"] == [
+        "Force", "Year", "Status", "MARACs", "Cases",
+        f"Rate per 10,000 ({CENSUS})", f"% of recommended ({CENSUS})", f"Volume verdict ({CENSUS})",
+    ]  # fmt: skip
+    assert parts["published"] == [
+        "Force", "Year", "Status", "SafeLives rate per 10,000 (its base)", "SafeLives % of recommended",
+    ]  # fmt: skip
+    assert parts["repeats"] == ["Force", "Year", "Status", "Cases", "Repeat cases", "Repeat rate %", "Repeat verdict"]
+    assert {c for part in parts.values() for c in part} | {"Why partial or missing"} == set(table.columns)
+    assert [national.short_header(c) for c in parts["volume"][5:]] == [
+        "Per 10,000",
+        "% of recommended",
+        "Volume verdict",
+    ]
+    # on SafeLives' own base there is no recomputed rate: the volume part shows SafeLives' own
+    own = national.national_table(frame, ranges, base=national.SAFELIVES_BASE, base_label="SafeLives' base")
+    assert "SafeLives % of recommended" in national.table_part(own, "volume")
+    # each reason once, after the forces and years it covers: Norfolk sent nothing for 2023-24
+    said = national.caveats_said(table)
+    assert len(said) == len(set(table["Why partial or missing"]) - {""})
+    norfolk = next(s for s in said if "Norfolk 2023-24" in s)
+    assert "not zero" in norfolk
+
+
 def test_headline_counts_the_forces_published(frame, ranges) -> None:
     words = national.headline(frame, "2023-24", ranges, base="census2021", base_label="Census 2021")
     # 38 English forces in the file, less Norfolk (not submitted): 37 of the 43
