@@ -38,6 +38,6 @@ def chart(fig: go.Figure, *, key: str, alt: str, screen: bool = True, **options:
                     hide_index=True,
                     height=table_display.fit_height(len(table)),
                     width="stretch",
-                    column_config=table_display.fitted_config(table, table.columns[0]),
+                    column_config=table_display.fitted_config(table, table.columns[0], widest=None),
                 )
     return event

@@ -345,33 +345,54 @@ def _comparators(
     )
     out = {info["marac_name"]: own}
 
-    def labelled(label: str, frame: pl.DataFrame) -> None:
+    def labelled(label: str, frame: pl.DataFrame, kind: str) -> None:
         if frame.height:
             reporting, total = frame["maracs_reporting"][0], frame["maracs_in_group"][0]
-            out[f"{label} ({reporting})" if reporting == total else f"{label} ({reporting} of {total})"] = frame
+            name = f"{label} ({reporting})" if reporting == total else f"{label} ({reporting} of {total})"
+            out[name] = frame.with_columns(pl.lit(kind).alias(COMPARATOR_KIND))
 
     if info["sub_area"]:
         sub_areas = figures(path, data_version, population, end, window, "sub_area", region_area, rounded, method)
         labelled(
             sub_area_words.named(info["sub_area"], info["sub_area_word"] or SUB_AREA_WORD),
             sub_areas.filter(pl.col("group_code") == info["sub_area"]),
+            "sub_area",
         )
     offered = areas(data)
     if region_area in offered:
         labelled(
-            info["region"], figures(path, data_version, population, end, window, "region", region_area, rounded, method)
+            info["region"],
+            figures(path, data_version, population, end, window, "region", region_area, rounded, method),
+            "region",
         )
     if force_area in offered:
         labelled(
             info["police_force_area"],
             figures(path, data_version, population, end, window, "pfa", force_area, rounded, method),
+            "pfa",
         )
-    labelled("All MARACs", figures(path, data_version, population, end, window, "all", None, rounded, method))
+    labelled("All MARACs", figures(path, data_version, population, end, window, "all", None, rounded, method), "all")
     # England on the MARACs' own base first (like with like), then SafeLives' figures as published: each names its base
     national = _national_comparator(path, data_version, population, end)
     for published in national.iter_slices(1) if national.height else []:
         out[published["group_name"][0]] = published
     return out
+
+
+#: the column each local comparator's one row carries, saying what kind of area it is ("sub_area", "region", "pfa",
+#: "all"), so a page can show them a group at a time (`reporting.screen_tables.profile_columns`)
+COMPARATOR_KIND = "comparator_kind"
+
+
+def comparator_kinds(comparators: dict[str, pl.DataFrame]) -> dict[str, str]:
+    """Each comparator's kind by its name: as tagged, "national" for SafeLives' England and UK rows, "own" for the
+    MARAC's own row."""
+    return {
+        name: frame[COMPARATOR_KIND][0]
+        if COMPARATOR_KIND in frame.columns and frame.height
+        else ("national" if "scope" in frame.columns else "own")
+        for name, frame in comparators.items()
+    }
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -17,7 +17,7 @@ from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW, TOO_FEW_CASES
 from reporting import coverage_words, numbers, sub_areas
 from reporting.numbers import decimals_for, pair_beside_verdict
-from reporting.verdicts import COMPACT_LEGEND, COMPACT_WORDS, HELP, NO_RANGE, Verdict
+from reporting.verdicts import COMPACT_LEGEND, COMPACT_WORDS, HELP, INCOMPLETE_EXPLAINED, NO_RANGE, Verdict
 from reporting.verdicts import of_frame as verdicts_of
 
 LOCAL_HEADER = "Local share not White British %"
@@ -194,7 +194,7 @@ def _shown(pattern: str):
 
 VERDICT_HELP = f"{HELP} The table under 'Compare MARACs on one indicator' gives each interval."
 #: the matrix's cells mark certainty with a sign: what the signs mean, on hover of each indicator's header
-MATRIX_HELP = f"Against the SafeLives expected range ({COMPACT_WORDS}). {COMPACT_LEGEND}."
+MATRIX_HELP = f"Against the SafeLives expected range ({COMPACT_WORDS}). {COMPACT_LEGEND}. {INCOMPLETE_EXPLAINED}"
 
 
 def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges, *, compact: bool = False) -> pd.DataFrame:
@@ -224,7 +224,7 @@ def profile_frame(comparators: dict[str, pl.DataFrame], ranges: Ranges, *, compa
         if not ind.verdict:
             out["Verdict"].append(NO_RANGE["short"])
         else:
-            out["Verdict"].append(Said(judged.compact, judged.fill) if compact else said(judged))
+            out["Verdict"].append(Said(judged.cell, judged.fill) if compact else said(judged))
         if ind.local_share and local is not None:
             source = "" if compact else f", {own['local_share_source'][0]}"
             out["Expected range"].append(f"at least {local_shown} (local share{source})")
@@ -320,7 +320,7 @@ def _certainty(row: dict[str, object], ind: Indicator, ranges: Ranges, compact: 
         "What the 95% interval supports": _supports(supported, ind)
         or ("no range" if item is None or item.rule == "none" else "–"),
         **(
-            {"Against": _bound(item, local_shown) if supported not in (None, INCOMPLETE) and item is not None else ""}
+            {"Against": _against(supported, item, local_shown, Verdict.of(row, ind))}
             if compact
             else {"Why": _why(interval, supported, item, local_shown, Verdict.of(row, ind))}
         ),
@@ -359,6 +359,14 @@ def _why(interval: str, supported: str | None, item, local_shown: str, judged: V
     return (
         f"95% interval {interval}, {_bound(item, local_shown, sentence=True)}: {words or SIGNIFICANCE_WORDS[supported]}"
     )
+
+
+def _against(supported: str | None, item, local_shown: str, judged: Verdict) -> str:
+    """A compact "how sure" row's range or level; for a verdict withheld, why ("not judged: only 1 of 4 quarters
+    returned"), which the row would otherwise not say."""
+    if supported == INCOMPLETE:
+        return judged.phrase
+    return _bound(item, local_shown) if supported is not None and item is not None else ""
 
 
 def _bound(item, local_shown: str, *, sentence: bool = False) -> str:
@@ -405,14 +413,14 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", p
     compact mark ("▼ below*": could be chance; "†": too few cases), explained by `MATRIX_HELP`.
 
     A `part` ("volume" or "victims", `PARTS`) keeps that half's indicators only, so a screen shows every column without
-    scrolling across: the volume half with each MARAC's sub-area, rate per 10,000 and quarters returned, the
-    victims/survivors half without them (their shares do not rest on a population).
+    scrolling across: the volume half with each MARAC's sub-area, rate per 10,000 and quarters returned (as the whole
+    matrix has them), the victims/survivors half without them (their shares do not rest on a population).
     """
     columns: dict[str, list[object]] = {name_header: frame["group_name"].to_list()}
     if part != "victims":
         columns |= _sub_area_column(frame)
     columns["Cases"] = frame["cases"].to_list()
-    if part == "volume":
+    if part != "victims":
         columns[PER_10K] = frame["cases_per_10k"].to_list()
     covered = coverage_words.of_frame(frame)
     if part != "victims" and any(c.cell for c in covered):  # a screen's half has room for the compact words only
@@ -433,16 +441,25 @@ def matrix(frame: pl.DataFrame, ranges: Ranges, *, name_header: str = "MARAC", p
             label = numbers.figure(record, ind, ranges, least=1)
             judged = Verdict.of(record, ind)
             if judged.verdict:
-                label += f" {judged.compact}"
+                label += f" {judged.cell}"
             if ind.key == "volume":  # an annualised rate from fewer quarters says so in its own cell
                 label = coverage_words.beside(label, coverage_words.of(record))
             cells.append(Labelled(value * 100, label, judged.fill if judged.verdict else ""))
         columns[ind.header] = cells
-        if ind.local_share:
-            columns[LOCAL_HEADER] = [_pct(v) for v in locals_]
+        if ind.local_share:  # printed to the share's own decimals, so the two never read alike beside "not met"
+            item = numbers.range_of(ind, ranges)
+            columns[LOCAL_HEADER] = [
+                None
+                if local is None
+                else Labelled(
+                    local * 100,
+                    pair_beside_verdict(record[ind.value], record.get(ind.verdict), item, local, least=1)[1],
+                )
+                for record, local in zip(records, locals_, strict=True)
+            ]
     return pd.DataFrame(
         {
-            header: pd.Series(cells, dtype="Float64" if header in ("Cases", PER_10K, LOCAL_HEADER) else "object")
+            header: pd.Series(cells, dtype="Float64" if header in ("Cases", PER_10K) else "object")
             for header, cells in columns.items()
         }
     )
@@ -483,12 +500,11 @@ def styled_matrix(table: pd.DataFrame, *, bold_last: bool = False) -> pd.io.form
     def shown(value: object) -> object:
         return value.label if isinstance(value, Labelled) else value
 
-    numeric = [c for c in table.columns if c in ("Cases", PER_10K, LOCAL_HEADER)]
+    numeric = [c for c in table.columns if c in ("Cases", PER_10K)]
     style = (
         table.style.format(shown, na_rep="–")
         .format(_shown("{:,.0f}"), subset=[c for c in numeric if c == "Cases"], na_rep="–")
         .format(_shown("{:.1f}"), subset=[c for c in numeric if c == PER_10K], na_rep="–")
-        .format(_shown("{:.1f}%"), subset=[c for c in numeric if c == LOCAL_HEADER], na_rep="–")
         .map(lambda v: f"background-color: {v.fill}" if isinstance(v, Labelled) and v.fill else "")
     )
     if bold_last and len(table):

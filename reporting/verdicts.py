@@ -90,12 +90,19 @@ INCOMPLETE_EXPLAINED = (
     f"{REFERRAL_GAP_LIMIT:.0%} of cases have no recorded "
     "referral source (referral shares: the missing sources could move them either way)."
 )
+#: the compact form's sign for a share some of whose cases have no recorded referral source
+SHORTFALL_MARK = "‡"
 COMPACT_LEGEND = (
     "* could be chance: the 95% interval reaches across a range bound; "
-    f"† too few to judge: fewer than {TOO_FEW_CASES} counted and an interval across a bound"
+    f"† too few to judge: fewer than {TOO_FEW_CASES} counted and an interval across a bound; "
+    f"{SHORTFALL_MARK} some cases have no recorded referral source (the share is of the referrals recorded)"
 )
 #: what the compact words are, where they are shown (a one-sided range is met or not)
-COMPACT_WORDS = "▼ below, ● within, ▲ above the range; for a minimum, ● met or ▼ not met"
+COMPACT_WORDS = (
+    ", ".join(f"{VERDICT_STYLE[v]['symbol']} {VERDICT_STYLE[v]['short']}" for v in VERDICTS)
+    + " the range; for a minimum, "
+    + " or ".join(f"{VERDICT_STYLE[v]['symbol']} {ONE_SIDED_WORDS[v]['compact']}" for v in ("within", "below"))
+)
 #: the same, short enough for a chart's corner
 COMPACT_KEY = "* could be chance · † too few to judge"
 #: what the certainty words mean, for a column header's help and a table's notes
@@ -209,6 +216,13 @@ class Verdict:
         `COMPACT_KEY` beside it."""
         style = self._style
         return f"{self.symbol} {style.get('compact', style['short'])}".strip() + self.mark
+
+    @property
+    def cell(self) -> str:
+        """The compact form in a table cell, where `COMPACT_LEGEND` is beside it: with "‡" where some cases have no
+        recorded referral source ("● within‡"), which the full label says in words."""
+        gap = SHORTFALL_MARK if self.shortfall and self.verdict != INCOMPLETE else ""
+        return self.compact + gap
 
     @property
     def words(self) -> str:

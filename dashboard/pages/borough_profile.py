@@ -17,6 +17,7 @@ from reporting import (
     missing_quarters_words,
     national_marks,
     numbers,
+    screen_tables,
     sub_areas,
     tables,
     verdicts,
@@ -148,11 +149,10 @@ table_tab, spine_tab = controls.view_tabs(
 if table_tab.open:
     with table_tab:
         profile = tables.profile_frame(screen, dataset.ranges, compact=True)
-        national = [name for name, frame in screen.items() if "scope" in frame.columns]
         compare = st.segmented_control(
             "Compare with",
-            list(table_display.PROFILE_COMPARISONS),
-            format_func=table_display.PROFILE_COMPARISONS.get,
+            list(screen_tables.PROFILE_COMPARISONS),
+            format_func=screen_tables.PROFILE_COMPARISONS.get,
             key="profile_compare",
             default="area",
             bind="query-params",
@@ -160,7 +160,9 @@ if table_tab.open:
         st.dataframe(
             tables.styled_profile(profile),
             hide_index=True,
-            column_order=table_display.profile_columns(profile, national, compare or "area"),
+            column_order=screen_tables.profile_columns(
+                profile, data.comparator_kinds(screen), home.split(":")[0], compare or "area"
+            ),
             column_config=table_display.profile_config(profile),
             placeholder=numbers.DASH,
         )

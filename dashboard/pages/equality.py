@@ -16,7 +16,7 @@ from dashboard.area_view import area_view
 from dashboard.table_display import fit_height
 from metrics.definitions import INDICATORS
 from metrics.summary import range_summary
-from reporting import charts, findings, numbers, tables
+from reporting import charts, findings, numbers, screen_tables, tables
 from reporting.equality_charts import meeting_ranges, parity_scatter
 from reporting.markup import escape_markdown
 
@@ -118,7 +118,7 @@ if summary_tab.open:
             table.style.format({"Meeting the range %": "{:.0f}%"}, na_rep="–"),
             hide_index=True,
             height=fit_height(len(table)),
-            column_config=table_display.fitted_config(table, "Indicator", table_display.RANGE_SUMMARY_SHORT),
+            column_config=table_display.fitted_config(table, "Indicator", screen_tables.RANGE_SUMMARY_SHORT),
             placeholder=numbers.DASH,
         )
         st.caption(

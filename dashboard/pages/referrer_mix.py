@@ -16,7 +16,7 @@ from metrics.definitions import INDICATORS
 from metrics.periods import year_earlier
 from metrics.referrals import referral_change, sector_mapping, sector_shares
 from metrics.shown import AreaFigures
-from reporting import findings, numbers, referral_gaps, tables
+from reporting import findings, numbers, referral_gaps, screen_tables, tables
 from reporting.referral_charts import police_change, sector_bars
 from reporting.verdicts import Verdict
 
@@ -135,7 +135,7 @@ if change_tab.open:
             tables.styled(table),
             hide_index=True,
             height=table_display.fit_height(len(table)),
-            column_config=table_display.fitted_config(table, "MARAC", table_display.REFERRAL_CHANGE_SHORT),
+            column_config=table_display.fitted_config(table, "MARAC", screen_tables.REFERRAL_CHANGE_SHORT),
             placeholder=numbers.DASH,
         )
         downloads.table_buttons(

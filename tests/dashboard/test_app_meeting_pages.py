@@ -213,7 +213,7 @@ def test_equality_page_sets_victims_against_ranges_and_local_population(app: App
         "by 1 of 2 (50%; none clearly); victims/survivors male by 1 of 2 (50%; none clearly)."
     ) in sentences
     summary = at.dataframe[0].value.set_index("Indicator")
-    assert list(summary.loc["Repeat rate", ["MARACs with figures", "Below", "Within", "Above"]]) == [2, 0, 2, 0]
+    assert list(summary.loc["Repeat rate %", ["MARACs with figures", "Below", "Within", "Above"]]) == [2, 0, 2, 0]
     assert at.selectbox(key="characteristic").options[0] == "Victims/survivors racially minoritised"
 
 

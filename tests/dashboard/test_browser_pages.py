@@ -523,7 +523,7 @@ FITTING = {
     "subtotals volume": "/regional_comparison?comparison_view=BCU+and+London+subtotals",
     "subtotals victims": "/regional_comparison?comparison_view=BCU+and+London+subtotals&subtotals_part=Victims%2Fsurvivors",
     "profile area": "/borough_profile",
-    "profile wider": "/borough_profile?profile_compare=Force+area+and+all+MARACs",
+    "profile wider": "/borough_profile?profile_compare=Wider+areas+and+all+MARACs",
     "profile national": "/borough_profile?profile_compare=England+and+UK",
     "how sure (overview)": "/?overview_chart=How+sure+is+each+verdict%3F",
     "how sure (profile)": "/borough_profile?profile_certainty=true",

@@ -204,3 +204,15 @@ def test_the_map_is_shared_too_and_another_colouring_is_another_map(
     valued = map_spec(map_colour="Value")
     assert valued["layout"]["title"]["text"].startswith("Cases as % of recommended volume: by value (darker: higher)")
     assert builds == ["verdict", "value"]
+
+
+def test_column_widths_are_measured_in_streamlit_s_own_type() -> None:
+    """The font Streamlit serves is found and read at its regular weight: Chromium drew "Hammersmith and Fulham" 157 px
+    wide, so with 16 px of cell padding (8 either side) its column needs at least 173 px, and no more than a few to spare."""
+    from dashboard import table_display
+
+    assert table_display._font() is not None
+    assert 173 <= table_display.text_width(["Hammersmith and Fulham"]) <= 180
+    # a header leaves room for its sort arrow; a chart's figures are not cut at the usual limit
+    assert table_display.text_width(["Cases", "1"], header=True) > table_display.text_width(["Cases"])
+    assert table_display.text_width(["x" * 80], widest=None) > table_display.WIDEST

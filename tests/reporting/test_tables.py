@@ -324,26 +324,21 @@ def test_each_half_of_the_matrix_keeps_its_own_columns() -> None:
     whole = tables.matrix(frame, data.ranges).set_index("MARAC")
     volume = tables.matrix(frame, data.ranges, part="volume").set_index("MARAC")
     victims = tables.matrix(frame, data.ranges, part="victims").set_index("MARAC")
-    sub_area = [c for c in whole.columns if c not in ("Cases", coverage_words.HEADER) and not c.endswith("%")]
-    assert list(volume.columns) == [
-        *sub_area,
-        "Cases",
-        tables.PER_10K,
-        *([coverage_words.HEADER] if coverage_words.HEADER in whole.columns else []),
-        *(i.header for i in INDICATORS.of_table("volume")),
-    ]
-    assert list(victims.columns) == [
-        "Cases",
-        *(
-            h
-            for i in INDICATORS.of_table("victims")
-            for h in ([i.header, tables.LOCAL_HEADER] if i.local_share else [i.header])
-        ),
-    ]
+    assert list(whole.columns) == [
+        "BCU", "Cases", "Per 10,000 adult females", "Quarters returned", "Volume %", "Repeat %", "Police %",
+        "Racially minoritised %", "Local share not White British %", "LGBT+ %", "Disabled %", "Male %", "Aged 16–17 %",
+    ]  # fmt: skip
+    assert list(volume.columns) == list(whole.columns)[:7]
+    assert list(victims.columns) == ["Cases", *list(whole.columns)[7:]]
     for half in (volume, victims):
         for column in half.columns:
             if column.endswith("%") and column != tables.LOCAL_HEADER:
                 assert [getattr(c, "label", c) for c in half[column]] == [getattr(c, "label", c) for c in whole[column]]
+    # the halves' coverage column is narrow on screen; the whole matrix (a download) has the full words
+    assert (
+        volume.loc["Alpha", "Quarters returned"] == "all 4 qtrs"
+        and whole.loc["Alpha", "Quarters returned"] == "all 4 quarters"
+    )
     # Alpha: 40 cases in the year on 10,000 adult females (LA1); Beta 64 on 15,000 (LA2) = 42.67 per 10,000
     assert volume.loc["Alpha", tables.PER_10K] == pytest.approx(40.0)
     printed = tables.printed_matrix(volume.reset_index()).set_index("MARAC")
@@ -368,3 +363,20 @@ def test_how_sure_on_a_screen_names_what_each_interval_is_set_against() -> None:
     for column in ("Value", "95% interval", "99.8% interval", "What the 95% interval supports"):
         assert short[column].tolist() == full[column].tolist()
     assert short.loc["Delta", "Against"] == ""  # no returns: nothing is set against anything
+
+
+def test_a_matrix_cell_says_when_referral_sources_are_missing_and_prints_the_local_share_alike() -> None:
+    """Alpha's 40 cases with 2 of them without a recorded referral source: its police share cell carries "‡" (the
+    legend beside the table says what it means); a share and its local share print to the same decimals."""
+    frame, ranges = _matrix_frame()
+    alpha = frame.filter(pl.col("group_name") == "Alpha").with_columns(
+        referrals_unrecorded=pl.lit(2.0), share_racially_minoritised=pl.lit(0.23441),
+        local_share_not_white_british=pl.lit(0.23449), racially_minoritised_verdict=pl.lit("below"),
+    )  # fmt: skip
+    cells = tables.matrix(alpha, ranges).iloc[0]
+    assert cells["Police %"].label.endswith("‡")
+    assert "‡" in tables.MATRIX_HELP
+    # 23.441% against 23.449%: one decimal would print 23.4% beside 23.4% and "not met"
+    assert cells["Racially minoritised %"].label.startswith("23.44% ▼ not met")
+    assert cells["Local share not White British %"].label == "23.45%"
+    assert float(cells["Local share not White British %"]) == pytest.approx(23.449)
