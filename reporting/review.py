@@ -36,13 +36,19 @@ FILL_SELECTED = {Severity.ERROR: "#e8a0a0", Severity.WARNING: "#f5c957"}
 ROW = "Row"
 
 
-def report_frame(problems: list[Problem]) -> pd.DataFrame:
-    """Every problem of every file, errors first, as the table a coordinator works down."""
+#: the severity where a screen's column is narrow (the page says errors block their file beside the table)
+SEVERITY_SHORT = {Severity.ERROR: "✗ Error", Severity.WARNING: "⚠ Warning"}
+
+
+def report_frame(problems: list[Problem], *, compact: bool = False) -> pd.DataFrame:
+    """Every problem of every file, errors first, as the table a coordinator works down (`compact`: the severity in a
+    word, for a 1280 px screen; each problem is also said whole once selected, `in_full`)."""
     ordered = ordered_problems(problems)
+    severity = SEVERITY_SHORT if compact else SEVERITY_WORDS
     # what is wrong and how to fix it first, side by side, so neither is cut off at a laptop's width; where next
     return pd.DataFrame(
         {
-            "Severity": [SEVERITY_WORDS[p.severity] for p in ordered],
+            "Severity": [severity[p.severity] for p in ordered],
             "Problem": [p.message for p in ordered],
             "How to fix": [f"Expected {p.expected}" if p.expected else "" for p in ordered],
             "File": [p.file for p in ordered],
@@ -54,6 +60,23 @@ def report_frame(problems: list[Problem]) -> pd.DataFrame:
             "Check": [p.title for p in ordered],
         }
     )
+
+
+def in_full(problem: Problem) -> str:
+    """One problem whole, for under the table where a long sentence is cut: "✗ Error (blocks the file) in broken.csv,
+    row 2, column "Referrals: Police", value "-3": a count cannot be negative. How to fix: expected a whole number 0
+    or more." Plain text: the page escapes it (file names and values are the uploader's)."""
+    where = [f"in {problem.file}"]
+    if problem.sheet:
+        where.append(f'sheet "{problem.sheet}"')
+    if problem.row is not None:
+        where.append(f"row {problem.row}")
+    if problem.column:
+        where.append(f'column "{problem.column}"')
+    if problem.value:
+        where.append(f'value "{problem.value}"')
+    fix = f" How to fix: expected {problem.expected}." if problem.expected else ""
+    return f"{SEVERITY_WORDS[problem.severity]} {', '.join(where)}: {problem.message}.{fix}"
 
 
 def ordered_problems(problems: list[Problem]) -> list[Problem]:

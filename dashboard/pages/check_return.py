@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboard import access, data
+from dashboard import access, data, table_display
 from dashboard.table_display import fit_height
 from loaders import roles
 from loaders.problems import Severity
@@ -16,6 +16,9 @@ from loaders.raw_table import MAX_FILE_BYTES
 from metrics.periods import quarter_label
 from reporting import access_words, missing_quarters_words, numbers, registry_words, review
 from reporting.markup import escape_markdown
+
+#: the widest the problem and its fix are drawn, so both are in view beside the severity at 1280 px
+TEXT_COLUMN = 360
 
 # checked here as well as by the navigation, at every run: the page is reached only with a role that includes it
 visitor = access.require(roles.CHECK_PAGE, "Check a return")
@@ -143,25 +146,26 @@ selected = None
 if problems:
     st.subheader("Problems")
     st.caption(
-        "Select a problem to see its row in the file below. Errors stop that file loading; warnings load but ask you to check."
+        "Select a problem to read it whole and see its row in the file below. Errors stop that file loading; warnings "
+        "load but ask you to check."
     )
     listed = review.ordered_problems(problems)
+    report = review.report_frame(problems, compact=True)
     picked = st.dataframe(
-        review.report_frame(problems),
+        report,
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key="report",
-        column_config={
-            "Severity": st.column_config.TextColumn(width="small", pinned=True),
-            "Problem": st.column_config.TextColumn(width="large"),
-            "How to fix": st.column_config.TextColumn(width="medium"),
-        },
+        # what is wrong and how to fix it in view at 1280 px, where it came from scrolled across; each one whole below
+        column_config=table_display.fitted_config(report, "Severity", widest=TEXT_COLUMN),
         placeholder=numbers.DASH,
     )
     rows = picked.selection.rows if picked else []
     selected = listed[rows[0]] if rows and rows[0] < len(listed) else None  # a selection can outlive its report
+    if selected is not None:
+        st.markdown(escape_markdown(review.in_full(selected)))
     if any(p.code == "unknown-marac" for p in problems):
         st.info(registry_words.ADD_A_MARAC, icon=":material/add_location_alt:")
 else:
@@ -194,7 +198,7 @@ else:
     # the chosen problem's column(s) beside "Problems" and the row number, so its cell is in view on any screen
     frame = review.faulty_first(frame, f.table, selected if selected is not None and selected.file == name else None)
     if picked_row is not None and picked_row in frame.index:
-        st.markdown(f"**Row {picked_row}**: {escape_markdown(selected.title)}: {escape_markdown(selected.message)}")
+        st.caption(f"Row {picked_row} of {escape_markdown(name)}, as the file has it:")  # the problem is said above
         st.dataframe(
             review.styled_preview(frame.loc[[picked_row]], marks, picked_row), width="stretch", placeholder=numbers.DASH
         )

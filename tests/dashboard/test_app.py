@@ -565,6 +565,7 @@ def test_check_a_return_then_commit_it_and_see_its_history(writable_db: Path, tm
         ["hackney 2020-21 Q4.csv", "all rows", "cases_discussed", "90", held],
     ]
     assert report["How to fix"][0] == "Expected a date as dd/mm/yyyy or yyyy-mm-dd"
+    assert report["Severity"].tolist() == ["✗ Error", "⚠ Warning", "⚠ Warning"]  # in a word, to fit 1280 px
     # the preview marks the bad cell in words as well as colour
     # the file with an error is shown first; its preview marks the bad cell in words as well as colour
     assert at.selectbox(key="preview_file").value == "bad-date.csv"

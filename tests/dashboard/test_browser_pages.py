@@ -562,3 +562,24 @@ def test_wide_tables_fit_1280_px_without_scrolling_across(tab: Any, server: Serv
         screenshot(tab, f"fits-1280/{_safe(view)}", whole=False)
         wide.update({f"{view} #{i}": t for i, t in enumerate(tables) if t["holds"] > t["shown"] + 1})
     assert not wide, wide
+
+
+@pytest.mark.parametrize("tab", [SCREENS["1280x720"]], indirect=True, ids=["1280x720"])
+def test_a_checked_problem_selected_at_1280_px_is_said_whole(tab: Any, server: Server) -> None:
+    """Check a return at 1280 px: the problem and how to fix it are beside the severity, and selecting one says it
+    whole under the table (a long warning is cut in its cell). The demo database only checks; nothing is committed."""
+    bad = ROOT / "tests" / "data" / "bad" / "bad-date.csv"
+    tab.goto(f"{server.url}/check_return")
+    finished_after(tab, 0)
+    runs = runs_so_far(tab)
+    tab.get_by_test_id("stFileUploader").locator("input[type='file']").set_input_files([str(bad)])
+    finished_after(tab, runs)
+    report = tab.get_by_test_id("stDataFrame").nth(1)  # after the table of files and their outcomes
+    expect(report).to_be_visible()
+    report.scroll_into_view_if_needed()
+    box = report.bounding_box()
+    _act(tab, lambda: tab.mouse.click(box["x"] + 17, box["y"] + 54), 0)  # the first row's selection box
+    said = tab.get_by_test_id("stMarkdown").filter(has_text="How to fix: expected a date as dd/mm/yyyy or yyyy-mm-dd.")
+    expect(said).to_have_count(1)
+    expect(said).to_contain_text('✗ Error (blocks the file) in bad-date.csv, row 3, column "meeting_date"')
+    screenshot(tab, "fits-1280/check-a-return-selected", whole=False)

@@ -42,3 +42,14 @@ def test_a_chosen_problem_brings_its_column_beside_the_row_s_problems() -> None:
 def test_a_date_cell_reads_as_a_uk_date_not_a_timestamp() -> None:
     assert cell_text(datetime(2025, 10, 2)) == "02/10/2025"  # was "2025-10-02 00:00:00"
     assert cell_text(datetime(2025, 10, 2, 14, 30)) == "02/10/2025 14:30"
+
+
+def test_a_selected_problem_is_said_whole_where_the_table_cuts_it() -> None:
+    table, _ = read_table(BAD_DATE)
+    problems = validate_table(table, {"E09000012"}, today=date(2021, 6, 1)).report.problems
+    bad = next(p for p in problems if p.column == "meeting_date")
+    assert review.in_full(bad) == (
+        f'✗ Error (blocks the file) in bad-date.csv, row 3, column "meeting_date", value "11 Feb 2021": {bad.message}. '
+        "How to fix: expected a date as dd/mm/yyyy or yyyy-mm-dd."
+    )
+    assert review.report_frame(problems, compact=True)["Severity"].iloc[0] == "✗ Error"
