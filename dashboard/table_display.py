@@ -65,7 +65,7 @@ def national_config(table: pd.DataFrame, short: Callable[[str], str]) -> dict[st
 
 
 def matrix_config(table: pd.DataFrame, header: str) -> dict[str, object]:
-    """The name frozen; each indicator column explained on hover of its header; short headers (`SHORT_HEADERS`) and
+    """The name frozen; each indicator column explained on hover of its header; short headers (`reporting.screen_tables.MATRIX_SHORT`) and
     each column as wide as its longest cell, so half a matrix (`tables.matrix(part=...)`) fits a 1280 px screen."""
     config: dict[str, object] = {
         header: st.column_config.TextColumn(header, width=name_width(table[header]), pinned=True)
@@ -109,7 +109,7 @@ def _font() -> ImageFont.FreeTypeFont | None:
         font = ImageFont.truetype(str(next(media.glob("SourceSansVF-Upright*.woff2"))), 14)
         font.set_variation_by_axes([400])  # a variable font: its default is the lightest weight, 200
         return font
-    except (StopIteration, OSError):
+    except (StopIteration, OSError, ValueError):  # no file, unreadable, or no longer a variable font
         return None
 
 

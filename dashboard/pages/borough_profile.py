@@ -178,7 +178,11 @@ if table_tab.open:
             f"Verdicts in short ({COMPACT_WORDS}); comparators carry their own verdict symbol, marked where the "
             f"verdict is unsure ({COMPACT_LEGEND}); the number in brackets is how many MARACs sent returns to each. "
             "Racially minoritised comparators read 'share of local share': each is judged against its own population"
-            + (f" (local share: {own['local_share_source'][0]})" if own.height and own["local_share_source"][0] else "")
+            + (
+                f" (local share: {escape_markdown(str(own['local_share_source'][0]))})"
+                if own.height and "local_share_source" in own.columns and own["local_share_source"][0]
+                else ""
+            )
             + ". The download has every comparator and the verdicts in full. "
             + national_marks.profile_note(dataset.base_label)
         )
