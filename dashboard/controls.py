@@ -169,13 +169,20 @@ def registry_notes(dataset: Dataset, codes: list[str]) -> None:
             st.caption(note)
 
 
-def matrix_part(key: str) -> str:
-    """Which half of a matrix the screen shows (`tables.PARTS`), kept in the URL: all nine indicators side by side do
-    not fit a 1280 px screen, each half does. The downloads hold every indicator."""
+def column_group(label: str, groups: dict[str, str], key: str) -> str:
+    """Which group of a wide table's columns the screen shows (`groups`: key to words, the first shown to begin
+    with), kept in the URL by its words: the whole does not fit a 1280 px screen, each group does; downloads hold
+    every column."""
+    first = next(iter(groups))
     chosen = st.segmented_control(
-        "Indicators", list(tables.PARTS), format_func=tables.PARTS.get, key=key, default="volume", bind="query-params"
+        label, list(groups), format_func=groups.get, key=key, default=first, bind="query-params"
     )
-    return chosen or "volume"
+    return chosen or first
+
+
+def matrix_part(key: str) -> str:
+    """Which half of a matrix the screen shows (`tables.PARTS`): all nine indicators side by side do not fit."""
+    return column_group("Indicators", tables.PARTS, key)
 
 
 def missing_quarters_control() -> str:

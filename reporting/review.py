@@ -66,17 +66,9 @@ def in_full(problem: Problem) -> str:
     """One problem whole, for under the table where a long sentence is cut: "✗ Error (blocks the file) in broken.csv,
     row 2, column "Referrals: Police", value "-3": a count cannot be negative. How to fix: expected a whole number 0
     or more." Plain text: the page escapes it (file names and values are the uploader's)."""
-    where = [f"in {problem.file}"]
-    if problem.sheet:
-        where.append(f'sheet "{problem.sheet}"')
-    if problem.row is not None:
-        where.append(f"row {problem.row}")
-    if problem.column:
-        where.append(f'column "{problem.column}"')
-    if problem.value:
-        where.append(f'value "{problem.value}"')
+    value = f', value "{problem.value}"' if problem.value else ""
     fix = f" How to fix: expected {problem.expected}." if problem.expected else ""
-    return f"{SEVERITY_WORDS[problem.severity]} {', '.join(where)}: {problem.message}.{fix}"
+    return f"{SEVERITY_WORDS[problem.severity]} in {problem.location()}{value}: {problem.message}.{fix}"
 
 
 def ordered_problems(problems: list[Problem]) -> list[Problem]:

@@ -17,7 +17,7 @@ from metrics.ranges import Ranges
 from metrics.significance import TOO_FEW, TOO_FEW_CASES
 from reporting import coverage_words, numbers, sub_areas
 from reporting.numbers import decimals_for, pair_beside_verdict
-from reporting.verdicts import COMPACT_LEGEND, COMPACT_WORDS, HELP, INCOMPLETE_EXPLAINED, NO_RANGE, Verdict
+from reporting.verdicts import COMPACT_LEGEND, COMPACT_WORDS, INCOMPLETE_EXPLAINED, NO_RANGE, Verdict
 from reporting.verdicts import of_frame as verdicts_of
 
 LOCAL_HEADER = "Local share not White British %"
@@ -192,7 +192,6 @@ def _shown(pattern: str):
     return lambda v: v if isinstance(v, str) else pattern.format(v)
 
 
-VERDICT_HELP = f"{HELP} The table under 'Compare MARACs on one indicator' gives each interval."
 #: the matrix's cells mark certainty with a sign: what the signs mean, on hover of each indicator's header
 MATRIX_HELP = f"Against the SafeLives expected range ({COMPACT_WORDS}). {COMPACT_LEGEND}. {INCOMPLETE_EXPLAINED}"
 

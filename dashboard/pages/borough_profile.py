@@ -149,19 +149,12 @@ table_tab, spine_tab = controls.view_tabs(
 if table_tab.open:
     with table_tab:
         profile = tables.profile_frame(screen, dataset.ranges, compact=True)
-        compare = st.segmented_control(
-            "Compare with",
-            list(screen_tables.PROFILE_COMPARISONS),
-            format_func=screen_tables.PROFILE_COMPARISONS.get,
-            key="profile_compare",
-            default="area",
-            bind="query-params",
-        )
+        compare = controls.column_group("Compare with", screen_tables.PROFILE_COMPARISONS, "profile_compare")
         st.dataframe(
             tables.styled_profile(profile),
             hide_index=True,
             column_order=screen_tables.profile_columns(
-                profile, data.comparator_kinds(screen), home.split(":")[0], compare or "area"
+                profile, data.comparator_kinds(screen), home.split(":")[0], compare
             ),
             column_config=table_display.profile_config(profile),
             placeholder=numbers.DASH,

@@ -145,21 +145,14 @@ if table_tab.open:
         every = st.toggle("Every year", key="national_every_year", help="Every financial year, not only the chosen one")
         shown = figures if every else figures.filter(pl.col("financial_year") == year)
         table = national.national_table(shown.sort("force", "financial_year"), ranges, base=base, base_label=base_label)
-        part = st.segmented_control(
-            "Columns",
-            list(national.TABLE_PARTS),
-            format_func=national.TABLE_PARTS.get,
-            key="national_columns",
-            default="volume",
-            bind="query-params",
-        )
+        part = controls.column_group("Columns", national.TABLE_PARTS, "national_columns")
         st.caption(f"Volume on {base_label} unless it says SafeLives' own base. The download has every column.")
         st.dataframe(
             table,
             hide_index=True,
             width="stretch",
             height=table_display.fit_height(len(table)),
-            column_order=national.table_part(table, part or "volume"),
+            column_order=national.table_part(table, part),
             column_config=table_display.national_config(table, national.short_header),
             placeholder=numbers.DASH,
         )
